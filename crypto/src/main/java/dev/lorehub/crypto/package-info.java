@@ -1,0 +1,2 @@
+/** The crypto module's public API. */
+package dev.lorehub.crypto;

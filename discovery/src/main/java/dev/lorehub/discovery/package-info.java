@@ -1,0 +1,2 @@
+/** The discovery module's public API. */
+package dev.lorehub.discovery;

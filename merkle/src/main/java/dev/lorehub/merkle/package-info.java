@@ -1,0 +1,2 @@
+/** The merkle module's public API. */
+package dev.lorehub.merkle;

@@ -1,0 +1,2 @@
+/** The node module's public API. */
+package dev.lorehub.node;

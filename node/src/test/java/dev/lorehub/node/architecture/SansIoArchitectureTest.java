@@ -1,0 +1,66 @@
+package dev.lorehub.node.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import dev.lorehub.archfixture.WallClockCore;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Keeps the protocol cores honest and the third-party edges where DESIGN.md §2 puts them. */
+class SansIoArchitectureTest {
+
+    private static final JavaClasses PRODUCTION = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.lorehub");
+
+    @Test
+    void protocolCoresAreSansIo() {
+        SansIoRules.sansIoPackages().check(PRODUCTION);
+    }
+
+    @Test
+    void theRuleCatchesAWallClockCall() {
+        JavaClasses bad = new ClassFileImporter().importClasses(WallClockCore.class);
+        assertThatThrownBy(() -> classes().should(SansIoRules.beSansIo()).check(bad))
+            .isInstanceOf(AssertionError.class)
+            .hasMessageContaining("System.nanoTime")
+            .hasMessageContaining("Thread.<init>")
+            .hasMessageContaining("Random.<init>");
+    }
+
+    @Test
+    void nettyStaysInTheTransportPackage() {
+        noClasses().that().resideOutsideOfPackage("dev.lorehub.node.transport..")
+            .should().dependOnClassesThat().resideInAPackage("io.netty..")
+            .allowEmptyShould(true)
+            .check(PRODUCTION);
+    }
+
+    @Test
+    void sqliteDriverStaysInTheStorePackage() {
+        noClasses().that().resideOutsideOfPackage("dev.lorehub.node.store..")
+            .should().dependOnClassesThat().resideInAPackage("org.sqlite..")
+            .allowEmptyShould(true)
+            .check(PRODUCTION);
+    }
+
+    @Test
+    void bouncyCastleStaysInTheCryptoModule() {
+        noClasses().that().resideOutsideOfPackage("dev.lorehub.crypto..")
+            .should().dependOnClassesThat().resideInAPackage("org.bouncycastle..")
+            .allowEmptyShould(true)
+            .check(PRODUCTION);
+    }
+
+    @Test
+    void jmdnsStaysInTheDiscoveryModule() {
+        noClasses().that().resideOutsideOfPackage("dev.lorehub.discovery..")
+            .should().dependOnClassesThat().resideInAPackage("javax.jmdns..")
+            .allowEmptyShould(true)
+            .check(PRODUCTION);
+    }
+}

@@ -1,0 +1,2 @@
+/** The simulator module's public API. */
+package dev.lorehub.simulator;
