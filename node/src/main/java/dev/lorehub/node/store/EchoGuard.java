@@ -1,0 +1,91 @@
+package dev.lorehub.node.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Suppresses change capture for the node's own writes (applies of remote events), so that they
+ * never come back as local changes.
+ *
+ * <p>{@link #hold(Connection)} inserts a row into {@code lhsync_guard}; every capture trigger is
+ * {@code WHEN NOT EXISTS (SELECT 1 FROM lhsync_guard)}; {@link #close()} deletes the row again,
+ * before the transaction commits. The row is never visible to another connection: it exists only
+ * inside the node's uncommitted write transaction, and while that transaction holds SQLite's
+ * write lock nobody else can write. A crash rolls back the row together with the writes it
+ * guarded. {@link LoreHubDatabase} refuses to commit while the row is still there, because a
+ * committed guard row would silence capture of every later {@code lh} change.
+ *
+ * <p>Use it inside a transaction of {@link LoreHubDatabase}, or let
+ * {@link LoreHubDatabase#applyingRemote(TransactionWork)} do it for the whole transaction:
+ * <pre>{@code
+ * db.runInTransaction(c -> {
+ *     List<CapturedChange> local = ChangeCapture.readPending(c, 500);   // captured lh writes
+ *     ... turn them into events, ChangeCapture.deleteThrough(c, lastSeq) ...
+ *     EchoGuard guard = EchoGuard.hold(c);
+ *     ... materialise remote events into lores ...                    // not captured
+ *     guard.close();                     // on an exception the rollback removes the row anyway
+ * });
+ * }</pre>
+ */
+public final class EchoGuard implements AutoCloseable {
+
+    /** The guard table; empty except inside the node's own apply. */
+    public static final String TABLE = "lhsync_guard";
+
+    static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE + " (held INTEGER NOT NULL)";
+
+    private final Connection connection;
+    private boolean released;
+
+    private EchoGuard(Connection connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * Starts suppressing capture on this connection. Call only inside a write transaction (the
+     * row must never be committed); nested holds are refused.
+     *
+     * @throws LoreHubDatabaseException if capture is not installed or the guard is already held
+     */
+    public static EchoGuard hold(Connection connection) throws SQLException {
+        if (!ChangeCapture.isInstalled(connection)) {
+            throw new LoreHubDatabaseException("Cannot suppress change capture: it is not installed in this "
+                + "database. Call LoreHubDatabase.installCapture() when the node starts.");
+        }
+        if (isHeld(connection)) {
+            throw new LoreHubDatabaseException("The echo guard is already held on this connection; "
+                + "holds do not nest. Release the outer guard first.");
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO " + TABLE + " (held) VALUES (1)");
+        }
+        return new EchoGuard(connection);
+    }
+
+    /** Whether a guard row is visible on this connection (capture is currently suppressed). */
+    public static boolean isHeld(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT EXISTS (SELECT 1 FROM " + TABLE + ")")) {
+            return rows.next() && rows.getBoolean(1);
+        }
+    }
+
+    /** Resumes capture: deletes the guard row. Idempotent. */
+    @Override
+    public void close() throws SQLException {
+        if (released) {
+            return;
+        }
+        released = true;
+        clear(connection);
+    }
+
+    /** Deletes any guard row; also used to repair a database where one was committed by mistake. */
+    static int clear(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            return statement.executeUpdate("DELETE FROM " + TABLE);
+        }
+    }
+}

@@ -1,0 +1,466 @@
+package dev.lorehub.node.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * The node's connection to LoreHub's SQLite database ({@code ~/.lorehub/lorehub.db}), shared with
+ * {@code lh}, which must keep working unchanged.
+ *
+ * <p>Opening never alters lh's table definitions: it only checks that the tables and columns the
+ * node needs exist. Creating writes lh 0.2.2's schema exactly (see {@link LoreHubSchema}).
+ *
+ * <p>The connection runs in WAL mode (lh's mode: readers and the one writer do not block each
+ * other), with {@code synchronous=FULL} (every commit is fsynced, so a kill or power loss at any
+ * instant loses nothing committed), foreign keys on (lh's cascades apply to the node's writes as
+ * they do to lh's) and a busy timeout (default 10 s: when lh holds the write lock the node waits
+ * instead of failing).
+ *
+ * <p>Writes go through {@link #inTransaction} / {@link #runInTransaction} (one
+ * {@code BEGIN IMMEDIATE} transaction, rolled back on any exception) or through
+ * {@link #applyingRemote} / {@link #runApplying} (the same, with change capture suppressed for the
+ * node's applies of remote events). Keep each write transaction short, well under a second: lh
+ * waits at most 5 s (better-sqlite3's default busy timeout) for the node's lock before it fails.
+ *
+ * <p>SQLite's lock is not fair: a writer waiting in its busy handler only retries now and then,
+ * so a node running transactions back to back would starve lh until lh's 5 s are up. By default
+ * ({@link Settings#yieldToOtherWriters()}) the node therefore leaves the lock free after each
+ * write transaction for as long as it held it (at most {@value #MAX_YIELD_MILLIS} ms) before it
+ * begins the next one, which caps the node at half of the lock time while it is busy.
+ *
+ * <p>One JDBC connection, not safe for concurrent use: the transaction methods are synchronized,
+ * and callers that read through {@link #connection()} must confine themselves to one thread or
+ * synchronize on this object.
+ */
+public final class LoreHubDatabase implements AutoCloseable {
+
+    /** How long the node waits for lh (or another writer) to release the write lock. */
+    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The longest pause between two of the node's write transactions; see the class comment. */
+    public static final long MAX_YIELD_MILLIS = 100;
+
+    /**
+     * How the node shares the database with other writers.
+     *
+     * @param busyTimeout         how long to wait for another writer's lock before giving up
+     * @param yieldToOtherWriters whether to pause between write transactions so that a waiting
+     *                            lh is never starved (see the class comment); turn off only where
+     *                            no other writer exists, e.g. in a benchmark of the node alone
+     */
+    public record Settings(Duration busyTimeout, boolean yieldToOtherWriters) {
+
+        /** A 10 s busy timeout, yielding to other writers. */
+        public static final Settings DEFAULT = new Settings(DEFAULT_BUSY_TIMEOUT, true);
+
+        public Settings {
+            Objects.requireNonNull(busyTimeout, "busyTimeout");
+            if (busyTimeout.isNegative()) {
+                throw new IllegalArgumentException("busyTimeout must not be negative, got " + busyTimeout);
+            }
+        }
+
+        /** These settings with another busy timeout. */
+        public Settings withBusyTimeout(Duration timeout) {
+            return new Settings(timeout, yieldToOtherWriters);
+        }
+
+        /** These settings with yielding to other writers on or off. */
+        public Settings withYieldToOtherWriters(boolean yield) {
+            return new Settings(busyTimeout, yield);
+        }
+    }
+
+    /** A write transaction held longer than this is logged: lh gives up after 5 s. */
+    private static final long SLOW_TRANSACTION_NANOS = Duration.ofSeconds(1).toNanos();
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoreHubDatabase.class);
+
+    private final Path file;
+    private final Connection connection;
+    private final Settings settings;
+    private boolean inTransaction;
+    /** System.nanoTime() before which the node leaves the write lock to others. */
+    private long lockFreeUntil = System.nanoTime();
+
+    private LoreHubDatabase(Path file, Connection connection, Settings settings) {
+        this.file = file;
+        this.connection = connection;
+        this.settings = settings;
+    }
+
+    /**
+     * Opens a database that lh (or the node) created, with the default busy timeout.
+     *
+     * @throws LoreHubDatabaseException if the file or its directory does not exist, is not a
+     *                                  SQLite database, or lacks a table or column the node needs
+     */
+    public static LoreHubDatabase open(Path file) {
+        return open(file, Settings.DEFAULT);
+    }
+
+    /** Like {@link #open(Path)}, with the given settings. */
+    public static LoreHubDatabase open(Path file, Settings settings) {
+        Path absolute = file.toAbsolutePath().normalize();
+        Path directory = absolute.getParent();
+        if (directory != null && !Files.isDirectory(directory)) {
+            throw new LoreHubDatabaseException("No LoreHub database at " + absolute + ": the directory " + directory
+                + " does not exist. Install LoreHub and run `lh` once (it creates " + absolute.getFileName()
+                + " there), or let the node create a new, empty LoreHub database at that path.");
+        }
+        if (!Files.exists(absolute)) {
+            throw new LoreHubDatabaseException("No LoreHub database at " + absolute + ". Run `lh` once to "
+                + "create it, check the path, or let the node create a new, empty LoreHub database there.");
+        }
+        if (!Files.isRegularFile(absolute)) {
+            throw new LoreHubDatabaseException(absolute + " is not a regular file, so it cannot be the LoreHub "
+                + "database. Check the configured path.");
+        }
+        if (!Files.isReadable(absolute) || !Files.isWritable(absolute)) {
+            throw new LoreHubDatabaseException("The LoreHub database " + absolute + " is not readable and writable "
+                + "by this user. Run the node as the user who runs `lh`, or fix the file's permissions.");
+        }
+        Connection connection = connect(absolute, false, settings.busyTimeout());
+        LoreHubDatabase database = new LoreHubDatabase(absolute, connection, settings);
+        try {
+            List<String> missing = LoreHubSchema.missingParts(connection);
+            if (!missing.isEmpty()) {
+                throw new LoreHubDatabaseException("The database " + absolute + " is not a complete LoreHub database: "
+                    + "it lacks " + String.join(", ", missing) + ". Run `lh` once so it creates or migrates "
+                    + "its tables, or check that the path points to LoreHub's lorehub.db.");
+            }
+            database.releaseStrandedGuard();
+            return database;
+        } catch (SQLException e) {
+            database.close();
+            throw new LoreHubDatabaseException("Cannot read the schema of " + absolute + ": " + e.getMessage()
+                + ". Check that the file is LoreHub's SQLite database and not damaged.", e);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Creates a new LoreHub database that lh 0.2.2 accepts as its own: lh's tables, indexes and
+     * foreign keys as lh creates them, and drizzle's record of the twelve migrations (without
+     * {@code lores_vec}, which needs the sqlite-vec extension). Creates missing parent directories.
+     *
+     * @throws LoreHubDatabaseException if the file already exists or cannot be created
+     */
+    public static LoreHubDatabase create(Path file) {
+        return create(file, Settings.DEFAULT);
+    }
+
+    /** Like {@link #create(Path)}, with the given settings. */
+    public static LoreHubDatabase create(Path file, Settings settings) {
+        Path absolute = file.toAbsolutePath().normalize();
+        if (Files.exists(absolute)) {
+            throw new LoreHubDatabaseException("Cannot create a LoreHub database at " + absolute
+                + ": the file already exists. Open it instead, or choose another path.");
+        }
+        try {
+            if (absolute.getParent() != null) {
+                Files.createDirectories(absolute.getParent());
+            }
+        } catch (IOException e) {
+            throw new LoreHubDatabaseException("Cannot create the directory " + absolute.getParent()
+                + " for a new LoreHub database: " + e.getMessage() + ". Check permissions or choose another path.", e);
+        }
+        Connection connection = connect(absolute, true, settings.busyTimeout());
+        LoreHubDatabase database = new LoreHubDatabase(absolute, connection, settings);
+        try {
+            database.runInTransaction(LoreHubSchema::create);
+            return database;
+        } catch (SQLException | RuntimeException e) {
+            database.close();
+            deleteQuietly(absolute);
+            throw new LoreHubDatabaseException("Cannot create a LoreHub database at " + absolute + ": "
+                + e.getMessage() + ". Nothing was left behind; check free space and permissions.", e);
+        }
+    }
+
+    /** Opens the database at {@code file} if it exists, otherwise creates it (see {@link #create}). */
+    public static LoreHubDatabase openOrCreate(Path file) {
+        return openOrCreate(file, Settings.DEFAULT);
+    }
+
+    /** Like {@link #openOrCreate(Path)}, with the given settings. */
+    public static LoreHubDatabase openOrCreate(Path file, Settings settings) {
+        return Files.exists(file) ? open(file, settings) : create(file, settings);
+    }
+
+    /** The database file, absolute. */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * The node's connection, for reads outside a write transaction. Never begin, commit or roll
+     * back on it directly; use the transaction methods.
+     */
+    public Connection connection() {
+        return connection;
+    }
+
+    /**
+     * Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction and commits it; on any
+     * exception (or error) rolls everything back and rethrows it unchanged. {@code BEGIN IMMEDIATE}
+     * takes the write lock up front, waiting up to the busy timeout for lh, so the work never
+     * fails half-way on a lock. Transactions do not nest.
+     *
+     * <pre>{@code
+     * int applied = db.inTransaction(c -> ingest(c, batch));
+     * }</pre>
+     *
+     * @throws LoreHubDatabaseException if the lock cannot be had within the busy timeout, the
+     *                                  commit fails, or the work left the echo guard held
+     * @throws IllegalStateException    if called from inside another transaction of this object
+     */
+    public synchronized <T, X extends Exception> T inTransaction(TransactionWork<T, X> work) throws X {
+        if (inTransaction) {
+            throw new IllegalStateException("A LoreHub database transaction is already running on this "
+                + "connection; transactions do not nest. Do the inner work in the outer transaction.");
+        }
+        yieldToOtherWriters();
+        begin();
+        inTransaction = true;
+        long started = System.nanoTime();
+        T result;
+        try {
+            result = work.run(connection);
+            refuseStrandedGuard();
+        } catch (Throwable failure) {
+            inTransaction = false;
+            rollback(failure);
+            released(started);
+            throw failure;
+        }
+        inTransaction = false;
+        try {
+            commit();
+        } finally {
+            released(started);
+        }
+        return result;
+    }
+
+    /** {@link #inTransaction} for work without a result. */
+    public <X extends Exception> void runInTransaction(TransactionAction<X> work) throws X {
+        inTransaction(connection -> {
+            work.run(connection);
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code work} in one transaction like {@link #inTransaction}, with change capture
+     * suppressed throughout: the writes are the node's applies of remote events and must not come
+     * back as local changes. Requires capture to be installed.
+     */
+    public <T, X extends Exception> T applyingRemote(TransactionWork<T, X> work) throws X {
+        return inTransaction(connection -> {
+            EchoGuard guard = holdGuard(connection);
+            T result = work.run(connection);
+            // Released only on success: on failure the rollback removes the guard row anyway.
+            releaseGuard(guard);
+            return result;
+        });
+    }
+
+    /** {@link #applyingRemote} for work without a result. */
+    public <X extends Exception> void runApplying(TransactionAction<X> work) throws X {
+        applyingRemote(connection -> {
+            work.run(connection);
+            return null;
+        });
+    }
+
+    /** Installs (or upgrades) change capture; idempotent. See {@link ChangeCapture#install}. */
+    public void installCapture() {
+        try {
+            runInTransaction(ChangeCapture::install);
+        } catch (SQLException e) {
+            throw new LoreHubDatabaseException("Cannot install change capture in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes everything the node added to the database — every {@code lhsync_} table, trigger and
+     * view, in one transaction — and leaves lh's tables and data exactly as they are.
+     */
+    public void uninstallNode() {
+        try {
+            runInTransaction(NodeObjects::dropAll);
+        } catch (SQLException e) {
+            throw new LoreHubDatabaseException("Cannot remove the node's tables from " + file + ": " + e.getMessage()
+                + ". Nothing was removed.", e);
+        }
+    }
+
+    /** The settings this database was opened with. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Closes the connection. Idempotent. */
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new LoreHubDatabaseException("Cannot close " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(Path file, boolean create, Duration busyTimeout) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+        if (!create) {
+            // Never let a mistyped path silently become a new empty database.
+            config.resetOpenMode(SQLiteOpenMode.CREATE);
+        }
+        try {
+            return config.createConnection("jdbc:sqlite:" + file);
+        } catch (SQLException e) {
+            throw new LoreHubDatabaseException("Cannot open " + file + " as a SQLite database: " + e.getMessage()
+                + ". Check that the path points to LoreHub's lorehub.db and that the file is not damaged.", e);
+        }
+    }
+
+    /** Waits out the pause owed to other writers after the previous transaction. */
+    private void yieldToOtherWriters() {
+        long wait;
+        while (settings.yieldToOtherWriters() && (wait = lockFreeUntil - System.nanoTime()) > 0) {
+            if (Thread.currentThread().isInterrupted()) {
+                return; // keep the interrupt for the caller; being polite is not worth spinning
+            }
+            LockSupport.parkNanos(wait);
+        }
+    }
+
+    /** Records that the lock, taken at {@code started}, was just released. */
+    private void released(long started) {
+        long now = System.nanoTime();
+        long held = now - started;
+        lockFreeUntil = now + Math.min(held, MAX_YIELD_MILLIS * 1_000_000);
+        if (held > SLOW_TRANSACTION_NANOS) {
+            LOG.warn("A write transaction on {} held the lock for {} ms; lh gives up after 5000 ms. "
+                + "Use smaller batches.", file, held / 1_000_000);
+        }
+    }
+
+    private void begin() {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");
+        } catch (SQLException e) {
+            if (isBusy(e)) {
+                throw new LoreHubDatabaseException("Another process kept " + file + " locked for longer than "
+                    + settings.busyTimeout().toMillis() + " ms (is `lh` or another node running a long operation?). "
+                    + "Nothing was written; try again.", e);
+            }
+            throw new LoreHubDatabaseException("Cannot start a write transaction on " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void commit() {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("COMMIT");
+        } catch (SQLException e) {
+            rollback(e);
+            throw new LoreHubDatabaseException("Cannot commit to " + file + ": " + e.getMessage()
+                + ". The transaction was rolled back; nothing was written.", e);
+        }
+    }
+
+    private void rollback(Throwable cause) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // SQLite may already have rolled back by itself (for example after SQLITE_FULL).
+            if (!e.getMessage().contains("no transaction is active")) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    private static boolean isBusy(SQLException e) {
+        if (e instanceof SQLiteException sqlite) {
+            SQLiteErrorCode code = sqlite.getResultCode();
+            return code == SQLiteErrorCode.SQLITE_BUSY || code.name().startsWith("SQLITE_BUSY_");
+        }
+        return false;
+    }
+
+    private static EchoGuard holdGuard(Connection connection) {
+        try {
+            return EchoGuard.hold(connection);
+        } catch (SQLException e) {
+            throw new LoreHubDatabaseException("Cannot suppress change capture for the node's own writes: "
+                + e.getMessage() + ". Nothing was written.", e);
+        }
+    }
+
+    private static void releaseGuard(EchoGuard guard) {
+        try {
+            guard.close();
+        } catch (SQLException e) {
+            throw new LoreHubDatabaseException("Cannot resume change capture after the node's own writes: "
+                + e.getMessage() + ". The transaction was rolled back.", e);
+        }
+    }
+
+    /** A committed guard row would silence capture of lh's changes forever; never commit one. */
+    private void refuseStrandedGuard() {
+        boolean held;
+        try {
+            held = NodeObjects.tableExists(connection, EchoGuard.TABLE) && EchoGuard.isHeld(connection);
+        } catch (SQLException e) {
+            throw new LoreHubDatabaseException("Cannot check the echo guard before committing to " + file + ": "
+                + e.getMessage() + ". The transaction was rolled back.", e);
+        }
+        if (held) {
+            throw new LoreHubDatabaseException("The echo guard is still held at commit, which would stop "
+                + "change capture for every later lh write. The transaction was rolled back; release the "
+                + "EchoGuard (try-with-resources) before the work returns.");
+        }
+    }
+
+    /** Repairs a database where a guard row was committed (only possible through a bug or by hand). */
+    private void releaseStrandedGuard() throws SQLException {
+        if (!NodeObjects.tableExists(connection, EchoGuard.TABLE) || !EchoGuard.isHeld(connection)) {
+            return;
+        }
+        LOG.warn("{} had a committed echo-guard row, which silenced change capture; removing it. "
+            + "lh changes made while it was there were not captured.", file);
+        runInTransaction(EchoGuard::clear);
+    }
+
+    private static void deleteQuietly(Path file) {
+        for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+            try {
+                Files.deleteIfExists(Path.of(file + suffix));
+            } catch (IOException ignored) {
+                // Best effort: the creation error is what the caller needs to see.
+            }
+        }
+    }
+}

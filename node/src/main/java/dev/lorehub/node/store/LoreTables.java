@@ -1,0 +1,302 @@
+package dev.lorehub.node.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads and writes lh's own tables the way lh does (LOREHUB_SCHEMA.md): JSON array text for
+ * lists, ISO-8601 UTC timestamps with milliseconds, never touching columns the node does not own
+ * (a realm's path, last_seen, created_at). Writes use upserts, never {@code REPLACE}, because a
+ * replace deletes the row first and the delete would cascade to the lore's relations.
+ */
+public final class LoreTables {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter SQLITE_DEFAULT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private final Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    public LoreTables(Connection connection) {
+        this.connection = connection;
+    }
+
+    private PreparedStatement sql(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        return ps;
+    }
+
+    // ---- lores
+
+    public Optional<LoreRow> lore(String id) throws SQLException {
+        PreparedStatement ps = sql("SELECT id, realm_id, content, why, type, provinces, sigils, confidence, origin, status, "
+            + "created_at, updated_at FROM lores WHERE id = ?");
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new LoreRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), list(rs.getString(6)), list(rs.getString(7)), rs.getLong(8), rs.getString(9),
+                rs.getString(10), isoTimestamp(rs.getString(11)), isoTimestamp(rs.getString(12))));
+        }
+    }
+
+    /** Ids of the lores of a local realm, sorted. */
+    public List<String> loreIds(String realmId) throws SQLException {
+        PreparedStatement ps = sql("SELECT id FROM lores WHERE realm_id = ? ORDER BY id");
+        ps.setString(1, realmId);
+        List<String> ids = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Inserts or updates a lore; returns false if the row already held exactly these values. */
+    public boolean upsertLore(LoreRow row) throws SQLException {
+        Optional<LoreRow> current = lore(row.id());
+        if (current.filter(row::equals).isPresent()) {
+            return false;
+        }
+        writeLore(row);
+        return true;
+    }
+
+    /** Inserts or updates a lore without comparing first (for callers that just read the row). */
+    public void writeLore(LoreRow row) throws SQLException {
+        PreparedStatement ps = sql("INSERT INTO lores (id, realm_id, content, why, type, provinces, sigils, confidence, origin, "
+            + "status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            + "realm_id = excluded.realm_id, content = excluded.content, why = excluded.why, type = excluded.type, "
+            + "provinces = excluded.provinces, sigils = excluded.sigils, confidence = excluded.confidence, "
+            + "origin = excluded.origin, status = excluded.status, created_at = excluded.created_at, "
+            + "updated_at = excluded.updated_at");
+        ps.setString(1, row.id());
+        ps.setString(2, row.realmId());
+        ps.setString(3, row.content());
+        ps.setString(4, row.why());
+        ps.setString(5, row.type());
+        ps.setString(6, json(row.provinces()));
+        ps.setString(7, json(row.sigils()));
+        ps.setLong(8, row.confidence());
+        ps.setString(9, row.origin());
+        ps.setString(10, row.status());
+        ps.setString(11, row.createdAt());
+        ps.setString(12, row.updatedAt());
+        ps.executeUpdate();
+    }
+
+    /** Deletes a lore (its relations cascade, as when lh deletes it); returns false if it was absent. */
+    public boolean deleteLore(String id) throws SQLException {
+        PreparedStatement ps = sql("DELETE FROM lores WHERE id = ?");
+        ps.setString(1, id);
+        return ps.executeUpdate() == 1;
+    }
+
+    // ---- relations
+
+    public Optional<RelationRow> relation(String from, String to, String type) throws SQLException {
+        PreparedStatement ps = sql("SELECT from_lore_id, to_lore_id, type, strength, metadata, created_at FROM lore_relations "
+            + "WHERE from_lore_id = ? AND to_lore_id = ? AND type = ?");
+        ps.setString(1, from);
+        ps.setString(2, to);
+        ps.setString(3, type);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new RelationRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
+                rs.getString(5), isoTimestamp(rs.getString(6))));
+        }
+    }
+
+    /** Relations that start or end at a lore, as (from, to, type) triples. */
+    public List<String[]> relationKeysOf(String loreId) throws SQLException {
+        PreparedStatement ps = sql("SELECT from_lore_id, to_lore_id, type FROM lore_relations WHERE from_lore_id = ? "
+            + "UNION SELECT from_lore_id, to_lore_id, type FROM lore_relations WHERE to_lore_id = ?");
+        ps.setString(1, loreId);
+        ps.setString(2, loreId);
+        List<String[]> keys = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                keys.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+            }
+        }
+        return keys;
+    }
+
+    public boolean upsertRelation(RelationRow row) throws SQLException {
+        if (relation(row.fromLoreId(), row.toLoreId(), row.type()).filter(row::equals).isPresent()) {
+            return false;
+        }
+        PreparedStatement ps = sql("INSERT INTO lore_relations (from_lore_id, to_lore_id, type, strength, metadata, created_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (from_lore_id, to_lore_id, type) DO UPDATE SET "
+            + "strength = excluded.strength, metadata = excluded.metadata, created_at = excluded.created_at");
+        ps.setString(1, row.fromLoreId());
+        ps.setString(2, row.toLoreId());
+        ps.setString(3, row.type());
+        ps.setDouble(4, row.strength());
+        if (row.metadata() == null) {
+            ps.setNull(5, Types.VARCHAR);
+        } else {
+            ps.setString(5, row.metadata());
+        }
+        ps.setString(6, row.createdAt());
+        ps.executeUpdate();
+        return true;
+    }
+
+    public boolean deleteRelation(String from, String to, String type) throws SQLException {
+        PreparedStatement ps = sql("DELETE FROM lore_relations WHERE from_lore_id = ? AND to_lore_id = ? AND type = ?");
+        ps.setString(1, from);
+        ps.setString(2, to);
+        ps.setString(3, type);
+        return ps.executeUpdate() == 1;
+    }
+
+    // ---- realms
+
+    public Optional<RealmRow> realm(String id) throws SQLException {
+        PreparedStatement ps = sql("SELECT id, name, path, git_remote, is_monorepo, provinces FROM realms WHERE id = ?");
+        ps.setString(1, id);
+        return readRealm(ps);
+    }
+
+    public Optional<RealmRow> realmByPath(String path) throws SQLException {
+        PreparedStatement ps = sql("SELECT id, name, path, git_remote, is_monorepo, provinces FROM realms WHERE path = ?");
+        ps.setString(1, path);
+        return readRealm(ps);
+    }
+
+    public List<RealmRow> realms() throws SQLException {
+        PreparedStatement ps = sql("SELECT id, name, path, git_remote, is_monorepo, provinces FROM realms ORDER BY path");
+        List<RealmRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(realmRow(rs));
+            }
+        }
+        return out;
+    }
+
+    private Optional<RealmRow> readRealm(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(realmRow(rs)) : Optional.empty();
+        }
+    }
+
+    private static RealmRow realmRow(ResultSet rs) throws SQLException {
+        return new RealmRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5) != 0,
+            list(rs.getString(6)));
+    }
+
+    /** Creates a realm row as lh would (last_seen and created_at set to {@code now}). */
+    public void insertRealm(RealmRow row, Instant now) throws SQLException {
+        PreparedStatement ps = sql("INSERT INTO realms (id, name, path, git_remote, is_monorepo, provinces, last_seen, created_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        ps.setString(1, row.id());
+        ps.setString(2, row.name());
+        ps.setString(3, row.path());
+        ps.setString(4, row.gitRemote());
+        ps.setInt(5, row.monorepo() ? 1 : 0);
+        ps.setString(6, json(row.provinces()));
+        String ts = iso(now);
+        ps.setString(7, ts);
+        ps.setString(8, ts);
+        ps.executeUpdate();
+    }
+
+    /** Updates the synced columns of a realm row (never its id, path, last_seen or created_at). */
+    public boolean updateRealmFields(RealmRow row) throws SQLException {
+        Optional<RealmRow> current = realm(row.id());
+        if (current.isEmpty()) {
+            return false;
+        }
+        RealmRow merged = new RealmRow(row.id(), row.name(), current.get().path(), row.gitRemote(), row.monorepo(),
+            row.provinces());
+        if (merged.equals(current.get())) {
+            return false;
+        }
+        PreparedStatement ps = sql("UPDATE realms SET name = ?, git_remote = ?, is_monorepo = ?, provinces = ? WHERE id = ?");
+        ps.setString(1, row.name());
+        ps.setString(2, row.gitRemote());
+        ps.setInt(3, row.monorepo() ? 1 : 0);
+        ps.setString(4, json(row.provinces()));
+        ps.setString(5, row.id());
+        ps.executeUpdate();
+        return true;
+    }
+
+    // ---- formats
+
+    /** Parses lh's JSON array text; anything that is not a JSON array of strings reads as empty. */
+    static List<String> list(String json) {
+        if (json == null || json.isBlank()) {
+            return List.of();
+        }
+        try {
+            List<String> parsed = JSON.readValue(json, new TypeReference<List<String>>() { });
+            return parsed == null ? List.of() : parsed.stream().filter(s -> s != null).toList();
+        } catch (JsonProcessingException e) {
+            return List.of();
+        }
+    }
+
+    /** JSON array text as lh writes it (compact). */
+    public static String json(List<String> values) {
+        try {
+            return JSON.writeValueAsString(values);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a list of strings always serialises", e);
+        }
+    }
+
+    /** The ISO form lh writes: UTC with milliseconds, e.g. {@code 2025-07-13T02:18:14.000Z}. */
+    public static String iso(Instant instant) {
+        return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS).plusNanos(0))
+            .replaceFirst("(\\d{2}:\\d{2}:\\d{2})Z$", "$1.000Z");
+    }
+
+    /**
+     * Normalises a stored timestamp to the ISO form: lh writes ISO, while column defaults write
+     * {@code YYYY-MM-DD HH:MM:SS} in UTC (SQLite's CURRENT_TIMESTAMP). Unparseable text is kept
+     * as it is, so nothing is silently rewritten into something else.
+     */
+    public static String isoTimestamp(String stored) {
+        if (stored == null) {
+            return null;
+        }
+        try {
+            return iso(Instant.parse(stored));
+        } catch (DateTimeParseException e) {
+            try {
+                return iso(LocalDateTime.parse(stored, SQLITE_DEFAULT).toInstant(ZoneOffset.UTC));
+            } catch (DateTimeParseException e2) {
+                return stored;
+            }
+        }
+    }
+}

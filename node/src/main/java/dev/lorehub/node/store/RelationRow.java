@@ -1,0 +1,6 @@
+package dev.lorehub.node.store;
+
+/** A row of lh's {@code lore_relations} table. */
+public record RelationRow(String fromLoreId, String toLoreId, String type, double strength, String metadata,
+                          String createdAt) {
+}

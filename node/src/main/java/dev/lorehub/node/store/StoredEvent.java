@@ -1,0 +1,21 @@
+package dev.lorehub.node.store;
+
+/**
+ * A row of the event log.
+ *
+ * @param id     32-byte event id (SHA-256 of {@code sealed})
+ * @param realm  16-byte realm id
+ * @param hlc    the author's HLC timestamp
+ * @param author 32-byte author device id
+ * @param kind   entity kind code, or null when this device cannot decrypt the event
+ * @param entity entity id, or null when opaque
+ * @param body   the decrypted body, or null when opaque
+ * @param sealed the event exactly as its author sealed it
+ */
+public record StoredEvent(byte[] id, byte[] realm, long hlc, byte[] author, Integer kind, String entity, byte[] body,
+                          byte[] sealed) {
+    /** True when this device holds no key to read it (it only relays it). */
+    public boolean opaque() {
+        return body == null;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.lorehub.node.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The node's own tables in the LoreHub database (DESIGN.md §5): the event log, synced realms,
+ * derived conflicts, paired peers and small metadata. They live beside lh's tables so that
+ * applying a batch of remote events and recording it is one transaction. All names start with
+ * {@code lhsync_}, so uninstalling removes exactly them (see {@link LoreHubDatabase#uninstallNode}).
+ */
+public final class SyncTables {
+    /** Bumped when these tables change shape; stored in {@code lhsync_meta}. */
+    public static final int SCHEMA_VERSION = 1;
+
+    private static final String[] DDL = {
+        """
+        CREATE TABLE IF NOT EXISTS lhsync_meta (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL)""",
+        // A synced realm: its global id, the founder it was derived from, and the local realms row it
+        // is mapped to (NULL until the user maps it; its events are kept and applied once mapped).
+        """
+        CREATE TABLE IF NOT EXISTS lhsync_realms (
+          realm          BLOB PRIMARY KEY,
+          founder        BLOB NOT NULL,
+          local_realm_id TEXT,
+          name_hint      TEXT,
+          added_at       INTEGER NOT NULL)""",
+        // The event log. kind/entity/body are NULL for events this device cannot decrypt (it holds no
+        // key for them): it stores and forwards their ciphertext.
+        """
+        CREATE TABLE IF NOT EXISTS lhsync_events (
+          seq         INTEGER PRIMARY KEY,
+          id          BLOB NOT NULL UNIQUE,
+          realm       BLOB NOT NULL,
+          hlc         INTEGER NOT NULL,
+          author      BLOB NOT NULL,
+          kind        INTEGER,
+          entity      TEXT,
+          body        BLOB,
+          sealed      BLOB NOT NULL,
+          received_at INTEGER NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS lhsync_events_entity ON lhsync_events (kind, entity)",
+        "CREATE INDEX IF NOT EXISTS lhsync_events_realm ON lhsync_events (realm, hlc)",
+        // Conflicts are derived from the event set and rewritten whenever their entity is re-materialised.
+        """
+        CREATE TABLE IF NOT EXISTS lhsync_conflicts (
+          realm    BLOB NOT NULL,
+          kind     INTEGER NOT NULL,
+          entity   TEXT NOT NULL,
+          field    INTEGER NOT NULL,
+          type     TEXT NOT NULL,
+          winner   TEXT,
+          versions TEXT NOT NULL,
+          PRIMARY KEY (realm, kind, entity, field, type))""",
+        // Which relations touch a lore, so that a lore arriving after its relations brings them in.
+        """
+        CREATE TABLE IF NOT EXISTS lhsync_relation_ends (
+          lore     TEXT NOT NULL,
+          relation TEXT NOT NULL,
+          PRIMARY KEY (lore, relation)) WITHOUT ROWID""",
+        """
+        CREATE TABLE IF NOT EXISTS lhsync_peers (
+          device       BLOB PRIMARY KEY,
+          keys         BLOB NOT NULL,
+          display_name TEXT NOT NULL,
+          paired_at    INTEGER NOT NULL,
+          last_address TEXT,
+          last_sync_at INTEGER)""",
+    };
+
+    private SyncTables() {
+    }
+
+    /** Creates the tables if missing; idempotent. Run inside a write transaction. */
+    public static void install(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            for (String ddl : DDL) {
+                s.execute(ddl);
+            }
+            s.execute("INSERT INTO lhsync_meta (key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "') "
+                + "ON CONFLICT (key) DO NOTHING");
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.lorehub.node.store;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each rule lh relies on, broken once, is reported once, naming the row, column and problem. */
+class LhCompatibilityTest {
+
+    private static final String NOW = "2025-07-13T02:18:14.000Z";
+
+    @TempDir
+    Path dir;
+
+    private LhWriter lh;
+    private String realm;
+    private String a;
+    private String b;
+
+    @BeforeEach
+    void setUp() throws SQLException {
+        Path file = dir.resolve("lorehub.db");
+        LhWriter.createDatabaseAsLh(file);
+        lh = new LhWriter(file);
+        realm = lh.addRealm("app", "/work/app", "git@example.com:team/app.git");
+        a = lh.addLore(realm, "a", "decree", List.of("sqlite", "wal"));
+        b = lh.addLore(realm, "b");
+        lh.addRelation(a, b, "supports", 0.25, Map.of("note", "measured"));
+        // Rows with the SQLite column defaults (the other date form) are fine too.
+        lh.update("insert into realms (id, name, path) values ('defaults', 'old', '/old')");
+        // Some checks need rows the foreign keys would refuse.
+        try (Statement s = lh.connection().createStatement()) {
+            s.execute("PRAGMA foreign_keys = OFF");
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws SQLException {
+        lh.close();
+    }
+
+    @Test
+    void rowsWrittenTheWayLhWritesThemAreFine() throws SQLException {
+        assertThat(LhCompatibility.check(lh.connection())).isEmpty();
+    }
+
+    @Test
+    void invalidJsonInAnyJsonColumnIsReported() throws SQLException {
+        lh.update("update lores set sigils = '[\"a\",]' where id = ?", a);
+        lh.update("update lores set origin = '{type: \"manual\"}' where id = ?", b);
+        lh.update("update realms set provinces = '[] x' where id = ?", realm);
+        lh.update("update lore_relations set metadata = '{\"a\":NaN}'");
+
+        assertThat(descriptions()).satisfiesExactlyInAnyOrder(
+            d -> assertThat(d).startsWith("realms[" + realm + "].provinces: is not valid JSON '[] x'"),
+            d -> assertThat(d).startsWith("lores[" + a + "].sigils: is not valid JSON"),
+            d -> assertThat(d).startsWith("lores[" + b + "].origin: is not valid JSON"),
+            d -> assertThat(d).startsWith("lore_relations[" + a + " -> " + b + " (supports)].metadata: "
+                + "is not valid JSON"));
+    }
+
+    @Test
+    void listsMustBeArraysOfStringsAndOriginAnObjectWithAKnownType() throws SQLException {
+        lh.update("update lores set provinces = '{\"api\":true}', sigils = '[\"ok\", 3]' where id = ?", a);
+        lh.update("update lores set origin = '[\"manual\"]' where id = ?", b);
+        lh.update("update realms set provinces = '\"web\"' where id = ?", realm);
+        lh.update("update lore_relations set metadata = '[]'");
+        lh.update("insert into lores (id, realm_id, content, type, origin, created_at, updated_at) "
+            + "values ('c', ?, 'c', 'wisdom', '{\"type\":\"dreamt\"}', ?, ?)", realm, NOW, NOW);
+
+        assertThat(descriptions()).containsExactlyInAnyOrder(
+            "realms[" + realm + "].provinces: must be a JSON array of strings, is '\"web\"'",
+            "lores[" + a + "].provinces: must be a JSON array of strings, is '{\"api\":true}'",
+            "lores[" + a + "].sigils: must be a JSON array of strings, has element 3",
+            "lores[" + b + "].origin: must be a JSON object, is '[\"manual\"]'",
+            "lores[c].origin: type must be one of [imported, inferred, manual], origin is '{\"type\":\"dreamt\"}'",
+            "lore_relations[" + a + " -> " + b + " (supports)].metadata: must be a JSON object, is '[]'");
+    }
+
+    @Test
+    void unparseableDatesAreReportedAndBothLhFormsAccepted() throws SQLException {
+        lh.update("update lores set created_at = '2025-07-13 02:18:14', updated_at = 'yesterday' where id = ?", a);
+        lh.update("update lores set updated_at = 1752038466479 where id = ?", b); // TEXT affinity: stored as text
+        lh.update("update realms set last_seen = '2025-02-30T00:00:00.000Z' where id = ?", realm);
+        lh.update("update lore_relations set created_at = ''");
+
+        assertThat(descriptions()).satisfiesExactlyInAnyOrder(
+            d -> assertThat(d).startsWith("realms[" + realm + "].last_seen: unparseable date '2025-02-30T"),
+            d -> assertThat(d).startsWith("lores[" + a + "].updated_at: unparseable date 'yesterday' (text)"),
+            d -> assertThat(d).startsWith("lores[" + b + "].updated_at: unparseable date '1752038466479' (text)"),
+            d -> assertThat(d).startsWith("lore_relations[" + a + " -> " + b + " (supports)].created_at: "
+                + "unparseable date ''"));
+    }
+
+    @Test
+    void aLoreWithoutItsRealmIsReported() throws SQLException {
+        lh.update("update lores set realm_id = 'gone' where id = ?", a);
+        assertThat(descriptions()).singleElement().asString()
+            .startsWith("lores[" + a + "].realm_id: realm 'gone' does not exist: lh silently hides");
+    }
+
+    @Test
+    void relationsToThemselvesOrToMissingLoresAreReported() throws SQLException {
+        lh.update("insert into lore_relations (from_lore_id, to_lore_id, type, created_at) values (?, ?, ?, ?)",
+            a, a, "supports", NOW);
+        lh.update("insert into lore_relations (from_lore_id, to_lore_id, type, created_at) values (?, ?, ?, ?)",
+            "ghost", b, "challenges", NOW);
+        lh.update("insert into lore_relations (from_lore_id, to_lore_id, type, created_at) values (?, ?, ?, ?)",
+            b, "ghost", "challenges", NOW);
+
+        assertThat(descriptions()).containsExactlyInAnyOrder(
+            "lore_relations[" + a + " -> " + a + " (supports)]: relates a lore to itself; lh requires from != to",
+            "lore_relations[ghost -> " + b + " (challenges)].from_lore_id: lore 'ghost' does not exist",
+            "lore_relations[" + b + " -> ghost (challenges)].to_lore_id: lore 'ghost' does not exist");
+    }
+
+    @Test
+    void numbersOutOfRangeOrOfTheWrongKindAreReported() throws SQLException {
+        lh.update("update lores set confidence = 101 where id = ?", a);
+        lh.update("update lores set confidence = 'high' where id = ?", b);
+        lh.update("update lore_relations set strength = 1.5");
+        lh.update("update realms set is_monorepo = 2 where id = ?", realm);
+
+        assertThat(descriptions()).containsExactlyInAnyOrder(
+            "realms[" + realm + "].is_monorepo: must be the integer 0 or 1, is '2'",
+            "lores[" + a + "].confidence: must be an integer from 0 to 100, is '101'",
+            "lores[" + b + "].confidence: must be an integer from 0 to 100, is 'high'",
+            "lore_relations[" + a + " -> " + b + " (supports)].strength: must be a number from 0 to 1, is '1.5'");
+    }
+
+    @Test
+    void unknownTypesAndStatusesAreReported() throws SQLException {
+        lh.update("update lores set type = 'gossip', status = 'deleted' where id = ?", a);
+        lh.update("update lores set type = 'lesson', status = 'active' where id = ?", b); // older, still known
+        lh.update("update lore_relations set type = 'likes'");
+
+        assertThat(descriptions()).satisfiesExactlyInAnyOrder(
+            d -> assertThat(d).startsWith("lores[" + a + "].type: 'gossip' is not one lh knows"),
+            d -> assertThat(d).startsWith("lores[" + a + "].status: 'deleted' is not one lh knows"),
+            d -> assertThat(d).startsWith("lore_relations[" + a + " -> " + b + " (likes)].type: 'likes' is not"));
+    }
+
+    @Test
+    void anIncompleteMigrationRecordIsReported() throws SQLException {
+        lh.update("delete from __drizzle_migrations where created_at > 1752038466489");
+        assertThat(descriptions()).singleElement().asString()
+            .startsWith("__drizzle_migrations.created_at: newest recorded migration is 1752038466489");
+        lh.update("drop table __drizzle_migrations");
+        assertThat(descriptions()).singleElement().asString()
+            .startsWith("__drizzle_migrations: missing: lh would try to create its tables again");
+    }
+
+    private List<String> descriptions() throws SQLException {
+        return LhCompatibility.check(lh.connection()).stream().map(LhViolation::describe).toList();
+    }
+}
