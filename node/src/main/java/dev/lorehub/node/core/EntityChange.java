@@ -1,0 +1,65 @@
+package dev.lorehub.node.core;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A change to a realm, lore or relation: only the fields that changed (DESIGN.md §3's delta
+ * sync), the heads it supersedes, and whether the entity was deleted.
+ *
+ * @param kind        {@link EntityKind#REALM}, {@link EntityKind#LORE} or {@link EntityKind#RELATION}
+ * @param entityId    lore: its UUID; relation: {@link #relationId}; realm: the realm id's hex form
+ * @param deleted     true for a tombstone (a hard delete in LoreHub); then the maps are empty
+ * @param parents     the entity heads the author saw, sorted; empty for a creation
+ * @param assignments new values of text and last-writer fields (a value may be null where the column allows it)
+ * @param sets        adds and removes for set fields
+ */
+public record EntityChange(EntityKind kind, String entityId, boolean deleted, List<EventId> parents,
+                           SortedMap<Field, Object> assignments, SortedMap<Field, SetDelta> sets) implements EventBody {
+
+    public EntityChange {
+        if (kind == EntityKind.MEMBER) {
+            throw new IllegalArgumentException("membership changes are MembershipChange events");
+        }
+        parents = List.copyOf(parents.stream().sorted().distinct().toList());
+        TreeMap<Field, Object> a = new TreeMap<>();
+        for (Map.Entry<Field, Object> e : assignments.entrySet()) {
+            Field f = e.getKey();
+            if (f.entity() != kind || f.merge() == Field.Merge.SET || !f.accepts(e.getValue())) {
+                throw new IllegalArgumentException("field " + f + " cannot take " + e.getValue() + " on a " + kind);
+            }
+            a.put(f, e.getValue());
+        }
+        TreeMap<Field, SetDelta> s = new TreeMap<>();
+        for (Map.Entry<Field, SetDelta> e : sets.entrySet()) {
+            if (e.getKey().entity() != kind || e.getKey().merge() != Field.Merge.SET) {
+                throw new IllegalArgumentException("field " + e.getKey() + " is not a set of a " + kind);
+            }
+            if (!e.getValue().isEmpty()) {
+                s.put(e.getKey(), e.getValue());
+            }
+        }
+        if (deleted && (!a.isEmpty() || !s.isEmpty())) {
+            throw new IllegalArgumentException("a delete carries no field values");
+        }
+        assignments = Collections.unmodifiableSortedMap(a);
+        sets = Collections.unmodifiableSortedMap(s);
+    }
+
+    /** The entity id of a relation: its three key columns joined by newlines (UUIDs hold none; the type comes last). */
+    public static String relationId(String fromLoreId, String toLoreId, String type) {
+        return fromLoreId + "\n" + toLoreId + "\n" + type;
+    }
+
+    /** Splits a relation entity id into from, to and type. */
+    public static String[] relationKey(String relationId) {
+        String[] parts = relationId.split("\n", 3);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("not a relation id: " + relationId);
+        }
+        return parts;
+    }
+}

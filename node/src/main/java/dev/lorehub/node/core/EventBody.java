@@ -1,0 +1,15 @@
+package dev.lorehub.node.core;
+
+import java.util.List;
+
+/** The plaintext of an event: what changed, and the entity versions it supersedes. */
+public sealed interface EventBody permits EntityChange, MembershipChange {
+    /** The kind of entity changed. */
+    EntityKind kind();
+
+    /** The id of the entity changed (see {@link EntityChange#entityId()}). */
+    String entityId();
+
+    /** The ids of the entity's heads this event supersedes. */
+    List<EventId> parents();
+}

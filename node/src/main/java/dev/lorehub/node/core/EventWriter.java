@@ -1,0 +1,71 @@
+package dev.lorehub.node.core;
+
+import dev.lorehub.crypto.EnvelopeHeader;
+import dev.lorehub.crypto.EpochKey;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.crypto.RealmKeyring;
+import dev.lorehub.crypto.SealedEnvelope;
+import dev.lorehub.node.store.StoredEvent;
+
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Authors this device's events: stamps, encodes once, seals (entity changes encrypted under the
+ * realm's current epoch key; membership changes signed only), stores, and records the key.
+ */
+final class EventWriter {
+    private final ReplicaContext ctx;
+
+    EventWriter(ReplicaContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Writes one event. {@code floorHlc} is the largest HLC among the events it supersedes, so the
+     * new one orders after them.
+     */
+    StoredKey emit(Tx tx, RealmId realm, EventBody body, long floorHlc) throws SQLException {
+        boolean membership = body instanceof MembershipChange;
+        long hlc = ctx.clock().tickAfter(tx.now(), floorHlc);
+        byte[] plaintext = ctx.codec().encode(body);
+        EpochKey key = null;
+        int epoch;
+        if (membership) {
+            epoch = ((MembershipChange) body).epoch();
+        } else {
+            RealmKeyring keyring = ctx.secrets().keyring(realm).orElseThrow(() -> new ReplicaException(
+                "This device holds no key for realm " + realm + ": it cannot write there. Ask an admin to grant it a role."));
+            key = keyring.current();
+            epoch = key.epoch();
+        }
+        byte[] sealed = SealedEnvelope.seal(new EnvelopeHeader(realm, epoch, hlc, !membership), plaintext, key,
+            ctx.identity(), ctx.random());
+        EventId id = EventId.of(sealed);
+        ctx.events().insert(new StoredEvent(id.toBytes(), realm.toBytes(), hlc, ctx.self().toBytes(), body.kind().code(),
+            body.entityId(), plaintext, sealed), tx.now());
+        if (body instanceof EntityChange c && c.kind() == EntityKind.RELATION) {
+            indexRelationEnds(c.entityId());
+        }
+        if (membership) {
+            ctx.forgetMembership(realm);
+        }
+        StoredKey stored = new StoredKey(realm, hlc, id, membership);
+        tx.stored(stored);
+        return stored;
+    }
+
+    void indexRelationEnds(String relationEntity) throws SQLException {
+        String[] key = EntityChange.relationKey(relationEntity);
+        ctx.events().indexRelationEnd(key[0], relationEntity);
+        ctx.events().indexRelationEnd(key[1], relationEntity);
+    }
+
+    static long maxHlc(List<FoldEvent> events) {
+        long max = 0;
+        for (FoldEvent e : events) {
+            max = Math.max(max, e.hlc());
+        }
+        return max;
+    }
+}

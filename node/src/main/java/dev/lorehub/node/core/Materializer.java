@@ -1,0 +1,170 @@
+package dev.lorehub.node.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.store.EventStore;
+import dev.lorehub.node.store.LoreRow;
+import dev.lorehub.node.store.LoreTables;
+import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.store.RelationRow;
+import dev.lorehub.node.store.StoredEvent;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Writes an entity's folded state into lh's tables, and its conflicts into the node's. Called
+ * inside the write transaction that stored the events, so tables and log never disagree.
+ */
+final class Materializer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String DEFAULT_STATUS = "living";
+    static final long DEFAULT_CONFIDENCE = 80;
+
+    private final ReplicaContext ctx;
+
+    Materializer(ReplicaContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The folded state of one entity within one realm, from the events stored so far. */
+    EntityState fold(RealmId realm, EntityKind kind, String entity) throws SQLException {
+        Membership membership = ctx.membership(realm);
+        List<FoldEvent> history = new ArrayList<>();
+        for (StoredEvent e : ctx.events().eventsOf(kind.code(), entity)) {
+            if (e.opaque() || !RealmId.fromBytes(e.realm()).equals(realm)) {
+                continue;
+            }
+            EventId id = EventId.fromBytes(e.id());
+            DeviceId author = DeviceId.fromBytes(e.author());
+            EntityChange change = (EntityChange) ctx.codec().decode(e.body());
+            history.add(new FoldEvent(id, e.hlc(), author, change, membership.canWriteAt(author, e.hlc(), id)));
+        }
+        return EntityFold.fold(kind, entity, history);
+    }
+
+    /** Re-folds an entity and writes the result; returns the state. */
+    EntityState materialize(RealmId realm, EntityKind kind, String entity) throws SQLException {
+        EntityState state = fold(realm, kind, entity);
+        String localRealm = ctx.localRealmId(realm);
+        switch (kind) {
+            case LORE -> writeLore(realm, localRealm, state);
+            case RELATION -> writeRelation(localRealm, state);
+            case REALM -> writeRealm(localRealm, state);
+            default -> throw new IllegalArgumentException("not an entity kind: " + kind);
+        }
+        recordConflicts(realm, state);
+        return state;
+    }
+
+    private void writeLore(RealmId realm, String localRealm, EntityState state) throws SQLException {
+        LoreTables tables = ctx.tables();
+        var existing = tables.lore(state.entityId());
+        boolean wasLive = existing.isPresent();
+        if (localRealm == null) {
+            return; // not mapped on this device yet: events wait in the log
+        }
+        LoreRow row = state.isLive() ? loreRow(localRealm, state) : null;
+        if (row != null) {
+            if (!row.equals(existing.orElse(null))) {
+                tables.writeLore(row);
+            }
+        } else if (existing.isPresent() && existing.get().realmId().equals(localRealm)) {
+            tables.deleteLore(state.entityId());
+        }
+        boolean nowLive = row != null;
+        if (nowLive && !wasLive) {
+            // relations that arrived before this lore can appear now
+            for (String relation : ctx.events().relationsTouching(state.entityId())) {
+                materialize(realm, EntityKind.RELATION, relation);
+            }
+        }
+    }
+
+    /** The lh row for a live lore, or null when its history lacks a required column. */
+    static LoreRow loreRow(String localRealm, EntityState s) {
+        Object content = s.value(Field.CONTENT);
+        Object type = s.value(Field.TYPE);
+        Object origin = s.value(Field.ORIGIN);
+        if (!(content instanceof String) || !(type instanceof String) || !(origin instanceof String)) {
+            return null;
+        }
+        String created = Objects.requireNonNullElse((String) s.value(Field.CREATED_AT), "1970-01-01T00:00:00.000Z");
+        String updated = Objects.requireNonNullElse((String) s.value(Field.UPDATED_AT), created);
+        Object confidence = s.value(Field.CONFIDENCE);
+        Object status = s.value(Field.STATUS);
+        return new LoreRow(s.entityId(), localRealm, (String) content, (String) s.value(Field.WHY), (String) type,
+            List.copyOf(s.set(Field.PROVINCES)), List.copyOf(s.set(Field.SIGILS)),
+            confidence == null ? DEFAULT_CONFIDENCE : (Long) confidence, (String) origin,
+            status == null ? DEFAULT_STATUS : (String) status, created, updated);
+    }
+
+    private void writeRelation(String localRealm, EntityState state) throws SQLException {
+        String[] key = EntityChange.relationKey(state.entityId());
+        LoreTables tables = ctx.tables();
+        if (localRealm == null) {
+            return;
+        }
+        boolean endsLive = tables.lore(key[0]).isPresent() && tables.lore(key[1]).isPresent() && !key[0].equals(key[1]);
+        if (state.isLive() && endsLive) {
+            Object strength = state.value(Field.RELATION_STRENGTH);
+            String created = Objects.requireNonNullElse((String) state.value(Field.RELATION_CREATED_AT),
+                "1970-01-01T00:00:00.000Z");
+            tables.upsertRelation(new RelationRow(key[0], key[1], key[2], strength == null ? 1.0 : (Double) strength,
+                (String) state.value(Field.RELATION_METADATA), created));
+        } else {
+            tables.deleteRelation(key[0], key[1], key[2]);
+        }
+    }
+
+    private void writeRealm(String localRealm, EntityState state) throws SQLException {
+        if (localRealm == null || !state.isLive()) {
+            return;
+        }
+        RealmRow current = ctx.tables().realm(localRealm).orElse(null);
+        if (current == null) {
+            return;
+        }
+        Object name = state.value(Field.REALM_NAME);
+        Object monorepo = state.value(Field.REALM_IS_MONOREPO);
+        ctx.tables().updateRealmFields(new RealmRow(localRealm, name == null ? current.name() : (String) name, current.path(),
+            state.values().containsKey(Field.REALM_GIT_REMOTE) ? (String) state.value(Field.REALM_GIT_REMOTE) : current.gitRemote(),
+            monorepo == null ? current.monorepo() : (Boolean) monorepo, List.copyOf(state.set(Field.REALM_PROVINCES))));
+    }
+
+    private void recordConflicts(RealmId realm, EntityState state) throws SQLException {
+        List<EventStore.ConflictRow> rows = new ArrayList<>();
+        for (Conflict c : state.conflicts()) {
+            rows.add(new EventStore.ConflictRow(realm.toBytes(), c.kind().code(), c.entityId(),
+                c.field() == null ? 0 : c.field().code(), c.type().name(), c.winner() == null ? null : c.winner().toString(),
+                versionsJson(c)));
+        }
+        ctx.events().replaceConflicts(realm.toBytes(), state.kind().code(), state.entityId(), rows);
+    }
+
+    static String versionsJson(Conflict c) {
+        List<Map<String, Object>> versions = new ArrayList<>();
+        for (Conflict.Version v : c.versions()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("event", v.event().toString());
+            m.put("author", v.author().toString());
+            m.put("hlc", v.hlc());
+            m.put("at", Instant.ofEpochMilli(HybridClock.millis(v.hlc())).toString());
+            m.put("deleted", v.deleted());
+            m.put("value", v.value());
+            versions.add(m);
+        }
+        try {
+            return JSON.writeValueAsString(versions);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("plain maps always serialise", e);
+        }
+    }
+}

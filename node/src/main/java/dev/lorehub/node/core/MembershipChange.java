@@ -1,0 +1,95 @@
+package dev.lorehub.node.core;
+
+import dev.lorehub.crypto.DeviceId;
+
+import java.util.List;
+
+/**
+ * A signed admin event that changes who belongs to a realm (DESIGN.md §6). Membership events
+ * travel signed but unencrypted so that relays, and members still waiting for their key, can
+ * verify authors; the only secrets in them are realm keys wrapped with HPKE for one device each.
+ *
+ * <p>The member set is a deterministic fold of these events in (HLC, id) order; see
+ * {@link MembershipFold}.
+ *
+ * @param op          what happens
+ * @param subject     the device concerned; null for {@link Op#ROTATE}
+ * @param role        the role granted by GENESIS, ADD or SET_ROLE; null otherwise
+ * @param subjectKeys the subject's encoded public keys for GENESIS and ADD (so members can wrap keys for it); empty otherwise
+ * @param epoch       ROTATE: the new epoch; GENESIS: 0; otherwise the newest epoch the author knew
+ * @param wrappedKeys realm epoch keys wrapped for members: ROTATE — the new epoch for every key-holding
+ *                    member; ADD — every epoch so far for the subject (empty for a relay)
+ * @param nonce       GENESIS: the 16 random bytes the realm id is derived from (see {@link RealmIds}); empty otherwise
+ * @param parents     the membership heads the author saw (for the audit trail; the fold orders by HLC)
+ */
+public record MembershipChange(Op op, DeviceId subject, Role role, byte[] subjectKeys, int epoch,
+                               List<byte[]> wrappedKeys, byte[] nonce, List<EventId> parents) implements EventBody {
+
+    /** Membership operations; codes are part of the wire format. */
+    public enum Op {
+        /** The founder creates the realm and becomes its first admin. */
+        GENESIS(1),
+        /** An admin adds a device with a role. */
+        ADD(2),
+        /** An admin changes a member's role. */
+        SET_ROLE(3),
+        /** An admin removes a member (always followed by a ROTATE so the removed device reads nothing newer). */
+        REMOVE(4),
+        /** An admin starts a new key epoch. */
+        ROTATE(5);
+
+        private final int code;
+
+        Op(int code) {
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+
+        public static Op ofCode(int code) {
+            for (Op o : values()) {
+                if (o.code == code) {
+                    return o;
+                }
+            }
+            throw new IllegalArgumentException("unknown membership operation code " + code);
+        }
+    }
+
+    public MembershipChange {
+        parents = List.copyOf(parents.stream().sorted().distinct().toList());
+        wrappedKeys = List.copyOf(wrappedKeys);
+        subjectKeys = subjectKeys == null ? new byte[0] : subjectKeys;
+        nonce = nonce == null ? new byte[0] : nonce;
+        boolean needsSubject = op != Op.ROTATE;
+        if (needsSubject != (subject != null)) {
+            throw new IllegalArgumentException(op + (needsSubject ? " needs" : " takes no") + " subject device");
+        }
+        boolean needsRole = op == Op.GENESIS || op == Op.ADD || op == Op.SET_ROLE;
+        if (needsRole != (role != null)) {
+            throw new IllegalArgumentException(op + (needsRole ? " needs" : " takes no") + " role");
+        }
+        if ((op == Op.GENESIS || op == Op.ADD) && subjectKeys.length == 0) {
+            throw new IllegalArgumentException(op + " needs the subject's public keys");
+        }
+        if (op == Op.GENESIS && nonce.length != RealmIds.NONCE_LENGTH) {
+            throw new IllegalArgumentException("GENESIS needs a " + RealmIds.NONCE_LENGTH + "-byte nonce, got " + nonce.length);
+        }
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
+        }
+    }
+
+    @Override
+    public EntityKind kind() {
+        return EntityKind.MEMBER;
+    }
+
+    /** The subject device's id text, or {@code "epoch:<n>"} for a rotation. */
+    @Override
+    public String entityId() {
+        return subject == null ? "epoch:" + epoch : subject.toString();
+    }
+}

@@ -1,0 +1,556 @@
+package dev.lorehub.node.core;
+
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.DeviceIdentity;
+import dev.lorehub.crypto.DeviceKeys;
+import dev.lorehub.crypto.EpochKey;
+import dev.lorehub.crypto.KeyWrap;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.crypto.RealmKeyring;
+import dev.lorehub.crypto.SecretStore;
+import dev.lorehub.node.store.EventStore;
+import dev.lorehub.node.store.LoreHubDatabase;
+import dev.lorehub.node.store.LoreTables;
+import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.store.StoredEvent;
+import dev.lorehub.node.store.SyncTables;
+
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One device's replica of its synced realms: the LoreHub database, the signed event log beside
+ * it, the device's identity and realm keys. The node core that both the daemon and the simulator
+ * drive.
+ *
+ * <p>Every operation is one database transaction: it either happens whole or not at all, and a
+ * crash at any instant loses nothing committed. The wall clock is an argument ({@code now}, ms
+ * since the epoch) and all randomness comes from the injected {@link SecureRandom}, so a seeded
+ * run is reproducible. Not thread-safe: the driver serialises calls.
+ */
+public final class Replica implements AutoCloseable {
+    /** Captured rows turned into events per transaction: keeps each well under lh's 5 s lock patience. */
+    public static final int CAPTURE_BATCH = 500;
+
+    private final LoreHubDatabase db;
+    private final ReplicaContext ctx;
+    private final Materializer materializer;
+    private final EventWriter writer;
+    private final LocalChanges local;
+    private final Ingestor ingestor;
+    private final List<StoredKeyListener> listeners = new ArrayList<>();
+
+    /** Told about every event stored, after its transaction commits. */
+    @FunctionalInterface
+    public interface StoredKeyListener {
+        void stored(List<StoredKey> keys);
+    }
+
+    private Replica(LoreHubDatabase db, ReplicaContext ctx, EnvelopeVerifier verifier) {
+        this.db = db;
+        this.ctx = ctx;
+        this.materializer = new Materializer(ctx);
+        this.writer = new EventWriter(ctx);
+        this.local = new LocalChanges(ctx, materializer, writer);
+        this.ingestor = new Ingestor(ctx, materializer, writer, verifier);
+    }
+
+    /**
+     * Opens the replica on a LoreHub database: installs change capture and the node's tables if
+     * needed (idempotent) and restores the clock above everything recorded.
+     */
+    public static Replica open(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random) {
+        return open(db, identity, secrets, random, EnvelopeVerifier.SEQUENTIAL);
+    }
+
+    /** As {@link #open(LoreHubDatabase, DeviceIdentity, SecretStore, SecureRandom)}, checking signatures with {@code verifier}. */
+    public static Replica open(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
+                               EnvelopeVerifier verifier) {
+        db.installCapture();
+        try {
+            long[] persisted = new long[1];
+            db.runInTransaction(c -> {
+                SyncTables.install(c);
+                EventStore store = new EventStore(c);
+                long meta = store.meta("hlc").map(Long::parseLong).orElse(0L);
+                persisted[0] = Math.max(meta, store.maxHlc());
+            });
+            EventStore events = new EventStore(db.connection());
+            ReplicaContext ctx = new ReplicaContext(events, new LoreTables(db.connection()), identity, secrets, random,
+                new HybridClock(persisted[0]));
+            ctx.reloadRealms();
+            return new Replica(db, ctx, verifier);
+        } catch (SQLException e) {
+            throw new ReplicaException("Cannot prepare " + db.file() + " for syncing: " + e.getMessage(), e);
+        }
+    }
+
+    /** Test hook: called at each step of a write with the step's name; throwing aborts the write. */
+    void faults(java.util.function.Consumer<String> hook) {
+        ctx.faults(hook);
+    }
+
+    public void addListener(StoredKeyListener listener) {
+        listeners.add(listener);
+    }
+
+    public DeviceId deviceId() {
+        return ctx.self();
+    }
+
+    public LoreHubDatabase database() {
+        return db;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Tx tx) throws SQLException;
+    }
+
+    private <T> T write(long now, Work<T> work) {
+        Tx tx = new Tx(now);
+        T result;
+        try {
+            result = db.applyingRemote(c -> {
+                T r = work.run(tx);
+                ctx.events().putMeta("hlc", Long.toString(ctx.clock().last()));
+                ctx.step("commit");
+                return r;
+            });
+        } catch (SQLException e) {
+            forgetCaches();
+            throw new ReplicaException("A write to " + db.file() + " failed and was rolled back: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            forgetCaches();
+            throw e;
+        }
+        if (!tx.stored().isEmpty()) {
+            for (StoredKeyListener l : listeners) {
+                l.stored(List.copyOf(tx.stored()));
+            }
+        }
+        return result;
+    }
+
+    private void forgetCaches() {
+        try {
+            ctx.forgetAll();
+        } catch (SQLException e) {
+            throw new ReplicaException("Cannot re-read " + db.file() + " after a rollback: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T read(Work<T> work) {
+        try {
+            synchronized (db) {
+                return work.run(new Tx(0));
+            }
+        } catch (SQLException e) {
+            throw new ReplicaException("Cannot read " + db.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- local changes and remote events
+
+    /**
+     * Turns changes that lh (or anyone) made to the LoreHub tables into signed events, up to
+     * {@link #CAPTURE_BATCH} captured rows in one transaction; call again while it returns a full
+     * batch. Returns the events written.
+     */
+    public List<StoredKey> captureLocalChanges(long now) {
+        return write(now, tx -> {
+            local.drain(tx, db.connection(), CAPTURE_BATCH);
+            return List.copyOf(tx.stored());
+        });
+    }
+
+    /** True if captured rows are waiting. */
+    public boolean hasPendingCapture() {
+        return read(tx -> dev.lorehub.node.store.ChangeCapture.pendingCount(db.connection()) > 0);
+    }
+
+    /**
+     * Verifies, stores and applies a batch of sealed events from a peer in one transaction;
+     * changes lh made since the last capture are captured first in the same transaction, so a
+     * concurrent edit is never overwritten unseen.
+     */
+    public IngestResult ingest(List<byte[]> batch, long now) {
+        return write(now, tx -> {
+            local.drain(tx, db.connection(), CAPTURE_BATCH);
+            return ingestor.ingest(tx, batch);
+        });
+    }
+
+    // ---- realms
+
+    /**
+     * Makes a local realm a synced realm with a fresh key, this device its founder and admin, and
+     * every lore and relation already in it the realm's first events.
+     */
+    public RealmId shareRealm(String localRealmId, long now) {
+        return write(now, tx -> {
+            RealmRow row = ctx.tables().realm(localRealmId).orElseThrow(() -> new ReplicaException(
+                "There is no realm with id " + localRealmId + " in " + db.file() + ": run `lh` in the project once, or pick "
+                    + "another realm."));
+            if (ctx.syncedRealmOf(localRealmId).isPresent()) {
+                throw new ReplicaException("Realm " + row.name() + " (" + row.path() + ") is already shared as "
+                    + ctx.syncedRealmOf(localRealmId).get() + ".");
+            }
+            byte[] nonce = new byte[RealmIds.NONCE_LENGTH];
+            ctx.random().nextBytes(nonce);
+            RealmId realm = RealmIds.derive(ctx.self(), nonce);
+            ctx.secrets().put(RealmKeyring.of(List.of(EpochKey.random(realm, 0, ctx.random()))));
+            ctx.events().addRealm(realm.toBytes(), ctx.self().toBytes(), row.name(), now);
+            ctx.events().mapRealm(realm.toBytes(), localRealmId);
+            ctx.reloadRealms();
+            writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.GENESIS, ctx.self(), Role.ADMIN,
+                ctx.identity().publicKeys().encode(), 0, List.of(), nonce, List.of()), 0);
+            adopt(tx, realm, localRealmId);
+            return realm;
+        });
+    }
+
+    /** Writes creation events for the realm's fields and every local lore and relation that has none yet. */
+    private void adopt(Tx tx, RealmId realm, String localRealmId) throws SQLException {
+        RealmRow row = ctx.tables().realm(localRealmId).orElseThrow();
+        SortedMap<Field, Object> realmValues = new TreeMap<>();
+        realmValues.put(Field.REALM_NAME, row.name());
+        realmValues.put(Field.REALM_GIT_REMOTE, row.gitRemote());
+        realmValues.put(Field.REALM_IS_MONOREPO, row.monorepo());
+        SortedMap<Field, SortedSet<String>> realmSets = new TreeMap<>();
+        realmSets.put(Field.REALM_PROVINCES, new TreeSet<>(row.provinces()));
+        local.writeDiff(tx, realm, EntityKind.REALM, realm.toString(), realmValues, realmSets);
+        List<String> lores = ctx.tables().loreIds(localRealmId);
+        for (String lore : lores) {
+            if (!ctx.events().hasEventsOf(EntityKind.LORE.code(), lore)) {
+                localLore(tx, lore);
+            }
+        }
+        for (String lore : lores) {
+            for (String[] key : ctx.tables().relationKeysOf(lore)) {
+                String relation = EntityChange.relationId(key[0], key[1], key[2]);
+                if (key[0].equals(lore) && !ctx.events().hasEventsOf(EntityKind.RELATION.code(), relation)) {
+                    localRelation(tx, key);
+                }
+            }
+        }
+    }
+
+    private void localLore(Tx tx, String lore) throws SQLException {
+        // the same path as a captured insert
+        var changes = new dev.lorehub.node.store.CapturedChange(0, dev.lorehub.node.store.CapturedChange.LORES,
+            dev.lorehub.node.store.CapturedChange.INSERT, lore, null, null, null);
+        local.apply(tx, changes);
+    }
+
+    private void localRelation(Tx tx, String[] key) throws SQLException {
+        var changes = new dev.lorehub.node.store.CapturedChange(0, dev.lorehub.node.store.CapturedChange.LORE_RELATIONS,
+            dev.lorehub.node.store.CapturedChange.INSERT, key[0], key[1], key[2], null);
+        local.apply(tx, changes);
+    }
+
+    /**
+     * Records a synced realm this device was invited to (learned from a paired peer), unmapped
+     * until the user maps it. Idempotent.
+     */
+    public void acceptRealm(RealmId realm, DeviceId founder, long now) {
+        write(now, tx -> {
+            ctx.events().addRealm(realm.toBytes(), founder.toBytes(), null, now);
+            ctx.reloadRealms();
+            return null;
+        });
+    }
+
+    /**
+     * Maps a synced realm to a local realm row (creating the row with {@code path} if no row has
+     * that path), applies every event already held, and adopts local lores the realm lacks.
+     * Returns the local realm id.
+     */
+    public String mapRealm(RealmId realm, String path, long now) {
+        return write(now, tx -> {
+            if (ctx.realm(realm).isEmpty()) {
+                throw new ReplicaException("Realm " + realm + " is not known here: pair with a device that shares it, "
+                    + "and wait for the first sync.");
+            }
+            var existing = ctx.tables().realmByPath(path);
+            String localId;
+            if (existing.isPresent()) {
+                localId = existing.get().id();
+                Optional<RealmId> other = ctx.syncedRealmOf(localId);
+                if (other.isPresent() && !other.get().equals(realm)) {
+                    throw new ReplicaException("The realm at " + path + " is already mapped to synced realm " + other.get()
+                        + ". Pick another directory.");
+                }
+            } else {
+                localId = uuid();
+                EntityState shared = materializer.fold(realm, EntityKind.REALM, realm.toString());
+                String name = shared.isLive() && shared.value(Field.REALM_NAME) != null ? (String) shared.value(Field.REALM_NAME)
+                    : java.nio.file.Path.of(path).getFileName() == null ? path : java.nio.file.Path.of(path).getFileName().toString();
+                ctx.tables().insertRealm(new RealmRow(localId, name, path, (String) shared.value(Field.REALM_GIT_REMOTE),
+                    Boolean.TRUE.equals(shared.value(Field.REALM_IS_MONOREPO)), List.copyOf(shared.set(Field.REALM_PROVINCES))),
+                    java.time.Instant.ofEpochMilli(now));
+            }
+            ctx.events().mapRealm(realm.toBytes(), localId);
+            ctx.reloadRealms();
+            rematerialise(realm);
+            if (ctx.membership(realm).role(ctx.self()).map(Role::canWrite).orElse(false)) {
+                adopt(tx, realm, localId);
+            }
+            return localId;
+        });
+    }
+
+    private void rematerialise(RealmId realm) throws SQLException {
+        List<String[]> entities = new ArrayList<>();
+        ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(),
+            (kind, entity, author, hlc, id) -> entities.add(new String[] {Integer.toString(kind), entity}));
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (EntityKind kind : List.of(EntityKind.REALM, EntityKind.LORE, EntityKind.RELATION)) {
+            for (String[] e : entities) {
+                if (Integer.parseInt(e[0]) == kind.code() && done.add(e[0] + "\n" + e[1])) {
+                    materializer.materialize(realm, kind, e[1]);
+                }
+            }
+        }
+    }
+
+    /** A random UUID v4 from the injected source (the simulator stays reproducible). */
+    private String uuid() {
+        byte[] b = new byte[16];
+        ctx.random().nextBytes(b);
+        b[6] = (byte) ((b[6] & 0x0f) | 0x40);
+        b[8] = (byte) ((b[8] & 0x3f) | 0x80);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
+        return new java.util.UUID(buf.getLong(), buf.getLong()).toString();
+    }
+
+    // ---- membership
+
+    /** Adds a device to a realm with a role; it receives every epoch key unless it is a relay. */
+    public StoredKey addMember(RealmId realm, DeviceKeys device, Role role, long now) {
+        return write(now, tx -> {
+            requireAdmin(realm);
+            DeviceKeys verified = device.verified();
+            List<byte[]> wraps = new ArrayList<>();
+            RealmKeyring keyring = ctx.secrets().keyring(realm).orElseThrow();
+            if (role.holdsKey()) {
+                for (EpochKey key : keyring.epochs()) {
+                    wraps.add(KeyWrap.wrap(key, verified, ctx.identity(), ctx.random()));
+                }
+            }
+            Membership m = ctx.membership(realm);
+            return writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.ADD, verified.id(), role, verified.encode(),
+                m.currentEpoch(), wraps, null, List.of()), 0);
+        });
+    }
+
+    /**
+     * Changes a member's role. Moving a device to a role without the key (relay) rotates the key,
+     * like a removal, so that it reads nothing written afterwards.
+     */
+    public void setRole(RealmId realm, DeviceId device, Role role, long now) {
+        write(now, tx -> {
+            requireAdmin(realm);
+            Membership m = ctx.membership(realm);
+            if (m.role(device).isEmpty()) {
+                throw new ReplicaException("Device " + device.shortForm() + " is not a member of realm " + realm
+                    + "; grant it a role with `realm grant` first.");
+            }
+            writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.SET_ROLE, device, role, null, m.currentEpoch(),
+                List.of(), null, List.of()), 0);
+            if (!role.holdsKey()) {
+                rotate(tx, realm);
+            }
+            return null;
+        });
+    }
+
+    /** Removes a member and rotates the realm key: the removed device can read nothing written afterwards. */
+    public void removeMember(RealmId realm, DeviceId device, long now) {
+        write(now, tx -> {
+            requireAdmin(realm);
+            Membership m = ctx.membership(realm);
+            if (m.role(device).isEmpty()) {
+                throw new ReplicaException("Device " + device.shortForm() + " is not a member of realm " + realm + ".");
+            }
+            writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.REMOVE, device, null, null, m.currentEpoch(),
+                List.of(), null, List.of()), 0);
+            rotate(tx, realm);
+            return null;
+        });
+    }
+
+    /** Starts a new key epoch, wrapped for every key-holding member. */
+    public void rotateKey(RealmId realm, long now) {
+        write(now, tx -> {
+            requireAdmin(realm);
+            rotate(tx, realm);
+            return null;
+        });
+    }
+
+    private void rotate(Tx tx, RealmId realm) throws SQLException {
+        Membership m = ctx.membership(realm);
+        int next = m.currentEpoch() + 1;
+        EpochKey key = EpochKey.random(realm, next, ctx.random());
+        List<byte[]> wraps = new ArrayList<>();
+        for (Membership.Member member : m.members().values()) {
+            if (member.role().holdsKey() && !member.device().equals(ctx.self())) {
+                wraps.add(KeyWrap.wrap(key, DeviceKeys.decode(member.encodedKeys()), ctx.identity(), ctx.random()));
+            }
+        }
+        RealmKeyring keyring = ctx.secrets().keyring(realm).orElseThrow();
+        ctx.secrets().put(keyring.with(key));
+        writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.ROTATE, null, null, null, next, wraps, null,
+            List.of()), 0);
+    }
+
+    private void requireAdmin(RealmId realm) throws SQLException {
+        if (ctx.realm(realm).isEmpty()) {
+            throw new ReplicaException("Realm " + realm + " is not synced by this device.");
+        }
+        if (ctx.membership(realm).role(ctx.self()).orElse(null) != Role.ADMIN) {
+            throw new ReplicaException("This device is not an admin of realm " + realm + ": ask an admin to do this.");
+        }
+    }
+
+    /**
+     * Keeps realms' keys healthy after membership changes arrive from elsewhere: as an admin,
+     * starts a new epoch when a removed device still holds the current key (a race between two
+     * admins), and wraps the current key for members that lack it. Returns the events written.
+     */
+    public List<StoredKey> maintainKeys(long now) {
+        return write(now, tx -> {
+            for (RealmId realm : ctx.realms().keySet().stream().sorted().toList()) {
+                Membership m = ctx.membership(realm);
+                if (m.role(ctx.self()).orElse(null) != Role.ADMIN || ctx.secrets().keyring(realm).isEmpty()) {
+                    continue;
+                }
+                if (m.needsRotation() || !m.missingCurrentKey().isEmpty()) {
+                    rotate(tx, realm);
+                }
+            }
+            return List.copyOf(tx.stored());
+        });
+    }
+
+    // ---- conflicts
+
+    /**
+     * Resolves a lore's conflicts: a new event whose parents are all its heads, setting the given
+     * values (DESIGN.md §3). Everyone converges on it.
+     */
+    public StoredKey resolve(String loreId, Map<Field, Object> values, long now) {
+        return write(now, tx -> {
+            local.drain(tx, db.connection(), CAPTURE_BATCH);
+            RealmId realm = realmOfLore(loreId).orElseThrow(() -> new ReplicaException(
+                "Lore " + loreId + " is not in a synced realm."));
+            EntityState state = materializer.fold(realm, EntityKind.LORE, loreId);
+            for (Map.Entry<Field, Object> e : values.entrySet()) {
+                String problem = ValueRules.problem(e.getKey(), e.getValue());
+                if (problem != null) {
+                    throw new ReplicaException("Cannot resolve with that value: " + problem);
+                }
+            }
+            StoredKey key = writer.emit(tx, realm, new EntityChange(EntityKind.LORE, loreId, false, state.heads(),
+                new TreeMap<>(values), new TreeMap<>()), state.latestHlc());
+            materializer.materialize(realm, EntityKind.LORE, loreId);
+            return key;
+        });
+    }
+
+    private Optional<RealmId> realmOfLore(String loreId) throws SQLException {
+        for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE.code(), loreId)) {
+            return Optional.of(RealmId.fromBytes(e.realm()));
+        }
+        return Optional.empty();
+    }
+
+    /** Records that a full sync with a paired peer completed (for status output). */
+    public void notePeerSynced(DeviceId peer, long now) {
+        try {
+            db.runInTransaction(c -> ctx.events().touchPeer(peer.toBytes(), null, now));
+        } catch (SQLException e) {
+            throw new ReplicaException("Cannot record the sync with " + peer.shortForm() + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- reading
+
+    /** The synced realms this device knows, by id. */
+    public Map<RealmId, EventStore.RealmRow> realms() {
+        return Map.copyOf(ctx.realms());
+    }
+
+    /** A realm's membership. */
+    public Membership membership(RealmId realm) {
+        return read(tx -> ctx.membership(realm));
+    }
+
+    /** An entity's folded state. */
+    public EntityState state(RealmId realm, EntityKind kind, String entity) {
+        return read(tx -> materializer.fold(realm, kind, entity));
+    }
+
+    /** True if the event is held. */
+    public boolean has(EventId id) {
+        return read(tx -> ctx.events().contains(id.toBytes()));
+    }
+
+    /** The sealed bytes of an event, if held. */
+    public Optional<byte[]> sealed(EventId id) {
+        return read(tx -> ctx.events().sealed(id.toBytes()));
+    }
+
+    /** Every event key of a realm (for building its reconciliation set). */
+    public List<StoredKey> keys(RealmId realm) {
+        return read(tx -> {
+            List<StoredKey> keys = new ArrayList<>();
+            ctx.events().forEachKey(realm.toBytes(), (hlc, id) -> keys.add(new StoredKey(realm, hlc, EventId.fromBytes(id), false)));
+            return keys;
+        });
+    }
+
+    /** Recorded conflicts. */
+    public List<EventStore.ConflictRow> conflicts() {
+        return read(tx -> ctx.events().conflicts());
+    }
+
+    /** The store, for read-only queries by the CLI and tests (same thread as every other call). */
+    public EventStore events() {
+        return ctx.events();
+    }
+
+    /** The device identity's public keys. */
+    public DeviceKeys publicKeys() {
+        return ctx.identity().publicKeys();
+    }
+
+    /** The realm keyring, if this device holds one. */
+    public Optional<RealmKeyring> keyring(RealmId realm) {
+        return ctx.secrets().keyring(realm);
+    }
+
+    /** The largest HLC issued or seen. */
+    public long clockValue() {
+        return ctx.clock().last();
+    }
+
+    /** A digest of every synced realm's shared state as lh sees it; equal digests mean identical tables. */
+    public String digest() {
+        return read(tx -> StateDigest.of(ctx));
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

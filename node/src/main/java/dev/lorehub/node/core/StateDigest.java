@@ -1,0 +1,82 @@
+package dev.lorehub.node.core;
+
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.store.EventStore;
+import dev.lorehub.node.store.LoreRow;
+import dev.lorehub.node.store.LoreTables;
+import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.store.RelationRow;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A digest of what lh shows for every synced, mapped realm: the realm's shared fields, its lores
+ * and their relations, with local-only columns left out (the local realm id and path differ on
+ * every device by design) and the realm named by its global id. Two devices with the same event
+ * set have the same digest; the simulator and the tests compare it.
+ */
+final class StateDigest {
+    private StateDigest() {
+    }
+
+    static String of(ReplicaContext ctx) throws SQLException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform provides SHA-256", e);
+        }
+        LoreTables tables = ctx.tables();
+        TreeMap<RealmId, EventStore.RealmRow> realms = new TreeMap<>(ctx.realms());
+        for (Map.Entry<RealmId, EventStore.RealmRow> e : realms.entrySet()) {
+            String local = e.getValue().localRealmId();
+            if (local == null) {
+                continue;
+            }
+            RealmRow realm = tables.realm(local).orElse(null);
+            if (realm == null) {
+                continue;
+            }
+            put(sha, "realm", e.getKey().toString(), realm.name(), realm.gitRemote(), Boolean.toString(realm.monorepo()),
+                LoreTables.json(realm.provinces()));
+            for (String id : tables.loreIds(local)) {
+                LoreRow l = tables.lore(id).orElseThrow();
+                put(sha, "lore", l.id(), l.content(), l.why(), l.type(), LoreTables.json(l.provinces()),
+                    LoreTables.json(l.sigils()), Long.toString(l.confidence()), l.origin(), l.status(), l.createdAt(),
+                    l.updatedAt());
+                List<String[]> keys = tables.relationKeysOf(id);
+                keys.sort(java.util.Comparator.comparing((String[] k) -> k[0]).thenComparing(k -> k[1]).thenComparing(k -> k[2]));
+                for (String[] k : keys) {
+                    if (!k[0].equals(id)) {
+                        continue;
+                    }
+                    RelationRow r = tables.relation(k[0], k[1], k[2]).orElseThrow();
+                    put(sha, "relation", r.fromLoreId(), r.toLoreId(), r.type(), Double.toString(r.strength()), r.metadata(),
+                        r.createdAt());
+                }
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static void put(MessageDigest sha, String... fields) {
+        for (String f : fields) {
+            if (f == null) {
+                sha.update((byte) 0);
+            } else {
+                byte[] b = f.getBytes(StandardCharsets.UTF_8);
+                sha.update((byte) 1);
+                sha.update(java.nio.ByteBuffer.allocate(4).putInt(b.length).array());
+                sha.update(b);
+            }
+        }
+        sha.update((byte) '\n');
+    }
+}

@@ -1,0 +1,92 @@
+package dev.lorehub.node.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+
+/**
+ * The value rules LoreHub needs kept (LOREHUB_SCHEMA.md, "Rules a writer must keep"): JSON
+ * object text where lh parses JSON, ISO-8601 timestamps, ranges. Checked on every event before it
+ * is applied, so that no peer can make {@code lh export} fail on this device.
+ */
+public final class ValueRules {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Longest text accepted in one field; lh has no limit, this keeps one event from hogging memory. */
+    public static final int MAX_TEXT = 256 * 1024;
+
+    private ValueRules() {
+    }
+
+    /** Null if {@code value} is acceptable for {@code field}, else what is wrong. */
+    public static String problem(Field field, Object value) {
+        if (!field.accepts(value)) {
+            return field.column() + " cannot be " + (value == null ? "null" : value.getClass().getSimpleName());
+        }
+        if (value instanceof String s && s.length() > MAX_TEXT) {
+            return field.column() + " is " + s.length() + " characters, more than " + MAX_TEXT;
+        }
+        return switch (field) {
+            case CONFIDENCE -> inRange((Long) value, 0, 100) ? null : "confidence " + value + " is outside 0..100";
+            case RELATION_STRENGTH -> {
+                double d = (Double) value;
+                yield d >= 0 && d <= 1 ? null : "strength " + d + " is outside 0..1";
+            }
+            case ORIGIN -> jsonObject((String) value, false);
+            case RELATION_METADATA -> jsonObject((String) value, true);
+            case CREATED_AT, UPDATED_AT, RELATION_CREATED_AT -> isoInstant((String) value);
+            case TYPE, STATUS, REALM_NAME -> ((String) value).isBlank() ? field.column() + " is empty" : null;
+            default -> null;
+        };
+    }
+
+    /** The first problem among an entity change's values, or null. */
+    public static String problem(EntityChange change) {
+        for (Map.Entry<Field, Object> e : change.assignments().entrySet()) {
+            String p = problem(e.getKey(), e.getValue());
+            if (p != null) {
+                return p;
+            }
+        }
+        for (Map.Entry<Field, SetDelta> e : change.sets().entrySet()) {
+            for (String s : e.getValue().adds()) {
+                if (s.length() > MAX_TEXT) {
+                    return e.getKey().column() + " element is longer than " + MAX_TEXT;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean inRange(long v, long lo, long hi) {
+        return v >= lo && v <= hi;
+    }
+
+    private static String jsonObject(String text, boolean nullable) {
+        if (text == null) {
+            return nullable ? null : "missing JSON object";
+        }
+        try {
+            JsonNode node = JSON.readTree(text);
+            return node != null && node.isObject() ? null : "not a JSON object: " + abbreviate(text);
+        } catch (JsonProcessingException e) {
+            return "invalid JSON: " + abbreviate(text);
+        }
+    }
+
+    private static String isoInstant(String text) {
+        try {
+            Instant.parse(text);
+            return null;
+        } catch (DateTimeParseException e) {
+            return "not an ISO-8601 timestamp: " + abbreviate(text);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+}
