@@ -1,0 +1,533 @@
+package dev.lorehub.node.sync;
+
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.EventId;
+import dev.lorehub.node.core.IngestResult;
+import dev.lorehub.node.core.StoredKey;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One sync session with one paired peer, sans-IO (DESIGN.md §4): frames in through
+ * {@link #onFrame}, timers through {@link #onTimer}, new local events through
+ * {@link #onLocalChange}, each with the current time; frames out through {@link #pollFrame}, the
+ * next timer through {@link #nextTimer}. It never touches a socket, a thread or the clock, so the
+ * Netty transport and the simulator drive the very same code.
+ *
+ * <p>Per realm both devices belong to: compare roots and reconcile the event-id sets; then each
+ * side sends the events the other lacks, in batches bounded by bytes and count, within the credit
+ * the receiver granted (a slow receiver slows the sender; nothing queues without bound); then new
+ * events are offered live. Any protocol violation ends the session with a typed reason, sent to
+ * the peer when possible. A batch is ingested in one transaction, so an interrupted session never
+ * leaves the store half-applied, and the next session resumes by reconciling again: only what did
+ * not arrive is sent.
+ *
+ * <p>Not thread-safe: the driver serialises calls.
+ */
+public final class SyncSession {
+    /** Protocol versions this node speaks. */
+    public static final int MIN_VERSION = 1;
+    public static final int MAX_VERSION = 1;
+
+    private enum State { NEW, AWAIT_HELLO, OPEN, CLOSED }
+
+    /** The sync of one realm within the session. */
+    private static final class RealmSync {
+        final RealmId realm;
+        final Reconciliation reconciliation;
+        final ArrayDeque<SyncMessage.Key> toSend = new ArrayDeque<>();
+        final Set<EventId> queued = new HashSet<>();
+        boolean reconciled;
+
+        RealmSync(RealmId realm, Reconciliation reconciliation) {
+            this.realm = realm;
+            this.reconciliation = reconciliation;
+        }
+    }
+
+    private final SyncStore store;
+    private final SessionConfig config;
+    private final boolean initiator;
+    private final DeviceId peer;
+    private final SyncCodec codec = new SyncCodec();
+    private final ArrayDeque<byte[]> outbox = new ArrayDeque<>();
+    private final Map<RealmId, RealmSync> realms = new LinkedHashMap<>();
+    private final List<StoredKey> ingested = new ArrayList<>();
+
+    private State state = State.NEW;
+    private long startedAt;
+    private long lastHeard;
+    private long sendCredit;
+    private long receiveAllowance;
+    private double tokens;
+    private long tokensAt;
+    private boolean syncedReported;
+    private CloseReason closeReason;
+    private String closeMessage;
+    private boolean closedByPeer;
+
+    private long framesSent;
+    private long framesReceived;
+    private long bytesSent;
+    private long bytesReceived;
+    private long eventsSent;
+    private long eventsReceived;
+    private long eventsStored;
+
+    /**
+     * @param initiator true for the side that opened the connection: it speaks first
+     * @param peer      the peer's device id as authenticated by the transport
+     */
+    public SyncSession(SyncStore store, SessionConfig config, boolean initiator, DeviceId peer) {
+        this.store = store;
+        this.config = config;
+        this.initiator = initiator;
+        this.peer = peer;
+        this.receiveAllowance = config.receiveWindow();
+        this.tokens = config.frameBurst();
+    }
+
+    public DeviceId peer() {
+        return peer;
+    }
+
+    /** Starts the session: the initiator queues its Hello. */
+    public void start(long now) {
+        if (state != State.NEW) {
+            throw new IllegalStateException("session already started");
+        }
+        startedAt = now;
+        lastHeard = now;
+        tokensAt = now;
+        state = State.AWAIT_HELLO;
+        if (initiator) {
+            List<SyncMessage.RealmOpen> opens = new ArrayList<>();
+            for (SyncStore.RealmOffer offer : store.offersFor(peer)) {
+                Reconciliation r = store.initiate(offer.realm());
+                realms.put(offer.realm(), new RealmSync(offer.realm(), r));
+                opens.add(new SyncMessage.RealmOpen(offer.realm(), offer.founder(), r.start()));
+            }
+            send(hello(opens));
+        }
+    }
+
+    private SyncMessage.Hello hello(List<SyncMessage.RealmOpen> opens) {
+        return new SyncMessage.Hello(MIN_VERSION, MAX_VERSION, store.self(), 0, config.receiveWindow(), opens);
+    }
+
+    /** Handles one frame from the peer. */
+    public void onFrame(byte[] frame, long now) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state == State.NEW) {
+            throw new IllegalStateException("start the session before feeding it frames");
+        }
+        lastHeard = now;
+        framesReceived++;
+        bytesReceived += frame.length;
+        if (!takeToken(now)) {
+            close(CloseReason.FLOODING, "more than " + config.maxFramesPerSecond() + " frames per second (burst "
+                + config.frameBurst() + ")");
+            return;
+        }
+        SyncMessage message;
+        try {
+            message = codec.decode(frame);
+        } catch (FrameTooLargeException e) {
+            close(CloseReason.FRAME_TOO_LARGE, e.getMessage());
+            return;
+        } catch (MalformedFrameException e) {
+            close(CloseReason.MALFORMED, e.getMessage());
+            return;
+        }
+        try {
+            dispatch(message, now);
+        } catch (ReconciliationFailedException e) {
+            close(CloseReason.PROTOCOL_VIOLATION, "reconciliation failed: " + e.getMessage());
+        } catch (ProtocolViolation e) {
+            close(e.reason, e.getMessage());
+        } catch (RuntimeException e) {
+            close(CloseReason.INTERNAL, "this node failed: " + e.getMessage());
+        }
+    }
+
+    /** A violation found while handling a message. */
+    private static final class ProtocolViolation extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient CloseReason reason;
+
+        ProtocolViolation(CloseReason reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+    }
+
+    private void dispatch(SyncMessage message, long now) {
+        if (message instanceof SyncMessage.Close close) {
+            closedByPeer = true;
+            closeReason = close.reason();
+            closeMessage = close.message();
+            state = State.CLOSED;
+            return;
+        }
+        if (state == State.AWAIT_HELLO && !(message instanceof SyncMessage.Hello)) {
+            throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, message.getClass().getSimpleName() + " before Hello");
+        }
+        if (message instanceof SyncMessage.Hello hello) {
+            onHello(hello, now);
+        } else if (message instanceof SyncMessage.Reconcile r) {
+            onReconcile(active(r.realm()), r.message());
+        } else if (message instanceof SyncMessage.Events e) {
+            onEvents(e, now);
+        } else if (message instanceof SyncMessage.Credit c) {
+            if (c.bytes() < 0) {
+                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "negative credit " + c.bytes());
+            }
+            sendCredit = saturatedAdd(sendCredit, c.bytes());
+        } else if (message instanceof SyncMessage.Offer o) {
+            onOffer(o);
+        } else if (message instanceof SyncMessage.Want w) {
+            onWant(w);
+        }
+        pump();
+        checkSynced(now);
+    }
+
+    private void onHello(SyncMessage.Hello hello, long now) {
+        if (state != State.AWAIT_HELLO) {
+            throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "a second Hello");
+        }
+        if (hello.maxVersion() < MIN_VERSION || hello.minVersion() > MAX_VERSION || hello.minVersion() > hello.maxVersion()) {
+            throw new ProtocolViolation(CloseReason.VERSION_MISMATCH, "no common protocol version: this node speaks "
+                + MIN_VERSION + ".." + MAX_VERSION + ", the peer speaks " + hello.minVersion() + ".." + hello.maxVersion()
+                + "; upgrade the older node");
+        }
+        if (!hello.device().equals(peer)) {
+            throw new ProtocolViolation(CloseReason.WRONG_DEVICE, "Hello names device " + hello.device().shortForm()
+                + " but the connection authenticated " + peer.shortForm());
+        }
+        if (hello.credit() < 0) {
+            throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "negative credit " + hello.credit());
+        }
+        sendCredit = hello.credit();
+        state = State.OPEN;
+        Set<RealmId> mentioned = new HashSet<>();
+        List<SyncMessage.RealmOpen> replies = new ArrayList<>();
+        for (SyncMessage.RealmOpen open : hello.realms()) {
+            if (!mentioned.add(open.realm())) {
+                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "realm " + open.realm() + " opened twice");
+            }
+            RealmSync started = realms.get(open.realm());
+            if (started != null) {
+                onReconcile(started, open.reconcile()); // the peer's reply to our first message
+                continue;
+            }
+            if (!store.accept(peer, open.realm(), open.founder(), now)) {
+                continue; // a realm we do not share with this peer: say nothing about it
+            }
+            RealmSync rs = new RealmSync(open.realm(), store.respond(open.realm()));
+            realms.put(open.realm(), rs);
+            byte[] reply = replyTo(rs, open.reconcile());
+            if (initiator) {
+                if (reply != null) {
+                    send(new SyncMessage.Reconcile(open.realm(), reply));
+                }
+            } else {
+                replies.add(new SyncMessage.RealmOpen(open.realm(), open.founder(), reply == null ? new byte[0] : reply));
+            }
+        }
+        if (initiator) {
+            // realms we offered that the peer did not take up are not shared with it
+            realms.keySet().removeIf(r -> !mentioned.contains(r));
+            return;
+        }
+        // The responder also opens realms the initiator did not offer (it may not know yet that it was added).
+        for (SyncStore.RealmOffer offer : store.offersFor(peer)) {
+            if (!realms.containsKey(offer.realm())) {
+                Reconciliation r = store.initiate(offer.realm());
+                realms.put(offer.realm(), new RealmSync(offer.realm(), r));
+                replies.add(new SyncMessage.RealmOpen(offer.realm(), offer.founder(), r.start()));
+            }
+        }
+        send(hello(replies));
+    }
+
+    private RealmSync active(RealmId realm) {
+        RealmSync rs = realms.get(realm);
+        if (rs == null) {
+            throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "realm " + realm + " is not open in this session");
+        }
+        return rs;
+    }
+
+    private byte[] replyTo(RealmSync rs, byte[] message) {
+        Optional<byte[]> reply = rs.reconciliation.onMessage(message);
+        afterStep(rs);
+        return reply.orElse(null);
+    }
+
+    private void onReconcile(RealmSync rs, byte[] message) {
+        if (rs.reconciled && rs.reconciliation.isDone() && message.length == 0) {
+            return;
+        }
+        byte[] reply = replyTo(rs, message);
+        if (reply != null) {
+            send(new SyncMessage.Reconcile(rs.realm, reply));
+        }
+    }
+
+    private void afterStep(RealmSync rs) {
+        if (!rs.reconciled && rs.reconciliation.isDone()) {
+            rs.reconciled = true;
+            List<SyncMessage.Key> have = new ArrayList<>(rs.reconciliation.have());
+            // oldest first: membership and creations precede what builds on them
+            have.sort(Comparator.comparingLong(SyncMessage.Key::hlc));
+            for (SyncMessage.Key k : have) {
+                enqueue(rs, k);
+            }
+        }
+    }
+
+    private void enqueue(RealmSync rs, SyncMessage.Key key) {
+        EventId id = EventId.fromBytes(key.id());
+        if (rs.queued.add(id)) {
+            rs.toSend.add(key);
+        }
+    }
+
+    private void onEvents(SyncMessage.Events e, long now) {
+        active(e.realm());
+        long bytes = 0;
+        for (byte[] event : e.events()) {
+            bytes += event.length;
+        }
+        if (bytes > receiveAllowance) {
+            throw new ProtocolViolation(CloseReason.FLOODING, "received " + bytes + " bytes of events with only "
+                + receiveAllowance + " bytes of credit granted");
+        }
+        receiveAllowance -= bytes;
+        eventsReceived += e.events().size();
+        IngestResult result = store.ingest(e.events(), now);
+        eventsStored += result.stored().size();
+        ingested.addAll(result.stored());
+        receiveAllowance += bytes;
+        send(new SyncMessage.Credit(bytes));
+    }
+
+    private void onOffer(SyncMessage.Offer offer) {
+        RealmSync rs = realms.get(offer.realm());
+        if (rs == null) {
+            return; // a realm that closed or opened concurrently; the next session reconciles it
+        }
+        if (offer.keys().size() > config.maxOfferKeys()) {
+            throw new ProtocolViolation(CloseReason.FLOODING, "an offer of " + offer.keys().size() + " keys exceeds "
+                + config.maxOfferKeys());
+        }
+        List<byte[]> wanted = new ArrayList<>();
+        for (SyncMessage.Key k : offer.keys()) {
+            if (!store.has(EventId.fromBytes(k.id()))) {
+                wanted.add(k.id());
+            }
+        }
+        if (!wanted.isEmpty()) {
+            send(new SyncMessage.Want(offer.realm(), wanted));
+        }
+    }
+
+    private void onWant(SyncMessage.Want want) {
+        RealmSync rs = active(want.realm());
+        if (want.ids().size() > config.maxOfferKeys()) {
+            throw new ProtocolViolation(CloseReason.FLOODING, "a request for " + want.ids().size() + " events exceeds "
+                + config.maxOfferKeys());
+        }
+        for (byte[] id : want.ids()) {
+            enqueue(rs, new SyncMessage.Key(0, id));
+        }
+    }
+
+    /** Sends queued events while credit lasts, in batches bounded by bytes and count. */
+    private void pump() {
+        if (state != State.OPEN) {
+            return;
+        }
+        for (RealmSync rs : realms.values()) {
+            while (!rs.toSend.isEmpty()) {
+                List<byte[]> batch = new ArrayList<>();
+                long bytes = 0;
+                while (!rs.toSend.isEmpty() && batch.size() < config.maxBatchEvents() && bytes < config.maxBatchBytes()) {
+                    SyncMessage.Key k = rs.toSend.peek();
+                    EventId id = EventId.fromBytes(k.id());
+                    Optional<byte[]> sealed = store.sealed(id);
+                    if (sealed.isEmpty()) {
+                        rs.toSend.poll();
+                        rs.queued.remove(id);
+                        continue;
+                    }
+                    int size = sealed.get().length;
+                    if (bytes + size > sendCredit || (!batch.isEmpty() && bytes + size > config.maxBatchBytes())) {
+                        break;
+                    }
+                    rs.toSend.poll();
+                    rs.queued.remove(id);
+                    batch.add(sealed.get());
+                    bytes += size;
+                }
+                if (batch.isEmpty()) {
+                    return; // out of credit: wait for the peer's Credit
+                }
+                sendCredit -= bytes;
+                eventsSent += batch.size();
+                send(new SyncMessage.Events(rs.realm, batch));
+            }
+        }
+    }
+
+    private void checkSynced(long now) {
+        if (state != State.OPEN) {
+            return;
+        }
+        boolean done = realms.values().stream().allMatch(rs -> rs.reconciled && rs.toSend.isEmpty());
+        if (done && !syncedReported) {
+            syncedReported = true;
+            store.synced(peer, now);
+        } else if (!done) {
+            syncedReported = false;
+        }
+    }
+
+    /** True once every shared realm is reconciled and everything the peer lacked was sent. */
+    public boolean isSynced() {
+        return state == State.OPEN && realms.values().stream().allMatch(rs -> rs.reconciled && rs.toSend.isEmpty());
+    }
+
+    /**
+     * Offers events that appeared here (written locally, or received from another peer) to this
+     * peer at once: one small message if it already has them.
+     */
+    public void onLocalChange(List<StoredKey> keys, long now) {
+        if (state != State.OPEN) {
+            return;
+        }
+        Map<RealmId, List<SyncMessage.Key>> byRealm = new LinkedHashMap<>();
+        for (StoredKey k : keys) {
+            if (realms.containsKey(k.realm())) {
+                byRealm.computeIfAbsent(k.realm(), r -> new ArrayList<>()).add(new SyncMessage.Key(k.hlc(), k.id().toBytes()));
+            }
+        }
+        for (Map.Entry<RealmId, List<SyncMessage.Key>> e : byRealm.entrySet()) {
+            List<SyncMessage.Key> all = e.getValue();
+            for (int i = 0; i < all.size(); i += config.maxOfferKeys()) {
+                send(new SyncMessage.Offer(e.getKey(), all.subList(i, Math.min(all.size(), i + config.maxOfferKeys()))));
+            }
+        }
+    }
+
+    /** Handles a timer the driver set from {@link #nextTimer}. */
+    public void onTimer(long now) {
+        if (state == State.AWAIT_HELLO && now - startedAt >= config.helloTimeout()) {
+            close(CloseReason.TIMEOUT, "no Hello from the peer within " + config.helloTimeout() + " ms");
+        } else if (state == State.OPEN && awaitingPeer() && now - lastHeard >= config.progressTimeout()) {
+            close(CloseReason.TIMEOUT, "no progress from the peer within " + config.progressTimeout() + " ms");
+        }
+    }
+
+    private boolean awaitingPeer() {
+        return realms.values().stream().anyMatch(rs -> !rs.reconciled || !rs.toSend.isEmpty());
+    }
+
+    /** When the driver should call {@link #onTimer}, or {@link Long#MAX_VALUE} for never. */
+    public long nextTimer() {
+        return switch (state) {
+            case AWAIT_HELLO -> startedAt + config.helloTimeout();
+            case OPEN -> awaitingPeer() ? lastHeard + config.progressTimeout() : Long.MAX_VALUE;
+            default -> Long.MAX_VALUE;
+        };
+    }
+
+    /** The next frame to send, or null. */
+    public byte[] pollFrame() {
+        return outbox.poll();
+    }
+
+    /** Events this session stored since the last call, for the driver to offer to other sessions. */
+    public List<StoredKey> drainIngested() {
+        List<StoredKey> out = List.copyOf(ingested);
+        ingested.clear();
+        return out;
+    }
+
+    /** Ends the session, telling the peer why. */
+    public void close(CloseReason reason, String message) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state != State.NEW) {
+            send(new SyncMessage.Close(reason, message));
+        }
+        state = State.CLOSED;
+        closeReason = reason;
+        closeMessage = message;
+    }
+
+    public boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    /** Why the session ended (null while open). */
+    public CloseReason closeReason() {
+        return closeReason;
+    }
+
+    public String closeMessage() {
+        return closeMessage;
+    }
+
+    /** True if the peer ended the session. */
+    public boolean closedByPeer() {
+        return closedByPeer;
+    }
+
+    /** Realms open in this session. */
+    public Set<RealmId> realms() {
+        return Set.copyOf(realms.keySet());
+    }
+
+    public SessionStats stats() {
+        long rounds = realms.values().stream().mapToLong(rs -> rs.reconciliation.rounds()).sum();
+        return new SessionStats(framesSent, framesReceived, bytesSent, bytesReceived, eventsSent, eventsReceived, eventsStored,
+            rounds);
+    }
+
+    private void send(SyncMessage message) {
+        byte[] frame = codec.encode(message);
+        outbox.add(frame);
+        framesSent++;
+        bytesSent += frame.length;
+    }
+
+    private boolean takeToken(long now) {
+        long elapsed = Math.max(0, now - tokensAt);
+        tokensAt = now;
+        tokens = Math.min(config.frameBurst(), tokens + elapsed * config.maxFramesPerSecond() / 1000.0);
+        if (tokens < 1) {
+            return false;
+        }
+        tokens -= 1;
+        return true;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return r < 0 ? Long.MAX_VALUE : r;
+    }
+}

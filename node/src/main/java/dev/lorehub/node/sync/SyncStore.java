@@ -1,0 +1,53 @@
+package dev.lorehub.node.sync;
+
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.EventId;
+import dev.lorehub.node.core.IngestResult;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a {@link SyncSession} needs from its node: which realms to sync with a peer, each realm's
+ * reconciliation set, the events themselves, and ingest. Implemented over the node core's
+ * {@code Replica} by {@link ReplicaSyncStore}; tests may fake it.
+ */
+public interface SyncStore {
+    /** This device. */
+    DeviceId self();
+
+    /** A realm this device will sync with a peer, and the founder its id derives from. */
+    record RealmOffer(RealmId realm, DeviceId founder) {
+    }
+
+    /** Realms to offer {@code peer}: those it is a member of, as this device knows the membership. */
+    List<RealmOffer> offersFor(DeviceId peer);
+
+    /**
+     * Whether to sync a realm {@code peer} offered. A realm this device does not know yet is
+     * accepted from a paired peer (it learns the realm it was just added to this way); a known
+     * realm only if the peer is a member or the membership is not known yet. A non-member learns
+     * nothing: the offer is simply not taken up.
+     */
+    boolean accept(DeviceId peer, RealmId realm, DeviceId founder, long now);
+
+    /** Starts reconciling a realm as the side that speaks first. */
+    Reconciliation initiate(RealmId realm);
+
+    /** Starts reconciling a realm as the side that answers. */
+    Reconciliation respond(RealmId realm);
+
+    /** True if the event is held. */
+    boolean has(EventId id);
+
+    /** The event's sealed bytes. */
+    Optional<byte[]> sealed(EventId id);
+
+    /** Verifies, stores and applies a batch (one transaction). */
+    IngestResult ingest(List<byte[]> events, long now);
+
+    /** Notes that a session with {@code peer} completed a full sync at {@code now}. */
+    default void synced(DeviceId peer, long now) {
+    }
+}
