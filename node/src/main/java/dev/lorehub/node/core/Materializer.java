@@ -47,7 +47,7 @@ final class Materializer {
             EntityChange change = (EntityChange) ctx.codec().decode(e.body());
             history.add(new FoldEvent(id, e.hlc(), author, change, membership.canWriteAt(author, e.hlc(), id)));
         }
-        return EntityFold.fold(kind, entity, history);
+        return ctx.fold().fold(kind, entity, history);
     }
 
     /** Re-folds an entity and writes the result; returns the state. */

@@ -68,12 +68,12 @@ public final class Replica implements AutoCloseable {
      * needed (idempotent) and restores the clock above everything recorded.
      */
     public static Replica open(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random) {
-        return open(db, identity, secrets, random, EnvelopeVerifier.SEQUENTIAL);
+        return open(db, identity, secrets, random, ReplicaOptions.DEFAULT);
     }
 
-    /** As {@link #open(LoreHubDatabase, DeviceIdentity, SecretStore, SecureRandom)}, checking signatures with {@code verifier}. */
+    /** As {@link #open(LoreHubDatabase, DeviceIdentity, SecretStore, SecureRandom)}, with options. */
     public static Replica open(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
-                               EnvelopeVerifier verifier) {
+                               ReplicaOptions options) {
         db.installCapture();
         try {
             long[] persisted = new long[1];
@@ -85,9 +85,9 @@ public final class Replica implements AutoCloseable {
             });
             EventStore events = new EventStore(db.connection());
             ReplicaContext ctx = new ReplicaContext(events, new LoreTables(db.connection()), identity, secrets, random,
-                new HybridClock(persisted[0]));
+                new HybridClock(persisted[0]), options.fold());
             ctx.reloadRealms();
-            return new Replica(db, ctx, verifier);
+            return new Replica(db, ctx, options.verifier());
         } catch (SQLException e) {
             throw new ReplicaException("Cannot prepare " + db.file() + " for syncing: " + e.getMessage(), e);
         }

@@ -29,12 +29,14 @@ final class ReplicaContext {
     private final SecretStore secrets;
     private final SecureRandom random;
     private final HybridClock clock;
+    private final FoldPolicy fold;
     private final Map<RealmId, EventStore.RealmRow> realms = new HashMap<>();
     private final Map<RealmId, Membership> memberships = new HashMap<>();
     private java.util.function.Consumer<String> faults = step -> { };
 
     ReplicaContext(EventStore events, LoreTables tables, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
-                   HybridClock clock) {
+                   HybridClock clock, FoldPolicy fold) {
+        this.fold = fold;
         this.events = events;
         this.tables = tables;
         this.identity = identity;
@@ -73,6 +75,10 @@ final class ReplicaContext {
 
     HybridClock clock() {
         return clock;
+    }
+
+    FoldPolicy fold() {
+        return fold;
     }
 
     /**

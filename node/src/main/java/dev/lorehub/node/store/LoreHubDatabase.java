@@ -62,11 +62,15 @@ public final class LoreHubDatabase implements AutoCloseable {
      * @param yieldToOtherWriters whether to pause between write transactions so that a waiting
      *                            lh is never starved (see the class comment); turn off only where
      *                            no other writer exists, e.g. in a benchmark of the node alone
+     * @param fsyncCommits        {@code synchronous=FULL} (every commit reaches the disk: a power loss
+     *                            loses nothing committed) rather than {@code OFF}; turn off only
+     *                            where the machine cannot crash under the database, i.e. the
+     *                            simulator, whose crashes are of the process, not the disk
      */
-    public record Settings(Duration busyTimeout, boolean yieldToOtherWriters) {
+    public record Settings(Duration busyTimeout, boolean yieldToOtherWriters, boolean fsyncCommits) {
 
-        /** A 10 s busy timeout, yielding to other writers. */
-        public static final Settings DEFAULT = new Settings(DEFAULT_BUSY_TIMEOUT, true);
+        /** A 10 s busy timeout, yielding to other writers, every commit fsynced. */
+        public static final Settings DEFAULT = new Settings(DEFAULT_BUSY_TIMEOUT, true, true);
 
         public Settings {
             Objects.requireNonNull(busyTimeout, "busyTimeout");
@@ -77,12 +81,17 @@ public final class LoreHubDatabase implements AutoCloseable {
 
         /** These settings with another busy timeout. */
         public Settings withBusyTimeout(Duration timeout) {
-            return new Settings(timeout, yieldToOtherWriters);
+            return new Settings(timeout, yieldToOtherWriters, fsyncCommits);
         }
 
         /** These settings with yielding to other writers on or off. */
         public Settings withYieldToOtherWriters(boolean yield) {
-            return new Settings(busyTimeout, yield);
+            return new Settings(busyTimeout, yield, fsyncCommits);
+        }
+
+        /** These settings with commits fsynced or not. */
+        public Settings withFsyncCommits(boolean fsync) {
+            return new Settings(busyTimeout, yieldToOtherWriters, fsync);
         }
     }
 
@@ -135,7 +144,7 @@ public final class LoreHubDatabase implements AutoCloseable {
             throw new LoreHubDatabaseException("The LoreHub database " + absolute + " is not readable and writable "
                 + "by this user. Run the node as the user who runs `lh`, or fix the file's permissions.");
         }
-        Connection connection = connect(absolute, false, settings.busyTimeout());
+        Connection connection = connect(absolute, false, settings);
         LoreHubDatabase database = new LoreHubDatabase(absolute, connection, settings);
         try {
             List<String> missing = LoreHubSchema.missingParts(connection);
@@ -182,7 +191,7 @@ public final class LoreHubDatabase implements AutoCloseable {
             throw new LoreHubDatabaseException("Cannot create the directory " + absolute.getParent()
                 + " for a new LoreHub database: " + e.getMessage() + ". Check permissions or choose another path.", e);
         }
-        Connection connection = connect(absolute, true, settings.busyTimeout());
+        Connection connection = connect(absolute, true, settings);
         LoreHubDatabase database = new LoreHubDatabase(absolute, connection, settings);
         try {
             database.runInTransaction(LoreHubSchema::create);
@@ -328,10 +337,11 @@ public final class LoreHubDatabase implements AutoCloseable {
         }
     }
 
-    private static Connection connect(Path file, boolean create, Duration busyTimeout) {
+    private static Connection connect(Path file, boolean create, Settings settings) {
+        Duration busyTimeout = settings.busyTimeout();
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setSynchronous(settings.fsyncCommits() ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.OFF);
         config.enforceForeignKeys(true);
         config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
         if (!create) {

@@ -59,7 +59,8 @@ public final class TestNode implements AutoCloseable {
     public void open() {
         LoreHubDatabase db = LoreHubDatabase.openOrCreate(dir.resolve("lorehub.db"),
             LoreHubDatabase.Settings.DEFAULT.withYieldToOtherWriters(false));
-        replica = Replica.open(db, identity, SecretStore.open(dir.resolve("keys.json")), random, verifier);
+        replica = Replica.open(db, identity, SecretStore.open(dir.resolve("keys.json")), random,
+            dev.lorehub.node.core.ReplicaOptions.DEFAULT.withVerifier(verifier));
         store = new ReplicaSyncStore(replica, ReconcileConfig.defaults(), random);
         try {
             lh = new LhWriter(dir.resolve("lorehub.db"));
