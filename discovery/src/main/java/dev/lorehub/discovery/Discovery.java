@@ -62,6 +62,14 @@ public interface Discovery extends AutoCloseable {
     PairingAdvertisement advertisePairing(String nameplate);
 
     /**
+     * Like {@link #advertisePairing(String)}, but pointing joiners at {@code port} instead of the
+     * node's own port: the inviter accepts pairing connections on a listener of their own.
+     *
+     * @param port 1–65535
+     */
+    PairingAdvertisement advertisePairing(String nameplate, int port);
+
+    /**
      * Looks for devices advertising {@code nameplate}. Completes soon after the first match (waiting up to
      * 300 ms more to collect other advertisers of the same nameplate), or with an empty list when
      * {@code timeout} passes. Our own advertisements are never returned. Cancelled if discovery closes first.

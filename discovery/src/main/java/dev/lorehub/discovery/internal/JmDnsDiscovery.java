@@ -168,13 +168,21 @@ public final class JmDnsDiscovery implements Discovery, MdnsLink.Sink {
 
     @Override
     public PairingAdvertisement advertisePairing(String nameplate) {
+        return advertisePairing(nameplate, self.port());
+    }
+
+    @Override
+    public PairingAdvertisement advertisePairing(String nameplate, int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be within 1..65535, got " + port);
+        }
         String normalized = Nameplates.normalize(nameplate);
         synchronized (lifecycle) {
             requireStarted();
             if (pairings.containsKey(normalized)) {
                 throw new IllegalStateException("nameplate " + normalized + " is already advertised");
             }
-            OpenPairing pairing = new OpenPairing(normalized);
+            OpenPairing pairing = new OpenPairing(normalized, port);
             pairings.put(normalized, pairing);
             for (MdnsLink link : links.values()) {
                 publishPairing(link, pairing);
@@ -302,7 +310,7 @@ public final class JmDnsDiscovery implements Discovery, MdnsLink.Sink {
     private void publishPairing(MdnsLink link, OpenPairing pairing) {
         try {
             link.publish(pairing.key(), ServiceInfo.create(ServiceTypes.PAIRING, InstanceNames.pairing(pairing.nameplate, self, link.ordinal()),
-                    self.port(), 0, 0, LoreHubTxt.forPairing(pairing.nameplate, self.protocolVersion())));
+                    pairing.port, 0, 0, LoreHubTxt.forPairing(pairing.nameplate, self.protocolVersion())));
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot advertise pairing on {}: {}", link.address().getHostAddress(), e.toString());
         }
@@ -570,9 +578,11 @@ public final class JmDnsDiscovery implements Discovery, MdnsLink.Sink {
 
     private final class OpenPairing implements PairingAdvertisement {
         final String nameplate;
+        final int port;
 
-        OpenPairing(String nameplate) {
+        OpenPairing(String nameplate, int port) {
             this.nameplate = nameplate;
+            this.port = port;
         }
 
         String key() {
