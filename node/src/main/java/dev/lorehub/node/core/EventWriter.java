@@ -50,7 +50,7 @@ final class EventWriter {
         if (membership) {
             ctx.forgetMembership(realm);
         }
-        StoredKey stored = new StoredKey(realm, hlc, id, membership);
+        StoredKey stored = new StoredKey(realm, hlc, id, membership, true);
         tx.stored(stored);
         return stored;
     }

@@ -186,7 +186,7 @@ final class Ingestor {
             touched.add(new Touched(c.realm(), body.kind(), body.entityId()));
         }
         applyInOrder(touched);
-        return new IngestResult(stored, duplicates, unauthorized, opaque, rejected);
+        return new IngestResult(stored, List.of(), duplicates, unauthorized, opaque, rejected);
     }
 
     /** Null if the decrypted body may be stored; a message otherwise ('!' prefix: structural). */
@@ -221,7 +221,7 @@ final class Ingestor {
     }
 
     private static StoredKey key(Candidate c, boolean membership) {
-        return new StoredKey(c.realm(), c.hlc(), c.id(), membership);
+        return new StoredKey(c.realm(), c.hlc(), c.id(), membership, false);
     }
 
     private Optional<EpochKey> key(RealmId realm, int epoch) {

@@ -3,6 +3,7 @@ package dev.lorehub.node.core;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.DeviceIdentity;
 import dev.lorehub.crypto.DeviceKeys;
+import dev.lorehub.crypto.DeviceRecord;
 import dev.lorehub.crypto.EpochKey;
 import dev.lorehub.crypto.KeyWrap;
 import dev.lorehub.crypto.RealmId;
@@ -185,7 +186,9 @@ public final class Replica implements AutoCloseable {
     public IngestResult ingest(List<byte[]> batch, long now) {
         return write(now, tx -> {
             local.drain(tx, db.connection(), CAPTURE_BATCH);
-            return ingestor.ingest(tx, batch);
+            List<StoredKey> captured = List.copyOf(tx.stored());
+            IngestResult r = ingestor.ingest(tx, batch);
+            return new IngestResult(r.stored(), captured, r.duplicates(), r.unauthorized(), r.opaque(), r.rejected());
         });
     }
 
@@ -467,11 +470,64 @@ public final class Replica implements AutoCloseable {
         });
     }
 
+    /**
+     * Resolves every recorded lore conflict by keeping what is shown now (the deterministic
+     * winner): for {@code conflicts.autoResolve}. Returns the events written.
+     */
+    public List<StoredKey> resolveAllKeepingWinners(long now) {
+        return write(now, tx -> {
+            java.util.Set<String> done = new java.util.HashSet<>();
+            for (EventStore.ConflictRow c : ctx.events().conflicts()) {
+                if (c.kind() != EntityKind.LORE.code() || !done.add(c.entity())) {
+                    continue;
+                }
+                RealmId realm = RealmId.fromBytes(c.realm());
+                if (!ctx.membership(realm).role(ctx.self()).map(Role::canWrite).orElse(false)) {
+                    continue;
+                }
+                EntityState state = materializer.fold(realm, EntityKind.LORE, c.entity());
+                TreeMap<Field, Object> keep = new TreeMap<>();
+                for (Conflict conflict : state.conflicts()) {
+                    if (conflict.field() != null && state.isLive()) {
+                        keep.put(conflict.field(), state.value(conflict.field()));
+                    }
+                }
+                writer.emit(tx, realm, new EntityChange(EntityKind.LORE, c.entity(), !state.isLive(), state.heads(),
+                    state.isLive() ? keep : new TreeMap<>(), new TreeMap<>()), state.latestHlc());
+                materializer.materialize(realm, EntityKind.LORE, c.entity());
+            }
+            return List.copyOf(tx.stored());
+        });
+    }
+
     private Optional<RealmId> realmOfLore(String loreId) throws SQLException {
         for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE.code(), loreId)) {
             return Optional.of(RealmId.fromBytes(e.realm()));
         }
         return Optional.empty();
+    }
+
+    /** Pins a paired device: its verified record is stored, and the daemon will sync with it. */
+    public void pinPeer(DeviceRecord peer, long now) {
+        DeviceRecord verified = peer.verified();
+        write(now, tx -> {
+            ctx.events().putPeer(verified.id().toBytes(), verified.keys().encode(), verified.displayName(), now);
+            return null;
+        });
+    }
+
+    /** Forgets a paired device (its realm memberships are unchanged; revoke them separately). Returns false if unknown. */
+    public boolean unpinPeer(DeviceId peer, long now) {
+        return write(now, tx -> {
+            boolean known = ctx.events().peers().stream().anyMatch(p -> java.util.Arrays.equals(p.device(), peer.toBytes()));
+            ctx.events().removePeer(peer.toBytes());
+            return known;
+        });
+    }
+
+    /** Paired devices. */
+    public List<EventStore.PeerRow> peers() {
+        return read(tx -> ctx.events().peers());
     }
 
     /** Records that a full sync with a paired peer completed (for status output). */
@@ -514,7 +570,7 @@ public final class Replica implements AutoCloseable {
     public List<StoredKey> keys(RealmId realm) {
         return read(tx -> {
             List<StoredKey> keys = new ArrayList<>();
-            ctx.events().forEachKey(realm.toBytes(), (hlc, id) -> keys.add(new StoredKey(realm, hlc, EventId.fromBytes(id), false)));
+            ctx.events().forEachKey(realm.toBytes(), (hlc, id) -> keys.add(new StoredKey(realm, hlc, EventId.fromBytes(id), false, false)));
             return keys;
         });
     }

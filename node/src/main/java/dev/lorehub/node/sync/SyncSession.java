@@ -319,6 +319,7 @@ public final class SyncSession {
         eventsReceived += e.events().size();
         IngestResult result = store.ingest(e.events(), now);
         eventsStored += result.stored().size();
+        ingested.addAll(result.captured());
         ingested.addAll(result.stored());
         receiveAllowance += bytes;
         send(new SyncMessage.Credit(bytes));
@@ -454,12 +455,22 @@ public final class SyncSession {
         };
     }
 
+    /** True if frames are waiting for {@link #pollFrame}. */
+    public boolean hasPendingOutput() {
+        return !outbox.isEmpty();
+    }
+
     /** The next frame to send, or null. */
     public byte[] pollFrame() {
         return outbox.poll();
     }
 
-    /** Events this session stored since the last call, for the driver to offer to other sessions. */
+    /**
+     * Events stored while handling this session's frames since the last call: those received
+     * (the driver offers them to its other sessions) and those the replica captured locally in the
+     * same transaction ({@link StoredKey#local()}: the driver offers them to every session,
+     * this one included).
+     */
     public List<StoredKey> drainIngested() {
         List<StoredKey> out = List.copyOf(ingested);
         ingested.clear();

@@ -43,7 +43,7 @@ public final class Pipe {
         return new SyncSession[] {sa, sb};
     }
 
-    /** Offers what each session ingested to the others (what a node's driver does). */
+    /** Offers what each session ingested to the others (what a node's driver does); all sessions must belong to one node. */
     public static void fanOut(List<SyncSession> sessions, long now) {
         for (SyncSession s : sessions) {
             var keys = s.drainIngested();
@@ -51,9 +51,7 @@ public final class Pipe {
                 continue;
             }
             for (SyncSession other : sessions) {
-                if (other != s) {
-                    other.onLocalChange(keys, now);
-                }
+                other.onLocalChange(other == s ? keys.stream().filter(dev.lorehub.node.core.StoredKey::local).toList() : keys, now);
             }
         }
     }

@@ -1,0 +1,44 @@
+package dev.lorehub.node.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lorehub.node.core.Field;
+import dev.lorehub.node.runtime.NodeView;
+import dev.lorehub.node.store.EventStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code conflicts}: concurrent edits that could not all be honoured, with every version. */
+@Command(name = "conflicts", description = "List recorded conflicts: what is shown now and every concurrent version.")
+final class ConflictsCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+
+    @Override
+    public Integer call() throws Exception {
+        try (NodeView view = NodeView.open(home.home())) {
+            List<EventStore.ConflictRow> rows = view.replica().conflicts();
+            if (rows.isEmpty()) {
+                System.out.println("No conflicts.");
+                return 0;
+            }
+            String self = view.replica().deviceId().toString();
+            for (EventStore.ConflictRow c : rows) {
+                String field = c.field() == 0 ? "the lore itself" : Field.ofCode(c.field()).column();
+                System.out.println("lore " + c.entity() + " — " + field + " (" + c.type().toLowerCase().replace('_', ' ') + ")");
+                System.out.println("  shown now: " + (c.winner() == null ? "(kept)" : "\"" + c.winner() + "\""));
+                for (JsonNode v : new ObjectMapper().readTree(c.versionsJson())) {
+                    String who = v.get("author").asText().equals(self) ? "this device" : v.get("author").asText().substring(0, 7);
+                    System.out.printf("  version %s by %-11s at %s: %s%n", v.get("event").asText().substring(0, 12), who,
+                        v.get("at").asText(), v.get("deleted").asBoolean() ? "(deleted)" : "\"" + v.get("value").asText() + "\"");
+                }
+                System.out.println("  resolve: lorehub-node resolve " + c.entity().substring(0, 8)
+                    + " --keep mine|theirs|<version>   (or --edit)");
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.lorehub.node.cli;
+
+import dev.lorehub.node.runtime.NodeFiles;
+import dev.lorehub.node.runtime.NodeHome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.concurrent.Callable;
+
+/** {@code init}: prepares a data directory (lh's database, change capture, this device's identity). */
+@Command(name = "init", description = "Prepare the data directory: open lh's database (or create one lh accepts), "
+    + "install change capture, and create this device's identity. Safe to run again.")
+final class InitCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+
+    @Option(names = "--name", description = "This device's display name, shown to peers (saved in node/node.json)")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeHome h = home.home();
+        NodeFiles.InitResult r = NodeFiles.init(h, new SecureRandom());
+        if (name != null) {
+            if (Files.exists(h.config())) {
+                System.out.println("node.json exists already; edit \"displayName\" there to rename this device.");
+            } else {
+                Files.writeString(h.config(), "{\n  \"displayName\": " + new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writeValueAsString(name) + "\n}\n");
+            }
+        }
+        System.out.println((r.createdDatabase() ? "Created " : "Using ") + h.database());
+        System.out.println((r.createdIdentity() ? "Created" : "Found") + " device identity " + r.identity().id());
+        System.out.println("Short id: " + r.identity().id().shortForm());
+        System.out.println();
+        System.out.println("Next: `lorehub-node start` to sync, `lorehub-node pair` to pair another device.");
+        return 0;
+    }
+}

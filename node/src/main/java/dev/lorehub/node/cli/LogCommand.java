@@ -1,0 +1,85 @@
+package dev.lorehub.node.cli;
+
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.EntityChange;
+import dev.lorehub.node.core.EventBody;
+import dev.lorehub.node.core.EventCodec;
+import dev.lorehub.node.core.Field;
+import dev.lorehub.node.core.HybridClock;
+import dev.lorehub.node.core.MembershipChange;
+import dev.lorehub.node.runtime.NodeView;
+import dev.lorehub.node.store.StoredEvent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code log}: the audit trail — who changed what, when, from which device. */
+@Command(name = "log", description = "Show the audit trail: who changed what, when, from which device (newest first).")
+final class LogCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+
+    @Option(names = {"-n", "--limit"}, defaultValue = "50", description = "How many events (default: 50)")
+    int limit;
+
+    @Override
+    public Integer call() throws java.sql.SQLException {
+        try (NodeView view = NodeView.open(home.home())) {
+            Map<DeviceId, String> names = new HashMap<>();
+            names.put(view.replica().deviceId(), "this device");
+            view.replica().peers().forEach(p -> names.put(DeviceId.fromBytes(p.device()), p.displayName()));
+            EventCodec codec = new EventCodec();
+            List<StoredEvent> events = view.replica().events().newest(limit);
+            if (events.isEmpty()) {
+                System.out.println("No events yet.");
+            }
+            for (StoredEvent e : events) {
+                DeviceId author = DeviceId.fromBytes(e.author());
+                String who = author.shortForm() + (names.containsKey(author) ? " (" + names.get(author) + ")" : "");
+                String what = e.opaque() ? "(encrypted: this device holds no key for it)" : describe(codec.decode(e.body()));
+                System.out.printf("%s  %-26s realm %s  %s%n", HybridClock.format(e.hlc()), who,
+                    RealmId.fromBytes(e.realm()).toString().substring(0, 8), what);
+            }
+        }
+        return 0;
+    }
+
+    static String describe(EventBody body) {
+        if (body instanceof MembershipChange m) {
+            return switch (m.op()) {
+                case GENESIS -> "founded the realm";
+                case ADD -> "added " + m.subject().shortForm() + " as " + m.role().name().toLowerCase();
+                case SET_ROLE -> "made " + m.subject().shortForm() + " " + m.role().name().toLowerCase();
+                case REMOVE -> "removed " + m.subject().shortForm();
+                case ROTATE -> "rotated the realm key to epoch " + m.epoch();
+            };
+        }
+        EntityChange c = (EntityChange) body;
+        String entity = switch (c.kind()) {
+            case LORE -> "lore " + c.entityId().substring(0, Math.min(8, c.entityId().length()));
+            case RELATION -> "relation " + String.join(" → ", List.of(EntityChange.relationKey(c.entityId())).subList(0, 2)
+                .stream().map(s -> s.substring(0, Math.min(8, s.length()))).toList()) + " (" + EntityChange.relationKey(c.entityId())[2]
+                + ")";
+            default -> "realm settings";
+        };
+        if (c.deleted()) {
+            return "deleted " + entity;
+        }
+        List<String> fields = new ArrayList<>();
+        for (Field f : c.assignments().keySet()) {
+            fields.add(f.column());
+        }
+        for (Field f : c.sets().keySet()) {
+            fields.add(f.column());
+        }
+        String verb = c.parents().isEmpty() ? "created " : c.parents().size() > 1 ? "merged/resolved " : "changed ";
+        return verb + entity + (fields.isEmpty() ? "" : " (" + String.join(", ", fields) + ")");
+    }
+}

@@ -1,0 +1,172 @@
+package dev.lorehub.node.cli;
+
+import dev.lorehub.node.runtime.LoreEditor;
+import dev.lorehub.node.runtime.NodeFiles;
+import dev.lorehub.node.runtime.NodeHome;
+import dev.lorehub.node.store.LoreHubDatabase;
+import dev.lorehub.node.store.LoreRow;
+import dev.lorehub.node.store.RealmRow;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code lore}: add, list, show, edit and remove lores, writing lh's schema (for users without lh). */
+@Command(name = "lore", description = "Work with lores directly (for users without lh); writes exactly what lh writes, "
+    + "and a running node syncs it within a second.",
+    subcommands = {LoreCommand.Add.class, LoreCommand.ListLores.class, LoreCommand.Show.class, LoreCommand.Edit.class,
+        LoreCommand.Remove.class})
+final class LoreCommand {
+
+    /** Options shared by the lore commands. */
+    static class Where {
+        @Mixin
+        HomeOption home;
+
+        @Option(names = "--path", paramLabel = "DIR", description = "The project directory (default: the current directory)")
+        Path path;
+
+        Path dir() {
+            return path != null ? path : HomeOption.cwd();
+        }
+
+        LoreHubDatabase open() {
+            NodeHome h = home.home();
+            NodeFiles.requireInitialised(h);
+            return LoreHubDatabase.open(h.database());
+        }
+    }
+
+    @Command(name = "add", description = "Add a lore to the current directory's realm (created if lh has not seen it yet).")
+    static final class Add extends Where implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "CONTENT", description = "The lore itself")
+        String content;
+
+        @Option(names = "--why", description = "Why it holds")
+        String why;
+
+        @Option(names = "--type", defaultValue = "wisdom", description = "decree, wisdom, belief, constraint, requirement, risk, "
+            + "quest, saga, story, anomaly or other (default: wisdom)")
+        String type;
+
+        @Option(names = "--sigil", paramLabel = "TAG", description = "A tag; repeatable")
+        List<String> sigils = List.of();
+
+        @Option(names = "--province", paramLabel = "PACKAGE", description = "A sub-package it applies to; repeatable")
+        List<String> provinces = List.of();
+
+        @Option(names = "--confidence", defaultValue = "80", description = "0..100 (default: 80)")
+        int confidence;
+
+        @Override
+        public Integer call() {
+            try (LoreHubDatabase db = open()) {
+                LoreEditor editor = new LoreEditor(db);
+                RealmRow realm = editor.realmFor(dir(), true);
+                String id = editor.add(realm.id(), content, why, type, sigils, provinces, confidence);
+                System.out.println("Added lore " + id + " to realm " + realm.name() + ".");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List the lores of the current directory's realm.")
+    static final class ListLores extends Where implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            try (LoreHubDatabase db = open()) {
+                LoreEditor editor = new LoreEditor(db);
+                RealmRow realm = editor.realmFor(dir(), false);
+                List<LoreRow> lores = editor.list(realm.id());
+                if (lores.isEmpty()) {
+                    System.out.println("No lores in realm " + realm.name() + " yet.");
+                }
+                for (LoreRow l : lores) {
+                    System.out.printf("%-8s %-11s %3d %-9s %s%n", l.id().substring(0, 8), l.type(), l.confidence(), l.status(),
+                        l.content());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "Show one lore in full.")
+    static final class Show extends Where implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "LORE", description = "Lore id or a unique prefix")
+        String id;
+
+        @Override
+        public Integer call() {
+            try (LoreHubDatabase db = open()) {
+                LoreRow l = new LoreEditor(db).get(id);
+                System.out.println("id          " + l.id());
+                System.out.println("content     " + l.content());
+                System.out.println("why         " + (l.why() == null ? "" : l.why()));
+                System.out.println("type        " + l.type());
+                System.out.println("confidence  " + l.confidence());
+                System.out.println("status      " + l.status());
+                System.out.println("sigils      " + String.join(", ", l.sigils()));
+                System.out.println("provinces   " + String.join(", ", l.provinces()));
+                System.out.println("origin      " + l.origin());
+                System.out.println("created     " + l.createdAt());
+                System.out.println("updated     " + l.updatedAt());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "edit", description = "Change a lore's fields; those not given stay as they are.")
+    static final class Edit extends Where implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "LORE", description = "Lore id or a unique prefix")
+        String id;
+
+        @Option(names = "--content")
+        String content;
+
+        @Option(names = "--why")
+        String why;
+
+        @Option(names = "--type")
+        String type;
+
+        @Option(names = "--sigil", paramLabel = "TAG", description = "Replaces the tags; repeatable")
+        List<String> sigils;
+
+        @Option(names = "--confidence")
+        Integer confidence;
+
+        @Option(names = "--status", description = "living, ancient, whispered, proclaimed or archived")
+        String status;
+
+        @Override
+        public Integer call() {
+            try (LoreHubDatabase db = open()) {
+                LoreEditor editor = new LoreEditor(db);
+                LoreRow row = editor.edit(editor.get(id).id(), content, why, type, sigils, confidence, status);
+                System.out.println("Updated lore " + row.id() + ".");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rm", description = "Delete a lore (and its relations), as lh does; the delete syncs.")
+    static final class Remove extends Where implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "LORE", description = "Lore id or a unique prefix")
+        String id;
+
+        @Override
+        public Integer call() {
+            try (LoreHubDatabase db = open()) {
+                LoreEditor editor = new LoreEditor(db);
+                LoreRow row = editor.get(id);
+                editor.remove(row.id());
+                System.out.println("Deleted lore " + row.id() + ".");
+            }
+            return 0;
+        }
+    }
+}

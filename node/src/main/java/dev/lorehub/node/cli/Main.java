@@ -1,0 +1,54 @@
+package dev.lorehub.node.cli;
+
+import dev.lorehub.node.runtime.NodeConfig;
+import dev.lorehub.node.runtime.NodeException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code lorehub-node}: the LoreHub Sync Node command line. Exit codes: 0 success, 1 unexpected
+ * failure, 2 usage, 3 data directory not initialised or in use, 4 bad configuration, 5 network,
+ * 6 pairing failed, 7 refused, 10 internal error (see {@link NodeException}).
+ */
+@Command(name = "lorehub-node", mixinStandardHelpOptions = true, version = "lorehub-node 0.1.0",
+    description = "Keeps your LoreHub knowledge in sync between your devices on the same network, with no server.",
+    subcommands = {InitCommand.class, StartCommand.class, PairCommand.class, PeersCommand.class, UnpairCommand.class,
+        StatusCommand.class, RealmCommand.class, LoreCommand.class, ConflictsCommand.class, ResolveCommand.class,
+        LogCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:unexpected failure", "2:bad usage", "3:data directory not initialised or in use",
+        "4:bad configuration", "5:network problem", "6:pairing failed", "7:operation refused", "10:internal error"})
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof NodeException ne) {
+                cmd.getErr().println("lorehub-node: " + ne.getMessage());
+                return ne.exitCode();
+            }
+            if (e instanceof NodeConfig.ConfigException ce) {
+                cmd.getErr().println("lorehub-node: " + ce.getMessage());
+                return NodeException.CONFIG;
+            }
+            if (e instanceof dev.lorehub.crypto.KeyFileException ke) {
+                cmd.getErr().println("lorehub-node: " + ke.getMessage());
+                return NodeException.STATE;
+            }
+            if (e instanceof dev.lorehub.node.store.LoreHubDatabaseException de) {
+                cmd.getErr().println("lorehub-node: " + de.getMessage());
+                return NodeException.STATE;
+            }
+            cmd.getErr().println("lorehub-node: unexpected failure: " + e);
+            return 1;
+        });
+        return cli.execute(args);
+    }
+}

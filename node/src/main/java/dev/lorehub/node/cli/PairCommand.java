@@ -1,0 +1,104 @@
+package dev.lorehub.node.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.Role;
+import dev.lorehub.node.runtime.NodeClient;
+import dev.lorehub.node.runtime.NodeException;
+import dev.lorehub.node.runtime.NodeHome;
+import dev.lorehub.node.runtime.NodeView;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code pair}: print a one-time code, or use one. */
+@Command(name = "pair", description = {"Pair with another device by one-time code.",
+    "Without CODE: print a code, advertise its nameplate, and wait (10 minutes, one attempt); the realms you choose "
+        + "(default: every realm you administer) are granted to the device that uses it.",
+    "With CODE: find the device showing it on this network (or at --peer) and pair."})
+final class PairCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CODE", description = "The code shown on the other device")
+    String code;
+
+    @Option(names = "--peer", paramLabel = "HOST:PORT", description = "Where the inviting device is, if mDNS cannot find it")
+    String peer;
+
+    @Option(names = "--realm", paramLabel = "REALM", description = "Realm to grant (id, name or directory); repeatable")
+    List<String> realms = new ArrayList<>();
+
+    @Option(names = "--role", defaultValue = "write", description = "Role granted: read, write, admin or relay (default: write)")
+    String role;
+
+    @Override
+    public Integer call() {
+        NodeHome h = home.home();
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode request = json.createObjectNode();
+        if (code != null) {
+            request.put("op", "join").put("code", code);
+            if (peer != null) {
+                request.put("peer", peer);
+            }
+            System.out.println("Looking for the device showing that code…");
+        } else {
+            Role.parse(role);
+            request.put("op", "invite").put("role", role);
+            ArrayNode granted = request.putArray("realms");
+            for (RealmId r : grantable(h)) {
+                granted.add(r.toString());
+            }
+        }
+        JsonNode result = NodeClient.run(h, home.config(), request, true, progress -> {
+            if (progress.has("code")) {
+                System.out.println("Pairing code: " + progress.get("code").asText());
+                System.out.println("Type it on the other device: lorehub-node pair " + progress.get("code").asText());
+                System.out.println("(or, if it cannot find this one: lorehub-node pair " + progress.get("code").asText()
+                    + " --peer " + progress.get("address").asText() + ")");
+                System.out.println("Waiting up to 10 minutes…");
+            }
+        });
+        System.out.println("Paired with " + result.get("name").asText() + " (" + result.get("device").asText() + ").");
+        System.out.println("Verification: " + result.get("verification").asText()
+            + " — the other device shows the same digits if nobody came between you.");
+        for (JsonNode r : result.path("granted")) {
+            System.out.println("Granted realm " + r.asText() + " (" + role + ").");
+        }
+        if (code != null) {
+            System.out.println("Realms shared with you arrive at the next sync; map them with `lorehub-node realm join`.");
+        }
+        return 0;
+    }
+
+    private List<RealmId> grantable(NodeHome h) {
+        try (NodeView view = NodeView.open(h)) {
+            if (!realms.isEmpty()) {
+                List<RealmId> out = new ArrayList<>();
+                for (String r : realms) {
+                    out.add(view.realm(r, HomeOption.cwd()));
+                }
+                return out;
+            }
+            List<RealmId> admin = new ArrayList<>();
+            for (Map.Entry<RealmId, ?> e : view.replica().realms().entrySet()) {
+                if (view.replica().membership(e.getKey()).role(view.replica().deviceId()).orElse(null) == Role.ADMIN) {
+                    admin.add(e.getKey());
+                }
+            }
+            return admin;
+        } catch (IllegalArgumentException e) {
+            throw new NodeException(e.getMessage(), NodeException.USAGE);
+        }
+    }
+}

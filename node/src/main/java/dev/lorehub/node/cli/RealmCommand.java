@@ -1,0 +1,190 @@
+package dev.lorehub.node.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.Membership;
+import dev.lorehub.node.core.Role;
+import dev.lorehub.node.runtime.LoreEditor;
+import dev.lorehub.node.runtime.NodeClient;
+import dev.lorehub.node.runtime.NodeException;
+import dev.lorehub.node.runtime.NodeHome;
+import dev.lorehub.node.runtime.NodeView;
+import dev.lorehub.node.store.EventStore;
+import dev.lorehub.node.store.RealmRow;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/** {@code realm}: share, join, list and manage synced realms. */
+@Command(name = "realm", description = "Share realms and manage who syncs them.",
+    subcommands = {RealmCommand.Share.class, RealmCommand.Join.class, RealmCommand.ListRealms.class,
+        RealmCommand.Members.class, RealmCommand.Grant.class, RealmCommand.Revoke.class})
+final class RealmCommand {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Command(name = "share", description = "Make a realm a synced realm with a fresh key (this device becomes its admin). "
+        + "Default: the current directory's realm.")
+    static final class Share implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The realm's directory (default: current)")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            NodeHome h = home.home();
+            RealmRow local;
+            try (NodeView view = NodeView.open(h)) {
+                local = new LoreEditor(view.database()).realmFor(dir == null ? HomeOption.cwd() : dir, false);
+            }
+            JsonNode r = NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "share").put("localRealm", local.id()),
+                false, x -> { });
+            System.out.println("Shared realm " + local.name() + " (" + local.path() + ") as " + r.get("realm").asText() + ".");
+            System.out.println("Grant it to a paired device with `lorehub-node realm grant DEVICE --role write`, or pair a new "
+                + "device with `lorehub-node pair`.");
+            return 0;
+        }
+    }
+
+    @Command(name = "join", aliases = "map", description = "Map a synced realm shared with this device to a local directory "
+        + "(an existing realm there, or a new one).")
+    static final class Join implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+
+        @Parameters(index = "0", paramLabel = "REALM", description = "Realm id (or a unique prefix)")
+        String realm;
+
+        @Option(names = "--path", required = true, paramLabel = "DIR", description = "Directory of the project on this device")
+        Path path;
+
+        @Override
+        public Integer call() {
+            NodeHome h = home.home();
+            RealmId id;
+            try (NodeView view = NodeView.open(h)) {
+                id = view.realm(realm, HomeOption.cwd());
+            }
+            NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "map").put("realm", id.toString())
+                .put("path", path.toAbsolutePath().normalize().toString()), false, x -> { });
+            System.out.println("Realm " + id + " is now synced with " + path.toAbsolutePath().normalize() + ".");
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List synced realms.")
+    static final class ListRealms implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+
+        @Override
+        public Integer call() {
+            try (NodeView view = NodeView.open(home.home())) {
+                Map<RealmId, EventStore.RealmRow> realms = new TreeMap<>(view.replica().realms());
+                if (realms.isEmpty()) {
+                    System.out.println("No synced realms: share one with `lorehub-node realm share`.");
+                }
+                for (Map.Entry<RealmId, EventStore.RealmRow> e : realms.entrySet()) {
+                    Role role = view.replica().membership(e.getKey()).role(view.replica().deviceId()).orElse(null);
+                    System.out.printf("%s  %-16s %-6s %s%n", e.getKey(), view.localName(e.getValue()),
+                        role == null ? "-" : role.name().toLowerCase(), view.localPath(e.getValue()).orElse("(not mapped)"));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "members", description = "List a realm's members and roles.")
+    static final class Members implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+
+        @Option(names = "--realm", paramLabel = "REALM", description = "Realm id, name or directory (default: current directory's)")
+        String realm;
+
+        @Override
+        public Integer call() {
+            try (NodeView view = NodeView.open(home.home())) {
+                RealmId id = view.realm(realm, HomeOption.cwd());
+                Membership m = view.replica().membership(id);
+                Map<String, String> names = new TreeMap<>();
+                view.replica().peers().forEach(p -> names.put(DeviceId.fromBytes(p.device()).toString(), p.displayName()));
+                System.out.println("Realm " + id + ", key epoch " + m.currentEpoch());
+                for (Membership.Member member : m.members().values()) {
+                    String who = member.device().equals(view.replica().deviceId()) ? "(this device)"
+                        : names.getOrDefault(member.device().toString(), "");
+                    System.out.printf("  %-9s %-6s %s%n", member.device().shortForm(), member.role().name().toLowerCase(), who);
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "grant", description = "Give a paired device a role in a realm (read, write, admin, relay); also changes "
+        + "a member's role.")
+    static final class Grant implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+
+        @Parameters(index = "0", paramLabel = "DEVICE", description = "Device id or short form")
+        String device;
+
+        @Option(names = "--role", required = true, description = "read, write, admin or relay")
+        String role;
+
+        @Option(names = "--realm", paramLabel = "REALM", description = "Realm id, name or directory (default: current directory's)")
+        String realm;
+
+        @Override
+        public Integer call() {
+            NodeHome h = home.home();
+            RealmId id = resolve(h, realm);
+            JsonNode r = NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "grant").put("realm", id.toString())
+                .put("device", device).put("role", role), false, x -> { });
+            System.out.println("Device " + r.get("device").asText() + " now has role " + r.get("role").asText()
+                + " in realm " + id + ".");
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", description = "Remove a device from a realm and rotate the realm key: it can read nothing "
+        + "written afterwards.")
+    static final class Revoke implements Callable<Integer> {
+        @Mixin
+        HomeOption home;
+
+        @Parameters(index = "0", paramLabel = "DEVICE", description = "Device id or short form")
+        String device;
+
+        @Option(names = "--realm", paramLabel = "REALM", description = "Realm id, name or directory (default: current directory's)")
+        String realm;
+
+        @Override
+        public Integer call() {
+            NodeHome h = home.home();
+            RealmId id = resolve(h, realm);
+            JsonNode r = NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "revoke").put("realm", id.toString())
+                .put("device", device), false, x -> { });
+            System.out.println("Removed " + r.get("device").asText() + " from realm " + id + "; new key epoch "
+                + r.get("epoch").asInt() + ".");
+            return 0;
+        }
+    }
+
+    static RealmId resolve(NodeHome h, String realm) {
+        try (NodeView view = NodeView.open(h)) {
+            return view.realm(realm, HomeOption.cwd());
+        } catch (IllegalArgumentException e) {
+            throw new NodeException(e.getMessage(), NodeException.USAGE);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.lorehub.node.cli;
+
+import dev.lorehub.node.runtime.ControlServer;
+import dev.lorehub.node.runtime.NodeConfig;
+import dev.lorehub.node.runtime.NodeHome;
+import dev.lorehub.node.runtime.NodeOperations;
+import dev.lorehub.node.runtime.NodeRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code start}: runs the node until Ctrl-C. */
+@Command(name = "start", description = "Run the node: discover paired devices, sync continuously, push lh's changes "
+    + "within a second. Ctrl-C stops it cleanly.")
+final class StartCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+
+    @Option(names = "--loopback", description = "Listen and discover on 127.0.0.1 only (for trying things out on one machine)")
+    boolean loopback;
+
+    @Option(names = "--port", description = "TCP port to listen on (overrides node.json; 0 = any free port)")
+    Integer port;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeHome h = home.home();
+        NodeConfig config = home.config();
+        if (loopback) {
+            config = config.loopbackOnly();
+        }
+        if (port != null) {
+            config = config.withPort(port);
+        }
+        NodeRuntime runtime = NodeRuntime.start(h, config, System::currentTimeMillis);
+        ControlServer control = ControlServer.start(h, new NodeOperations(runtime));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            System.err.println("Stopping…");
+            control.close();
+            runtime.close();
+            stopped.countDown();
+        }, "lorehub-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println("Node " + runtime.deviceId().shortForm() + " (" + runtime.displayName() + ") syncing "
+            + h.dataDir() + ", listening on " + runtime.address() + ". Ctrl-C to stop.");
+        stopped.await();
+        return 0;
+    }
+}

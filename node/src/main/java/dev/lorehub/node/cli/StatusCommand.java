@@ -1,0 +1,98 @@
+package dev.lorehub.node.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.Membership;
+import dev.lorehub.node.core.Replica;
+import dev.lorehub.node.runtime.NodeClient;
+import dev.lorehub.node.runtime.NodeHome;
+import dev.lorehub.node.runtime.NodeView;
+import dev.lorehub.node.store.ChangeCapture;
+import dev.lorehub.node.store.EventStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/** {@code status}: this device, its peers and realms, pending work and conflicts. */
+@Command(name = "status", description = "Show this device, its peers (connected, last sync), its synced realms, pending "
+    + "changes and conflicts.")
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home;
+
+    @Option(names = "--json", description = "Print JSON instead of text")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeHome h = home.home();
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode out = mapper.createObjectNode();
+        boolean running = NodeClient.daemonRunning(h);
+        Map<String, Boolean> connected = PeersCommand.connections(h);
+        try (NodeView view = NodeView.open(h)) {
+            Replica r = view.replica();
+            out.put("device", r.deviceId().toString());
+            out.put("shortId", r.deviceId().shortForm());
+            out.put("dataDir", h.dataDir().toString());
+            out.put("running", running);
+            ArrayNode peers = out.putArray("peers");
+            for (EventStore.PeerRow p : r.peers()) {
+                DeviceId id = DeviceId.fromBytes(p.device());
+                ObjectNode n = peers.addObject().put("device", id.toString()).put("name", p.displayName())
+                    .put("connected", connected.containsKey(id.toString()));
+                n.put("lastSync", p.lastSyncAt() == null ? null : Instant.ofEpochMilli(p.lastSyncAt()).toString());
+            }
+            ArrayNode realms = out.putArray("realms");
+            for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(r.realms()).entrySet()) {
+                Membership m = r.membership(e.getKey());
+                ObjectNode n = realms.addObject().put("realm", e.getKey().toString()).put("name", view.localName(e.getValue()));
+                n.put("path", view.localPath(e.getValue()).orElse(null));
+                n.put("role", m.role(r.deviceId()).map(x -> x.name().toLowerCase()).orElse("none"));
+                n.put("members", m.members().size());
+                n.put("events", r.events().count(e.getKey().toBytes()));
+                n.put("unreadable", r.events().opaqueEvents(e.getKey().toBytes()).size());
+                n.put("keyEpoch", m.currentEpoch());
+            }
+            out.put("pendingLocalChanges", ChangeCapture.pendingCount(view.database().connection()));
+            out.put("conflicts", r.conflicts().size());
+        }
+        if (json) {
+            System.out.println(mapper.writeValueAsString(out));
+            return 0;
+        }
+        System.out.println("Device   " + out.get("device").asText() + " (" + out.get("shortId").asText() + ")");
+        System.out.println("Data     " + out.get("dataDir").asText() + (running ? " — node running" : " — node not running"));
+        System.out.println();
+        System.out.println("Peers:");
+        if (out.get("peers").isEmpty()) {
+            System.out.println("  none (pair with `lorehub-node pair`)");
+        }
+        out.get("peers").forEach(p -> System.out.printf("  %-9s %-20s %-10s last sync %s%n",
+            p.get("device").asText().substring(0, 7), p.get("name").asText(),
+            p.get("connected").asBoolean() ? "connected" : "offline", p.get("lastSync").isNull() ? "never"
+                : p.get("lastSync").asText()));
+        System.out.println("Realms:");
+        if (out.get("realms").isEmpty()) {
+            System.out.println("  none (share one with `lorehub-node realm share`)");
+        }
+        out.get("realms").forEach(n -> System.out.printf("  %s  %-16s %-6s %d member(s), %d event(s)%s  %s%n",
+            n.get("realm").asText().substring(0, 12), n.get("name").asText(), n.get("role").asText(), n.get("members").asInt(),
+            n.get("events").asLong(), n.get("unreadable").asLong() > 0 ? " (" + n.get("unreadable").asLong() + " unreadable)" : "",
+            n.get("path").isNull() ? "not mapped: `lorehub-node realm join " + n.get("realm").asText().substring(0, 12)
+                + " --path DIR`" : n.get("path").asText()));
+        System.out.println("Pending local changes: " + out.get("pendingLocalChanges").asLong());
+        System.out.println("Conflicts: " + out.get("conflicts").asInt() + (out.get("conflicts").asInt() > 0
+            ? " (see `lorehub-node conflicts`)" : ""));
+        return 0;
+    }
+}

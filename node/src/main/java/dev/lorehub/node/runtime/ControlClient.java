@@ -1,0 +1,53 @@
+package dev.lorehub.node.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/** Sends one request to a running daemon's {@link ControlServer} and reads its replies. */
+public final class ControlClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ControlClient() {
+    }
+
+    /**
+     * Sends {@code request}; every reply line but the last goes to {@code progress}, the last is
+     * returned (or thrown as a {@link NodeException} when it reports an error).
+     */
+    public static JsonNode call(NodeHome home, JsonNode request, Consumer<JsonNode> progress) {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(home.controlSocket()));
+            channel.write(java.nio.ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8)));
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+            JsonNode last = null;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (last != null) {
+                    progress.accept(last);
+                }
+                last = JSON.readTree(line);
+            }
+            if (last == null) {
+                throw new NodeException("The running node closed the control connection without answering; see its log.",
+                    NodeException.INTERNAL);
+            }
+            if (last.has("ok") && !last.get("ok").asBoolean()) {
+                throw new NodeException(last.path("error").asText("the running node refused"),
+                    last.path("code").asInt(NodeException.INTERNAL));
+            }
+            return last;
+        } catch (IOException e) {
+            throw new NodeException("Cannot reach the running node through " + home.controlSocket() + ": " + e.getMessage()
+                + ". If no node is running, remove that file.", NodeException.STATE);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.lorehub.node.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Runs a {@link NodeOperations} request for the CLI: through the running daemon's control socket
+ * when one holds the data directory, otherwise on a node started for the command (on the network
+ * only when the request needs it, e.g. pairing).
+ */
+public final class NodeClient {
+    private NodeClient() {
+    }
+
+    /** True if a daemon is running on this data directory. */
+    public static boolean daemonRunning(NodeHome home) {
+        return NodeLock.held(home);
+    }
+
+    /** Runs {@code request}; progress replies go to {@code progress}, the final reply is returned. */
+    public static JsonNode run(NodeHome home, NodeConfig config, JsonNode request, boolean needsNetwork,
+                               Consumer<JsonNode> progress) {
+        if (daemonRunning(home)) {
+            return ControlClient.call(home, request, progress);
+        }
+        NodeFiles.requireInitialised(home);
+        try (NodeRuntime runtime = NodeRuntime.start(home, config, System::currentTimeMillis, needsNetwork)) {
+            AtomicReference<JsonNode> last = new AtomicReference<>();
+            new NodeOperations(runtime).handle(request, reply -> {
+                JsonNode previous = last.getAndSet(reply);
+                if (previous != null) {
+                    progress.accept(previous);
+                }
+            });
+            if (needsNetwork) {
+                runtime.awaitIdle(java.time.Duration.ofSeconds(5)); // let what we wrote reach connected peers
+            }
+            return last.get();
+        }
+    }
+}

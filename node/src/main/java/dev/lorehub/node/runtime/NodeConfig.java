@@ -1,0 +1,162 @@
+package dev.lorehub.node.runtime;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The node's configuration, {@code node/node.json} in the data directory, shaped like LoreHub's
+ * {@code sync} block where it applies. Every key is optional; an unknown key or a wrong type is an
+ * error naming the key.
+ *
+ * <pre>{@code
+ * {
+ *   "enabled": true,                 // false: `start` refuses to run
+ *   "mode": "automatic",             // automatic: live push; manual: full resync every `interval` only
+ *   "interval": 300,                 // seconds between full resyncs in manual mode
+ *   "displayName": "ann-laptop",     // shown to peers (default: the host name)
+ *   "port": 7465,                    // TCP port for sync (0: any free port)
+ *   "bind": ["0.0.0.0"],             // addresses the sync server listens on
+ *   "mdns": ["auto"],                // addresses mDNS runs on: "auto" = every non-loopback IPv4 address, [] = off
+ *   "staticPeers": ["10.0.0.7:7465"],// peers to dial on networks that block multicast
+ *   "conflicts": { "autoResolve": false } // true: keep each conflict's deterministic winner without asking
+ * }
+ * }</pre>
+ */
+public record NodeConfig(boolean enabled, Mode mode, int interval, String displayName, int port, List<String> bind,
+                         List<String> mdns, List<String> staticPeers, Conflicts conflicts) {
+    /** Default sync port. */
+    public static final int DEFAULT_PORT = 7465;
+
+    /** When the node syncs. */
+    public enum Mode {
+        /** Changes are pushed to connected peers at once. */
+        AUTOMATIC,
+        /** Peers are fully reconciled every {@code interval} seconds, nothing in between. */
+        MANUAL;
+
+        @JsonCreator
+        static Mode parse(String text) {
+            for (Mode m : values()) {
+                if (m.name().equalsIgnoreCase(text)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("mode must be \"automatic\" or \"manual\", got \"" + text + "\"");
+        }
+    }
+
+    /** The {@code conflicts} block. */
+    public record Conflicts(@JsonProperty("autoResolve") boolean autoResolve) {
+    }
+
+    @JsonCreator
+    public NodeConfig(@JsonProperty("enabled") Boolean enabled, @JsonProperty("mode") Mode mode,
+                      @JsonProperty("interval") Integer interval, @JsonProperty("displayName") String displayName,
+                      @JsonProperty("port") Integer port, @JsonProperty("bind") List<String> bind,
+                      @JsonProperty("mdns") List<String> mdns, @JsonProperty("staticPeers") List<String> staticPeers,
+                      @JsonProperty("conflicts") Conflicts conflicts) {
+        this(enabled == null || enabled, mode == null ? Mode.AUTOMATIC : mode, interval == null ? 300 : interval,
+            displayName, port == null ? DEFAULT_PORT : port, bind == null ? List.of("0.0.0.0") : List.copyOf(bind),
+            mdns == null ? List.of("auto") : List.copyOf(mdns), staticPeers == null ? List.of() : List.copyOf(staticPeers),
+            conflicts == null ? new Conflicts(false) : conflicts);
+    }
+
+    public NodeConfig {
+        if (interval < 1) {
+            throw new IllegalArgumentException("\"interval\" must be at least 1 second, got " + interval);
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("\"port\" must be within 0..65535, got " + port);
+        }
+    }
+
+    /** Every default. */
+    public static NodeConfig defaults() {
+        return new NodeConfig(null, null, null, null, null, null, null, null, null);
+    }
+
+    /** This configuration bound to loopback only, on any free port: tests and the demo never touch real interfaces. */
+    public NodeConfig loopbackOnly() {
+        return new NodeConfig(enabled, mode, interval, displayName, 0, List.of("127.0.0.1"), List.of("127.0.0.1"), staticPeers,
+            conflicts);
+    }
+
+    public NodeConfig withPort(int newPort) {
+        return new NodeConfig(enabled, mode, interval, displayName, newPort, bind, mdns, staticPeers, conflicts);
+    }
+
+    public NodeConfig withDisplayName(String name) {
+        return new NodeConfig(enabled, mode, interval, name, port, bind, mdns, staticPeers, conflicts);
+    }
+
+    /**
+     * Reads {@code file}; defaults when it does not exist.
+     *
+     * @throws ConfigException naming the file, the key and what is wrong
+     */
+    public static NodeConfig load(Path file) {
+        String json;
+        try {
+            json = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return defaults();
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read " + file + ": " + e.getMessage());
+        }
+        return parse(json, file.toString());
+    }
+
+    /** Parses configuration text; {@code source} names it in errors. */
+    public static NodeConfig parse(String json, String source) {
+        ObjectMapper mapper = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+        try {
+            NodeConfig c = mapper.readValue(json, NodeConfig.class);
+            if (c == null) {
+                throw new ConfigException(source + " is empty: write {} for the defaults.");
+            }
+            return c;
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(source + ": unknown key \"" + path(e) + "\". Known keys: enabled, mode, interval, "
+                + "displayName, port, bind, mdns, staticPeers, conflicts.autoResolve.");
+        } catch (MismatchedInputException e) {
+            throw new ConfigException(source + ": key \"" + path(e) + "\" has the wrong type or value: "
+                + e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "").split("\n")[0]);
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : null;
+            if (cause != null) {
+                throw new ConfigException(source + ": " + cause.getMessage());
+            }
+            throw new ConfigException(source + " is not valid JSON: " + e.getOriginalMessage()
+                + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+        }
+    }
+
+    private static String path(MismatchedInputException e) {
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    /** A configuration problem; the message names the file and key and says what to change. */
+    public static final class ConfigException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package dev.lorehub.node.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.DeviceKeys;
+import dev.lorehub.crypto.InvalidDeviceIdException;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.Field;
+import dev.lorehub.node.core.Membership;
+import dev.lorehub.node.core.Replica;
+import dev.lorehub.node.core.Role;
+import dev.lorehub.node.store.EventStore;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * The operations that change sync state — pairing, sharing, membership, resolution — expressed as
+ * JSON requests, so that the CLI runs them the same way whether a daemon is running (through the
+ * control socket) or not (on a node started for the command). Requests:
+ *
+ * <pre>
+ *   {"op":"invite","realms":["hex"...],"role":"write","ttlSeconds":600} → {"code","address"}, then the outcome
+ *   {"op":"join","code":"42-olive-tunnel-ember","peer":"host:port"?}
+ *   {"op":"share","localRealm":"uuid"}            {"op":"map","realm":"hex","path":"/dir"}
+ *   {"op":"grant","realm":"hex","device":"id or prefix","role":"read|write|admin|relay"}
+ *   {"op":"revoke","realm":"hex","device":"…"}     {"op":"unpair","device":"…"}
+ *   {"op":"resolve","lore":"uuid","values":{"content":"…",…}}
+ *   {"op":"connections"}
+ * </pre>
+ */
+public final class NodeOperations {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final NodeRuntime runtime;
+
+    public NodeOperations(NodeRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** Executes one request, sending progress and the final reply to {@code reply}. */
+    public void handle(JsonNode request, Consumer<JsonNode> reply) {
+        String op = request.path("op").asText("");
+        switch (op) {
+            case "invite" -> invite(request, reply);
+            case "join" -> reply.accept(join(request));
+            case "share" -> {
+                RealmId shared = runtime.withReplica((r, now) -> r.shareRealm(request.path("localRealm").asText(), now));
+                reply.accept(ok().put("realm", shared.toString()));
+            }
+            case "map" -> {
+                String local = runtime.withReplica((r, now) -> r.mapRealm(realm(request), request.path("path").asText(), now));
+                reply.accept(ok().put("localRealm", local));
+            }
+            case "grant" -> reply.accept(grant(request));
+            case "revoke" -> reply.accept(revoke(request));
+            case "unpair" -> {
+                DeviceId device = device(request.path("device").asText(), runtime.withReplica((r, now) -> known(r, null)));
+                boolean known = runtime.unpair(device);
+                reply.accept(ok().put("device", device.toString()).put("wasPaired", known));
+            }
+            case "resolve" -> reply.accept(resolve(request));
+            case "connections" -> {
+                ObjectNode out = ok();
+                ArrayNode peers = out.putArray("connected");
+                runtime.connectedPeers().forEach((id, synced) -> peers.addObject().put("device", id.toString())
+                    .put("synced", synced));
+                reply.accept(out);
+            }
+            default -> throw new NodeException("unknown operation '" + op + "'", NodeException.USAGE);
+        }
+    }
+
+    private void invite(JsonNode request, Consumer<JsonNode> reply) {
+        List<RealmId> realms = new ArrayList<>();
+        for (JsonNode r : request.path("realms")) {
+            realms.add(RealmId.parse(r.asText()));
+        }
+        Role role = role(request.path("role").asText("write"));
+        Duration ttl = Duration.ofSeconds(request.path("ttlSeconds").asLong(PairingService.CODE_LIFETIME.toSeconds()));
+        PairingService.Invitation inv = runtime.pairing().invite(realms, role, ttl);
+        InetSocketAddress at = inv.address();
+        reply.accept(JSON.createObjectNode().put("code", inv.code()).put("address",
+            at.getAddress().getHostAddress() + ":" + at.getPort()));
+        reply.accept(paired(await(inv.result())));
+    }
+
+    private JsonNode join(JsonNode request) {
+        InetSocketAddress peer = null;
+        if (request.hasNonNull("peer")) {
+            peer = hostPort(request.get("peer").asText());
+        }
+        return paired(await(runtime.pairing().join(request.path("code").asText(), peer, Duration.ofSeconds(10))));
+    }
+
+    private static PairingService.Paired await(java.util.concurrent.CompletableFuture<PairingService.Paired> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeException("interrupted", NodeException.INTERNAL);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof NodeException ne) {
+                throw ne;
+            }
+            throw new NodeException("Pairing failed: " + e.getCause(), NodeException.PAIRING);
+        }
+    }
+
+    private ObjectNode paired(PairingService.Paired p) {
+        ObjectNode out = ok().put("device", p.peer().toString()).put("name", p.displayName())
+            .put("verification", p.verification());
+        ArrayNode granted = out.putArray("granted");
+        p.granted().forEach(r -> granted.add(r.toString()));
+        return out;
+    }
+
+    private JsonNode grant(JsonNode request) {
+        RealmId realm = realm(request);
+        Role role = role(request.path("role").asText());
+        return runtime.withReplica((r, now) -> {
+            DeviceId device = device(request.path("device").asText(), known(r, realm));
+            Membership m = r.membership(realm);
+            if (m.role(device).isPresent()) {
+                r.setRole(realm, device, role, now);
+            } else {
+                DeviceKeys keys = peerKeys(r, device);
+                r.addMember(realm, keys, role, now);
+            }
+            return ok().put("device", device.toString()).put("role", role.name().toLowerCase());
+        });
+    }
+
+    private JsonNode revoke(JsonNode request) {
+        RealmId realm = realm(request);
+        return runtime.withReplica((r, now) -> {
+            DeviceId device = device(request.path("device").asText(), known(r, realm));
+            r.removeMember(realm, device, now);
+            return ok().put("device", device.toString()).put("epoch", r.membership(realm).currentEpoch());
+        });
+    }
+
+    private JsonNode resolve(JsonNode request) {
+        String lore = request.path("lore").asText();
+        Map<Field, Object> values = new TreeMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = request.path("values").fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Field f = loreField(e.getKey());
+            JsonNode v = e.getValue();
+            values.put(f, v.isNull() ? null : switch (f.type()) {
+                case INTEGER -> v.asLong();
+                case REAL -> v.asDouble();
+                case BOOLEAN -> v.asBoolean();
+                case STRING -> v.asText();
+            });
+        }
+        runtime.withReplica((r, now) -> r.resolve(lore, values, now));
+        return ok().put("lore", lore);
+    }
+
+    /** Devices this node knows: paired peers and the members of {@code realm} (or of every realm). */
+    static Set<DeviceId> known(Replica r, RealmId realm) {
+        Set<DeviceId> out = new LinkedHashSet<>();
+        for (EventStore.PeerRow p : r.peers()) {
+            out.add(DeviceId.fromBytes(p.device()));
+        }
+        for (RealmId id : realm != null ? List.of(realm) : List.copyOf(r.realms().keySet())) {
+            out.addAll(r.membership(id).members().keySet());
+        }
+        return out;
+    }
+
+    /** A device by full id, or by a prefix (such as the short form) of a known device's id. */
+    static DeviceId device(String text, Set<DeviceId> known) {
+        try {
+            return DeviceId.parse(text);
+        } catch (InvalidDeviceIdException full) {
+            List<DeviceId> matches = known.stream().filter(d -> d.matchesPrefix(text)).toList();
+            if (matches.size() == 1) {
+                return matches.get(0);
+            }
+            throw new NodeException(matches.isEmpty()
+                ? "No known device matches '" + text + "': see `lorehub-node peers` and `lorehub-node realm members`."
+                : "'" + text + "' matches " + matches.size() + " devices: give more of the id.", NodeException.REFUSED);
+        }
+    }
+
+    private static DeviceKeys peerKeys(Replica r, DeviceId device) {
+        for (EventStore.PeerRow p : r.peers()) {
+            if (DeviceId.fromBytes(p.device()).equals(device)) {
+                return DeviceKeys.decode(p.keys());
+            }
+        }
+        throw new NodeException("Device " + device.shortForm() + " is not paired with this one: pair first "
+            + "(`lorehub-node pair`), then grant.", NodeException.REFUSED);
+    }
+
+    static RealmId realm(JsonNode request) {
+        try {
+            return RealmId.parse(request.path("realm").asText());
+        } catch (IllegalArgumentException e) {
+            throw new NodeException("'" + request.path("realm").asText() + "' is not a realm id: " + e.getMessage()
+                + " (see `lorehub-node realm list`).", NodeException.USAGE);
+        }
+    }
+
+    static Role role(String text) {
+        try {
+            return Role.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new NodeException(e.getMessage(), NodeException.USAGE);
+        }
+    }
+
+    static Field loreField(String column) {
+        for (Field f : Field.values()) {
+            if (f.entity() == dev.lorehub.node.core.EntityKind.LORE && f.column().equals(column)
+                && f.merge() != Field.Merge.SET) {
+                return f;
+            }
+        }
+        throw new NodeException("'" + column + "' is not a lore field that can be resolved", NodeException.USAGE);
+    }
+
+    /** Parses {@code host:port}. */
+    public static InetSocketAddress hostPort(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || colon == text.length() - 1) {
+            throw new NodeException("'" + text + "' is not host:port, e.g. 192.168.1.20:7465", NodeException.USAGE);
+        }
+        try {
+            int port = Integer.parseInt(text.substring(colon + 1));
+            String host = text.substring(0, colon).replaceAll("^\\[|]$", "");
+            return new InetSocketAddress(host, port);
+        } catch (IllegalArgumentException e) {
+            throw new NodeException("'" + text + "' is not host:port: " + e.getMessage(), NodeException.USAGE);
+        }
+    }
+
+    private static ObjectNode ok() {
+        return JSON.createObjectNode().put("ok", true);
+    }
+}
