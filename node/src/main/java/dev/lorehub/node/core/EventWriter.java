@@ -42,6 +42,9 @@ final class EventWriter {
         byte[] sealed = SealedEnvelope.seal(new EnvelopeHeader(realm, epoch, hlc, !membership), plaintext, key,
             ctx.identity(), ctx.random());
         EventId id = EventId.of(sealed);
+        if (body instanceof EntityChange change) {
+            ctx.noteStored(realm, id, hlc, ctx.self(), change);
+        }
         ctx.events().insert(new StoredEvent(id.toBytes(), realm.toBytes(), hlc, ctx.self().toBytes(), body.kind().code(),
             body.entityId(), plaintext, sealed), tx.now());
         if (body instanceof EntityChange c && c.kind() == EntityKind.RELATION) {

@@ -208,6 +208,9 @@ final class Ingestor {
     }
 
     private void store(Tx tx, Candidate c, EventBody body, byte[] plaintext, List<StoredKey> stored) throws SQLException {
+        if (body instanceof EntityChange change) {
+            ctx.noteStored(c.realm(), c.id(), c.hlc(), c.header().author(), change);
+        }
         ctx.events().insert(new StoredEvent(c.id().toBytes(), c.realm().toBytes(), c.hlc(), c.header().author().toBytes(),
             body.kind().code(), body.entityId(), plaintext, c.sealed()), tx.now());
         if (body instanceof EntityChange change && change.kind() == EntityKind.RELATION) {

@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -223,10 +222,6 @@ final class LocalChanges {
     }
 
     private List<RealmId> realmsWithEvents(EntityKind kind, String entity) throws SQLException {
-        Map<RealmId, Boolean> realms = new HashMap<>();
-        for (var e : ctx.events().eventsOf(kind.code(), entity)) {
-            realms.put(RealmId.fromBytes(e.realm()), true);
-        }
-        return realms.keySet().stream().sorted().toList();
+        return ctx.events().realmsOf(kind.code(), entity).stream().map(RealmId::fromBytes).sorted().toList();
     }
 }

@@ -38,6 +38,13 @@ final class Materializer {
     EntityState fold(RealmId realm, EntityKind kind, String entity) throws SQLException {
         Membership membership = ctx.membership(realm);
         List<FoldEvent> history = new ArrayList<>();
+        List<ReplicaContext.FreshEvent> fresh = ctx.freshEvents(realm, kind, entity);
+        if (fresh != null) {
+            for (ReplicaContext.FreshEvent e : fresh) {
+                history.add(new FoldEvent(e.id(), e.hlc(), e.author(), e.change(), membership.canWriteAt(e.author(), e.hlc(), e.id())));
+            }
+            return ctx.fold().fold(kind, entity, history);
+        }
         for (StoredEvent e : ctx.events().eventsOf(kind.code(), entity)) {
             if (e.opaque() || !RealmId.fromBytes(e.realm()).equals(realm)) {
                 continue;
@@ -140,6 +147,10 @@ final class Materializer {
     }
 
     private void recordConflicts(RealmId realm, EntityState state) throws SQLException {
+        boolean had = ctx.swapConflicted(state.kind(), state.entityId(), !state.conflicts().isEmpty());
+        if (!had && state.conflicts().isEmpty()) {
+            return; // nothing recorded before, nothing now: skip the delete
+        }
         List<EventStore.ConflictRow> rows = new ArrayList<>();
         for (Conflict c : state.conflicts()) {
             rows.add(new EventStore.ConflictRow(realm.toBytes(), c.kind().code(), c.entityId(),

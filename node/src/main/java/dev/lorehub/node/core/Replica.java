@@ -88,6 +88,7 @@ public final class Replica implements AutoCloseable {
             ReplicaContext ctx = new ReplicaContext(events, new LoreTables(db.connection()), identity, secrets, random,
                 new HybridClock(persisted[0]), options.fold());
             ctx.reloadRealms();
+            ctx.loadConflicted();
             return new Replica(db, ctx, options.verifier());
         } catch (SQLException e) {
             throw new ReplicaException("Cannot prepare " + db.file() + " for syncing: " + e.getMessage(), e);
@@ -119,6 +120,7 @@ public final class Replica implements AutoCloseable {
     private <T> T write(long now, Work<T> work) {
         Tx tx = new Tx(now);
         T result;
+        ctx.resetTransaction();
         try {
             result = db.applyingRemote(c -> {
                 T r = work.run(tx);
@@ -132,6 +134,8 @@ public final class Replica implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             forgetCaches();
             throw e;
+        } finally {
+            ctx.resetTransaction();
         }
         if (!tx.stored().isEmpty()) {
             for (StoredKeyListener l : listeners) {

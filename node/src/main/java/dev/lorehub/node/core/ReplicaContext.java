@@ -33,6 +33,17 @@ final class ReplicaContext {
     private final Map<RealmId, EventStore.RealmRow> realms = new HashMap<>();
     private final Map<RealmId, Membership> memberships = new HashMap<>();
     private java.util.function.Consumer<String> faults = step -> { };
+    /**
+     * Entities first seen in the current transaction, with their events in memory: folding them
+     * needs no read of the log (most events of an initial sync create a new lore).
+     */
+    private final Map<String, List<FreshEvent>> fresh = new HashMap<>();
+    /** Entities that have conflict rows (kind + NUL + entity), so that clean entities skip the delete. */
+    private final java.util.Set<String> conflicted = new java.util.HashSet<>();
+
+    /** An event stored in the current transaction for an entity that had none before. */
+    record FreshEvent(EventId id, long hlc, DeviceId author, EntityChange change) {
+    }
 
     ReplicaContext(EventStore events, LoreTables tables, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
                    HybridClock clock, FoldPolicy fold) {
@@ -93,6 +104,51 @@ final class ReplicaContext {
         this.faults = hook;
     }
 
+    /** Forgets per-transaction state; called when a transaction begins and ends. */
+    void resetTransaction() {
+        fresh.clear();
+    }
+
+    static String key(RealmId realm, EntityKind kind, String entity) {
+        return realm + "\u0000" + kind.code() + "\u0000" + entity;
+    }
+
+    /**
+     * Notes an entity event about to be stored; when the entity had no events before this
+     * transaction its events are kept in memory for {@link #freshEvents}.
+     */
+    void noteStored(RealmId realm, EventId id, long hlc, DeviceId author, EntityChange change) throws SQLException {
+        String k = key(realm, change.kind(), change.entityId());
+        List<FreshEvent> list = fresh.get(k);
+        if (list == null) {
+            if (events.hasEventsOf(change.kind().code(), change.entityId())) {
+                return;
+            }
+            list = new ArrayList<>();
+            fresh.put(k, list);
+        }
+        list.add(new FreshEvent(id, hlc, author, change));
+    }
+
+    /** The events of an entity first seen in this transaction, or null when the log must be read. */
+    List<FreshEvent> freshEvents(RealmId realm, EntityKind kind, String entity) {
+        return fresh.get(key(realm, kind, entity));
+    }
+
+    /** Loads which entities have conflicts. */
+    void loadConflicted() throws SQLException {
+        conflicted.clear();
+        for (String[] c : events.conflictedEntities()) {
+            conflicted.add(c[0] + "\u0000" + c[1]);
+        }
+    }
+
+    /** Whether an entity has conflict rows; updates the set to {@code now}. */
+    boolean swapConflicted(EntityKind kind, String entity, boolean now) {
+        String k = kind.code() + "\u0000" + entity;
+        return now ? !conflicted.add(k) : conflicted.remove(k);
+    }
+
     /** Reloads the synced-realm rows from the database. */
     void reloadRealms() throws SQLException {
         realms.clear();
@@ -147,6 +203,8 @@ final class ReplicaContext {
     /** Drops every cache (after a rollback). */
     void forgetAll() throws SQLException {
         memberships.clear();
+        fresh.clear();
         reloadRealms();
+        loadConflicted();
     }
 }

@@ -92,6 +92,31 @@ public final class EventStore {
         return read(ps);
     }
 
+    /** The realms that hold readable events of this entity (an index scan; no bodies read). */
+    public List<byte[]> realmsOf(int kind, String entity) throws SQLException {
+        PreparedStatement ps = sql("SELECT DISTINCT realm FROM lhsync_events WHERE kind = ? AND entity = ?");
+        ps.setInt(1, kind);
+        ps.setString(2, entity);
+        List<byte[]> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getBytes(1));
+            }
+        }
+        return out;
+    }
+
+    /** Kind and entity of every entity with recorded conflicts. */
+    public List<String[]> conflictedEntities() throws SQLException {
+        List<String[]> out = new ArrayList<>();
+        try (ResultSet rs = sql("SELECT DISTINCT kind, entity FROM lhsync_conflicts").executeQuery()) {
+            while (rs.next()) {
+                out.add(new String[] {Integer.toString(rs.getInt(1)), rs.getString(2)});
+            }
+        }
+        return out;
+    }
+
     /** True if any event of this entity is stored (cheap: an index probe). */
     public boolean hasEventsOf(int kind, String entity) throws SQLException {
         PreparedStatement ps = sql("SELECT 1 FROM lhsync_events WHERE kind = ? AND entity = ? LIMIT 1");

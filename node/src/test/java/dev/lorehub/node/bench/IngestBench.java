@@ -20,7 +20,7 @@ import java.util.List;
  * <pre>.ci/bench node IngestBench [lores=100000] [repeats=3]</pre>
  */
 public final class IngestBench {
-    static final int BATCH = 500;
+    static final int BATCH = 1000;
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;

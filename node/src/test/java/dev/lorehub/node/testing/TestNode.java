@@ -73,6 +73,16 @@ public final class TestNode implements AutoCloseable {
         return identity.id();
     }
 
+    /** True if this node holds as many events as the other for every realm the other knows. */
+    public boolean digestMatches(TestNode other) throws SQLException {
+        for (var realm : other.replica.realms().keySet()) {
+            if (replica.events().count(realm.toBytes()) != other.replica.events().count(realm.toBytes())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The digest of what lh shows for synced realms. */
     public String digest() {
         return replica.digest();
