@@ -6,7 +6,6 @@ import dev.lorehub.node.core.Field;
 import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.EventStore;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,8 +13,7 @@ import java.util.concurrent.Callable;
 /** {@code conflicts}: concurrent edits that could not all be honoured, with every version. */
 @Command(name = "conflicts", description = "List recorded conflicts: what is shown now and every concurrent version.")
 final class ConflictsCommand implements Callable<Integer> {
-    @Mixin
-    HomeOption home;
+    final HomeOption home = new HomeOption();
 
     @Override
     public Integer call() throws Exception {

@@ -2,15 +2,16 @@ package dev.lorehub.node.cli;
 
 import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeHome;
-import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** The {@code --data-dir} option every command takes (default: $LOREHUB_HOME, else ~/.lorehub). */
+/**
+ * The data directory every command works on: {@code --data-dir} (accepted before or after the
+ * command name; see {@link Main}), else $LOREHUB_HOME, else ~/.lorehub.
+ */
 final class HomeOption {
-    @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "LoreHub data directory (default: $LOREHUB_HOME, else ~/.lorehub)")
-    Path dataDir;
+    /** Set by the inherited {@code --data-dir} option of {@link Main}. */
+    static Path dataDir;
 
     NodeHome home() {
         return NodeHome.resolve(dataDir, System.getenv());

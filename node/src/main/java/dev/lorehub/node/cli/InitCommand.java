@@ -3,7 +3,6 @@ package dev.lorehub.node.cli;
 import dev.lorehub.node.runtime.NodeFiles;
 import dev.lorehub.node.runtime.NodeHome;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -14,8 +13,7 @@ import java.util.concurrent.Callable;
 @Command(name = "init", description = "Prepare the data directory: open lh's database (or create one lh accepts), "
     + "install change capture, and create this device's identity. Safe to run again.")
 final class InitCommand implements Callable<Integer> {
-    @Mixin
-    HomeOption home;
+    final HomeOption home = new HomeOption();
 
     @Option(names = "--name", description = "This device's display name, shown to peers (saved in node/node.json)")
     String name;

@@ -11,7 +11,6 @@ import dev.lorehub.node.core.MembershipChange;
 import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.StoredEvent;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -23,8 +22,7 @@ import java.util.concurrent.Callable;
 /** {@code log}: the audit trail — who changed what, when, from which device. */
 @Command(name = "log", description = "Show the audit trail: who changed what, when, from which device (newest first).")
 final class LogCommand implements Callable<Integer> {
-    @Mixin
-    HomeOption home;
+    final HomeOption home = new HomeOption();
 
     @Option(names = {"-n", "--limit"}, defaultValue = "50", description = "How many events (default: 50)")
     int limit;

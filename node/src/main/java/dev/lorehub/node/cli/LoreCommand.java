@@ -7,7 +7,6 @@ import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.store.LoreRow;
 import dev.lorehub.node.store.RealmRow;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,8 +23,7 @@ final class LoreCommand {
 
     /** Options shared by the lore commands. */
     static class Where {
-        @Mixin
-        HomeOption home;
+        final HomeOption home = new HomeOption();
 
         @Option(names = "--path", paramLabel = "DIR", description = "The project directory (default: the current directory)")
         Path path;

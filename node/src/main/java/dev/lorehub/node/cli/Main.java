@@ -4,6 +4,10 @@ import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.nio.file.Path;
 
 /**
  * {@code lorehub-node}: the LoreHub Sync Node command line. Exit codes: 0 success, 1 unexpected
@@ -22,12 +26,19 @@ public final class Main {
     private Main() {
     }
 
+    @Option(names = "--data-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+        description = "LoreHub data directory (default: $LOREHUB_HOME, else ~/.lorehub)")
+    void dataDir(Path dir) {
+        HomeOption.dataDir = dir;
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     /** Runs a command line and returns its exit code (tests call this). */
     public static int run(String... args) {
+        HomeOption.dataDir = null;
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof NodeException ne) {

@@ -4,14 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lorehub.crypto.InvalidPairingCodeException;
+import dev.lorehub.crypto.PairingCode;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.Role;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeHome;
+import dev.lorehub.node.runtime.NodeOperations;
 import dev.lorehub.node.runtime.NodeView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,8 +28,7 @@ import java.util.concurrent.Callable;
         + "(default: every realm you administer) are granted to the device that uses it.",
     "With CODE: find the device showing it on this network (or at --peer) and pair."})
 final class PairCommand implements Callable<Integer> {
-    @Mixin
-    HomeOption home;
+    final HomeOption home = new HomeOption();
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "CODE", description = "The code shown on the other device")
     String code;
@@ -47,13 +48,24 @@ final class PairCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         ObjectNode request = json.createObjectNode();
         if (code != null) {
+            // Check what the user typed before starting anything on the network.
+            try {
+                PairingCode.parse(code);
+            } catch (InvalidPairingCodeException e) {
+                throw new NodeException("That pairing code is not valid: " + e.getMessage(), NodeException.USAGE);
+            }
             request.put("op", "join").put("code", code);
             if (peer != null) {
+                NodeOperations.hostPort(peer);
                 request.put("peer", peer);
             }
             System.out.println("Looking for the device showing that code…");
         } else {
-            Role.parse(role);
+            try {
+                Role.parse(role);
+            } catch (IllegalArgumentException e) {
+                throw new NodeException(e.getMessage(), NodeException.USAGE);
+            }
             request.put("op", "invite").put("role", role);
             ArrayNode granted = request.putArray("realms");
             for (RealmId r : grantable(h)) {

@@ -9,7 +9,6 @@ import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.EventStore;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -19,8 +18,7 @@ import java.util.concurrent.Callable;
 /** {@code peers}: paired devices and whether they are connected. */
 @Command(name = "peers", description = "List paired devices, whether each is connected now, and when it last synced.")
 final class PeersCommand implements Callable<Integer> {
-    @Mixin
-    HomeOption home;
+    final HomeOption home = new HomeOption();
 
     @Override
     public Integer call() {

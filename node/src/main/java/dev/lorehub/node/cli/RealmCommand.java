@@ -14,7 +14,6 @@ import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.RealmRow;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,8 +32,7 @@ final class RealmCommand {
     @Command(name = "share", description = "Make a realm a synced realm with a fresh key (this device becomes its admin). "
         + "Default: the current directory's realm.")
     static final class Share implements Callable<Integer> {
-        @Mixin
-        HomeOption home;
+        final HomeOption home = new HomeOption();
 
         @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "The realm's directory (default: current)")
         Path dir;
@@ -58,8 +56,7 @@ final class RealmCommand {
     @Command(name = "join", aliases = "map", description = "Map a synced realm shared with this device to a local directory "
         + "(an existing realm there, or a new one).")
     static final class Join implements Callable<Integer> {
-        @Mixin
-        HomeOption home;
+        final HomeOption home = new HomeOption();
 
         @Parameters(index = "0", paramLabel = "REALM", description = "Realm id (or a unique prefix)")
         String realm;
@@ -83,8 +80,7 @@ final class RealmCommand {
 
     @Command(name = "list", description = "List synced realms.")
     static final class ListRealms implements Callable<Integer> {
-        @Mixin
-        HomeOption home;
+        final HomeOption home = new HomeOption();
 
         @Override
         public Integer call() {
@@ -105,8 +101,7 @@ final class RealmCommand {
 
     @Command(name = "members", description = "List a realm's members and roles.")
     static final class Members implements Callable<Integer> {
-        @Mixin
-        HomeOption home;
+        final HomeOption home = new HomeOption();
 
         @Option(names = "--realm", paramLabel = "REALM", description = "Realm id, name or directory (default: current directory's)")
         String realm;
@@ -132,8 +127,7 @@ final class RealmCommand {
     @Command(name = "grant", description = "Give a paired device a role in a realm (read, write, admin, relay); also changes "
         + "a member's role.")
     static final class Grant implements Callable<Integer> {
-        @Mixin
-        HomeOption home;
+        final HomeOption home = new HomeOption();
 
         @Parameters(index = "0", paramLabel = "DEVICE", description = "Device id or short form")
         String device;
@@ -159,8 +153,7 @@ final class RealmCommand {
     @Command(name = "revoke", description = "Remove a device from a realm and rotate the realm key: it can read nothing "
         + "written afterwards.")
     static final class Revoke implements Callable<Integer> {
-        @Mixin
-        HomeOption home;
+        final HomeOption home = new HomeOption();
 
         @Parameters(index = "0", paramLabel = "DEVICE", description = "Device id or short form")
         String device;

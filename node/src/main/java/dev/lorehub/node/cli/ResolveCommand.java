@@ -12,7 +12,6 @@ import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.EventStore;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,8 +28,7 @@ import java.util.concurrent.Callable;
 @Command(name = "resolve", description = "Resolve a lore's conflicts: keep your version, theirs, a listed version, "
     + "or edit the text yourself. Every device converges on the choice.")
 final class ResolveCommand implements Callable<Integer> {
-    @Mixin
-    HomeOption home;
+    final HomeOption home = new HomeOption();
 
     @Parameters(index = "0", paramLabel = "LORE", description = "Lore id or a unique prefix")
     String lore;

@@ -6,7 +6,6 @@ import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeOperations;
 import dev.lorehub.node.runtime.NodeRuntime;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
@@ -16,8 +15,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "start", description = "Run the node: discover paired devices, sync continuously, push lh's changes "
     + "within a second. Ctrl-C stops it cleanly.")
 final class StartCommand implements Callable<Integer> {
-    @Mixin
-    HomeOption home;
+    final HomeOption home = new HomeOption();
 
     @Option(names = "--loopback", description = "Listen and discover on 127.0.0.1 only (for trying things out on one machine)")
     boolean loopback;

@@ -14,7 +14,6 @@ import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.ChangeCapture;
 import dev.lorehub.node.store.EventStore;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Instant;
@@ -26,8 +25,7 @@ import java.util.concurrent.Callable;
 @Command(name = "status", description = "Show this device, its peers (connected, last sync), its synced realms, pending "
     + "changes and conflicts.")
 final class StatusCommand implements Callable<Integer> {
-    @Mixin
-    HomeOption home;
+    final HomeOption home = new HomeOption();
 
     @Option(names = "--json", description = "Print JSON instead of text")
     boolean json;

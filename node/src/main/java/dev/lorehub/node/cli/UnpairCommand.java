@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.node.runtime.NodeClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
@@ -13,8 +12,7 @@ import java.util.concurrent.Callable;
 @Command(name = "unpair", description = "Forget a paired device: no more syncing with it. Its realm roles stay until you "
     + "`realm revoke` them.")
 final class UnpairCommand implements Callable<Integer> {
-    @Mixin
-    HomeOption home;
+    final HomeOption home = new HomeOption();
 
     @Parameters(paramLabel = "DEVICE", description = "Device id, or its short form")
     String device;

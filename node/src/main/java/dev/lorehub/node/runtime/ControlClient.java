@@ -21,8 +21,10 @@ public final class ControlClient {
     }
 
     /**
-     * Sends {@code request}; every reply line but the last goes to {@code progress}, the last is
-     * returned (or thrown as a {@link NodeException} when it reports an error).
+     * Sends {@code request}; progress lines (those without an {@code "ok"} field, such as the
+     * pairing code an invitation shows while it waits) go to {@code progress} as soon as they
+     * arrive; the final line (the first with {@code "ok"}) is returned, or thrown as a
+     * {@link NodeException} when it reports an error.
      */
     public static JsonNode call(NodeHome home, JsonNode request, Consumer<JsonNode> progress) {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -31,10 +33,13 @@ public final class ControlClient {
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
             JsonNode last = null;
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (last != null) {
-                    progress.accept(last);
+                JsonNode reply = JSON.readTree(line);
+                if (!NodeClient.isFinal(reply)) {
+                    progress.accept(reply); // at once: the user must see a pairing code while the inviter waits
+                    continue;
                 }
-                last = JSON.readTree(line);
+                last = reply;
+                break;
             }
             if (last == null) {
                 throw new NodeException("The running node closed the control connection without answering; see its log.",

@@ -19,6 +19,14 @@ public final class NodeClient {
         return NodeLock.held(home);
     }
 
+    /**
+     * True for a request's final reply: every final reply of {@link NodeOperations} carries
+     * {@code "ok"}; progress replies (an invitation's code) do not.
+     */
+    static boolean isFinal(JsonNode reply) {
+        return reply.has("ok");
+    }
+
     /** Runs {@code request}; progress replies go to {@code progress}, the final reply is returned. */
     public static JsonNode run(NodeHome home, NodeConfig config, JsonNode request, boolean needsNetwork,
                                Consumer<JsonNode> progress) {
@@ -29,9 +37,10 @@ public final class NodeClient {
         try (NodeRuntime runtime = NodeRuntime.start(home, config, System::currentTimeMillis, needsNetwork)) {
             AtomicReference<JsonNode> last = new AtomicReference<>();
             new NodeOperations(runtime).handle(request, reply -> {
-                JsonNode previous = last.getAndSet(reply);
-                if (previous != null) {
-                    progress.accept(previous);
+                if (isFinal(reply)) {
+                    last.set(reply);
+                } else {
+                    progress.accept(reply); // at once, as through the control socket
                 }
             });
             if (needsNetwork) {

@@ -69,7 +69,7 @@ import java.util.function.LongSupplier;
 public final class NodeRuntime implements AutoCloseable {
     /** Protocol version announced in discovery. */
     public static final int PROTOCOL_VERSION = 1;
-    static final long CAPTURE_POLL_MILLIS = 200;
+    static final long CAPTURE_POLL_MILLIS = 50;
     private static final long MAINTENANCE_MILLIS = 2_000;
     private static final int PAUSE_READING_ABOVE = 64;
     private static final int RESUME_READING_BELOW = 16;
