@@ -315,6 +315,45 @@ public final class Replica implements AutoCloseable {
         });
     }
 
+    /**
+     * Maps synced realms that are not mapped yet to the local realm with the same (normalised) git
+     * remote, when exactly one unmapped local realm matches (LOREHUB_SCHEMA.md, "Across
+     * machines"). Returns the realms mapped.
+     */
+    public List<RealmId> autoMapByGitRemote(long now) {
+        List<RealmId> candidates = read(tx -> {
+            List<RealmId> out = new ArrayList<>();
+            for (Map.Entry<RealmId, EventStore.RealmRow> e : ctx.realms().entrySet()) {
+                if (e.getValue().localRealmId() == null) {
+                    out.add(e.getKey());
+                }
+            }
+            return out;
+        });
+        List<RealmId> mapped = new ArrayList<>();
+        for (RealmId realm : candidates) {
+            String path = read(tx -> {
+                EntityState shared = materializer.fold(realm, EntityKind.REALM, realm.toString());
+                String remote = GitRemotes.normalize((String) shared.value(Field.REALM_GIT_REMOTE));
+                if (remote == null) {
+                    return null;
+                }
+                List<RealmRow> matches = new ArrayList<>();
+                for (RealmRow local : ctx.tables().realms()) {
+                    if (remote.equals(GitRemotes.normalize(local.gitRemote())) && ctx.syncedRealmOf(local.id()).isEmpty()) {
+                        matches.add(local);
+                    }
+                }
+                return matches.size() == 1 ? matches.get(0).path() : null;
+            });
+            if (path != null) {
+                mapRealm(realm, path, now);
+                mapped.add(realm);
+            }
+        }
+        return mapped;
+    }
+
     private void rematerialise(RealmId realm) throws SQLException {
         List<String[]> entities = new ArrayList<>();
         ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(),

@@ -516,6 +516,9 @@ public final class NodeRuntime implements AutoCloseable {
 
     private void maintain() {
         try {
+            for (var realm : replica.autoMapByGitRemote(now())) {
+                LOG.info("Mapped synced realm {} to the local project with the same git remote", realm);
+            }
             List<StoredKey> keys = new ArrayList<>(replica.maintainKeys(now()));
             if (config.conflicts().autoResolve()) {
                 keys.addAll(replica.resolveAllKeepingWinners(now()));

@@ -301,6 +301,19 @@ class SyncSessionTest {
     }
 
     @Test
+    void aRealmWithTheSameGitRemoteIsMappedAutomatically() throws Exception {
+        String aRealm = a.lh.queryString("SELECT id FROM realms");
+        a.lh.update("UPDATE realms SET git_remote = ? WHERE id = ?", "git@github.com:ann/api.git", aRealm);
+        a.replica.captureLocalChanges(tick());
+        b.lh.addRealm("api", "/home/bob/src/api", "https://github.com/ann/api");
+        Pipe.connect(a, b, tick());
+        assertThat(b.replica.autoMapByGitRemote(tick())).containsExactly(realm);
+        assertThat(b.lh.queryString("SELECT count(*) FROM lores WHERE realm_id = (SELECT id FROM realms WHERE path = ?)",
+            "/home/bob/src/api")).isEqualTo("30");
+        assertThat(b.digest()).isEqualTo(a.digest());
+    }
+
+    @Test
     void storedEventsAreOpaqueOnlyWithoutAKey() throws Exception {
         syncAndMap();
         for (StoredEvent e : b.replica.events().page(realm.toBytes(), 0, 1000)) {
