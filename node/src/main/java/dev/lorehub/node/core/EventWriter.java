@@ -36,8 +36,10 @@ final class EventWriter {
         } else {
             RealmKeyring keyring = ctx.secrets().keyring(realm).orElseThrow(() -> new ReplicaException(
                 "This device holds no key for realm " + realm + ": it cannot write there. Ask an admin to grant it a role."));
-            key = keyring.current();
-            epoch = key.epoch();
+            int current = ctx.membership(realm).currentEpoch();
+            key = keyring.epoch(current).orElseThrow(() -> new ReplicaException("This device does not hold the key of realm "
+                + realm + "'s current epoch " + current + " yet; it arrives with the next sync from an admin."));
+            epoch = current;
         }
         byte[] sealed = SealedEnvelope.seal(new EnvelopeHeader(realm, epoch, hlc, !membership), plaintext, key,
             ctx.identity(), ctx.random());

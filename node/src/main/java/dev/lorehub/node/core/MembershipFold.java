@@ -24,7 +24,10 @@ import java.util.TreeMap;
  * <p>Rules: the first GENESIS whose author is the founder the realm id was derived from
  * ({@link RealmIds}) starts the realm with that device as admin; every other membership event
  * needs an author who is an admin at that point. ADD needs the subject's verified public keys.
- * SET_ROLE and REMOVE never leave the realm without an admin. ROTATE must name the next epoch.
+ * SET_ROLE and REMOVE never leave the realm without an admin. ROTATE must name an epoch not used
+ * before; the current epoch is that of the last valid rotation in (HLC, id) order. Two admins who
+ * rotate concurrently (picking different epoch numbers, see {@code Replica#rotateKey}) both keep
+ * their rotation valid, so every member can read what either wrote under its new key.
  * Invalid events are skipped, with a reason.
  */
 public final class MembershipFold {
@@ -41,6 +44,7 @@ public final class MembershipFold {
         Set<DeviceId> keyHolders = new HashSet<>();
         Map<EventId, String> rejected = new LinkedHashMap<>();
         int epoch = 0;
+        Set<Integer> usedEpochs = new HashSet<>(Set.of(0));
         EventId last = null;
         for (MembershipEvent e : ordered) {
             if (e.id().equals(last)) {
@@ -63,13 +67,14 @@ public final class MembershipFold {
                 } else {
                     problem = switch (c.op()) {
                         case GENESIS -> "the realm was already founded";
-                        case ADD -> add(realm, e, members, wraps, epoch);
+                        case ADD -> add(realm, e, members, wraps, usedEpochs);
                         case SET_ROLE -> setRole(c, members);
                         case REMOVE -> remove(c, members);
                         case ROTATE -> {
-                            if (c.epoch() != epoch + 1) {
-                                yield "rotation to epoch " + c.epoch() + " but the next epoch is " + (epoch + 1);
+                            if (usedEpochs.contains(c.epoch())) {
+                                yield "rotation to epoch " + c.epoch() + ", which is already in use";
                             }
+                            usedEpochs.add(c.epoch());
                             Set<DeviceId> recipients = acceptWraps(realm, e, c.epoch(), wraps);
                             epoch = c.epoch();
                             keyHolders.clear();
@@ -107,7 +112,7 @@ public final class MembershipFold {
     }
 
     private static String add(RealmId realm, MembershipEvent e, Map<DeviceId, Membership.Member> members,
-                              Map<DeviceId, List<byte[]>> wraps, int epoch) {
+                              Map<DeviceId, List<byte[]>> wraps, Set<Integer> usedEpochs) {
         MembershipChange c = e.change();
         String problem = keysProblem(c);
         if (problem != null) {
@@ -117,7 +122,7 @@ public final class MembershipFold {
         for (byte[] w : c.wrappedKeys()) {
             KeyWrap.WrappedKeyInfo info = inspect(w);
             if (info != null && info.realm().equals(realm) && info.admin().equals(e.author())
-                && info.recipient().equals(c.subject()) && info.epoch() <= epoch) {
+                && info.recipient().equals(c.subject()) && usedEpochs.contains(info.epoch())) {
                 wraps.computeIfAbsent(c.subject(), k -> new ArrayList<>()).add(w);
             }
         }

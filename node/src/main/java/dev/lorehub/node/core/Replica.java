@@ -443,9 +443,17 @@ public final class Replica implements AutoCloseable {
         });
     }
 
+    /**
+     * Starts a new key epoch. Its number is above every epoch this device knows, plus a random
+     * gap: two admins rotating at the same moment (e.g. on either side of a partition) then pick
+     * different numbers with high probability, both rotations stay valid and every member can read
+     * what either wrote; a collision (1 in 65536) leaves the later one invalid.
+     */
     private void rotate(Tx tx, RealmId realm) throws SQLException {
         Membership m = ctx.membership(realm);
-        int next = m.currentEpoch() + 1;
+        RealmKeyring keyring = ctx.secrets().keyring(realm).orElseThrow();
+        int highest = Math.max(m.currentEpoch(), keyring.epochs().stream().mapToInt(EpochKey::epoch).max().orElse(0));
+        int next = highest + 1 + ctx.random().nextInt(1 << 16);
         EpochKey key = EpochKey.random(realm, next, ctx.random());
         List<byte[]> wraps = new ArrayList<>();
         for (Membership.Member member : m.members().values()) {
@@ -453,7 +461,6 @@ public final class Replica implements AutoCloseable {
                 wraps.add(KeyWrap.wrap(key, DeviceKeys.decode(member.encodedKeys()), ctx.identity(), ctx.random()));
             }
         }
-        RealmKeyring keyring = ctx.secrets().keyring(realm).orElseThrow();
         ctx.secrets().put(keyring.with(key));
         writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.ROTATE, null, null, null, next, wraps, null,
             List.of()), 0);
