@@ -30,7 +30,7 @@ import static dev.lorehub.node.core.BoundedKryoIo.*;
  *   varint nParents, nParents × 32-byte event id (sorted)
  *   varint nAssignments, each: u8 field code, value
  *   varint nSets, each: u8 field code, varint nAdds, strings, varint nRemoves, strings
- *   value  = u8 tag (0 null, 1 string, 2 varlong zigzag, 3 double big-endian, 4 boolean) + payload
+ *   value  = u8 tag (0 null, 1 string, 2 varlong zigzag, 3 double as 8 bytes little-endian, 4 boolean) + payload
  *   string = varint byte length + strict UTF-8
  * </pre>
  * A {@code MembershipChange}: format, u8 op, flag + 32-byte subject, u8 role (0 = none),

@@ -30,7 +30,7 @@ import static dev.lorehub.node.core.BoundedKryoIo.writeString;
  *
  * <p>Frame = Kryo class id (varint of registration id + 2) then the fields in declaration order:
  * ids as raw bytes (device 32, realm 16, event 32), counts and lengths as unsigned varints, longs
- * as zigzag varlongs (credit, capabilities) or 8 bytes big-endian (HLC), strings as varint length + UTF-8.
+ * as zigzag varlongs (credit, capabilities) or 8 bytes little-endian (HLC, as Kryo writes longs), strings as varint length + UTF-8.
  * Registration ids: Hello 40, Reconcile 41, Events 42, Credit 43, Offer 44, Want 45, Close 46.
  * The golden-bytes test pins every layout.
  *
