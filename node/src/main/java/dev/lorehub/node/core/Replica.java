@@ -198,12 +198,16 @@ public final class Replica implements AutoCloseable {
 
     // ---- realms
 
+    /** Lores or relations adopted per transaction, so lh never waits long for the write lock. */
+    static final int ADOPT_CHUNK = 500;
+
     /**
      * Makes a local realm a synced realm with a fresh key, this device its founder and admin, and
-     * every lore and relation already in it the realm's first events.
+     * every lore and relation already in it the realm's first events (written in short
+     * transactions of {@value #ADOPT_CHUNK}: lh waits at most 5 s for the write lock).
      */
     public RealmId shareRealm(String localRealmId, long now) {
-        return write(now, tx -> {
+        RealmId shared = write(now, tx -> {
             RealmRow row = ctx.tables().realm(localRealmId).orElseThrow(() -> new ReplicaException(
                 "There is no realm with id " + localRealmId + " in " + db.file() + ": run `lh` in the project once, or pick "
                     + "another realm."));
@@ -220,13 +224,15 @@ public final class Replica implements AutoCloseable {
             ctx.reloadRealms();
             writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.GENESIS, ctx.self(), Role.ADMIN,
                 ctx.identity().publicKeys().encode(), 0, List.of(), nonce, List.of()), 0);
-            adopt(tx, realm, localRealmId);
+            adoptRealmFields(tx, realm, localRealmId);
             return realm;
         });
+        adoptAll(shared, localRealmId, now);
+        return shared;
     }
 
-    /** Writes creation events for the realm's fields and every local lore and relation that has none yet. */
-    private void adopt(Tx tx, RealmId realm, String localRealmId) throws SQLException {
+    /** Writes the realm entity's event from the local realm row. */
+    private void adoptRealmFields(Tx tx, RealmId realm, String localRealmId) throws SQLException {
         RealmRow row = ctx.tables().realm(localRealmId).orElseThrow();
         SortedMap<Field, Object> realmValues = new TreeMap<>();
         realmValues.put(Field.REALM_NAME, row.name());
@@ -235,18 +241,25 @@ public final class Replica implements AutoCloseable {
         SortedMap<Field, SortedSet<String>> realmSets = new TreeMap<>();
         realmSets.put(Field.REALM_PROVINCES, new TreeSet<>(row.provinces()));
         local.writeDiff(tx, realm, EntityKind.REALM, realm.toString(), realmValues, realmSets);
-        List<String> lores = ctx.tables().loreIds(localRealmId);
-        for (String lore : lores) {
-            if (!ctx.events().hasEventsOf(EntityKind.LORE.code(), lore)) {
-                localLore(tx, lore);
-            }
-        }
-        for (String lore : lores) {
-            for (String[] key : ctx.tables().relationKeysOf(lore)) {
-                String relation = EntityChange.relationId(key[0], key[1], key[2]);
-                if (key[0].equals(lore) && !ctx.events().hasEventsOf(EntityKind.RELATION.code(), relation)) {
-                    localRelation(tx, key);
+    }
+
+    /** Writes creation events for every local lore, then relation, of the realm that has none yet, in short transactions. */
+    private void adoptAll(RealmId realm, String localRealmId, long now) {
+        for (int round = 0; round < Integer.MAX_VALUE; round++) {
+            int written = write(now, tx -> {
+                List<String> lores = ctx.events().unadoptedLores(localRealmId, ADOPT_CHUNK);
+                for (String lore : lores) {
+                    localLore(tx, lore);
                 }
+                if (lores.isEmpty()) {
+                    for (String[] key : ctx.events().unadoptedRelations(localRealmId, ADOPT_CHUNK)) {
+                        localRelation(tx, key);
+                    }
+                }
+                return tx.stored().size();
+            });
+            if (written == 0) {
+                return; // everything adopted, or nothing this device may write
             }
         }
     }
@@ -282,7 +295,7 @@ public final class Replica implements AutoCloseable {
      * Returns the local realm id.
      */
     public String mapRealm(RealmId realm, String path, long now) {
-        return write(now, tx -> {
+        String mapped = write(now, tx -> {
             if (ctx.realm(realm).isEmpty()) {
                 throw new ReplicaException("Realm " + realm + " is not known here: pair with a device that shares it, "
                     + "and wait for the first sync.");
@@ -307,12 +320,13 @@ public final class Replica implements AutoCloseable {
             }
             ctx.events().mapRealm(realm.toBytes(), localId);
             ctx.reloadRealms();
-            rematerialise(realm);
-            if (ctx.membership(realm).role(ctx.self()).map(Role::canWrite).orElse(false)) {
-                adopt(tx, realm, localId);
-            }
             return localId;
         });
+        rematerialise(realm, now);
+        if (membership(realm).role(ctx.self()).map(Role::canWrite).orElse(false)) {
+            adoptAll(realm, mapped, now);
+        }
+        return mapped;
     }
 
     /**
@@ -354,17 +368,28 @@ public final class Replica implements AutoCloseable {
         return mapped;
     }
 
-    private void rematerialise(RealmId realm) throws SQLException {
-        List<String[]> entities = new ArrayList<>();
-        ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(),
-            (kind, entity, author, hlc, id) -> entities.add(new String[] {Integer.toString(kind), entity}));
-        java.util.Set<String> done = new java.util.HashSet<>();
-        for (EntityKind kind : List.of(EntityKind.REALM, EntityKind.LORE, EntityKind.RELATION)) {
-            for (String[] e : entities) {
-                if (Integer.parseInt(e[0]) == kind.code() && done.add(e[0] + "\n" + e[1])) {
-                    materializer.materialize(realm, kind, e[1]);
+    /** Applies every event held for a realm to lh's tables: realms, then lores, then relations, in short transactions. */
+    private void rematerialise(RealmId realm, long now) {
+        List<String[]> entities = read(tx -> {
+            List<String[]> out = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(), (kind, entity, author, hlc, id) -> {
+                if (seen.add(kind + "\n" + entity)) {
+                    out.add(new String[] {Integer.toString(kind), entity});
                 }
-            }
+            });
+            List<EntityKind> order = List.of(EntityKind.REALM, EntityKind.LORE, EntityKind.RELATION);
+            out.sort(java.util.Comparator.comparingInt(e -> order.indexOf(EntityKind.ofCode(Integer.parseInt(e[0])))));
+            return out;
+        });
+        for (int from = 0; from < entities.size(); from += ADOPT_CHUNK * 2) {
+            List<String[]> chunk = entities.subList(from, Math.min(entities.size(), from + ADOPT_CHUNK * 2));
+            write(now, tx -> {
+                for (String[] e : chunk) {
+                    materializer.materialize(realm, EntityKind.ofCode(Integer.parseInt(e[0])), e[1]);
+                }
+                return null;
+            });
         }
     }
 

@@ -106,6 +106,38 @@ public final class EventStore {
         return out;
     }
 
+    /** Lores of a local realm that have no event yet (to adopt into a synced realm), at most {@code limit}. */
+    public List<String> unadoptedLores(String localRealmId, int limit) throws SQLException {
+        PreparedStatement ps = sql("SELECT l.id FROM lores l WHERE l.realm_id = ? AND NOT EXISTS "
+            + "(SELECT 1 FROM lhsync_events e WHERE e.kind = 2 AND e.entity = l.id) ORDER BY l.id LIMIT ?");
+        ps.setString(1, localRealmId);
+        ps.setInt(2, limit);
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** Relations starting in a local realm that have no event yet, as (from, to, type), at most {@code limit}. */
+    public List<String[]> unadoptedRelations(String localRealmId, int limit) throws SQLException {
+        PreparedStatement ps = sql("SELECT r.from_lore_id, r.to_lore_id, r.type FROM lore_relations r "
+            + "JOIN lores l ON l.id = r.from_lore_id WHERE l.realm_id = ? AND NOT EXISTS (SELECT 1 FROM lhsync_events e "
+            + "WHERE e.kind = 3 AND e.entity = r.from_lore_id || char(10) || r.to_lore_id || char(10) || r.type) "
+            + "ORDER BY 1, 2, 3 LIMIT ?");
+        ps.setString(1, localRealmId);
+        ps.setInt(2, limit);
+        List<String[]> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+            }
+        }
+        return out;
+    }
+
     /** Kind and entity of every entity with recorded conflicts. */
     public List<String[]> conflictedEntities() throws SQLException {
         List<String[]> out = new ArrayList<>();
