@@ -27,6 +27,12 @@ final class EventWriter {
      */
     StoredKey emit(Tx tx, RealmId realm, EventBody body, long floorHlc) throws SQLException {
         boolean membership = body instanceof MembershipChange;
+        if (membership) {
+            // A membership change orders after every event this admin already applied: otherwise a
+            // removal stamped by a clock behind a peer's could, in (HLC, id) order, precede writes it
+            // has seen, making them unauthorised after the fact here but not where they were applied.
+            floorHlc = Math.max(floorHlc, ctx.events().maxHlc(realm.toBytes()));
+        }
         long hlc = ctx.clock().tickAfter(tx.now(), floorHlc);
         byte[] plaintext = ctx.codec().encode(body);
         EpochKey key = null;

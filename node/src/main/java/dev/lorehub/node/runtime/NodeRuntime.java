@@ -515,6 +515,7 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     private void maintain() {
+        restartStaleSessions();
         try {
             for (var realm : replica.autoMapByGitRemote(now())) {
                 LOG.info("Mapped synced realm {} to the local project with the same git remote", realm);
@@ -528,6 +529,35 @@ public final class NodeRuntime implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("Maintenance failed (will retry): {}", e.getMessage());
+        }
+    }
+
+    /**
+     * A session fixes its realms at Hello. When membership changed since (a realm was granted to
+     * the peer, or the peer was removed from one), end it; the transport reconnects and the new
+     * session opens exactly the realms shared now, so a new member starts syncing and a removed
+     * one stops receiving offers.
+     */
+    private void restartStaleSessions() {
+        for (Link link : List.copyOf(links.values())) {
+            if (!link.session.isOpen()) {
+                continue;
+            }
+            DeviceId peer = link.connection.peer();
+            Set<dev.lorehub.crypto.RealmId> open = link.session.realms();
+            boolean stale = false;
+            for (var offer : store.offersFor(peer)) {
+                stale |= !open.contains(offer.realm());
+            }
+            for (var realm : open) {
+                var m = replica.membership(realm);
+                stale |= m.founder().isPresent() && !m.members().containsKey(peer);
+            }
+            if (stale) {
+                LOG.info("Realm membership changed for {}: restarting its sync session", peer.shortForm());
+                link.session.close(CloseReason.NORMAL, "realm membership changed; reconnecting");
+                flush(link);
+            }
         }
     }
 

@@ -245,6 +245,16 @@ public final class EventStore {
         }
     }
 
+    /** The largest HLC among a realm's events (0 when none). */
+    public long maxHlc(byte[] realm) throws SQLException {
+        PreparedStatement ps = sql("SELECT coalesce(max(hlc), 0) FROM lhsync_events WHERE realm = ?");
+        ps.setBytes(1, realm);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** The largest HLC in the log (0 when empty): the clock starts above it after a restart. */
     public long maxHlc() throws SQLException {
         try (ResultSet rs = sql("SELECT coalesce(max(hlc), 0) FROM lhsync_events").executeQuery()) {

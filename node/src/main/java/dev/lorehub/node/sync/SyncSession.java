@@ -62,6 +62,8 @@ public final class SyncSession {
     private final ArrayDeque<byte[]> outbox = new ArrayDeque<>();
     private final Map<RealmId, RealmSync> realms = new LinkedHashMap<>();
     private final List<StoredKey> ingested = new ArrayList<>();
+    /** Keys offered before the peer's Hello arrived: offered once the session is open. */
+    private final List<StoredKey> offeredEarly = new ArrayList<>();
 
     private State state = State.NEW;
     private long startedAt;
@@ -249,6 +251,7 @@ public final class SyncSession {
         if (initiator) {
             // realms we offered that the peer did not take up are not shared with it
             realms.keySet().removeIf(r -> !mentioned.contains(r));
+            offerEarly(now);
             return;
         }
         // The responder also opens realms the initiator did not offer (it may not know yet that it was added).
@@ -260,6 +263,15 @@ public final class SyncSession {
             }
         }
         send(hello(replies));
+        offerEarly(now);
+    }
+
+    private void offerEarly(long now) {
+        if (!offeredEarly.isEmpty()) {
+            List<StoredKey> keys = List.copyOf(offeredEarly);
+            offeredEarly.clear();
+            onLocalChange(keys, now);
+        }
     }
 
     private RealmSync active(RealmId realm) {
@@ -416,6 +428,10 @@ public final class SyncSession {
      * peer at once: one small message if it already has them.
      */
     public void onLocalChange(List<StoredKey> keys, long now) {
+        if (state == State.AWAIT_HELLO) {
+            offeredEarly.addAll(keys); // the reconciliation may have started before these existed
+            return;
+        }
         if (state != State.OPEN) {
             return;
         }
@@ -488,6 +504,11 @@ public final class SyncSession {
         state = State.CLOSED;
         closeReason = reason;
         closeMessage = message;
+    }
+
+    /** True once both Hellos are exchanged and until the session closes. */
+    public boolean isOpen() {
+        return state == State.OPEN;
     }
 
     public boolean isClosed() {
