@@ -1,0 +1,240 @@
+package dev.lorehub.simulator.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Plays LoreHub's {@code lh} CLI on a node's database through its own JDBC connection, so that
+ * the node's real capture triggers see every change, exactly as they see lh's: one autocommit
+ * statement per write, every column listed, UUID v4 ids, {@code Date.toISOString()} timestamps
+ * (UTC, milliseconds, Z), {@code JSON.stringify} arrays and objects, hard deletes with cascades
+ * (foreign keys on). Unlike lh it runs with {@code synchronous=OFF}: a simulated crash is a
+ * process crash, and committed pages survive it in the OS cache.
+ */
+final class LhClient implements AutoCloseable {
+    private static final DateTimeFormatter ISO =
+        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+
+    private final Connection c;
+    private final Map<String, PreparedStatement> statements = new LinkedHashMap<>();
+
+    LhClient(Path file) throws SQLException {
+        c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 5000");
+            s.execute("PRAGMA journal_mode = WAL");
+            s.execute("PRAGMA synchronous = OFF");
+            s.execute("PRAGMA foreign_keys = ON");
+        }
+    }
+
+    static String iso(long wallMillis) {
+        return ISO.format(Instant.ofEpochMilli(wallMillis));
+    }
+
+    private PreparedStatement sql(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = c.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        return ps;
+    }
+
+    private int update(String sql, Object... args) throws SQLException {
+        PreparedStatement ps = sql(sql);
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        return ps.executeUpdate();
+    }
+
+    private String one(String sql, Object... args) throws SQLException {
+        PreparedStatement ps = sql(sql);
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private List<String[]> rows(String sql, int columns, Object... args) throws SQLException {
+        PreparedStatement ps = sql(sql);
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        List<String[]> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String[] row = new String[columns];
+                for (int i = 0; i < columns; i++) {
+                    row[i] = rs.getString(i + 1);
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    /** {@code createRealm}. */
+    void addRealm(String id, String name, String path, String gitRemote, long wall) throws SQLException {
+        String now = iso(wall);
+        update("insert into \"realms\" (\"id\", \"name\", \"path\", \"git_remote\", \"is_monorepo\", \"provinces\", "
+            + "\"last_seen\", \"created_at\") values (?, ?, ?, ?, ?, ?, ?, ?)", id, name, path, gitRemote, 0, "[]", now, now);
+    }
+
+    /** The id of the realm row at {@code path}, or null. */
+    String realmIdByPath(String path) throws SQLException {
+        return one("select \"id\" from \"realms\" where \"path\" = ?", path);
+    }
+
+    /** {@code createLore}: confidence 80, status living, manual origin. */
+    void addLore(String id, String realmId, String content, String type, List<String> sigils, long wall) throws SQLException {
+        String now = iso(wall);
+        update("insert into \"lores\" (\"id\", \"realm_id\", \"content\", \"why\", \"type\", \"provinces\", \"sigils\", "
+                + "\"confidence\", \"origin\", \"status\", \"created_at\", \"updated_at\") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            id, realmId, content, null, type, "[]", json(sigils), 80, "{\"type\":\"manual\",\"reference\":\"cli\"}", "living",
+            now, now);
+    }
+
+    /** How many lores the realm has. */
+    int loreCount(String realmId) throws SQLException {
+        return Integer.parseInt(one("select count(*) from \"lores\" where \"realm_id\" = ?", realmId));
+    }
+
+    /** The {@code k}-th lore id of the realm in id order, or null. */
+    String loreAt(String realmId, int k) throws SQLException {
+        return one("select \"id\" from \"lores\" where \"realm_id\" = ? order by \"id\" limit 1 offset ?", realmId, k);
+    }
+
+    /** A lore's content, sigils (JSON) and status, or null if it does not exist. */
+    String[] lore(String id) throws SQLException {
+        List<String[]> r = rows("select \"content\", \"sigils\", \"status\", \"type\" from \"lores\" where \"id\" = ?", 4, id);
+        return r.isEmpty() ? null : r.get(0);
+    }
+
+    /**
+     * {@code updateLore}: sets the given columns and {@code updated_at} in drizzle's column order
+     * (lists stringified as JSON).
+     */
+    void updateLore(String id, Map<String, Object> changes, long wall) throws SQLException {
+        List<String> order = List.of("content", "why", "type", "provinces", "sigils", "confidence", "origin", "status");
+        List<String> assignments = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        for (String column : order) {
+            if (changes.containsKey(column)) {
+                Object v = changes.get(column);
+                assignments.add("\"" + column + "\" = ?");
+                args.add(v instanceof List<?> ? json(v) : v);
+            }
+        }
+        if (assignments.size() != changes.size()) {
+            throw new IllegalArgumentException("unknown lores columns in " + changes.keySet());
+        }
+        assignments.add("\"updated_at\" = ?");
+        args.add(iso(wall));
+        args.add(id);
+        update("update \"lores\" set " + String.join(", ", assignments) + " where \"lores\".\"id\" = ?", args.toArray());
+    }
+
+    /** {@code deleteLore}: a hard delete; relations cascade. */
+    void deleteLore(String id) throws SQLException {
+        update("delete from \"lores\" where \"lores\".\"id\" = ?", id);
+    }
+
+    /** {@code createRelation}; false (and nothing written) if it exists or an end is missing. */
+    boolean addRelation(String from, String to, String type, double strength, long wall) throws SQLException {
+        if (one("select 1 from \"lore_relations\" where \"from_lore_id\" = ? and \"to_lore_id\" = ? and \"type\" = ?",
+            from, to, type) != null) {
+            return false;
+        }
+        if (one("select count(*) from \"lores\" where \"id\" in (?, ?)", from, to).equals("2")) {
+            update("insert into \"lore_relations\" (\"from_lore_id\", \"to_lore_id\", \"type\", \"strength\", \"metadata\", "
+                + "\"created_at\") values (?, ?, ?, ?, ?, ?)", from, to, type, strength, null, iso(wall));
+            return true;
+        }
+        return false;
+    }
+
+    /** Relations starting at lores of the realm, as {from, to, type}, in key order. */
+    List<String[]> relations(String realmId) throws SQLException {
+        return rows("select r.\"from_lore_id\", r.\"to_lore_id\", r.\"type\" from \"lore_relations\" r join \"lores\" l "
+            + "on l.\"id\" = r.\"from_lore_id\" where l.\"realm_id\" = ? order by 1, 2, 3", 3, realmId);
+    }
+
+    /** {@code deleteRelation}. */
+    void deleteRelation(String from, String to, String type) throws SQLException {
+        update("delete from \"lore_relations\" where (\"lore_relations\".\"from_lore_id\" = ? and "
+            + "\"lore_relations\".\"to_lore_id\" = ? and \"lore_relations\".\"type\" = ?)", from, to, type);
+    }
+
+    /** Every lore of the realm as lh shows it: id → {content, why, type, provinces, sigils, confidence, origin, status, created, updated}. */
+    Map<String, String[]> lores(String realmId) throws SQLException {
+        Map<String, String[]> out = new LinkedHashMap<>();
+        for (String[] r : rows("select \"id\", \"content\", \"why\", \"type\", \"provinces\", \"sigils\", \"confidence\", "
+            + "\"origin\", \"status\", \"created_at\", \"updated_at\" from \"lores\" where \"realm_id\" = ? order by \"id\"", 11,
+            realmId)) {
+            out.put(r[0], java.util.Arrays.copyOfRange(r, 1, 11));
+        }
+        return out;
+    }
+
+    /** Every relation of the realm as lh shows it: "from\nto\ntype" → strength. */
+    Map<String, String> relationRows(String realmId) throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String[] r : rows("select r.\"from_lore_id\", r.\"to_lore_id\", r.\"type\", r.\"strength\" from "
+            + "\"lore_relations\" r join \"lores\" l on l.\"id\" = r.\"from_lore_id\" where l.\"realm_id\" = ? order by 1, 2, 3",
+            4, realmId)) {
+            out.put(r[0] + "\n" + r[1] + "\n" + r[2], r[3]);
+        }
+        return out;
+    }
+
+    Connection connection() {
+        return c;
+    }
+
+    static List<String> parseList(String json) {
+        try {
+            return JSON.readValue(json, STRINGS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("lh would fail on this JSON array: " + json, e);
+        }
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot stringify " + value, e);
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        for (PreparedStatement ps : statements.values()) {
+            ps.close();
+        }
+        statements.clear();
+        c.close();
+    }
+}

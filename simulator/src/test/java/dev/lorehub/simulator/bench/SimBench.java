@@ -1,0 +1,80 @@
+package dev.lorehub.simulator.bench;
+
+import dev.lorehub.simulator.engine.FaultProfile;
+import dev.lorehub.simulator.engine.SimConfig;
+import dev.lorehub.simulator.engine.SimResult;
+import dev.lorehub.simulator.engine.Simulation;
+import dev.lorehub.simulator.engine.Topology;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Simulated time against real time, and seeds per minute (BENCHMARKS.md). One thread, as the
+ * simulator runs; {@code seeds_per_min} is therefore per core.
+ *
+ * <pre>
+ *   .ci/bench simulator SimBench            # both cases
+ *   .ci/bench simulator SimBench small      # 5 nodes only
+ * </pre>
+ *
+ * Cases: 5 nodes × 10 simulated minutes × 1000 edits with every fault kind (and, as the
+ * baseline, the same without faults); 50 nodes × 1 simulated hour on a ring (a mesh of 50 would
+ * be 1225 connections) with 1800 edits.
+ */
+public final class SimBench {
+    private SimBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("LOREHUB_LOG_LEVEL") == null) {
+            System.setProperty("LOREHUB_LOG_LEVEL", "ERROR");
+        }
+        boolean smallOnly = args.length > 0 && args[0].equals("small");
+        Path tmp = Files.createTempDirectory("simbench");
+        SimConfig five = SimConfig.defaults(1).withDuration(600_000).withEditRate(1000 / 600.0).withProfile(FaultProfile.ALL);
+        // warm up the JVM on shorter runs of the same shape
+        for (long s = 1; s <= 3; s++) {
+            Simulation.run(five.withSeed(100 + s).withDuration(120_000), tmp);
+        }
+        measure("run", five, 5, tmp);
+        measure("run_no_faults", five.withProfile(FaultProfile.NONE), 3, tmp);
+        if (!smallOnly) {
+            SimConfig fifty = SimConfig.defaults(1).withNodes(50).withDuration(3_600_000).withEditRate(0.5)
+                .withTopology(Topology.RING).withProfile(FaultProfile.ALL).withConvergeWithin(600_000)
+                .withCheckEvery(600_000);
+            measure("run_50", fifty, 1, tmp);
+        }
+    }
+
+    private static void measure(String name, SimConfig config, int seeds, Path tmp) {
+        List<Long> real = new ArrayList<>();
+        long edits = 0;
+        long frames = 0;
+        long simulated = 0;
+        int failed = 0;
+        for (int s = 1; s <= seeds; s++) {
+            long t0 = System.nanoTime();
+            SimResult r = Simulation.run(config.withSeed(s), tmp);
+            real.add((System.nanoTime() - t0) / 1_000_000);
+            edits += r.edits();
+            frames += r.framesSent();
+            simulated += r.simulatedMs();
+            if (!r.passed()) {
+                failed++;
+                System.out.println("  seed " + s + " failed: " + r.failure());
+            }
+        }
+        Collections.sort(real);
+        long median = real.get(real.size() / 2);
+        double simPerRun = simulated / (double) seeds;
+        System.out.printf(Locale.ROOT, "BENCH simulator.%s nodes=%d sim_s=%d edits=%d real_ms=%d min_ms=%d max_ms=%d "
+                + "speedup=%.0f seeds_per_min=%.1f frames_per_edit=%.1f seeds=%d failed=%d%n", name, config.nodes(),
+            config.durationMs() / 1000, edits / seeds, median, real.get(0), real.get(real.size() - 1), simPerRun / median,
+            60_000.0 / median, edits == 0 ? 0 : (double) frames / edits, seeds, failed);
+    }
+}
