@@ -62,6 +62,7 @@ final class LoreCommand {
 
         @Override
         public Integer call() {
+            LoreEditor.validateNew(content, type, confidence); // bad input must not leave a new realm behind
             try (LoreHubDatabase db = open()) {
                 LoreEditor editor = new LoreEditor(db);
                 RealmRow realm = editor.realmFor(dir(), true);

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * failure, 2 usage, 3 data directory not initialised or in use, 4 bad configuration, 5 network,
  * 6 pairing failed, 7 refused, 10 internal error (see {@link NodeException}).
  */
-@Command(name = "lorehub-node", mixinStandardHelpOptions = true, version = "lorehub-node 0.1.0",
+@Command(name = "lorehub-node", mixinStandardHelpOptions = true, version = "lorehub-node 0.1.0", scope = ScopeType.INHERIT,
     description = "Keeps your LoreHub knowledge in sync between your devices on the same network, with no server.",
     subcommands = {InitCommand.class, StartCommand.class, PairCommand.class, PeersCommand.class, UnpairCommand.class,
         StatusCommand.class, RealmCommand.class, LoreCommand.class, ConflictsCommand.class, ResolveCommand.class,

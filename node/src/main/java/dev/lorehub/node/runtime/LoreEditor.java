@@ -52,6 +52,16 @@ public final class LoreEditor {
         }
     }
 
+    /**
+     * Checks a new lore's values without writing anything, so that a caller can refuse bad input
+     * before creating the realm it would go to.
+     *
+     * @throws NodeException ({@link NodeException#USAGE}) saying what is wrong
+     */
+    public static void validateNew(String content, String type, int confidence) {
+        check(content, type, confidence, "living");
+    }
+
     /** Adds a lore; returns its id. */
     public String add(String realmId, String content, String why, String type, List<String> sigils, List<String> provinces,
                       int confidence) {

@@ -3,6 +3,7 @@ package dev.lorehub.node.cli;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -83,6 +84,17 @@ class CliBadInputTest {
             assertThat(r.err()).contains("statsu").contains("Did you mean").contains("status");
         }
 
+        @ParameterizedTest
+        @CsvSource({"pair,--help", "lore add,--help", "realm revoke,-h", "help,pair"})
+        void everyCommandExplainsItselfOnRequest(String command, String flag) {
+            String[] argv = (command + " " + flag).split(" ");
+            CliRunner.Result r = CliRunner.raw(argv);
+
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out()).contains("Usage: lorehub-node " + (command.equals("help") ? flag : command))
+                .contains("--data-dir").contains("Exit codes:");
+        }
+
         @Test
         void unknownSubcommandOfLoreExitsTwo() {
             CliRunner.Result r = CliRunner.raw("lore", "delete", "abc");
@@ -160,10 +172,12 @@ class CliBadInputTest {
             assertThat(r.err()).contains("\"port\"").contains("0..65535");
         }
 
+        /** Bounded: were "enabled" ignored, start would run (on loopback) until stopped. */
         @Test
+        @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
         void disabledSyncRefusesToStartWithFour() throws IOException {
-            CliRunner.Result r = withConfig("{ \"enabled\": false }");
-            r = cli.run("start", "--loopback");
+            writeConfig("{ \"enabled\": false }");
+            CliRunner.Result r = cli.run("start", "--loopback");
 
             assertThat(r.exit()).as(r.toString()).isEqualTo(4);
             assertThat(r.err()).contains("\"enabled\": false");
@@ -252,6 +266,9 @@ class CliBadInputTest {
 
             assertThat(r.exit()).as(r.toString()).isEqualTo(2);
             assertThat(r.err()).contains("Unknown lore type 'gossip'").contains("decree").contains("wisdom");
+            CliRunner.Result list = cli.run("lore list", "--path", dir.resolve("project").toString());
+            assertThat(list.exit()).as("the refused lore left no realm behind: " + list).isEqualTo(7);
+            assertThat(list.err()).contains("No realm for");
         }
 
         @ParameterizedTest
