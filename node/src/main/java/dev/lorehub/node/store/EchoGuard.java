@@ -50,7 +50,15 @@ public final class EchoGuard implements AutoCloseable {
      * @throws LoreHubDatabaseException if capture is not installed or the guard is already held
      */
     public static EchoGuard hold(Connection connection) throws SQLException {
-        if (!ChangeCapture.isInstalled(connection)) {
+        return hold(connection, true);
+    }
+
+    /**
+     * {@link #hold(Connection)}, skipping the check that capture is installed when the caller
+     * knows the schema has not changed since it last checked.
+     */
+    static EchoGuard hold(Connection connection, boolean checkInstalled) throws SQLException {
+        if (checkInstalled && !ChangeCapture.isInstalled(connection)) {
             throw new LoreHubDatabaseException("Cannot suppress change capture: it is not installed in this "
                 + "database. Call LoreHubDatabase.installCapture() when the node starts.");
         }
