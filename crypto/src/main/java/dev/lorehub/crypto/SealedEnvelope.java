@@ -194,6 +194,18 @@ public final class SealedEnvelope {
         return decrypt(verified.sealed, verified.envelope, keys);
     }
 
+    /**
+     * Decrypts an envelope this device verified before it stored it, without checking the
+     * signature again: for reading back one's own event log, where re-verifying every event each
+     * time an entity is folded would dominate the cost. AES-GCM still authenticates the ciphertext
+     * under the key, so altered stored bytes fail rather than decrypt to garbage; but never call
+     * this on bytes that did not pass {@link #verify} or {@link #open(byte[], KeyLookup)} first.
+     */
+    public static OpenedEnvelope openStored(byte[] sealed, KeyLookup keys) {
+        Objects.requireNonNull(keys, "keys");
+        return decrypt(sealed, peek(sealed), keys);
+    }
+
     private static OpenedEnvelope decrypt(byte[] sealed, OpenedEnvelope e, KeyLookup keys) {
         EnvelopeHeader h = e.header();
         int bodyLength = sealed.length - OVERHEAD_SIGNED_ONLY;

@@ -180,4 +180,16 @@ class SealedEnvelopeTest {
     private EnvelopeException.Reason reason(byte[] bytes) {
         return catchThrowableOfType(EnvelopeException.class, () -> SealedEnvelope.open(bytes, lookup(keyring))).reason();
     }
+
+    @Test
+    void verifiedThenStoredBytesOpenWithoutASecondSignatureCheckButTamperingStillFails() {
+        byte[] sealed = seal(text);
+        SealedEnvelope.KeyLookup keys = (r, e) -> keyring.epoch(e);
+        SealedEnvelope.Verified verified = SealedEnvelope.verifyForOpen(sealed);
+        assertThat(SealedEnvelope.open(verified, keys).plaintext()).isEqualTo(text);
+        assertThat(SealedEnvelope.openStored(sealed, keys).plaintext()).isEqualTo(text);
+        byte[] tampered = sealed.clone();
+        tampered[SealedEnvelope.HEADER_LENGTH + 2] ^= 1; // ciphertext: GCM still catches it
+        assertThatThrownBy(() -> SealedEnvelope.openStored(tampered, keys)).isInstanceOf(EnvelopeException.class);
+    }
 }

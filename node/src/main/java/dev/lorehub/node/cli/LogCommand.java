@@ -4,7 +4,6 @@ import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.EntityChange;
 import dev.lorehub.node.core.EventBody;
-import dev.lorehub.node.core.EventCodec;
 import dev.lorehub.node.core.Field;
 import dev.lorehub.node.core.HybridClock;
 import dev.lorehub.node.core.MembershipChange;
@@ -33,7 +32,6 @@ final class LogCommand implements Callable<Integer> {
             Map<DeviceId, String> names = new HashMap<>();
             names.put(view.replica().deviceId(), "this device");
             view.replica().peers().forEach(p -> names.put(DeviceId.fromBytes(p.device()), p.displayName()));
-            EventCodec codec = new EventCodec();
             List<StoredEvent> events = view.replica().events().newest(limit);
             if (events.isEmpty()) {
                 System.out.println("No events yet.");
@@ -41,7 +39,8 @@ final class LogCommand implements Callable<Integer> {
             for (StoredEvent e : events) {
                 DeviceId author = DeviceId.fromBytes(e.author());
                 String who = author.shortForm() + (names.containsKey(author) ? " (" + names.get(author) + ")" : "");
-                String what = e.opaque() ? "(encrypted: this device holds no key for it)" : describe(codec.decode(e.body()));
+                String what = view.replica().decode(e).map(LogCommand::describe)
+                    .orElse("(encrypted: this device holds no key for it)");
                 System.out.printf("%s  %-26s realm %s  %s%n", HybridClock.format(e.hlc()), who,
                     RealmId.fromBytes(e.realm()).toString().substring(0, 8), what);
             }

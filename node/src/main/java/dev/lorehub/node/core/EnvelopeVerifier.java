@@ -20,6 +20,20 @@ public interface EnvelopeVerifier {
     /** Verifies every envelope; the result is in the same order. Must be safe to call from the replica's thread. */
     List<Checked> verifyAll(List<byte[]> sealed);
 
+    /**
+     * Starts verifying, in this order, and returns one supplier per envelope that waits for its
+     * outcome: a parallel verifier checks later envelopes while the caller already stores earlier
+     * ones. The default verifies each envelope when its supplier is first asked.
+     */
+    default List<java.util.function.Supplier<Checked>> verifyLater(List<byte[]> sealed) {
+        List<java.util.function.Supplier<Checked>> out = new ArrayList<>(sealed.size());
+        for (byte[] s : sealed) {
+            Checked[] memo = new Checked[1];
+            out.add(() -> memo[0] != null ? memo[0] : (memo[0] = check(s)));
+        }
+        return out;
+    }
+
     /** Verifies one envelope. */
     static Checked check(byte[] sealed) {
         try {

@@ -54,7 +54,7 @@ final class EventWriter {
             ctx.noteStored(realm, id, hlc, ctx.self(), change);
         }
         ctx.events().insert(new StoredEvent(id.toBytes(), realm.toBytes(), hlc, ctx.self().toBytes(), body.kind().code(),
-            body.entityId(), plaintext, sealed), tx.now());
+            body.entityId(), sealed), tx.now());
         if (body instanceof EntityChange c && c.kind() == EntityKind.RELATION) {
             indexRelationEnds(c.entityId());
         }

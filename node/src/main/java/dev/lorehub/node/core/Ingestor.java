@@ -44,8 +44,41 @@ final class Ingestor {
         this.writer = writer;
     }
 
-    /** An event whose signature verified. */
-    private record Candidate(int index, EventId id, byte[] sealed, SealedEnvelope.Verified verified, OpenedEnvelope header) {
+    /**
+     * An event to store once its signature checks out: {@code header} is read without verifying
+     * (for ordering and routing); {@code check} yields the verification, possibly computed meanwhile
+     * on another core.
+     */
+    private static final class Candidate {
+        final int index;
+        final EventId id;
+        final byte[] sealed;
+        final OpenedEnvelope header;
+        java.util.function.Supplier<EnvelopeVerifier.Checked> check;
+
+        Candidate(int index, EventId id, byte[] sealed, OpenedEnvelope header) {
+            this.index = index;
+            this.id = id;
+            this.sealed = sealed;
+            this.header = header;
+        }
+
+        int index() {
+            return index;
+        }
+
+        EventId id() {
+            return id;
+        }
+
+        byte[] sealed() {
+            return sealed;
+        }
+
+        OpenedEnvelope header() {
+            return header;
+        }
+
         RealmId realm() {
             return header.header().realm();
         }
@@ -65,9 +98,6 @@ final class Ingestor {
         List<Candidate> data = new ArrayList<>();
         Set<EventId> seen = new HashSet<>();
         int duplicates = 0;
-        List<Integer> fresh = new ArrayList<>();
-        List<EventId> freshIds = new ArrayList<>();
-        List<byte[]> freshBytes = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             byte[] sealed = batch.get(i);
             if (sealed.length > SealedEnvelope.MAX_SEALED) {
@@ -80,30 +110,31 @@ final class Ingestor {
                 duplicates++;
                 continue;
             }
-            fresh.add(i);
-            freshIds.add(id);
-            freshBytes.add(sealed);
-        }
-        List<EnvelopeVerifier.Checked> checked = verifier.verifyAll(freshBytes);
-        for (int k = 0; k < fresh.size(); k++) {
-            int i = fresh.get(k);
-            EnvelopeVerifier.Checked c = checked.get(k);
-            if (c.failure() != null) {
-                rejected.add(new Rejection(i, freshIds.get(k), reason(c.failure()), c.failure().getMessage()));
+            OpenedEnvelope header;
+            try {
+                header = SealedEnvelope.peek(sealed); // unverified: only to order and route; verified below
+            } catch (EnvelopeException e) {
+                rejected.add(new Rejection(i, id, reason(e), e.getMessage()));
                 continue;
             }
-            OpenedEnvelope header = c.verified().envelope();
             if (ctx.realm(header.header().realm()).isEmpty()) {
-                rejected.add(new Rejection(i, freshIds.get(k), RejectReason.UNKNOWN_REALM,
+                rejected.add(new Rejection(i, id, RejectReason.UNKNOWN_REALM,
                     "realm " + header.header().realm() + " is not synced by this device"));
                 continue;
             }
-            Candidate candidate = new Candidate(i, freshIds.get(k), freshBytes.get(k), c.verified(), header);
-            (header.header().encrypted() ? data : membership).add(candidate);
+            (header.header().encrypted() ? data : membership).add(new Candidate(i, id, sealed, header));
         }
         Comparator<Candidate> order = Comparator.comparingLong(Candidate::hlc).thenComparing(Candidate::id);
         membership.sort(order);
         data.sort(order);
+        // Verification runs ahead, in processing order, while earlier events are stored.
+        List<Candidate> all = new ArrayList<>(membership);
+        all.addAll(data);
+        List<java.util.function.Supplier<EnvelopeVerifier.Checked>> checks =
+            verifier.verifyLater(all.stream().map(Candidate::sealed).toList());
+        for (int k = 0; k < all.size(); k++) {
+            all.get(k).check = checks.get(k);
+        }
 
         List<StoredKey> stored = new ArrayList<>();
         Set<RealmId> membershipChanged = new LinkedHashSet<>();
@@ -112,10 +143,14 @@ final class Ingestor {
             if (!before.containsKey(c.realm())) {
                 before.put(c.realm(), ctx.membership(c.realm()));
             }
+            SealedEnvelope.Verified verified = verified(c, rejected);
+            if (verified == null) {
+                continue;
+            }
             EventBody body;
             byte[] plaintext;
             try {
-                plaintext = SealedEnvelope.open(c.verified(), (r, e) -> Optional.empty()).plaintext();
+                plaintext = SealedEnvelope.open(verified, (r, e) -> Optional.empty()).plaintext();
                 body = ctx.codec().decode(plaintext);
             } catch (EnvelopeException e) {
                 rejected.add(new Rejection(c.index(), c.id(), reason(e), e.getMessage()));
@@ -129,7 +164,7 @@ final class Ingestor {
                     "an unencrypted event must be a membership change"));
                 continue;
             }
-            store(tx, c, body, plaintext, stored);
+            store(tx, c, body, stored);
             membershipChanged.add(c.realm());
         }
         List<Touched> touched = new ArrayList<>();
@@ -151,13 +186,17 @@ final class Ingestor {
                     "author " + author.shortForm() + " is not a member of realm " + c.realm()));
                 continue;
             }
+            SealedEnvelope.Verified verified = verified(c, rejected);
+            if (verified == null) {
+                continue;
+            }
             OpenedEnvelope opened;
             try {
-                opened = SealedEnvelope.open(c.verified(), this::key);
+                opened = SealedEnvelope.open(verified, this::key);
             } catch (EnvelopeException e) {
                 if (e.reason() == EnvelopeException.Reason.NO_KEY) {
                     ctx.events().insert(new StoredEvent(c.id().toBytes(), c.realm().toBytes(), c.hlc(), author.toBytes(),
-                        null, null, null, c.sealed()), tx.now());
+                        null, null, c.sealed()), tx.now());
                     stored.add(key(c, false));
                     tx.stored(stored.get(stored.size() - 1));
                     opaque++;
@@ -182,11 +221,21 @@ final class Ingestor {
             if (!m.canWriteAt(author, c.hlc(), c.id())) {
                 unauthorized++; // kept so every replica holds the same set, never applied
             }
-            store(tx, c, body, opened.plaintext(), stored);
+            store(tx, c, body, stored);
             touched.add(new Touched(c.realm(), body.kind(), body.entityId()));
         }
         applyInOrder(touched);
         return new IngestResult(stored, List.of(), duplicates, unauthorized, opaque, rejected);
+    }
+
+    /** The verified envelope, or null after recording why it failed. */
+    private static SealedEnvelope.Verified verified(Candidate c, List<Rejection> rejected) {
+        EnvelopeVerifier.Checked checked = c.check.get();
+        if (checked.failure() != null) {
+            rejected.add(new Rejection(c.index(), c.id(), reason(checked.failure()), checked.failure().getMessage()));
+            return null;
+        }
+        return checked.verified();
     }
 
     /** Null if the decrypted body may be stored; a message otherwise ('!' prefix: structural). */
@@ -207,12 +256,12 @@ final class Ingestor {
         return ValueRules.problem(change);
     }
 
-    private void store(Tx tx, Candidate c, EventBody body, byte[] plaintext, List<StoredKey> stored) throws SQLException {
+    private void store(Tx tx, Candidate c, EventBody body, List<StoredKey> stored) throws SQLException {
         if (body instanceof EntityChange change) {
             ctx.noteStored(c.realm(), c.id(), c.hlc(), c.header().author(), change);
         }
         ctx.events().insert(new StoredEvent(c.id().toBytes(), c.realm().toBytes(), c.hlc(), c.header().author().toBytes(),
-            body.kind().code(), body.entityId(), plaintext, c.sealed()), tx.now());
+            body.kind().code(), body.entityId(), c.sealed()), tx.now());
         if (body instanceof EntityChange change && change.kind() == EntityKind.RELATION) {
             writer.indexRelationEnds(change.entityId());
         }
@@ -264,7 +313,7 @@ final class Ingestor {
                 if (check(realm, body) != null) {
                     continue;
                 }
-                ctx.events().reveal(e.id(), body.kind().code(), body.entityId(), plaintext);
+                ctx.events().reveal(e.id(), body.kind().code(), body.entityId());
                 if (body instanceof EntityChange change && change.kind() == EntityKind.RELATION) {
                     writer.indexRelationEnds(change.entityId());
                 }

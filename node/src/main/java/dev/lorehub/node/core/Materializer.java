@@ -51,7 +51,7 @@ final class Materializer {
             }
             EventId id = EventId.fromBytes(e.id());
             DeviceId author = DeviceId.fromBytes(e.author());
-            EntityChange change = (EntityChange) ctx.codec().decode(e.body());
+            EntityChange change = (EntityChange) ctx.decode(e);
             history.add(new FoldEvent(id, e.hlc(), author, change, membership.canWriteAt(author, e.hlc(), id)));
         }
         return ctx.fold().fold(kind, entity, history);

@@ -631,6 +631,11 @@ public final class Replica implements AutoCloseable {
         return read(tx -> materializer.fold(realm, kind, entity));
     }
 
+    /** The body of a stored event, or empty when this device cannot read it. */
+    public Optional<EventBody> decode(StoredEvent e) {
+        return e.opaque() ? Optional.empty() : Optional.of(ctx.decode(e));
+    }
+
     /** True if the event is held. */
     public boolean has(EventId id) {
         return read(tx -> ctx.events().contains(id.toBytes()));

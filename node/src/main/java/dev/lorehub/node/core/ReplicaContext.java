@@ -3,6 +3,7 @@ package dev.lorehub.node.core;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.DeviceIdentity;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.crypto.SealedEnvelope;
 import dev.lorehub.crypto.SecretStore;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreTables;
@@ -181,6 +182,18 @@ final class ReplicaContext {
         return Optional.empty();
     }
 
+    /**
+     * The body of a readable stored event, decrypted from its sealed bytes (verified when they were
+     * stored; see {@link SealedEnvelope#openStored}).
+     */
+    EventBody decode(StoredEvent e) {
+        if (e.opaque()) {
+            throw new IllegalArgumentException("event " + EventId.fromBytes(e.id()).shortForm() + " is not readable here");
+        }
+        return codec.decode(SealedEnvelope.openStored(e.sealed(),
+            (realm, epoch) -> secrets.keyring(realm).flatMap(k -> k.epoch(epoch))).plaintext());
+    }
+
     /** The realm's membership, folded from its stored membership events (cached). */
     Membership membership(RealmId realm) throws SQLException {
         Membership m = memberships.get(realm);
@@ -188,7 +201,7 @@ final class ReplicaContext {
             List<MembershipEvent> history = new ArrayList<>();
             for (StoredEvent e : events.eventsOfKind(realm.toBytes(), EntityKind.MEMBER.code())) {
                 history.add(new MembershipEvent(EventId.fromBytes(e.id()), e.hlc(), DeviceId.fromBytes(e.author()),
-                    (MembershipChange) codec.decode(e.body())));
+                    (MembershipChange) decode(e)));
             }
             m = MembershipFold.fold(realm, history);
             memberships.put(realm, m);

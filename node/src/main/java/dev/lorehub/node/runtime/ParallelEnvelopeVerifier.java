@@ -64,6 +64,35 @@ public final class ParallelEnvelopeVerifier implements EnvelopeVerifier, AutoClo
         return out;
     }
 
+    /** Envelopes per task handed to the pool: small enough that storing starts early, large enough to amortise. */
+    private static final int CHUNK = 32;
+
+    @Override
+    public List<java.util.function.Supplier<Checked>> verifyLater(List<byte[]> sealed) {
+        if (sealed.size() < INLINE_BELOW || threads == 1) {
+            return EnvelopeVerifier.super.verifyLater(sealed);
+        }
+        List<java.util.function.Supplier<Checked>> out = new ArrayList<>(sealed.size());
+        for (int from = 0; from < sealed.size(); from += CHUNK) {
+            List<byte[]> slice = sealed.subList(from, Math.min(sealed.size(), from + CHUNK));
+            Future<List<Checked>> part = pool.submit(() -> SEQUENTIAL.verifyAll(slice));
+            for (int i = 0; i < slice.size(); i++) {
+                int index = i;
+                out.add(() -> {
+                    try {
+                        return part.get().get(index);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while verifying signatures", e);
+                    } catch (ExecutionException e) {
+                        throw new IllegalStateException("signature verification failed unexpectedly", e.getCause());
+                    }
+                });
+            }
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         pool.shutdownNow();

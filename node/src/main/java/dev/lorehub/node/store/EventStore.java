@@ -38,8 +38,8 @@ public final class EventStore {
 
     /** Inserts an event; returns false (and changes nothing) if its id is already stored. */
     public boolean insert(StoredEvent e, long receivedAtMillis) throws SQLException {
-        PreparedStatement ps = sql("INSERT INTO lhsync_events (id, realm, hlc, author, kind, entity, body, sealed, received_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
+        PreparedStatement ps = sql("INSERT INTO lhsync_events (id, realm, hlc, author, kind, entity, sealed, received_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
         ps.setBytes(1, e.id());
         ps.setBytes(2, e.realm());
         ps.setLong(3, e.hlc());
@@ -50,9 +50,8 @@ public final class EventStore {
             ps.setInt(5, e.kind());
         }
         ps.setString(6, e.entity());
-        ps.setBytes(7, e.body());
-        ps.setBytes(8, e.sealed());
-        ps.setLong(9, receivedAtMillis);
+        ps.setBytes(7, e.sealed());
+        ps.setLong(8, receivedAtMillis);
         return ps.executeUpdate() == 1;
     }
 
@@ -80,13 +79,9 @@ public final class EventStore {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
-    /**
-     * Every readable event of one entity (any realm it has lived in), without the sealed bytes
-     * ({@link StoredEvent#sealed()} is empty): what materialising needs, read cheaply.
-     */
+    /** Every readable event of one entity (any realm it has lived in). */
     public List<StoredEvent> eventsOf(int kind, String entity) throws SQLException {
-        PreparedStatement ps = sql("SELECT id, realm, hlc, author, kind, entity, body, x'' FROM lhsync_events "
-            + "WHERE kind = ? AND entity = ?");
+        PreparedStatement ps = sql(SELECT + " WHERE kind = ? AND entity = ?");
         ps.setInt(1, kind);
         ps.setString(2, entity);
         return read(ps);
@@ -169,18 +164,17 @@ public final class EventStore {
 
     /** Events of a realm this device could not decrypt when they arrived. */
     public List<StoredEvent> opaqueEvents(byte[] realm) throws SQLException {
-        PreparedStatement ps = sql(SELECT + " WHERE realm = ? AND body IS NULL");
+        PreparedStatement ps = sql(SELECT + " WHERE realm = ? AND kind IS NULL");
         ps.setBytes(1, realm);
         return read(ps);
     }
 
-    /** Records the decryption of an event that arrived opaque. */
-    public void reveal(byte[] id, int kind, String entity, byte[] body) throws SQLException {
-        PreparedStatement ps = sql("UPDATE lhsync_events SET kind = ?, entity = ?, body = ? WHERE id = ?");
+    /** Records that an event which arrived opaque can now be read. */
+    public void reveal(byte[] id, int kind, String entity) throws SQLException {
+        PreparedStatement ps = sql("UPDATE lhsync_events SET kind = ?, entity = ? WHERE id = ?");
         ps.setInt(1, kind);
         ps.setString(2, entity);
-        ps.setBytes(3, body);
-        ps.setBytes(4, id);
+        ps.setBytes(3, id);
         ps.executeUpdate();
     }
 
@@ -263,7 +257,7 @@ public final class EventStore {
         }
     }
 
-    private static final String SELECT = "SELECT id, realm, hlc, author, kind, entity, body, sealed FROM lhsync_events";
+    private static final String SELECT = "SELECT id, realm, hlc, author, kind, entity, sealed FROM lhsync_events";
 
     private static List<StoredEvent> read(PreparedStatement ps) throws SQLException {
         List<StoredEvent> out = new ArrayList<>();
@@ -272,7 +266,7 @@ public final class EventStore {
                 int kind = rs.getInt(5);
                 Integer k = rs.wasNull() ? null : kind;
                 out.add(new StoredEvent(rs.getBytes(1), rs.getBytes(2), rs.getLong(3), rs.getBytes(4), k, rs.getString(6),
-                    rs.getBytes(7), rs.getBytes(8)));
+                    rs.getBytes(7)));
             }
         }
         return out;

@@ -1,7 +1,9 @@
 package dev.lorehub.node.store;
 
 /**
- * A row of the event log.
+ * A row of the event log. The plaintext is not stored apart from the event: a readable event is
+ * decrypted from {@code sealed} when needed (see {@code Replica#decode}), so each event is
+ * written once.
  *
  * @param id     32-byte event id (SHA-256 of {@code sealed})
  * @param realm  16-byte realm id
@@ -9,13 +11,11 @@ package dev.lorehub.node.store;
  * @param author 32-byte author device id
  * @param kind   entity kind code, or null when this device cannot decrypt the event
  * @param entity entity id, or null when opaque
- * @param body   the decrypted body, or null when opaque
  * @param sealed the event exactly as its author sealed it
  */
-public record StoredEvent(byte[] id, byte[] realm, long hlc, byte[] author, Integer kind, String entity, byte[] body,
-                          byte[] sealed) {
+public record StoredEvent(byte[] id, byte[] realm, long hlc, byte[] author, Integer kind, String entity, byte[] sealed) {
     /** True when this device holds no key to read it (it only relays it). */
     public boolean opaque() {
-        return body == null;
+        return kind == null;
     }
 }

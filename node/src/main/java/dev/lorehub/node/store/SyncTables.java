@@ -28,8 +28,9 @@ public final class SyncTables {
           local_realm_id TEXT,
           name_hint      TEXT,
           added_at       INTEGER NOT NULL)""",
-        // The event log. kind/entity/body are NULL for events this device cannot decrypt (it holds no
-        // key for them): it stores and forwards their ciphertext.
+        // The event log. kind/entity are NULL for events this device cannot decrypt (it holds no key
+        // for them): it stores and forwards their ciphertext. Readable events are decrypted from
+        // `sealed` when folded; keeping the plaintext too would write every event twice.
         """
         CREATE TABLE IF NOT EXISTS lhsync_events (
           seq         INTEGER PRIMARY KEY,
@@ -39,7 +40,6 @@ public final class SyncTables {
           author      BLOB NOT NULL,
           kind        INTEGER,
           entity      TEXT,
-          body        BLOB,
           sealed      BLOB NOT NULL,
           received_at INTEGER NOT NULL)""",
         "CREATE INDEX IF NOT EXISTS lhsync_events_entity ON lhsync_events (kind, entity)",

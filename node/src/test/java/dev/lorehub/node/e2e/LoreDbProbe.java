@@ -70,12 +70,12 @@ final class LoreDbProbe {
 
     /** Events of a realm this node holds only as ciphertext (it has no key for them). */
     long opaqueEvents(String realm) {
-        return count("SELECT count(*) FROM lhsync_events WHERE realm = ? AND body IS NULL", HexFormat.of().parseHex(realm));
+        return count("SELECT count(*) FROM lhsync_events WHERE realm = ? AND kind IS NULL", HexFormat.of().parseHex(realm));
     }
 
     /** Events about {@code entity} this node could decrypt. */
     long readableEventsAbout(String entity) {
-        return count("SELECT count(*) FROM lhsync_events WHERE entity = ? AND body IS NOT NULL", entity);
+        return count("SELECT count(*) FROM lhsync_events WHERE entity = ? AND kind IS NOT NULL", entity);
     }
 
     /** Recorded conflicts about {@code entity}. */

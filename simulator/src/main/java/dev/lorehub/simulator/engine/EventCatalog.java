@@ -27,7 +27,6 @@ final class EventCatalog {
     record Info(EventId id, long hlc, DeviceId author, EntityChange change, boolean membership) {
     }
 
-    private final EventCodec codec = new EventCodec();
     private final Map<EventId, Info> events = new HashMap<>();
     /** Entity events by "kind:entity", each list in first-seen order. */
     private final Map<String, List<EventId>> byEntity = new LinkedHashMap<>();
@@ -50,7 +49,7 @@ final class EventCatalog {
             return; // another node will tell us once it can read it
         }
         StoredEvent e = stored.get();
-        EventBody body = codec.decode(e.body());
+        EventBody body = node.replica.decode(e).orElseThrow();
         DeviceId author = DeviceId.fromBytes(e.author());
         if (body instanceof EntityChange change) {
             events.put(id, new Info(id, e.hlc(), author, change, false));
