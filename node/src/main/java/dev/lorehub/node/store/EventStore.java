@@ -6,9 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,20 +16,14 @@ import java.util.Optional;
  * Not thread-safe (neither is the connection).
  */
 public final class EventStore {
-    private final Connection connection;
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final PreparedStatements statements;
 
     public EventStore(Connection connection) {
-        this.connection = connection;
+        this.statements = new PreparedStatements(connection);
     }
 
     private PreparedStatement sql(String sql) throws SQLException {
-        PreparedStatement ps = statements.get(sql);
-        if (ps == null) {
-            ps = connection.prepareStatement(sql);
-            statements.put(sql, ps);
-        }
-        return ps;
+        return statements.get(sql);
     }
 
     // ---- events
