@@ -636,6 +636,17 @@ public final class Replica implements AutoCloseable {
         return e.opaque() ? Optional.empty() : Optional.of(ctx.decode(e));
     }
 
+    /** Ids of the realm's membership events held here. */
+    public java.util.Set<EventId> membershipEventIds(RealmId realm) {
+        return read(tx -> {
+            java.util.Set<EventId> out = new java.util.HashSet<>();
+            for (StoredEvent e : ctx.events().eventsOfKind(realm.toBytes(), EntityKind.MEMBER.code())) {
+                out.add(EventId.fromBytes(e.id()));
+            }
+            return out;
+        });
+    }
+
     /** True if the event is held. */
     public boolean has(EventId id) {
         return read(tx -> ctx.events().contains(id.toBytes()));

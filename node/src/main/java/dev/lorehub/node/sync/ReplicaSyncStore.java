@@ -100,6 +100,11 @@ public final class ReplicaSyncStore implements SyncStore {
     }
 
     @Override
+    public java.util.Set<EventId> membershipEvents(RealmId realm) {
+        return replica.membershipEventIds(realm);
+    }
+
+    @Override
     public boolean has(EventId id) {
         return replica.has(id);
     }

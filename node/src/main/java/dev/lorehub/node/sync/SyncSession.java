@@ -302,8 +302,11 @@ public final class SyncSession {
         if (!rs.reconciled && rs.reconciliation.isDone()) {
             rs.reconciled = true;
             List<SyncMessage.Key> have = new ArrayList<>(rs.reconciliation.have());
-            // oldest first: membership and creations precede what builds on them
-            have.sort(Comparator.comparingLong(SyncMessage.Key::hlc));
+            // Membership first (the receiver needs it to authorise and read the rest), then oldest
+            // first, so creations precede what builds on them.
+            Set<EventId> membership = have.isEmpty() ? Set.of() : store.membershipEvents(rs.realm);
+            have.sort(Comparator.comparing((SyncMessage.Key k) -> !membership.contains(EventId.fromBytes(k.id())))
+                .thenComparingLong(SyncMessage.Key::hlc));
             for (SyncMessage.Key k : have) {
                 enqueue(rs, k);
             }

@@ -7,6 +7,7 @@ import dev.lorehub.node.core.IngestResult;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a {@link SyncSession} needs from its node: which realms to sync with a peer, each realm's
@@ -37,6 +38,12 @@ public interface SyncStore {
 
     /** Starts reconciling a realm as the side that answers. */
     Reconciliation respond(RealmId realm);
+
+    /**
+     * The ids of a realm's membership events held here. They are sent first: a receiver needs them
+     * to authorise, and its realm key to read, everything else.
+     */
+    Set<EventId> membershipEvents(RealmId realm);
 
     /** True if the event is held. */
     boolean has(EventId id);

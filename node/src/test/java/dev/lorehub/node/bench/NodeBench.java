@@ -37,6 +37,11 @@ import java.util.concurrent.TimeUnit;
  * <pre>.ci/bench node NodeBench [lores=100000] [edits=200]</pre>
  */
 public final class NodeBench {
+    /** JVM options for a daemon, as README recommends. */
+    static final class NodeRuntimeJvm {
+        static final String RECOMMENDED = "-Xmx96m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=32m";
+    }
+
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int edits = args.length > 1 ? Integer.parseInt(args[1]) : 200;
@@ -163,8 +168,11 @@ public final class NodeBench {
 
     private static Process startNode(NodeHome home) throws Exception {
         String cp = System.getProperty("java.class.path");
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx192m", "-cp", cp, "dev.lorehub.node.cli.Main",
-            "--data-dir", home.dataDir().toString(), "start");
+        // The JVM options README recommends for the daemon (a small heap and the serial collector).
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        cmd.addAll(List.of(System.getProperty("bench.childJvm", NodeRuntimeJvm.RECOMMENDED).split(" ")));
+        cmd.addAll(List.of("-cp", cp, "dev.lorehub.node.cli.Main", "--data-dir", home.dataDir().toString(), "start"));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectErrorStream(true);
         pb.redirectOutput(home.dataDir().resolve("node.log").toFile());
         Process p = pb.start();

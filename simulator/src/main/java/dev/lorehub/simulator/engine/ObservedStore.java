@@ -53,6 +53,11 @@ final class ObservedStore implements SyncStore {
     }
 
     @Override
+    public java.util.Set<EventId> membershipEvents(RealmId realm) {
+        return delegate.membershipEvents(realm);
+    }
+
+    @Override
     public boolean has(EventId id) {
         return delegate.has(id);
     }
