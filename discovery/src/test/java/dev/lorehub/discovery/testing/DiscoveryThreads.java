@@ -22,7 +22,7 @@ public final class DiscoveryThreads {
 
     /** Waits (bounded) until none is left. */
     public static void awaitNoneAlive() {
-        await("discovery and JmDNS threads to stop").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+        await("discovery and JmDNS threads to stop").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
                 .until(() -> alive().isEmpty());
     }
 }
