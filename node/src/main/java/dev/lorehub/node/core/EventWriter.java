@@ -8,7 +8,6 @@ import dev.lorehub.crypto.SealedEnvelope;
 import dev.lorehub.node.store.StoredEvent;
 
 import java.sql.SQLException;
-import java.util.List;
 
 /**
  * Authors this device's events: stamps, encodes once, seals (entity changes encrypted under the
@@ -72,11 +71,4 @@ final class EventWriter {
         ctx.events().indexRelationEnd(key[1], relationEntity);
     }
 
-    static long maxHlc(List<FoldEvent> events) {
-        long max = 0;
-        for (FoldEvent e : events) {
-            max = Math.max(max, e.hlc());
-        }
-        return max;
-    }
 }

@@ -761,10 +761,6 @@ public final class NodeRuntime implements AutoCloseable {
         return false;
     }
 
-    /** Number of open sync sessions. */
-    public int sessions() {
-        return call(links::size);
-    }
 
     @Override
     public void close() {

@@ -2,7 +2,6 @@ package dev.lorehub.node.testing;
 
 import dev.lorehub.node.sync.SyncSession;
 
-import java.util.List;
 
 /**
  * Wires sync sessions together in memory with a manual clock: no sockets, no threads. Frames move
@@ -41,18 +40,5 @@ public final class Pipe {
         sb.start(now);
         run(sa, sb, now);
         return new SyncSession[] {sa, sb};
-    }
-
-    /** Offers what each session ingested to the others (what a node's driver does); all sessions must belong to one node. */
-    public static void fanOut(List<SyncSession> sessions, long now) {
-        for (SyncSession s : sessions) {
-            var keys = s.drainIngested();
-            if (keys.isEmpty()) {
-                continue;
-            }
-            for (SyncSession other : sessions) {
-                other.onLocalChange(other == s ? keys.stream().filter(dev.lorehub.node.core.StoredKey::local).toList() : keys, now);
-            }
-        }
     }
 }
