@@ -9,6 +9,7 @@ import dev.lorehub.crypto.KeyWrap;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.RealmKeyring;
 import dev.lorehub.crypto.SecretStore;
+import dev.lorehub.node.store.CapturedChange;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.store.LoreTables;
@@ -266,14 +267,12 @@ public final class Replica implements AutoCloseable {
 
     private void localLore(Tx tx, String lore) throws SQLException {
         // the same path as a captured insert
-        var changes = new dev.lorehub.node.store.CapturedChange(0, dev.lorehub.node.store.CapturedChange.LORES,
-            dev.lorehub.node.store.CapturedChange.INSERT, lore, null, null, null);
+        var changes = new CapturedChange(0, CapturedChange.LORES, CapturedChange.INSERT, lore, null, null, null);
         local.apply(tx, changes);
     }
 
     private void localRelation(Tx tx, String[] key) throws SQLException {
-        var changes = new dev.lorehub.node.store.CapturedChange(0, dev.lorehub.node.store.CapturedChange.LORE_RELATIONS,
-            dev.lorehub.node.store.CapturedChange.INSERT, key[0], key[1], key[2], null);
+        var changes = new CapturedChange(0, CapturedChange.LORE_RELATIONS, CapturedChange.INSERT, key[0], key[1], key[2], null);
         local.apply(tx, changes);
     }
 
@@ -370,23 +369,22 @@ public final class Replica implements AutoCloseable {
 
     /** Applies every event held for a realm to lh's tables: realms, then lores, then relations, in short transactions. */
     private void rematerialise(RealmId realm, long now) {
-        List<String[]> entities = read(tx -> {
-            List<String[]> out = new ArrayList<>();
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(), (kind, entity, author, hlc, id) -> {
-                if (seen.add(kind + "\n" + entity)) {
-                    out.add(new String[] {Integer.toString(kind), entity});
-                }
-            });
+        record Entity(EntityKind kind, String id) {
+        }
+        List<Entity> entities = read(tx -> {
+            java.util.Set<Entity> seen = new java.util.LinkedHashSet<>();
+            ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(),
+                (kind, entity, author, hlc, id) -> seen.add(new Entity(EntityKind.ofCode(kind), entity)));
             List<EntityKind> order = List.of(EntityKind.REALM, EntityKind.LORE, EntityKind.RELATION);
-            out.sort(java.util.Comparator.comparingInt(e -> order.indexOf(EntityKind.ofCode(Integer.parseInt(e[0])))));
+            List<Entity> out = new ArrayList<>(seen);
+            out.sort(java.util.Comparator.comparingInt(e -> order.indexOf(e.kind())));
             return out;
         });
         for (int from = 0; from < entities.size(); from += ADOPT_CHUNK * 2) {
-            List<String[]> chunk = entities.subList(from, Math.min(entities.size(), from + ADOPT_CHUNK * 2));
+            List<Entity> chunk = entities.subList(from, Math.min(entities.size(), from + ADOPT_CHUNK * 2));
             write(now, tx -> {
-                for (String[] e : chunk) {
-                    materializer.materialize(realm, EntityKind.ofCode(Integer.parseInt(e[0])), e[1]);
+                for (Entity e : chunk) {
+                    materializer.materialize(realm, e.kind(), e.id());
                 }
                 return null;
             });
