@@ -16,11 +16,21 @@ import java.util.TreeMap;
  * @param parents     the entity heads the author saw, sorted; empty for a creation
  * @param assignments new values of text and last-writer fields (a value may be null where the column allows it)
  * @param sets        adds and removes for set fields
+ * @param causality   the membership heads the author had applied and its place in the author's chain
+ *                    ({@link Causality#UNSTAMPED} until {@code EventWriter} stamps it)
  */
 public record EntityChange(EntityKind kind, String entityId, boolean deleted, List<EventId> parents,
-                           SortedMap<Field, Object> assignments, SortedMap<Field, SetDelta> sets) implements EventBody {
+                           SortedMap<Field, Object> assignments, SortedMap<Field, SetDelta> sets, Causality causality)
+    implements EventBody {
+
+    /** An unstamped change, as local code composes it before {@code EventWriter} signs it. */
+    public EntityChange(EntityKind kind, String entityId, boolean deleted, List<EventId> parents,
+                        SortedMap<Field, Object> assignments, SortedMap<Field, SetDelta> sets) {
+        this(kind, entityId, deleted, parents, assignments, sets, Causality.UNSTAMPED);
+    }
 
     public EntityChange {
+        java.util.Objects.requireNonNull(causality, "causality");
         if (kind == EntityKind.MEMBER) {
             throw new IllegalArgumentException("membership changes are MembershipChange events");
         }
@@ -47,6 +57,11 @@ public record EntityChange(EntityKind kind, String entityId, boolean deleted, Li
         }
         assignments = Collections.unmodifiableSortedMap(a);
         sets = Collections.unmodifiableSortedMap(s);
+    }
+
+    /** The same change placed in its causal history. */
+    public EntityChange withCausality(Causality stamped) {
+        return new EntityChange(kind, entityId, deleted, parents, assignments, sets, stamped);
     }
 
     /** The entity id of a relation: its three key columns joined by newlines (UUIDs hold none; the type comes last). */

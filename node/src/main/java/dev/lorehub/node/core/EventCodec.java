@@ -22,26 +22,35 @@ import static dev.lorehub.node.core.BoundedKryoIo.*;
  *
  * <p>Registration is required and ids are explicit: {@link EntityChange} = {@value #ENTITY_CHANGE_ID},
  * {@link MembershipChange} = {@value #MEMBERSHIP_CHANGE_ID}. An unregistered class id in the input
- * is an error, never an instantiation. Each body starts (after Kryo's class id) with a format byte
- * ({@value #FORMAT}). Layout of an {@code EntityChange}:
+ * is an error, never an instantiation. Each body starts (after Kryo's class id) with a format byte.
+ * This build writes format {@value #FORMAT} and still reads format {@value #LEGACY_FORMAT} (bodies
+ * written before authority became causal; they decode with {@link Causality#LEGACY}). Layout of an
+ * {@code EntityChange}:
  * <pre>
- *   varint class id (Kryo: registration id + 2)   u8 format=1
+ *   varint class id (Kryo: registration id + 2)   u8 format=2
  *   u8 kind   string entityId   u8 deleted(0|1)
- *   varint nParents, nParents × 32-byte event id (sorted)
+ *   ids parents                                   (the entity heads it supersedes)
  *   varint nAssignments, each: u8 field code, value
  *   varint nSets, each: u8 field code, varint nAdds, strings, varint nRemoves, strings
- *   value  = u8 tag (0 null, 1 string, 2 varlong zigzag, 3 double as 8 bytes little-endian, 4 boolean) + payload
- *   string = varint byte length + strict UTF-8
+ *   causality                                     (absent in format 1)
+ *   ids       = varint n, n × 32-byte event id (sorted)
+ *   causality = ids auth, varlong zigzag seq, u8 flag + 32-byte prev
+ *   value     = u8 tag (0 null, 1 string, 2 varlong zigzag, 3 double as 8 bytes little-endian, 4 boolean) + payload
+ *   string    = varint byte length + strict UTF-8
  * </pre>
- * A {@code MembershipChange}: format, u8 op, flag + 32-byte subject, u8 role (0 = none),
- * bytes subjectKeys, varint epoch, varint n + bytes×n wrapped keys, bytes nonce, parents as above.
- * The golden-bytes test pins both layouts; change them only together with {@link #FORMAT}.
+ * A {@code MembershipChange}: format, u8 op, flag + 32-byte subject, u8 role (0 = none), bytes
+ * subjectKeys, varint epoch, varint n + bytes×n wrapped keys, bytes nonce, then in format 2
+ * causality (its auth ids are the membership parents) and flag + 32-byte frontier; in format 1
+ * ids parents instead. The golden-bytes test pins both layouts; change them only together with
+ * {@link #FORMAT}.
  *
  * <p>Not thread-safe (Kryo instances are not): one codec per thread or owner.
  */
 public final class EventCodec {
     /** Body format version written after the class id. */
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
+    /** The format of releases before causal authority; still read. */
+    public static final int LEGACY_FORMAT = 1;
     /** Kryo registration id of {@link EntityChange}. */
     public static final int ENTITY_CHANGE_ID = 20;
     /** Kryo registration id of {@link MembershipChange}. */
@@ -60,6 +69,9 @@ public final class EventCodec {
 
     /** The body's bytes; {@link IllegalArgumentException} if they would exceed {@link #MAX_BODY_BYTES}. */
     public byte[] encode(EventBody body) {
+        if (body.causality().legacy()) {
+            throw new IllegalArgumentException("an event body is encoded once its author stamped its causality");
+        }
         Output out = new Output(256, MAX_BODY_BYTES);
         try {
             kryo.writeClassAndObject(out, body);
@@ -93,12 +105,46 @@ public final class EventCodec {
         return body;
     }
 
-    private static void checkFormat(Input in) {
+    /** Reads the format byte: {@link #FORMAT} or {@link #LEGACY_FORMAT}. */
+    private static int readFormat(Input in) {
         int format = readByte(in, "format") & 0xff;
-        if (format != FORMAT) {
-            throw new EventFormatException("unknown event body format " + format + " (this node reads format " + FORMAT
-                + "): upgrade lorehub-node");
+        if (format != FORMAT && format != LEGACY_FORMAT) {
+            throw new EventFormatException("unknown event body format " + format + " (this node reads formats "
+                + LEGACY_FORMAT + " and " + FORMAT + "): upgrade lorehub-node");
         }
+        return format;
+    }
+
+    private static void writeCausality(Output out, Causality c) {
+        writeParents(out, c.auth());
+        out.writeVarLong(c.seq(), false);
+        writeOptionalId(out, c.prev());
+    }
+
+    private static Causality readCausality(Input in) {
+        List<EventId> auth = readParents(in);
+        if (auth.size() > Causality.MAX_AUTH) {
+            throw new EventFormatException("an event cites " + auth.size() + " membership heads; at most "
+                + Causality.MAX_AUTH + " are accepted");
+        }
+        long seq = readVarLong(in, "seq");
+        EventId prev = readOptionalId(in, "previous event");
+        if (seq < 1 || (prev == null) != (seq == 1)) {
+            throw new EventFormatException("chain position " + seq + (prev == null ? " without" : " with")
+                + " a previous event");
+        }
+        return new Causality(auth, seq, prev);
+    }
+
+    private static void writeOptionalId(Output out, EventId id) {
+        out.writeBoolean(id != null);
+        if (id != null) {
+            out.writeBytes(id.rawBytes());
+        }
+    }
+
+    private static EventId readOptionalId(Input in, String what) {
+        return readFlag(in, what + " present") ? EventId.fromBytes(readFixed(in, EventId.LENGTH, what)) : null;
     }
 
     private static void writeParents(Output out, List<EventId> parents) {
@@ -136,11 +182,12 @@ public final class EventCodec {
                 writeStrings(out, e.getValue().adds());
                 writeStrings(out, e.getValue().removes());
             }
+            writeCausality(out, c.causality());
         }
 
         @Override
         public EntityChange read(Kryo kryo, Input in, Class<? extends EntityChange> type) {
-            checkFormat(in);
+            int format = readFormat(in);
             EntityKind kind = EntityKind.ofCode(readByte(in, "kind") & 0xff);
             String entityId = readString(in, "entity id");
             boolean deleted = readFlag(in, "deleted");
@@ -162,7 +209,8 @@ public final class EventCodec {
                     throw new EventFormatException("set field " + f + " changed twice");
                 }
             }
-            return new EntityChange(kind, entityId, deleted, parents, assignments, sets);
+            Causality causality = format == LEGACY_FORMAT ? Causality.LEGACY : readCausality(in);
+            return new EntityChange(kind, entityId, deleted, parents, assignments, sets, causality);
         }
     }
 
@@ -183,12 +231,13 @@ public final class EventCodec {
                 writeBytes(out, w);
             }
             writeBytes(out, c.nonce());
-            writeParents(out, c.parents());
+            writeCausality(out, c.causality());
+            writeOptionalId(out, c.frontier());
         }
 
         @Override
         public MembershipChange read(Kryo kryo, Input in, Class<? extends MembershipChange> type) {
-            checkFormat(in);
+            int format = readFormat(in);
             MembershipChange.Op op = MembershipChange.Op.ofCode(readByte(in, "membership op") & 0xff);
             DeviceId subject = readFlag(in, "subject present")
                 ? DeviceId.fromBytes(readFixed(in, DeviceId.LENGTH, "subject")) : null;
@@ -202,8 +251,20 @@ public final class EventCodec {
                 wrapped.add(BoundedKryoIo.readBytes(in, "wrapped key"));
             }
             byte[] nonce = BoundedKryoIo.readBytes(in, "nonce");
-            List<EventId> parents = readParents(in);
-            return new MembershipChange(op, subject, role, keys, epoch, wrapped, nonce, parents);
+            Causality causality;
+            EventId frontier = null;
+            if (format == LEGACY_FORMAT) {
+                readParents(in); // always empty in format 1: its fold ordered by HLC alone
+                causality = Causality.LEGACY;
+            } else {
+                causality = readCausality(in);
+                frontier = readOptionalId(in, "frontier");
+            }
+            try {
+                return new MembershipChange(op, subject, role, keys, epoch, wrapped, nonce, frontier, causality);
+            } catch (IllegalArgumentException e) {
+                throw new EventFormatException("invalid membership change: " + e.getMessage(), e);
+            }
         }
     }
 

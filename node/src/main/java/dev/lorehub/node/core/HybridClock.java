@@ -44,6 +44,18 @@ public final class HybridClock {
         return t;
     }
 
+    /**
+     * A timestamp for a local event made at wall time {@code madeAtMillis} (which may lie in the
+     * past: a change captured late keeps the time it was made) that supersedes events stamped up
+     * to {@code floor}: the later of the two, so that it orders after its parents but never after
+     * a newer edit made elsewhere in the meantime. Later local events still order after it.
+     */
+    public long stampAt(long madeAtMillis, long floor) {
+        long t = Math.max(madeAtMillis << LOGICAL_BITS, floor + 1);
+        last = Math.max(last, t);
+        return t;
+    }
+
     /** Takes note of a timestamp seen on a remote event, so later local events order after it. */
     public void observe(long remote, long wallMillis) {
         if (millis(remote) - wallMillis <= MAX_FORWARD_MILLIS) {

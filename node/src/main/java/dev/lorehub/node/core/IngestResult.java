@@ -9,11 +9,12 @@ import java.util.List;
  * @param captured     events this device wrote in the same transaction from changes lh made meanwhile
  *                     (captured before the batch was applied, so a concurrent edit is never overwritten unseen)
  * @param duplicates   how many were already held
- * @param unauthorized events kept for set convergence but not applied: their author could not write at that point
+ * @param held         events held aside, neither stored nor forwarded (stamped too far ahead, waiting for the
+ *                     membership they cite, or voided by a removal); see {@code lhsync_held}
  * @param opaque       events stored as ciphertext because this device holds no key for them (relaying)
  * @param rejected     events refused, with reasons; the rest of the batch still applied
  */
-public record IngestResult(List<StoredKey> stored, List<StoredKey> captured, int duplicates, int unauthorized, int opaque,
+public record IngestResult(List<StoredKey> stored, List<StoredKey> captured, int duplicates, int held, int opaque,
                            List<Rejection> rejected) {
     public IngestResult {
         stored = List.copyOf(stored);

@@ -9,6 +9,7 @@ import dev.lorehub.crypto.OpenedEnvelope;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.RealmKeyring;
 import dev.lorehub.crypto.SealedEnvelope;
+import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.StoredEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,21 +17,50 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * Verifies, stores and applies a batch of events from a peer, inside one transaction (DESIGN.md
- * §3, §5): the id is the hash of the bytes received; the author's signature is checked before
- * anything else; membership events go first so that they authorise what follows; events this
- * device cannot decrypt are kept as ciphertext for relaying; a bad event is rejected with a reason
- * while the rest of the batch still applies.
+ * Verifies, stores and applies a batch of events from a peer or a remote, inside one
+ * transaction (DESIGN.md §3, §5). Every event is bounded before it is decoded, its id is the hash
+ * of the bytes received, and its author's signature is checked before anything else. Then:
+ * <ul>
+ *   <li>membership events are admitted parents first, each only if its author held the role it
+ *       needs in the membership it cites ({@link Membership}); a refused one is never stored;</li>
+ *   <li>an entity event is stored only if its realm is joined here, its author ever held a role
+ *       that writes, and (when this device can read it) the membership it cites let its author
+ *       write; one whose cited membership has not arrived, or that is stamped more than
+ *       {@link HybridClock#MAX_FORWARD_MILLIS} ahead of this clock, is <em>held</em>: kept aside, never
+ *       forwarded, re-examined when membership changes or time passes, capped per realm; one whose
+ *       authority a removal voided is stored but changes nothing (so all devices hold one set);</li>
+ *   <li>an entity id held here by another realm is never written, moved or related by this one;</li>
+ *   <li>events this device cannot decrypt are kept as ciphertext for relaying.</li>
+ * </ul>
+ * A refused event is counted per source, realm and reason (see {@code lhsync_refusals}) while the
+ * rest of the batch still applies.
  */
 final class Ingestor {
     private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
+    /** Most events held per realm. */
+    static final int HOLD_MAX_EVENTS = 10_000;
+    /** Most bytes held per realm. */
+    static final long HOLD_MAX_BYTES = 64L << 20;
+    private static final byte[] NO_REALM = new byte[RealmId.LENGTH];
+
+    /** Reasons for holding an event (stored in {@code lhsync_held.reason}). */
+    enum HoldReason {
+        /** Stamped too far ahead of this device's clock. */
+        FUTURE,
+        /** It cites membership events (or links of a removed author's chain) that have not arrived. */
+        WAITING
+    }
 
     private final ReplicaContext ctx;
     private final Materializer materializer;
@@ -44,17 +74,13 @@ final class Ingestor {
         this.writer = writer;
     }
 
-    /**
-     * An event to store once its signature checks out: {@code header} is read without verifying
-     * (for ordering and routing); {@code check} yields the verification, possibly computed meanwhile
-     * on another core.
-     */
+    /** An event to store once its signature checks out. */
     private static final class Candidate {
         final int index;
         final EventId id;
         final byte[] sealed;
         final OpenedEnvelope header;
-        java.util.function.Supplier<EnvelopeVerifier.Checked> check;
+        Supplier<EnvelopeVerifier.Checked> check;
 
         Candidate(int index, EventId id, byte[] sealed, OpenedEnvelope header) {
             this.index = index;
@@ -63,28 +89,25 @@ final class Ingestor {
             this.header = header;
         }
 
-        int index() {
-            return index;
-        }
-
-        EventId id() {
-            return id;
-        }
-
-        byte[] sealed() {
-            return sealed;
-        }
-
-        OpenedEnvelope header() {
-            return header;
-        }
-
         RealmId realm() {
             return header.header().realm();
         }
 
+        /** True for an event that was held and is re-examined now (not part of the batch). */
+        boolean released() {
+            return index < 0;
+        }
+
         long hlc() {
             return header.header().timestamp();
+        }
+
+        DeviceId author() {
+            return header.author();
+        }
+
+        EventId id() {
+            return id;
         }
     }
 
@@ -92,37 +115,80 @@ final class Ingestor {
     private record Touched(RealmId realm, EntityKind kind, String entity) {
     }
 
-    IngestResult ingest(Tx tx, List<byte[]> batch) throws SQLException {
-        List<Rejection> rejected = new ArrayList<>();
+    /** The state of one ingest. */
+    private final class Run {
+        final Tx tx;
+        final String source;
+        final List<Rejection> rejected = new ArrayList<>();
+        final List<StoredKey> stored = new ArrayList<>();
+        final List<Touched> touched = new ArrayList<>();
+        final Map<RealmId, Set<EventId>> unappliedBefore = new HashMap<>();
+        final Set<RealmId> membershipChanged = new LinkedHashSet<>();
+        int duplicates;
+        int held;
+        int opaque;
+
+        Run(Tx tx, String source) {
+            this.tx = tx;
+            this.source = source;
+        }
+
+        void reject(Candidate c, RejectReason reason, String detail) throws SQLException {
+            if (!c.released()) {
+                rejected.add(new Rejection(c.index, c.id, reason, detail)); // a released held event was not in this batch
+            }
+            ctx.events().recordRefusal(source, c.realm().toBytes(), reason.name(), c.id.toBytes(), c.author().toBytes(), detail,
+                tx.now());
+        }
+
+        void reject(int index, EventId id, RejectReason reason, String detail) throws SQLException {
+            rejected.add(new Rejection(index, id, reason, detail));
+            ctx.events().recordRefusal(source, NO_REALM, reason.name(), id == null ? null : id.toBytes(), null, detail, tx.now());
+        }
+
+        void hold(Candidate c, HoldReason reason, String detail) throws SQLException {
+            long[] size = ctx.events().heldSize(c.realm().toBytes());
+            if (size[0] >= HOLD_MAX_EVENTS || size[1] + c.sealed.length > HOLD_MAX_BYTES) {
+                reject(c, RejectReason.HELD_FULL, "this device already holds " + size[0] + " events of realm " + c.realm()
+                    + " aside; not holding another (" + detail + ")");
+                return;
+            }
+            ctx.events().hold(new EventStore.HeldEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), c.author().toBytes(),
+                reason.name(), detail, source, c.sealed, tx.now()));
+            held++;
+        }
+    }
+
+    IngestResult ingest(Tx tx, List<byte[]> batch, String source) throws SQLException {
+        Run run = new Run(tx, source);
         List<Candidate> membership = new ArrayList<>();
         List<Candidate> data = new ArrayList<>();
         Set<EventId> seen = new HashSet<>();
-        int duplicates = 0;
         for (int i = 0; i < batch.size(); i++) {
             byte[] sealed = batch.get(i);
             if (sealed.length > SealedEnvelope.MAX_SEALED) {
-                rejected.add(new Rejection(i, null, RejectReason.OVERSIZED,
-                    sealed.length + " bytes exceeds the limit of " + SealedEnvelope.MAX_SEALED));
+                run.reject(i, null, RejectReason.OVERSIZED, sealed.length + " bytes exceeds the limit of " + SealedEnvelope.MAX_SEALED);
                 continue;
             }
             EventId id = EventId.of(sealed);
-            if (!seen.add(id) || ctx.events().contains(id.toBytes())) {
-                duplicates++;
+            if (!seen.add(id) || ctx.events().contains(id.toBytes()) || ctx.events().isHeld(id.toBytes())) {
+                run.duplicates++;
                 continue;
             }
             OpenedEnvelope header;
             try {
                 header = SealedEnvelope.peek(sealed); // unverified: only to order and route; verified below
             } catch (EnvelopeException e) {
-                rejected.add(new Rejection(i, id, reason(e), e.getMessage()));
+                run.reject(i, id, reason(e), e.getMessage());
                 continue;
             }
-            if (ctx.realm(header.header().realm()).isEmpty()) {
-                rejected.add(new Rejection(i, id, RejectReason.UNKNOWN_REALM,
-                    "realm " + header.header().realm() + " is not synced by this device"));
+            Candidate c = new Candidate(i, id, sealed, header);
+            Optional<EventStore.RealmRow> realm = ctx.realm(c.realm());
+            if (realm.isEmpty()) {
+                run.reject(c, RejectReason.UNKNOWN_REALM, "realm " + c.realm() + " is not synced by this device");
                 continue;
             }
-            (header.header().encrypted() ? data : membership).add(new Candidate(i, id, sealed, header));
+            (header.header().encrypted() ? data : membership).add(c);
         }
         Comparator<Candidate> order = Comparator.comparingLong(Candidate::hlc).thenComparing(Candidate::id);
         membership.sort(order);
@@ -130,150 +196,416 @@ final class Ingestor {
         // Verification runs ahead, in processing order, while earlier events are stored.
         List<Candidate> all = new ArrayList<>(membership);
         all.addAll(data);
-        List<java.util.function.Supplier<EnvelopeVerifier.Checked>> checks =
-            verifier.verifyLater(all.stream().map(Candidate::sealed).toList());
+        List<Supplier<EnvelopeVerifier.Checked>> checks = verifier.verifyLater(all.stream().map(c -> c.sealed).toList());
         for (int k = 0; k < all.size(); k++) {
             all.get(k).check = checks.get(k);
         }
-
-        List<StoredKey> stored = new ArrayList<>();
-        Set<RealmId> membershipChanged = new LinkedHashSet<>();
-        java.util.Map<RealmId, Membership> before = new java.util.HashMap<>();
-        for (Candidate c : membership) {
-            if (!before.containsKey(c.realm())) {
-                before.put(c.realm(), ctx.membership(c.realm()));
-            }
-            SealedEnvelope.Verified verified = verified(c, rejected);
-            if (verified == null) {
-                continue;
-            }
-            EventBody body;
-            byte[] plaintext;
-            try {
-                plaintext = SealedEnvelope.open(verified, (r, e) -> Optional.empty()).plaintext();
-                body = ctx.codec().decode(plaintext);
-            } catch (EnvelopeException e) {
-                rejected.add(new Rejection(c.index(), c.id(), reason(e), e.getMessage()));
-                continue;
-            } catch (EventFormatException e) {
-                rejected.add(new Rejection(c.index(), c.id(), formatReason(e), e.getMessage()));
-                continue;
-            }
-            if (!(body instanceof MembershipChange)) {
-                rejected.add(new Rejection(c.index(), c.id(), RejectReason.MALFORMED,
-                    "an unencrypted event must be a membership change"));
-                continue;
-            }
-            store(tx, c, body, stored);
-            membershipChanged.add(c.realm());
-        }
-        List<Touched> touched = new ArrayList<>();
-        for (RealmId realm : membershipChanged) {
-            ctx.forgetMembership(realm);
-            if (refreshKeys(realm)) {
-                reveal(realm, touched);
-            }
-            reauthorise(realm, before.get(realm), touched);
-        }
-
-        int opaque = 0;
-        int unauthorized = 0;
+        admitMembership(run, membership);
+        settleMembership(run);
         for (Candidate c : data) {
-            Membership m = ctx.membership(c.realm());
-            DeviceId author = c.header().author();
-            if (!m.everMember(author)) {
-                rejected.add(new Rejection(c.index(), c.id(), RejectReason.UNAUTHORIZED,
-                    "author " + author.shortForm() + " is not a member of realm " + c.realm()));
-                continue;
-            }
-            SealedEnvelope.Verified verified = verified(c, rejected);
+            ingestData(run, c);
+        }
+        releaseWaitingAfterData(run);
+        applyInOrder(run.touched);
+        return new IngestResult(run.stored, List.of(), run.duplicates, run.held, run.opaque, run.rejected);
+    }
+
+    // ------------------------------------------------------------------ membership
+
+    private void admitMembership(Run run, List<Candidate> candidates) throws SQLException {
+        Map<Candidate, MembershipEvent> decoded = new LinkedHashMap<>();
+        for (Candidate c : candidates) {
+            SealedEnvelope.Verified verified = verified(run, c);
             if (verified == null) {
-                continue;
-            }
-            OpenedEnvelope opened;
-            try {
-                opened = SealedEnvelope.open(verified, this::key);
-            } catch (EnvelopeException e) {
-                if (e.reason() == EnvelopeException.Reason.NO_KEY) {
-                    ctx.events().insert(new StoredEvent(c.id().toBytes(), c.realm().toBytes(), c.hlc(), author.toBytes(),
-                        null, null, c.sealed()), tx.now());
-                    stored.add(key(c, false));
-                    tx.stored(stored.get(stored.size() - 1));
-                    opaque++;
-                } else {
-                    rejected.add(new Rejection(c.index(), c.id(), reason(e), e.getMessage()));
-                }
                 continue;
             }
             EventBody body;
             try {
-                body = ctx.codec().decode(opened.plaintext());
+                body = ctx.codec().decode(SealedEnvelope.open(verified, (r, e) -> Optional.empty()).plaintext());
+            } catch (EnvelopeException e) {
+                run.reject(c, reason(e), e.getMessage());
+                continue;
             } catch (EventFormatException e) {
-                rejected.add(new Rejection(c.index(), c.id(), formatReason(e), e.getMessage()));
+                run.reject(c, formatReason(e), e.getMessage());
                 continue;
             }
-            String problem = check(c.realm(), body);
-            if (problem != null) {
-                rejected.add(new Rejection(c.index(), c.id(), problem.startsWith("!") ? RejectReason.MALFORMED
-                    : RejectReason.INVALID_VALUE, problem.replaceFirst("^!", "")));
+            if (!(body instanceof MembershipChange change)) {
+                run.reject(c, RejectReason.MALFORMED, "an unencrypted event must be a membership change");
                 continue;
             }
-            if (!m.canWriteAt(author, c.hlc(), c.id())) {
-                unauthorized++; // kept so every replica holds the same set, never applied
+            decoded.put(c, new MembershipEvent(c.id, c.hlc(), c.author(), change));
+        }
+        // Parents first: admissible events are stamped after their parents, so (HLC, id) order almost
+        // always is; an event whose parent comes later in the batch is retried.
+        boolean progress = true;
+        while (progress && !decoded.isEmpty()) {
+            progress = false;
+            var it = decoded.entrySet().iterator();
+            while (it.hasNext()) {
+                var entry = it.next();
+                Candidate c = entry.getKey();
+                MembershipEvent e = entry.getValue();
+                Membership m = ctx.membership(c.realm());
+                Membership.Verdict v = m.check(e);
+                if (v.admission() == Membership.Admission.PENDING) {
+                    continue;
+                }
+                it.remove();
+                progress = true;
+                switch (v.admission()) {
+                    case DUPLICATE -> run.duplicates++;
+                    case REFUSED -> {
+                        m.admit(e); // remembers the refusal, so events citing it are refused too
+                        run.reject(c, RejectReason.UNAUTHORIZED, v.reason());
+                    }
+                    case ADMITTED -> {
+                        if (tooFarAhead(run, c)) {
+                            run.hold(c, HoldReason.FUTURE, futureDetail(run, c));
+                            continue;
+                        }
+                        run.unappliedBefore.computeIfAbsent(c.realm(), r -> unapplied(r));
+                        store(run, c, e.change());
+                        m.admit(e);
+                        ctx.membershipChanged(c.realm());
+                        run.membershipChanged.add(c.realm());
+                    }
+                    default -> throw new IllegalStateException();
+                }
             }
-            store(tx, c, body, stored);
-            touched.add(new Touched(c.realm(), body.kind(), body.entityId()));
         }
-        applyInOrder(touched);
-        return new IngestResult(stored, List.of(), duplicates, unauthorized, opaque, rejected);
+        for (var entry : decoded.entrySet()) {
+            Candidate c = entry.getKey();
+            MembershipEvent e = entry.getValue();
+            Membership m = ctx.membership(c.realm());
+            boolean plausible = c.released() || e.change().op() == MembershipChange.Op.GENESIS || m.everAdmin(c.author())
+                || m.founder().isEmpty();
+            if (plausible) {
+                run.hold(c, HoldReason.WAITING, m.check(e).reason());
+            } else {
+                run.reject(c, RejectReason.UNAUTHORIZED, "author " + c.author().shortForm() + " was never an admin of realm "
+                    + c.realm());
+            }
+        }
     }
 
-    /** The verified envelope, or null after recording why it failed. */
-    private static SealedEnvelope.Verified verified(Candidate c, List<Rejection> rejected) {
-        EnvelopeVerifier.Checked checked = c.check.get();
-        if (checked.failure() != null) {
-            rejected.add(new Rejection(c.index(), c.id(), reason(checked.failure()), checked.failure().getMessage()));
-            return null;
+    /**
+     * Handles every realm whose membership changed, again as long as doing so admitted more
+     * membership events (a released held event may be one).
+     */
+    private void settleMembership(Run run) throws SQLException {
+        Map<RealmId, Integer> settledAt = new HashMap<>();
+        for (int round = 0; round < 100; round++) {
+            boolean any = false;
+            for (RealmId realm : new ArrayList<>(run.membershipChanged)) {
+                int size = ctx.membership(realm).size();
+                if (!Integer.valueOf(size).equals(settledAt.get(realm))) {
+                    settledAt.put(realm, size);
+                    afterMembershipChange(run, realm);
+                    any = true;
+                }
+            }
+            if (!any) {
+                return;
+            }
         }
-        return checked.verified();
     }
 
-    /** Null if the decrypted body may be stored; a message otherwise ('!' prefix: structural). */
-    private static String check(RealmId realm, EventBody body) {
+    /**
+     * Events that waited for a removed author's earlier events (its chain up to a removal's
+     * frontier) may be decidable now that more of them are stored: re-examine them while that
+     * stores something.
+     */
+    private void releaseWaitingAfterData(Run run) throws SQLException {
+        Set<RealmId> realms = new LinkedHashSet<>();
+        for (StoredKey k : run.stored) {
+            if (!k.membership()) {
+                realms.add(k.realm());
+            }
+        }
+        for (RealmId realm : realms) {
+            for (int round = 0; round < 100; round++) {
+                if (ctx.events().heldSize(realm.toBytes())[0] == 0) {
+                    break;
+                }
+                int before = run.stored.size();
+                releaseHeld(run, realm, false);
+                if (run.stored.size() == before) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** New membership in a realm: unwrap keys, read what was opaque, release held events, re-apply what flipped. */
+    private void afterMembershipChange(Run run, RealmId realm) throws SQLException {
+        if (refreshKeys(realm)) {
+            reveal(realm, run.touched);
+        }
+        releaseHeld(run, realm, false);
+        Set<EventId> before = run.unappliedBefore.getOrDefault(realm, Set.of());
+        Set<EventId> after = unapplied(realm);
+        if (!before.equals(after)) {
+            ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(), (kind, entity, author, hlc, id, seq, auth) -> {
+                EventId event = EventId.fromBytes(id);
+                if (before.contains(event) != after.contains(event)) {
+                    run.touched.add(new Touched(realm, EntityKind.ofCode(kind), entity));
+                }
+            });
+        }
+    }
+
+    /** Stored readable entity events of a realm that do not change its data under the current membership. */
+    private Set<EventId> unapplied(RealmId realm) {
+        Set<EventId> out = new HashSet<>();
+        try {
+            ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(), (kind, entity, author, hlc, id, seq, auth) -> {
+                EventId event = EventId.fromBytes(id);
+                if (!ctx.writeAuthority(realm, DeviceId.fromBytes(author), ReplicaContext.splitIds(auth), seq, null, event)
+                    .authorized()) {
+                    out.add(event);
+                }
+            });
+        } catch (SQLException e) {
+            throw new ReplicaException("Cannot read realm " + realm + "'s events: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Re-examines the realm's held events: those now admissible are stored and applied, those now
+     * refused are dropped, the rest stay. {@code timeOnly}: only events held for their timestamp.
+     */
+    void releaseHeld(Run run, RealmId realm, boolean timeOnly) throws SQLException {
+        List<EventStore.HeldEvent> held = ctx.events().held(realm.toBytes(), HOLD_MAX_EVENTS);
+        List<Candidate> again = new ArrayList<>();
+        for (EventStore.HeldEvent h : held) {
+            if (timeOnly && !HoldReason.FUTURE.name().equals(h.reason())) {
+                continue;
+            }
+            ctx.events().release(h.id());
+            OpenedEnvelope header = SealedEnvelope.peek(h.sealed());
+            Candidate c = new Candidate(-1, EventId.fromBytes(h.id()), h.sealed(), header);
+            // verified before it was held: only decrypting is left
+            c.check = () -> EnvelopeVerifier.check(h.sealed());
+            again.add(c);
+        }
+        if (again.isEmpty()) {
+            return;
+        }
+        admitMembership(run, again.stream().filter(c -> !c.header.header().encrypted()).toList());
+        for (Candidate c : again) {
+            if (c.header.header().encrypted()) {
+                ingestData(run, c);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ entity events
+
+    private void ingestData(Run run, Candidate c) throws SQLException {
+        Membership m = ctx.membership(c.realm());
+        DeviceId author = c.author();
+        if (!m.everWriter(author)) {
+            if (m.founder().isEmpty() || c.released()) {
+                run.hold(c, HoldReason.WAITING, "the realm's membership has not arrived yet");
+            } else {
+                run.reject(c, RejectReason.UNAUTHORIZED, "author " + author.shortForm() + " never held a role that writes in "
+                    + "realm " + c.realm());
+            }
+            return;
+        }
+        SealedEnvelope.Verified verified = verified(run, c);
+        if (verified == null) {
+            return;
+        }
+        boolean joined = ctx.realm(c.realm()).map(EventStore.RealmRow::joined).orElse(false);
+        OpenedEnvelope opened;
+        try {
+            opened = SealedEnvelope.open(verified, this::key);
+        } catch (EnvelopeException e) {
+            if (e.reason() == EnvelopeException.Reason.NO_KEY && !joined) {
+                run.reject(c, RejectReason.NOT_JOINED, notJoined(c));
+            } else if (e.reason() == EnvelopeException.Reason.NO_KEY) {
+                ctx.events().insert(new StoredEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), author.toBytes(), null, null,
+                    c.sealed), run.tx.now());
+                StoredKey key = new StoredKey(c.realm(), c.hlc(), c.id, false, false);
+                run.stored.add(key);
+                run.tx.stored(key);
+                run.opaque++;
+            } else {
+                run.reject(c, reason(e), e.getMessage());
+            }
+            return;
+        }
+        EventBody body;
+        try {
+            body = ctx.codec().decode(opened.plaintext());
+        } catch (EventFormatException e) {
+            run.reject(c, formatReason(e), e.getMessage());
+            return;
+        }
         if (!(body instanceof EntityChange change)) {
-            return "!an encrypted event must be an entity change";
+            run.reject(c, RejectReason.MALFORMED, "an encrypted event must be an entity change");
+            return;
         }
+        if (!joined && change.kind() != EntityKind.REALM) {
+            run.reject(c, RejectReason.NOT_JOINED, notJoined(c)); // an invitation carries its name, nothing else
+            return;
+        }
+        String problem = structuralProblem(c.realm(), change);
+        if (problem != null) {
+            run.reject(c, RejectReason.MALFORMED, problem);
+            return;
+        }
+        problem = ValueRules.problem(change);
+        if (problem != null) {
+            run.reject(c, RejectReason.INVALID_VALUE, problem);
+            return;
+        }
+        if (change.causality().legacy()) {
+            run.reject(c, RejectReason.UNKNOWN_VERSION, "written by a release before causal authority (body format 1)");
+            return;
+        }
+        long cited = m.maxHlc(change.causality().auth());
+        if (cited > 0 && c.hlc() <= cited) {
+            run.reject(c, RejectReason.UNAUTHORIZED, "stamped no later than the membership it cites");
+            return;
+        }
+        String foreign = ownedElsewhere(c.realm(), change);
+        if (foreign != null) {
+            run.reject(c, RejectReason.CROSS_REALM, foreign);
+            return;
+        }
+        ReplicaContext.Authority authority = ctx.writeAuthority(c.realm(), author, change.causality(), c.id);
+        switch (authority.status()) {
+            case REFUSED -> {
+                run.reject(c, RejectReason.UNAUTHORIZED, authority.reason());
+                return;
+            }
+            case PENDING -> {
+                run.hold(c, HoldReason.WAITING, authority.reason());
+                return;
+            }
+            case VOIDED, AUTHORIZED -> {
+                // a voided event is kept (not applied) like everywhere the removal is known, so every
+                // device holds the same set, and applies again should the removal itself be voided
+            }
+        }
+        if (tooFarAhead(run, c)) {
+            run.hold(c, HoldReason.FUTURE, futureDetail(run, c));
+            return;
+        }
+        store(run, c, change);
+        run.touched.add(new Touched(c.realm(), change.kind(), change.entityId()));
+    }
+
+    private static String notJoined(Candidate c) {
+        return "realm " + c.realm() + " is only an invitation here: its lores sync once the user runs `lorehub-node realm join`";
+    }
+
+    private boolean tooFarAhead(Run run, Candidate c) {
+        return HybridClock.millis(c.hlc()) - run.tx.now() > HybridClock.MAX_FORWARD_MILLIS;
+    }
+
+    private String futureDetail(Run run, Candidate c) {
+        long ahead = HybridClock.millis(c.hlc()) - run.tx.now();
+        return "stamped " + (ahead / 60_000) + " min ahead of this device's clock (device " + c.author().shortForm()
+            + " or this one has a wrong clock); held until then";
+    }
+
+    /** Null if the decrypted change may be stored structurally; a message otherwise. */
+    private static String structuralProblem(RealmId realm, EntityChange change) {
         if (change.kind() == EntityKind.REALM && !change.entityId().equals(realm.toString())) {
-            return "!a realm event must name its own realm";
+            return "a realm event must name its own realm";
         }
         if (change.kind() == EntityKind.RELATION) {
             try {
                 EntityChange.relationKey(change.entityId());
             } catch (IllegalArgumentException e) {
-                return "!" + e.getMessage();
+                return e.getMessage();
             }
         }
-        return ValueRules.problem(change);
+        return null;
     }
 
-    private void store(Tx tx, Candidate c, EventBody body, List<StoredKey> stored) throws SQLException {
-        if (body instanceof EntityChange change) {
-            ctx.noteStored(c.realm(), c.id(), c.hlc(), c.header().author(), change);
+    /**
+     * Null unless the change would write, move or relate an entity that another realm holds on
+     * this device (realms are sealed: DESIGN.md §3); then why.
+     */
+    private String ownedElsewhere(RealmId realm, EntityChange change) throws SQLException {
+        String mine = ctx.localRealmId(realm);
+        switch (change.kind()) {
+            case LORE -> {
+                String other = holderOf(change.entityId(), mine, realm);
+                return other == null ? null : "lore " + change.entityId() + " belongs to " + other
+                    + " on this device; an event of realm " + realm + " may not change it";
+            }
+            case RELATION -> {
+                String[] key = EntityChange.relationKey(change.entityId());
+                for (String end : new String[] {key[0], key[1]}) {
+                    String other = holderOf(end, mine, realm);
+                    if (other != null) {
+                        return "relation " + key[2] + " names lore " + end + ", which belongs to " + other
+                            + " on this device; a relation joins lores of its own realm only";
+                    }
+                }
+                return null;
+            }
+            default -> {
+                return null;
+            }
         }
-        ctx.events().insert(new StoredEvent(c.id().toBytes(), c.realm().toBytes(), c.hlc(), c.header().author().toBytes(),
-            body.kind().code(), body.entityId(), c.sealed()), tx.now());
+    }
+
+    /** The realm a lore row belongs to here, if that is not {@code mine} (the local realm mapped to {@code realm}). */
+    private String holderOf(String loreId, String mine, RealmId realm) throws SQLException {
+        var row = ctx.tables().lore(loreId);
+        if (row.isPresent() && !row.get().realmId().equals(mine)) {
+            return ctx.syncedRealmOf(row.get().realmId()).map(r -> "synced realm " + r).orElse("local realm "
+                + row.get().realmId() + " (not shared)");
+        }
+        if (row.isEmpty()) {
+            for (byte[] other : ctx.events().realmsOf(EntityKind.LORE.code(), loreId)) {
+                RealmId o = RealmId.fromBytes(other);
+                if (!o.equals(realm) && ctx.localRealmId(o) != null) {
+                    EntityState s = materializer.fold(o, EntityKind.LORE, loreId);
+                    if (s.isLive()) {
+                        return "synced realm " + o;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private void store(Run run, Candidate c, EventBody body) throws SQLException {
+        if (body instanceof EntityChange change) {
+            ctx.noteStored(c.realm(), c.id, c.hlc(), c.author(), change);
+        }
+        Causality causality = body.causality();
+        ctx.events().insert(new StoredEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), c.author().toBytes(),
+            body.kind().code(), body.entityId(), c.sealed, causality.seq(),
+            causality.prev() == null ? null : causality.prev().toBytes(), ReplicaContext.joinIds(causality.auth())),
+            run.tx.now());
         if (body instanceof EntityChange change && change.kind() == EntityKind.RELATION) {
             writer.indexRelationEnds(change.entityId());
         }
-        ctx.clock().observe(c.hlc(), tx.now());
-        ctx.step("stored " + c.id().shortForm());
-        StoredKey key = key(c, body instanceof MembershipChange);
-        stored.add(key);
-        tx.stored(key);
+        ctx.membershipChanged(c.realm()); // a removed author's chain may have grown
+        ctx.clock().observe(c.hlc(), run.tx.now());
+        ctx.step("stored " + c.id.shortForm());
+        StoredKey key = new StoredKey(c.realm(), c.hlc(), c.id, body instanceof MembershipChange, false);
+        run.stored.add(key);
+        run.tx.stored(key);
     }
 
-    private static StoredKey key(Candidate c, boolean membership) {
-        return new StoredKey(c.realm(), c.hlc(), c.id(), membership, false);
+    /** The verified envelope, or null after recording why it failed. */
+    private static SealedEnvelope.Verified verified(Run run, Candidate c) throws SQLException {
+        EnvelopeVerifier.Checked checked = c.check.get();
+        if (checked.failure() != null) {
+            run.reject(c, reason(checked.failure()), checked.failure().getMessage());
+            return null;
+        }
+        return checked.verified();
     }
 
     private Optional<EpochKey> key(RealmId realm, int epoch) {
@@ -311,11 +643,14 @@ final class Ingestor {
                 // verified when it was stored: decrypting is all that is left (cheap even for a whole realm)
                 byte[] plaintext = SealedEnvelope.openStored(e.sealed(), this::key).plaintext();
                 EventBody body = ctx.codec().decode(plaintext);
-                if (check(realm, body) != null) {
+                if (!(body instanceof EntityChange change) || structuralProblem(realm, change) != null
+                    || ValueRules.problem(change) != null) {
                     continue;
                 }
-                ctx.events().reveal(e.id(), body.kind().code(), body.entityId());
-                if (body instanceof EntityChange change && change.kind() == EntityKind.RELATION) {
+                Causality c = change.causality();
+                ctx.events().reveal(e.id(), body.kind().code(), body.entityId(), c.seq(),
+                    c.prev() == null ? null : c.prev().toBytes(), ReplicaContext.joinIds(c.auth()));
+                if (change.kind() == EntityKind.RELATION) {
                     writer.indexRelationEnds(change.entityId());
                 }
                 touched.add(new Touched(realm, body.kind(), body.entityId()));
@@ -323,23 +658,7 @@ final class Ingestor {
                 // still no key for this epoch, or not readable: it stays opaque and is relayed
             }
         }
-    }
-
-    /**
-     * A membership change can change who was allowed to write at some point of the past (a
-     * removal may order before edits already applied): every entity with an event whose
-     * authorisation flipped is re-materialised. Membership changes are rare; this reads the
-     * realm's authorship once, without bodies.
-     */
-    private void reauthorise(RealmId realm, Membership before, List<Touched> touched) throws SQLException {
-        Membership after = ctx.membership(realm);
-        ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(), (kind, entity, author, hlc, id) -> {
-            DeviceId device = DeviceId.fromBytes(author);
-            EventId event = EventId.fromBytes(id);
-            if (before.canWriteAt(device, hlc, event) != after.canWriteAt(device, hlc, event)) {
-                touched.add(new Touched(realm, EntityKind.ofCode(kind), entity));
-            }
-        });
+        ctx.membershipChanged(realm);
     }
 
     /** Realms first, then lores, then relations, so that relations find their lores. */
@@ -353,6 +672,20 @@ final class Ingestor {
                 }
             }
         }
+    }
+
+    /**
+     * Re-examines events held for their timestamp in every realm (called as time passes).
+     * Returns what was stored.
+     */
+    IngestResult releaseDue(Tx tx) throws SQLException {
+        Run run = new Run(tx, "held");
+        for (RealmId realm : new ArrayList<>(ctx.realms().keySet())) {
+            releaseHeld(run, realm, true);
+        }
+        settleMembership(run);
+        applyInOrder(run.touched);
+        return new IngestResult(run.stored, List.of(), run.duplicates, run.held, run.opaque, run.rejected);
     }
 
     private static RejectReason reason(EnvelopeException e) {

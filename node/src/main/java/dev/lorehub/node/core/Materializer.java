@@ -36,12 +36,12 @@ final class Materializer {
 
     /** The folded state of one entity within one realm, from the events stored so far. */
     EntityState fold(RealmId realm, EntityKind kind, String entity) throws SQLException {
-        Membership membership = ctx.membership(realm);
         List<FoldEvent> history = new ArrayList<>();
         List<ReplicaContext.FreshEvent> fresh = ctx.freshEvents(realm, kind, entity);
         if (fresh != null) {
             for (ReplicaContext.FreshEvent e : fresh) {
-                history.add(new FoldEvent(e.id(), e.hlc(), e.author(), e.change(), membership.canWriteAt(e.author(), e.hlc(), e.id())));
+                history.add(new FoldEvent(e.id(), e.hlc(), e.author(), e.change(),
+                    ctx.writeAuthority(realm, e.author(), e.change().causality(), e.id()).authorized()));
             }
             return ctx.fold().fold(kind, entity, history);
         }
@@ -52,7 +52,8 @@ final class Materializer {
             EventId id = EventId.fromBytes(e.id());
             DeviceId author = DeviceId.fromBytes(e.author());
             EntityChange change = (EntityChange) ctx.decode(e);
-            history.add(new FoldEvent(id, e.hlc(), author, change, membership.canWriteAt(author, e.hlc(), id)));
+            history.add(new FoldEvent(id, e.hlc(), author, change,
+                ctx.writeAuthority(realm, author, change.causality(), id).authorized()));
         }
         return ctx.fold().fold(kind, entity, history);
     }

@@ -1,105 +1,862 @@
 package dev.lorehub.node.core;
 
+import dev.lorehub.crypto.CryptoException;
 import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.DeviceKeys;
+import dev.lorehub.crypto.KeyWrap;
 import dev.lorehub.crypto.RealmId;
 
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * Who belongs to a realm, as folded by {@link MembershipFold} from its membership events: the
- * current members with their roles and keys, the role every device had at any point of the
- * (HLC, id) order, and the wrapped realm keys addressed to each device.
+ * Who belongs to a realm, decided from the signed causal history of its membership events
+ * (DESIGN.md §3 "Authority is causal", AUTHORITY.md). Built incrementally: {@link #admit} takes
+ * one verified event at a time, in any order that brings parents first ({@link MembershipFold}
+ * sorts a collection).
+ *
+ * <h2>The rules</h2>
+ * <ol>
+ *   <li><b>Causal admission.</b> Every membership event names the membership heads its author had
+ *       applied (its parents). It is admitted only if all parents are admitted, its HLC is above
+ *       theirs, and its author holds the role it needs in the membership state of exactly that
+ *       causal past, M(past(e)): a GENESIS by the founder the realm id derives from
+ *       ({@link RealmIds}), anything else by an admin. A refused event is never part of the history,
+ *       and neither is anything citing it. Timestamps never grant rights.</li>
+ *   <li><b>Seniority.</b> The founder is the root and cannot be removed or demoted. Every other
+ *       admin ranks by the grant that made it admin: (depth of that event in the DAG, event id),
+ *       smaller is more senior. A grant always lies deeper than its granter's own grant, so nobody
+ *       can mint a device more senior than itself, whatever parents it cites.</li>
+ *   <li><b>Hierarchy.</b> An admin may remove or demote only strictly junior admins (and any
+ *       non-admin, and itself). So of "A removes B" and "B removes A" made concurrently, only the
+ *       senior's is admitted, in any arrival order.</li>
+ *   <li><b>Role races.</b> A causally later role change overrides an earlier one; among concurrent
+ *       ones the lowest role wins, and a removal beats a concurrent add or promotion.</li>
+ *   <li><b>Strong removal.</b> A removal or demotion that takes away administration voids the
+ *       subject's membership events that are concurrent with it (neither in its past nor after it),
+ *       and with them every authority that flowed from them (devices they added lose the role,
+ *       and what those did in turn). Removals are settled senior-first, so only a removal of its
+ *       own author (always by someone more senior) can void a removal. Data events are treated
+ *       the same way by {@link #authorizeWrite}: the subject's events outside the chain up to the
+ *       removal's {@link MembershipChange#frontier() frontier} lose their effect, wherever the
+ *       removal is known.</li>
+ *   <li><b>Key epochs.</b> Any valid rotation's key stays readable. The current epoch is chosen
+ *       among the rotations no later rotation supersedes: the most senior author's, then the
+ *       lowest id. An epoch whose key reached a device that is no longer a key-holding member
+ *       must be rotated ({@link #needsRotation}).</li>
+ * </ol>
+ * Everything is a pure function of the set of admitted events: arrival order changes nothing.
+ *
+ * <p>Cost: admission of an event that extends the only head is O(members); a concurrent event
+ * makes the next query replay the realm's membership history once (O(n·members) plus one
+ * ancestor bit set per event, n²/8 bytes). Membership changes are rare; {@link Causality#MAX_AUTH}
+ * bounds what one event may cite.
+ *
+ * <p>Not thread-safe; owned by one replica.
  */
 public final class Membership {
+    /** Roles ordered for races: a removal is below every role. */
+    private static final Comparator<Role> ROLE_ORDER = Comparator.comparingInt(Membership::strength);
+
+    /** The outcome of {@link #admit}. */
+    public enum Admission {
+        /** Part of the history now. */
+        ADMITTED,
+        /** Already admitted. */
+        DUPLICATE,
+        /** A parent has not arrived: hold it and offer it again later. */
+        PENDING,
+        /** Never valid, whatever else arrives: drop it and never cite it. */
+        REFUSED
+    }
+
+    /** An admission decision with its reason (null when admitted). */
+    public record Verdict(Admission admission, String reason) {
+        static final Verdict ADMITTED = new Verdict(Admission.ADMITTED, null);
+        static final Verdict DUPLICATE = new Verdict(Admission.DUPLICATE, null);
+    }
+
     /** A member now. */
     public record Member(DeviceId device, Role role, byte[] encodedKeys) {
     }
 
-    /** The roles in force from {@code key} (inclusive, in (HLC, id) order) until the next transition. */
-    record Transition(long hlc, EventId event, Map<DeviceId, Role> roles) {
+    /** A removal or demotion in force, with the frontier its author saw. */
+    public record Restriction(EventId event, DeviceId author, DeviceId subject, EventId frontier) {
     }
 
-    private final RealmId realm;
-    private final DeviceId founder;
-    private final SortedMap<DeviceId, Member> members;
-    private final List<Transition> transitions;
-    private final int currentEpoch;
-    private final Map<DeviceId, List<byte[]>> wraps;
-    private final Set<DeviceId> currentKeyHolders;
-    private final Map<EventId, String> rejected;
+    /**
+     * Whether an entity event may change the realm's data.
+     *
+     * @param status   the decision
+     * @param reason   why, when not {@link WriteStatus#AUTHORIZED}
+     * @param removals removals of the author not in the event's causal past: the event keeps its effect only if it
+     *                 lies in the author's chain up to each one's frontier (checked by the caller, who holds the log)
+     */
+    public record WriteAuthority(WriteStatus status, String reason, List<Restriction> removals) {
+    }
 
-    Membership(RealmId realm, DeviceId founder, SortedMap<DeviceId, Member> members, List<Transition> transitions,
-               int currentEpoch, Map<DeviceId, List<byte[]>> wraps, Set<DeviceId> currentKeyHolders,
-               Map<EventId, String> rejected) {
+    /** See {@link WriteAuthority}. */
+    public enum WriteStatus {
+        /** Authorised, subject to the chain check of any {@link WriteAuthority#removals()}. */
+        AUTHORIZED,
+        /** A membership event it cites has not arrived yet. */
+        PENDING,
+        /** Its author could not write in the membership it cites: never valid. */
+        REFUSED,
+        /** Valid where it was written, but the authority it relied on was since voided by a removal. */
+        VOIDED
+    }
+
+    /** Seniority: smaller is more senior. */
+    private record Rank(int depth, EventId grant) implements Comparable<Rank> {
+        @Override
+        public int compareTo(Rank o) {
+            int c = Integer.compare(depth, o.depth);
+            return c != 0 ? c : grant.compareTo(o.grant);
+        }
+    }
+
+    /** A role-setting event in force for a member (null role: removed). */
+    private record Setter(int node, Role role) {
+    }
+
+    /** One device's entry: the concurrent role-setting events in force, and its keys. */
+    private record MemberState(List<Setter> setters, byte[] keys) {
+    }
+
+    /** Membership at one causally closed set of events. Immutable. */
+    private static final class State {
+        static final State EMPTY = new State(null, -1, new TreeMap<>());
+
+        final DeviceId founder;
+        final int genesis;
+        final TreeMap<DeviceId, MemberState> entries;
+
+        State(DeviceId founder, int genesis, TreeMap<DeviceId, MemberState> entries) {
+            this.founder = founder;
+            this.genesis = genesis;
+            this.entries = entries;
+        }
+    }
+
+    /** An admitted event with its place in the DAG and the membership of its causal past. */
+    private static final class Node {
+        final int index;
+        final MembershipEvent event;
+        final int[] parents;
+        final int depth;
+        final BitSet ancestors; // itself included
+        final State past;
+        final State after;
+        final Rank authorRank;
+        final boolean takesAdmin;
+        final boolean takesWrite;
+
+        Node(int index, MembershipEvent event, int[] parents, int depth, BitSet ancestors, State past, State after,
+             Rank authorRank, boolean takesAdmin, boolean takesWrite) {
+            this.index = index;
+            this.event = event;
+            this.parents = parents;
+            this.depth = depth;
+            this.ancestors = ancestors;
+            this.past = past;
+            this.after = after;
+            this.authorRank = authorRank;
+            this.takesAdmin = takesAdmin;
+            this.takesWrite = takesWrite;
+        }
+
+        MembershipChange change() {
+            return event.change();
+        }
+
+        DeviceId author() {
+            return event.author();
+        }
+
+        EventId id() {
+            return event.id();
+        }
+    }
+
+    /** The membership of a causally closed set, after strong removals: its state and what it applied. */
+    private record Resolved(State state, BitSet applied) {
+    }
+
+    private static final int REFUSED_MEMORY = 10_000;
+
+    private final RealmId realm;
+    private final List<Node> nodes = new ArrayList<>();
+    private final Map<EventId, Node> byId = new HashMap<>();
+    private final Map<EventId, String> refused = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<EventId, String> eldest) {
+            return size() > REFUSED_MEMORY;
+        }
+    };
+    private final Map<BitSet, Resolved> replays = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<BitSet, Resolved> eldest) {
+            return size() > 64;
+        }
+    };
+    /** The membership a list of cited heads describes, and the events it includes (memoised per list). */
+    private record Past(State state, BitSet down) {
+    }
+
+    private final Map<List<EventId>, Past> pasts = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<EventId>, Past> eldest) {
+            return size() > 64;
+        }
+    };
+    private final java.util.Set<DeviceId> everAdmin = new java.util.HashSet<>();
+    private final java.util.Set<DeviceId> everWriter = new java.util.HashSet<>();
+    private final Map<Integer, List<Integer>> rotationsByEpoch = new HashMap<>();
+    private final BitSet all = new BitSet();
+    private Resolved resolved = new Resolved(State.EMPTY, new BitSet());
+    private boolean dirty;
+    private Derived derived;
+
+    /** What the final state implies, computed once per change. */
+    private record Derived(SortedMap<DeviceId, Member> members, int epoch, Set<DeviceId> holders,
+                           Map<DeviceId, List<byte[]>> wraps, List<Restriction> restrictions, List<EventId> heads) {
+    }
+
+    private Membership(RealmId realm) {
         this.realm = realm;
-        this.founder = founder;
-        this.members = Collections.unmodifiableSortedMap(members);
-        this.transitions = List.copyOf(transitions);
-        this.currentEpoch = currentEpoch;
-        this.wraps = Map.copyOf(wraps);
-        this.currentKeyHolders = Set.copyOf(currentKeyHolders);
-        this.rejected = Map.copyOf(rejected);
+    }
+
+    /** A realm with no membership events yet. */
+    public static Membership empty(RealmId realm) {
+        return new Membership(realm);
     }
 
     public RealmId realm() {
         return realm;
     }
 
+    // ------------------------------------------------------------------ admission
+
+    /** Stage-1 check without admitting: what {@link #admit} would decide now. */
+    public Verdict check(MembershipEvent e) {
+        return decide(e).verdict;
+    }
+
+    /**
+     * Admits a verified membership event if its author could make it in the membership of its
+     * causal past (see the class rules); otherwise says whether it is refused for good or waits
+     * for a parent.
+     */
+    public Verdict admit(MembershipEvent e) {
+        Decision d = decide(e);
+        if (d.verdict.admission() == Admission.REFUSED) {
+            refused.put(e.id(), d.verdict.reason());
+        }
+        if (d.verdict.admission() != Admission.ADMITTED) {
+            return d.verdict;
+        }
+        MembershipChange c = e.change();
+        int index = nodes.size();
+        BitSet ancestors = new BitSet();
+        int depth = 0;
+        for (int p : d.parents) {
+            ancestors.or(nodes.get(p).ancestors);
+            depth = Math.max(depth, nodes.get(p).depth + 1);
+        }
+        ancestors.set(index);
+        boolean takesAdmin = false;
+        boolean takesWrite = false;
+        if (c.op() == MembershipChange.Op.REMOVE || c.op() == MembershipChange.Op.SET_ROLE) {
+            Role before = role(d.past, c.subject());
+            Role next = c.op() == MembershipChange.Op.REMOVE ? null : c.role();
+            takesAdmin = before == Role.ADMIN && next != Role.ADMIN;
+            takesWrite = before != null && before.canWrite() && (next == null || !next.canWrite());
+        }
+        Node node = new Node(index, e, d.parents, depth, ancestors, d.past, null, rank(d.past, e.author()), takesAdmin, takesWrite);
+        State after = apply(d.past, node);
+        node = new Node(index, e, d.parents, depth, ancestors, d.past, after, node.authorRank, takesAdmin, takesWrite);
+        boolean extendsAll = ancestors.cardinality() == nodes.size() + 1;
+        nodes.add(node);
+        byId.put(e.id(), node);
+        all.set(index);
+        if (c.op() == MembershipChange.Op.ROTATE) {
+            rotationsByEpoch.computeIfAbsent(c.epoch(), k -> new ArrayList<>()).add(index);
+        }
+        if (c.op() == MembershipChange.Op.GENESIS || c.op() == MembershipChange.Op.ADD || c.op() == MembershipChange.Op.SET_ROLE) {
+            if (c.role() == Role.ADMIN) {
+                everAdmin.add(c.subject());
+            }
+            if (c.role().canWrite()) {
+                everWriter.add(c.subject());
+            }
+        }
+        if (extendsAll && !dirty) {
+            // The event follows everything admitted: no concurrency, so no removal voids anything new.
+            BitSet applied = (BitSet) resolved.applied().clone();
+            applied.set(index);
+            resolved = new Resolved(after, applied);
+        } else {
+            dirty = true;
+        }
+        derived = null;
+        return Verdict.ADMITTED;
+    }
+
+    private record Decision(Verdict verdict, int[] parents, State past) {
+        static Decision of(Admission admission, String reason) {
+            return new Decision(new Verdict(admission, reason), null, null);
+        }
+    }
+
+    private Decision decide(MembershipEvent e) {
+        if (byId.containsKey(e.id())) {
+            return new Decision(Verdict.DUPLICATE, null, null);
+        }
+        MembershipChange c = e.change();
+        if (c.causality().legacy()) {
+            return Decision.of(Admission.REFUSED, "written by a release before causal authority (body format 1); "
+                + "see `lorehub-node doctor` for upgrading a realm");
+        }
+        List<EventId> parentIds = c.parents();
+        if (c.op() == MembershipChange.Op.GENESIS) {
+            if (!parentIds.isEmpty()) {
+                return Decision.of(Admission.REFUSED, "a GENESIS cites no earlier membership");
+            }
+            String problem = genesisProblem(e);
+            return problem != null ? Decision.of(Admission.REFUSED, problem)
+                : new Decision(Verdict.ADMITTED, new int[0], State.EMPTY);
+        }
+        if (parentIds.isEmpty()) {
+            return Decision.of(Admission.REFUSED, "a membership change must cite the membership its author had applied");
+        }
+        int[] parents = new int[parentIds.size()];
+        long maxHlc = Long.MIN_VALUE;
+        for (int i = 0; i < parents.length; i++) {
+            EventId p = parentIds.get(i);
+            String why = refused.get(p);
+            if (why != null) {
+                return Decision.of(Admission.REFUSED, "it cites membership event " + p.shortForm() + ", which was refused");
+            }
+            Node n = byId.get(p);
+            if (n == null) {
+                return Decision.of(Admission.PENDING, "it cites membership event " + p.shortForm() + ", not received yet");
+            }
+            parents[i] = n.index;
+            maxHlc = Math.max(maxHlc, n.event.hlc());
+        }
+        if (e.hlc() <= maxHlc) {
+            return Decision.of(Admission.REFUSED, "stamped no later than the membership it cites");
+        }
+        State past = stateAt(parents);
+        String problem = authorityProblem(e, past, parents);
+        return problem != null ? Decision.of(Admission.REFUSED, problem) : new Decision(Verdict.ADMITTED, parents, past);
+    }
+
+    private String genesisProblem(MembershipEvent e) {
+        MembershipChange c = e.change();
+        if (!c.subject().equals(e.author()) || c.role() != Role.ADMIN) {
+            return "GENESIS must make its author an admin";
+        }
+        if (!RealmIds.matches(realm, e.author(), c.nonce())) {
+            return "GENESIS author " + e.author().shortForm() + " is not the founder this realm id was derived from";
+        }
+        return keysProblem(c);
+    }
+
+    /** Stage 1: may the author make this change, in the membership of its causal past? */
+    private String authorityProblem(MembershipEvent e, State past, int[] parents) {
+        MembershipChange c = e.change();
+        DeviceId author = e.author();
+        if (role(past, author) != Role.ADMIN) {
+            return "author " + author.shortForm() + " was not an admin in the membership it cites";
+        }
+        DeviceId subject = c.subject();
+        switch (c.op()) {
+            case GENESIS:
+                return "the realm was already founded";
+            case ADD:
+                if (role(past, subject) != null) {
+                    return "device " + subject.shortForm() + " is already a member (change its role instead)";
+                }
+                return keysProblem(c);
+            case SET_ROLE:
+            case REMOVE: {
+                Role current = role(past, subject);
+                if (current == null) {
+                    return "device " + subject.shortForm() + " is not a member";
+                }
+                if (subject.equals(past.founder)) {
+                    return "the founder cannot be removed or demoted";
+                }
+                boolean lowers = c.op() == MembershipChange.Op.REMOVE || c.role() != Role.ADMIN;
+                if (current == Role.ADMIN && lowers && !subject.equals(author)
+                    && rank(past, author).compareTo(rank(past, subject)) >= 0) {
+                    return "admin " + author.shortForm() + " is not senior to admin " + subject.shortForm()
+                        + ", so it cannot remove or demote it";
+                }
+                return null;
+            }
+            case ROTATE: {
+                if (c.epoch() <= 0) {
+                    return "a rotation must start an epoch above 0";
+                }
+                BitSet past0 = new BitSet();
+                for (int p : parents) {
+                    past0.or(nodes.get(p).ancestors);
+                }
+                for (int other : rotationsByEpoch.getOrDefault(c.epoch(), List.of())) {
+                    if (past0.get(other)) {
+                        return "rotation to epoch " + c.epoch() + ", which is already in use";
+                    }
+                }
+                return null;
+            }
+            default:
+                throw new IllegalStateException("unknown op " + c.op());
+        }
+    }
+
+    private static String keysProblem(MembershipChange c) {
+        try {
+            DeviceKeys keys = DeviceKeys.decode(c.subjectKeys());
+            if (!keys.id().equals(c.subject())) {
+                return "the public keys given are not those of device " + c.subject().shortForm();
+            }
+            return null;
+        } catch (CryptoException e) {
+            return "the subject's public keys do not verify: " + e.getMessage();
+        }
+    }
+
+    // ------------------------------------------------------------------ states
+
+    private static int strength(Role r) {
+        return r == null ? 0 : switch (r) {
+            case RELAY -> 1;
+            case READ -> 2;
+            case WRITE -> 3;
+            case ADMIN -> 4;
+        };
+    }
+
+    /** A device's role in a state: the lowest of the concurrent role changes in force; null if not a member. */
+    private static Role role(State s, DeviceId device) {
+        if (device.equals(s.founder)) {
+            return Role.ADMIN;
+        }
+        MemberState m = s.entries.get(device);
+        if (m == null || m.setters().isEmpty()) {
+            return null;
+        }
+        Role lowest = m.setters().get(0).role();
+        for (Setter st : m.setters()) {
+            if (ROLE_ORDER.compare(st.role(), lowest) < 0) {
+                lowest = st.role();
+            }
+        }
+        return lowest;
+    }
+
+    private Rank rank(State s, DeviceId device) {
+        if (device.equals(s.founder)) {
+            return new Rank(0, nodes.isEmpty() || s.genesis < 0 ? EventId.of(new byte[0]) : nodes.get(s.genesis).id());
+        }
+        MemberState m = s.entries.get(device);
+        Rank best = null;
+        if (m != null) {
+            for (Setter st : m.setters()) {
+                if (st.role() == Role.ADMIN) {
+                    Node n = nodes.get(st.node());
+                    Rank r = new Rank(n.depth, n.id());
+                    best = best == null || r.compareTo(best) < 0 ? r : best;
+                }
+            }
+        }
+        return best == null ? new Rank(Integer.MAX_VALUE, EventId.of(new byte[0])) : best;
+    }
+
+    /** The state after applying an admitted node to a state that includes its whole past. */
+    private State apply(State s, Node n) {
+        MembershipChange c = n.change();
+        switch (c.op()) {
+            case GENESIS: {
+                TreeMap<DeviceId, MemberState> entries = new TreeMap<>(s.entries);
+                entries.put(n.author(), new MemberState(List.of(new Setter(n.index, Role.ADMIN)), c.subjectKeys()));
+                return new State(n.author(), n.index, entries);
+            }
+            case ADD:
+            case SET_ROLE:
+            case REMOVE: {
+                TreeMap<DeviceId, MemberState> entries = new TreeMap<>(s.entries);
+                MemberState current = entries.get(c.subject());
+                List<Setter> setters = new ArrayList<>();
+                if (current != null) {
+                    for (Setter st : current.setters()) {
+                        if (!n.ancestors.get(st.node())) {
+                            setters.add(st); // concurrent with this change: both stay, the lower role wins
+                        }
+                    }
+                }
+                setters.add(new Setter(n.index, c.op() == MembershipChange.Op.REMOVE ? null : c.role()));
+                byte[] keys = c.op() == MembershipChange.Op.ADD ? c.subjectKeys() : current == null ? new byte[0] : current.keys();
+                entries.put(c.subject(), new MemberState(List.copyOf(setters), keys));
+                return new State(s.founder, s.genesis, entries);
+            }
+            case ROTATE:
+                return s;
+            default:
+                throw new IllegalStateException("unknown op " + c.op());
+        }
+    }
+
+    /** The membership of the causal past formed by these nodes and their ancestors. */
+    private State stateAt(int[] heads) {
+        if (heads.length == 1) {
+            return nodes.get(heads[0]).after;
+        }
+        BitSet down = new BitSet();
+        for (int h : heads) {
+            down.or(nodes.get(h).ancestors);
+        }
+        return resolve(down).state();
+    }
+
+    /**
+     * Resolves a causally closed set of admitted events: settles removals senior-first (each voids
+     * the concurrent admin actions of its subject, unless it was itself voided), then applies what
+     * is left in topological order, skipping events whose author's authority was voided.
+     */
+    private Resolved resolve(BitSet down) {
+        Resolved cached = replays.get(down);
+        if (cached != null) {
+            return cached;
+        }
+        List<Node> removals = new ArrayList<>();
+        for (int i = down.nextSetBit(0); i >= 0; i = down.nextSetBit(i + 1)) {
+            if (nodes.get(i).takesAdmin) {
+                removals.add(nodes.get(i));
+            }
+        }
+        BitSet voided = new BitSet();
+        if (!removals.isEmpty()) {
+            removals.sort(Comparator.comparing((Node n) -> n.authorRank).thenComparingInt(n -> n.depth)
+                .thenComparing(Node::id));
+            for (Node r : removals) {
+                if (voided.get(r.index)) {
+                    continue;
+                }
+                BitSet before = (BitSet) r.ancestors.clone();
+                before.clear(r.index);
+                before.andNot(voided);
+                if (role(plain(before).state(), r.author()) != Role.ADMIN) {
+                    voided.set(r.index); // its author's authority was voided by a more senior removal
+                    continue;
+                }
+                DeviceId subject = r.change().subject();
+                for (int i = down.nextSetBit(0); i >= 0; i = down.nextSetBit(i + 1)) {
+                    Node e = nodes.get(i);
+                    if (e.author().equals(subject) && !r.ancestors.get(i) && !e.ancestors.get(r.index)) {
+                        voided.set(i);
+                    }
+                }
+            }
+        }
+        BitSet kept = (BitSet) down.clone();
+        kept.andNot(voided);
+        Resolved result = plain(kept);
+        replays.put((BitSet) down.clone(), result);
+        return result;
+    }
+
+    /** Applies the given events in topological order, skipping any whose author is no admin at that point. */
+    private Resolved plain(BitSet events) {
+        State s = State.EMPTY;
+        BitSet applied = new BitSet();
+        for (int i = events.nextSetBit(0); i >= 0; i = events.nextSetBit(i + 1)) {
+            Node n = nodes.get(i);
+            boolean genesis = n.change().op() == MembershipChange.Op.GENESIS;
+            if (genesis ? s.founder != null && !s.founder.equals(n.author()) : role(s, n.author()) != Role.ADMIN) {
+                continue;
+            }
+            s = apply(s, n);
+            applied.set(i);
+        }
+        return new Resolved(s, applied);
+    }
+
+    private Resolved finalResolved() {
+        if (dirty) {
+            // memoised replays stay valid: a set's resolution depends on its own events only
+            resolved = resolve(all);
+            dirty = false;
+        }
+        return resolved;
+    }
+
+    // ------------------------------------------------------------------ what the history says
+
+    private Derived derived() {
+        if (derived != null) {
+            return derived;
+        }
+        Resolved r = finalResolved();
+        State s = r.state();
+        TreeMap<DeviceId, Member> members = new TreeMap<>();
+        for (Map.Entry<DeviceId, MemberState> e : s.entries.entrySet()) {
+            Role role = role(s, e.getKey());
+            if (role != null) {
+                members.put(e.getKey(), new Member(e.getKey(), role, e.getValue().keys()));
+            }
+        }
+        // the current epoch: among applied rotations no later applied rotation supersedes
+        Node current = null;
+        for (int i = r.applied().nextSetBit(0); i >= 0; i = r.applied().nextSetBit(i + 1)) {
+            Node n = nodes.get(i);
+            if (n.change().op() != MembershipChange.Op.ROTATE || !firstOfItsEpoch(n)) {
+                continue;
+            }
+            boolean superseded = false;
+            for (int j = r.applied().nextSetBit(i + 1); j >= 0 && !superseded; j = r.applied().nextSetBit(j + 1)) {
+                Node m = nodes.get(j);
+                superseded = m.change().op() == MembershipChange.Op.ROTATE && m.ancestors.get(i);
+            }
+            if (!superseded && (current == null || n.authorRank.compareTo(current.authorRank) < 0
+                || (n.authorRank.compareTo(current.authorRank) == 0 && n.id().compareTo(current.id()) < 0))) {
+                current = n;
+            }
+        }
+        int epoch = current == null ? 0 : current.change().epoch();
+        Map<DeviceId, List<byte[]>> wraps = new HashMap<>();
+        TreeSet<DeviceId> holders = new TreeSet<>();
+        if (current != null) {
+            holders.add(current.author());
+        } else if (s.founder != null) {
+            holders.add(s.founder);
+        }
+        for (Node n : nodes) {
+            for (byte[] w : n.change().wrappedKeys()) {
+                KeyWrap.WrappedKeyInfo info = inspect(w);
+                if (info == null || !info.realm().equals(realm) || !info.admin().equals(n.author()) || !knownEpoch(info.epoch())) {
+                    continue;
+                }
+                boolean fits = n.change().op() == MembershipChange.Op.ADD ? info.recipient().equals(n.change().subject())
+                    : n.change().op() == MembershipChange.Op.ROTATE && info.epoch() == n.change().epoch() && firstOfItsEpoch(n);
+                if (!fits) {
+                    continue;
+                }
+                wraps.computeIfAbsent(info.recipient(), k -> new ArrayList<>()).add(w);
+                if (info.epoch() == epoch && r.applied().get(n.index)) {
+                    holders.add(info.recipient());
+                }
+            }
+        }
+        List<Restriction> restrictions = new ArrayList<>();
+        for (int i = r.applied().nextSetBit(0); i >= 0; i = r.applied().nextSetBit(i + 1)) {
+            Node n = nodes.get(i);
+            if (n.takesWrite) {
+                restrictions.add(new Restriction(n.id(), n.author(), n.change().subject(), n.change().frontier()));
+            }
+        }
+        BitSet superseded = new BitSet();
+        for (Node n : nodes) {
+            for (int p : n.parents) {
+                superseded.set(p);
+            }
+        }
+        List<EventId> heads = new ArrayList<>();
+        for (int i = superseded.nextClearBit(0); i < nodes.size(); i = superseded.nextClearBit(i + 1)) {
+            heads.add(nodes.get(i).id());
+        }
+        Collections.sort(heads);
+        derived = new Derived(Collections.unmodifiableSortedMap(members), epoch, Set.copyOf(holders), Map.copyOf(wraps),
+            List.copyOf(restrictions), List.copyOf(heads));
+        return derived;
+    }
+
+    private boolean knownEpoch(int epoch) {
+        return epoch == 0 || rotationsByEpoch.containsKey(epoch);
+    }
+
+    /** Of rotations that picked the same epoch number concurrently, only the lowest id's key counts. */
+    private boolean firstOfItsEpoch(Node n) {
+        for (int other : rotationsByEpoch.getOrDefault(n.change().epoch(), List.of())) {
+            if (nodes.get(other).id().compareTo(n.id()) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static KeyWrap.WrappedKeyInfo inspect(byte[] wrapped) {
+        try {
+            return KeyWrap.inspect(wrapped);
+        } catch (CryptoException e) {
+            return null;
+        }
+    }
+
     /** The founder, once a valid GENESIS is known. */
     public Optional<DeviceId> founder() {
-        return Optional.ofNullable(founder);
+        return Optional.ofNullable(finalResolved().state().founder);
     }
 
     /** Current members by device id. */
     public SortedMap<DeviceId, Member> members() {
-        return members;
+        return derived().members();
     }
 
     /** A device's current role. */
     public Optional<Role> role(DeviceId device) {
-        Member m = members.get(device);
+        Member m = members().get(device);
         return m == null ? Optional.empty() : Optional.of(m.role());
     }
 
-    /**
-     * The role {@code device} had just before the event ({@code hlc}, {@code event}) in the
-     * canonical (HLC, id) order; empty if it was not a member then.
-     */
-    public Optional<Role> roleAt(DeviceId device, long hlc, EventId event) {
-        Transition inForce = null;
-        for (Transition t : transitions) {
-            int c = t.hlc() != hlc ? Long.compare(t.hlc(), hlc) : t.event().compareTo(event);
-            if (c >= 0) {
-                break;
+    /** The admitted membership events no other admitted one cites: what a new event of this device cites. */
+    public List<EventId> heads() {
+        return derived().heads();
+    }
+
+    /** True once the history holds this event. */
+    public boolean contains(EventId id) {
+        return byId.containsKey(id);
+    }
+
+    /** Admitted membership events, in an order that puts parents first. */
+    public List<MembershipEvent> events() {
+        return nodes.stream().map(n -> n.event).toList();
+    }
+
+    /** How many membership events are admitted. */
+    public int size() {
+        return nodes.size();
+    }
+
+    /** The HLC of an admitted membership event, or of the latest of several (0 when none). */
+    public long maxHlc(List<EventId> ids) {
+        long max = 0;
+        for (EventId id : ids) {
+            Node n = byId.get(id);
+            if (n != null) {
+                max = Math.max(max, n.event.hlc());
             }
-            inForce = t;
         }
-        return inForce == null ? Optional.empty() : Optional.ofNullable(inForce.roles().get(device));
+        return max;
     }
 
-    /** True if an event by {@code author} at that point changes the realm's data. */
-    public boolean canWriteAt(DeviceId author, long hlc, EventId event) {
-        return roleAt(author, hlc, event).map(Role::canWrite).orElse(false);
+    /** Refused membership events seen (most recent {@value #REFUSED_MEMORY}), with the reason. */
+    public Map<EventId, String> rejected() {
+        return Collections.unmodifiableMap(refused);
     }
 
-    /** True if {@code device} has ever been a member (its events are worth keeping, even if not applied). */
-    public boolean everMember(DeviceId device) {
-        return transitions.stream().anyMatch(t -> t.roles().containsKey(device));
+    /** Admitted membership events whose effect a removal voided (the rest of the history ignores them). */
+    public Set<EventId> voided() {
+        Resolved r = finalResolved();
+        java.util.HashSet<EventId> out = new java.util.HashSet<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (!r.applied().get(i)) {
+                out.add(nodes.get(i).id());
+            }
+        }
+        return out;
+    }
+
+    /** True if some admitted event ever granted {@code device} the admin role (or it founded the realm). */
+    public boolean everAdmin(DeviceId device) {
+        return everAdmin.contains(device);
+    }
+
+    /** True if some admitted event ever granted {@code device} a role that writes. */
+    public boolean everWriter(DeviceId device) {
+        return everWriter.contains(device);
+    }
+
+    /**
+     * Whether an entity event by {@code author} citing the membership heads {@code auth} may change the realm's
+     * data (see the class rules). The caller checks the returned removals' frontiers against the
+     * author's chain.
+     */
+    public WriteAuthority authorizeWrite(DeviceId author, List<EventId> auth) {
+        if (auth.isEmpty()) {
+            return new WriteAuthority(WriteStatus.REFUSED, "it cites no membership", List.of());
+        }
+        Past cited = pasts.get(auth);
+        if (cited == null) {
+            int[] heads = new int[auth.size()];
+            for (int i = 0; i < heads.length; i++) {
+                EventId h = auth.get(i);
+                if (refused.containsKey(h)) {
+                    return new WriteAuthority(WriteStatus.REFUSED, "it cites membership event " + h.shortForm()
+                        + ", which was refused", List.of());
+                }
+                Node n = byId.get(h);
+                if (n == null) {
+                    return new WriteAuthority(WriteStatus.PENDING, "it cites membership event " + h.shortForm()
+                        + ", not received yet", List.of());
+                }
+                heads[i] = n.index;
+            }
+            BitSet down = new BitSet();
+            for (int h : heads) {
+                down.or(nodes.get(h).ancestors);
+            }
+            cited = new Past(stateAt(heads), down);
+            pasts.put(List.copyOf(auth), cited);
+        }
+        State past = cited.state();
+        Role role = role(past, author);
+        if (role == null || !role.canWrite()) {
+            return new WriteAuthority(WriteStatus.REFUSED, "author " + author.shortForm() + " could not write in the membership "
+                + "it cites (" + (role == null ? "not a member" : "role " + role.name().toLowerCase(java.util.Locale.ROOT)) + ")",
+                List.of());
+        }
+        Resolved fin = finalResolved();
+        if (!author.equals(past.founder)) {
+            MemberState m = past.entries.get(author);
+            Role kept = null;
+            boolean any = false;
+            for (Setter st : m.setters()) {
+                if (fin.applied().get(st.node())) {
+                    kept = !any || ROLE_ORDER.compare(st.role(), kept) < 0 ? st.role() : kept;
+                    any = true;
+                }
+            }
+            if (!any || kept == null || !kept.canWrite()) {
+                return new WriteAuthority(WriteStatus.VOIDED, "the grant that let " + author.shortForm()
+                    + " write was voided by a removal of the admin who made it", List.of());
+            }
+        }
+        List<Restriction> removals = List.of();
+        for (Restriction r : derived().restrictions()) {
+            if (r.subject().equals(author) && !cited.down().get(byId.get(r.event()).index)) {
+                if (removals.isEmpty()) {
+                    removals = new ArrayList<>();
+                }
+                removals.add(r);
+            }
+        }
+        return new WriteAuthority(WriteStatus.AUTHORIZED, null, removals.isEmpty() ? List.of() : List.copyOf(removals));
     }
 
     /** The newest valid key epoch. */
     public int currentEpoch() {
-        return currentEpoch;
+        return derived().epoch();
     }
 
-    /** Wrapped realm keys addressed to {@code device} by valid ADD and ROTATE events, oldest first. */
+    /** Wrapped realm keys addressed to {@code device} by admitted ADD and ROTATE events. */
     public List<byte[]> wrapsFor(DeviceId device) {
-        return wraps.getOrDefault(device, List.of());
+        return derived().wraps().getOrDefault(device, List.of());
     }
 
     /**
@@ -107,8 +864,8 @@ public final class Membership {
      * an admin must start a new epoch (a removal whose rotation lost a race, or was never made).
      */
     public boolean needsRotation() {
-        for (DeviceId holder : currentKeyHolders) {
-            Member m = members.get(holder);
+        for (DeviceId holder : derived().holders()) {
+            Member m = members().get(holder);
             if (m == null || !m.role().holdsKey()) {
                 return true;
             }
@@ -118,17 +875,17 @@ public final class Membership {
 
     /** Key-holding members that lack the current epoch's key (an admin should wrap it for them). */
     public Set<DeviceId> missingCurrentKey() {
-        java.util.TreeSet<DeviceId> missing = new java.util.TreeSet<>();
-        for (Member m : members.values()) {
-            if (m.role().holdsKey() && !currentKeyHolders.contains(m.device())) {
+        TreeSet<DeviceId> missing = new TreeSet<>();
+        for (Member m : members().values()) {
+            if (m.role().holdsKey() && !derived().holders().contains(m.device())) {
                 missing.add(m.device());
             }
         }
         return missing;
     }
 
-    /** Membership events that were not valid where they stand, with the reason. */
-    public Map<EventId, String> rejected() {
-        return rejected;
+    /** Removals and demotions in force that took the write role from someone. */
+    public List<Restriction> restrictions() {
+        return derived().restrictions();
     }
 }

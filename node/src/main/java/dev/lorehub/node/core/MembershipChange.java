@@ -9,8 +9,9 @@ import java.util.List;
  * travel signed but unencrypted so that relays, and members still waiting for their key, can
  * verify authors; the only secrets in them are realm keys wrapped with HPKE for one device each.
  *
- * <p>The member set is a deterministic fold of these events in (HLC, id) order; see
- * {@link MembershipFold}.
+ * <p>Membership events form a DAG: each names the membership heads its author had applied
+ * ({@link Causality#auth()}, also {@link #parents()}), and whether its author could make it is
+ * decided in the membership state of exactly that causal past; see {@link MembershipFold}.
  *
  * @param op          what happens
  * @param subject     the device concerned; null for {@link Op#ROTATE}
@@ -20,10 +21,13 @@ import java.util.List;
  * @param wrappedKeys realm epoch keys wrapped for members: ROTATE — the new epoch for every key-holding
  *                    member; ADD — every epoch so far for the subject (empty for a relay)
  * @param nonce       GENESIS: the 16 random bytes the realm id is derived from (see {@link RealmIds}); empty otherwise
- * @param parents     the membership heads the author saw (for the audit trail; the fold orders by HLC)
+ * @param frontier    REMOVE and SET_ROLE: the subject's last event in this realm that the author had seen
+ *                    (null if none); the subject's events not in the chain up to it lose what this event takes away
+ * @param causality   the membership heads the author had applied (its parents) and its place in the author's chain
  */
 public record MembershipChange(Op op, DeviceId subject, Role role, byte[] subjectKeys, int epoch,
-                               List<byte[]> wrappedKeys, byte[] nonce, List<EventId> parents) implements EventBody {
+                               List<byte[]> wrappedKeys, byte[] nonce, EventId frontier, Causality causality)
+    implements EventBody {
 
     /** Membership operations; codes are part of the wire format. */
     public enum Op {
@@ -58,8 +62,14 @@ public record MembershipChange(Op op, DeviceId subject, Role role, byte[] subjec
         }
     }
 
+    /** An unstamped change, as {@code Replica} composes it before {@code EventWriter} signs it. */
+    public MembershipChange(Op op, DeviceId subject, Role role, byte[] subjectKeys, int epoch, List<byte[]> wrappedKeys,
+                            byte[] nonce, EventId frontier) {
+        this(op, subject, role, subjectKeys, epoch, wrappedKeys, nonce, frontier, Causality.UNSTAMPED);
+    }
+
     public MembershipChange {
-        parents = List.copyOf(parents.stream().sorted().distinct().toList());
+        java.util.Objects.requireNonNull(causality, "causality");
         wrappedKeys = List.copyOf(wrappedKeys);
         subjectKeys = subjectKeys == null ? new byte[0] : subjectKeys;
         nonce = nonce == null ? new byte[0] : nonce;
@@ -77,6 +87,9 @@ public record MembershipChange(Op op, DeviceId subject, Role role, byte[] subjec
         if (op == Op.GENESIS && nonce.length != RealmIds.NONCE_LENGTH) {
             throw new IllegalArgumentException("GENESIS needs a " + RealmIds.NONCE_LENGTH + "-byte nonce, got " + nonce.length);
         }
+        if (frontier != null && op != Op.REMOVE && op != Op.SET_ROLE) {
+            throw new IllegalArgumentException(op + " names no frontier");
+        }
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         }
@@ -91,5 +104,16 @@ public record MembershipChange(Op op, DeviceId subject, Role role, byte[] subjec
     @Override
     public String entityId() {
         return subject == null ? "epoch:" + epoch : subject.toString();
+    }
+
+    /** The membership heads the author had applied: its parents in the membership DAG. */
+    @Override
+    public List<EventId> parents() {
+        return causality.auth();
+    }
+
+    @Override
+    public MembershipChange withCausality(Causality stamped) {
+        return new MembershipChange(op, subject, role, subjectKeys, epoch, wrappedKeys, nonce, frontier, stamped);
     }
 }

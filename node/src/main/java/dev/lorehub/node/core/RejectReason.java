@@ -14,8 +14,17 @@ public enum RejectReason {
     TAMPERED,
     /** A realm this device does not sync. */
     UNKNOWN_REALM,
-    /** The author is not, and never was, a member of the realm (or not an admin, for membership events). */
+    /**
+     * Its author could not make it in the membership it cites (or was never a member, or never an
+     * admin for membership events), or it cites an event that was refused.
+     */
     UNAUTHORIZED,
-    /** A field value LoreHub would not accept (bad JSON, date or range). */
-    INVALID_VALUE
+    /** A field value LoreHub would not accept (bad JSON, date). */
+    INVALID_VALUE,
+    /** An entity event of a realm that is only an invitation here (the user has not joined it). */
+    NOT_JOINED,
+    /** It would write, move or relate an entity another realm holds on this device. */
+    CROSS_REALM,
+    /** It would have been held aside, but this device already holds as many of the realm's events as it will. */
+    HELD_FULL
 }

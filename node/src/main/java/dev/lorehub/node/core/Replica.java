@@ -189,12 +189,38 @@ public final class Replica implements AutoCloseable {
      * concurrent edit is never overwritten unseen.
      */
     public IngestResult ingest(List<byte[]> batch, long now) {
+        return ingest(batch, now, "peer");
+    }
+
+    /**
+     * As {@link #ingest(List, long)}; {@code source} names where the batch came from (a peer's
+     * device id, a remote's name) in the record of refusals that {@code status} shows.
+     */
+    public IngestResult ingest(List<byte[]> batch, long now, String source) {
         return write(now, tx -> {
             local.drain(tx, db.connection(), CAPTURE_BATCH);
             List<StoredKey> captured = List.copyOf(tx.stored());
-            IngestResult r = ingestor.ingest(tx, batch);
-            return new IngestResult(r.stored(), captured, r.duplicates(), r.unauthorized(), r.opaque(), r.rejected());
+            IngestResult r = ingestor.ingest(tx, batch, source);
+            return new IngestResult(r.stored(), captured, r.duplicates(), r.held(), r.opaque(), r.rejected());
         });
+    }
+
+    /**
+     * Re-examines events held for being stamped ahead of this clock, now that time has passed:
+     * those now due are stored and applied. Returns what was stored.
+     */
+    public List<StoredKey> releaseHeld(long now) {
+        return write(now, tx -> ingestor.releaseDue(tx).stored());
+    }
+
+    /**
+     * The wall-clock time (ms) at which the earliest event held for being stamped ahead of this
+     * clock becomes due ({@link #releaseHeld} then stores it), if any is held.
+     */
+    public java.util.OptionalLong nextHeldRelease() {
+        return read(tx -> ctx.events().minHeldHlc(Ingestor.HoldReason.FUTURE.name())
+            .map(hlc -> java.util.OptionalLong.of(HybridClock.millis(hlc) - HybridClock.MAX_FORWARD_MILLIS))
+            .orElse(java.util.OptionalLong.empty()));
     }
 
     // ---- realms
@@ -224,7 +250,7 @@ public final class Replica implements AutoCloseable {
             ctx.events().mapRealm(realm.toBytes(), localRealmId);
             ctx.reloadRealms();
             writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.GENESIS, ctx.self(), Role.ADMIN,
-                ctx.identity().publicKeys().encode(), 0, List.of(), nonce, List.of()), 0);
+                ctx.identity().publicKeys().encode(), 0, List.of(), nonce, null), 0);
             adoptRealmFields(tx, realm, localRealmId);
             return realm;
         });
@@ -276,13 +302,97 @@ public final class Replica implements AutoCloseable {
         local.apply(tx, changes);
     }
 
-    /**
-     * Records a synced realm this device was invited to (learned from a paired peer), unmapped
-     * until the user maps it. Idempotent.
-     */
+    /** Records an invitation to a realm as if its founder had named it (tests and benchmarks). */
     public void acceptRealm(RealmId realm, DeviceId founder, long now) {
+        acceptInvitation(realm, founder, founder, now);
+    }
+
+    /** Most pending invitations one peer may leave on this device. */
+    public static final int MAX_INVITATIONS_PER_PEER = 16;
+    /** How long an invitation that brought no valid grant for this device is kept. */
+    public static final long INVITATION_GRACE_MILLIS = 10 * 60_000L;
+
+    /**
+     * Records a realm a paired peer named as an invitation: until the user joins it, only its
+     * membership events are kept, and {@code status} lists it only once they show a valid grant to
+     * this device from an admin. Refused (false) when the peer already left
+     * {@value #MAX_INVITATIONS_PER_PEER} invitations. Idempotent.
+     */
+    public boolean acceptInvitation(RealmId realm, DeviceId founder, DeviceId inviter, long now) {
+        return write(now, tx -> {
+            if (ctx.realm(realm).isPresent()) {
+                return true;
+            }
+            long fromPeer = ctx.realms().values().stream()
+                .filter(r -> !r.joined() && r.inviter() != null && java.util.Arrays.equals(r.inviter(), inviter.toBytes())).count();
+            if (fromPeer >= MAX_INVITATIONS_PER_PEER) {
+                return false;
+            }
+            ctx.events().addRealm(realm.toBytes(), founder.toBytes(), null, now, false, inviter.toBytes());
+            ctx.reloadRealms();
+            return true;
+        });
+    }
+
+    /** A realm this device was invited to and has not joined: who invited it and with which role. */
+    public record Invitation(RealmId realm, DeviceId founder, DeviceId inviter, Role role, String name) {
+    }
+
+    /** Invitations with a valid grant to this device (what `status` shows and `realm join` takes). */
+    public List<Invitation> invitations() {
+        return read(tx -> {
+            List<Invitation> out = new ArrayList<>();
+            for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
+                EventStore.RealmRow row = e.getValue();
+                if (row.joined()) {
+                    continue;
+                }
+                Optional<Role> role = ctx.membership(e.getKey()).role(ctx.self());
+                if (role.isPresent()) {
+                    EntityState shared = materializer.fold(e.getKey(), EntityKind.REALM, e.getKey().toString());
+                    Object name = shared.isLive() ? shared.value(Field.REALM_NAME) : null;
+                    out.add(new Invitation(e.getKey(), DeviceId.fromBytes(row.founder()),
+                        row.inviter() == null ? null : DeviceId.fromBytes(row.inviter()), role.get(),
+                        name instanceof String n ? n : row.nameHint()));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Forgets invitations that brought no valid grant to this device within
+     * {@value #INVITATION_GRACE_MILLIS} ms (a paired peer cannot park realms here). Returns how many.
+     */
+    public int pruneInvitations(long now) {
+        return write(now, tx -> {
+            int pruned = 0;
+            for (Map.Entry<RealmId, EventStore.RealmRow> e : new ArrayList<>(ctx.realms().entrySet())) {
+                EventStore.RealmRow row = e.getValue();
+                if (!row.joined() && now - row.addedAt() > INVITATION_GRACE_MILLIS
+                    && ctx.membership(e.getKey()).role(ctx.self()).isEmpty()) {
+                    ctx.events().forgetRealm(row.realm());
+                    ctx.forgetMembership(e.getKey());
+                    pruned++;
+                }
+            }
+            if (pruned > 0) {
+                ctx.reloadRealms();
+            }
+            return pruned;
+        });
+    }
+
+    /**
+     * Joins a realm this device was invited to without mapping it onto a project: for a relay,
+     * which stores and forwards the realm's ciphertext.
+     */
+    public void joinAsRelay(RealmId realm, long now) {
         write(now, tx -> {
-            ctx.events().addRealm(realm.toBytes(), founder.toBytes(), null, now);
+            if (ctx.realm(realm).isEmpty() || ctx.membership(realm).role(ctx.self()).isEmpty()) {
+                throw new ReplicaException("This device has no grant in realm " + realm + ": an admin must add it first.");
+            }
+            ctx.events().markJoined(realm.toBytes());
             ctx.reloadRealms();
             return null;
         });
@@ -318,6 +428,7 @@ public final class Replica implements AutoCloseable {
                     java.time.Instant.ofEpochMilli(now));
             }
             ctx.events().mapRealm(realm.toBytes(), localId);
+            ctx.events().markJoined(realm.toBytes());
             ctx.reloadRealms();
             return localId;
         });
@@ -329,15 +440,19 @@ public final class Replica implements AutoCloseable {
     }
 
     /**
-     * Maps synced realms that are not mapped yet to the local realm with the same (normalised) git
-     * remote, when exactly one unmapped local realm matches (LOREHUB_SCHEMA.md, "Across
-     * machines"). Returns the realms mapped.
+     * Joins invitations whose founder {@code trustedFounder} accepts (the daemon passes this
+     * device and the paired devices the user marked as their own, and only when auto-join is
+     * switched on in node.json) to the local realm with the same (normalised) git remote, when
+     * exactly one unmapped local realm matches (LOREHUB_SCHEMA.md, "Across machines"), and this
+     * device holds a valid grant. Returns the realms mapped.
      */
-    public List<RealmId> autoMapByGitRemote(long now) {
+    public List<RealmId> autoMapByGitRemote(long now, java.util.function.Predicate<DeviceId> trustedFounder) {
         List<RealmId> candidates = read(tx -> {
             List<RealmId> out = new ArrayList<>();
             for (Map.Entry<RealmId, EventStore.RealmRow> e : ctx.realms().entrySet()) {
-                if (e.getValue().localRealmId() == null) {
+                EventStore.RealmRow row = e.getValue();
+                if (row.localRealmId() == null && !row.joined() && trustedFounder.test(DeviceId.fromBytes(row.founder()))
+                    && ctx.membership(e.getKey()).role(ctx.self()).isPresent()) {
                     out.add(e.getKey());
                 }
             }
@@ -374,7 +489,7 @@ public final class Replica implements AutoCloseable {
         List<Entity> entities = read(tx -> {
             java.util.Set<Entity> seen = new java.util.LinkedHashSet<>();
             ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(),
-                (kind, entity, author, hlc, id) -> seen.add(new Entity(EntityKind.ofCode(kind), entity)));
+                (kind, entity, author, hlc, id, seq, auth) -> seen.add(new Entity(EntityKind.ofCode(kind), entity)));
             List<EntityKind> order = List.of(EntityKind.REALM, EntityKind.LORE, EntityKind.RELATION);
             List<Entity> out = new ArrayList<>(seen);
             out.sort(java.util.Comparator.comparingInt(e -> order.indexOf(e.kind())));
@@ -417,7 +532,7 @@ public final class Replica implements AutoCloseable {
             }
             Membership m = ctx.membership(realm);
             return writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.ADD, verified.id(), role, verified.encode(),
-                m.currentEpoch(), wraps, null, List.of()), 0);
+                m.currentEpoch(), wraps, null, null), 0);
         });
     }
 
@@ -434,7 +549,7 @@ public final class Replica implements AutoCloseable {
                     + "; grant it a role with `realm grant` first.");
             }
             writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.SET_ROLE, device, role, null, m.currentEpoch(),
-                List.of(), null, List.of()), 0);
+                List.of(), null, frontierOf(realm, device)), 0);
             if (!role.holdsKey()) {
                 rotate(tx, realm);
             }
@@ -451,7 +566,7 @@ public final class Replica implements AutoCloseable {
                 throw new ReplicaException("Device " + device.shortForm() + " is not a member of realm " + realm + ".");
             }
             writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.REMOVE, device, null, null, m.currentEpoch(),
-                List.of(), null, List.of()), 0);
+                List.of(), null, frontierOf(realm, device)), 0);
             rotate(tx, realm);
             return null;
         });
@@ -486,7 +601,15 @@ public final class Replica implements AutoCloseable {
         }
         ctx.secrets().put(keyring.with(key));
         writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.ROTATE, null, null, null, next, wraps, null,
-            List.of()), 0);
+            null), 0);
+    }
+
+    /**
+     * The last event of {@code device} in the realm that this device has seen: a removal or
+     * demotion names it, so that exactly the subject's events up to it keep their effect.
+     */
+    private EventId frontierOf(RealmId realm, DeviceId device) throws SQLException {
+        return ctx.events().chainTip(realm.toBytes(), device.toBytes()).map(l -> EventId.fromBytes(l.id())).orElse(null);
     }
 
     private void requireAdmin(RealmId realm) throws SQLException {
@@ -632,6 +755,21 @@ public final class Replica implements AutoCloseable {
     /** The body of a stored event, or empty when this device cannot read it. */
     public Optional<EventBody> decode(StoredEvent e) {
         return e.opaque() ? Optional.empty() : Optional.of(ctx.decode(e));
+    }
+
+    /**
+     * True if a stored, readable entity event changes the realm's data here: the membership it
+     * cites let its author write, and no removal known here voided that (see {@link Membership}).
+     */
+    public boolean authorized(RealmId realm, EventId id) {
+        return read(tx -> {
+            Optional<StoredEvent> e = ctx.events().get(id.toBytes());
+            if (e.isEmpty() || e.get().opaque() || e.get().seq() == null) {
+                return false;
+            }
+            return ctx.writeAuthority(realm, DeviceId.fromBytes(e.get().author()), ReplicaContext.splitIds(e.get().auth()),
+                e.get().seq(), null, id).authorized();
+        });
     }
 
     /** Ids of the realm's membership events held here. */

@@ -33,6 +33,10 @@ final class ReplicaContext {
     private final FoldPolicy fold;
     private final Map<RealmId, EventStore.RealmRow> realms = new HashMap<>();
     private final Map<RealmId, Membership> memberships = new HashMap<>();
+    /** This device's chain tip per realm (a null value: it wrote nothing there yet). */
+    private final Map<RealmId, ChainTip> tips = new HashMap<>();
+    /** Chains of removed authors up to a removal's frontier: event id to seq. */
+    private final Map<ChainKey, ChainView> chains = new HashMap<>();
     private java.util.function.Consumer<String> faults = step -> { };
     /**
      * Entities first seen in the current transaction, with their events in memory: folding them
@@ -194,7 +198,10 @@ final class ReplicaContext {
             (realm, epoch) -> secrets.keyring(realm).flatMap(k -> k.epoch(epoch))).plaintext());
     }
 
-    /** The realm's membership, folded from its stored membership events (cached). */
+    /**
+     * The realm's membership, folded from its stored membership events once and then kept up to
+     * date by admitting each new one ({@link Membership#admit}); dropped on rollback.
+     */
     Membership membership(RealmId realm) throws SQLException {
         Membership m = memberships.get(realm);
         if (m == null) {
@@ -209,13 +216,178 @@ final class ReplicaContext {
         return m;
     }
 
+    /**
+     * A membership event of the realm was admitted, or events of it stored: removed authors'
+     * chains as known here may have grown.
+     */
+    void membershipChanged(RealmId realm) {
+        if (!chains.isEmpty()) {
+            chains.keySet().removeIf(k -> k.realm().equals(realm));
+        }
+    }
+
+    /** This device's newest event in a realm: the link its next event extends. */
+    record ChainTip(long seq, EventId id) {
+    }
+
+    ChainTip chainTip(RealmId realm) throws SQLException {
+        ChainTip tip = tips.get(realm);
+        if (tip == null && !tips.containsKey(realm)) {
+            tip = events.chainTip(realm.toBytes(), self().toBytes())
+                .map(l -> new ChainTip(l.seq(), EventId.fromBytes(l.id()))).orElse(null);
+            tips.put(realm, tip);
+        }
+        return tip;
+    }
+
+    void advanceChain(RealmId realm, ChainTip tip) {
+        tips.put(realm, tip);
+    }
+
+    /** Concatenated 32-byte ids, as stored in the {@code auth} column. */
+    static byte[] joinIds(List<EventId> ids) {
+        byte[] out = new byte[ids.size() * EventId.LENGTH];
+        for (int i = 0; i < ids.size(); i++) {
+            System.arraycopy(ids.get(i).rawBytes(), 0, out, i * EventId.LENGTH, EventId.LENGTH);
+        }
+        return out;
+    }
+
+    static List<EventId> splitIds(byte[] joined) {
+        if (joined == null) {
+            return List.of();
+        }
+        List<EventId> out = new ArrayList<>(joined.length / EventId.LENGTH);
+        for (int i = 0; i + EventId.LENGTH <= joined.length; i += EventId.LENGTH) {
+            out.add(EventId.fromBytes(java.util.Arrays.copyOfRange(joined, i, i + EventId.LENGTH)));
+        }
+        return out;
+    }
+
+    /** Whether an event changes the realm's data, and if not, why (null reason = authorised). */
+    record Authority(Membership.WriteStatus status, String reason) {
+        static final Authority AUTHORIZED = new Authority(Membership.WriteStatus.AUTHORIZED, null);
+
+        boolean authorized() {
+            return status == Membership.WriteStatus.AUTHORIZED;
+        }
+    }
+
+    /**
+     * Decides whether an entity event by {@code author} changes the realm's data: the membership
+     * it cites must let its author write, nothing must have voided that, and a removal of the
+     * author it does not know of must have seen it (the event lies in the author's chain up to
+     * the removal's frontier).
+     */
+    Authority writeAuthority(RealmId realm, DeviceId author, Causality causality, EventId id) throws SQLException {
+        if (causality.legacy()) {
+            return new Authority(Membership.WriteStatus.REFUSED, "written by a release before causal authority (body format 1)");
+        }
+        return writeAuthority(realm, author, causality.auth(), causality.seq(), causality.prev(), id);
+    }
+
+    /**
+     * As {@link #writeAuthority(RealmId, DeviceId, Causality, EventId)}, from the stored columns;
+     * {@code prev} is the event's own link (null if unknown or first), used when it is not stored yet.
+     */
+    Authority writeAuthority(RealmId realm, DeviceId author, List<EventId> auth, long seq, EventId prev, EventId id)
+        throws SQLException {
+        if (seq <= 0) {
+            return new Authority(Membership.WriteStatus.REFUSED, "written by a release before causal authority (body format 1)");
+        }
+        Membership.WriteAuthority w = membership(realm).authorizeWrite(author, auth);
+        if (w.status() != Membership.WriteStatus.AUTHORIZED) {
+            return new Authority(w.status(), w.reason());
+        }
+        for (Membership.Restriction r : w.removals()) {
+            Boolean inside = insideFrontier(realm, author, r.frontier(), seq, prev, id);
+            if (inside == null) {
+                return new Authority(Membership.WriteStatus.PENDING, "it waits for the events device " + author.shortForm()
+                    + " wrote before its removal " + r.event().shortForm());
+            }
+            if (!inside) {
+                return new Authority(Membership.WriteStatus.VOIDED, "device " + author.shortForm() + " was removed by "
+                    + r.author().shortForm() + " (event " + r.event().shortForm() + "), which had not seen this event");
+            }
+        }
+        return Authority.AUTHORIZED;
+    }
+
+    private record ChainKey(RealmId realm, DeviceId author, EventId frontier) {
+    }
+
+    /**
+     * A removed author's chain as known here, walked back from a removal's frontier.
+     *
+     * @param ids      the events on it
+     * @param top      seq of the frontier (0 if the frontier event has not arrived)
+     * @param lowest   the lowest seq reached
+     * @param complete whether the walk reached the chain's first event
+     */
+    private record ChainView(java.util.Set<EventId> ids, long top, long lowest, boolean complete) {
+    }
+
+    /**
+     * True if the event at {@code seq} is in the author's chain ending at {@code frontier}; null
+     * when that cannot be told yet (the frontier or a link below it has not arrived).
+     */
+    private Boolean insideFrontier(RealmId realm, DeviceId author, EventId frontier, long seq, EventId prev, EventId id)
+        throws SQLException {
+        if (frontier == null) {
+            return false;
+        }
+        if (frontier.equals(id)) {
+            return true;
+        }
+        ChainKey key = new ChainKey(realm, author, frontier);
+        ChainView chain = chains.get(key);
+        if (chain != null && !chain.complete() && !chain.ids().contains(id) && seq < chain.lowest()) {
+            chain = null; // walk again with this event as a link
+        }
+        if (chain == null) {
+            Map<EventId, EventStore.ChainLink> links = new HashMap<>();
+            for (EventStore.ChainLink link : events.chain(realm.toBytes(), author.toBytes())) {
+                links.put(EventId.fromBytes(link.id()), link);
+            }
+            // the event being decided is a link too, though it is not stored yet
+            links.putIfAbsent(id, new EventStore.ChainLink(id.toBytes(), seq, prev == null ? null : prev.toBytes()));
+            java.util.Set<EventId> ids = new java.util.HashSet<>();
+            EventStore.ChainLink at = links.get(frontier);
+            long top = at == null ? 0 : at.seq();
+            long lowest = top;
+            while (at != null) {
+                EventId atId = EventId.fromBytes(at.id());
+                if (!ids.add(atId)) {
+                    break; // a cycle cannot be signed into existence, but never loop on stored data
+                }
+                lowest = at.seq();
+                at = at.prev() == null ? null : links.get(EventId.fromBytes(at.prev()));
+            }
+            chain = new ChainView(ids, top, lowest, top > 0 && lowest == 1);
+            chains.put(key, chain);
+        }
+        if (chain.ids().contains(id)) {
+            return true;
+        }
+        if (chain.top() == 0) {
+            return null;
+        }
+        if (seq > chain.top() || chain.complete() || seq >= chain.lowest()) {
+            return false; // after the frontier, or a fork of the part of the chain known here
+        }
+        return null;
+    }
+
     void forgetMembership(RealmId realm) {
         memberships.remove(realm);
+        membershipChanged(realm);
     }
 
     /** Drops every cache (after a rollback). */
     void forgetAll() throws SQLException {
         memberships.clear();
+        chains.clear();
+        tips.clear();
         fresh.clear();
         reloadRealms();
         loadConflicted();

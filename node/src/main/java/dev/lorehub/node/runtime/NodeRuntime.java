@@ -517,10 +517,15 @@ public final class NodeRuntime implements AutoCloseable {
     private void maintain() {
         restartStaleSessions();
         try {
-            for (var realm : replica.autoMapByGitRemote(now())) {
+            for (var realm : replica.autoMapByGitRemote(now(), founder -> false)) {
                 LOG.info("Mapped synced realm {} to the local project with the same git remote", realm);
             }
             List<StoredKey> keys = new ArrayList<>(replica.maintainKeys(now()));
+            java.util.OptionalLong due = replica.nextHeldRelease();
+            if (due.isPresent() && due.getAsLong() <= now()) {
+                keys.addAll(replica.releaseHeld(now()));
+            }
+            replica.pruneInvitations(now());
             if (config.conflicts().autoResolve()) {
                 keys.addAll(replica.resolveAllKeepingWinners(now()));
             }
@@ -545,7 +550,7 @@ public final class NodeRuntime implements AutoCloseable {
             }
             DeviceId peer = link.connection.peer();
             Set<dev.lorehub.crypto.RealmId> open = link.session.realms();
-            boolean stale = false;
+            boolean stale = link.session.joinedSinceOpen();
             for (var offer : store.offersFor(peer)) {
                 stale |= !open.contains(offer.realm());
             }

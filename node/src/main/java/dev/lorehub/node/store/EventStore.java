@@ -30,8 +30,8 @@ public final class EventStore {
 
     /** Inserts an event; returns false (and changes nothing) if its id is already stored. */
     public boolean insert(StoredEvent e, long receivedAtMillis) throws SQLException {
-        PreparedStatement ps = sql("INSERT INTO lhsync_events (id, realm, hlc, author, kind, entity, sealed, received_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
+        PreparedStatement ps = sql("INSERT INTO lhsync_events (id, realm, hlc, author, kind, entity, sealed, received_at, "
+            + "author_seq, prev, auth) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
         ps.setBytes(1, e.id());
         ps.setBytes(2, e.realm());
         ps.setLong(3, e.hlc());
@@ -44,7 +44,44 @@ public final class EventStore {
         ps.setString(6, e.entity());
         ps.setBytes(7, e.sealed());
         ps.setLong(8, receivedAtMillis);
+        if (e.seq() == null) {
+            ps.setNull(9, Types.INTEGER);
+        } else {
+            ps.setLong(9, e.seq());
+        }
+        ps.setBytes(10, e.prev());
+        ps.setBytes(11, e.auth());
         return ps.executeUpdate() == 1;
+    }
+
+    /** The newest event of {@code author}'s chain in a realm as (seq, id), if it wrote any (the tip it extends). */
+    public Optional<ChainLink> chainTip(byte[] realm, byte[] author) throws SQLException {
+        PreparedStatement ps = sql("SELECT id, author_seq, prev FROM lhsync_events WHERE realm = ? AND author = ? "
+            + "AND author_seq IS NOT NULL ORDER BY author_seq DESC LIMIT 1");
+        ps.setBytes(1, realm);
+        ps.setBytes(2, author);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(new ChainLink(rs.getBytes(1), rs.getLong(2), rs.getBytes(3))) : Optional.empty();
+        }
+    }
+
+    /** Every readable event of {@code author} in a realm as a chain link (id, seq, prev), any order. */
+    public List<ChainLink> chain(byte[] realm, byte[] author) throws SQLException {
+        PreparedStatement ps = sql("SELECT id, author_seq, prev FROM lhsync_events WHERE realm = ? AND author = ? "
+            + "AND author_seq IS NOT NULL");
+        ps.setBytes(1, realm);
+        ps.setBytes(2, author);
+        List<ChainLink> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new ChainLink(rs.getBytes(1), rs.getLong(2), rs.getBytes(3)));
+            }
+        }
+        return out;
+    }
+
+    /** One event in its author's chain. */
+    public record ChainLink(byte[] id, long seq, byte[] prev) {
     }
 
     public boolean contains(byte[] id) throws SQLException {
@@ -161,12 +198,15 @@ public final class EventStore {
         return read(ps);
     }
 
-    /** Records that an event which arrived opaque can now be read. */
-    public void reveal(byte[] id, int kind, String entity) throws SQLException {
-        PreparedStatement ps = sql("UPDATE lhsync_events SET kind = ?, entity = ? WHERE id = ?");
+    /** Records that an event which arrived opaque can now be read, with its causal position. */
+    public void reveal(byte[] id, int kind, String entity, long seq, byte[] prev, byte[] auth) throws SQLException {
+        PreparedStatement ps = sql("UPDATE lhsync_events SET kind = ?, entity = ?, author_seq = ?, prev = ?, auth = ? WHERE id = ?");
         ps.setInt(1, kind);
         ps.setString(2, entity);
-        ps.setBytes(3, id);
+        ps.setLong(3, seq);
+        ps.setBytes(4, prev);
+        ps.setBytes(5, auth);
+        ps.setBytes(6, id);
         ps.executeUpdate();
     }
 
@@ -183,21 +223,22 @@ public final class EventStore {
 
     /** Visits the authorship of every readable entity event of a realm (not membership events). */
     public void forEachAuthorship(byte[] realm, int membershipKind, AuthorshipVisitor visitor) throws SQLException {
-        PreparedStatement ps = sql("SELECT kind, entity, author, hlc, id FROM lhsync_events "
+        PreparedStatement ps = sql("SELECT kind, entity, author, hlc, id, author_seq, auth FROM lhsync_events "
             + "WHERE realm = ? AND kind IS NOT NULL AND kind <> ?");
         ps.setBytes(1, realm);
         ps.setInt(2, membershipKind);
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                visitor.visit(rs.getInt(1), rs.getString(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5));
+                visitor.visit(rs.getInt(1), rs.getString(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5), rs.getLong(6),
+                    rs.getBytes(7));
             }
         }
     }
 
-    /** Receives who wrote one event. */
+    /** Receives who wrote one event, and what it cites. */
     @FunctionalInterface
     public interface AuthorshipVisitor {
-        void visit(int kind, String entity, byte[] author, long hlc, byte[] id) throws SQLException;
+        void visit(int kind, String entity, byte[] author, long hlc, byte[] id, long seq, byte[] auth) throws SQLException;
     }
 
     /** Receives one event key. */
@@ -249,7 +290,7 @@ public final class EventStore {
         }
     }
 
-    private static final String SELECT = "SELECT id, realm, hlc, author, kind, entity, sealed FROM lhsync_events";
+    private static final String SELECT = "SELECT id, realm, hlc, author, kind, entity, sealed, author_seq, prev, auth FROM lhsync_events";
 
     private static List<StoredEvent> read(PreparedStatement ps) throws SQLException {
         List<StoredEvent> out = new ArrayList<>();
@@ -257,8 +298,10 @@ public final class EventStore {
             while (rs.next()) {
                 int kind = rs.getInt(5);
                 Integer k = rs.wasNull() ? null : kind;
+                long seq = rs.getLong(8);
+                Long s = rs.wasNull() ? null : seq;
                 out.add(new StoredEvent(rs.getBytes(1), rs.getBytes(2), rs.getLong(3), rs.getBytes(4), k, rs.getString(6),
-                    rs.getBytes(7)));
+                    rs.getBytes(7), s, rs.getBytes(9), rs.getBytes(10)));
             }
         }
         return out;
@@ -330,19 +373,50 @@ public final class EventStore {
 
     // ---- realms
 
-    /** A synced realm known to this device. */
-    public record RealmRow(byte[] realm, byte[] founder, String localRealmId, String nameHint) {
+    /**
+     * A synced realm known to this device.
+     *
+     * @param joined  true once the user joined it here (shared it, ran {@code realm join}, or joined as a relay);
+     *                false while it is only an invitation a peer named, of which only membership events are synced
+     * @param inviter the paired device that named it, for an invitation; null otherwise
+     */
+    public record RealmRow(byte[] realm, byte[] founder, String localRealmId, String nameHint, boolean joined, byte[] inviter,
+                           long addedAt) {
     }
 
     /** Adds a synced realm, or leaves an existing row alone. */
     public void addRealm(byte[] realm, byte[] founder, String nameHint, long nowMillis) throws SQLException {
-        PreparedStatement ps = sql("INSERT INTO lhsync_realms (realm, founder, name_hint, added_at) VALUES (?, ?, ?, ?) "
-            + "ON CONFLICT (realm) DO NOTHING");
+        addRealm(realm, founder, nameHint, nowMillis, true, null);
+    }
+
+    /** Adds a synced realm (joined, or an invitation from {@code inviter}), or leaves an existing row alone. */
+    public void addRealm(byte[] realm, byte[] founder, String nameHint, long nowMillis, boolean joined, byte[] inviter)
+        throws SQLException {
+        PreparedStatement ps = sql("INSERT INTO lhsync_realms (realm, founder, name_hint, added_at, joined, inviter) "
+            + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (realm) DO NOTHING");
         ps.setBytes(1, realm);
         ps.setBytes(2, founder);
         ps.setString(3, nameHint);
         ps.setLong(4, nowMillis);
+        ps.setInt(5, joined ? 1 : 0);
+        ps.setBytes(6, inviter);
         ps.executeUpdate();
+    }
+
+    /** Marks a realm joined (the user consented to sync all of it here). */
+    public void markJoined(byte[] realm) throws SQLException {
+        PreparedStatement ps = sql("UPDATE lhsync_realms SET joined = 1 WHERE realm = ?");
+        ps.setBytes(1, realm);
+        ps.executeUpdate();
+    }
+
+    /** Forgets a realm and every event, held event and conflict of it (an invitation that came to nothing). */
+    public void forgetRealm(byte[] realm) throws SQLException {
+        for (String table : new String[] {"lhsync_events", "lhsync_held", "lhsync_conflicts", "lhsync_realms"}) {
+            PreparedStatement ps = sql("DELETE FROM " + table + " WHERE realm = ?");
+            ps.setBytes(1, realm);
+            ps.executeUpdate();
+        }
     }
 
     /** Maps a synced realm to a local {@code realms} row (null unmaps). */
@@ -361,10 +435,11 @@ public final class EventStore {
 
     public List<RealmRow> realms() throws SQLException {
         List<RealmRow> out = new ArrayList<>();
-        try (ResultSet rs = sql("SELECT realm, founder, local_realm_id, name_hint FROM lhsync_realms ORDER BY realm")
-            .executeQuery()) {
+        try (ResultSet rs = sql("SELECT realm, founder, local_realm_id, name_hint, joined, inviter, added_at FROM lhsync_realms "
+            + "ORDER BY realm").executeQuery()) {
             while (rs.next()) {
-                out.add(new RealmRow(rs.getBytes(1), rs.getBytes(2), rs.getString(3), rs.getString(4)));
+                out.add(new RealmRow(rs.getBytes(1), rs.getBytes(2), rs.getString(3), rs.getString(4), rs.getInt(5) != 0,
+                    rs.getBytes(6), rs.getLong(7)));
             }
         }
         return out;
@@ -414,6 +489,133 @@ public final class EventStore {
                 long last = rs.getLong(6);
                 Long lastSync = rs.wasNull() ? null : last;
                 out.add(new PeerRow(rs.getBytes(1), rs.getBytes(2), rs.getString(3), rs.getLong(4), rs.getString(5), lastSync));
+            }
+        }
+        return out;
+    }
+
+    // ---- held events (quarantine)
+
+    /** An event received but held back: neither in the log nor forwarded (see {@code lhsync_held}). */
+    public record HeldEvent(byte[] id, byte[] realm, long hlc, byte[] author, String reason, String detail, String source,
+                            byte[] sealed, long receivedAt) {
+    }
+
+    /** Holds an event (replacing an earlier hold of the same id). */
+    public void hold(HeldEvent e) throws SQLException {
+        PreparedStatement ps = sql("INSERT OR REPLACE INTO lhsync_held (id, realm, hlc, author, reason, detail, source, sealed, "
+            + "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        ps.setBytes(1, e.id());
+        ps.setBytes(2, e.realm());
+        ps.setLong(3, e.hlc());
+        ps.setBytes(4, e.author());
+        ps.setString(5, e.reason());
+        ps.setString(6, e.detail());
+        ps.setString(7, e.source());
+        ps.setBytes(8, e.sealed());
+        ps.setLong(9, e.receivedAt());
+        ps.executeUpdate();
+    }
+
+    public boolean isHeld(byte[] id) throws SQLException {
+        PreparedStatement ps = sql("SELECT 1 FROM lhsync_held WHERE id = ?");
+        ps.setBytes(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    /** Held events of a realm, oldest first, at most {@code limit}. */
+    public List<HeldEvent> held(byte[] realm, int limit) throws SQLException {
+        PreparedStatement ps = sql("SELECT id, realm, hlc, author, reason, detail, source, sealed, received_at FROM lhsync_held "
+            + "WHERE realm = ? ORDER BY hlc, id LIMIT ?");
+        ps.setBytes(1, realm);
+        ps.setInt(2, limit);
+        List<HeldEvent> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new HeldEvent(rs.getBytes(1), rs.getBytes(2), rs.getLong(3), rs.getBytes(4), rs.getString(5),
+                    rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getLong(9)));
+            }
+        }
+        return out;
+    }
+
+    public void release(byte[] id) throws SQLException {
+        PreparedStatement ps = sql("DELETE FROM lhsync_held WHERE id = ?");
+        ps.setBytes(1, id);
+        ps.executeUpdate();
+    }
+
+    /** Count and bytes of the events held for a realm. */
+    public long[] heldSize(byte[] realm) throws SQLException {
+        PreparedStatement ps = sql("SELECT count(*), coalesce(sum(length(sealed)), 0) FROM lhsync_held WHERE realm = ?");
+        ps.setBytes(1, realm);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    /** The smallest HLC among events held for one reason, if any. */
+    public Optional<Long> minHeldHlc(String reason) throws SQLException {
+        PreparedStatement ps = sql("SELECT min(hlc) FROM lhsync_held WHERE reason = ?");
+        ps.setString(1, reason);
+        try (ResultSet rs = ps.executeQuery()) {
+            long v = rs.next() ? rs.getLong(1) : 0;
+            return rs.wasNull() ? Optional.empty() : Optional.of(v);
+        }
+    }
+
+    /** Held events per realm and reason: (realm, reason, count). */
+    public List<HeldCount> heldCounts() throws SQLException {
+        List<HeldCount> out = new ArrayList<>();
+        try (ResultSet rs = sql("SELECT realm, reason, count(*), min(detail) FROM lhsync_held GROUP BY realm, reason "
+            + "ORDER BY realm, reason").executeQuery()) {
+            while (rs.next()) {
+                out.add(new HeldCount(rs.getBytes(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+            }
+        }
+        return out;
+    }
+
+    /** How many events of a realm are held for one reason, with an example detail. */
+    public record HeldCount(byte[] realm, String reason, long count, String example) {
+    }
+
+    // ---- refusals
+
+    /** Refusals of one source (a peer's device id text or a remote's name) in one realm for one reason. */
+    public record RefusalRow(String source, byte[] realm, String reason, long count, long firstAt, long lastAt, byte[] lastEvent,
+                             byte[] lastAuthor, String lastDetail) {
+    }
+
+    /** Counts one refused event. */
+    public void recordRefusal(String source, byte[] realm, String reason, byte[] event, byte[] author, String detail, long at)
+        throws SQLException {
+        PreparedStatement ps = sql("INSERT INTO lhsync_refusals (source, realm, reason, count, first_at, last_at, last_event, "
+            + "last_author, last_detail) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?) ON CONFLICT (source, realm, reason) DO UPDATE SET "
+            + "count = count + 1, last_at = excluded.last_at, last_event = excluded.last_event, "
+            + "last_author = excluded.last_author, last_detail = excluded.last_detail");
+        ps.setString(1, source);
+        ps.setBytes(2, realm);
+        ps.setString(3, reason);
+        ps.setLong(4, at);
+        ps.setLong(5, at);
+        ps.setBytes(6, event);
+        ps.setBytes(7, author);
+        ps.setString(8, detail);
+        ps.executeUpdate();
+    }
+
+    /** Every refusal count, newest first. */
+    public List<RefusalRow> refusals() throws SQLException {
+        List<RefusalRow> out = new ArrayList<>();
+        try (ResultSet rs = sql("SELECT source, realm, reason, count, first_at, last_at, last_event, last_author, last_detail "
+            + "FROM lhsync_refusals ORDER BY last_at DESC, source, reason").executeQuery()) {
+            while (rs.next()) {
+                out.add(new RefusalRow(rs.getString(1), rs.getBytes(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                    rs.getLong(6), rs.getBytes(7), rs.getBytes(8), rs.getString(9)));
             }
         }
         return out;

@@ -72,6 +72,18 @@ final class NodeObjects {
         }
     }
 
+    static boolean columnExists(Connection connection, String table, String column) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("PRAGMA table_info(\"" + table + "\")")) {
+            while (rows.next()) {
+                if (column.equalsIgnoreCase(rows.getString("name"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static List<String> names(Connection connection, String where) throws SQLException {
         List<String> names = new ArrayList<>();
         try (Statement statement = connection.createStatement();

@@ -11,8 +11,12 @@ import java.sql.Statement;
  * {@code lhsync_}, so uninstalling removes exactly them (see {@link LoreHubDatabase#uninstallNode}).
  */
 public final class SyncTables {
-    /** Bumped when these tables change shape; stored in {@code lhsync_meta}. */
-    public static final int SCHEMA_VERSION = 1;
+    /**
+     * Bumped when these tables change shape; stored in {@code lhsync_meta}. Version 2 (causal
+     * authority) adds each event's chain position and cited membership heads, joined realms,
+     * the quarantine of held events and the record of refusals.
+     */
+    public static final int SCHEMA_VERSION = 2;
 
     private static final String[] DDL = {
         """
@@ -27,7 +31,9 @@ public final class SyncTables {
           founder        BLOB NOT NULL,
           local_realm_id TEXT,
           name_hint      TEXT,
-          added_at       INTEGER NOT NULL)""",
+          added_at       INTEGER NOT NULL,
+          joined         INTEGER NOT NULL DEFAULT 1,
+          inviter        BLOB)""",
         // The event log. kind/entity are NULL for events this device cannot decrypt (it holds no key
         // for them): it stores and forwards their ciphertext. Readable events are decrypted from
         // `sealed` when folded; keeping the plaintext too would write every event twice.
@@ -41,9 +47,41 @@ public final class SyncTables {
           kind        INTEGER,
           entity      TEXT,
           sealed      BLOB NOT NULL,
-          received_at INTEGER NOT NULL)""",
+          received_at INTEGER NOT NULL,
+          author_seq  INTEGER,
+          prev        BLOB,
+          auth        BLOB)""",
         "CREATE INDEX IF NOT EXISTS lhsync_events_entity ON lhsync_events (kind, entity)",
         "CREATE INDEX IF NOT EXISTS lhsync_events_realm ON lhsync_events (realm, hlc)",
+        // Held events: received but neither stored in the log nor forwarded (stamped too far ahead,
+        // waiting for membership events they cite, or written by a removed device outside its
+        // frontier). Re-examined when membership changes or time passes; capped per realm.
+        """
+        CREATE TABLE IF NOT EXISTS lhsync_held (
+          id          BLOB PRIMARY KEY,
+          realm       BLOB NOT NULL,
+          hlc         INTEGER NOT NULL,
+          author      BLOB NOT NULL,
+          reason      TEXT NOT NULL,
+          detail      TEXT NOT NULL,
+          source      TEXT,
+          sealed      BLOB NOT NULL,
+          received_at INTEGER NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS lhsync_held_realm ON lhsync_held (realm, reason)",
+        // Refusals: how many events each source sent that were refused, per realm and reason, with the
+        // latest example, so `status` and `log --refused` can show them (nothing vanishes quietly).
+        """
+        CREATE TABLE IF NOT EXISTS lhsync_refusals (
+          source      TEXT NOT NULL,
+          realm       BLOB NOT NULL,
+          reason      TEXT NOT NULL,
+          count       INTEGER NOT NULL,
+          first_at    INTEGER NOT NULL,
+          last_at     INTEGER NOT NULL,
+          last_event  BLOB,
+          last_author BLOB,
+          last_detail TEXT NOT NULL,
+          PRIMARY KEY (source, realm, reason)) WITHOUT ROWID""",
         // Conflicts are derived from the event set and rewritten whenever their entity is re-materialised.
         """
         CREATE TABLE IF NOT EXISTS lhsync_conflicts (
@@ -74,14 +112,32 @@ public final class SyncTables {
     private SyncTables() {
     }
 
-    /** Creates the tables if missing; idempotent. Run inside a write transaction. */
+    /** Columns added after version 1, as (table, column, declaration): added to older databases in place. */
+    private static final String[][] ADDED_COLUMNS = {
+        {"lhsync_realms", "joined", "INTEGER NOT NULL DEFAULT 1"},
+        {"lhsync_realms", "inviter", "BLOB"},
+        {"lhsync_events", "author_seq", "INTEGER"},
+        {"lhsync_events", "prev", "BLOB"},
+        {"lhsync_events", "auth", "BLOB"},
+    };
+
+    /**
+     * Creates the tables if missing and brings older ones up to {@link #SCHEMA_VERSION}; idempotent.
+     * Run inside a write transaction.
+     */
     public static void install(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
             for (String ddl : DDL) {
                 s.execute(ddl);
             }
+            for (String[] c : ADDED_COLUMNS) {
+                if (!NodeObjects.columnExists(connection, c[0], c[1])) {
+                    s.execute("ALTER TABLE " + c[0] + " ADD COLUMN " + c[1] + " " + c[2]);
+                }
+            }
+            s.execute("CREATE INDEX IF NOT EXISTS lhsync_events_chain ON lhsync_events (realm, author, author_seq)");
             s.execute("INSERT INTO lhsync_meta (key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "') "
-                + "ON CONFLICT (key) DO NOTHING");
+                + "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
         }
     }
 }

@@ -68,7 +68,7 @@ public final class ReplicaSyncStore implements SyncStore {
     public List<RealmOffer> offersFor(DeviceId peer) {
         List<RealmOffer> offers = new ArrayList<>();
         for (Map.Entry<RealmId, EventStore.RealmRow> e : new java.util.TreeMap<>(replica.realms()).entrySet()) {
-            if (replica.membership(e.getKey()).members().containsKey(peer)) {
+            if (e.getValue().joined() && replica.membership(e.getKey()).members().containsKey(peer)) {
                 offers.add(new RealmOffer(e.getKey(), DeviceId.fromBytes(e.getValue().founder())));
             }
         }
@@ -79,14 +79,19 @@ public final class ReplicaSyncStore implements SyncStore {
     public boolean accept(DeviceId peer, RealmId realm, DeviceId founder, long now) {
         EventStore.RealmRow row = replica.realms().get(realm);
         if (row == null) {
-            replica.acceptRealm(realm, founder, now);
-            return true;
+            return replica.acceptInvitation(realm, founder, peer, now); // membership only, until the user joins it
         }
         if (!DeviceId.fromBytes(row.founder()).equals(founder)) {
             return false;
         }
         Membership m = replica.membership(realm);
         return m.founder().isEmpty() || m.members().containsKey(peer);
+    }
+
+    @Override
+    public boolean joined(RealmId realm) {
+        EventStore.RealmRow row = replica.realms().get(realm);
+        return row != null && row.joined();
     }
 
     @Override
@@ -116,7 +121,7 @@ public final class ReplicaSyncStore implements SyncStore {
 
     @Override
     public IngestResult ingest(List<byte[]> events, long now) {
-        return replica.ingest(events, now);
+        return replica.ingest(events, now, "peer");
     }
 
     @Override

@@ -46,11 +46,13 @@ public final class SyncSession {
         final Reconciliation reconciliation;
         final ArrayDeque<SyncMessage.Key> toSend = new ArrayDeque<>();
         final Set<EventId> queued = new HashSet<>();
+        final boolean invitation;
         boolean reconciled;
 
-        RealmSync(RealmId realm, Reconciliation reconciliation) {
+        RealmSync(RealmId realm, Reconciliation reconciliation, boolean invitation) {
             this.realm = realm;
             this.reconciliation = reconciliation;
+            this.invitation = invitation;
         }
     }
 
@@ -115,7 +117,7 @@ public final class SyncSession {
             List<SyncMessage.RealmOpen> opens = new ArrayList<>();
             for (SyncStore.RealmOffer offer : store.offersFor(peer)) {
                 Reconciliation r = store.initiate(offer.realm());
-                realms.put(offer.realm(), new RealmSync(offer.realm(), r));
+                realms.put(offer.realm(), new RealmSync(offer.realm(), r, !store.joined(offer.realm())));
                 opens.add(new SyncMessage.RealmOpen(offer.realm(), offer.founder(), r.start()));
             }
             send(hello(opens));
@@ -237,7 +239,7 @@ public final class SyncSession {
             if (!store.accept(peer, open.realm(), open.founder(), now)) {
                 continue; // a realm we do not share with this peer: say nothing about it
             }
-            RealmSync rs = new RealmSync(open.realm(), store.respond(open.realm()));
+            RealmSync rs = new RealmSync(open.realm(), store.respond(open.realm()), !store.joined(open.realm()));
             realms.put(open.realm(), rs);
             byte[] reply = replyTo(rs, open.reconcile());
             if (initiator) {
@@ -258,7 +260,7 @@ public final class SyncSession {
         for (SyncStore.RealmOffer offer : store.offersFor(peer)) {
             if (!realms.containsKey(offer.realm())) {
                 Reconciliation r = store.initiate(offer.realm());
-                realms.put(offer.realm(), new RealmSync(offer.realm(), r));
+                realms.put(offer.realm(), new RealmSync(offer.realm(), r, !store.joined(offer.realm())));
                 replies.add(new SyncMessage.RealmOpen(offer.realm(), offer.founder(), r.start()));
             }
         }
@@ -530,6 +532,19 @@ public final class SyncSession {
     /** True if the peer ended the session. */
     public boolean closedByPeer() {
         return closedByPeer;
+    }
+
+    /**
+     * True if a realm this session opened while it was only an invitation here has been joined
+     * since: the driver restarts the session so that the realm's data syncs.
+     */
+    public boolean joinedSinceOpen() {
+        for (RealmSync rs : realms.values()) {
+            if (rs.invitation && store.joined(rs.realm)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Realms open in this session. */

@@ -33,6 +33,13 @@ public interface SyncStore {
      */
     boolean accept(DeviceId peer, RealmId realm, DeviceId founder, long now);
 
+    /**
+     * True once the user joined the realm here; false while it is only an invitation (then only
+     * its membership and realm events are accepted, and a session opened before the join must be
+     * restarted to sync the rest).
+     */
+    boolean joined(RealmId realm);
+
     /** Starts reconciling a realm as the side that speaks first. */
     Reconciliation initiate(RealmId realm);
 

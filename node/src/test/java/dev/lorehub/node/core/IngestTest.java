@@ -85,13 +85,13 @@ class IngestTest {
         DeviceIdentity outsider = DeviceIdentity.generate(SeededRandom.of(99));
         EntityChange change = new EntityChange(EntityKind.LORE, "00000000-0000-4000-8000-000000000001", false, List.of(),
             new TreeMap<>(Map.of(Field.CONTENT, "sneaky", Field.TYPE, "wisdom", Field.ORIGIN, "{\"type\":\"manual\"}")),
-            new TreeMap<>());
+            new TreeMap<>(), new Causality(a.replica.membership(realm).heads(), 1, null));
         byte[] unauthorised = SealedEnvelope.seal(new EnvelopeHeader(realm, 0, a.replica.clockValue() + 5, true),
             new EventCodec().encode(change), a.replica.keyring(realm).orElseThrow().current(), outsider, SeededRandom.of(1));
         // signed by a member, but with an invalid value
         EntityChange invalid = new EntityChange(EntityKind.LORE, "00000000-0000-4000-8000-000000000002", false, List.of(),
             new TreeMap<>(Map.of(Field.CONTENT, "x", Field.TYPE, "wisdom", Field.ORIGIN, "not json", Field.CONFIDENCE, 80L)),
-            new TreeMap<>());
+            new TreeMap<>(), new Causality(a.replica.membership(realm).heads(), 1, null));
         DeviceIdentity aIdentity = a.identity;
         byte[] invalidValue = SealedEnvelope.seal(new EnvelopeHeader(realm, 0, a.replica.clockValue() + 6, true),
             new EventCodec().encode(invalid), a.replica.keyring(realm).orElseThrow().current(), aIdentity, SeededRandom.of(2));

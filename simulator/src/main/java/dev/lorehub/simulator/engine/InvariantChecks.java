@@ -49,7 +49,6 @@ final class InvariantChecks {
         } catch (SQLException e) {
             throw new IllegalStateException("reading " + n + "'s lores failed: " + e.getMessage(), e);
         }
-        Membership membership = null;
         for (String key : catalog.entities(EntityKind.LORE)) {
             String lore = EventCatalog.entityOf(key);
             if (!shown.contains(lore)) {
@@ -84,12 +83,9 @@ final class InvariantChecks {
             if (!allDeletes) {
                 continue;
             }
-            if (membership == null) {
-                membership = n.replica.membership(realm);
-            }
             boolean authorised = true;
             for (EventCatalog.Info h : heads) {
-                authorised &= membership.canWriteAt(h.author(), h.hlc(), h.id());
+                authorised &= n.replica.authorized(realm, h.id());
             }
             if (authorised) {
                 return "resurrection on " + n + ": lore " + lore + " is shown by lh although every head of its history is a "

@@ -16,6 +16,7 @@ final class LocalClock {
     private final double driftPpm;
     private final List<long[]> jumps = new ArrayList<>(); // {at, delta}, in order of at
     private long jumped;
+    private boolean synced;
 
     LocalClock(long offsetMs, double driftPpm) {
         this.offsetMs = offsetMs;
@@ -28,8 +29,16 @@ final class LocalClock {
         jumped += delta;
     }
 
+    /** From now on the clock reads true time (NTP fixed it): part of healing every fault. */
+    void sync() {
+        synced = true;
+    }
+
     /** The wall-clock reading at virtual time {@code v} (jumps applied so far). */
     long wall(long v) {
+        if (synced) {
+            return EPOCH + v;
+        }
         return EPOCH + v + offsetMs + (long) (v * driftPpm / 1_000_000.0) + jumped;
     }
 
@@ -39,7 +48,7 @@ final class LocalClock {
         if (d <= 0) {
             return 0;
         }
-        return (long) Math.ceil(d / (1 + driftPpm / 1_000_000.0));
+        return synced ? d : (long) Math.ceil(d / (1 + driftPpm / 1_000_000.0));
     }
 
     long offsetMs() {

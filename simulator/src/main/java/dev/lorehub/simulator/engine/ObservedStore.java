@@ -43,6 +43,11 @@ final class ObservedStore implements SyncStore {
     }
 
     @Override
+    public boolean joined(RealmId realm) {
+        return delegate.joined(realm);
+    }
+
+    @Override
     public Reconciliation initiate(RealmId realm) {
         return delegate.initiate(realm);
     }

@@ -69,6 +69,10 @@ final class SimNode {
     final Set<EventId> foreign = new HashSet<>();
     boolean captureScheduled;
     boolean membershipDirty;
+    /** Virtual time of the scheduled release of events held for their future stamps (-1: none). */
+    long releaseAt = -1;
+    /** After the heal: the latest virtual time at which an event held here for its stamp falls due. */
+    long latestHoldDue;
 
     SimNode(int index, Path dir, DeviceIdentity identity, LocalClock clock, long cryptoSeed) {
         this.index = index;

@@ -78,6 +78,7 @@ public final class Simulation {
     private static final int TIE_BREAK = 20;
     private static final int DIAL_FAILED = 21;
     private static final int MAINTAIN = 22;
+    private static final int RELEASE = 23;
 
     private final SimConfig config;
     private final Path root;
@@ -845,12 +846,14 @@ public final class Simulation {
         if (n.localRealmId == null && realm != null && n.replica.realms().containsKey(realm)
             && n.replica.membership(realm).role(n.id()).isPresent()) {
             n.localRealmId = n.replica.mapRealm(realm, realmPath(n), wall(n));
+            n.membershipDirty = true; // sessions opened while the realm was an invitation restart to sync its data
             absorbStored(n);
         }
         if (n.membershipDirty) {
             n.membershipDirty = false;
             restartMismatched(n);
         }
+        scheduleRelease(n);
         for (Endpoint e : List.copyOf(n.endpoints)) {
             Connection c = e.conn();
             if (c.dead) {
@@ -995,7 +998,7 @@ public final class Simulation {
             for (SyncStore.RealmOffer o : n.store.offersFor(e.peer().id())) {
                 offered.add(o.realm());
             }
-            if (!offered.equals(s.realms())) {
+            if (!offered.equals(s.realms()) || s.joinedSinceOpen()) {
                 s.close(CloseReason.NORMAL, "realm membership changed; reconnecting to sync the new set of realms");
             }
         }
@@ -1023,6 +1026,48 @@ public final class Simulation {
             c.sessions[side].onTimer(wall(n));
             settle(n);
         });
+    }
+
+    /**
+     * Events stamped too far ahead of a node's clock are held until its clock catches up; the
+     * daemon's maintenance then stores them. The simulator wakes the node exactly then.
+     */
+    private void scheduleRelease(SimNode n) {
+        java.util.OptionalLong due = n.replica.nextHeldRelease();
+        if (due.isEmpty()) {
+            return;
+        }
+        long at = now + Math.max(1, n.clock.delayUntil(now, due.getAsLong()));
+        if (healed) {
+            n.latestHoldDue = Math.max(n.latestHoldDue, at);
+        }
+        if (n.releaseAt >= 0 && n.releaseAt <= at) {
+            return;
+        }
+        n.releaseAt = at;
+        at(at, RELEASE, n.index, 0, () -> {
+            if (n.releaseAt != at) {
+                return;
+            }
+            n.releaseAt = -1;
+            if (n.up && !n.paused) {
+                n.replica.releaseHeld(wall(n));
+            }
+            settle(n);
+        });
+    }
+
+    /**
+     * Virtual time by which every event held for its stamp after the heal is due: clocks are
+     * true from the heal on, so a stamp up to two hours ahead (swarm skew) delays convergence by
+     * design; the liveness window counts from then.
+     */
+    private long holdsDueBy() {
+        long latest = 0;
+        for (SimNode n : nodes) {
+            latest = Math.max(latest, n.latestHoldDue);
+        }
+        return latest;
     }
 
     private void scheduleCapture(SimNode n, long delay) {
@@ -1159,6 +1204,11 @@ public final class Simulation {
     private void heal() {
         healed = true;
         healAt = now;
+        for (SimNode n : nodes) {
+            n.clock.sync(); // clock trouble ends with the other faults
+            n.releaseAt = -1; // the clock moved: when held events fall due is computed again
+            scheduleRelease(n);
+        }
         for (Episode e : episodes) {
             endEpisode(e);
         }
@@ -1197,7 +1247,7 @@ public final class Simulation {
                 return;
             }
         }
-        if (now - healAt >= config.convergeWithinMs()) {
+        if (now - healAt >= config.convergeWithinMs() && now - holdsDueBy() >= config.convergeWithinMs()) {
             if (sameEvents && allMapped) {
                 fail(FailureClass.NON_DETERMINISM, "every node holds the same " + nodes.get(0).held.size()
                     + " events but they show different state: digests " + distinctDigests() + "; " + tableDifference());
@@ -1272,7 +1322,7 @@ public final class Simulation {
                     author = n.name;
                 }
             }
-            boolean authorised = admin.replica.membership(realm).canWriteAt(e.author(), e.hlc(), e.id());
+            boolean authorised = admin.replica.authorized(realm, e.id());
             out.add(id.shortForm() + " by " + author + " at " + HybridClockText.format(e.hlc())
                 + (e.change().deleted() ? " delete" : " " + e.change().assignments().keySet() + e.change().sets().keySet())
                 + " parents " + e.change().parents().stream().map(EventId::shortForm).toList()
@@ -1293,6 +1343,18 @@ public final class Simulation {
                 sb.append(" (realm not mapped)");
             }
             sb.append(", ").append(n.endpoints.size()).append(" sessions open");
+            try {
+                for (var held : n.replica.events().heldCounts()) {
+                    sb.append(", held ").append(held.count()).append(' ').append(held.reason()).append(" (").append(held.example())
+                        .append(')');
+                }
+                for (var refusal : n.replica.events().refusals()) {
+                    sb.append(", refused ").append(refusal.count()).append(' ').append(refusal.reason()).append(" (")
+                        .append(refusal.lastDetail()).append(')');
+                }
+            } catch (SQLException e) {
+                sb.append(", refusals unreadable: ").append(e.getMessage());
+            }
             for (Endpoint e : n.endpoints) {
                 if (!e.session().isSynced()) {
                     sb.append(" [with ").append(e.peer()).append(" not synced]");
@@ -1345,8 +1407,7 @@ public final class Simulation {
                 }
             }
         }
-        Membership m = new Membership(admin.replica.membership(realm));
-        ReferenceOracle.Model model = ReferenceOracle.model(catalog, m::canWrite);
+        ReferenceOracle.Model model = ReferenceOracle.model(catalog, (author, hlc, id) -> admin.replica.authorized(realm, id));
         oracleSkippedEntities = model.skippedEntities();
         oracleChecked = model.checkedFields();
         oracleSkippedFields = model.skippedFields();
@@ -1361,13 +1422,6 @@ public final class Simulation {
             } catch (SQLException e) {
                 throw new IllegalStateException("reading " + n + "'s tables failed: " + e.getMessage(), e);
             }
-        }
-    }
-
-    /** The node's membership fold, as the oracle's authoriser. */
-    private record Membership(dev.lorehub.node.core.Membership m) {
-        boolean canWrite(dev.lorehub.crypto.DeviceId author, long hlc, EventId id) {
-            return m.canWriteAt(author, hlc, id);
         }
     }
 
