@@ -26,9 +26,15 @@ final class LogCommand implements Callable<Integer> {
     @Option(names = {"-n", "--limit"}, defaultValue = "50", description = "How many events (default: 50)")
     int limit;
 
+    @Option(names = "--refused", description = "Show what this device refused instead: from which device, why, how often")
+    boolean refused;
+
     @Override
     public Integer call() throws java.sql.SQLException {
         try (NodeView view = NodeView.open(home.home())) {
+            if (refused) {
+                return refusals(view);
+            }
             Map<DeviceId, String> names = new HashMap<>();
             names.put(view.replica().deviceId(), "this device");
             view.replica().peers().forEach(p -> names.put(DeviceId.fromBytes(p.device()), p.displayName()));
@@ -44,6 +50,18 @@ final class LogCommand implements Callable<Integer> {
                 System.out.printf("%s  %-26s realm %s  %s%n", HybridClock.format(e.hlc()), who,
                     RealmId.fromBytes(e.realm()).toString().substring(0, 8), what);
             }
+        }
+        return 0;
+    }
+
+    private int refusals(NodeView view) throws java.sql.SQLException {
+        var rows = view.replica().events().refusals();
+        if (rows.isEmpty()) {
+            System.out.println("Nothing refused.");
+        }
+        for (var r : rows.subList(0, Math.min(rows.size(), Math.max(limit, 0)))) {
+            System.out.printf("%s  from %s  realm %s  %d × %s; last: %s%n", java.time.Instant.ofEpochMilli(r.lastAt()), r.source(),
+                RealmId.fromBytes(r.realm()).toString().substring(0, 8), r.count(), r.reason().toLowerCase(), r.lastDetail());
         }
         return 0;
     }

@@ -52,6 +52,9 @@ final class StatusCommand implements Callable<Integer> {
             }
             ArrayNode realms = out.putArray("realms");
             for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(r.realms()).entrySet()) {
+                if (!e.getValue().joined()) {
+                    continue; // an invitation, listed below
+                }
                 Membership m = r.membership(e.getKey());
                 ObjectNode n = realms.addObject().put("realm", e.getKey().toString()).put("name", view.localName(e.getValue()));
                 n.put("path", view.localPath(e.getValue()).orElse(null));
@@ -60,6 +63,24 @@ final class StatusCommand implements Callable<Integer> {
                 n.put("events", r.events().count(e.getKey().toBytes()));
                 n.put("unreadable", r.events().opaqueEvents(e.getKey().toBytes()).size());
                 n.put("keyEpoch", m.currentEpoch());
+            }
+            ArrayNode invitations = out.putArray("invitations");
+            for (Replica.Invitation inv : r.invitations()) {
+                invitations.addObject().put("realm", inv.realm().toString()).put("name", inv.name())
+                    .put("role", inv.role().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("invitedBy", inv.inviter() == null ? null : inv.inviter().toString())
+                    .put("founder", inv.founder().toString());
+            }
+            ArrayNode held = out.putArray("held");
+            for (EventStore.HeldCount c : r.events().heldCounts()) {
+                held.addObject().put("realm", RealmId.fromBytes(c.realm()).toString()).put("reason", c.reason())
+                    .put("events", c.count()).put("example", c.example());
+            }
+            ArrayNode refused = out.putArray("refused");
+            for (EventStore.RefusalRow f : r.events().refusals()) {
+                refused.addObject().put("from", f.source()).put("realm", RealmId.fromBytes(f.realm()).toString())
+                    .put("reason", f.reason()).put("events", f.count()).put("last", Instant.ofEpochMilli(f.lastAt()).toString())
+                    .put("example", f.lastDetail());
             }
             out.put("pendingLocalChanges", ChangeCapture.pendingCount(view.database().connection()));
             out.put("conflicts", r.conflicts().size());
@@ -88,6 +109,25 @@ final class StatusCommand implements Callable<Integer> {
             n.get("events").asLong(), n.get("unreadable").asLong() > 0 ? " (" + n.get("unreadable").asLong() + " unreadable)" : "",
             n.get("path").isNull() ? "not mapped: `lorehub-node realm join " + n.get("realm").asText().substring(0, 12)
                 + " --path DIR`" : n.get("path").asText()));
+        if (!out.get("invitations").isEmpty()) {
+            System.out.println("Invitations (run `lorehub-node realm join REALM --path DIR` to sync one here):");
+            out.get("invitations").forEach(n -> System.out.printf("  %s  %-16s as %s, from %s%n",
+                n.get("realm").asText().substring(0, 12), n.get("name").isNull() ? "(name not known yet)" : n.get("name").asText(),
+                n.get("role").asText(), n.get("invitedBy").isNull() ? "?" : n.get("invitedBy").asText().substring(0, 7)));
+        }
+        if (!out.get("held").isEmpty()) {
+            System.out.println("Held aside (not applied, not forwarded; re-examined as membership changes and time passes):");
+            out.get("held").forEach(n -> System.out.printf("  %s  %d event(s), %s: %s%n", n.get("realm").asText().substring(0, 12),
+                n.get("events").asLong(), n.get("reason").asText().toLowerCase(), n.get("example").asText()));
+        }
+        if (!out.get("refused").isEmpty()) {
+            System.out.println("Refused (see `lorehub-node log --refused`):");
+            out.get("refused").forEach(n -> System.out.printf("  from %-9s %5d × %-13s last %s: %s%n",
+                n.get("from").asText().length() > 7 ? n.get("from").asText().substring(0, 7) : n.get("from").asText(),
+                n.get("events").asLong(), n.get("reason").asText().toLowerCase(), n.get("last").asText(),
+                n.get("example").asText().length() > 90 ? n.get("example").asText().substring(0, 90) + "…"
+                    : n.get("example").asText()));
+        }
         System.out.println("Pending local changes: " + out.get("pendingLocalChanges").asLong());
         System.out.println("Conflicts: " + out.get("conflicts").asInt() + (out.get("conflicts").asInt() > 0
             ? " (see `lorehub-node conflicts`)" : ""));

@@ -120,8 +120,8 @@ public final class ReplicaSyncStore implements SyncStore {
     }
 
     @Override
-    public IngestResult ingest(List<byte[]> events, long now) {
-        return replica.ingest(events, now, "peer");
+    public IngestResult ingest(DeviceId peer, List<byte[]> events, long now) {
+        return replica.ingest(events, now, peer.toString());
     }
 
     @Override

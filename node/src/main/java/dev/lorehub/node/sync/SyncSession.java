@@ -334,7 +334,7 @@ public final class SyncSession {
         }
         receiveAllowance -= bytes;
         eventsReceived += e.events().size();
-        IngestResult result = store.ingest(e.events(), now);
+        IngestResult result = store.ingest(peer, e.events(), now);
         eventsStored += result.stored().size();
         ingested.addAll(result.captured());
         ingested.addAll(result.stored());

@@ -58,8 +58,8 @@ public interface SyncStore {
     /** The event's sealed bytes. */
     Optional<byte[]> sealed(EventId id);
 
-    /** Verifies, stores and applies a batch (one transaction). */
-    IngestResult ingest(List<byte[]> events, long now);
+    /** Verifies, stores and applies a batch from {@code peer} (one transaction); refusals are counted against it. */
+    IngestResult ingest(DeviceId peer, List<byte[]> events, long now);
 
     /** Notes that a session with {@code peer} completed a full sync at {@code now}. */
     default void synced(DeviceId peer, long now) {

@@ -73,8 +73,8 @@ final class ObservedStore implements SyncStore {
     }
 
     @Override
-    public IngestResult ingest(List<byte[]> events, long now) {
-        IngestResult r = delegate.ingest(events, now);
+    public IngestResult ingest(DeviceId peer, List<byte[]> events, long now) {
+        IngestResult r = delegate.ingest(peer, events, now);
         for (StoredKey k : r.stored()) {
             foreign.add(k.id());
         }
