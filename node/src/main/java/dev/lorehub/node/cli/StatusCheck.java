@@ -1,25 +1,16 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.node.dashboard.Alert;
 import dev.lorehub.node.dashboard.AlertRules;
-import dev.lorehub.node.dashboard.DashboardEndpoint;
-import dev.lorehub.node.dashboard.DashboardToken;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.EventStore;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,32 +47,14 @@ final class StatusCheck {
     }
 
     private static Optional<List<Alert>> fromDashboard(NodeHome h) {
-        Optional<Integer> port = DashboardEndpoint.port(h);
-        Optional<DashboardToken> token = DashboardToken.read(h);
-        if (port.isEmpty() || token.isEmpty()) {
-            return Optional.empty();
-        }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).proxy(HttpClient.Builder.NO_PROXY)
-            .build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get() + "/api/alerts"))
-            .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token.get().value()).GET().build();
-        try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                return Optional.empty();
-            }
+        return DashboardClient.of(h).flatMap(c -> c.get("/api/alerts")).map(json -> {
             List<Alert> out = new ArrayList<>();
-            for (JsonNode a : new ObjectMapper().readTree(response.body()).path("alerts")) {
+            for (JsonNode a : json.path("alerts")) {
                 out.add(new Alert(a.path("code").asText(), a.path("peer").isNull() ? null : a.path("peer").asText(),
                     a.path("message").asText()));
             }
-            return Optional.of(out);
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+            return out;
+        });
     }
 
     private static List<Alert> fromDatabase(NodeHome h, NodeConfig config) {

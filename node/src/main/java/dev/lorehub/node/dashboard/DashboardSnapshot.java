@@ -32,7 +32,7 @@ public record DashboardSnapshot(long generatedAt, Device device, List<Peer> peer
      * @param realms     per shared realm: in sync, or behind by how many events each way
      * @param transfer   the catch-up in progress (null when offline)
      */
-    public record Peer(String id, String shortId, String name, boolean online, String state, long lastContact,
+    public record Peer(String id, String shortId, String name, boolean online, String state, long pairedAt, long lastContact,
                        long lastSync, long inSyncSince, long behindSince, String lastError, long lastErrorAt,
                        int failuresInARow, List<PeerRealm> realms, Transfer transfer) {
     }

@@ -206,10 +206,8 @@ public final class RuntimeDashboardModel implements DashboardModel {
 
         List<AlertRules.PeerHealth> health = new ArrayList<>();
         for (DashboardSnapshot.Peer p : peers) {
-            long unreachableSince = p.online() ? 0 : Math.max(p.lastContact(), p.lastSync());
-            if (!p.online() && unreachableSince == 0) {
-                unreachableSince = metrics.startedAt(); // never reached: count from the node's start
-            }
+            // offline since the last time it was heard of: contact, a full sync, or pairing itself
+            long unreachableSince = p.online() ? 0 : Math.max(p.pairedAt(), Math.max(p.lastContact(), p.lastSync()));
             health.add(new AlertRules.PeerHealth(p.shortId(), p.name(), p.online(), p.online() && !"in sync".equals(p.state())
                 ? p.behindSince() : 0, unreachableSince, p.failuresInARow(), p.lastError()));
         }
@@ -276,7 +274,7 @@ public final class RuntimeDashboardModel implements DashboardModel {
                 state = seen == null && lastSync == 0 ? "never seen" : "offline";
             }
             out.add(new DashboardSnapshot.Peer(id.toString(), id.shortForm(), row.displayName(), session != null, state,
-                seen == null ? 0 : seen.lastContact(), lastSync, seen == null ? 0 : seen.inSyncSince(),
+                row.pairedAt(), seen == null ? 0 : seen.lastContact(), lastSync, seen == null ? 0 : seen.inSyncSince(),
                 seen == null ? 0 : seen.behindSince(), seen == null ? null : seen.lastError(),
                 seen == null ? 0 : seen.lastErrorAt(), seen == null ? 0 : seen.failuresInARow(), realms, transfer));
         }
