@@ -127,6 +127,11 @@ public final class DashboardService implements AutoCloseable {
         return server.port();
     }
 
+    /** The address listened on: 127.0.0.1 only. */
+    public java.net.InetSocketAddress address() {
+        return server.address();
+    }
+
     private void changed() {
         if (closed || !pending.compareAndSet(false, true)) {
             return;

@@ -102,6 +102,11 @@ public final class DashboardHttpServer implements AutoCloseable {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
+    /** The address listened on (always 127.0.0.1). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
     /** Open event streams. */
     public int streams() {
         return streams.size();
