@@ -248,9 +248,11 @@
 
   function drawCharts(s) {
     const c = s.charts;
-    chart('chart-events', [{ cls: 'in', values: c.eventsIn }, { cls: 'out', values: c.eventsOut }], null, num);
+    chart('chart-events', [{ cls: 'in', values: c.eventsIn }, { cls: 'out', values: c.eventsOut }], null,
+      (v) => (v % 1 && v < 10 ? v.toFixed(1) : num(v)));
     chart('chart-bytes', [{ cls: 'in', values: c.bytesIn }, { cls: 'out', values: c.bytesOut }], null, bytes);
-    chart('chart-conflicts', [{ cls: 'open', values: c.conflictsOpen }], { cls: 'rec', values: c.conflictsRecorded }, num);
+    chart('chart-conflicts', [{ cls: 'open', values: c.conflictsOpen }], { cls: 'rec', values: c.conflictsRecorded },
+      (v) => (v % 1 ? v.toFixed(1) : num(v)));
   }
 
   function draw(s) {

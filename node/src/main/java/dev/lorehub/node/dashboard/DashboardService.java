@@ -21,9 +21,9 @@ import java.util.function.LongSupplier;
 /**
  * The running dashboard: the token, the model over the node, the HTTP server on 127.0.0.1, and the
  * live feed. On every change the model reports (events stored, sessions opened or closed, events
- * moving) a new snapshot is pushed to open pages, at most four times a second; while a page is
- * open, counts that have no event of their own (rates, pending capture, conflicts) are sampled
- * every {@value #TICK_MILLIS} ms. Snapshots are built on the dashboard's own thread, which waits
+ * moving) the model samples what has no event of its own (conflicts, pending capture) and a new
+ * snapshot is pushed to open pages, at most four times a second; besides, both happen every
+ * {@value #TICK_MILLIS} ms (rates and "seconds ago" move without events). Snapshots are built on the dashboard's own thread, which waits
  * for the node thread to read the database; the browser never polls.
  */
 public final class DashboardService implements AutoCloseable {
@@ -159,10 +159,14 @@ public final class DashboardService implements AutoCloseable {
 
     private void push() {
         pending.set(false);
-        if (closed || server == null || server.streams() == 0) {
+        if (closed || server == null) {
             return;
         }
         try {
+            model.tick(); // conflicts appear and go only when events are stored: count them now, not at the next tick
+            if (server.streams() == 0) {
+                return;
+            }
             String json = refresh();
             lastPushAt = clock.getAsLong();
             server.broadcast("snapshot", json);

@@ -162,7 +162,7 @@ public final class Autostart {
 
     // ---- the files
 
-    static final String USER_HEADER = "# Written by `lorehub-node service install`; `lorehub-node service uninstall` removes it.\n";
+    public static final String USER_HEADER = "# Written by `lorehub-node service install`; `lorehub-node service uninstall` removes it.\n";
     /** The header of the packaging template (node/src/dist/systemd). */
     public static final String PACKAGING_HEADER = "# The LoreHub Sync Node as a systemd user unit, for packagers: install it as\n"
         + "# /usr/lib/systemd/user/lorehub-node.service with the jar at the path below; each user then runs\n"
