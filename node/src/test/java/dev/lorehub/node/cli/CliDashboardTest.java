@@ -62,4 +62,20 @@ class CliDashboardTest {
                 + ") has not been reached for 2 h (alerts.unreachableMinutes = 60)");
         }
     }
+
+    @Test
+    void realmShareShowsItsProgress() throws Exception {
+        Path data = dir.resolve("data");
+        CliRunner cli = new CliRunner(data);
+        assertThat(cli.run("init", "--name", "ann-laptop").exit()).isZero();
+        java.nio.file.Files.writeString(data.resolve("node/node.json"), "{ \"enabled\": false }");
+        Path project = java.nio.file.Files.createDirectories(dir.resolve("work/api"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(cli.run("lore add", "--path", project.toString(), "Lore number " + i).exit()).isZero();
+        }
+        CliRunner.Result share = cli.run("realm share", project.toString());
+        assertThat(share.exit()).as(share.toString()).isZero();
+        assertThat(share.out()).as("plain lines: the output is not a terminal")
+            .contains("adopting lores and relations: 3/3 items (100%)").doesNotContain("\r").contains("Shared realm api");
+    }
 }
