@@ -5,14 +5,15 @@ import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.sync.SyncMessage;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * How far one sync session has got, per realm: what its reconciliation found missing on either
@@ -28,12 +29,27 @@ public final class SessionProgress {
     private static final long RATE_WINDOW_MILLIS = 10_000;
     private static final long SAMPLE_EVERY_MILLIS = 250;
 
+    /**
+     * One realm. The events the peer lacks are kept compactly (a sorted array of the first eight
+     * bytes of each id, and which of them went out): an initial sync of 100k events costs 800 KB
+     * here, not a set of 100k objects in a 96 MB heap.
+     */
     private static final class Realm {
         boolean reconciled;
         long weLackTotal;
         long received;
-        final Set<EventId> peerLacks = new HashSet<>();
-        long peerLacksTotal;
+        long[] peerLacks = new long[0];
+        BitSet sent = new BitSet();
+        int sentCount;
+
+        int indexOf(EventId id) {
+            int i = Arrays.binarySearch(peerLacks, prefix(id));
+            return i >= 0 && !sent.get(i) ? i : -1;
+        }
+    }
+
+    private static long prefix(EventId id) {
+        return ByteBuffer.wrap(id.toBytes(), 0, 8).getLong();
     }
 
     /** One realm of the session. */
@@ -97,17 +113,20 @@ public final class SessionProgress {
         r.reconciled = true;
         r.weLackTotal = need;
         r.received = 0;
-        r.peerLacks.clear();
-        for (SyncMessage.Key k : have) {
-            r.peerLacks.add(EventId.fromBytes(k.id()));
+        long[] ids = new long[have.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = ByteBuffer.wrap(have.get(i).id(), 0, 8).getLong();
         }
-        r.peerLacksTotal = r.peerLacks.size();
+        Arrays.sort(ids);
+        r.peerLacks = ids;
+        r.sent = new BitSet(ids.length);
+        r.sentCount = 0;
     }
 
     /** The realm an event the peer lacks belongs to, if it is in a reconciled backlog. */
     Optional<RealmId> backlogRealm(EventId id) {
         for (Map.Entry<RealmId, Realm> e : realms.entrySet()) {
-            if (e.getValue().peerLacks.contains(id)) {
+            if (e.getValue().indexOf(id) >= 0) {
                 return Optional.of(e.getKey());
             }
         }
@@ -116,8 +135,10 @@ public final class SessionProgress {
 
     void sent(RealmId id, EventId event, long size, long now) {
         Realm r = realms.get(id);
-        if (r != null) {
-            r.peerLacks.remove(event);
+        int i = r == null ? -1 : r.indexOf(event);
+        if (i >= 0) {
+            r.sent.set(i);
+            r.sentCount++;
         }
         moved(1, size, now);
     }
@@ -157,8 +178,8 @@ public final class SessionProgress {
         for (Map.Entry<RealmId, Realm> e : realms.entrySet()) {
             Realm r = e.getValue();
             long weLack = Math.max(0, r.weLackTotal - r.received);
-            long peerLacks = r.peerLacks.size();
-            long total = r.weLackTotal + r.peerLacksTotal;
+            long peerLacks = r.peerLacks.length - r.sentCount;
+            long total = r.weLackTotal + r.peerLacks.length;
             out.add(new RealmProgress(e.getKey(), r.reconciled, weLack, peerLacks, total, total - weLack - peerLacks));
         }
         double eps = 0;
