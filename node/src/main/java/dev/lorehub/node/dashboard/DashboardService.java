@@ -40,8 +40,6 @@ public final class DashboardService implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final AtomicBoolean pending = new AtomicBoolean();
     private DashboardHttpServer server;
-    private volatile String latest;
-    private volatile long latestAt;
     private volatile long lastPushAt;
     private volatile boolean closed;
 
@@ -179,22 +177,15 @@ public final class DashboardService implements AutoCloseable {
 
     private String refresh() {
         try {
-            String json = JSON.writeValueAsString(model.snapshot());
-            latest = json;
-            latestAt = clock.getAsLong();
-            return json;
+            return JSON.writeValueAsString(model.snapshot());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** The latest snapshot as JSON, taken afresh when older than a tick (called on the dashboard thread). */
+    /** A snapshot taken now, as JSON (called on the dashboard thread): what a page or script asks for is never stale. */
     private String snapshotJson() {
-        String json = latest;
-        if (json == null || clock.getAsLong() - latestAt > MIN_GAP_MILLIS) {
-            json = refresh();
-        }
-        return json;
+        return refresh();
     }
 
     @Override
