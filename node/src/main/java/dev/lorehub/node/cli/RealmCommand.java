@@ -44,8 +44,10 @@ final class RealmCommand {
             try (NodeView view = NodeView.open(h)) {
                 local = new LoreEditor(view.database()).realmFor(dir == null ? HomeOption.cwd() : dir, false);
             }
+            Progress progress = Progress.forStdout("items");
             JsonNode r = NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "share").put("localRealm", local.id()),
-                false, x -> { });
+                false, p -> showProgress(progress, p));
+            progress.done();
             System.out.println("Shared realm " + local.name() + " (" + local.path() + ") as " + r.get("realm").asText() + ".");
             System.out.println("Grant it to a paired device with `lorehub-node realm grant DEVICE --role write`, or pair a new "
                 + "device with `lorehub-node pair`.");
@@ -64,6 +66,9 @@ final class RealmCommand {
         @Option(names = "--path", required = true, paramLabel = "DIR", description = "Directory of the project on this device")
         Path path;
 
+        @Option(names = "--no-wait", description = "Do not follow the realm's initial sync from connected peers")
+        boolean noWait;
+
         @Override
         public Integer call() {
             NodeHome h = home.home();
@@ -71,9 +76,14 @@ final class RealmCommand {
             try (NodeView view = NodeView.open(h)) {
                 id = view.realm(realm, HomeOption.cwd());
             }
+            Progress progress = Progress.forStdout("items");
             NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "map").put("realm", id.toString())
-                .put("path", path.toAbsolutePath().normalize().toString()), false, x -> { });
+                .put("path", path.toAbsolutePath().normalize().toString()), false, p -> showProgress(progress, p));
+            progress.done();
             System.out.println("Realm " + id + " is now synced with " + path.toAbsolutePath().normalize() + ".");
+            if (!noWait) {
+                InitialSync.follow(h, id, Progress.forStdout("events"), System.out);
+            }
             return 0;
         }
     }
@@ -170,6 +180,13 @@ final class RealmCommand {
             System.out.println("Removed " + r.get("device").asText() + " from realm " + id + "; new key epoch "
                 + r.get("epoch").asInt() + ".");
             return 0;
+        }
+    }
+
+    /** Draws a progress reply ({"progress":phase,"done":n,"total":m}) of a long operation. */
+    static void showProgress(Progress progress, JsonNode reply) {
+        if (reply.has("progress")) {
+            progress.update(reply.get("progress").asText(), reply.path("done").asLong(), reply.path("total").asLong());
         }
     }
 

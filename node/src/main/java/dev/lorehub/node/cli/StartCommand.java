@@ -1,5 +1,6 @@
 package dev.lorehub.node.cli;
 
+import dev.lorehub.node.dashboard.DashboardService;
 import dev.lorehub.node.runtime.ControlServer;
 import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeHome;
@@ -35,9 +36,20 @@ final class StartCommand implements Callable<Integer> {
         }
         NodeRuntime runtime = NodeRuntime.start(h, config, System::currentTimeMillis);
         ControlServer control = ControlServer.start(h, new NodeOperations(runtime));
+        DashboardService dashboard;
+        try {
+            dashboard = DashboardService.start(runtime, h, config);
+        } catch (RuntimeException e) {
+            control.close();
+            runtime.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             System.err.println("Stopping…");
+            if (dashboard != null) {
+                dashboard.close();
+            }
             control.close();
             runtime.close();
             stopped.countDown();
@@ -45,6 +57,9 @@ final class StartCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.println("Node " + runtime.deviceId().shortForm() + " (" + runtime.displayName() + ") syncing "
             + h.dataDir() + ", listening on " + runtime.address() + ". Ctrl-C to stop.");
+        if (dashboard != null) {
+            System.out.println("Dashboard: " + dashboard.url() + " (open it with `lorehub-node dashboard`)");
+        }
         stopped.await();
         return 0;
     }

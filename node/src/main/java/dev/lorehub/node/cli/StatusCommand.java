@@ -30,9 +30,17 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of text")
     boolean json;
 
+    @Option(names = "--check", description = "Print one line and exit 8 when a peer has been behind or unreachable too "
+        + "long, conflicts come too often or syncs keep failing (thresholds: \"alerts\" in node.json); 0 otherwise")
+    boolean check;
+
     @Override
     public Integer call() throws Exception {
         NodeHome h = home.home();
+        if (check) {
+            dev.lorehub.node.runtime.NodeFiles.requireInitialised(h);
+            return StatusCheck.run(h, home.config(), System.out);
+        }
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode out = mapper.createObjectNode();
         boolean running = NodeClient.daemonRunning(h);

@@ -234,6 +234,11 @@ public final class Replica implements AutoCloseable {
      * transactions of {@value #ADOPT_CHUNK}: lh waits at most 5 s for the write lock).
      */
     public RealmId shareRealm(String localRealmId, long now) {
+        return shareRealm(localRealmId, now, ProgressListener.NONE);
+    }
+
+    /** As {@link #shareRealm(String, long)}, telling {@code progress} how many lores are adopted so far. */
+    public RealmId shareRealm(String localRealmId, long now, ProgressListener progress) {
         RealmId shared = write(now, tx -> {
             RealmRow row = ctx.tables().realm(localRealmId).orElseThrow(() -> new ReplicaException(
                 "There is no realm with id " + localRealmId + " in " + db.file() + ": run `lh` in the project once, or pick "
@@ -254,7 +259,7 @@ public final class Replica implements AutoCloseable {
             adoptRealmFields(tx, realm, localRealmId);
             return realm;
         });
-        adoptAll(shared, localRealmId, now);
+        adoptAll(shared, localRealmId, now, progress);
         return shared;
     }
 
@@ -271,7 +276,9 @@ public final class Replica implements AutoCloseable {
     }
 
     /** Writes creation events for every local lore, then relation, of the realm that has none yet, in short transactions. */
-    private void adoptAll(RealmId realm, String localRealmId, long now) {
+    private void adoptAll(RealmId realm, String localRealmId, long now, ProgressListener progress) {
+        long total = read(tx -> (long) ctx.events().unadoptedLores(localRealmId, Integer.MAX_VALUE).size());
+        long done = 0;
         for (int round = 0; round < Integer.MAX_VALUE; round++) {
             int written = write(now, tx -> {
                 List<String> lores = ctx.events().unadoptedLores(localRealmId, ADOPT_CHUNK);
@@ -288,6 +295,8 @@ public final class Replica implements AutoCloseable {
             if (written == 0) {
                 return; // everything adopted, or nothing this device may write
             }
+            done += written;
+            progress.progress("adopting lores and relations", done, Math.max(total, done));
         }
     }
 
@@ -404,6 +413,11 @@ public final class Replica implements AutoCloseable {
      * Returns the local realm id.
      */
     public String mapRealm(RealmId realm, String path, long now) {
+        return mapRealm(realm, path, now, ProgressListener.NONE);
+    }
+
+    /** As {@link #mapRealm(RealmId, String, long)}, telling {@code progress} how many entities are applied so far. */
+    public String mapRealm(RealmId realm, String path, long now, ProgressListener progress) {
         String mapped = write(now, tx -> {
             if (ctx.realm(realm).isEmpty()) {
                 throw new ReplicaException("Realm " + realm + " is not known here: pair with a device that shares it, "
@@ -432,9 +446,9 @@ public final class Replica implements AutoCloseable {
             ctx.reloadRealms();
             return localId;
         });
-        rematerialise(realm, now);
+        rematerialise(realm, now, progress);
         if (membership(realm).role(ctx.self()).map(Role::canWrite).orElse(false)) {
-            adoptAll(realm, mapped, now);
+            adoptAll(realm, mapped, now, progress);
         }
         return mapped;
     }
@@ -475,7 +489,7 @@ public final class Replica implements AutoCloseable {
                 return matches.size() == 1 ? matches.get(0).path() : null;
             });
             if (path != null) {
-                mapRealm(realm, path, now);
+                mapRealm(realm, path, now, ProgressListener.NONE);
                 mapped.add(realm);
             }
         }
@@ -483,7 +497,7 @@ public final class Replica implements AutoCloseable {
     }
 
     /** Applies every event held for a realm to lh's tables: realms, then lores, then relations, in short transactions. */
-    private void rematerialise(RealmId realm, long now) {
+    private void rematerialise(RealmId realm, long now, ProgressListener progress) {
         record Entity(EntityKind kind, String id) {
         }
         List<Entity> entities = read(tx -> {
@@ -503,6 +517,7 @@ public final class Replica implements AutoCloseable {
                 }
                 return null;
             });
+            progress.progress("applying the realm's lores", from + chunk.size(), entities.size());
         }
     }
 

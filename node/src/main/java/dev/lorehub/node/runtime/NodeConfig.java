@@ -30,12 +30,15 @@ import java.util.stream.Collectors;
  *   "bind": ["0.0.0.0"],             // addresses the sync server listens on
  *   "mdns": ["auto"],                // addresses mDNS runs on: "auto" = every non-loopback IPv4 address, [] = off
  *   "staticPeers": ["10.0.0.7:7465"],// peers to dial on networks that block multicast
- *   "conflicts": { "autoResolve": false } // true: keep each conflict's deterministic winner without asking
+ *   "conflicts": { "autoResolve": false }, // true: keep each conflict's deterministic winner without asking
+ *   "dashboard": { "enabled": true, "port": 7466 }, // the local web dashboard and /metrics, on 127.0.0.1 only (0: any port)
+ *   "alerts": { "behindMinutes": 30, "unreachableMinutes": 1440, "conflictsPerHour": 20, "failedSyncs": 5 }
  * }
  * }</pre>
  */
 public record NodeConfig(boolean enabled, Mode mode, int interval, String displayName, int port, List<String> bind,
-                         List<String> mdns, List<String> staticPeers, Conflicts conflicts) {
+                         List<String> mdns, List<String> staticPeers, Conflicts conflicts, Dashboard dashboard,
+                         Alerts alerts) {
     /** Default sync port. */
     public static final int DEFAULT_PORT = 7465;
 
@@ -61,16 +64,78 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
     public record Conflicts(@JsonProperty("autoResolve") boolean autoResolve) {
     }
 
+    /**
+     * The {@code dashboard} block: the local web dashboard and {@code /metrics}, served on
+     * 127.0.0.1 only.
+     *
+     * @param enabled false: no dashboard, no /metrics
+     * @param port    TCP port on 127.0.0.1 (0: any free port; if the port is taken, a free one is used and logged)
+     */
+    public record Dashboard(boolean enabled, int port) {
+        /** Default dashboard port (the sync port plus one). */
+        public static final int DEFAULT_PORT = 7466;
+
+        @JsonCreator
+        public Dashboard(@JsonProperty("enabled") Boolean enabled, @JsonProperty("port") Integer port) {
+            this(enabled == null || enabled, port == null ? DEFAULT_PORT : port);
+        }
+
+        public Dashboard {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("\"dashboard.port\" must be within 0..65535, got " + port);
+            }
+        }
+    }
+
+    /**
+     * The {@code alerts} block: when {@code status --check} (and the dashboard) report a problem.
+     *
+     * @param behindMinutes      a connected peer still not in sync after this long
+     * @param unreachableMinutes a paired peer not reached for this long
+     * @param conflictsPerHour   more conflicts recorded than this within the last hour
+     * @param failedSyncs        this many sync sessions with one peer failed in a row
+     */
+    public record Alerts(int behindMinutes, int unreachableMinutes, int conflictsPerHour, int failedSyncs) {
+        @JsonCreator
+        public Alerts(@JsonProperty("behindMinutes") Integer behindMinutes,
+                      @JsonProperty("unreachableMinutes") Integer unreachableMinutes,
+                      @JsonProperty("conflictsPerHour") Integer conflictsPerHour,
+                      @JsonProperty("failedSyncs") Integer failedSyncs) {
+            this(behindMinutes == null ? 30 : behindMinutes, unreachableMinutes == null ? 1440 : unreachableMinutes,
+                conflictsPerHour == null ? 20 : conflictsPerHour, failedSyncs == null ? 5 : failedSyncs);
+        }
+
+        public Alerts {
+            positive("alerts.behindMinutes", behindMinutes);
+            positive("alerts.unreachableMinutes", unreachableMinutes);
+            positive("alerts.conflictsPerHour", conflictsPerHour);
+            positive("alerts.failedSyncs", failedSyncs);
+        }
+
+        private static void positive(String key, int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("\"" + key + "\" must be at least 1, got " + value);
+            }
+        }
+
+        /** Every default. */
+        public static Alerts defaults() {
+            return new Alerts(null, null, null, null);
+        }
+    }
+
     @JsonCreator
     public NodeConfig(@JsonProperty("enabled") Boolean enabled, @JsonProperty("mode") Mode mode,
                       @JsonProperty("interval") Integer interval, @JsonProperty("displayName") String displayName,
                       @JsonProperty("port") Integer port, @JsonProperty("bind") List<String> bind,
                       @JsonProperty("mdns") List<String> mdns, @JsonProperty("staticPeers") List<String> staticPeers,
-                      @JsonProperty("conflicts") Conflicts conflicts) {
+                      @JsonProperty("conflicts") Conflicts conflicts, @JsonProperty("dashboard") Dashboard dashboard,
+                      @JsonProperty("alerts") Alerts alerts) {
         this(enabled == null || enabled, mode == null ? Mode.AUTOMATIC : mode, interval == null ? 300 : interval,
             displayName, port == null ? DEFAULT_PORT : port, bind == null ? List.of("0.0.0.0") : List.copyOf(bind),
             mdns == null ? List.of("auto") : List.copyOf(mdns), staticPeers == null ? List.of() : List.copyOf(staticPeers),
-            conflicts == null ? new Conflicts(false) : conflicts);
+            conflicts == null ? new Conflicts(false) : conflicts, dashboard == null ? new Dashboard(null, null) : dashboard,
+            alerts == null ? Alerts.defaults() : alerts);
     }
 
     public NodeConfig {
@@ -84,21 +149,32 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
 
     /** Every default. */
     public static NodeConfig defaults() {
-        return new NodeConfig(null, null, null, null, null, null, null, null, null);
+        return new NodeConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    /** This configuration bound to loopback only, on any free port: tests and the demo never touch real interfaces. */
+    /**
+     * This configuration bound to loopback only, on any free port (the dashboard too): tests and
+     * the demo never touch real interfaces, and several nodes fit on one machine.
+     */
     public NodeConfig loopbackOnly() {
         return new NodeConfig(enabled, mode, interval, displayName, 0, List.of("127.0.0.1"), List.of("127.0.0.1"), staticPeers,
-            conflicts);
+            conflicts, new Dashboard(dashboard.enabled(), 0), alerts);
     }
 
     public NodeConfig withPort(int newPort) {
-        return new NodeConfig(enabled, mode, interval, displayName, newPort, bind, mdns, staticPeers, conflicts);
+        return new NodeConfig(enabled, mode, interval, displayName, newPort, bind, mdns, staticPeers, conflicts, dashboard, alerts);
     }
 
     public NodeConfig withDisplayName(String name) {
-        return new NodeConfig(enabled, mode, interval, name, port, bind, mdns, staticPeers, conflicts);
+        return new NodeConfig(enabled, mode, interval, name, port, bind, mdns, staticPeers, conflicts, dashboard, alerts);
+    }
+
+    public NodeConfig withDashboard(Dashboard newDashboard) {
+        return new NodeConfig(enabled, mode, interval, displayName, port, bind, mdns, staticPeers, conflicts, newDashboard, alerts);
+    }
+
+    public NodeConfig withAlerts(Alerts newAlerts) {
+        return new NodeConfig(enabled, mode, interval, displayName, port, bind, mdns, staticPeers, conflicts, dashboard, newAlerts);
     }
 
     /**
@@ -132,7 +208,8 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
             return c;
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(source + ": unknown key \"" + path(e) + "\". Known keys: enabled, mode, interval, "
-                + "displayName, port, bind, mdns, staticPeers, conflicts.autoResolve.");
+                + "displayName, port, bind, mdns, staticPeers, conflicts.autoResolve, dashboard.enabled, dashboard.port, "
+                + "alerts.behindMinutes, alerts.unreachableMinutes, alerts.conflictsPerHour, alerts.failedSyncs.");
         } catch (MismatchedInputException e) {
             throw new ConfigException(source + ": key \"" + path(e) + "\" has the wrong type or value: "
                 + e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "").split("\n")[0]);

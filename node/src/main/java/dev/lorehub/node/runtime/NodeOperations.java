@@ -57,11 +57,13 @@ public final class NodeOperations {
             case "invite" -> invite(request, reply);
             case "join" -> reply.accept(join(request));
             case "share" -> {
-                RealmId shared = runtime.withReplica((r, now) -> r.shareRealm(request.path("localRealm").asText(), now));
+                RealmId shared = runtime.withReplica((r, now) -> r.shareRealm(request.path("localRealm").asText(), now,
+                    progressReplies(reply)));
                 reply.accept(ok().put("realm", shared.toString()));
             }
             case "map" -> {
-                String local = runtime.withReplica((r, now) -> r.mapRealm(realm(request), request.path("path").asText(), now));
+                String local = runtime.withReplica((r, now) -> r.mapRealm(realm(request), request.path("path").asText(), now,
+                    progressReplies(reply)));
                 reply.accept(ok().put("localRealm", local));
             }
             case "grant" -> reply.accept(grant(request));
@@ -81,6 +83,21 @@ public final class NodeOperations {
             }
             default -> throw new NodeException("unknown operation '" + op + "'", NodeException.USAGE);
         }
+    }
+
+    /**
+     * Progress of a long operation as interim replies {@code {"progress":phase,"done":n,"total":m}}
+     * (no "ok": not final), at most ten a second, the last of a phase always sent.
+     */
+    private static dev.lorehub.node.core.ProgressListener progressReplies(Consumer<JsonNode> reply) {
+        long[] last = {0};
+        return (phase, done, total) -> {
+            long t = System.nanoTime();
+            if (t - last[0] >= 100_000_000L || done >= total) {
+                last[0] = t;
+                reply.accept(JSON.createObjectNode().put("progress", phase).put("done", done).put("total", total));
+            }
+        };
     }
 
     private void invite(JsonNode request, Consumer<JsonNode> reply) {

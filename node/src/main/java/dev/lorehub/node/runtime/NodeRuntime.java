@@ -15,6 +15,10 @@ import dev.lorehub.merkle.ReconcileConfig;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.core.ReplicaOptions;
 import dev.lorehub.node.core.StoredKey;
+import dev.lorehub.node.metrics.NodeMetrics;
+import dev.lorehub.node.metrics.ObservedSyncStore;
+import dev.lorehub.node.metrics.SessionProgress;
+import dev.lorehub.node.metrics.SessionSnapshot;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.sync.CloseReason;
@@ -85,6 +89,7 @@ public final class NodeRuntime implements AutoCloseable {
     private final Map<PeerConnection, AtomicInteger> backlog = new ConcurrentHashMap<>();
     private final List<ScheduledFuture<?>> loops = new ArrayList<>();
     private final NodeLock lock;
+    private final NodeMetrics metrics;
 
     private DeviceIdentity identity;
     private Replica replica;
@@ -103,12 +108,14 @@ public final class NodeRuntime implements AutoCloseable {
     private static final class Link {
         final PeerConnection connection;
         final SyncSession session;
+        final SessionProgress progress;
         ScheduledFuture<?> timer;
         long timerAt = Long.MAX_VALUE;
 
-        Link(PeerConnection connection, SyncSession session) {
+        Link(PeerConnection connection, SyncSession session, SessionProgress progress) {
             this.connection = connection;
             this.session = session;
+            this.progress = progress;
         }
     }
 
@@ -118,6 +125,7 @@ public final class NodeRuntime implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.lock = lock;
+        this.metrics = new NodeMetrics(clock.getAsLong());
         this.node = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lorehub-node");
             t.setDaemon(true);
@@ -397,9 +405,12 @@ public final class NodeRuntime implements AutoCloseable {
             c.close("node shutting down");
             return;
         }
-        SyncSession session = new SyncSession(store, SessionConfig.defaults(), c.initiator(), c.peer());
-        Link link = new Link(c, session);
+        SessionProgress progress = new SessionProgress(c.peer(), now());
+        SyncSession session = new SyncSession(new ObservedSyncStore(store, metrics, progress, clock, System::nanoTime),
+            SessionConfig.defaults(), c.initiator(), c.peer());
+        Link link = new Link(c, session, progress);
         links.put(c, link);
+        metrics.sessionOpened(c.peer(), now());
         session.start(now());
         LOG.info("Connected to {} ({})", c.peer().shortForm(), c.remote());
         afterInput(link);
@@ -410,6 +421,7 @@ public final class NodeRuntime implements AutoCloseable {
         if (link == null) {
             return;
         }
+        metrics.contact(c.peer(), now());
         link.session.onFrame(frame, now());
         afterInput(link);
     }
@@ -421,7 +433,21 @@ public final class NodeRuntime implements AutoCloseable {
                 link.timer.cancel(false);
             }
             LOG.info("Disconnected from {}: {}", c.peer().shortForm(), reason);
+            metrics.sessionClosed(c.peer(), now(), now() - link.progress.openedAt(), failure(link, reason));
         }
+    }
+
+    /** Why a closed session counts as a failed sync, or null when it ended normally. */
+    private String failure(Link link, String transportReason) {
+        CloseReason reason = link.session.closeReason();
+        if (reason == CloseReason.NORMAL || closed) {
+            return null;
+        }
+        if (reason != null) {
+            return (link.session.closedByPeer() ? "the peer ended the session: " : "") + reason + ": "
+                + link.session.closeMessage();
+        }
+        return link.progress.everSyncedView() ? null : "connection lost before the sync completed: " + transportReason;
     }
 
     /** After any input to a session: send what it produced, offer what it stored elsewhere, re-arm its timer. */
@@ -709,6 +735,22 @@ public final class NodeRuntime implements AutoCloseable {
             Map<DeviceId, Boolean> out = new HashMap<>();
             for (Link link : links.values()) {
                 out.put(link.connection.peer(), link.session.isSynced());
+            }
+            return out;
+        });
+    }
+
+    /** The node's metrics (also what the dashboard shows of each peer). */
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    /** Every open sync session now: progress per realm, whether it is synced, counters. */
+    public List<SessionSnapshot> sessions() {
+        return call(() -> {
+            List<SessionSnapshot> out = new ArrayList<>();
+            for (Link link : links.values()) {
+                out.add(new SessionSnapshot(link.progress.view(now()), link.session.isSynced(), link.session.stats()));
             }
             return out;
         });

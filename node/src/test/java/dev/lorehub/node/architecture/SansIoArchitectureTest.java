@@ -34,7 +34,8 @@ class SansIoArchitectureTest {
 
     @Test
     void nettyStaysInTheTransportPackage() {
-        noClasses().that().resideOutsideOfPackage("dev.lorehub.node.transport..")
+        // ... and in the dashboard's HTTP server, its other network edge
+        noClasses().that().resideOutsideOfPackages("dev.lorehub.node.transport..", "dev.lorehub.node.dashboard.http..")
             .should().dependOnClassesThat().resideInAPackage("io.netty..")
             .allowEmptyShould(true)
             .check(PRODUCTION);
