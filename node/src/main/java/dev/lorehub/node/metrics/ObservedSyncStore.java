@@ -69,6 +69,11 @@ public final class ObservedSyncStore implements SyncStore {
     }
 
     @Override
+    public boolean joined(RealmId realm) {
+        return inner.joined(realm);
+    }
+
+    @Override
     public Reconciliation initiate(RealmId realm) {
         return new Watched(realm, inner.initiate(realm));
     }
@@ -107,9 +112,9 @@ public final class ObservedSyncStore implements SyncStore {
     }
 
     @Override
-    public IngestResult ingest(List<byte[]> events, long now) {
+    public IngestResult ingest(DeviceId peer, List<byte[]> events, long now) {
         long started = nanos.getAsLong();
-        IngestResult result = inner.ingest(events, now);
+        IngestResult result = inner.ingest(peer, events, now);
         metrics.ingested(nanos.getAsLong() - started);
         // a session sends one realm per Events message: the first envelope names it
         Optional<RealmId> realm = events.isEmpty() ? Optional.empty() : realmOf(events.get(0));
