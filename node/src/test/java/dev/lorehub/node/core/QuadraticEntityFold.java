@@ -35,7 +35,7 @@ import java.util.TreeSet;
  *       concurrent edit; set fields are add-wins observed-remove sets over the whole history.</li>
  * </ol>
  */
-final class QuadraticEntityFold {
+public final class QuadraticEntityFold {
     private static final String ARCHIVED = "archived";
 
     private final List<FoldEvent> order = new ArrayList<>();
