@@ -39,8 +39,8 @@ final class CausalOrder {
 
     /** Orders the events of one entity; every event must be about {@code kind} {@code entityId}. */
     static CausalOrder of(EntityKind kind, String entityId, Collection<FoldEvent> input) {
-        Map<EventId, Integer> slot = new HashMap<>();
-        List<FoldEvent> unique = new ArrayList<>();
+        Map<EventId, Integer> slot = new HashMap<>(Math.max(16, input.size() * 4 / 3 + 1));
+        List<FoldEvent> unique = new ArrayList<>(input.size());
         for (FoldEvent e : input) {
             if (e.change().kind() != kind || !e.change().entityId().equals(entityId)) {
                 throw new IllegalArgumentException("event " + e.id() + " is not about " + kind + " " + entityId);
@@ -56,8 +56,9 @@ final class CausalOrder {
         for (int i = 0; i < u; i++) {
             int present = 0;
             boolean missing = false;
-            for (EventId p : unique.get(i).change().parents()) {
-                Integer ps = slot.get(p);
+            List<EventId> parents = unique.get(i).change().parents();
+            for (int k = 0; k < parents.size(); k++) { // indexed: no iterator per event
+                Integer ps = slot.get(parents.get(k));
                 if (ps == null) {
                     missing = true;
                 } else {
@@ -74,8 +75,9 @@ final class CausalOrder {
         int[] children = new int[childStart[u]];
         int[] fill = childStart.clone();
         for (int i = 0; i < u; i++) {
-            for (EventId p : unique.get(i).change().parents()) {
-                Integer ps = slot.get(p);
+            List<EventId> parents = unique.get(i).change().parents();
+            for (int k = 0; k < parents.size(); k++) {
+                Integer ps = slot.get(parents.get(k));
                 if (ps != null) {
                     children[fill[ps]++] = i;
                 }
@@ -110,8 +112,9 @@ final class CausalOrder {
         boolean[] superseded = new boolean[n];
         int k = 0;
         for (FoldEvent e : order) {
-            for (EventId p : e.change().parents()) {
-                int pi = position[slot.get(p)]; // every parent of a ready event is ready, hence ordered
+            List<EventId> parents = e.change().parents();
+            for (int j = 0; j < parents.size(); j++) {
+                int pi = position[slot.get(parents.get(j))]; // every parent of a ready event is ready, hence ordered
                 parentIndex[k++] = pi;
                 superseded[pi] = true;
             }

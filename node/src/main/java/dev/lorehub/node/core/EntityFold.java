@@ -68,11 +68,22 @@ import java.util.TreeMap;
 public final class EntityFold {
     private static final String ARCHIVED = "archived";
     private static final Field[] FIELDS = Field.values();
+    /** A text or last-writer field's slot among those of its entity kind (states of one entity share a layout). */
+    private static final int[] SLOT = new int[FIELDS.length];
+    /** Slots in a state: the most text and last-writer fields any entity kind has. */
+    private static final int WIDTH;
 
     static {
         if (FIELDS.length > Integer.SIZE) {
             throw new AssertionError("NodeState keeps its fields in an int bit mask");
         }
+        int[] perKind = new int[EntityKind.values().length];
+        for (Field f : FIELDS) {
+            if (f.merge() != Field.Merge.SET) {
+                SLOT[f.ordinal()] = perKind[f.entity().ordinal()]++;
+            }
+        }
+        WIDTH = Arrays.stream(perKind).max().orElse(0);
     }
 
     private final EntityKind kind;
@@ -317,30 +328,30 @@ public final class EntityFold {
 
     /**
      * The text and last-writer fields at one point of the history, each with the stamp of its write:
-     * one slot per {@link Field}, a bit mask of the fields set (a field may be set to null, and after
-     * an archive-vs-edit merge even carry a null stamp, as the map-based fold allowed). States are
-     * immutable once built, so a state that changes no field shares its parent's arrays.
+     * a value and a stamp slot per field of the entity's kind in one array, and a bit mask of the
+     * fields set (a field may be set to null, and after an archive-vs-edit merge even carry a null
+     * stamp, as the map-based fold allowed). States are immutable once built, so a state that changes
+     * no field shares its parent's array.
      */
     private static final class NodeState {
         static final NodeState EMPTY = empty(false);
 
         final boolean deleted;
-        private final Object[] values;
-        private final Stamp[] stamps;
+        /** value of field f at 2 SLOT[f], its stamp at 2 SLOT[f] + 1. */
+        private final Object[] slots;
         int fields;
         Stamp lastChange;
 
-        private NodeState(boolean deleted, Object[] values, Stamp[] stamps, int fields, Stamp lastChange) {
+        private NodeState(boolean deleted, Object[] slots, int fields, Stamp lastChange) {
             this.deleted = deleted;
-            this.values = values;
-            this.stamps = stamps;
+            this.slots = slots;
             this.fields = fields;
             this.lastChange = lastChange;
         }
 
         /** A state being built by a merge. */
         static NodeState empty(boolean deleted) {
-            return new NodeState(deleted, new Object[FIELDS.length], new Stamp[FIELDS.length], 0, null);
+            return new NodeState(deleted, new Object[2 * WIDTH], 0, null);
         }
 
         boolean has(Field f) {
@@ -349,18 +360,18 @@ public final class EntityFold {
 
         /** The value, null when unset. */
         Object value(Field f) {
-            return values[f.ordinal()];
+            return has(f) ? slots[2 * SLOT[f.ordinal()]] : null;
         }
 
         /** The stamp, null when unset. */
         Stamp stamp(Field f) {
-            return stamps[f.ordinal()];
+            return has(f) ? (Stamp) slots[2 * SLOT[f.ordinal()] + 1] : null;
         }
 
         /** Only while a merge builds this state. */
         void put(Field f, Object value, Stamp stamp) {
-            values[f.ordinal()] = value;
-            stamps[f.ordinal()] = stamp;
+            slots[2 * SLOT[f.ordinal()]] = value;
+            slots[2 * SLOT[f.ordinal()] + 1] = stamp;
             fields |= bit(f);
         }
 
@@ -368,12 +379,10 @@ public final class EntityFold {
             Stamp s = e.stamp();
             Map<Field, Object> assignments = e.change().assignments();
             if (assignments.isEmpty()) {
-                return new NodeState(e.change().deleted(), values, stamps, fields, s);
+                return new NodeState(e.change().deleted(), slots, fields, s);
             }
-            NodeState next = new NodeState(e.change().deleted(), values.clone(), stamps.clone(), fields, s);
-            for (Map.Entry<Field, Object> a : assignments.entrySet()) {
-                next.put(a.getKey(), a.getValue(), s);
-            }
+            NodeState next = new NodeState(e.change().deleted(), slots.clone(), fields, s);
+            assignments.forEach((f, v) -> next.put(f, v, s)); // no entry wrappers, unlike entrySet()
             return next;
         }
 

@@ -33,7 +33,7 @@ final class SetOperations {
         int count = 0;
         for (int i = 0; i < order.size(); i++) {
             FoldEvent e = order.event(i);
-            if (e.authorized()) {
+            if (e.authorized() && !e.change().sets().isEmpty()) {
                 for (SetDelta d : e.change().sets().values()) {
                     count += d.adds().size() + d.removes().size();
                 }
@@ -49,7 +49,7 @@ final class SetOperations {
         int elements = 0;
         for (int i = 0; i < order.size(); i++) {
             FoldEvent e = order.event(i);
-            if (!e.authorized()) {
+            if (!e.authorized() || e.change().sets().isEmpty()) {
                 continue;
             }
             for (Map.Entry<Field, SetDelta> d : e.change().sets().entrySet()) {
