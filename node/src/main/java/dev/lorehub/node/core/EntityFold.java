@@ -44,19 +44,25 @@ import java.util.TreeMap;
  *       O(K) per parent, where K is the number of branches alive at once.</li>
  *   <li>The state sweep: in canonical order, the state at an event is computed from its parents' states
  *       (and, for a merge, the best common ancestor's), which are dropped as soon as their last user has
- *       been visited; an event that changes no field shares its parent's arrays. States are a fixed
- *       array per field, not maps. Held states: the open frontier plus pending merge bases plus the
- *       heads, O(n) at worst and a handful for a linear history.</li>
+ *       been visited; an event that changes no field shares its parent's array. A state is one slot
+ *       array (value and stamp per field of the kind), not two maps. Held states: the open frontier plus
+ *       pending merge bases plus the heads, O(n) at worst and a handful for a linear history.</li>
  * </ol>
- * So a history of a few concurrent branches folds in O((n + m + s) log n) time and O(n + m + s)
- * memory (plus the text merges themselves, which depend only on the texts).
+ * The chain method's work is O(n log K) for linear steps plus O(K) per parent of a merge or per branch
+ * start, plus, per remove, the adds of its element still alive; with K up to log n (honest histories:
+ * the number of devices editing at once) and removes that find few concurrent adds alive, that is
+ * within its budget of 16 (n + m + s + 16) log2 n label entries. So such a history folds in
+ * O((n + m + s) log n) time and O(n + m + s) memory, plus the text merges themselves (which depend
+ * only on the texts, and are the same calls the old fold made).
  *
  * <h2>Where the bound cannot hold, and what holds instead</h2>
- * No exact method can keep that bound on every DAG an author may sign. A merge of parents a and b has
+ * No known exact method keeps that bound on every DAG an author may sign. A merge of parents a and b has
  * best common ancestor a exactly when a is an ancestor of b, so n merges answer n arbitrary
  * reachability questions, and the same holds for observed-remove sets (is this add in that remove's
- * past?). Offline reachability on sparse DAGs has no known near-linear algorithm (it contains offline
- * set-disjointness, which is 3SUM-hard, Pătraşcu 2010); the known ones are bit-parallel, O(n m / 64).
+ * past?). Offline reachability on sparse DAGs has no known near-linear algorithm, and one is not
+ * expected: it contains offline set-disjointness (do a and b share a neighbour, for given pairs), for
+ * which super-linear conditional lower bounds are known under the 3SUM conjecture (Pătraşcu 2010;
+ * Kopelowitz, Pettie and Porat 2016). The practical methods are bit-parallel, O(n m / 64).
  * Shapes that push K up (thousands of branches alive at once that keep merging each other, one element
  * added on thousands of concurrent branches and removed over and over) would make the chain labels
  * quadratic, so their work and memory are metered ({@link Ancestry#workBudget},
