@@ -8,9 +8,9 @@ import java.util.Arrays;
  * <p><b>Chains.</b> Events are cut, in canonical order, into <em>chains</em>: sequences in which each
  * event is a descendant of the one before. An event joins the chain whose last event (tail) is the
  * latest in its causal past, so a linear run stays on its parent's chain and a branch that merged
- * back frees its chain for the next branch; only a new concurrent branch opens a new chain. The
- * number of chains is therefore about the number of branches alive at once, not the number of
- * branches ever made.
+ * back frees its chain for the next branch; only a branch that finds no free chain in its past
+ * opens a new one. In the histories devices make, the number of chains is therefore about the number
+ * of branches alive at once, not the number of branches ever made.
  *
  * <p><b>Reach labels.</b> The label of event v maps each chain C meeting v's causal past to the
  * largest canonical position of an event of C that is an ancestor of v (or v itself). Because each

@@ -17,8 +17,10 @@ import java.util.function.Function;
  * time and O(n) memory"). The history is {@link FoldHistories#lore}: mostly linear edits of a
  * ~300-byte text by three devices, a concurrent episode of 2-3 short branches every ~30 edits, sigil
  * adds and removes. Prints, for 16k events, the fold next to the quadratic fold it replaced
- * ({@code QuadraticEntityFold}, the old code kept as the test oracle), time (median of the runs after
- * warm-up) and bytes allocated by the folding thread; then the new fold alone at 1k, 4k, 16k and 64k
+ * ({@code QuadraticEntityFold}, the old code kept as the test oracle): wall time (median of the runs
+ * after warm-up), thread CPU time (steadier on a shared machine) and bytes allocated by the folding
+ * thread. The same again for a history whose branches only change the confidence, so that no JGit
+ * text merge runs and the figures are the fold's own. Then the new fold alone at 1k, 4k, 16k and 64k
  * events to show the growth; then two adversarial shapes (long parallel chains with criss-cross
  * merges, and a wide fan that exhausts the chain method's budget) next to the old fold.
  *
