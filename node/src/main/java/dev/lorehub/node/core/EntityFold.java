@@ -51,7 +51,7 @@ import java.util.TreeMap;
  * The chain method's work is O(n log K) for linear steps plus O(K) per parent of a merge or per branch
  * start, plus, per remove, the adds of its element still alive; with K up to log n (honest histories:
  * the number of devices editing at once) and removes that find few concurrent adds alive, that is
- * within its budget of 16 (n + m + s + 16) log2 n label entries. So such a history folds in
+ * within its budget of 8 (n + m + s + 16) log2 n label entries. So such a history folds in
  * O((n + m + s) log n) time and O(n + m + s) memory, plus the text merges themselves (which depend
  * only on the texts, and are the same calls the old fold made).
  *

@@ -62,6 +62,28 @@ class EntityFoldEquivalenceTest {
         assertSameAsOracle(events);
     }
 
+    @Test
+    void manyHeadsOverAWideMergeExhaustTheChainMemoryBudgetAndStillFoldLikeTheOracle() {
+        // 100 concurrent creations merged by one event, which then gets 100 concurrent children: each
+        // child is a head holding a 101-entry label, more label entries than the memory budget allows
+        List<FoldEvent> events = new ArrayList<>();
+        List<EventId> roots = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            FoldEvent r = event("wide-root" + i, 10 + i % 4, List.of(), Map.of(Field.CONTENT, "r" + i), Field.SIGILS, "s" + i % 5, true);
+            events.add(r);
+            roots.add(r.id());
+        }
+        FoldEvent merge = event("wide-merge", 50, roots, Map.of(Field.CONTENT, "merged"), null, null, true);
+        events.add(merge);
+        for (int i = 0; i < 100; i++) {
+            events.add(event("wide-child" + i, 60 + i % 7, List.of(merge.id()), Map.of(Field.CONTENT, "merged " + i),
+                Field.SIGILS, "s" + i % 5, i % 2 == 0));
+        }
+        Collections.shuffle(events, new Random(3));
+        assertThat(methodFor(events)).isEqualTo(Ancestry.Method.BITSETS);
+        assertSameAsOracle(events);
+    }
+
     /**
      * An archive merged with an edit of a lore that never had a status leaves status set to null with
      * no stamp; later merges must read that slot exactly as the map-based fold did.
