@@ -37,6 +37,19 @@ final class LoreCommand {
             NodeFiles.requireInitialised(h);
             return LoreHubDatabase.open(h.database());
         }
+
+        /**
+         * Refuses (exit 7) a write to a synced realm this device may not write: lh would store it,
+         * but it could never sync. Says which role is missing.
+         */
+        void requireWritable(String localRealmId) {
+            try (dev.lorehub.node.runtime.NodeView view = dev.lorehub.node.runtime.NodeView.open(home.home())) {
+                view.replica().whyNotWritable(localRealmId).ifPresent(why -> {
+                    throw new dev.lorehub.node.runtime.NodeException("Not written: this realm is synced and " + why + ".",
+                        dev.lorehub.node.runtime.NodeException.REFUSED);
+                });
+            }
+        }
     }
 
     @Command(name = "add", description = "Add a lore to the current directory's realm (created if lh has not seen it yet).")
@@ -66,6 +79,7 @@ final class LoreCommand {
             try (LoreHubDatabase db = open()) {
                 LoreEditor editor = new LoreEditor(db);
                 RealmRow realm = editor.realmFor(dir(), true);
+                requireWritable(realm.id());
                 String id = editor.add(realm.id(), content, why, type, sigils, provinces, confidence);
                 System.out.println("Added lore " + id + " to realm " + realm.name() + ".");
             }
@@ -145,6 +159,7 @@ final class LoreCommand {
         public Integer call() {
             try (LoreHubDatabase db = open()) {
                 LoreEditor editor = new LoreEditor(db);
+                requireWritable(editor.get(id).realmId());
                 LoreRow row = editor.edit(editor.get(id).id(), content, why, type, sigils, confidence, status);
                 System.out.println("Updated lore " + row.id() + ".");
             }
@@ -162,6 +177,7 @@ final class LoreCommand {
             try (LoreHubDatabase db = open()) {
                 LoreEditor editor = new LoreEditor(db);
                 LoreRow row = editor.get(id);
+                requireWritable(row.realmId());
                 editor.remove(row.id());
                 System.out.println("Deleted lore " + row.id() + ".");
             }

@@ -90,6 +90,12 @@ final class StatusCommand implements Callable<Integer> {
                     .put("reason", f.reason()).put("events", f.count()).put("last", Instant.ofEpochMilli(f.lastAt()).toString())
                     .put("example", f.lastDetail());
             }
+            ArrayNode unsynced = out.putArray("unsynced");
+            for (EventStore.UnsyncedRow u : r.unsynced()) {
+                unsynced.addObject().put("realm", RealmId.fromBytes(u.realm()).toString())
+                    .put("kind", dev.lorehub.node.core.EntityKind.ofCode(u.kind()).name().toLowerCase(java.util.Locale.ROOT))
+                    .put("entity", u.entity()).put("reason", u.reason()).put("since", Instant.ofEpochMilli(u.firstAt()).toString());
+            }
             out.put("pendingLocalChanges", ChangeCapture.pendingCount(view.database().connection()));
             out.put("conflicts", r.conflicts().size());
         }
@@ -135,6 +141,12 @@ final class StatusCommand implements Callable<Integer> {
                 n.get("events").asLong(), n.get("reason").asText().toLowerCase(), n.get("last").asText(),
                 n.get("example").asText().length() > 90 ? n.get("example").asText().substring(0, 90) + "…"
                     : n.get("example").asText()));
+        }
+        if (!out.get("unsynced").isEmpty()) {
+            System.out.println("Local changes that cannot sync (" + out.get("unsynced").size() + "; they sync by themselves once "
+                + "possible, or `lorehub-node unsynced discard` gives them up):");
+            out.get("unsynced").forEach(n -> System.out.printf("  %s %s: %s%n", n.get("kind").asText(), n.get("entity").asText(),
+                n.get("reason").asText()));
         }
         System.out.println("Pending local changes: " + out.get("pendingLocalChanges").asLong());
         System.out.println("Conflicts: " + out.get("conflicts").asInt() + (out.get("conflicts").asInt() > 0

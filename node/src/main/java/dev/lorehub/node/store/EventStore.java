@@ -583,6 +583,46 @@ public final class EventStore {
     public record HeldCount(byte[] realm, String reason, long count, String example) {
     }
 
+    // ---- local changes that cannot sync
+
+    /** A local change that could not become an event. */
+    public record UnsyncedRow(byte[] realm, int kind, String entity, String reason, long firstAt, long lastAt) {
+    }
+
+    public void noteUnsynced(byte[] realm, int kind, String entity, String reason, long at) throws SQLException {
+        PreparedStatement ps = sql("INSERT INTO lhsync_unsynced (realm, kind, entity, reason, first_at, last_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (realm, kind, entity) DO UPDATE SET reason = excluded.reason, "
+            + "last_at = excluded.last_at");
+        ps.setBytes(1, realm);
+        ps.setInt(2, kind);
+        ps.setString(3, entity);
+        ps.setString(4, reason);
+        ps.setLong(5, at);
+        ps.setLong(6, at);
+        ps.executeUpdate();
+    }
+
+    public void clearUnsynced(byte[] realm, int kind, String entity) throws SQLException {
+        PreparedStatement ps = sql("DELETE FROM lhsync_unsynced WHERE realm = ? AND kind = ? AND entity = ?");
+        ps.setBytes(1, realm);
+        ps.setInt(2, kind);
+        ps.setString(3, entity);
+        ps.executeUpdate();
+    }
+
+    /** Every unsynced local change, oldest first. */
+    public List<UnsyncedRow> unsynced() throws SQLException {
+        List<UnsyncedRow> out = new ArrayList<>();
+        try (ResultSet rs = sql("SELECT realm, kind, entity, reason, first_at, last_at FROM lhsync_unsynced "
+            + "ORDER BY first_at, kind, entity").executeQuery()) {
+            while (rs.next()) {
+                out.add(new UnsyncedRow(rs.getBytes(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                    rs.getLong(6)));
+            }
+        }
+        return out;
+    }
+
     // ---- refusals
 
     /** Refusals of one source (a peer's device id text or a remote's name) in one realm for one reason. */
