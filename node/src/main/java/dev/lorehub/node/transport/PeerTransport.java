@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -90,6 +91,10 @@ public final class PeerTransport implements AutoCloseable {
     private final EventLoopGroup group;
     private final RetryScheduler scheduler;
 
+    private final InboundRefusals refusals;
+    /** Accepted connections still in their handshake, over every endpoint (see {@link TransportConfig#maxHandshakingInbound()}). */
+    private final AtomicInteger handshakingInbound = new AtomicInteger();
+
     private final Object lock = new Object();
     /** The open PAIRED connection per peer (guarded by lock). */
     private final Map<DeviceId, NettyPeerConnection> active = new HashMap<>();
@@ -121,6 +126,7 @@ public final class PeerTransport implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
             new DefaultThreadFactory("lorehub-transport-" + identity.deviceId().shortForm(), true), NioIoHandler.newFactory());
         this.scheduler = this::schedule;
+        this.refusals = new InboundRefusals(identity.deviceId().shortForm(), (delay, task) -> schedule(delay, task));
     }
 
     /** This device. */
@@ -170,8 +176,10 @@ public final class PeerTransport implements AutoCloseable {
      * Keeps a {@link TransportMode#PAIRED} connection to {@code expected} up until {@link #forget}:
      * dials now unless already connected, and again after backoff whenever the connection is lost or
      * an attempt fails. Calling it again with a new address (discovery found the peer elsewhere) adds
-     * that address and, if not connected, dials it at once; a known address changes nothing. A dial
-     * that reaches a different device than {@code expected} fails. Never blocks.
+     * that address and, if not connected, dials it at once; a known address reported again while
+     * backing off after failures (the peer is back) is also dialed at once, at most once per
+     * {@link PeerDialer#REPORT_REDIAL_INTERVAL 5 s}. A dial that reaches a different device than
+     * {@code expected} fails. Never blocks.
      *
      * @throws IllegalStateException after {@link #close()}
      */
@@ -182,7 +190,8 @@ public final class PeerTransport implements AutoCloseable {
             ensureOpenLocked();
             PeerDialer dialer = dialers.get(expected);
             if (dialer == null) {
-                dialer = new PeerDialer(expected, backoff, random, scheduler, config.reconnectMaxDelay(), this::dialFor);
+                dialer = new PeerDialer(expected, backoff, random, scheduler, config.reconnectMaxDelay(), System::nanoTime,
+                    this::dialFor);
                 dialers.put(expected, dialer);
                 if (active.containsKey(expected)) {
                     dialer.connected();
@@ -303,6 +312,40 @@ public final class PeerTransport implements AutoCloseable {
         return ownFingerprint;
     }
 
+    InboundRefusals refusals() {
+        return refusals;
+    }
+
+    /**
+     * Takes a handshake slot for a just-accepted connection; false (and the connection is counted as
+     * refused) when {@link TransportConfig#maxHandshakingInbound()} are already in their handshake.
+     */
+    boolean inboundHandshakeStarted(Channel channel) {
+        if (handshakingInbound.incrementAndGet() <= config.maxHandshakingInbound()) {
+            return true;
+        }
+        handshakingInbound.decrementAndGet();
+        String reason = "closed at once: " + config.maxHandshakingInbound()
+            + " other inbound connections are still in their handshake";
+        refusals.refused(InboundRefusals.Kind.TOO_MANY, channel.remoteAddress(), reason);
+        try {
+            listener.failed(channel.remoteAddress(), false, reason);
+        } catch (RuntimeException e) {
+            log.warn("connection listener failed in failed() for {}", channel.remoteAddress(), e);
+        }
+        return false;
+    }
+
+    /** An accepted connection left its handshake (opened or ended): its slot is free. */
+    void inboundHandshakeEnded() {
+        handshakingInbound.decrementAndGet();
+    }
+
+    /** For tests: accepted connections in their handshake now. */
+    int handshakingInbound() {
+        return handshakingInbound.get();
+    }
+
     /** Remembers a channel until it closes, so that close() can reach it. */
     void track(Channel channel) {
         channels.add(channel);
@@ -417,7 +460,7 @@ public final class PeerTransport implements AutoCloseable {
             Throwable cause = done.cause();
             String reason = cause instanceof ConnectTimeoutException
                 ? "connect to " + address + " timed out after " + config.connectTimeout().toMillis() + " ms"
-                : "connect to " + address + " failed: " + (cause == null ? "cancelled" : ConnectionHandler.describe(cause));
+                : "connect to " + address + " failed: " + (cause == null ? "cancelled" : FailureText.of(cause));
             log.debug("{}", reason);
             try {
                 listener.failed(address, true, reason);
