@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /**
  * {@code lorehub-node}: the LoreHub Sync Node command line. Exit codes: 0 success, 1 unexpected
- * failure, 2 usage, 3 data directory not initialised or in use, 4 bad configuration, 5 network,
+ * failure, 2 usage, 3 data directory not initialised, in use or readable by others, 4 bad configuration, 5 network,
  * 6 pairing failed, 7 refused, 10 internal error (see {@link NodeException}).
  */
 @Command(name = "lorehub-node", mixinStandardHelpOptions = true, version = "lorehub-node 0.1.0", scope = ScopeType.INHERIT,
@@ -20,7 +20,7 @@ import java.nio.file.Path;
         StatusCommand.class, RealmCommand.class, LoreCommand.class, ConflictsCommand.class, ResolveCommand.class,
         LogCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:unexpected failure", "2:bad usage", "3:data directory not initialised or in use",
+    exitCodeList = {"0:success", "1:unexpected failure", "2:bad usage", "3:data directory not initialised, in use or readable by others",
         "4:bad configuration", "5:network problem", "6:pairing failed", "7:operation refused", "10:internal error"})
 public final class Main {
     private Main() {

@@ -628,10 +628,8 @@ public final class SyncSession {
         try {
             frame = nextOffer();
             if (frame == null) {
-                frame = nextEvents();
-                if (frame != null) {
-                    checkSynced(lastNow);
-                }
+                frame = nextEvents(); // may also drop ids that are not to be served, emptying the queue
+                checkSynced(lastNow);
             }
             return frame;
         } catch (RuntimeException e) {

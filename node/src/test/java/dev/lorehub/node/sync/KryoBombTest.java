@@ -82,6 +82,86 @@ class KryoBombTest {
         }
     }
 
+    /** A store that fails with an Error (not an exception) while ingesting: the session still ends cleanly. */
+    @Test
+    void anErrorWhileHandlingAFrameEndsOnlyTheSessionWithATypedReason() throws Exception {
+        try (TestNode a = new TestNode("a", tmp, 1); TestNode b = new TestNode("b", tmp, 2)) {
+            String local = a.lh.addRealm("api", "/home/ann/api");
+            a.lh.addLore(local, "one lore");
+            a.replica.captureLocalChanges(1_000);
+            RealmId realm = a.replica.shareRealm(local, 2_000);
+            a.replica.addMember(realm, b.replica.publicKeys(), dev.lorehub.node.core.Role.WRITE, 3_000);
+            SyncStore failing = new DelegatingStore(b.store) {
+                @Override
+                public dev.lorehub.node.core.IngestResult ingest(List<byte[]> events, long now) {
+                    throw new OutOfMemoryError("Java heap space");
+                }
+            };
+            SyncSession sa = new SyncSession(a.store, SessionConfig.defaults(), true, b.id());
+            SyncSession sb = new SyncSession(failing, SessionConfig.defaults(), false, a.id());
+            sa.start(4_000);
+            sb.start(4_000);
+            dev.lorehub.node.testing.Pipe.run(sa, sb, 4_000);
+            assertThat(sb.closeReason()).isEqualTo(CloseReason.INTERNAL);
+            assertThat(sb.closeMessage()).contains("out of memory").contains("Events");
+            assertThat(sa.closedByPeer()).isTrue();
+        }
+    }
+
+    /** Passes everything through to a real store; tests override what should fail. */
+    static class DelegatingStore implements SyncStore {
+        private final SyncStore delegate;
+
+        DelegatingStore(SyncStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public dev.lorehub.crypto.DeviceId self() {
+            return delegate.self();
+        }
+
+        @Override
+        public List<RealmOffer> offersFor(dev.lorehub.crypto.DeviceId peer) {
+            return delegate.offersFor(peer);
+        }
+
+        @Override
+        public boolean accept(dev.lorehub.crypto.DeviceId peer, RealmId realm, dev.lorehub.crypto.DeviceId founder, long now) {
+            return delegate.accept(peer, realm, founder, now);
+        }
+
+        @Override
+        public Reconciliation initiate(RealmId realm) {
+            return delegate.initiate(realm);
+        }
+
+        @Override
+        public Reconciliation respond(RealmId realm) {
+            return delegate.respond(realm);
+        }
+
+        @Override
+        public java.util.Set<dev.lorehub.node.core.EventId> membershipEvents(RealmId realm) {
+            return delegate.membershipEvents(realm);
+        }
+
+        @Override
+        public boolean has(dev.lorehub.node.core.EventId id) {
+            return delegate.has(id);
+        }
+
+        @Override
+        public Optional<byte[]> sealed(dev.lorehub.node.core.EventId id) {
+            return delegate.sealed(id);
+        }
+
+        @Override
+        public dev.lorehub.node.core.IngestResult ingest(List<byte[]> events, long now) {
+            return delegate.ingest(events, now);
+        }
+    }
+
     /** The README runs the node with -Xmx96m: there, the bomb must be refused, not run out of memory. */
     @Test
     void underTheReadmesHeapBothBombsAreRefusedWithoutOutOfMemory() throws Exception {
