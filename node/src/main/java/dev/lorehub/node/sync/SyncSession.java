@@ -538,10 +538,6 @@ public final class SyncSession {
 
     /**
      * Offers events that appeared here (written locally, or received from another peer) to this
-     * peer at once: one small message if it already has them.
-     */
-    /**
-     * Offers events that appeared here (written locally, or received from another peer) to this
      * peer: one small message if it already has them. The keys wait in the session and become
      * Offer frames when {@link #pollFrame} is called; if more than
      * {@link SessionConfig#maxPendingOffers()} wait (the peer stopped reading), the session ends

@@ -40,7 +40,7 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
-        if (!initiator && !transport.inboundHandshakeStarted(channel)) {
+        if (!initiator && !transport.inboundHandshakeStarted(channel, mode)) {
             channel.close(); // over the cap of unauthenticated connections: no TLS engine, nothing allocated
             return;
         }

@@ -224,8 +224,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 log.info("{} connection to {} did not open: {}", mode, who, FailureText.forLog(reason));
             } else {
                 // Anyone can connect: one DEBUG line each, at most one WARN line a minute (see InboundRefusals).
-                transport.refusals().refused(refusal, remote, mode + " connection" + (connection != null
-                    ? " of device " + connection.peer().shortForm() : "") + ": " + reason);
+                transport.refusals().refused(refusal, remote, mode, reason);
             }
             try {
                 transport.listener().failed(remote, initiator, reason);

@@ -3,23 +3,30 @@ package dev.lorehub.node.transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
  * Logs inbound connections that were refused before they opened without letting strangers flood
- * the log: each refusal is one DEBUG line; at WARN, the first refusal after a quiet minute is one
- * line (with its address and reason), and further refusals are counted and summarised in at most
- * one line per {@link #SUMMARY_INTERVAL}, e.g. "Refused 10 inbound connections in the last minute:
- * 8 not TLS, 2 from an unpaired device". Reasons are {@linkplain FailureText#forLog shortened} and
- * never carry the peer's bytes. Thread-safe.
+ * the log. Each refusal is one DEBUG line. At WARN, per minute: the first refusal from each of at
+ * most {@link #SOURCES_PER_MINUTE} source addresses, with its reason (so a device refused by name,
+ * e.g. one just unpaired, stays visible), and one summary line counting all the others by kind,
+ * e.g. "refused 998 inbound connections in the last minute: 990 not TLS, 8 from an unpaired device".
+ * That is at most four lines a minute however many connections arrive. Reasons are
+ * {@linkplain FailureText#forLog shortened} and never carry the peer's bytes. Thread-safe.
  */
 final class InboundRefusals {
-    /** At most one WARN line per minute: enough to notice a misconfigured peer or a scan, never a flood. */
+    /** How often the summary line may be written: often enough to notice a scan, never a flood. */
     static final Duration SUMMARY_INTERVAL = Duration.ofMinutes(1);
+    /** Source addresses whose first refusal in a minute gets its own line (an attacker has many; a LAN has few peers). */
+    static final int SOURCES_PER_MINUTE = 3;
 
     private static final Logger log = LoggerFactory.getLogger(InboundRefusals.class);
 
@@ -48,7 +55,8 @@ final class InboundRefusals {
     private final String self;
     private final Scheduler scheduler;
     private final Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
-    private boolean windowOpen;
+    private final Set<InetAddress> loggedThisMinute = new HashSet<>();
+    private boolean summaryScheduled;
 
     /** @param self this device's short id, prefixed to every line */
     InboundRefusals(String self, Scheduler scheduler) {
@@ -56,36 +64,42 @@ final class InboundRefusals {
         this.scheduler = scheduler;
     }
 
-    /** An inbound connection from {@code remote} was refused before it opened. */
-    void refused(Kind kind, SocketAddress remote, String reason) {
-        String shortReason = FailureText.forLog(reason);
-        log.debug("{} refused an inbound connection from {}: {}", self, remote, shortReason);
-        boolean first;
+    /** A {@code mode} connection from {@code remote} was refused before it opened, for {@code reason}. */
+    void refused(Kind kind, SocketAddress remote, TransportMode mode, String reason) {
+        String line = mode + " connection from " + remote + " did not open: " + FailureText.forLog(reason);
+        log.debug("{} {}", self, line);
+        InetAddress source = remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        boolean ownLine;
+        boolean schedule;
         synchronized (this) {
-            first = !windowOpen;
-            if (first) {
-                windowOpen = true;
+            ownLine = !loggedThisMinute.contains(source) && loggedThisMinute.size() < SOURCES_PER_MINUTE;
+            if (ownLine) {
+                loggedThisMinute.add(source);
             } else {
                 counts.merge(kind, 1, Integer::sum);
             }
+            schedule = !summaryScheduled;
+            summaryScheduled = true;
         }
-        if (first) {
-            log.warn("{} refused an inbound connection from {}: {} (further refusals are summarised once a minute)", self,
-                remote, shortReason);
+        if (ownLine) {
+            log.warn("{} {} (further refusals from there are counted in a summary once a minute)", self, line);
+        }
+        if (schedule) {
             scheduler.schedule(SUMMARY_INTERVAL, this::summarise);
         }
     }
 
     /**
-     * Logs the counts of the window that just ended, if any, and opens the next window; with nothing
-     * to report the window closes, so the next refusal is logged at once again.
+     * Ends the minute: logs the count of the refusals that got no line of their own, if any, and
+     * starts the next minute; with nothing to report it stops until the next refusal.
      */
     void summarise() {
         String line;
         synchronized (this) {
+            loggedThisMinute.clear();
             int total = counts.values().stream().mapToInt(Integer::intValue).sum();
             if (total == 0) {
-                windowOpen = false;
+                summaryScheduled = false;
                 return;
             }
             StringJoiner kinds = new StringJoiner(", ");

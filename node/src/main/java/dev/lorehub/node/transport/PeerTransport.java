@@ -46,9 +46,15 @@ import java.util.random.RandomGenerator;
  * {@link TransportMode#PAIRED} mode a peer is let in only if its certificate is bound to a device for
  * which {@code paired} is true, checked by the crypto module's pinning trust manager during the
  * handshake (so an unpaired device fails TLS) and again when the connection opens; in
- * {@link TransportMode#PAIRING} mode any properly bound certificate is let in. Each
+ * {@link TransportMode#PAIRING} mode any properly bound certificate is let in. Sessions are never
+ * resumed, so the pin check runs in every handshake (see {@link TlsContexts}). Each
  * {@link PeerConnection} exposes the authenticated {@link PeerConnection#peer() device id} and both
  * certificate fingerprints.
+ *
+ * <p><b>Strangers.</b> Anyone can connect. At most {@link TransportConfig#maxHandshakingInbound()}
+ * accepted connections may be in their handshake at once (more are closed at once), each for at most
+ * {@link TransportConfig#handshakeTimeout()}. Refused inbound connections are logged at DEBUG each
+ * and summarised at WARN at most once a minute, in words, never with the bytes the stranger sent.
  *
  * <p><b>One connection per peer.</b> When a second {@code PAIRED} connection to the same peer opens
  * (both devices dialed at once, or a redial while a stale connection lingers), exactly one survives,
@@ -61,7 +67,8 @@ import java.util.random.RandomGenerator;
  * the known addresses in turn and retries after exponential backoff with full jitter
  * ({@link TransportConfig#reconnectBaseDelay()} doubling up to {@link TransportConfig#reconnectMaxDelay()},
  * drawn from the injected random source, scheduled on the transport's event loops). Attempts never
- * stop on their own. An inbound connection from the peer satisfies it as well.
+ * stop on their own. A known address reported again while backing off is dialed at once, at most
+ * every 5 s (see {@link PeerDialer}). An inbound connection from the peer satisfies it as well.
  *
  * <p><b>Keep-alive.</b> The transport keeps connections alive itself: after
  * {@link TransportConfig#keepAliveInterval()} without sending, it sends a ping control frame, and it
@@ -320,14 +327,14 @@ public final class PeerTransport implements AutoCloseable {
      * Takes a handshake slot for a just-accepted connection; false (and the connection is counted as
      * refused) when {@link TransportConfig#maxHandshakingInbound()} are already in their handshake.
      */
-    boolean inboundHandshakeStarted(Channel channel) {
+    boolean inboundHandshakeStarted(Channel channel, TransportMode mode) {
         if (handshakingInbound.incrementAndGet() <= config.maxHandshakingInbound()) {
             return true;
         }
         handshakingInbound.decrementAndGet();
         String reason = "closed at once: " + config.maxHandshakingInbound()
             + " other inbound connections are still in their handshake";
-        refusals.refused(InboundRefusals.Kind.TOO_MANY, channel.remoteAddress(), reason);
+        refusals.refused(InboundRefusals.Kind.TOO_MANY, channel.remoteAddress(), mode, reason);
         try {
             listener.failed(channel.remoteAddress(), false, reason);
         } catch (RuntimeException e) {
