@@ -69,10 +69,4 @@ public record SessionConfig(long receiveWindow, int maxBatchBytes, int maxBatchE
     public static SessionConfig defaults() {
         return new SessionConfig(8L << 20, 1 << 20, 4000, 1000, 10_000, 60_000, 2_000, 4_000);
     }
-
-    /** These limits with another outbox bound. */
-    public SessionConfig withOutbox(long bytes, int frames) {
-        return new SessionConfig(receiveWindow, maxBatchBytes, maxBatchEvents, maxOfferKeys, helloTimeout, progressTimeout,
-            maxFramesPerSecond, frameBurst, bytes, frames, maxPendingOffers);
-    }
 }

@@ -219,9 +219,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (was != Phase.ENDED) {
             SocketAddress remote = ctx.channel().remoteAddress();
             String who = connection != null ? connection.peer().shortForm() + " at " + remote : String.valueOf(remote);
-            if (initiator) {
-                // Our own dials: bounded by the reconnect backoff, and the user wants to know why a peer is unreachable.
-                log.info("{} connection to {} did not open: {}", mode, who, FailureText.forLog(reason));
+            if (initiator || (connection != null && mode == TransportMode.PAIRED)) {
+                // Our own dials, or a paired device that passed TLS (e.g. the loser of a simultaneous dial): bounded
+                // by the reconnect backoff on either side, and the user wants to know why a peer does not connect.
+                log.info("{} connection {} {} did not open: {}", mode, initiator ? "to" : "from", who,
+                    FailureText.forLog(reason));
             } else {
                 // Anyone can connect: one DEBUG line each, at most one WARN line a minute (see InboundRefusals).
                 transport.refusals().refused(refusal, remote, mode, reason);

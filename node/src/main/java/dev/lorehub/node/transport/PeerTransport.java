@@ -53,8 +53,9 @@ import java.util.random.RandomGenerator;
  *
  * <p><b>Strangers.</b> Anyone can connect. At most {@link TransportConfig#maxHandshakingInbound()}
  * accepted connections may be in their handshake at once (more are closed at once), each for at most
- * {@link TransportConfig#handshakeTimeout()}. Refused inbound connections are logged at DEBUG each
- * and summarised at WARN at most once a minute, in words, never with the bytes the stranger sent.
+ * {@link TransportConfig#handshakeTimeout()}. Inbound connections refused before the peer authenticated
+ * as a paired device are logged at DEBUG each and, at WARN, in a few lines a minute at most (see
+ * {@link InboundRefusals}), in words, never with the bytes the stranger sent.
  *
  * <p><b>One connection per peer.</b> When a second {@code PAIRED} connection to the same peer opens
  * (both devices dialed at once, or a redial while a stale connection lingers), exactly one survives,
