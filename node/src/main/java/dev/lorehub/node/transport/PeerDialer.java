@@ -110,7 +110,7 @@ final class PeerDialer {
         }
     }
 
-    /** Dials at once because of a report; such dials are at least {@link #REPORT_REDIAL_INTERVAL} apart. */
+    /** Dials at once because of a report; for known addresses such dials are at least {@link #REPORT_REDIAL_INTERVAL} apart. */
     private void dialNow(long now) {
         dialedOnReport = true;
         lastReportDialNanos = now;
