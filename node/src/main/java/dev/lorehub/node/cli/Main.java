@@ -11,8 +11,8 @@ import java.nio.file.Path;
 
 /**
  * {@code lorehub-node}: the LoreHub Sync Node command line. Exit codes: 0 success, 1 unexpected
- * failure, 2 usage, 3 data directory not initialised or in use, 4 bad configuration, 5 network,
- * 6 pairing failed, 7 refused, 8 status --check found a problem, 10 internal error (see {@link NodeException}).
+ * failure, 2 usage, 3 data directory not initialised, in use or readable by others, 4 bad configuration,
+ * 5 network, 6 pairing failed, 7 refused, 8 status --check found a problem, 10 internal error (see {@link NodeException}).
  */
 @Command(name = "lorehub-node", mixinStandardHelpOptions = true, version = "lorehub-node 0.1.0", scope = ScopeType.INHERIT,
     description = "Keeps your LoreHub knowledge in sync between your devices on the same network, with no server.",
@@ -21,9 +21,9 @@ import java.nio.file.Path;
         LogCommand.class, UnsyncedCommand.class, DemoCommand.class, DashboardCommand.class, ServiceCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:unexpected failure", "2:bad usage", "3:data directory not initialised or in use",
-        "4:bad configuration", "5:network problem", "6:pairing failed", "7:operation refused",
-        "8:status --check found a problem", "10:internal error"})
+    exitCodeList = {"0:success", "1:unexpected failure", "2:bad usage",
+        "3:data directory not initialised, in use or readable by others", "4:bad configuration", "5:network problem",
+        "6:pairing failed", "7:operation refused", "8:status --check found a problem", "10:internal error"})
 public final class Main {
     private Main() {
     }

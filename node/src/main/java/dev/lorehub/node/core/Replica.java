@@ -880,6 +880,11 @@ public final class Replica implements AutoCloseable {
         return read(tx -> ctx.events().sealed(id.toBytes()));
     }
 
+    /** The sealed bytes of an event, if held in {@code realm} (empty for another realm's event). */
+    public Optional<byte[]> sealed(RealmId realm, EventId id) {
+        return read(tx -> ctx.events().sealed(realm.toBytes(), id.toBytes()));
+    }
+
     /** Every event key of a realm (for building its reconciliation set). */
     public List<StoredKey> keys(RealmId realm) {
         return read(tx -> {

@@ -101,6 +101,16 @@ public final class EventStore {
         }
     }
 
+    /** The sealed bytes of an event if it is stored in {@code realm} (empty for another realm's event). */
+    public Optional<byte[]> sealed(byte[] realm, byte[] id) throws SQLException {
+        PreparedStatement ps = sql("SELECT sealed FROM lhsync_events WHERE id = ? AND realm = ?");
+        ps.setBytes(1, id);
+        ps.setBytes(2, realm);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+        }
+    }
+
     public Optional<StoredEvent> get(byte[] id) throws SQLException {
         PreparedStatement ps = sql(SELECT + " WHERE id = ?");
         ps.setBytes(1, id);
