@@ -181,11 +181,12 @@ class LauncherIT {
         assertThat(a).contains("-XX:SharedArchiveFile=" + archive, "-Xshare:auto").noneMatch(x -> x.contains("AtExit"));
         assertThat(args(launch(dist.launcher(), env, "--version").ok())).contains("-XX:SharedArchiveFile=" + archive);
 
-        // Other options make (and use) another archive, replacing the old one at this place.
+        // Other options make another archive, beside this one.
         Map<String, String> other = new HashMap<>(env);
         other.put("LOREHUB_NODE_JAVA_OPTS", "-Xmx64m");
         assertThat(args(launch(dist.launcher(), other, "status").ok())).anyMatch(x -> x.startsWith("-XX:ArchiveClassesAtExit="));
-        assertThat(archives(cache)).hasSize(1).doesNotContain(archive);
+        assertThat(archives(cache)).hasSize(2).contains(archive);
+        assertThat(args(launch(dist.launcher(), env, "status").ok())).contains("-XX:SharedArchiveFile=" + archive);
 
         Map<String, String> off = new HashMap<>(env);
         off.put("LOREHUB_NODE_CDS", "off");
@@ -193,14 +194,33 @@ class LauncherIT {
     }
 
     @Test
-    void aBundledRuntimeComesBeforeJavaHome() throws IOException {
+    void aNewBuildReplacesItsOldArchive() throws IOException {
+        Path app = fakeApp();
+        Path cache = tmp.resolve("cache/lorehub-node");
+        Map<String, String> env = env();
+        launch(app.resolve("bin/lorehub-node"), env, "status").ok();
+        List<Path> first = archives(cache);
+        assertThat(first).hasSize(1);
+        Files.writeString(app.resolve("lib/lorehub-node.jar"), "a rebuilt jar, of another size");
+        assertThat(args(launch(app.resolve("bin/lorehub-node"), env, "status").ok()))
+            .anyMatch(x -> x.startsWith("-XX:ArchiveClassesAtExit="));
+        assertThat(archives(cache)).hasSize(1).doesNotContainAnyElementsOf(first);
+    }
+
+    /** A copy of the launcher in an app directory whose bundled runtime is the echoing Java 17 (and whose jar is a stub). */
+    private Path fakeApp() throws IOException {
         Path app = tmp.resolve("app");
         Files.createDirectories(app.resolve("bin"));
         Files.createDirectories(app.resolve("lib"));
         Files.copy(dist.launcher(), app.resolve("bin/lorehub-node"));
         Files.writeString(app.resolve("lib/lorehub-node.jar"), "not a real jar: the fake runtime never opens it");
-        Path fake = echoingJava17();
-        Files.move(fake, app.resolve("runtime"));
+        Files.move(echoingJava17(), app.resolve("runtime"));
+        return app;
+    }
+
+    @Test
+    void aBundledRuntimeComesBeforeJavaHome() throws IOException {
+        Path app = fakeApp();
         Path tooOld = fakeJavaHome("jdk11", "11.0.22", "exit 99");
         Run.Result r = launch(app.resolve("bin/lorehub-node"), env("JAVA_HOME", tooOld.toString()), "--version").ok();
         assertThat(args(r)).endsWith("-jar", app.resolve("lib/lorehub-node.jar").toRealPath().toString(), "--version");
