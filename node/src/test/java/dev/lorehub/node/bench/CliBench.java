@@ -29,11 +29,10 @@ import java.util.stream.Stream;
  * class-data sharing archive. Runs are interleaved round-robin so load from other work on the
  * machine spreads over all variants. {@code --version} is the JVM-and-picocli floor.
  *
- * <p>Then one run per command with class-loading logged shows where the time goes: the JVM uptime
- * at which the first class of each stage (main, SQLite, logging, capture install, crypto, JSON)
- * loaded, and the last class.
+ * <p>Then one run per command with class loading logged shows where the time goes, per library
+ * (see {@link #phases}).
  *
- * <pre>.ci/bench node CliBench [runs] [lores]</pre>
+ * <pre>.ci/bench node CliBench [runs (default 7; 0: only the breakdown)] [lores (default 200)]</pre>
  */
 public final class CliBench {
     private static final String FLAGS =
@@ -98,7 +97,7 @@ public final class CliBench {
                 }
             }
         }
-        for (String c : commands.keySet()) {
+        for (String c : runs > 0 ? commands.keySet() : List.<String>of()) {
             for (Variant v : variants) {
                 List<Long> s = samples.get(c + "/" + v.name());
                 long floor = median(samples.get("version/" + v.name()));
@@ -164,49 +163,74 @@ public final class CliBench {
         return run(data.getParent(), argv, env);
     }
 
-    /** Where the time of one {@code command} goes, from the JVM's class-loading log (launcher, flags, no archive). */
+    /**
+     * Where the time of one {@code command} goes (launcher, flags, no archive), from the JVM's
+     * class-loading log: the JVM's own start until our main class loads, then each gap between two
+     * class loads charged to the library of the class loaded after it (loading, linking and
+     * initialising it, and the work that led to needing it), and the time after the last load.
+     */
     private static void phases(String name, List<String> command, Path launcher, Path jar, Path cache, Path data, Path tmp)
         throws IOException, InterruptedException {
         Path log = tmp.resolve("classload-" + name + ".log");
         Variant v = new Variant("phases", true, FLAGS + " -Xlog:class+load=info:file=" + log + ":uptimemillis", false);
         Timed t = time(v, launcher, jar, cache, data, command);
         t.requireOk();
-        Map<String, String> markers = new LinkedHashMap<>();
-        markers.put("main", "dev.lorehub.node.cli.Main ");
-        markers.put("sqlite", "org.sqlite.JDBC ");
-        markers.put("logging", "ch.qos.logback.classic.LoggerContext ");
-        markers.put("crypto", "org.bouncycastle.");
-        markers.put("capture", "dev.lorehub.node.store.ChangeCapture ");
-        markers.put("json", "com.fasterxml.jackson.databind.ObjectMapper ");
-        Map<String, Long> first = new LinkedHashMap<>();
-        long last = 0;
+        Map<String, Long> charged = new LinkedHashMap<>();
+        for (String g : List.of("jvm_start", "picocli", "lorehub", "sqlite", "logging", "crypto", "json", "netty", "other_lib",
+            "jdk")) {
+            charged.put(g, 0L);
+        }
+        Pattern line = Pattern.compile("^\\[(\\d+)ms\\] (\\S+) source: (.*)$");
+        long previous = 0;
+        boolean mainSeen = false;
         int classes = 0;
         int fromJar = 0;
-        Pattern line = Pattern.compile("^\\[(\\d+)ms\\].*\\] (\\S+ .*)$");
         for (String l : Files.readAllLines(log)) {
             Matcher m = line.matcher(l);
             if (!m.matches()) {
                 continue;
             }
             long ms = Long.parseLong(m.group(1));
-            String rest = m.group(2);
+            String cls = m.group(2);
             classes++;
-            if (rest.contains("source: file:") || rest.contains("source: jar:")) {
+            if (m.group(3).startsWith("file:") || m.group(3).startsWith("jar:")) {
                 fromJar++;
             }
-            last = ms;
-            for (Map.Entry<String, String> k : markers.entrySet()) {
-                if (!first.containsKey(k.getKey()) && rest.startsWith(k.getValue())) {
-                    first.put(k.getKey(), ms);
-                }
+            if (!mainSeen && cls.equals("dev.lorehub.node.cli.Main")) {
+                mainSeen = true;
+                charged.merge("jvm_start", ms, Long::sum);
+            } else if (mainSeen) {
+                charged.merge(group(cls), ms - previous, Long::sum);
             }
+            previous = ms;
         }
         StringBuilder sb = new StringBuilder("BENCH node.cli.phases command=" + name + " wall_ms=" + t.ms());
-        for (String k : markers.keySet()) {
-            sb.append(' ').append(k).append("_first_class_ms=").append(first.containsKey(k) ? first.get(k).toString() : "none");
-        }
-        sb.append(" last_class_ms=").append(last).append(" classes=").append(classes).append(" classes_from_jar=").append(fromJar);
+        charged.forEach((g, ms) -> sb.append(' ').append(g).append("_ms=").append(ms));
+        sb.append(" after_last_class_ms=").append(Math.max(0, t.ms() - previous)).append(" classes=").append(classes)
+            .append(" classes_from_jar=").append(fromJar);
         System.out.println(sb);
+    }
+
+    private static String group(String cls) {
+        if (cls.startsWith("picocli.")) {
+            return "picocli";
+        } else if (cls.startsWith("dev.lorehub.")) {
+            return "lorehub";
+        } else if (cls.startsWith("org.sqlite.")) {
+            return "sqlite";
+        } else if (cls.startsWith("ch.qos.logback.") || cls.startsWith("org.slf4j.")) {
+            return "logging";
+        } else if (cls.startsWith("org.bouncycastle.")) {
+            return "crypto";
+        } else if (cls.startsWith("com.fasterxml.jackson.")) {
+            return "json";
+        } else if (cls.startsWith("io.netty.")) {
+            return "netty";
+        } else if (cls.startsWith("java.") || cls.startsWith("javax.") || cls.startsWith("jdk.") || cls.startsWith("sun.")
+            || cls.startsWith("com.sun.")) {
+            return "jdk";
+        }
+        return "other_lib";
     }
 
     private static Path findArchive() throws IOException {
