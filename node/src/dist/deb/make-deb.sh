@@ -54,16 +54,19 @@ cp -- "$target/lorehub-node.jar" "$work/input/"
 
 # The runtime holds the modules the jar uses (jdeps) plus the providers it finds through service
 # lookup, which jdeps cannot see: jdk.crypto.ec (TLS 1.3 key exchange and Ed25519 certificates).
+# Not java.desktop: only optional java.beans support in Kryo and Jackson refers to it, and it would
+# make the package depend on X11, sound and font libraries.
 echo "lorehub-node .deb: finding the Java modules the jar needs (jdeps)..." >&2
 modules=$("$jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 "$work/input/lorehub-node.jar" | tail -n 1)
-modules="$modules,jdk.crypto.ec"
+modules=$(printf '%s\n' "$modules" | tr ',' '\n' | grep -v '^java.desktop$' | tr '\n' ',')
+modules="${modules}jdk.crypto.ec"
 
 echo "lorehub-node .deb: building the runtime and package with jpackage (about a minute)..." >&2
 "$jpackage" --type deb --dest "$work/out" \
     --name lorehub-node --app-version "$app_version" \
     --description "LoreHub Sync Node: keeps a LoreHub knowledge base in sync between devices on one network" \
     --vendor "LoreHub" --copyright "MIT License" --license-file "$node/../LICENSE" \
-    --linux-package-name lorehub-node --linux-deb-maintainer "LoreHub <lorehub@localhost>" \
+    --linux-package-name lorehub-node --linux-deb-maintainer lorehub-node@localhost \
     --linux-app-category utils --install-dir /usr \
     --input "$work/input" --main-jar lorehub-node.jar --main-class dev.lorehub.node.cli.Main \
     --add-modules "$modules" \
@@ -75,7 +78,8 @@ dpkg-deb -R "$built" "$root"
 lib=$root/usr/lib/lorehub-node
 
 # Our launcher instead of jpackage's (same Java lookup, options, and sharing archive as the tar.gz).
-rm -f -- "$root/usr/bin/lorehub-node" "$lib/libapplauncher.so" "$lib/lorehub-node.png" "$lib/app/lorehub-node.cfg"
+rm -f -- "$root/usr/bin/lorehub-node"
+find "$lib" \( -name libapplauncher.so -o -name lorehub-node.png -o -name lorehub-node.cfg \) -delete
 mkdir -p -- "$lib/bin" "$lib/lib"
 mv -- "$lib/app/lorehub-node.jar" "$lib/lib/lorehub-node.jar"
 rmdir -- "$lib/app"
