@@ -179,7 +179,8 @@ class LauncherIT {
         // Later runs map it, with -Xshare:auto so that an unusable one is skipped, not fatal.
         List<String> a = args(launch(dist.launcher(), env, "peers").ok());
         assertThat(a).contains("-XX:SharedArchiveFile=" + archive, "-Xshare:auto").noneMatch(x -> x.contains("AtExit"));
-        assertThat(args(launch(dist.launcher(), env, "--version").ok())).contains("-XX:SharedArchiveFile=" + archive);
+        assertThat(args(launch(dist.launcher(), env, "--version").ok())).as("too few classes to gain from it")
+            .noneMatch(x -> x.contains("Archive"));
 
         // Other options make another archive, beside this one.
         Map<String, String> other = new HashMap<>(env);
