@@ -19,7 +19,7 @@ import java.nio.file.Path;
     subcommands = {InitCommand.class, StartCommand.class, PairCommand.class, PeersCommand.class, UnpairCommand.class,
         StatusCommand.class, RealmCommand.class, LoreCommand.class, ConflictsCommand.class, ResolveCommand.class,
         LogCommand.class, UnsyncedCommand.class, DemoCommand.class, DashboardCommand.class, ServiceCommand.class,
-        CommandLine.HelpCommand.class},
+        CompletionCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:unexpected failure", "2:bad usage",
         "3:data directory not initialised, in use or readable by others", "4:bad configuration", "5:network problem",
