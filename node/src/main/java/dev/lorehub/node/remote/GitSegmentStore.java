@@ -264,18 +264,18 @@ public final class GitSegmentStore implements SegmentStore {
                     return;
                 }
                 String message = result.getRemoteUpdate(remoteRef()).getMessage();
-                boolean race = status == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD
-                    || status == RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED
-                    || (status == RemoteRefUpdate.Status.REJECTED_OTHER_REASON && message != null
-                        && (message.contains("lock") || message.contains("already exists") || message.contains("fetch first")));
-                if (!race || attempt >= MAX_PUSH_ATTEMPTS) {
-                    throw new RemoteException("The push to " + describe() + " was refused (" + status
-                        + (message == null ? "" : ": " + message) + ")" + (race ? " after " + attempt + " attempts" : "")
-                        + ". Check that you may push to branch " + branch + ".");
-                }
-                // Another device pushed first: fetch its commit and rebuild ours on top (disjoint paths).
+                // Another device may have pushed first: servers say so in different words (non-fast-forward,
+                // "failed to update ref", "failed to lock"). Fetch: if the branch moved, rebuild our commit
+                // on the new tip (paths are disjoint, so that is the whole merge) and try again.
+                ObjectId before = tip;
                 pause(attempt);
                 refresh();
+                boolean moved = !java.util.Objects.equals(before, tip);
+                if (!moved || attempt >= MAX_PUSH_ATTEMPTS) {
+                    throw new RemoteException("The push to " + describe() + " was refused (" + status
+                        + (message == null ? "" : ": " + message) + ")" + (moved ? " after " + attempt + " attempts" : "")
+                        + ". Check that you may push to branch " + branch + ".");
+                }
             } catch (IOException e) {
                 throw new RemoteException("Cannot push to " + describe() + ": " + e.getMessage(), e);
             }
