@@ -18,7 +18,7 @@ import java.nio.file.Path;
     description = "Keeps your LoreHub knowledge in sync between your devices on the same network, with no server.",
     subcommands = {InitCommand.class, StartCommand.class, PairCommand.class, PeersCommand.class, UnpairCommand.class,
         StatusCommand.class, RealmCommand.class, LoreCommand.class, ConflictsCommand.class, ResolveCommand.class,
-        LogCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        LogCommand.class, RemoteCommand.class, SyncCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:unexpected failure", "2:bad usage", "3:data directory not initialised or in use",
         "4:bad configuration", "5:network problem", "6:pairing failed", "7:operation refused", "10:internal error"})

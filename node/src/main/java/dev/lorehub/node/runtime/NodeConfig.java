@@ -30,12 +30,14 @@ import java.util.stream.Collectors;
  *   "bind": ["0.0.0.0"],             // addresses the sync server listens on
  *   "mdns": ["auto"],                // addresses mDNS runs on: "auto" = every non-loopback IPv4 address, [] = off
  *   "staticPeers": ["10.0.0.7:7465"],// peers to dial on networks that block multicast
- *   "conflicts": { "autoResolve": false } // true: keep each conflict's deterministic winner without asking
+ *   "conflicts": { "autoResolve": false }, // true: keep each conflict's deterministic winner without asking
+ *   "backends": [ {"type": "git", "remote": "origin", "branch": "lorehub-sync"} ] // remotes: see BackendConfig
  * }
  * }</pre>
  */
 public record NodeConfig(boolean enabled, Mode mode, int interval, String displayName, int port, List<String> bind,
-                         List<String> mdns, List<String> staticPeers, Conflicts conflicts) {
+                         List<String> mdns, List<String> staticPeers, Conflicts conflicts,
+                         List<dev.lorehub.node.remote.BackendConfig> backends) {
     /** Default sync port. */
     public static final int DEFAULT_PORT = 7465;
 
@@ -66,14 +68,16 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
                       @JsonProperty("interval") Integer interval, @JsonProperty("displayName") String displayName,
                       @JsonProperty("port") Integer port, @JsonProperty("bind") List<String> bind,
                       @JsonProperty("mdns") List<String> mdns, @JsonProperty("staticPeers") List<String> staticPeers,
-                      @JsonProperty("conflicts") Conflicts conflicts) {
+                      @JsonProperty("conflicts") Conflicts conflicts,
+                      @JsonProperty("backends") com.fasterxml.jackson.databind.JsonNode backends) {
         this(enabled == null || enabled, mode == null ? Mode.AUTOMATIC : mode, interval == null ? 300 : interval,
             displayName, port == null ? DEFAULT_PORT : port, bind == null ? List.of("0.0.0.0") : List.copyOf(bind),
             mdns == null ? List.of("auto") : List.copyOf(mdns), staticPeers == null ? List.of() : List.copyOf(staticPeers),
-            conflicts == null ? new Conflicts(false) : conflicts);
+            conflicts == null ? new Conflicts(false) : conflicts, dev.lorehub.node.remote.BackendConfig.parseList(backends));
     }
 
     public NodeConfig {
+        backends = List.copyOf(backends);
         if (interval < 1) {
             throw new IllegalArgumentException("\"interval\" must be at least 1 second, got " + interval);
         }
@@ -84,21 +88,21 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
 
     /** Every default. */
     public static NodeConfig defaults() {
-        return new NodeConfig(null, null, null, null, null, null, null, null, null);
+        return new NodeConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     /** This configuration bound to loopback only, on any free port: tests and the demo never touch real interfaces. */
     public NodeConfig loopbackOnly() {
         return new NodeConfig(enabled, mode, interval, displayName, 0, List.of("127.0.0.1"), List.of("127.0.0.1"), staticPeers,
-            conflicts);
+            conflicts, backends);
     }
 
     public NodeConfig withPort(int newPort) {
-        return new NodeConfig(enabled, mode, interval, displayName, newPort, bind, mdns, staticPeers, conflicts);
+        return new NodeConfig(enabled, mode, interval, displayName, newPort, bind, mdns, staticPeers, conflicts, backends);
     }
 
     public NodeConfig withDisplayName(String name) {
-        return new NodeConfig(enabled, mode, interval, name, port, bind, mdns, staticPeers, conflicts);
+        return new NodeConfig(enabled, mode, interval, name, port, bind, mdns, staticPeers, conflicts, backends);
     }
 
     /**
@@ -132,7 +136,7 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
             return c;
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(source + ": unknown key \"" + path(e) + "\". Known keys: enabled, mode, interval, "
-                + "displayName, port, bind, mdns, staticPeers, conflicts.autoResolve.");
+                + "displayName, port, bind, mdns, staticPeers, conflicts.autoResolve, backends.");
         } catch (MismatchedInputException e) {
             throw new ConfigException(source + ": key \"" + path(e) + "\" has the wrong type or value: "
                 + e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "").split("\n")[0]);
