@@ -67,7 +67,9 @@ public final class PostgresRemote implements Remote, Remote.Notifying {
     public PostgresRemote(String name, String url, Properties properties, DeviceId self) {
         this.name = name;
         this.url = url;
-        this.properties = properties;
+        this.properties = (Properties) properties.clone();
+        // -1: always server-prepared statements with binary results; else bytea comes back hex-encoded (twice the bytes).
+        this.properties.putIfAbsent("prepareThreshold", "-1");
         this.self = self;
     }
 

@@ -36,8 +36,8 @@ import java.util.random.RandomGenerator;
 public final class RemoteSync {
     /** Events read per pull page (bounds memory: about 1 KB each). */
     static final int PAGE_EVENTS = 20_000;
-    /** Events handed to one ingest (one node transaction). */
-    static final int INGEST_BATCH = 2_000;
+    /** Events handed to one ingest (one node transaction, kept short: lh waits at most 5 s for the write lock). */
+    static final int INGEST_BATCH = 1_000;
     /** Bytes of queued segments sent in one push (one git commit, one database transaction). */
     static final long PUSH_BYTES = 32L << 20;
 

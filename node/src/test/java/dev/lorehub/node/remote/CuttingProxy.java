@@ -14,17 +14,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * A TCP relay on 127.0.0.1 in front of a server, counting bytes each way; when armed it cuts every
  * connection after a number of bytes sent towards the server (an upload interrupted mid-way).
  */
-final class CuttingProxy implements AutoCloseable {
+public final class CuttingProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    final AtomicLong up = new AtomicLong();
-    final AtomicLong down = new AtomicLong();
-    final AtomicLong connections = new AtomicLong();
-    volatile long cutAfter = -1;
+    public final AtomicLong up = new AtomicLong();
+    public final AtomicLong down = new AtomicLong();
+    public final AtomicLong connections = new AtomicLong();
+    public volatile long cutAfter = -1;
     private volatile boolean closed;
 
-    CuttingProxy(int targetPort) throws IOException {
+    public CuttingProxy(int targetPort) throws IOException {
         this.target = targetPort;
         this.server = new ServerSocket(0, 50, Loopback.ADDRESS);
         Thread t = new Thread(this::accept, "cutting-proxy");
@@ -32,7 +32,7 @@ final class CuttingProxy implements AutoCloseable {
         t.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 

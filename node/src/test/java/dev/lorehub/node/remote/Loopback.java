@@ -8,14 +8,14 @@ import java.net.Socket;
 import java.time.Duration;
 
 /** Loopback helpers for tests that start real servers: every one binds 127.0.0.1 only. */
-final class Loopback {
+public final class Loopback {
     private Loopback() {
     }
 
-    static final InetAddress ADDRESS = InetAddress.getLoopbackAddress();
+    public static final InetAddress ADDRESS = InetAddress.getLoopbackAddress();
 
     /** A port free on 127.0.0.1 right now. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, ADDRESS)) {
             s.setReuseAddress(true);
             return s.getLocalPort();
@@ -23,7 +23,7 @@ final class Loopback {
     }
 
     /** Waits (bounded) until something accepts connections on 127.0.0.1:port. */
-    static void awaitListening(int port, Duration max, Process process) throws Exception {
+    public static void awaitListening(int port, Duration max, Process process) throws Exception {
         long deadline = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < deadline) {
             if (process != null && !process.isAlive()) {
@@ -41,7 +41,7 @@ final class Loopback {
     }
 
     /** True if a program is on the PATH. */
-    static boolean onPath(String program) {
+    public static boolean onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) {
                 return true;

@@ -19,12 +19,12 @@ import java.util.stream.Stream;
  * .ci/run installs when missing), in a fresh cluster under /tmp, listening on 127.0.0.1 only on a
  * free port. PostgreSQL refuses to run as root: as root it runs as the {@code postgres} user.
  */
-final class PostgresServer implements AutoCloseable {
-    static final String USER = "lorehub";
+public final class PostgresServer implements AutoCloseable {
+    public static final String USER = "lorehub";
 
     final Path dir;
     final Path bin;
-    final int port;
+    private final int port;
     private final Process process;
 
     private PostgresServer(Path dir, Path bin, int port, Process process) {
@@ -35,7 +35,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** The directory holding initdb, postgres and pg_ctl, or null when PostgreSQL is not installed. */
-    static Path binaries() {
+    public static Path binaries() {
         Path debian = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(debian)) {
             try (Stream<Path> versions = Files.list(debian)) {
@@ -69,12 +69,12 @@ final class PostgresServer implements AutoCloseable {
         }
     }
 
-    static boolean root() {
+    public static boolean root() {
         return "root".equals(System.getProperty("user.name"));
     }
 
     /** Why a server cannot be started here, or null if it can. */
-    static String unavailable() {
+    public static String unavailable() {
         if (binaries() == null) {
             return "PostgreSQL is not installed (apt-get install postgresql; .ci/run does it)";
         }
@@ -104,7 +104,7 @@ final class PostgresServer implements AutoCloseable {
         }
     }
 
-    static PostgresServer start() throws Exception {
+    public static PostgresServer start() throws Exception {
         Path bin = binaries();
         Path dir = Files.createTempDirectory("lorehub-pg-");
         Path data = dir.resolve("data");
@@ -128,18 +128,23 @@ final class PostgresServer implements AutoCloseable {
         }
     }
 
-    String url(String database) {
+    /** The port it listens on (127.0.0.1). */
+    public int port() {
+        return port;
+    }
+
+    public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
-    Properties properties() {
+    public Properties properties() {
         Properties p = new Properties();
         p.setProperty("user", USER);
         return p;
     }
 
     /** Creates a fresh database and returns its name. */
-    String createDatabase(String name) throws Exception {
+    public String createDatabase(String name) throws Exception {
         try (Connection c = DriverManager.getConnection(url("postgres"), properties()); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
@@ -147,7 +152,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** A plain-text dump of a database (bytea written as escaped text, so readable bytes show as they are). */
-    String dump(String database) throws Exception {
+    public String dump(String database) throws Exception {
         Path out = dir.resolve("dump-" + database + ".sql");
         List<String> cmd = List.of(bin.resolve("pg_dump").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER,
             "--no-owner", "-f", out.toString(), database);

@@ -2,22 +2,14 @@ package dev.lorehub.node.remote;
 
 import dev.lorehub.crypto.SeededRandom;
 import dev.lorehub.node.testing.TestNode;
-import org.eclipse.jetty.util.component.AbstractLifeCycle;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,43 +19,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * in-memory blob store, with AWS signature v4 authentication.
  */
 class S3RemoteTest extends RemoteContract {
-    static final String ACCESS = "lorehub-test-access";
-    static final String SECRET = "lorehub-test-secret";
-    static final String BUCKET = "team-lorehub";
+    static final String BUCKET = S3Server.BUCKET;
 
-    S3Proxy proxy;
-    BlobStoreContext blobs;
+    S3Server server;
     URI endpoint;
 
     @BeforeEach
     void startServer() throws Exception {
-        blobs = ContextBuilder.newBuilder(new org.jclouds.blobstore.TransientApiMetadata()).credentials("identity", "credential").build(BlobStoreContext.class);
-        blobs.getBlobStore().createContainerInLocation(null, BUCKET);
-        int port = Loopback.freePort();
-        endpoint = URI.create("http://127.0.0.1:" + port);
-        proxy = S3Proxy.builder().blobStore(blobs.getBlobStore()).endpoint(endpoint)
-            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).build();
-        proxy.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!AbstractLifeCycle.STARTED.equals(proxy.getState()) && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-        }
-        Loopback.awaitListening(port, Duration.ofSeconds(10), null);
+        server = S3Server.start();
+        endpoint = server.endpoint;
     }
 
     @AfterEach
     void stopServer() throws Exception {
-        if (proxy != null) {
-            proxy.stop();
-        }
-        if (blobs != null) {
-            blobs.close();
+        if (server != null) {
+            server.close();
         }
     }
 
     S3SegmentStore store(URI at) {
-        return new S3SegmentStore(BUCKET, "us-east-1", at, true, "lorehub/",
-            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)), Duration.ofSeconds(10));
+        return server.store(at);
     }
 
     @Override
