@@ -147,6 +147,23 @@ public final class RemoteSync {
             Math.max(0, n.parked), n.refused, n.tampering, remote.metrics().snapshot().minus(before));
     }
 
+    /**
+     * Events held here that a remote has not taken yet (neither pushed nor pulled): how far it is
+     * behind this device, for {@code status}.
+     */
+    public static long unpushed(LocalEvents local, RemoteState state, String remote) {
+        long behind = 0;
+        for (RealmId realm : local.realms()) {
+            Set<EventId> known = state.known(remote, realm);
+            for (EventId id : local.ids(realm)) {
+                if (!known.contains(id)) {
+                    behind++;
+                }
+            }
+        }
+        return behind;
+    }
+
     /** The stream name of a writer: its device id in hex. */
     static String stream(DeviceId writer) {
         return java.util.HexFormat.of().formatHex(writer.toBytes());

@@ -67,6 +67,7 @@ class CliRemoteTest {
             assertThat(lh.queryString("SELECT content FROM lores")).isEqualTo("The deploy window is Tuesday 10:00 to 12:00 UTC");
         }
 
+        assertThat(ok(a.run("status")).out()).contains("Remotes:").contains("team").contains("0 event(s) not on it yet");
         CliRunner.Result list = ok(b.run("remote list"));
         assertThat(list.out()).contains("team").contains("git").contains("last pull 20");
         assertThat(ok(b.run("remote list", "--json")).out()).contains("\"queuedSegments\" : 0");
