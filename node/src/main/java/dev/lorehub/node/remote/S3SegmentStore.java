@@ -143,7 +143,7 @@ public final class S3SegmentStore implements SegmentStore {
         try {
             for (int page = 0; page < MAX_PAGES && out.size() < max; page++) {
                 ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(bucket).prefix(dir)
-                    .maxKeys((int) Math.min(1000, Math.max(1, max - out.size() + 1)));
+                    .maxKeys((int) Math.min(1000, Math.max(1, (long) max - out.size() + 1)));
                 if (token != null) {
                     req.continuationToken(token);
                 } else if (startAfter != null) {

@@ -112,6 +112,12 @@ class GitFileRemoteTest extends RemoteContract {
         }
     }
 
+    /** ssh:// remotes go through JGit's Apache MINA sshd transport (keys and config from ~/.ssh), found at run time. */
+    @Test
+    void sshTransportIsAvailable() {
+        assertThat(org.eclipse.jgit.transport.SshSessionFactory.getInstance().getType()).isEqualTo("apache");
+    }
+
     @Test
     void aCloneOfTheBranchShowsOnlyCiphertextAndAReadme() throws Exception {
         try (Devices d = devices(2, 30)) {
