@@ -115,7 +115,7 @@ class GitFileRemoteTest extends RemoteContract {
     /** ssh:// remotes go through JGit's Apache MINA sshd transport (keys and config from ~/.ssh), found at run time. */
     @Test
     void sshTransportIsAvailable() {
-        assertThat(org.eclipse.jgit.transport.SshSessionFactory.getInstance().getType()).isEqualTo("apache");
+        assertThat(org.eclipse.jgit.transport.SshSessionFactory.getInstance().getType()).isEqualTo("mina-sshd");
     }
 
     @Test
