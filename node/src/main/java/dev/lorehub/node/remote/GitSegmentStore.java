@@ -100,6 +100,12 @@ public final class GitSegmentStore implements SegmentStore {
             this.repo = new FileRepositoryBuilder().setGitDir(localDir.toFile()).setBare().build();
             if (!Files.exists(localDir.resolve("HEAD"))) {
                 repo.create(true);
+                // Segments are ciphertext: zlib cannot shrink them, so spend as little time trying as git allows.
+                org.eclipse.jgit.lib.StoredConfig config = repo.getConfig();
+                config.setInt("core", null, "compression", 1);
+                config.setInt("core", null, "looseCompression", 1);
+                config.setInt("pack", null, "compression", 1);
+                config.save();
             }
             Ref t = repo.exactRef(TRACKING);
             this.tip = t == null ? null : t.getObjectId();
@@ -119,6 +125,10 @@ public final class GitSegmentStore implements SegmentStore {
 
     private Transport open() throws IOException {
         Transport t = Transport.open(repo, uri);
+        // No delta search either: two ciphertexts never share a delta.
+        org.eclipse.jgit.storage.pack.PackConfig pack = new org.eclipse.jgit.storage.pack.PackConfig(repo);
+        pack.setDeltaCompress(false);
+        t.setPackConfig(pack);
         t.setCredentialsProvider(credentials);
         t.setTimeout(timeoutSeconds);
         return t;

@@ -2,6 +2,7 @@ package dev.lorehub.node.remote;
 
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.crypto.SealedEnvelope;
 import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.remote.RemoteIntegrityException.Reason;
 import org.postgresql.PGConnection;
@@ -60,6 +61,8 @@ public final class PostgresRemote implements Remote, Remote.Notifying {
     private final RemoteMetrics metrics = new RemoteMetrics();
     private Connection connection;
     private Connection listener;
+    /** Each realm's last row number as {@link #changed} saw it: a page cut by size below it means more to read. */
+    private final Map<RealmId, Long> lastSeen = new java.util.HashMap<>();
 
     /**
      * @param properties connection properties (user, password, ...); pgjdbc also reads ~/.pgpass
@@ -125,6 +128,7 @@ public final class PostgresRemote implements Remote, Remote.Notifying {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         RealmId realm = RealmId.fromBytes(rs.getBytes(1));
+                        lastSeen.put(realm, rs.getLong(2));
                         Position at = positions.getOrDefault(realm, Map.of()).getOrDefault("", Position.START);
                         if (rs.getLong(2) != at.seq()) {
                             out.add(realm);
@@ -146,23 +150,35 @@ public final class PostgresRemote implements Remote, Remote.Notifying {
         List<RemoteIntegrityException> refused = new ArrayList<>();
         long reached = at.seq();
         int rows = 0;
-        try (PreparedStatement ps = db().prepareStatement("SELECT seq, id, CASE WHEN writer = ? THEN NULL ELSE sealed END "
-            + "FROM lorehub_sync_events WHERE realm = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+        // The server adds up sizes, so a page stops at PAGE_BYTES however large the rows someone stored;
+        // a row above the envelope limit is never sent at all.
+        try (PreparedStatement ps = db().prepareStatement("SELECT seq, id, len, CASE WHEN writer = ? OR len > ? THEN NULL "
+            + "ELSE sealed END FROM (SELECT seq, id, writer, sealed, octet_length(sealed) AS len, "
+            + "sum(octet_length(sealed)) OVER (ORDER BY seq) AS total FROM lorehub_sync_events WHERE realm = ? AND seq > ? "
+            + "ORDER BY seq LIMIT ?) page WHERE total - len < ? ORDER BY seq")) {
             ps.setBytes(1, self.toBytes());
-            ps.setBytes(2, realm.toBytes());
-            ps.setLong(3, at.seq());
-            ps.setInt(4, maxEvents);
+            ps.setInt(2, SealedEnvelope.MAX_SEALED);
+            ps.setBytes(3, realm.toBytes());
+            ps.setLong(4, at.seq());
+            ps.setInt(5, maxEvents);
+            ps.setLong(6, PAGE_BYTES);
             long down = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows++;
                     long seq = rs.getLong(1);
                     byte[] id = rs.getBytes(2);
-                    byte[] sealed = rs.getBytes(3);
+                    long len = rs.getLong(3);
+                    byte[] sealed = rs.getBytes(4);
                     String place = "lorehub_sync_events row " + seq + " of realm " + realm;
                     if (seq != reached + 1) {
                         refused.add(new RemoteIntegrityException(Reason.MISSING, place, "row " + (reached + 1)
                             + " of the realm is missing before it"));
+                        break;
+                    }
+                    if (len > SealedEnvelope.MAX_SEALED) {
+                        refused.add(new RemoteIntegrityException(Reason.OVERSIZED, place, len + " bytes exceeds "
+                            + SealedEnvelope.MAX_SEALED));
                         break;
                     }
                     if (sealed != null) {
@@ -183,7 +199,7 @@ public final class PostgresRemote implements Remote, Remote.Notifying {
         } catch (SQLException e) {
             throw failure("read from", e);
         }
-        return new Pull(units, refused, refused.isEmpty() && rows >= maxEvents);
+        return new Pull(units, refused, refused.isEmpty() && (rows >= maxEvents || rows > 0 && reached < lastSeen.getOrDefault(realm, 0L)));
     }
 
     @Override

@@ -32,10 +32,14 @@ public interface Remote extends AutoCloseable {
      */
     Set<RealmId> changed(Set<RealmId> realms, Map<RealmId, Map<String, Position>> positions);
 
+    /** Bytes one pull reads at most, whatever the remote holds (a hostile remote cannot make a reader allocate more). */
+    long PAGE_BYTES = 64L << 20;
+
     /**
      * Units of a realm after the positions, oldest first per stream, about {@code maxEvents} events
-     * at most; units of {@code self} are skipped (this device wrote them). A unit that fails its
-     * integrity checks is returned in {@link Pull#refused()} and ends its stream for this pull.
+     * and {@link #PAGE_BYTES} at most; units of {@code self} are skipped (this device wrote them). A
+     * unit that fails its integrity checks is returned in {@link Pull#refused()} and ends its stream
+     * for this pull.
      */
     Pull pull(RealmId realm, Map<String, Position> positions, DeviceId self, int maxEvents);
 

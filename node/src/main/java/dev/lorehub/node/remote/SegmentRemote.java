@@ -52,6 +52,7 @@ public final class SegmentRemote implements Remote {
         List<Unit> units = new ArrayList<>();
         List<RemoteIntegrityException> refused = new ArrayList<>();
         int events = 0;
+        long bytes = 0;
         for (DeviceId writer : store.writers(realm)) {
             if (writer.equals(self)) {
                 continue;
@@ -92,9 +93,10 @@ public final class SegmentRemote implements Remote {
                 }
                 units.add(new Unit(stream, new Position(s.seq(), s.hash()), s.events(), place));
                 events += s.events().size();
+                bytes += s.bytes().length;
                 expected++;
                 previous = s.hash();
-                if (events >= maxEvents) {
+                if (events >= maxEvents || bytes >= PAGE_BYTES) {
                     return new Pull(units, refused, true);
                 }
             }

@@ -111,8 +111,11 @@ public final class RemoteBench {
         TestNode c = new TestNode("c", tmp, 3);
         RealmId realm = BenchSupport.sharedRealm(a, bb, n, content, now);
         a.replica.addMember(realm, c.replica.publicKeys(), Role.WRITE, now);
-        bb.replica.acceptRealm(realm, a.id(), now);
-        bb.replica.mapRealm(realm, "/bench/b", now);
+        // Both receivers map the realm, so both write the lores into lh's tables (like for like).
+        for (TestNode receiver : List.of(bb, c)) {
+            receiver.replica.acceptRealm(realm, a.id(), now);
+            receiver.replica.mapRealm(realm, "/bench/" + receiver.name, now);
+        }
         int port = b.fresh(run);
         try (CuttingProxy relayA = new CuttingProxy(port); CuttingProxy relayB = new CuttingProxy(port);
              RemoteState sa = RemoteState.open(a.dir.resolve("lorehub.db")); RemoteState sb = RemoteState.open(bb.dir.resolve("lorehub.db"))) {

@@ -151,4 +151,25 @@ class PostgresRemoteTest extends RemoteContract {
             assertThat(d.lores(1)).isEqualTo("5");
         }
     }
+
+    @Test
+    void anOversizedRowIsRefusedWithoutBeingRead() throws Exception {
+        try (Devices d = devices(2, 3)) {
+            d.round(0);
+            try (Connection c = DriverManager.getConnection(server.url(database), server.properties());
+                 PreparedStatement ps = c.prepareStatement("INSERT INTO lorehub_sync_events (id, realm, seq, writer, sealed) "
+                     + "SELECT sha256(b), ?, (SELECT last_seq + 1 FROM lorehub_sync_realms WHERE realm = ?), ?, b "
+                     + "FROM (SELECT decode(repeat('ab', 2 * 1024 * 1024), 'hex') AS b) x");
+                 PreparedStatement bump = c.prepareStatement("UPDATE lorehub_sync_realms SET last_seq = last_seq + 1")) {
+                ps.setBytes(1, d.realm.toBytes());
+                ps.setBytes(2, d.realm.toBytes());
+                ps.setBytes(3, d.node(0).id().toBytes());
+                ps.executeUpdate();
+                bump.executeUpdate();
+            }
+            RoundResult r = d.round(1);
+            assertThat(r.tampering()).extracting(RemoteIntegrityException::reason).containsExactly(Reason.OVERSIZED);
+            assertThat(d.lores(1)).isEqualTo("3"); // everything before it arrived
+        }
+    }
 }
