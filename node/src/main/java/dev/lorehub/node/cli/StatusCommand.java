@@ -98,6 +98,21 @@ final class StatusCommand implements Callable<Integer> {
             }
             out.put("pendingLocalChanges", ChangeCapture.pendingCount(view.database().connection()));
             out.put("conflicts", r.conflicts().size());
+            ArrayNode remotes = out.putArray("remotes");
+            java.util.List<dev.lorehub.node.remote.BackendConfig> backends = home.config().backends();
+            if (!backends.isEmpty()) {
+                try (dev.lorehub.node.remote.RemoteState state = dev.lorehub.node.remote.RemoteState.open(h.database())) {
+                    var local = dev.lorehub.node.remote.ReplicaEvents.direct(r);
+                    for (dev.lorehub.node.remote.BackendConfig b : backends) {
+                        dev.lorehub.node.remote.RemoteState.Status st = state.status(b.name());
+                        ObjectNode n = remotes.addObject().put("name", b.name());
+                        n.put("lastPush", st.lastPush() == null ? null : Instant.ofEpochMilli(st.lastPush()).toString());
+                        n.put("lastPull", st.lastPull() == null ? null : Instant.ofEpochMilli(st.lastPull()).toString());
+                        n.put("eventsNotOnRemote", dev.lorehub.node.remote.RemoteSync.unpushed(local, state, b.name()));
+                        n.put("lastError", st.lastError());
+                    }
+                }
+            }
         }
         if (json) {
             System.out.println(mapper.writeValueAsString(out));
@@ -147,6 +162,13 @@ final class StatusCommand implements Callable<Integer> {
                 + "possible, or `lorehub-node unsynced discard` gives them up):");
             out.get("unsynced").forEach(n -> System.out.printf("  %s %s: %s%n", n.get("kind").asText(), n.get("entity").asText(),
                 n.get("reason").asText()));
+        }
+        if (!out.get("remotes").isEmpty()) {
+            System.out.println("Remotes:");
+            out.get("remotes").forEach(n -> System.out.printf("  %-16s last push %s, last pull %s, %d event(s) not on it yet%s%n",
+                n.get("name").asText(), n.get("lastPush").isNull() ? "never" : n.get("lastPush").asText(),
+                n.get("lastPull").isNull() ? "never" : n.get("lastPull").asText(), n.get("eventsNotOnRemote").asLong(),
+                n.get("lastError").isNull() ? "" : "; last error: " + n.get("lastError").asText()));
         }
         System.out.println("Pending local changes: " + out.get("pendingLocalChanges").asLong());
         System.out.println("Conflicts: " + out.get("conflicts").asInt() + (out.get("conflicts").asInt() > 0
