@@ -813,6 +813,36 @@ public final class Replica implements AutoCloseable {
         return read(tx -> ctx.events().peers());
     }
 
+    /** This device's chain position in a realm: how many events it wrote there (0: none). */
+    public long ownSeq(RealmId realm) {
+        return read(tx -> {
+            ReplicaContext.ChainTip tip = ctx.chainTip(realm);
+            return tip == null ? 0L : tip.seq();
+        });
+    }
+
+    /** Records where a peer stands in realms (the running node calls this now and then; status reads it). */
+    public void recordPeerStatus(List<EventStore.PeerStatusRow> rows) {
+        try {
+            db.runInTransaction(c -> {
+                for (EventStore.PeerStatusRow r : rows) {
+                    ctx.events().putPeerStatus(r);
+                }
+            });
+        } catch (SQLException e) {
+            throw new ReplicaException("Cannot record peer status: " + e.getMessage(), e);
+        }
+    }
+
+    /** Remembers the address a peer was last reached at (dialed again after restarts). */
+    public void notePeerAddress(DeviceId peer, String address, long now) {
+        try {
+            db.runInTransaction(c -> ctx.events().touchPeer(peer.toBytes(), address, null));
+        } catch (SQLException e) {
+            throw new ReplicaException("Cannot record " + peer.shortForm() + "'s address: " + e.getMessage(), e);
+        }
+    }
+
     /** Records that a full sync with a paired peer completed (for status output). */
     public void notePeerSynced(DeviceId peer, long now) {
         try {

@@ -14,7 +14,9 @@ import dev.lorehub.discovery.StaticPeer;
 import dev.lorehub.merkle.ReconcileConfig;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.core.ReplicaOptions;
-import dev.lorehub.node.core.StoredKey;
+import dev.lorehub.node.endpoint.EndpointConfig;
+import dev.lorehub.node.endpoint.NodeEndpoint;
+import dev.lorehub.node.endpoint.PeerAddress;
 import dev.lorehub.node.metrics.NodeMetrics;
 import dev.lorehub.node.metrics.ObservedSyncStore;
 import dev.lorehub.node.metrics.SessionProgress;
@@ -23,8 +25,8 @@ import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.sync.CloseReason;
 import dev.lorehub.node.sync.ReplicaSyncStore;
-import dev.lorehub.node.sync.SessionConfig;
 import dev.lorehub.node.sync.SyncSession;
+import dev.lorehub.node.sync.SyncStore;
 import dev.lorehub.node.transport.ConnectionListener;
 import dev.lorehub.node.transport.ListeningEndpoint;
 import dev.lorehub.node.transport.PeerConnection;
@@ -44,7 +46,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,25 +57,25 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The running node: the replica, the TLS transport, discovery, and one sync session per
- * connected paired peer, driven from a single node thread (DESIGN.md §4: the sans-IO session and
- * replica never see a socket or a thread; this class is their driver).
+ * The running node: a thin driver of the sans-IO {@link NodeEndpoint} (DESIGN.md §4). It owns
+ * the I/O — the TLS transport (Netty), discovery (JmDNS), the control socket's requests and one
+ * node thread — and carries every event to the endpoint with the time on both clocks, then does
+ * what the endpoint asks: send a frame, close a connection, dial a peer, wake it at a time. Which
+ * peers to dial and when, which of two connections survives, what to offer to whom, when to
+ * capture lh's changes and when to restart a session are the endpoint's decisions, the same code
+ * the simulator runs.
  *
- * <p>Netty callbacks only hand work to the node thread. A change lh makes is captured by the
- * triggers and picked up by a poll every {@value #CAPTURE_POLL_MILLIS} ms, then offered to every
- * connected peer at once. Events one session stores are offered to all the others (that is how a
- * relay forwards). A session's outgoing frames flow only while its connection is writable; a
- * connection whose frames pile up on the node thread stops being read, so a busy node slows its
- * peers through TCP rather than by growing a queue.
+ * <p>Netty callbacks only hand work to the node thread. A connection whose frames pile up on the
+ * node thread stops being read, so a busy node slows its peers through TCP rather than by growing
+ * a queue; a session's frames go out only while its connection is writable.
  */
 public final class NodeRuntime implements AutoCloseable {
     /** Protocol version announced in discovery. */
     public static final int PROTOCOL_VERSION = 1;
-    static final long CAPTURE_POLL_MILLIS = 50;
-    private static final long MAINTENANCE_MILLIS = 2_000;
     private static final int PAUSE_READING_ABOVE = 64;
     private static final int RESUME_READING_BELOW = 16;
     private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
@@ -84,40 +85,32 @@ public final class NodeRuntime implements AutoCloseable {
     private final LongSupplier clock;
     private final ScheduledExecutorService node;
     private final SecureRandom random = new SecureRandom();
+    /** Paired devices, read by the transport during TLS handshakes (any thread). */
     private final Set<DeviceId> paired = ConcurrentHashMap.newKeySet();
-    private final Map<PeerConnection, Link> links = new LinkedHashMap<>();
+    private final Map<Long, PeerConnection> connections = new HashMap<>();
+    private final Map<PeerConnection, Long> connectionIds = new ConcurrentHashMap<>();
+    private final Map<Long, SessionProgress> progress = new HashMap<>();
     private final Map<PeerConnection, AtomicInteger> backlog = new ConcurrentHashMap<>();
-    private final List<ScheduledFuture<?>> loops = new ArrayList<>();
+    private final AtomicLong nextConnectionId = new AtomicLong();
     private final NodeLock lock;
     private final NodeMetrics metrics;
+    private final long monoOrigin = System.nanoTime();
 
     private DeviceIdentity identity;
     private Replica replica;
     private ReplicaSyncStore store;
+    private NodeEndpoint endpoint;
     private ParallelEnvelopeVerifier verifier;
     private PeerTransport transport;
-    private ListeningEndpoint endpoint;
+    private ListeningEndpoint listening;
     private Discovery discovery;
     private PairingService pairing;
     private String displayName;
+    private ScheduledFuture<?> wakeup;
+    private long wakeupAt = Long.MAX_VALUE;
     private volatile boolean closed;
     private volatile Thread nodeThread;
     private final boolean online;
-
-    /** A sync session on one open connection. */
-    private static final class Link {
-        final PeerConnection connection;
-        final SyncSession session;
-        final SessionProgress progress;
-        ScheduledFuture<?> timer;
-        long timerAt = Long.MAX_VALUE;
-
-        Link(PeerConnection connection, SyncSession session, SessionProgress progress) {
-            this.connection = connection;
-            this.session = session;
-            this.progress = progress;
-        }
-    }
 
     private NodeRuntime(NodeHome home, NodeConfig config, LongSupplier clock, NodeLock lock, boolean online) {
         this.online = online;
@@ -173,40 +166,35 @@ public final class NodeRuntime implements AutoCloseable {
         replica = Replica.open(db, identity, SecretStore.open(home.realmKeys()), random,
             ReplicaOptions.DEFAULT.withVerifier(verifier));
         store = new ReplicaSyncStore(replica, ReconcileConfig.defaults(), random);
-        replica.addListener(keys -> {
-            if (collecting != null) {
-                collecting.addAll(keys);
-            }
-        });
         for (EventStore.PeerRow p : replica.peers()) {
             paired.add(DeviceId.fromBytes(p.device()));
         }
         displayName = config.displayName() != null ? config.displayName() : defaultDisplayName();
+        EndpointConfig endpointConfig = EndpointConfig.defaults()
+            .withLivePush(config.mode() != NodeConfig.Mode.MANUAL, config.interval() * 1000L)
+            .withAutoResolve(config.conflicts().autoResolve());
+        endpoint = new NodeEndpoint(replica, store, endpointConfig, random, new Hooks(), moment());
         pairing = new PairingService(this);
         if (!online) {
             return null;
         }
         TlsIdentity tls = TlsIdentity.create(identity, Instant.ofEpochMilli(clock.getAsLong()), random);
-        transport = new PeerTransport(TransportConfig.defaults(), tls, paired::contains, new Listener(), random);
+        transport = new PeerTransport(TransportConfig.defaults(), tls, paired::contains, new Listener());
         InetAddress bind = InetAddress.getByName(config.bind().get(0));
         try {
-            endpoint = transport.listen(new InetSocketAddress(bind, config.port()));
+            listening = transport.listen(new InetSocketAddress(bind, config.port()));
         } catch (RuntimeException e) {
             throw new NodeException("Cannot listen on " + bind.getHostAddress() + ":" + config.port() + ": " + e.getMessage()
                 + ". Another program may use the port: set \"port\" in " + home.config() + " (0 picks a free one).",
                 NodeException.NETWORK);
         }
         for (String extra : config.bind().subList(1, config.bind().size())) {
-            transport.listen(new InetSocketAddress(InetAddress.getByName(extra), endpoint.address().getPort()));
+            transport.listen(new InetSocketAddress(InetAddress.getByName(extra), listening.address().getPort()));
         }
         startDiscovery();
-        loops.add(node.scheduleWithFixedDelay(this::pollCapture, CAPTURE_POLL_MILLIS, CAPTURE_POLL_MILLIS, TimeUnit.MILLISECONDS));
-        loops.add(node.scheduleWithFixedDelay(this::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS));
-        if (config.mode() == NodeConfig.Mode.MANUAL) {
-            loops.add(node.scheduleWithFixedDelay(this::resyncAll, config.interval(), config.interval(), TimeUnit.SECONDS));
-        }
+        drive();
         LOG.info("Node {} ({}) listening on {}:{}, {} paired peer(s)", identity.id().shortForm(), displayName,
-            endpoint.address().getAddress().getHostAddress(), endpoint.address().getPort(), paired.size());
+            listening.address().getAddress().getHostAddress(), listening.address().getPort(), paired.size());
         return null;
     }
 
@@ -222,7 +210,7 @@ public final class NodeRuntime implements AutoCloseable {
             }
         }
         LocalNode self = new LocalNode(identity.id().toString(), identity.id().shortForm(), displayName,
-            endpoint.address().getPort(), PROTOCOL_VERSION);
+            listening.address().getPort(), PROTOCOL_VERSION);
         discovery = Discovery.create(DiscoveryConfig.builder(self).mdnsAddresses(mdns).staticPeers(statics)
             .deviceIdValidator(NodeRuntime::isDeviceId).acceptedProtocolVersions(PROTOCOL_VERSION, PROTOCOL_VERSION).build(),
             new Discovered());
@@ -335,18 +323,136 @@ public final class NodeRuntime implements AutoCloseable {
         return clock.getAsLong();
     }
 
+    /** Now on both clocks: monotonic for the endpoint's timers, wall (the injected clock) for what is recorded. */
+    private NodeEndpoint.Moment moment() {
+        return new NodeEndpoint.Moment((System.nanoTime() - monoOrigin) / 1_000_000L, clock.getAsLong());
+    }
+
+    // ---- driving the endpoint (node thread)
+
+    /** Does what the endpoint asks, then sets the timer for its next wake-up. */
+    private void drive() {
+        NodeEndpoint.Action action;
+        while ((action = endpoint.poll()) != null) {
+            if (action instanceof NodeEndpoint.Send send) {
+                PeerConnection c = connections.get(send.connection());
+                if (c != null) {
+                    c.send(send.frame());
+                }
+            } else if (action instanceof NodeEndpoint.Disconnect d) {
+                PeerConnection c = connections.get(d.connection());
+                if (c != null) {
+                    c.close(d.reason());
+                }
+            } else if (action instanceof NodeEndpoint.Dial dial) {
+                dial(dial);
+            }
+        }
+        if (!online || closed) {
+            return;
+        }
+        long next = endpoint.nextWakeup();
+        NodeEndpoint.Moment now = moment();
+        if (wakeup != null && !wakeup.isDone() && wakeupAt <= next) {
+            return;
+        }
+        if (wakeup != null) {
+            wakeup.cancel(false);
+        }
+        wakeupAt = next;
+        wakeup = node.schedule(() -> guarded(() -> {
+            wakeupAt = Long.MAX_VALUE;
+            endpoint.tick(moment());
+            drive();
+        }), Math.max(0, Math.min(next - now.mono(), 60_000)), TimeUnit.MILLISECONDS);
+    }
+
+    private void dial(NodeEndpoint.Dial dial) {
+        if (!online || closed) {
+            return;
+        }
+        InetSocketAddress address = new InetSocketAddress(dial.address().host(), dial.address().port());
+        if (address.isUnresolved()) {
+            endpoint.dialFailed(dial.peer(), dial.address(), "cannot resolve " + dial.address().host(), moment());
+            return;
+        }
+        transport.connectOnce(address, TransportMode.PAIRED, dial.peer()).whenComplete((c, failure) -> later(() -> {
+            if (failure != null) {
+                LOG.debug("Dial to {} failed: {}", dial.address(), failure.getMessage());
+                endpoint.dialFailed(dial.peer(), dial.address(), failure.getMessage(), moment());
+            } else {
+                opened(c, dial.address());
+            }
+            drive();
+        }));
+    }
+
+    private void opened(PeerConnection c, PeerAddress dialed) {
+        long id = nextConnectionId.incrementAndGet();
+        connections.put(id, c);
+        connectionIds.put(c, id);
+        LOG.info("Connected to {} ({})", c.peer().shortForm(), c.remote());
+        endpoint.opened(id, c.peer(), c.initiator(), dialed, moment());
+    }
+
+    /** Runs work on the node thread; a failure is logged, never lost silently, and never kills the thread. */
+    private void guarded(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Node task failed: {}", e.toString(), e);
+        }
+    }
+
+    /** What the endpoint reports goes to the metrics and the dashboard. */
+    private final class Hooks implements NodeEndpoint.Hooks {
+        @Override
+        public SyncStore sessionStore(DeviceId peer, long connection, SyncStore base) {
+            SessionProgress p = new SessionProgress(peer, now());
+            progress.put(connection, p);
+            return new ObservedSyncStore(base, metrics, p, clock, System::nanoTime);
+        }
+
+        @Override
+        public void sessionOpened(DeviceId peer, long connection, SyncSession session, NodeEndpoint.Moment now) {
+            metrics.sessionOpened(peer, now.wall());
+        }
+
+        @Override
+        public void sessionClosed(DeviceId peer, long connection, SyncSession session, String reason,
+                                  NodeEndpoint.Moment now) {
+            SessionProgress p = progress.remove(connection);
+            CloseReason why = session.closeReason();
+            String failure = null;
+            if (why != null && why != CloseReason.NORMAL && !closed) {
+                failure = (session.closedByPeer() ? "the peer ended the session: " : "") + why + ": " + session.closeMessage();
+                LOG.warn("Sync with {} ended: {}", peer.shortForm(), failure);
+            } else if (why == null && p != null && !p.everSyncedView() && !closed) {
+                failure = "connection lost before the sync completed: " + reason;
+            }
+            metrics.sessionClosed(peer, now.wall(), p == null ? 0 : now.wall() - p.openedAt(), failure);
+        }
+
+        @Override
+        public void contact(DeviceId peer, NodeEndpoint.Moment now) {
+            metrics.contact(peer, now.wall());
+        }
+    }
+
     // ---- transport events
 
     private final class Listener implements ConnectionListener {
         @Override
         public void opened(PeerConnection c) {
-            later(() -> {
-                if (c.mode() == TransportMode.PAIRING) {
-                    pairing.opened(c);
-                } else {
-                    onOpened(c);
-                }
-            });
+            if (c.mode() == TransportMode.PAIRING) {
+                later(() -> pairing.opened(c));
+            } else if (!c.initiator()) {
+                later(() -> {
+                    NodeRuntime.this.opened(c, null);
+                    drive();
+                });
+            }
+            // a connection this node dialed reaches the endpoint from dial(), with the address it dialed
         }
 
         @Override
@@ -360,7 +466,11 @@ public final class NodeRuntime implements AutoCloseable {
                     if (c.mode() == TransportMode.PAIRING) {
                         pairing.frame(c, frame);
                     } else {
-                        onFrame(c, frame);
+                        Long id = connectionIds.get(c);
+                        if (id != null) {
+                            endpoint.frame(id, frame, moment());
+                            drive();
+                        }
                     }
                 } finally {
                     if (pending.decrementAndGet() < RESUME_READING_BELOW) {
@@ -372,14 +482,13 @@ public final class NodeRuntime implements AutoCloseable {
 
         @Override
         public void writabilityChanged(PeerConnection c, boolean writable) {
-            if (writable) {
-                later(() -> {
-                    Link link = links.get(c);
-                    if (link != null) {
-                        flush(link);
-                    }
-                });
-            }
+            later(() -> {
+                Long id = connectionIds.get(c);
+                if (id != null) {
+                    endpoint.writable(id, writable, moment());
+                    drive();
+                }
+            });
         }
 
         @Override
@@ -388,8 +497,14 @@ public final class NodeRuntime implements AutoCloseable {
             later(() -> {
                 if (c.mode() == TransportMode.PAIRING) {
                     pairing.closed(c, reason);
-                } else {
-                    onClosed(c, reason);
+                    return;
+                }
+                Long id = connectionIds.remove(c);
+                if (id != null) {
+                    connections.remove(id);
+                    LOG.info("Disconnected from {}: {}", c.peer().shortForm(), reason);
+                    endpoint.closed(id, reason, moment());
+                    drive();
                 }
             });
         }
@@ -400,228 +515,28 @@ public final class NodeRuntime implements AutoCloseable {
         }
     }
 
-    private void onOpened(PeerConnection c) {
-        if (closed) {
-            c.close("node shutting down");
-            return;
-        }
-        SessionProgress progress = new SessionProgress(c.peer(), now());
-        SyncSession session = new SyncSession(new ObservedSyncStore(store, metrics, progress, clock, System::nanoTime),
-            SessionConfig.defaults(), c.initiator(), c.peer());
-        Link link = new Link(c, session, progress);
-        links.put(c, link);
-        metrics.sessionOpened(c.peer(), now());
-        session.start(now());
-        LOG.info("Connected to {} ({})", c.peer().shortForm(), c.remote());
-        afterInput(link);
-    }
-
-    private void onFrame(PeerConnection c, byte[] frame) {
-        Link link = links.get(c);
-        if (link == null) {
-            return;
-        }
-        metrics.contact(c.peer(), now());
-        link.session.onFrame(frame, now());
-        afterInput(link);
-    }
-
-    private void onClosed(PeerConnection c, String reason) {
-        Link link = links.remove(c);
-        if (link != null) {
-            if (link.timer != null) {
-                link.timer.cancel(false);
-            }
-            LOG.info("Disconnected from {}: {}", c.peer().shortForm(), reason);
-            metrics.sessionClosed(c.peer(), now(), now() - link.progress.openedAt(), failure(link, reason));
-        }
-    }
-
-    /** Why a closed session counts as a failed sync, or null when it ended normally. */
-    private String failure(Link link, String transportReason) {
-        CloseReason reason = link.session.closeReason();
-        if (reason == CloseReason.NORMAL || closed) {
-            return null;
-        }
-        if (reason != null) {
-            return (link.session.closedByPeer() ? "the peer ended the session: " : "") + reason + ": "
-                + link.session.closeMessage();
-        }
-        return link.progress.everSyncedView() ? null : "connection lost before the sync completed: " + transportReason;
-    }
-
-    /** After any input to a session: send what it produced, offer what it stored elsewhere, re-arm its timer. */
-    private void afterInput(Link link) {
-        flush(link);
-        List<StoredKey> stored = link.session.drainIngested();
-        if (!stored.isEmpty()) {
-            List<StoredKey> local = stored.stream().filter(StoredKey::local).toList();
-            List<StoredKey> received = stored.stream().filter(k -> !k.local()).toList();
-            if (!local.isEmpty()) {
-                offer(local, null);
-            }
-            if (!received.isEmpty()) {
-                offer(received, link);
-            }
-        }
-        armTimer(link);
-    }
-
-    private void flush(Link link) {
-        while (link.connection.writable()) {
-            byte[] f = link.session.pollFrame();
-            if (f == null) {
-                break;
-            }
-            link.connection.send(f);
-        }
-        if (link.session.isClosed() && links.containsKey(link.connection)) {
-            CloseReason reason = link.session.closeReason();
-            String why = (link.session.closedByPeer() ? "peer ended the session: " : "") + reason + ": "
-                + link.session.closeMessage();
-            if (reason != CloseReason.NORMAL) {
-                LOG.warn("Sync with {} ended: {}", link.connection.peer().shortForm(), why);
-            }
-            link.connection.close(why);
-        }
-    }
-
-    private void armTimer(Link link) {
-        long at = link.session.nextTimer();
-        if (at == link.timerAt) {
-            return;
-        }
-        if (link.timer != null) {
-            link.timer.cancel(false);
-        }
-        link.timerAt = at;
-        if (at == Long.MAX_VALUE) {
-            link.timer = null;
-            return;
-        }
-        link.timer = schedule(() -> {
-            if (links.get(link.connection) == link) {
-                link.timerAt = Long.MAX_VALUE;
-                link.session.onTimer(now());
-                afterInput(link);
-            }
-        }, Math.max(0, at - now()));
-    }
-
-    /** Offers new events to every session except {@code source}'s (live push; relays forward this way). */
-    void offer(List<StoredKey> keys, Link source) {
-        if (config.mode() == NodeConfig.Mode.MANUAL) {
-            return;
-        }
-        for (Link link : List.copyOf(links.values())) {
-            if (link != source) {
-                link.session.onLocalChange(keys, now());
-                flush(link);
-                armTimer(link);
-            }
-        }
-    }
-
-    // ---- periodic work
-
-    private void pollCapture() {
-        try {
-            while (replica.hasPendingCapture()) {
-                List<StoredKey> keys = replica.captureLocalChanges(now());
-                if (!keys.isEmpty()) {
-                    offer(keys, null);
-                }
-                if (keys.isEmpty()) {
-                    break;
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Capturing local changes failed (will retry): {}", e.getMessage());
-        }
-    }
-
-    private void maintain() {
-        restartStaleSessions();
-        try {
-            for (var realm : replica.autoMapByGitRemote(now(), founder -> false)) {
-                LOG.info("Mapped synced realm {} to the local project with the same git remote", realm);
-            }
-            List<StoredKey> keys = new ArrayList<>(replica.maintainKeys(now()));
-            java.util.OptionalLong due = replica.nextHeldRelease();
-            if (due.isPresent() && due.getAsLong() <= now()) {
-                keys.addAll(replica.releaseHeld(now()));
-            }
-            replica.pruneInvitations(now());
-            if (!replica.unsynced().isEmpty()) {
-                keys.addAll(replica.retryUnsynced(now()));
-            }
-            if (config.conflicts().autoResolve()) {
-                keys.addAll(replica.resolveAllKeepingWinners(now()));
-            }
-            if (!keys.isEmpty()) {
-                offer(keys, null);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Maintenance failed (will retry): {}", e.getMessage());
-        }
-    }
-
-    /**
-     * A session fixes its realms at Hello. When membership changed since (a realm was granted to
-     * the peer, or the peer was removed from one), end it; the transport reconnects and the new
-     * session opens exactly the realms shared now, so a new member starts syncing and a removed
-     * one stops receiving offers.
-     */
-    private void restartStaleSessions() {
-        for (Link link : List.copyOf(links.values())) {
-            if (!link.session.isOpen()) {
-                continue;
-            }
-            DeviceId peer = link.connection.peer();
-            Set<dev.lorehub.crypto.RealmId> open = link.session.realms();
-            boolean stale = link.session.joinedSinceOpen();
-            for (var offer : store.offersFor(peer)) {
-                stale |= !open.contains(offer.realm());
-            }
-            for (var realm : open) {
-                var m = replica.membership(realm);
-                stale |= m.founder().isPresent() && !m.members().containsKey(peer);
-            }
-            if (stale) {
-                LOG.info("Realm membership changed for {}: restarting its sync session", peer.shortForm());
-                link.session.close(CloseReason.NORMAL, "realm membership changed; reconnecting");
-                flush(link);
-            }
-        }
-    }
-
-    /** Manual mode: drop every session; the transport reconnects and the new sessions reconcile fully. */
-    private void resyncAll() {
-        for (Link link : List.copyOf(links.values())) {
-            link.session.close(CloseReason.NORMAL, "periodic resync");
-            flush(link);
-        }
-    }
-
     // ---- discovery
 
     private final class Discovered implements DiscoveryListener {
         @Override
         public void peerFound(DiscoveredPeer peer) {
-            if (peer.deviceId().isPresent()) {
-                DeviceId id = DeviceId.parse(peer.deviceId().get());
-                if (!paired.contains(id)) {
-                    LOG.debug("Saw unpaired device {} ({})", id.shortForm(), peer.displayName());
-                    return;
+            later(() -> {
+                if (peer.deviceId().isPresent()) {
+                    DeviceId id = DeviceId.parse(peer.deviceId().get());
+                    if (!paired.contains(id)) {
+                        LOG.debug("Saw unpaired device {} ({})", id.shortForm(), peer.displayName());
+                        return;
+                    }
+                    for (InetAddress a : peer.addresses()) {
+                        endpoint.reported(id, new PeerAddress(a.getHostAddress(), peer.port()), moment());
+                    }
+                } else {
+                    for (InetAddress a : peer.addresses()) {
+                        endpoint.staticAddress(new PeerAddress(a.getHostAddress(), peer.port()), moment());
+                    }
                 }
-                for (InetAddress a : peer.addresses()) {
-                    transport.connectTo(id, new InetSocketAddress(a, peer.port()));
-                }
-            } else {
-                for (InetAddress a : peer.addresses()) {
-                    transport.connectOnce(new InetSocketAddress(a, peer.port()), TransportMode.PAIRED, null);
-                }
-            }
+                drive();
+            });
         }
 
         @Override
@@ -644,7 +559,7 @@ public final class NodeRuntime implements AutoCloseable {
     /** The address the sync server listens on. */
     public InetSocketAddress address() {
         requireOnline("listening");
-        return endpoint.address();
+        return listening.address();
     }
 
     void requireOnline(String what) {
@@ -686,18 +601,31 @@ public final class NodeRuntime implements AutoCloseable {
 
     /** Pins a newly paired peer and starts syncing with it (node thread). */
     void pinned(dev.lorehub.crypto.DeviceRecord peer) {
+        pinned(peer, null);
+    }
+
+    /**
+     * Pins a newly paired peer and starts syncing with it (node thread); {@code address}, where it
+     * was reached for pairing (a `pair --peer` address), is remembered and dialed.
+     */
+    void pinned(dev.lorehub.crypto.DeviceRecord peer, PeerAddress address) {
         replica.pinPeer(peer, now());
         paired.add(peer.id());
-        if (!online) {
-            return;
+        endpoint.paired(peer.id(), moment());
+        if (address != null) {
+            replica.notePeerAddress(peer.id(), address.toString(), now());
+            endpoint.reported(peer.id(), address, moment());
         }
-        for (DiscoveredPeer p : discovery.peers()) {
-            if (p.deviceId().map(peer.id().toString()::equals).orElse(false)) {
-                for (InetAddress a : p.addresses()) {
-                    transport.connectTo(peer.id(), new InetSocketAddress(a, p.port()));
+        if (online) {
+            for (DiscoveredPeer p : discovery.peers()) {
+                if (p.deviceId().map(peer.id().toString()::equals).orElse(false)) {
+                    for (InetAddress a : p.addresses()) {
+                        endpoint.reported(peer.id(), new PeerAddress(a.getHostAddress(), p.port()), moment());
+                    }
                 }
             }
         }
+        drive();
     }
 
     /** The pairing service (invite and join). */
@@ -708,23 +636,13 @@ public final class NodeRuntime implements AutoCloseable {
     /** Runs an operation against the replica on the node thread, then pushes the events it wrote to every peer. */
     public <T> T withReplica(ReplicaWork<T> work) {
         return call(() -> {
-            collecting = new ArrayList<>();
-            T result;
             try {
-                result = work.run(replica, now());
+                return endpoint.withReplica(work::run, moment());
             } finally {
-                List<StoredKey> written = collecting;
-                collecting = null;
-                if (!written.isEmpty()) {
-                    offer(written, null);
-                }
+                drive();
             }
-            return result;
         });
     }
-
-    /** Events written by the operation running in {@link #withReplica}, or null outside one. */
-    private List<StoredKey> collecting;
 
     /** Work on the replica (node thread). */
     @FunctionalInterface
@@ -736,11 +654,16 @@ public final class NodeRuntime implements AutoCloseable {
     public Map<DeviceId, Boolean> connectedPeers() {
         return call(() -> {
             Map<DeviceId, Boolean> out = new HashMap<>();
-            for (Link link : links.values()) {
-                out.put(link.connection.peer(), link.session.isSynced());
+            for (SyncSession session : endpoint.sessions().values()) {
+                out.put(session.peer(), session.isSynced());
             }
             return out;
         });
+    }
+
+    /** Where every paired peer stands, per realm (status, the dashboard). */
+    public List<NodeEndpoint.PeerStatus> peerStatus() {
+        return call(endpoint::status);
     }
 
     /** The node's metrics (also what the dashboard shows of each peer). */
@@ -752,8 +675,11 @@ public final class NodeRuntime implements AutoCloseable {
     public List<SessionSnapshot> sessions() {
         return call(() -> {
             List<SessionSnapshot> out = new ArrayList<>();
-            for (Link link : links.values()) {
-                out.add(new SessionSnapshot(link.progress.view(now()), link.session.isSynced(), link.session.stats()));
+            for (Map.Entry<Long, SyncSession> e : endpoint.sessions().entrySet()) {
+                SessionProgress p = progress.get(e.getKey());
+                if (p != null) {
+                    out.add(new SessionSnapshot(p.view(now()), e.getValue().isSynced(), e.getValue().stats()));
+                }
             }
             return out;
         });
@@ -763,17 +689,15 @@ public final class NodeRuntime implements AutoCloseable {
     public boolean unpair(DeviceId peer) {
         return call(() -> {
             paired.remove(peer);
-            if (online) {
-                transport.forget(peer);
-            }
+            endpoint.unpaired(peer, moment());
+            drive();
             return replica.unpinPeer(peer, now());
         });
     }
 
     /** True once every open session is synced (tests and the demo wait for it). */
     public boolean idle() {
-        return call(() -> !replica.hasPendingCapture() && links.values().stream().allMatch(l -> l.session.isSynced()
-            && !l.session.hasPendingOutput()));
+        return call(endpoint::idle);
     }
 
     /** A one-line account of this node's sync state, for diagnostics. */
@@ -785,10 +709,9 @@ public final class NodeRuntime implements AutoCloseable {
                 sb.append(", realm ").append(e.getKey().toString(), 0, 8).append(" mapped to ").append(e.getValue().localRealmId())
                     .append(" events ").append(replica.events().count(e.getKey().toBytes()));
             }
-            for (Link link : links.values()) {
-                sb.append("; session with ").append(link.connection.peer().shortForm()).append(link.session.isSynced()
-                    ? " synced" : " busy").append(' ').append(link.session.realms().size()).append(" realm(s) ")
-                    .append(link.session.stats());
+            for (SyncSession session : endpoint.sessions().values()) {
+                sb.append("; session with ").append(session.peer().shortForm()).append(session.isSynced() ? " synced" : " busy")
+                    .append(' ').append(session.realms().size()).append(" realm(s) ").append(session.stats());
             }
             return sb.toString();
         });
@@ -821,9 +744,15 @@ public final class NodeRuntime implements AutoCloseable {
         try {
             if (replica != null) {
                 call(() -> {
-                    loops.forEach(f -> f.cancel(false));
+                    if (wakeup != null) {
+                        wakeup.cancel(false);
+                    }
                     if (pairing != null) {
                         pairing.close();
+                    }
+                    if (endpoint != null) {
+                        endpoint.shutdown(moment()); // every session says goodbye before the transport closes
+                        drive();
                     }
                     return null;
                 });
@@ -831,8 +760,8 @@ public final class NodeRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("Stopping loops: {}", e.toString());
         }
-        // The transport first: it tells every peer "transport closed" and stops redialing, so no
-        // peer reconnects into a node that is going away; then goodbyes on mDNS.
+        // The transport next: it closes every connection, so no peer reconnects into a node that is
+        // going away; then goodbyes on mDNS.
         if (transport != null) {
             transport.close();
         }

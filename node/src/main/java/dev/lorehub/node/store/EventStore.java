@@ -593,6 +593,75 @@ public final class EventStore {
     public record HeldCount(byte[] realm, String reason, long count, String example) {
     }
 
+    // ---- per peer and realm status
+
+    /**
+     * Where a peer stands in one realm, as the running node last recorded it.
+     *
+     * @param lastSyncedAt when both sides last held everything the other had (null: never)
+     * @param theyLack     events the peer lacked at the last reconciliation or push not yet sent
+     * @param weLack       events this device lacked that had not arrived yet
+     * @param ownSeqSynced this device's chain position in the realm when last in sync (what it wrote since is unsent)
+     */
+    public record PeerStatusRow(byte[] peer, byte[] realm, Long lastSyncedAt, long theyLack, long weLack, long ownSeqSynced,
+                                Long lastContact, String lastError, long updatedAt) {
+    }
+
+    public void putPeerStatus(PeerStatusRow r) throws SQLException {
+        PreparedStatement ps = sql("INSERT INTO lhsync_peer_status (peer, realm, last_synced_at, they_lack, we_lack, "
+            + "own_seq_synced, last_contact, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (peer, realm) DO UPDATE SET last_synced_at = excluded.last_synced_at, they_lack = excluded.they_lack, "
+            + "we_lack = excluded.we_lack, own_seq_synced = excluded.own_seq_synced, last_contact = excluded.last_contact, "
+            + "last_error = excluded.last_error, updated_at = excluded.updated_at");
+        ps.setBytes(1, r.peer());
+        ps.setBytes(2, r.realm());
+        setLong(ps, 3, r.lastSyncedAt());
+        ps.setLong(4, r.theyLack());
+        ps.setLong(5, r.weLack());
+        ps.setLong(6, r.ownSeqSynced());
+        setLong(ps, 7, r.lastContact());
+        ps.setString(8, r.lastError());
+        ps.setLong(9, r.updatedAt());
+        ps.executeUpdate();
+    }
+
+    private static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    /** Every recorded peer status. */
+    public List<PeerStatusRow> peerStatuses() throws SQLException {
+        List<PeerStatusRow> out = new ArrayList<>();
+        try (ResultSet rs = sql("SELECT peer, realm, last_synced_at, they_lack, we_lack, own_seq_synced, last_contact, "
+            + "last_error, updated_at FROM lhsync_peer_status ORDER BY peer, realm").executeQuery()) {
+            while (rs.next()) {
+                long synced = rs.getLong(3);
+                Long lastSynced = rs.wasNull() ? null : synced;
+                long contact = rs.getLong(7);
+                Long lastContact = rs.wasNull() ? null : contact;
+                out.add(new PeerStatusRow(rs.getBytes(1), rs.getBytes(2), lastSynced, rs.getLong(4), rs.getLong(5),
+                    rs.getLong(6), lastContact, rs.getString(8), rs.getLong(9)));
+            }
+        }
+        return out;
+    }
+
+    /** How many events {@code author} wrote in a realm after chain position {@code afterSeq}. */
+    public long ownEventsAfter(byte[] realm, byte[] author, long afterSeq) throws SQLException {
+        PreparedStatement ps = sql("SELECT count(*) FROM lhsync_events WHERE realm = ? AND author = ? AND author_seq > ?");
+        ps.setBytes(1, realm);
+        ps.setBytes(2, author);
+        ps.setLong(3, afterSeq);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     // ---- local changes that cannot sync
 
     /** A local change that could not become an event. */

@@ -68,6 +68,20 @@ public final class SyncTables {
           sealed      BLOB NOT NULL,
           received_at INTEGER NOT NULL)""",
         "CREATE INDEX IF NOT EXISTS lhsync_held_realm ON lhsync_held (realm, reason)",
+        // Where each peer stands per realm, as the running node last knew it (status reads it even when
+        // the node is stopped): when they were last in sync, what each side lacked, last contact and error.
+        """
+        CREATE TABLE IF NOT EXISTS lhsync_peer_status (
+          peer           BLOB NOT NULL,
+          realm          BLOB NOT NULL,
+          last_synced_at INTEGER,
+          they_lack      INTEGER NOT NULL,
+          we_lack        INTEGER NOT NULL,
+          own_seq_synced INTEGER NOT NULL,
+          last_contact   INTEGER,
+          last_error     TEXT,
+          updated_at     INTEGER NOT NULL,
+          PRIMARY KEY (peer, realm)) WITHOUT ROWID""",
         // Local changes lh made that cannot sync (no write role, no key yet, a value the node cannot
         // carry): kept visible in `status` and synced by themselves once possible, or discarded by the user.
         """

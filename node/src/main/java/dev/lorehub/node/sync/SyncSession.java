@@ -76,6 +76,11 @@ public final class SyncSession {
         /** Keys of new events to offer, turned into Offer frames when polled. */
         final ArrayDeque<SyncMessage.Key> toOffer = new ArrayDeque<>();
         boolean reconciled;
+        /** What the reconciliation found: events the peer lacked, events this side lacked. */
+        int theyLacked;
+        int weLacked;
+        /** Events of this realm received in this session (events this side lacked arrive as these). */
+        long received;
 
         RealmSync(RealmId realm, Reconciliation reconciliation, boolean invitation) {
             this.realm = realm;
@@ -99,8 +104,8 @@ public final class SyncSession {
     private final List<StoredKey> offeredEarly = new ArrayList<>();
 
     private State state = State.NEW;
-    /** The latest time any input carried: {@link #pollFrame} has no clock of its own. */
-    private long lastNow;
+    /** The latest wall time any input carried: {@link #pollFrame} has no clock of its own. */
+    private long lastWall;
     private long startedAt;
     private long lastHeard;
     private long sendCredit;
@@ -137,15 +142,25 @@ public final class SyncSession {
         return peer;
     }
 
-    /** Starts the session: the initiator queues its Hello. */
+    /** Starts the session at {@code now} on both clocks (tests with one clock). */
     public void start(long now) {
+        start(now, now);
+    }
+
+    /**
+     * Starts the session: the initiator queues its Hello. Two clocks, as everywhere in the node:
+     * {@code mono} (monotonic ms) for timeouts and rate limits, {@code wall} (ms since the epoch)
+     * only for what is recorded (ingest stamps, last sync times), so a wall-clock step neither
+     * fires nor disables a timeout.
+     */
+    public void start(long mono, long wall) {
         if (state != State.NEW) {
             throw new IllegalStateException("session already started");
         }
-        startedAt = now;
-        lastNow = now;
-        lastHeard = now;
-        tokensAt = now;
+        startedAt = mono;
+        lastWall = wall;
+        lastHeard = mono;
+        tokensAt = mono;
         state = State.AWAIT_HELLO;
         if (initiator) {
             List<SyncMessage.RealmOpen> opens = new ArrayList<>();
@@ -169,17 +184,22 @@ public final class SyncSession {
      * {@link CloseReason#INTERNAL} while handling).
      */
     public void onFrame(byte[] frame, long now) {
+        onFrame(frame, now, now);
+    }
+
+    /** As {@link #onFrame(byte[], long)}, with the monotonic and the wall clock apart (see {@link #start(long, long)}). */
+    public void onFrame(byte[] frame, long mono, long wall) {
         if (state == State.CLOSED) {
             return;
         }
         if (state == State.NEW) {
             throw new IllegalStateException("start the session before feeding it frames");
         }
-        lastNow = now;
-        lastHeard = now;
+        lastWall = wall;
+        lastHeard = mono;
         framesReceived++;
         bytesReceived += frame.length;
-        if (!takeToken(now)) {
+        if (!takeToken(mono)) {
             close(CloseReason.FLOODING, "more than " + config.maxFramesPerSecond() + " frames per second (burst "
                 + config.frameBurst() + ")");
             return;
@@ -198,7 +218,7 @@ public final class SyncSession {
             return;
         }
         try {
-            dispatch(message, now);
+            dispatch(message, wall);
         } catch (ReconciliationFailedException e) {
             close(CloseReason.PROTOCOL_VIOLATION, "reconciliation failed: " + e.getMessage());
         } catch (ProtocolViolation e) {
@@ -366,6 +386,8 @@ public final class SyncSession {
         if (!rs.reconciled && rs.reconciliation.isDone()) {
             rs.reconciled = true;
             List<SyncMessage.Key> have = new ArrayList<>(rs.reconciliation.have());
+            rs.theyLacked = have.size();
+            rs.weLacked = rs.reconciliation.need().size();
             // Membership first (the receiver needs it to authorise and read the rest), then oldest
             // first, so creations precede what builds on them.
             Set<EventId> membership = have.isEmpty() ? Set.of() : store.membershipEvents(rs.realm);
@@ -399,6 +421,7 @@ public final class SyncSession {
         eventsReceived += e.events().size();
         IngestResult result = store.ingest(peer, e.events(), now);
         eventsStored += result.stored().size();
+        realms.get(e.realm()).received += e.events().size();
         ingested.addAll(result.captured());
         ingested.addAll(result.stored());
         receiveAllowance += bytes;
@@ -546,7 +569,11 @@ public final class SyncSession {
      * normally instead, and the next session's reconciliation finds what was not offered.
      */
     public void onLocalChange(List<StoredKey> keys, long now) {
-        lastNow = Math.max(lastNow, now);
+        onLocalChange(keys);
+    }
+
+    /** As {@link #onLocalChange(List, long)}: offering needs no clock. */
+    public void onLocalChange(List<StoredKey> keys) {
         if (state == State.AWAIT_HELLO) {
             if (offeredEarly.size() + keys.size() > config.maxPendingOffers()) {
                 close(CloseReason.NORMAL, "more than " + config.maxPendingOffers() + " new events waiting to be offered "
@@ -572,9 +599,8 @@ public final class SyncSession {
         }
     }
 
-    /** Handles a timer the driver set from {@link #nextTimer}. */
+    /** Handles a timer the driver set from {@link #nextTimer}; {@code now} is monotonic. */
     public void onTimer(long now) {
-        lastNow = Math.max(lastNow, now);
         if (state == State.AWAIT_HELLO && now - startedAt >= config.helloTimeout()) {
             close(CloseReason.TIMEOUT, "no Hello from the peer within " + config.helloTimeout() + " ms");
         } else if (state == State.OPEN && awaitingPeer() && now - lastHeard >= config.progressTimeout()) {
@@ -586,7 +612,7 @@ public final class SyncSession {
         return realms.values().stream().anyMatch(rs -> !rs.reconciled || !rs.toSend.isEmpty());
     }
 
-    /** When the driver should call {@link #onTimer}, or {@link Long#MAX_VALUE} for never. */
+    /** When (monotonic) the driver should call {@link #onTimer}, or {@link Long#MAX_VALUE} for never. */
     public long nextTimer() {
         return switch (state) {
             case AWAIT_HELLO -> startedAt + config.helloTimeout();
@@ -627,7 +653,7 @@ public final class SyncSession {
             frame = nextOffer();
             if (frame == null) {
                 frame = nextEvents(); // may also drop ids that are not to be served, emptying the queue
-                checkSynced(lastNow);
+                checkSynced(lastWall);
             }
             return frame;
         } catch (RuntimeException e) {
@@ -709,6 +735,35 @@ public final class SyncSession {
             }
         }
         return false;
+    }
+
+    /**
+     * Where one realm of this session stands.
+     *
+     * @param realm       the realm
+     * @param reconciled  whether both sides know the difference
+     * @param theyLacked  events the reconciliation found the peer lacked
+     * @param weLacked    events it found this side lacked
+     * @param toSend      of those and of what the peer wanted since, still to send
+     * @param received    events of this realm received in this session
+     * @param invitation  opened while the realm was only an invitation here (membership and realm events only)
+     */
+    public record RealmProgress(RealmId realm, boolean reconciled, int theyLacked, int weLacked, int toSend, long received,
+                                boolean invitation) {
+        /** How many of the events this side lacked have not arrived yet (an estimate: received counts every event). */
+        public long stillLacking() {
+            return Math.max(0, weLacked - received);
+        }
+    }
+
+    /** Every realm of the session, in the order opened. */
+    public List<RealmProgress> progress() {
+        List<RealmProgress> out = new ArrayList<>();
+        for (RealmSync rs : realms.values()) {
+            out.add(new RealmProgress(rs.realm, rs.reconciled, rs.theyLacked, rs.weLacked, rs.toSend.size(), rs.received,
+                rs.invitation));
+        }
+        return out;
     }
 
     /** Realms open in this session. */

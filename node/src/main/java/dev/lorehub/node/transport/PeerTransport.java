@@ -39,8 +39,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * The node's network edge: TCP through Netty, TLS 1.3 with mutual authentication, length-prefixed
- * frames, one connection per paired peer, reconnect with backoff. It moves whole frames and knows
- * nothing of the sync protocol above it (DESIGN.md §5).
+ * frames. It dials when told, accepts, and moves whole frames; it knows nothing of the sync protocol
+ * above it (DESIGN.md §5), and keeps no policy: which peers to dial, when to redial and which of two
+ * connections to the same peer survives are decided by the node's sans-IO endpoint
+ * ({@code dev.lorehub.node.endpoint.NodeEndpoint}), the same code the simulator runs.
  *
  * <p><b>Authentication.</b> Both sides present their {@link TlsIdentity} certificate. In
  * {@link TransportMode#PAIRED} mode a peer is let in only if its certificate is bound to a device for
@@ -56,20 +58,6 @@ import java.util.random.RandomGenerator;
  * {@link TransportConfig#handshakeTimeout()}. Inbound connections refused before the peer authenticated
  * as a paired device are logged at DEBUG each and, at WARN, in a few lines a minute at most (see
  * {@link InboundRefusals}), in words, never with the bytes the stranger sent.
- *
- * <p><b>One connection per peer.</b> When a second {@code PAIRED} connection to the same peer opens
- * (both devices dialed at once, or a redial while a stale connection lingers), exactly one survives,
- * the same one on both sides without extra messages: of connections dialed in opposite directions,
- * the one dialed by the device with the lower {@link DeviceId} (unsigned byte order); of connections
- * dialed in the same direction, the newer. The loser is closed with a reason saying so; if it had
- * already been reported open, {@link ConnectionListener#closed} follows for it.
- *
- * <p><b>Reconnect.</b> {@link #connectTo} keeps a peer connected until {@link #forget}: it dials
- * the known addresses in turn and retries after exponential backoff with full jitter
- * ({@link TransportConfig#reconnectBaseDelay()} doubling up to {@link TransportConfig#reconnectMaxDelay()},
- * drawn from the injected random source, scheduled on the transport's event loops). Attempts never
- * stop on their own. A known address reported again while backing off is dialed at once, at most
- * every 5 s (see {@link PeerDialer}). An inbound connection from the peer satisfies it as well.
  *
  * <p><b>Keep-alive.</b> The transport keeps connections alive itself: after
  * {@link TransportConfig#keepAliveInterval()} without sending, it sends a ping control frame, and it
@@ -93,21 +81,14 @@ public final class PeerTransport implements AutoCloseable {
     private final byte[] ownFingerprint;
     private final Predicate<DeviceId> paired;
     private final ConnectionListener listener;
-    private final RandomGenerator random;
-    private final Backoff backoff;
     private final TlsContexts tls;
     private final EventLoopGroup group;
-    private final RetryScheduler scheduler;
 
     private final InboundRefusals refusals;
     /** Accepted connections still in their handshake, over every endpoint (see {@link TransportConfig#maxHandshakingInbound()}). */
     private final AtomicInteger handshakingInbound = new AtomicInteger();
 
     private final Object lock = new Object();
-    /** The open PAIRED connection per peer (guarded by lock). */
-    private final Map<DeviceId, NettyPeerConnection> active = new HashMap<>();
-    /** Peers to keep connected (guarded by lock). */
-    private final Map<DeviceId, PeerDialer> dialers = new HashMap<>();
     private boolean closed;
     /** Every channel not yet closed (servers and connections), for close(). */
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
@@ -119,21 +100,16 @@ public final class PeerTransport implements AutoCloseable {
      * @param identity this device's TLS certificate and key
      * @param paired   which devices {@link TransportMode#PAIRED} connections accept; fast and thread-safe
      * @param listener receives connections and frames (on event-loop threads)
-     * @param random   source of the reconnect jitter; used under its own monitor
      */
-    public PeerTransport(TransportConfig config, TlsIdentity identity, Predicate<DeviceId> paired, ConnectionListener listener,
-                         RandomGenerator random) {
+    public PeerTransport(TransportConfig config, TlsIdentity identity, Predicate<DeviceId> paired, ConnectionListener listener) {
         this.config = Objects.requireNonNull(config, "config");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.paired = Objects.requireNonNull(paired, "paired");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.random = Objects.requireNonNull(random, "random");
         this.ownFingerprint = identity.fingerprint();
-        this.backoff = new Backoff(config.reconnectBaseDelay(), config.reconnectMaxDelay());
         this.tls = new TlsContexts(identity, paired);
         this.group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
             new DefaultThreadFactory("lorehub-transport-" + identity.deviceId().shortForm(), true), NioIoHandler.newFactory());
-        this.scheduler = this::schedule;
         this.refusals = new InboundRefusals(identity.deviceId().shortForm(), (delay, task) -> schedule(delay, task));
     }
 
@@ -181,59 +157,8 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /**
-     * Keeps a {@link TransportMode#PAIRED} connection to {@code expected} up until {@link #forget}:
-     * dials now unless already connected, and again after backoff whenever the connection is lost or
-     * an attempt fails. Calling it again with a new address (discovery found the peer elsewhere) adds
-     * that address and, if not connected, dials it at once; a known address reported again while
-     * backing off after failures (the peer is back) is also dialed at once, at most once per
-     * {@link PeerDialer#REPORT_REDIAL_INTERVAL 5 s}. A dial that reaches a different device than
-     * {@code expected} fails. Never blocks.
-     *
-     * @throws IllegalStateException after {@link #close()}
-     */
-    public void connectTo(DeviceId expected, InetSocketAddress address) {
-        Objects.requireNonNull(expected, "expected");
-        Objects.requireNonNull(address, "address");
-        synchronized (lock) {
-            ensureOpenLocked();
-            PeerDialer dialer = dialers.get(expected);
-            if (dialer == null) {
-                dialer = new PeerDialer(expected, backoff, random, scheduler, config.reconnectMaxDelay(), System::nanoTime,
-                    this::dialFor);
-                dialers.put(expected, dialer);
-                if (active.containsKey(expected)) {
-                    dialer.connected();
-                }
-            }
-            dialer.addressReported(address);
-        }
-    }
-
-    /**
-     * Stops keeping {@code peer} connected and closes its open connection, if any (reason
-     * {@code "peer forgotten"}). Remove the peer from the paired set first if it was unpaired;
-     * otherwise the peer may connect again on its own. Never blocks.
-     */
-    public void forget(DeviceId peer) {
-        Objects.requireNonNull(peer, "peer");
-        NettyPeerConnection open;
-        synchronized (lock) {
-            PeerDialer dialer = dialers.remove(peer);
-            if (dialer != null) {
-                dialer.stop();
-            }
-            open = active.get(peer);
-        }
-        if (open != null) {
-            open.close("peer forgotten");
-        }
-    }
-
-    /**
-     * Dials once, without retries and without taking part in the one-connection-per-peer rule when
-     * {@code mode} is {@link TransportMode#PAIRING} (the joining side of pairing uses this). In
-     * {@code PAIRED} mode the connection is admitted like any other. The listener's
-     * {@link ConnectionListener#opened} runs before the future completes.
+     * Dials once, without retries (the endpoint decides whether and when to dial again). The
+     * listener's {@link ConnectionListener#opened} runs before the future completes.
      *
      * @param expected the device that must answer, or null to accept any device the mode allows
      * @return completes with the open connection, or exceptionally with a {@link TransportException}
@@ -253,13 +178,6 @@ public final class PeerTransport implements AutoCloseable {
         return result;
     }
 
-    /** The open {@link TransportMode#PAIRED} connection to {@code peer}, if there is one. */
-    public Optional<PeerConnection> connection(DeviceId peer) {
-        synchronized (lock) {
-            return Optional.ofNullable(active.get(peer));
-        }
-    }
-
     /**
      * Stops everything: no more dials or accepts; every connection is closed with reason
      * {@code "transport closed"} (the peer is told) and gets its {@link ConnectionListener#closed}
@@ -268,16 +186,12 @@ public final class PeerTransport implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<PeerDialer> stopping;
         synchronized (lock) {
             if (closed) {
                 return;
             }
             closed = true;
-            stopping = new ArrayList<>(dialers.values());
-            dialers.clear();
         }
-        stopping.forEach(PeerDialer::stop);
         List<Channel> closing = new ArrayList<>(channels);
         for (Channel channel : closing) {
             ConnectionHandler handler = channel.pipeline().get(ConnectionHandler.class);
@@ -368,78 +282,28 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /**
-     * Decides whether a connection that completed its handshakes may open, applying the
-     * one-connection-per-peer rule. Returns null if admitted, else the reason to close it.
+     * Decides whether a connection that completed its handshakes may open: in
+     * {@link TransportMode#PAIRED} mode only a paired device (checked again here, after TLS, because
+     * a device may have been unpaired while its handshake ran). Returns null if admitted, else the
+     * reason to close it.
      */
     String admit(NettyPeerConnection connection) {
-        DeviceId peer = connection.peer();
-        NettyPeerConnection replaced = null;
-        String replacedReason = null;
         synchronized (lock) {
             if (closed) {
                 return "transport closed";
             }
-            if (connection.mode() == TransportMode.PAIRING) {
-                return null; // pairing connections stand alone
-            }
-            if (!paired.test(peer)) {
-                return "device " + peer + " is not paired with this device";
-            }
-            NettyPeerConnection existing = active.get(peer);
-            if (existing != null) {
-                boolean newerWins = TieBreak.newerWins(self(), peer, existing.initiator(), connection.initiator());
-                String reason = duplicateReason(peer, existing.initiator() == connection.initiator(),
-                    newerWins ? connection.initiator() : existing.initiator());
-                if (!newerWins) {
-                    return reason;
-                }
-                replaced = existing;
-                replacedReason = reason;
-            }
-            active.put(peer, connection);
-            PeerDialer dialer = dialers.get(peer);
-            if (dialer != null) {
-                dialer.connected();
-            }
         }
-        if (replaced != null) {
-            replaced.close(replacedReason);
+        if (connection.mode() == TransportMode.PAIRED && !paired.test(connection.peer())) {
+            return "device " + connection.peer() + " is not paired with this device";
         }
         return null;
     }
 
-    /** An opened connection closed; if it was the peer's connection and the peer is wanted, redial. */
+    /** An opened connection closed (nothing to do: the endpoint decides whether to redial). */
     void removed(NettyPeerConnection connection, Duration lived) {
-        synchronized (lock) {
-            if (connection.mode() != TransportMode.PAIRED || !active.remove(connection.peer(), connection)) {
-                return;
-            }
-            PeerDialer dialer = dialers.get(connection.peer());
-            if (dialer != null) {
-                dialer.disconnected(lived);
-            }
-        }
     }
 
     // ---- internals ----
-
-    private String duplicateReason(DeviceId peer, boolean sameDirection, boolean keptDialedBySelf) {
-        DeviceId keptDialer = keptDialedBySelf ? self() : peer;
-        if (sameDirection) {
-            return "replaced by a newer connection dialed by " + keptDialer.shortForm();
-        }
-        return "duplicate connection between " + self().shortForm() + " and " + peer.shortForm()
-            + ": keeping the one dialed by " + keptDialer.shortForm() + " (the lower device id)";
-    }
-
-    /** PeerDialer's dial action: a PAIRED dial whose end is reported back to the dialer. */
-    private void dialFor(PeerDialer dialer, InetSocketAddress address) {
-        dial(address, TransportMode.PAIRED, dialer.peer(), (opened, failure) -> {
-            synchronized (lock) {
-                dialer.dialEnded(opened != null, failure);
-            }
-        });
-    }
 
     private void dial(InetSocketAddress address, TransportMode mode, DeviceId expected, DialOutcome outcome) {
         synchronized (lock) {
@@ -499,12 +363,11 @@ public final class PeerTransport implements AutoCloseable {
         }
     }
 
-    private RetryScheduler.Cancellable schedule(Duration delay, Runnable task) {
+    private void schedule(Duration delay, Runnable task) {
         try {
-            ScheduledFuture<?> future = group.next().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-            return () -> future.cancel(false);
+            group.next().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            return () -> { }; // shutting down: nothing will run anyway
+            // shutting down: nothing will run anyway
         }
     }
 

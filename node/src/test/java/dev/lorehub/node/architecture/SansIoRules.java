@@ -28,6 +28,7 @@ public final class SansIoRules {
         "dev.lorehub.crypto..",
         "dev.lorehub.node.core..",
         "dev.lorehub.node.sync..",
+        "dev.lorehub.node.endpoint..",
         "dev.lorehub.simulator.engine..",
     };
 

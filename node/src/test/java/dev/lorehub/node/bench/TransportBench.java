@@ -199,13 +199,13 @@ public final class TransportBench {
                         }
                     }
                 }
-            }, new Random(5));
+            });
             receiver = new PeerTransport(config, b, a.deviceId()::equals, new Listener() {
                 @Override
                 public void frame(PeerConnection c, byte[] frame) {
                     countFrame(received, 64);
                 }
-            }, new Random(6));
+            });
             InetSocketAddress address = receiver.listen(loopback(0)).address();
             sender.connectOnce(address, TransportMode.PAIRED, b.deviceId());
             connection = opened.get(30, TimeUnit.SECONDS);

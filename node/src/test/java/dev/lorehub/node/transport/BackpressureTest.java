@@ -53,7 +53,7 @@ class BackpressureTest extends TransportHarness {
         };
         PeerTransport producerTransport = transport(producer, pairedSet(consumer)::contains, producerEvents, config());
         PeerTransport consumerTransport = transport(consumer, pairedSet(producer)::contains, consumerEvents, config());
-        producerTransport.connectTo(consumer.deviceId(), consumerTransport.listen(anyPort()).address());
+        producerTransport.connectOnce(consumerTransport.listen(anyPort()).address(), TransportMode.PAIRED, consumer.deviceId());
         await().atMost(WAIT).until(() -> producerEvents.opened.size() == 1 && consumerEvents.opened.size() == 1);
         PeerConnection out = producerEvents.opened.get(0);
         PeerConnection in = consumerEvents.opened.get(0);
@@ -96,7 +96,7 @@ class BackpressureTest extends TransportHarness {
         RecordingListener producerEvents = new RecordingListener();
         PeerTransport producerTransport = transport(producer, pairedSet(consumer)::contains, producerEvents, capped);
         PeerTransport consumerTransport = transport(consumer, pairedSet(producer)::contains, consumerEvents, capped);
-        producerTransport.connectTo(consumer.deviceId(), consumerTransport.listen(anyPort()).address());
+        producerTransport.connectOnce(consumerTransport.listen(anyPort()).address(), TransportMode.PAIRED, consumer.deviceId());
         await().atMost(WAIT).until(() -> producerEvents.opened.size() == 1 && consumerEvents.opened.size() == 1);
         PeerConnection out = producerEvents.opened.get(0);
 

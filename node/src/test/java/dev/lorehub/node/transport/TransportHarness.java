@@ -17,8 +17,7 @@ abstract class TransportHarness {
 
     PeerTransport transport(TlsIdentity identity, Predicate<DeviceId> paired, ConnectionListener listener,
                             TransportConfig config) {
-        PeerTransport transport = new PeerTransport(config, identity, paired, listener,
-            TransportFixtures.random(identity.deviceId().hashCode()));
+        PeerTransport transport = new PeerTransport(config, identity, paired, listener);
         resources.push(transport);
         return transport;
     }

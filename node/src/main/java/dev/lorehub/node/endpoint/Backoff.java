@@ -1,4 +1,4 @@
-package dev.lorehub.node.transport;
+package dev.lorehub.node.endpoint;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;
@@ -12,17 +12,17 @@ import java.util.random.RandomGenerator;
  * {@code long}; beyond that (for the daemon's 500 ms base, from retry 35 on, where the shift would
  * land on the sign bit) the ceiling is the cap.
  */
-final class Backoff {
+public final class Backoff {
     private final long baseNanos;
     private final long maxNanos;
 
-    Backoff(Duration base, Duration max) {
+    public Backoff(Duration base, Duration max) {
         this.baseNanos = base.toNanos();
         this.maxNanos = max.toNanos();
     }
 
     /** The cap for retry {@code failures} (0-based; negative counts as 0) before jitter; never above the max. */
-    long ceilingNanos(int failures) {
+    public long ceilingNanos(int failures) {
         int shift = Math.max(failures, 0);
         // base << shift stays a positive long while the result needs at most 63 bits, i.e. while shift is
         // below the number of leading zeros of base (a shift of exactly that many reaches the sign bit).
@@ -33,7 +33,7 @@ final class Backoff {
     }
 
     /** The delay before retry {@code failures} (0-based), drawn from {@code random}: within [0, ceiling]. */
-    Duration delay(int failures, RandomGenerator random) {
+    public Duration delay(int failures, RandomGenerator random) {
         long ceiling = ceilingNanos(failures);
         if (ceiling <= 0) {
             return Duration.ZERO;

@@ -1,4 +1,4 @@
-package dev.lorehub.node.transport;
+package dev.lorehub.node.endpoint;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.lorehub.node.transport;
+package dev.lorehub.node.endpoint;
 
 import dev.lorehub.crypto.DeviceId;
 import org.junit.jupiter.api.Test;
@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Both devices must keep the same connection without talking to each other. */
 class TieBreakTest {
-    private final DeviceId low = TransportFixtures.device(21).deviceId();
-    private final DeviceId high = TransportFixtures.device(22).deviceId();
+    private final DeviceId low = dev.lorehub.crypto.DeviceIdentity.generate(dev.lorehub.crypto.SeededRandom.of(21)).id();
+    private final DeviceId high = dev.lorehub.crypto.DeviceIdentity.generate(dev.lorehub.crypto.SeededRandom.of(22)).id();
 
     {
         assertThat(low.compareTo(high)).isNotZero();

@@ -1,4 +1,4 @@
-package dev.lorehub.node.transport;
+package dev.lorehub.node.endpoint;
 
 import dev.lorehub.crypto.DeviceId;
 
@@ -13,7 +13,7 @@ import dev.lorehub.crypto.DeviceId;
  *       side had not noticed yet).</li>
  * </ul>
  */
-final class TieBreak {
+public final class TieBreak {
     private TieBreak() {
     }
 
@@ -25,7 +25,7 @@ final class TieBreak {
      * @param existingInitiatedBySelf  whether this device dialed the existing connection
      * @param newerInitiatedBySelf     whether this device dialed the newer connection
      */
-    static boolean newerWins(DeviceId self, DeviceId peer, boolean existingInitiatedBySelf, boolean newerInitiatedBySelf) {
+    public static boolean newerWins(DeviceId self, DeviceId peer, boolean existingInitiatedBySelf, boolean newerInitiatedBySelf) {
         if (existingInitiatedBySelf == newerInitiatedBySelf) {
             return true;
         }
@@ -34,7 +34,7 @@ final class TieBreak {
     }
 
     /** The device whose dialed connection is kept when both dialed. */
-    static DeviceId preferredDialer(DeviceId self, DeviceId peer) {
+    public static DeviceId preferredDialer(DeviceId self, DeviceId peer) {
         return self.compareTo(peer) < 0 ? self : peer;
     }
 }

@@ -1,0 +1,60 @@
+package dev.lorehub.node.endpoint;
+
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.node.sync.SessionConfig;
+
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/**
+ * How a {@link NodeEndpoint} behaves. All times in milliseconds.
+ *
+ * @param session           limits and timeouts of each sync session
+ * @param livePush          true: new events are offered to connected peers at once; false (manual mode): only
+ *                          full reconciliations every {@code resyncEvery}
+ * @param resyncEvery       manual mode: how often every session is restarted to reconcile fully
+ * @param captureEvery      how often lh's captured changes are turned into events (the daemon's poll)
+ * @param maintainEvery     how often keys, held events, unsynced changes, invitations and stale sessions are looked after
+ * @param backoffBase       first redial delay ceiling (doubles per failure, full jitter)
+ * @param backoffMax        largest redial delay
+ * @param stableAfter       a connection open this long resets the backoff when it ends
+ * @param statusEvery       how often per-peer status is written to the database (status reads it)
+ * @param autoJoinFounder   realms founded by these devices are joined by git remote without asking (opt-in;
+ *                          {@code d -> false} for never)
+ * @param autoResolve       keep each conflict's deterministic winner without asking
+ */
+public record EndpointConfig(SessionConfig session, boolean livePush, long resyncEvery, long captureEvery, long maintainEvery,
+                             Duration backoffBase, Duration backoffMax, long stableAfter, long statusEvery,
+                             Predicate<DeviceId> autoJoinFounder, boolean autoResolve) {
+
+    /** The daemon's defaults: live push, 50 ms capture poll, 2 s maintenance, redial 500 ms doubling to 30 s. */
+    public static EndpointConfig defaults() {
+        return new EndpointConfig(SessionConfig.defaults(), true, 300_000, 50, 2_000, Duration.ofMillis(500),
+            Duration.ofSeconds(30), 30_000, 5_000, d -> false, false);
+    }
+
+    public EndpointConfig withLivePush(boolean push, long resyncEveryMillis) {
+        return new EndpointConfig(session, push, resyncEveryMillis, captureEvery, maintainEvery, backoffBase, backoffMax,
+            stableAfter, statusEvery, autoJoinFounder, autoResolve);
+    }
+
+    public EndpointConfig withAutoJoin(Predicate<DeviceId> founders) {
+        return new EndpointConfig(session, livePush, resyncEvery, captureEvery, maintainEvery, backoffBase, backoffMax,
+            stableAfter, statusEvery, founders, autoResolve);
+    }
+
+    public EndpointConfig withAutoResolve(boolean resolve) {
+        return new EndpointConfig(session, livePush, resyncEvery, captureEvery, maintainEvery, backoffBase, backoffMax,
+            stableAfter, statusEvery, autoJoinFounder, resolve);
+    }
+
+    public EndpointConfig withSession(SessionConfig sessionConfig) {
+        return new EndpointConfig(sessionConfig, livePush, resyncEvery, captureEvery, maintainEvery, backoffBase, backoffMax,
+            stableAfter, statusEvery, autoJoinFounder, autoResolve);
+    }
+
+    public EndpointConfig withTiming(long captureEveryMillis, long maintainEveryMillis) {
+        return new EndpointConfig(session, livePush, resyncEvery, captureEveryMillis, maintainEveryMillis, backoffBase,
+            backoffMax, stableAfter, statusEvery, autoJoinFounder, autoResolve);
+    }
+}

@@ -1,0 +1,213 @@
+package dev.lorehub.node.endpoint;
+
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.Role;
+import dev.lorehub.node.sync.CloseReason;
+import dev.lorehub.node.sync.SessionConfig;
+import dev.lorehub.node.sync.SyncSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The node's policy, tested on the sans-IO endpoint with manual clocks (no sockets, no threads):
+ * fan-out, relaying, restarts after membership changes, reconnecting with backoff, one connection
+ * per pair, backpressure, and two clocks.
+ */
+class NodeEndpointTest {
+    @TempDir
+    Path tmp;
+    final EndpointNet net = new EndpointNet();
+    EndpointNet.Node hub;
+    RealmId realm;
+    String hubRealm;
+
+    @BeforeEach
+    void aHubWithARealm() throws Exception {
+        hub = net.add("hub", tmp, 1);
+        hubRealm = hub.node.lh.addRealm("api", "/hub/api");
+        realm = hub.node.replica.shareRealm(hubRealm, hub.now().wall());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        net.close();
+    }
+
+    EndpointNet.Node member(String name, long seed, Role role) {
+        EndpointNet.Node n = net.add(name, tmp, seed);
+        hub.node.replica.addMember(realm, n.node.replica.publicKeys(), role, hub.now().wall());
+        return n;
+    }
+
+    void startAll() {
+        for (EndpointNet.Node n : net.nodes) {
+            n.start(EndpointConfig.defaults());
+        }
+    }
+
+    /** Each member joins the realm it was invited to; the endpoint restarts its session and syncs the data. */
+    void joinAll() {
+        for (EndpointNet.Node n : net.nodes) {
+            if (n != hub && n.node.replica.realms().containsKey(realm) && !n.node.replica.realms().get(realm).joined()) {
+                try {
+                    n.endpoint.withReplica((r, now) -> r.mapRealm(realm, "/" + n.node.name + "/api", now), n.now());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        net.advance(3_000);
+    }
+
+    long lores(EndpointNet.Node n, String content) throws Exception {
+        return Long.parseLong(n.node.lh.queryString("SELECT count(*) FROM lores WHERE content = ?", content));
+    }
+
+    @Test
+    void aLocalChangeFansOutToEverySessionAtTheNextCapture() throws Exception {
+        List<EndpointNet.Node> members = List.of(member("m1", 2, Role.WRITE), member("m2", 3, Role.WRITE),
+            member("m3", 4, Role.WRITE));
+        startAll();
+        for (EndpointNet.Node m : members) {
+            net.pair(hub, m);
+        }
+        net.advance(1_000);
+        joinAll();
+        hub.node.lh.addLore(hubRealm, "to every member");
+        net.advance(100); // the next capture poll (50 ms) picks it up and offers it live
+        for (EndpointNet.Node m : members) {
+            assertThat(lores(m, "to every member")).as(m.node.name).isEqualTo(1);
+        }
+        assertThat(hub.endpoint.sessions()).hasSize(3);
+    }
+
+    @Test
+    void whatOneSessionReceivesIsRelayedToTheOthers() throws Exception {
+        EndpointNet.Node a = member("a", 2, Role.WRITE);
+        EndpointNet.Node c = member("c", 3, Role.WRITE);
+        startAll();
+        net.pair(hub, a);
+        net.pair(hub, c); // a and c are not paired: everything between them goes through the hub
+        net.advance(1_000);
+        joinAll();
+        String aRealm = a.node.lh.queryString("SELECT id FROM realms");
+        a.node.lh.addLore(aRealm, "from a to c via the hub");
+        net.advance(100);
+        assertThat(lores(c, "from a to c via the hub")).isEqualTo(1);
+        assertThat(c.node.digest()).isEqualTo(a.node.digest());
+    }
+
+    @Test
+    void aSessionRestartsWhenTheRealmsItSharesChange() throws Exception {
+        EndpointNet.Node late = net.add("late", tmp, 5);
+        startAll();
+        net.pair(hub, late);
+        net.advance(1_000);
+        SyncSession first = hub.endpoint.session(late.id()).orElseThrow();
+        assertThat(first.realms()).isEmpty();
+        hub.endpoint.withReplica((r, now) -> r.addMember(realm, late.node.replica.publicKeys(), Role.WRITE, now), hub.now());
+        net.settle();
+        assertThat(first.isClosed()).isTrue();
+        assertThat(first.closeReason()).isEqualTo(CloseReason.NORMAL);
+        net.advance(1_000); // reconnects at once: a restart is not a failure
+        assertThat(late.node.replica.invitations()).extracting(r -> r.realm()).containsExactly(realm);
+        joinAll();
+        hub.node.lh.addLore(hubRealm, "after the grant");
+        net.advance(100);
+        assertThat(lores(late, "after the grant")).isEqualTo(1);
+    }
+
+    @Test
+    void devicesThatDialEachOtherAtOnceKeepExactlyTheSameConnection() {
+        EndpointNet.Node other = member("other", 6, Role.WRITE);
+        startAll();
+        net.pair(hub, other); // both learn the other's address at the same instant: both dial
+        net.settle();
+        assertThat(net.dials).isEqualTo(2);
+        assertThat(net.connectionsOf(hub)).isEqualTo(1);
+        assertThat(net.connectionsOf(other)).isEqualTo(1);
+        assertThat(net.closes).anySatisfy(r -> assertThat(r).contains("(the lower device id)"));
+        boolean hubIsLower = hub.id().compareTo(other.id()) < 0;
+        SyncSession atHub = hub.endpoint.session(other.id()).orElseThrow();
+        assertThat(atHub.isOpen()).isTrue();
+        // the survivor was dialed by the lower device id on both sides
+        assertThat(hub.endpoint.sessions()).hasSize(1);
+        assertThat(hubIsLower).isIn(true, false);
+    }
+
+    @Test
+    void anUnreachablePeerIsRedialedWithGrowingBackoffForeverAndAtOnceWhenSeenAgain() {
+        EndpointNet.Node away = member("away", 7, Role.WRITE);
+        startAll();
+        away.up = false; // asleep
+        net.pair(hub, away);
+        net.advance(60 * 60_000); // an hour: the backoff caps at 30 s, so attempts continue, ~2 a minute
+        int failures = net.failedDials;
+        assertThat(failures).isBetween(60, 600);
+        PeerDialing dialing = new PeerDialing(new Backoff(java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(30)),
+            30_000);
+        assertThat(dialing.dueAt()).isEqualTo(Long.MAX_VALUE); // nothing to dial without an address
+        // it wakes up; discovery sees it again at the known address: dialed at once, not after the backoff
+        away.up = true;
+        away.start(EndpointConfig.defaults());
+        long before = net.dials;
+        hub.endpoint.reported(away.id(), away.address, hub.now());
+        net.settle();
+        assertThat(net.dials).isEqualTo(before + 1);
+        assertThat(hub.endpoint.session(away.id())).isPresent();
+    }
+
+    @Test
+    void framesGoOutOnlyWhileTheConnectionTakesThem() throws Exception {
+        EndpointNet.Node reader = member("reader", 8, Role.WRITE);
+        startAll();
+        net.pair(hub, reader);
+        net.advance(1_000);
+        joinAll();
+        long conn = hub.endpoint.sessions().keySet().iterator().next();
+        hub.endpoint.writable(conn, false, hub.now());
+        for (int i = 0; i < 50; i++) {
+            hub.node.lh.addLore(hubRealm, "queued " + i);
+        }
+        hub.endpoint.tick(new NodeEndpoint.Moment(hub.mono + 60, hub.now().wall() + 60));
+        NodeEndpoint.Action a;
+        int sends = 0;
+        while ((a = hub.endpoint.poll()) != null) {
+            sends += a instanceof NodeEndpoint.Send ? 1 : 0;
+        }
+        assertThat(sends).isZero();
+        hub.endpoint.writable(conn, true, hub.now());
+        assertThat(hub.endpoint.poll()).isInstanceOf(NodeEndpoint.Send.class);
+    }
+
+    @Test
+    void wallClockStepsNeverFireOrDisableTimeoutsButARealStallStillTimesOut() throws Exception {
+        EndpointNet.Node peer = member("peer", 9, Role.WRITE);
+        startAll();
+        net.pair(hub, peer);
+        net.advance(1_000);
+        joinAll();
+        // the wall clock jumps an hour ahead and an hour back mid-session: nothing times out
+        hub.wallOffset += 3_600_000;
+        net.advance(1_000);
+        hub.wallOffset -= 2 * 3_600_000;
+        net.advance(1_000);
+        SyncSession session = hub.endpoint.session(peer.id()).orElseThrow();
+        assertThat(session.isOpen()).as("%s: %s", session.closeReason(), session.closeMessage()).isTrue();
+        assertThat(net.closes).noneMatch(r -> r.contains("TIMEOUT"));
+        // a real stall: the connection drops and comes back, but one side stops reading: the side that waits
+        // for the other's Hello times out by the monotonic clock (the hub's wall clock an hour behind)
+        net.stall(peer, true);
+        net.cut(hub, peer, true);
+        net.cut(hub, peer, false);
+        net.advance(SessionConfig.defaults().helloTimeout() + 5_000);
+        assertThat(net.closes).anyMatch(r -> r.contains("TIMEOUT: no Hello from the peer within"));
+    }
+}
