@@ -1,56 +1,50 @@
 package dev.lorehub.node.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lorehub.crypto.DeviceId;
-import dev.lorehub.node.runtime.ControlClient;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeView;
-import dev.lorehub.node.store.EventStore;
 import picocli.CommandLine.Command;
 
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code peers}: paired devices and whether they are connected. */
-@Command(name = "peers", description = "List paired devices, whether each is connected now, and when it last synced.")
+/** {@code peers}: paired devices, whether each is connected and, per realm, whether it is in sync. */
+@Command(name = "peers", description = "List paired devices: connected or not, last contact, and per realm whether it is in "
+    + "sync or how many events each side still lacks.")
 final class PeersCommand implements Callable<Integer> {
     final HomeOption home = new HomeOption();
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         NodeHome h = home.home();
-        Map<String, Boolean> connected = connections(h);
         try (NodeView view = NodeView.open(h)) {
-            var peers = view.replica().peers();
-            if (peers.isEmpty()) {
+            List<PeerStates.State> states = PeerStates.of(h, view.replica());
+            if (states.isEmpty()) {
                 System.out.println("No paired devices yet: run `lorehub-node pair` here and type the code on the other device.");
                 return 0;
             }
-            System.out.printf("%-9s %-20s %-10s %s%n", "device", "name", "state", "last sync");
-            for (EventStore.PeerRow p : peers) {
-                DeviceId id = DeviceId.fromBytes(p.device());
-                Boolean c = connected.get(id.toString());
-                String state = c == null ? (NodeClient.daemonRunning(h) ? "offline" : "(not running)") : c ? "synced" : "syncing";
-                System.out.printf("%-9s %-20s %-10s %s%n", id.shortForm(), p.displayName(), state,
-                    p.lastSyncAt() == null ? "never" : Instant.ofEpochMilli(p.lastSyncAt()).toString());
+            boolean running = NodeClient.daemonRunning(h);
+            ObjectMapper mapper = new ObjectMapper();
+            for (PeerStates.State p : states) {
+                System.out.printf("%-9s %-20s %s%s%n", p.device().shortForm(), p.name(),
+                    p.connected() ? "connected" : running ? "offline" : "node not running",
+                    p.lastContact() == null ? "" : ", last contact " + Instant.ofEpochMilli(p.lastContact()));
+                for (PeerStates.RealmState rs : p.realms()) {
+                    ObjectNode n = mapper.createObjectNode().put("inSync", rs.inSync()).put("theyLack", rs.theyLack())
+                        .put("weLack", rs.weLack());
+                    n.put("lastSyncedAt", rs.lastSyncedAt() == null ? null : Instant.ofEpochMilli(rs.lastSyncedAt()).toString());
+                    System.out.println("          " + label(view, rs.realm()) + ": " + PeerStates.describe(n));
+                }
             }
         }
         return 0;
     }
 
-    static Map<String, Boolean> connections(NodeHome h) {
-        Map<String, Boolean> out = new HashMap<>();
-        if (!NodeClient.daemonRunning(h)) {
-            return out;
-        }
-        JsonNode r = ControlClient.call(h, new ObjectMapper().createObjectNode().put("op", "connections"), x -> { });
-        for (JsonNode c : r.path("connected")) {
-            out.put(c.get("device").asText(), c.get("synced").asBoolean());
-        }
-        return out;
+    private static String label(NodeView view, dev.lorehub.crypto.RealmId realm) {
+        var row = view.replica().realms().get(realm);
+        return row == null ? realm.toString().substring(0, 12) : view.localName(row);
     }
 }

@@ -44,7 +44,6 @@ final class StatusCommand implements Callable<Integer> {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode out = mapper.createObjectNode();
         boolean running = NodeClient.daemonRunning(h);
-        Map<String, Boolean> connected = PeersCommand.connections(h);
         try (NodeView view = NodeView.open(h)) {
             Replica r = view.replica();
             out.put("device", r.deviceId().toString());
@@ -52,11 +51,21 @@ final class StatusCommand implements Callable<Integer> {
             out.put("dataDir", h.dataDir().toString());
             out.put("running", running);
             ArrayNode peers = out.putArray("peers");
+            Map<DeviceId, Long> lastSyncs = new java.util.HashMap<>();
             for (EventStore.PeerRow p : r.peers()) {
-                DeviceId id = DeviceId.fromBytes(p.device());
-                ObjectNode n = peers.addObject().put("device", id.toString()).put("name", p.displayName())
-                    .put("connected", connected.containsKey(id.toString()));
-                n.put("lastSync", p.lastSyncAt() == null ? null : Instant.ofEpochMilli(p.lastSyncAt()).toString());
+                lastSyncs.put(DeviceId.fromBytes(p.device()), p.lastSyncAt());
+            }
+            for (PeerStates.State p : PeerStates.of(h, r)) {
+                ObjectNode n = peers.addObject().put("device", p.device().toString()).put("name", p.name())
+                    .put("connected", p.connected());
+                n.put("lastSync", iso(lastSyncs.get(p.device())));
+                n.put("lastContact", iso(p.lastContact()));
+                n.put("lastError", p.lastError());
+                ArrayNode pr = n.putArray("realms");
+                for (PeerStates.RealmState rs : p.realms()) {
+                    pr.addObject().put("realm", rs.realm().toString()).put("inSync", rs.inSync())
+                        .put("lastSyncedAt", iso(rs.lastSyncedAt())).put("theyLack", rs.theyLack()).put("weLack", rs.weLack());
+                }
             }
             ArrayNode realms = out.putArray("realms");
             for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(r.realms()).entrySet()) {
@@ -96,7 +105,7 @@ final class StatusCommand implements Callable<Integer> {
                     .put("kind", dev.lorehub.node.core.EntityKind.ofCode(u.kind()).name().toLowerCase(java.util.Locale.ROOT))
                     .put("entity", u.entity()).put("reason", u.reason()).put("since", Instant.ofEpochMilli(u.firstAt()).toString());
             }
-            out.put("pendingLocalChanges", ChangeCapture.pendingCount(view.database().connection()));
+            out.put("notYetCaptured", ChangeCapture.pendingCount(view.database().connection()));
             out.put("conflicts", r.conflicts().size());
             ArrayNode remotes = out.putArray("remotes");
             java.util.List<dev.lorehub.node.remote.BackendConfig> backends = home.config().backends();
@@ -125,10 +134,22 @@ final class StatusCommand implements Callable<Integer> {
         if (out.get("peers").isEmpty()) {
             System.out.println("  none (pair with `lorehub-node pair`)");
         }
-        out.get("peers").forEach(p -> System.out.printf("  %-9s %-20s %-10s last sync %s%n",
-            p.get("device").asText().substring(0, 7), p.get("name").asText(),
-            p.get("connected").asBoolean() ? "connected" : "offline", p.get("lastSync").isNull() ? "never"
-                : p.get("lastSync").asText()));
+        Map<String, String> realmNames = new java.util.HashMap<>();
+        out.get("realms").forEach(n -> realmNames.put(n.get("realm").asText(), n.get("name").asText()));
+        out.get("peers").forEach(p -> {
+            System.out.printf("  %-9s %-20s %s%s%n", p.get("device").asText().substring(0, 7), p.get("name").asText(),
+                p.get("connected").asBoolean() ? "connected" : running ? "offline" : "node not running",
+                p.get("lastContact").isNull() ? "" : ", last contact " + p.get("lastContact").asText());
+            if (!p.get("lastError").isNull()) {
+                System.out.println("            last error: " + p.get("lastError").asText());
+            }
+            p.get("realms").forEach(rs -> System.out.println("            " + realmNames.getOrDefault(rs.get("realm").asText(),
+                rs.get("realm").asText().substring(0, 12)) + ": " + PeerStates.describe(rs)));
+            if (p.get("realms").isEmpty()) {
+                System.out.println("            no realm reconciled with it yet" + (p.get("lastSync").isNull() ? ""
+                    : " (last full sync " + p.get("lastSync").asText() + ")"));
+            }
+        });
         System.out.println("Realms:");
         if (out.get("realms").isEmpty()) {
             System.out.println("  none (share one with `lorehub-node realm share`)");
@@ -170,9 +191,16 @@ final class StatusCommand implements Callable<Integer> {
                 n.get("lastPull").isNull() ? "never" : n.get("lastPull").asText(), n.get("eventsNotOnRemote").asLong(),
                 n.get("lastError").isNull() ? "" : "; last error: " + n.get("lastError").asText()));
         }
-        System.out.println("Pending local changes: " + out.get("pendingLocalChanges").asLong());
+        if (out.get("notYetCaptured").asLong() > 0) {
+            System.out.println("lh writes not yet captured: " + out.get("notYetCaptured").asLong()
+                + (running ? " (captured within a second)" : " (captured when the node starts)"));
+        }
         System.out.println("Conflicts: " + out.get("conflicts").asInt() + (out.get("conflicts").asInt() > 0
             ? " (see `lorehub-node conflicts`)" : ""));
         return 0;
+    }
+
+    private static String iso(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis).toString();
     }
 }

@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  *   {"op":"revoke","realm":"hex","device":"…"}     {"op":"unpair","device":"…"}
  *   {"op":"resolve","lore":"uuid","values":{"content":"…",…}}
  *   {"op":"discardUnsynced","realm":"hex"?}          → {"discarded": n}
- *   {"op":"connections"}
+ *   {"op":"connections"}                              {"op":"peerStatus"} → where each peer stands per realm
  * </pre>
  */
 public final class NodeOperations {
@@ -79,6 +79,24 @@ public final class NodeOperations {
                 RealmId only = request.hasNonNull("realm") ? realm(request) : null;
                 int n = runtime.withReplica((r, now) -> r.discardUnsynced(only, now));
                 reply.accept(ok().put("discarded", n));
+            }
+            case "peerStatus" -> {
+                ObjectNode out = ok();
+                ArrayNode peers = out.putArray("peers");
+                for (dev.lorehub.node.endpoint.NodeEndpoint.PeerStatus p : runtime.peerStatus()) {
+                    ObjectNode n = peers.addObject().put("device", p.peer().toString()).put("connected", p.connected());
+                    n.put("lastContact", p.lastContact());
+                    n.put("lastError", p.lastError());
+                    n.put("failedDials", p.failedDials());
+                    ArrayNode addresses = n.putArray("addresses");
+                    p.addresses().forEach(a -> addresses.add(a.toString()));
+                    ArrayNode realms = n.putArray("realms");
+                    for (dev.lorehub.node.endpoint.NodeEndpoint.PeerRealmStatus rs : p.realms()) {
+                        realms.addObject().put("realm", rs.realm().toString()).put("inSync", rs.inSync())
+                            .put("lastSyncedAt", rs.lastSyncedAt()).put("theyLack", rs.theyLack()).put("weLack", rs.weLack());
+                    }
+                }
+                reply.accept(out);
             }
             case "connections" -> {
                 ObjectNode out = ok();
