@@ -40,6 +40,7 @@ import java.util.function.Consumer;
  *   {"op":"resolve","lore":"uuid","values":{"content":"…",…}}
  *   {"op":"discardUnsynced","realm":"hex"?}          → {"discarded": n}
  *   {"op":"connections"}                              {"op":"peerStatus"} → where each peer stands per realm
+ *   {"op":"syncRemotes","remote":"name"?}             → {"outcomes":[{"remote","error"?,"result"?,"tampered":[],"refused":[]}]}
  * </pre>
  */
 public final class NodeOperations {
@@ -80,6 +81,7 @@ public final class NodeOperations {
                 int n = runtime.withReplica((r, now) -> r.discardUnsynced(only, now));
                 reply.accept(ok().put("discarded", n));
             }
+            case "syncRemotes" -> reply.accept(syncRemotes(request));
             case "peerStatus" -> {
                 ObjectNode out = ok();
                 ArrayNode peers = out.putArray("peers");
@@ -293,5 +295,41 @@ public final class NodeOperations {
 
     private static ObjectNode ok() {
         return JSON.createObjectNode().put("ok", true);
+    }
+
+    private ObjectNode syncRemotes(JsonNode request) {
+        RemoteRunner remotes = runtime.remotes().orElseThrow(() -> new NodeException("The running node has no remotes: add "
+            + "one with `lorehub-node remote add` and restart it.", NodeException.USAGE));
+        String only = request.hasNonNull("remote") ? request.get("remote").asText() : null;
+        if (only != null && !remotes.names().contains(only)) {
+            throw new NodeException("The running node has no remote named " + only + " (it reads node.json when it starts).",
+                NodeException.REFUSED);
+        }
+        java.util.List<dev.lorehub.node.remote.RemoteDriver.Outcome> outcomes;
+        try {
+            outcomes = remotes.syncNow(only).get(10, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new NodeException(e.getCause().toString(), NodeException.INTERNAL);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new NodeException("The remotes did not finish within 10 minutes; the round goes on in the node.",
+                NodeException.NETWORK);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeException("Interrupted.", NodeException.INTERNAL);
+        }
+        ObjectNode out = ok();
+        ArrayNode list = out.putArray("outcomes");
+        for (dev.lorehub.node.remote.RemoteDriver.Outcome o : outcomes) {
+            ObjectNode n = list.addObject().put("remote", o.remote());
+            o.attempt().error().ifPresent(e -> n.put("error", e));
+            ArrayNode tampered = n.putArray("tampered");
+            ArrayNode refused = n.putArray("refused");
+            o.attempt().result().ifPresent(r -> {
+                n.put("result", r.toString());
+                r.tampering().forEach(t -> tampered.add(t.getMessage()));
+                r.refusedEvents().forEach(refused::add);
+            });
+        }
+        return out;
     }
 }

@@ -110,6 +110,8 @@ public final class NodeRuntime implements AutoCloseable {
     private long wakeupAt = Long.MAX_VALUE;
     private volatile boolean closed;
     private volatile Thread nodeThread;
+    /** The remotes' thread (null without remotes or offline). */
+    private volatile RemoteRunner remotes;
     private final boolean online;
 
     private NodeRuntime(NodeHome home, NodeConfig config, LongSupplier clock, NodeLock lock, boolean online) {
@@ -192,6 +194,9 @@ public final class NodeRuntime implements AutoCloseable {
             transport.listen(new InetSocketAddress(InetAddress.getByName(extra), listening.address().getPort()));
         }
         startDiscovery();
+        if (!config.backends().isEmpty()) {
+            remotes = RemoteRunner.start(config.backends(), home.nodeDir(), home.database(), this, clock);
+        }
         drive();
         LOG.info("Node {} ({}) listening on {}:{}, {} paired peer(s)", identity.id().shortForm(), displayName,
             listening.address().getAddress().getHostAddress(), listening.address().getPort(), paired.size());
@@ -437,6 +442,14 @@ public final class NodeRuntime implements AutoCloseable {
         public void contact(DeviceId peer, NodeEndpoint.Moment now) {
             metrics.contact(peer, now.wall());
         }
+
+        @Override
+        public void stored(List<dev.lorehub.node.core.StoredKey> keys, NodeEndpoint.Moment now) {
+            RemoteRunner r = remotes;
+            if (r != null && keys.stream().anyMatch(dev.lorehub.node.core.StoredKey::local)) {
+                r.nudge(); // this device wrote: the remotes get it soon, not at their next interval
+            }
+        }
     }
 
     // ---- transport events
@@ -629,6 +642,11 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     /** The pairing service (invite and join). */
+    /** The remotes this node drives, if any are configured. */
+    public java.util.Optional<RemoteRunner> remotes() {
+        return java.util.Optional.ofNullable(remotes);
+    }
+
     public PairingService pairing() {
         return pairing;
     }
@@ -741,6 +759,9 @@ public final class NodeRuntime implements AutoCloseable {
             return;
         }
         closed = true;
+        if (remotes != null) {
+            remotes.close(); // its rounds store through this node: stop them first
+        }
         try {
             if (replica != null) {
                 call(() -> {
