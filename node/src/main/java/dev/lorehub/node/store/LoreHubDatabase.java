@@ -171,8 +171,9 @@ public final class LoreHubDatabase implements AutoCloseable {
 
     /**
      * Creates a new LoreHub database that lh 0.2.2 accepts as its own: lh's tables, indexes and
-     * foreign keys as lh creates them, and drizzle's record of the twelve migrations (without
-     * {@code lores_vec}, which needs the sqlite-vec extension). Creates missing parent directories.
+     * foreign keys as lh creates them through migration 0009, and drizzle's record of those ten;
+     * lh's next start applies 0010 ({@code lores_vec}, with its sqlite-vec extension) and 0011
+     * itself (see {@link LoreHubSchema}). Creates missing parent directories.
      *
      * @throws LoreHubDatabaseException if the file already exists or cannot be created
      */
