@@ -181,7 +181,7 @@ public final class RuntimeDashboardModel implements DashboardModel {
                 versions.add(new DashboardSnapshot.Version(v.path("event").asText(), author.shortForm(),
                     author.equals(self) ? "this device" : names.getOrDefault(author, "unknown device"), author.equals(self),
                     v.path("at").asText(), value == null || value.isNull() ? "" : value.isTextual() ? value.asText()
-                    : value.toString(), v.path("deleted").asBoolean()));
+                    : value.has("content") ? value.get("content").asText() : value.toString(), v.path("deleted").asBoolean()));
             }
             Membership m = memberships.get(realm);
             boolean canWrite = m != null && m.role(self).map(Role::canWrite).orElse(false);
