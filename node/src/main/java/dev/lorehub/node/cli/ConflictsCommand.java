@@ -45,7 +45,7 @@ final class ConflictsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (NodeView view = NodeView.open(home.home())) {
+        try (NodeView view = NodeView.open(home.checkedHome())) {
             List<EventStore.ConflictRow> rows = view.replica().conflicts();
             if (rows.isEmpty()) {
                 System.out.println("No conflicts.");

@@ -8,7 +8,7 @@ import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.Membership;
 import dev.lorehub.node.core.Replica;
-import dev.lorehub.node.runtime.NodeClient;
+import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.ChangeCapture;
@@ -41,16 +41,27 @@ final class StatusCommand implements Callable<Integer> {
             dev.lorehub.node.runtime.NodeFiles.requireInitialised(h);
             return StatusCheck.run(h, home.config(), System.out);
         }
+        // A broken node.json is reported here too (and in the exit code), after what status can show.
+        String configProblem = null;
+        try {
+            home.config();
+        } catch (NodeConfig.ConfigException e) {
+            configProblem = e.getMessage();
+        }
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode out = mapper.createObjectNode();
-        boolean running = NodeClient.daemonRunning(h);
-        Map<String, Boolean> connected = PeersCommand.connections(h);
+        PeersCommand.Daemon daemon = PeersCommand.Daemon.ask(h);
+        boolean running = daemon.running();
+        Map<String, Boolean> connected = daemon.connected();
         try (NodeView view = NodeView.open(h)) {
             Replica r = view.replica();
             out.put("device", r.deviceId().toString());
             out.put("shortId", r.deviceId().shortForm());
             out.put("dataDir", h.dataDir().toString());
             out.put("running", running);
+            out.put("busy", daemon.busy());
+            out.put("configError", configProblem);
+            out.put("discoveryWarning", daemon.discoveryWarning());
             ArrayNode peers = out.putArray("peers");
             for (EventStore.PeerRow p : r.peers()) {
                 DeviceId id = DeviceId.fromBytes(p.device());
@@ -93,12 +104,23 @@ final class StatusCommand implements Callable<Integer> {
             out.put("pendingLocalChanges", ChangeCapture.pendingCount(view.database().connection()));
             out.put("conflicts", r.conflicts().size());
         }
+        int exit = configProblem == null ? 0 : dev.lorehub.node.runtime.NodeException.CONFIG;
         if (json) {
             System.out.println(mapper.writeValueAsString(out));
-            return 0;
+            return exit;
         }
         System.out.println("Device   " + out.get("device").asText() + " (" + out.get("shortId").asText() + ")");
-        System.out.println("Data     " + out.get("dataDir").asText() + (running ? " — node running" : " — node not running"));
+        System.out.println("Data     " + out.get("dataDir").asText() + (!running ? " — node not running"
+            : daemon.busy() != null ? " — busy" : " — node running"));
+        if (daemon.busy() != null) {
+            System.out.println("Busy     " + daemon.busy());
+        }
+        if (configProblem != null) {
+            System.out.println("Config   " + configProblem);
+        }
+        if (daemon.discoveryWarning() != null) {
+            System.out.println("Network  " + daemon.discoveryWarning());
+        }
         System.out.println();
         System.out.println("Peers:");
         if (out.get("peers").isEmpty()) {
@@ -139,6 +161,6 @@ final class StatusCommand implements Callable<Integer> {
         System.out.println("Pending local changes: " + out.get("pendingLocalChanges").asLong());
         System.out.println("Conflicts: " + out.get("conflicts").asInt() + (out.get("conflicts").asInt() > 0
             ? " (see `lorehub-node conflicts`)" : ""));
-        return 0;
+        return exit;
     }
 }

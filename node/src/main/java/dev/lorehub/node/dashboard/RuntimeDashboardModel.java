@@ -134,7 +134,7 @@ public final class RuntimeDashboardModel implements DashboardModel {
         List<DashboardSnapshot.Realm> realms = new ArrayList<>();
         for (Map.Entry<RealmId, EventStore.RealmRow> e : realmRows.entrySet()) {
             RealmId id = e.getKey();
-            String name = e.getValue().nameHint() != null ? e.getValue().nameHint() : "(unmapped)";
+            String name = dev.lorehub.node.runtime.NodeView.sharedName(r, e.getValue()).orElse("(name not known yet)");
             String path = null;
             if (e.getValue().localRealmId() != null) {
                 var local = tables.realm(e.getValue().localRealmId());

@@ -99,6 +99,7 @@ public final class NodeRuntime implements AutoCloseable {
     private ListeningEndpoint endpoint;
     private Discovery discovery;
     private PairingService pairing;
+    private PeerAddresses addresses;
     private String displayName;
     private volatile boolean closed;
     private volatile Thread nodeThread;
@@ -183,6 +184,7 @@ public final class NodeRuntime implements AutoCloseable {
         }
         displayName = config.displayName() != null ? config.displayName() : defaultDisplayName();
         pairing = new PairingService(this);
+        addresses = new PeerAddresses(this);
         if (!online) {
             return null;
         }
@@ -200,6 +202,7 @@ public final class NodeRuntime implements AutoCloseable {
             transport.listen(new InetSocketAddress(InetAddress.getByName(extra), endpoint.address().getPort()));
         }
         startDiscovery();
+        addresses.dialRemembered();
         loops.add(node.scheduleWithFixedDelay(this::pollCapture, CAPTURE_POLL_MILLIS, CAPTURE_POLL_MILLIS, TimeUnit.MILLISECONDS));
         loops.add(node.scheduleWithFixedDelay(this::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS));
         if (config.mode() == NodeConfig.Mode.MANUAL) {
@@ -410,6 +413,7 @@ public final class NodeRuntime implements AutoCloseable {
             SessionConfig.defaults(), c.initiator(), c.peer());
         Link link = new Link(c, session, progress);
         links.put(c, link);
+        addresses.opened(c);
         metrics.sessionOpened(c.peer(), now());
         session.start(now());
         LOG.info("Connected to {} ({})", c.peer().shortForm(), c.remote());
@@ -605,6 +609,7 @@ public final class NodeRuntime implements AutoCloseable {
     private final class Discovered implements DiscoveryListener {
         @Override
         public void peerFound(DiscoveredPeer peer) {
+            later(() -> addresses.mdnsChanged(peer));
             if (peer.deviceId().isPresent()) {
                 DeviceId id = DeviceId.parse(peer.deviceId().get());
                 if (!paired.contains(id)) {
@@ -623,6 +628,7 @@ public final class NodeRuntime implements AutoCloseable {
 
         @Override
         public void peerLost(DiscoveredPeer peer) {
+            later(() -> addresses.mdnsChanged(peer));
             LOG.debug("Peer {} left the network", peer.key());
         }
     }
@@ -696,6 +702,8 @@ public final class NodeRuntime implements AutoCloseable {
             }
         }
     }
+
+    PeerAddresses addresses() { return addresses; }
 
     /** The pairing service (invite and join). */
     public PairingService pairing() {

@@ -378,9 +378,20 @@ public final class LoreHubDatabase implements AutoCloseable {
         long held = now - started;
         lockFreeUntil = now + Math.min(held / 4, MAX_YIELD_MILLIS * 1_000_000);
         if (held > SLOW_TRANSACTION_NANOS) {
-            LOG.warn("A write transaction on {} held the lock for {} ms; lh gives up after 5000 ms. "
-                + "Use smaller batches.", file, held / 1_000_000);
+            LOG.warn(slowWriteWarning(file, held / 1_000_000));
         }
+    }
+
+    /**
+     * What a user reads when one of the node's writes kept the database locked for
+     * {@code heldMillis}: what that means for lh, and what to do.
+     */
+    static String slowWriteWarning(Path file, long heldMillis) {
+        String seconds = String.format(java.util.Locale.ROOT, "%.1f s", heldMillis / 1000.0);
+        return "Saving synced changes kept the LoreHub database " + file + " locked for " + seconds + ". An `lh` command "
+            + "run meanwhile had to wait" + (heldMillis >= 5000 ? ", and failed: lh waits at most 5 s. Run it again." :
+            " (lh gives up after 5 s).") + " If this keeps happening, the machine or its disk is too busy for now; "
+            + "the node keeps syncing.";
     }
 
     private void begin() {
