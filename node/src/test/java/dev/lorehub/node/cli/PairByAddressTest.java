@@ -147,6 +147,56 @@ class PairByAddressTest {
             .contains("mDNS is off").contains("staticPeers");
     }
 
+    /**
+     * Issue 12 item 10: the receiving device names a shared realm by the name it was shared under
+     * before mapping it (not "(unmapped)"), and joining it onto a project that already has lores
+     * says how many it uploads, and does.
+     */
+    @Test
+    void theReceivingDeviceNamesTheRealmAndJoiningSaysWhatItUploads() throws Exception {
+        NodeHome homeA = init("ann-laptop", freePort());
+        NodeHome homeB = init("ann-desktop", freePort());
+        Path projectA = Files.createDirectories(dir.resolve("ann-laptop-work/billing-api"));
+        Path projectB = Files.createDirectories(dir.resolve("ann-desktop-work/billing"));
+        Daemon a = start(homeA);
+        Daemon b = start(homeB);
+        try (LoreHubDatabase lh = LoreHubDatabase.open(homeA.database())) {
+            LoreEditor editor = new LoreEditor(lh);
+            editor.add(editor.realmFor(projectA, true).id(), "Shared from the laptop", null, "wisdom", List.of(), List.of(), 80);
+        }
+        try (LoreHubDatabase lh = LoreHubDatabase.open(homeB.database())) {
+            LoreEditor editor = new LoreEditor(lh);
+            String local = editor.realmFor(projectB, true).id();
+            editor.add(local, "Written on the desktop before sharing", null, "wisdom", List.of(), List.of(), 80);
+            editor.add(local, "Also written on the desktop", null, "risk", List.of(), List.of(), 60);
+        }
+        CliRunner cliA = new CliRunner(homeA.dataDir());
+        CliRunner cliB = new CliRunner(homeB.dataDir());
+        assertThat(cliA.run("realm share", projectA.toString()).exit()).isZero();
+        RealmId realm = a.runtime().withReplica((r, now) -> r.realms().keySet().iterator().next());
+        PairingService.Invitation invitation = a.runtime().pairing().invite(List.of(realm), Role.WRITE,
+            PairingService.CODE_LIFETIME);
+        CliRunner.Result pair = cliB.run("pair", invitation.code(), "--peer", "127.0.0.1:" + invitation.address().getPort());
+        assertThat(pair.exit()).as(pair.toString()).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.runtime().withReplica((r, now) -> r.realms().containsKey(realm)));
+
+        CliRunner.Result list = cliB.run("realm list");
+        assertThat(list.exit()).as(list.toString()).isZero();
+        assertThat(list.out()).contains(realm.toString()).contains("billing-api").doesNotContain("(unmapped)");
+
+        CliRunner.Result join = cliB.run("realm join", realm.toString().substring(0, 12), "--path", projectB.toString(),
+            "--no-wait");
+        assertThat(join.exit()).as(join.toString()).isZero();
+        assertThat(join.out()).contains("already has 2 lore(s) on this device").contains("uploads them to realm "
+            + realm.toString().substring(0, 12)).contains("Uploaded 2 local lore(s).");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            try (LoreHubDatabase db = LoreHubDatabase.open(homeA.database())) {
+                return new LoreTables(db.connection()).loreIds(a.runtime().withReplica((r, now) -> r.realms().get(realm)
+                    .localRealmId())).size() == 3;
+            }
+        });
+    }
+
     private static String lastAddress(NodeRuntime node) {
         List<EventStore.PeerRow> peers = node.withReplica((r, now) -> r.peers());
         assertThat(peers).hasSize(1);
