@@ -25,6 +25,12 @@ final class PeersCommand implements Callable<Integer> {
         NodeHome h = home.checkedHome();
         Daemon daemon = Daemon.ask(h);
         Map<String, Boolean> connected = daemon.connected();
+        if (daemon.busy() != null) {
+            System.out.println(daemon.busy());
+        }
+        if (daemon.discoveryWarning() != null) {
+            System.out.println(daemon.discoveryWarning());
+        }
         try (NodeView view = NodeView.open(h)) {
             var peers = view.replica().peers();
             if (peers.isEmpty()) {
@@ -39,12 +45,6 @@ final class PeersCommand implements Callable<Integer> {
                     : c ? "synced" : "syncing";
                 System.out.printf("%-9s %-20s %-10s %s%n", id.shortForm(), p.displayName(), state,
                     p.lastSyncAt() == null ? "never" : Instant.ofEpochMilli(p.lastSyncAt()).toString());
-            }
-            if (daemon.busy() != null) {
-                System.out.println(daemon.busy());
-            }
-            if (daemon.discoveryWarning() != null) {
-                System.out.println(daemon.discoveryWarning());
             }
         }
         return 0;
