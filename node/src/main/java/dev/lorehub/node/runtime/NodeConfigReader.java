@@ -192,7 +192,8 @@ final class NodeConfigReader {
         String name = v.asText();
         String problem = displayNameProblem(name);
         if (problem != null) {
-            throw fail(source + ": key \"displayName\" " + problem + ".");
+            throw fail(source + ": key \"displayName\" " + problem + (name.isBlank() ? ", or leave the key out to use the "
+                + "host name" : "") + ".");
         }
         return name;
     }
@@ -200,8 +201,7 @@ final class NodeConfigReader {
     /** What is wrong with a display name peers would be shown, or null if nothing is. */
     static String displayNameProblem(String name) {
         if (name.isBlank()) {
-            return "is empty: give this device a name its peers will see, such as \"ann-laptop\", or leave the key out "
-                + "to use the host name";
+            return "is empty: give this device a name its peers will see, such as \"ann-laptop\"";
         }
         for (int i = 0; i < name.length(); i++) {
             if (Character.isISOControl(name.charAt(i))) {
