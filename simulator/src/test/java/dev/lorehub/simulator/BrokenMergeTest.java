@@ -13,7 +13,11 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The checker can fail: a deliberately broken merge is caught within 100 seeds. */
+/**
+ * The checker can fail: a deliberately broken merge is caught within 100 seeds, either by the
+ * reference model (SAFETY) or earlier as divergence (NON_DETERMINISM): the device that wrote an
+ * event keeps lh's row as lh wrote it, while the broken fold shows something else on its peers.
+ */
 class BrokenMergeTest {
     @TempDir
     Path tmp;
@@ -39,16 +43,24 @@ class BrokenMergeTest {
     void aSetUnionThatIgnoresRemovalsIsCaught() {
         SimResult r = firstFailure("union-ignoring-removals", BrokenMerges.UNION_IGNORING_REMOVALS);
         assertThat(r).as("a seed within 1..100 fails").isNotNull();
-        assertThat(r.failure().kind()).isEqualTo(FailureClass.SAFETY);
-        assertThat(r.failure().message()).contains("observed-remove set");
+        assertThat(r.failure().kind()).isIn(FailureClass.SAFETY, FailureClass.NON_DETERMINISM);
+        if (r.failure().kind() == FailureClass.SAFETY) {
+            assertThat(r.failure().message()).contains("observed-remove set");
+        } else {
+            assertThat(r.failure().message()).contains("different state");
+        }
     }
 
     @Test
     void aMergeThatIgnoresDeletesIsCaught() {
         SimResult r = firstFailure("ignoring-deletes", BrokenMerges.IGNORING_DELETES);
         assertThat(r).as("a seed within 1..100 fails").isNotNull();
-        assertThat(r.failure().kind()).isEqualTo(FailureClass.SAFETY);
-        assertThat(r.failure().message()).containsAnyOf("resurrection", "was deleted");
+        assertThat(r.failure().kind()).isIn(FailureClass.SAFETY, FailureClass.NON_DETERMINISM);
+        if (r.failure().kind() == FailureClass.SAFETY) {
+            assertThat(r.failure().message()).containsAnyOf("resurrection", "was deleted");
+        } else {
+            assertThat(r.failure().message()).contains("different state");
+        }
     }
 
     @Test

@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 
 /** {@code init}: prepares a data directory (lh's database, change capture, this device's identity). */
 @Command(name = "init", description = "Prepare the data directory: open lh's database (or create one lh accepts), "
-    + "install change capture, and create this device's identity. Safe to run again.")
+    + "install change capture, create this device's identity, and make the directory and its database and key files "
+    + "private to you (0700/0600; lh keeps working). Safe to run again.")
 final class InitCommand implements Callable<Integer> {
     final HomeOption home = new HomeOption();
 
@@ -37,6 +38,9 @@ final class InitCommand implements Callable<Integer> {
         System.out.println((r.createdDatabase() ? "Created " : "Using ") + h.database());
         System.out.println((r.createdIdentity() ? "Created" : "Found") + " device identity " + r.identity().id());
         System.out.println("Short id: " + r.identity().id().shortForm());
+        if (r.madePrivate()) {
+            System.out.println("Made " + h.dataDir() + " private to you (directory 0700, database and key files 0600).");
+        }
         System.out.println();
         System.out.println("Next: `lorehub-node start` to sync, `lorehub-node pair` to pair another device.");
         return 0;

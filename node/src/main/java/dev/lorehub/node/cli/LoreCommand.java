@@ -38,6 +38,19 @@ final class LoreCommand {
             NodeFiles.requireInitialised(h);
             return LoreHubDatabase.open(h.database());
         }
+
+        /**
+         * Refuses (exit 7) a write to a synced realm this device may not write: lh would store it,
+         * but it could never sync. Says which role is missing.
+         */
+        void requireWritable(String localRealmId) {
+            try (dev.lorehub.node.runtime.NodeView view = dev.lorehub.node.runtime.NodeView.open(home.home())) {
+                view.replica().whyNotWritable(localRealmId).ifPresent(why -> {
+                    throw new dev.lorehub.node.runtime.NodeException("Not written: this realm is synced and " + why + ".",
+                        dev.lorehub.node.runtime.NodeException.REFUSED);
+                });
+            }
+        }
     }
 
     @Command(name = "add", description = "Add a lore to the current directory's realm (created if lh has not seen it yet).")
@@ -67,6 +80,7 @@ final class LoreCommand {
             try (LoreHubDatabase db = open()) {
                 LoreEditor editor = new LoreEditor(db);
                 RealmRow realm = editor.realmFor(dir(), true);
+                requireWritable(realm.id());
                 String id = editor.add(realm.id(), content, why, type, sigils, provinces, confidence);
                 System.out.println("Added lore " + id + " to realm " + realm.name() + ".");
             }
@@ -159,6 +173,7 @@ final class LoreCommand {
                     System.out.println("Lore " + old.id() + " already has these values; nothing changed.");
                     return 0;
                 }
+                requireWritable(old.realmId());
                 LoreRow row = editor.edit(old.id(), content, why, type, sigils, confidence, status);
                 System.out.println("Updated lore " + row.id() + ".");
             }
@@ -176,6 +191,7 @@ final class LoreCommand {
             try (LoreHubDatabase db = open()) {
                 LoreEditor editor = new LoreEditor(db);
                 LoreRow row = editor.get(id);
+                requireWritable(row.realmId());
                 editor.remove(row.id());
                 System.out.println("Deleted lore " + row.id() + ".");
             }

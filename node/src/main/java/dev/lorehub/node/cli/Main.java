@@ -11,25 +11,27 @@ import java.nio.file.Path;
 
 /**
  * {@code lorehub-node}: the LoreHub Sync Node command line. Exit codes: 0 success, 1 unexpected
- * failure, 2 usage, 3 data directory not initialised or in use, 4 bad configuration, 5 network,
- * 6 pairing failed, 7 refused, 8 status --check found a problem, 10 internal error (see {@link NodeException}),
+ * failure, 2 usage, 3 data directory not initialised, in use or readable by others, 4 bad configuration,
+ * 5 network, 6 pairing failed, 7 refused, 8 status --check found a problem, 10 internal error (see {@link NodeException}),
  * 130 interrupted (Ctrl-C; the JVM's code for SIGINT, after the shutdown hooks stopped everything cleanly).
  */
 @Command(name = "lorehub-node", mixinStandardHelpOptions = true, version = "lorehub-node 0.1.0", scope = ScopeType.INHERIT,
     description = "Keeps your LoreHub knowledge in sync between your devices on the same network, with no server.",
     subcommands = {InitCommand.class, StartCommand.class, PairCommand.class, PeersCommand.class, UnpairCommand.class,
         StatusCommand.class, RealmCommand.class, LoreCommand.class, ConflictsCommand.class, ResolveCommand.class,
-        LogCommand.class, DemoCommand.class, DashboardCommand.class, ServiceCommand.class, CommandLine.HelpCommand.class},
+        LogCommand.class, UnsyncedCommand.class, RemoteCommand.class, SyncCommand.class, DemoCommand.class,
+        DashboardCommand.class, ServiceCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:unexpected failure", "2:bad usage", "3:data directory not initialised or in use",
-        "4:bad configuration", "5:network problem", "6:pairing failed", "7:operation refused",
-        "8:status --check found a problem", "10:internal error", "130:interrupted (Ctrl-C)"})
+    exitCodeList = {"0:success", "1:unexpected failure", "2:bad usage",
+        "3:data directory not initialised, in use or readable by others", "4:bad configuration", "5:network problem",
+        "6:pairing failed", "7:operation refused", "8:status --check found a problem", "10:internal error",
+        "130:interrupted (Ctrl-C)"})
 public final class Main {
     private Main() {
     }
 
     @Option(names = "--data-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
-        description = "LoreHub data directory (default: $LOREHUB_HOME, else ~/.lorehub)")
+        description = "LoreHub data directory (default: $LOREHUB_HOME, else $HOME/.lorehub)")
     void dataDir(Path dir) {
         HomeOption.dataDir = dir;
     }

@@ -3,6 +3,7 @@ package dev.lorehub.node.cli;
 import dev.lorehub.node.dashboard.DashboardService;
 import dev.lorehub.node.runtime.ControlServer;
 import dev.lorehub.node.runtime.NodeConfig;
+import dev.lorehub.node.runtime.NodeFiles;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeOperations;
 import dev.lorehub.node.runtime.NodeRuntime;
@@ -14,7 +15,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code start}: runs the node until Ctrl-C. */
 @Command(name = "start", description = "Run the node: discover paired devices, sync continuously, push lh's changes "
-    + "within a second. Ctrl-C stops it cleanly.")
+    + "within a second. Ctrl-C stops it cleanly. Refuses (exit 3, naming the chmod to run) while other users can read "
+    + "the data directory, its database or key files.")
 final class StartCommand implements Callable<Integer> {
     final HomeOption home = new HomeOption();
 
@@ -36,6 +38,9 @@ final class StartCommand implements Callable<Integer> {
         if (port != null) {
             config = config.withPort(port);
         }
+        // lorehub.db holds the plaintext of every synced realm: refuse to sync while others can read it.
+        NodeFiles.requireInitialised(h);
+        NodeFiles.requirePrivate(h);
         NodeRuntime runtime = NodeRuntime.start(h, config, System::currentTimeMillis);
         ControlServer control = ControlServer.start(h, new NodeOperations(runtime));
         DashboardService dashboard;

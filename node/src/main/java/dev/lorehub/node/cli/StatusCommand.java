@@ -43,8 +43,9 @@ final class StatusCommand implements Callable<Integer> {
         }
         // A broken node.json is reported here too (and in the exit code), after what status can show.
         String configProblem = null;
+        NodeConfig config = null;
         try {
-            home.config();
+            config = home.config();
         } catch (NodeConfig.ConfigException e) {
             configProblem = e.getMessage();
         }
@@ -101,8 +102,30 @@ final class StatusCommand implements Callable<Integer> {
                     .put("reason", f.reason()).put("events", f.count()).put("last", Instant.ofEpochMilli(f.lastAt()).toString())
                     .put("example", f.lastDetail());
             }
+            ArrayNode unsynced = out.putArray("unsynced");
+            for (EventStore.UnsyncedRow u : r.unsynced()) {
+                unsynced.addObject().put("realm", RealmId.fromBytes(u.realm()).toString())
+                    .put("kind", dev.lorehub.node.core.EntityKind.ofCode(u.kind()).name().toLowerCase(java.util.Locale.ROOT))
+                    .put("entity", u.entity()).put("reason", u.reason()).put("since", Instant.ofEpochMilli(u.firstAt()).toString());
+            }
             out.put("pendingLocalChanges", ChangeCapture.pendingCount(view.database().connection()));
             out.put("conflicts", r.conflicts().size());
+            ArrayNode remotes = out.putArray("remotes");
+            java.util.List<dev.lorehub.node.remote.BackendConfig> backends = config == null ? java.util.List.of()
+                : config.backends();
+            if (!backends.isEmpty()) {
+                try (dev.lorehub.node.remote.RemoteState state = dev.lorehub.node.remote.RemoteState.open(h.database())) {
+                    var local = dev.lorehub.node.remote.ReplicaEvents.direct(r);
+                    for (dev.lorehub.node.remote.BackendConfig b : backends) {
+                        dev.lorehub.node.remote.RemoteState.Status st = state.status(b.name());
+                        ObjectNode n = remotes.addObject().put("name", b.name());
+                        n.put("lastPush", st.lastPush() == null ? null : Instant.ofEpochMilli(st.lastPush()).toString());
+                        n.put("lastPull", st.lastPull() == null ? null : Instant.ofEpochMilli(st.lastPull()).toString());
+                        n.put("eventsNotOnRemote", dev.lorehub.node.remote.RemoteSync.unpushed(local, state, b.name()));
+                        n.put("lastError", st.lastError());
+                    }
+                }
+            }
         }
         int exit = configProblem == null ? 0 : dev.lorehub.node.runtime.NodeException.CONFIG;
         if (json) {
@@ -157,6 +180,19 @@ final class StatusCommand implements Callable<Integer> {
                 n.get("events").asLong(), n.get("reason").asText().toLowerCase(), n.get("last").asText(),
                 n.get("example").asText().length() > 90 ? n.get("example").asText().substring(0, 90) + "…"
                     : n.get("example").asText()));
+        }
+        if (!out.get("unsynced").isEmpty()) {
+            System.out.println("Local changes that cannot sync (" + out.get("unsynced").size() + "; they sync by themselves once "
+                + "possible, or `lorehub-node unsynced discard` gives them up):");
+            out.get("unsynced").forEach(n -> System.out.printf("  %s %s: %s%n", n.get("kind").asText(), n.get("entity").asText(),
+                n.get("reason").asText()));
+        }
+        if (!out.get("remotes").isEmpty()) {
+            System.out.println("Remotes:");
+            out.get("remotes").forEach(n -> System.out.printf("  %-16s last push %s, last pull %s, %d event(s) not on it yet%s%n",
+                n.get("name").asText(), n.get("lastPush").isNull() ? "never" : n.get("lastPush").asText(),
+                n.get("lastPull").isNull() ? "never" : n.get("lastPull").asText(), n.get("eventsNotOnRemote").asLong(),
+                n.get("lastError").isNull() ? "" : "; last error: " + n.get("lastError").asText()));
         }
         System.out.println("Pending local changes: " + out.get("pendingLocalChanges").asLong());
         System.out.println("Conflicts: " + out.get("conflicts").asInt() + (out.get("conflicts").asInt() > 0

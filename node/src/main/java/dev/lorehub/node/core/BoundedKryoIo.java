@@ -1,5 +1,6 @@
 package dev.lorehub.node.core;
 
+import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 
@@ -7,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Reads and writes the primitives of our Kryo formats with every length checked against the bytes
@@ -14,9 +16,40 @@ import java.nio.charset.StandardCharsets;
  * the untrusted length prefix, so a hostile 2^31 length would exhaust memory; these never do.
  * Strings are strict UTF-8 (malformed input is an error, not replacement characters), so one
  * sequence of bytes has exactly one meaning.
+ *
+ * <p>Top-level objects are read with {@link #readRegistered}, never with Kryo's
+ * {@code readClassAndObject}: a Kryo instance always carries built-in registrations
+ * ({@code String}, the primitives and their wrappers) whose serializers trust the input, e.g.
+ * {@code String}'s sizes a {@code char[]} from its length prefix, so six bytes naming class id 3
+ * ask for 4 GiB. Serializers must read nested values with these methods, never through Kryo.
  */
 public final class BoundedKryoIo {
+    /** Kryo writes a registered class as the varint of its registration id plus this (0 is null, 1 a class name). */
+    static final int CLASS_ID_OFFSET = 2;
+
     private BoundedKryoIo() {
+    }
+
+    /**
+     * Reads the class id {@code Kryo.writeClassAndObject} wrote (varint of registration id + 2) and
+     * then the object, by the serializer registered for it, only if the registration id is one of
+     * {@code allowed}'s keys: the caller's own registrations. Anything else (null, a class name,
+     * Kryo's built-in registrations, unknown ids) is an {@link EventFormatException} before any
+     * serializer runs. The id is read with at most 5 bytes and never allocates.
+     *
+     * @param allowed  registration id to class, exactly as the caller registered them with {@code kryo}
+     * @param what     what is being read, for the error message
+     * @param expected what it should hold, for the error message (e.g. "an event")
+     */
+    public static <T> T readRegistered(Kryo kryo, Input in, Map<Integer, Class<? extends T>> allowed, String what,
+                                       String expected) {
+        int wire = readVarInt(in, what + " type");
+        Class<? extends T> type = wire >= CLASS_ID_OFFSET ? allowed.get(wire - CLASS_ID_OFFSET) : null;
+        if (type == null) {
+            throw new EventFormatException(what + " has type id " + ((long) wire - CLASS_ID_OFFSET) + ", not " + expected
+                + " (accepted type ids: " + new java.util.TreeSet<>(allowed.keySet()) + ")");
+        }
+        return kryo.readObject(in, type);
     }
 
     public static void writeBytes(Output out, byte[] bytes) {

@@ -58,6 +58,10 @@ public final class EventCodec {
     /** Largest encoded body accepted or produced. */
     public static final int MAX_BODY_BYTES = 512 * 1024;
 
+    /** The only types a body may hold, by Kryo registration id (decode never resolves any other). */
+    private static final Map<Integer, Class<? extends EventBody>> BODIES = Map.of(
+        ENTITY_CHANGE_ID, EntityChange.class, MEMBERSHIP_CHANGE_ID, MembershipChange.class);
+
     private final Kryo kryo = new Kryo();
 
     public EventCodec() {
@@ -81,23 +85,27 @@ public final class EventCodec {
         return out.toBytes();
     }
 
-    /** Decodes a body; {@link EventFormatException} naming the problem for any malformed input. */
+    /**
+     * Decodes a body; {@link EventFormatException} naming the problem for any malformed input. The
+     * class id is read here and only {@link #ENTITY_CHANGE_ID} and {@link #MEMBERSHIP_CHANGE_ID} are
+     * accepted: Kryo's built-in registrations (String, primitives) are never resolved, so a body
+     * cannot make the decoder allocate from an untrusted length (see {@link BoundedKryoIo#readRegistered}).
+     */
     public EventBody decode(byte[] bytes) {
         if (bytes.length > MAX_BODY_BYTES) {
             throw new EventFormatException("event body of " + bytes.length + " bytes exceeds the limit of " + MAX_BODY_BYTES);
         }
         Input in = new Input(bytes);
-        Object decoded;
+        EventBody body;
         try {
-            decoded = kryo.readClassAndObject(in);
+            body = readRegistered(kryo, in, BODIES, "event body", "an event");
         } catch (EventFormatException e) {
             throw e;
-        } catch (KryoException | IllegalArgumentException | IndexOutOfBoundsException e) {
+        } catch (RuntimeException e) {
             throw new EventFormatException("malformed event body: " + e.getMessage(), e);
         }
-        if (!(decoded instanceof EventBody body)) {
-            throw new EventFormatException("event body holds a " + (decoded == null ? "null" : decoded.getClass().getSimpleName())
-                + ", not an event");
+        if (body == null) {
+            throw new EventFormatException("event body holds no event");
         }
         if (remaining(in) != 0) {
             throw new EventFormatException(remaining(in) + " trailing bytes after the event body");

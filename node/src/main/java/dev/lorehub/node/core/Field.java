@@ -15,6 +15,10 @@ public enum Field {
     UPDATED_AT(8, EntityKind.LORE, "updated_at", Merge.LAST_WRITER, Type.STRING),
     PROVINCES(9, EntityKind.LORE, "provinces", Merge.SET, Type.STRING),
     SIGILS(10, EntityKind.LORE, "sigils", Merge.SET, Type.STRING),
+    /** The provinces exactly as the author's lh stored them (JSON array text: order and duplicates); see {@link #PROVINCES}. */
+    PROVINCES_TEXT(11, EntityKind.LORE, "provinces", Merge.LAST_WRITER, Type.STRING),
+    /** The sigils exactly as the author's lh stored them; see {@link #SIGILS}. */
+    SIGILS_TEXT(12, EntityKind.LORE, "sigils", Merge.LAST_WRITER, Type.STRING),
 
     REALM_NAME(20, EntityKind.REALM, "name", Merge.LAST_WRITER, Type.STRING),
     REALM_GIT_REMOTE(21, EntityKind.REALM, "git_remote", Merge.LAST_WRITER, Type.STRING),

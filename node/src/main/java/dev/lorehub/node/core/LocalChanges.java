@@ -45,30 +45,42 @@ final class LocalChanges {
         if (rows.isEmpty()) {
             return 0;
         }
-        // One entry per entity, in first-seen order; remembers the realm a deleted lore was in.
+        // One entry per entity, in first-seen order; remembers the realm a deleted lore was in, and
+        // the time of the entity's latest change (the event keeps it: an offline edit is not "now").
         Map<String, CapturedChange> entities = new LinkedHashMap<>();
+        Map<String, Long> latest = new java.util.HashMap<>();
         for (CapturedChange r : rows) {
             String key = r.table() + "\n" + r.id() + "\n" + r.id2() + "\n" + r.id3();
             entities.putIfAbsent(key, r);
+            latest.merge(key, r.at(), Math::max);
         }
-        for (CapturedChange c : entities.values()) {
-            apply(tx, c);
+        for (Map.Entry<String, CapturedChange> e : entities.entrySet()) {
+            apply(tx, e.getValue(), latest.get(e.getKey()));
         }
         ChangeCapture.deleteThrough(connection, rows.get(rows.size() - 1).seq());
         return rows.size();
     }
 
-    /** Brings the events of the entity a captured row names in line with its row. */
+    /** Brings the events of the entity a captured row names in line with its row, as changed now. */
     void apply(Tx tx, CapturedChange c) throws SQLException {
+        apply(tx, c, 0);
+    }
+
+    /**
+     * Brings the events of the entity a captured row names in line with its row, as changed at
+     * {@code changedAt} (ms; 0 or later than now: now).
+     */
+    void apply(Tx tx, CapturedChange c, long changedAt) throws SQLException {
+        long madeAt = changedAt <= 0 || changedAt > tx.now() ? tx.now() : changedAt;
         switch (c.table()) {
-            case CapturedChange.REALMS -> realm(tx, c.id());
-            case CapturedChange.LORES -> lore(tx, c.id());
-            case CapturedChange.LORE_RELATIONS -> relation(tx, c.id(), c.id2(), c.id3());
+            case CapturedChange.REALMS -> realm(tx, c.id(), madeAt);
+            case CapturedChange.LORES -> lore(tx, c.id(), madeAt);
+            case CapturedChange.LORE_RELATIONS -> relation(tx, c.id(), c.id2(), c.id3(), madeAt);
             default -> LOG.warn("Ignoring a captured change to unknown table {}", c.table());
         }
     }
 
-    private void lore(Tx tx, String id) throws SQLException {
+    private void lore(Tx tx, String id, long madeAt) throws SQLException {
         var row = ctx.tables().lore(id);
         RealmId target = row.flatMap(r -> ctx.syncedRealmOf(r.realmId())).orElse(null);
         // Wherever the lore lived before, other than where it is now, it has left.
@@ -86,7 +98,7 @@ final class LocalChanges {
             }
             EntityState state = materializer.fold(realm, EntityKind.LORE, id);
             if (state.isLive()) {
-                writeDelete(tx, realm, EntityKind.LORE, state);
+                writeDelete(tx, realm, EntityKind.LORE, state, madeAt);
             }
         }
         if (target != null) {
@@ -100,14 +112,16 @@ final class LocalChanges {
             values.put(Field.STATUS, r.status());
             values.put(Field.CREATED_AT, r.createdAt());
             values.put(Field.UPDATED_AT, r.updatedAt());
+            values.put(Field.PROVINCES_TEXT, r.provincesJson());
+            values.put(Field.SIGILS_TEXT, r.sigilsJson());
             SortedMap<Field, SortedSet<String>> sets = new TreeMap<>();
             sets.put(Field.PROVINCES, new TreeSet<>(r.provinces()));
             sets.put(Field.SIGILS, new TreeSet<>(r.sigils()));
-            writeDiff(tx, target, EntityKind.LORE, id, values, sets);
+            writeDiff(tx, target, EntityKind.LORE, id, values, sets, madeAt);
         }
     }
 
-    private void relation(Tx tx, String from, String to, String type) throws SQLException {
+    private void relation(Tx tx, String from, String to, String type, long madeAt) throws SQLException {
         String entity = EntityChange.relationId(from, to, type);
         var row = ctx.tables().relation(from, to, type);
         RealmId target = row.isEmpty() ? null
@@ -121,7 +135,7 @@ final class LocalChanges {
             boolean cascaded = ctx.tables().lore(from).isEmpty() || ctx.tables().lore(to).isEmpty();
             EntityState state = materializer.fold(realm, EntityKind.RELATION, entity);
             if (state.isLive() && !cascaded) {
-                writeDelete(tx, realm, EntityKind.RELATION, state);
+                writeDelete(tx, realm, EntityKind.RELATION, state, madeAt);
             }
         }
         if (target != null) {
@@ -131,11 +145,11 @@ final class LocalChanges {
             values.put(Field.RELATION_METADATA, r.metadata());
             values.put(Field.RELATION_CREATED_AT, r.createdAt());
             writer.indexRelationEnds(entity);
-            writeDiff(tx, target, EntityKind.RELATION, entity, values, new TreeMap<>());
+            writeDiff(tx, target, EntityKind.RELATION, entity, values, new TreeMap<>(), madeAt);
         }
     }
 
-    private void realm(Tx tx, String localId) throws SQLException {
+    private void realm(Tx tx, String localId, long madeAt) throws SQLException {
         RealmId realm = ctx.syncedRealmOf(localId).orElse(null);
         if (realm == null) {
             return;
@@ -152,7 +166,7 @@ final class LocalChanges {
         values.put(Field.REALM_IS_MONOREPO, r.monorepo());
         SortedMap<Field, SortedSet<String>> sets = new TreeMap<>();
         sets.put(Field.REALM_PROVINCES, new TreeSet<>(r.provinces()));
-        writeDiff(tx, realm, EntityKind.REALM, realm.toString(), values, sets);
+        writeDiff(tx, realm, EntityKind.REALM, realm.toString(), values, sets, madeAt);
     }
 
     private void unmap(RealmId realm, String localId) throws SQLException {
@@ -164,20 +178,23 @@ final class LocalChanges {
 
     /**
      * Emits the event that turns the entity's folded state into the desired values (a creation
-     * when it does not exist), then re-materialises it so the row takes its canonical form.
+     * when it does not exist). lh's row is left as lh wrote it unless a merge changes it. What
+     * cannot sync (no write role here, no key yet, a value the node cannot carry) is recorded as
+     * an unsynced local change instead of vanishing, and syncs once it can.
      */
     void writeDiff(Tx tx, RealmId realm, EntityKind kind, String entity, SortedMap<Field, Object> desired,
-                   SortedMap<Field, SortedSet<String>> desiredSets) throws SQLException {
-        if (!canWrite(realm, kind, entity)) {
+                   SortedMap<Field, SortedSet<String>> desiredSets, long madeAt) throws SQLException {
+        if (!canWrite(tx, realm, kind, entity)) {
             return;
         }
         EntityState state = materializer.fold(realm, kind, entity);
         SortedMap<Field, Object> assignments = new TreeMap<>();
+        List<String> problems = new java.util.ArrayList<>();
         for (Map.Entry<Field, Object> e : desired.entrySet()) {
             Object value = e.getValue();
             String problem = ValueRules.problem(e.getKey(), value);
             if (problem != null) {
-                LOG.warn("Not syncing {} of {} {}: {}", e.getKey().column(), kind, entity, problem);
+                problems.add(problem);
                 continue;
             }
             boolean known = state.isLive() && state.values().containsKey(e.getKey());
@@ -194,31 +211,54 @@ final class LocalChanges {
                 sets.put(e.getKey(), d);
             }
         }
+        if (problems.isEmpty()) {
+            ctx.events().clearUnsynced(realm.toBytes(), kind.code(), entity);
+        } else {
+            ctx.events().noteUnsynced(realm.toBytes(), kind.code(), entity, "a value the node cannot carry: "
+                + String.join("; ", problems), tx.now());
+        }
         if (state.isLive() && assignments.isEmpty() && sets.isEmpty()) {
-            materializer.materialize(realm, kind, entity); // nothing to say; just canonicalise the row
-            return;
+            return; // nothing changed that syncs: lh's row stays exactly as lh wrote it
         }
-        writer.emit(tx, realm, new EntityChange(kind, entity, false, state.heads(), assignments, sets), state.latestHlc());
-        materializer.materialize(realm, kind, entity);
+        writer.emit(tx, realm, new EntityChange(kind, entity, false, state.heads(), assignments, sets), state.latestHlc(),
+            madeAt);
+        materializer.materializeAfterLocalWrite(realm, kind, entity);
     }
 
-    void writeDelete(Tx tx, RealmId realm, EntityKind kind, EntityState state) throws SQLException {
-        if (!canWrite(realm, kind, state.entityId())) {
+    void writeDelete(Tx tx, RealmId realm, EntityKind kind, EntityState state, long madeAt) throws SQLException {
+        if (!canWrite(tx, realm, kind, state.entityId())) {
             return;
         }
+        ctx.events().clearUnsynced(realm.toBytes(), kind.code(), state.entityId());
         writer.emit(tx, realm, new EntityChange(kind, state.entityId(), true, state.heads(), new TreeMap<>(), new TreeMap<>()),
-            state.latestHlc());
-        materializer.materialize(realm, kind, state.entityId());
+            state.latestHlc(), madeAt);
+        materializer.materializeAfterLocalWrite(realm, kind, state.entityId());
     }
 
-    private boolean canWrite(RealmId realm, EntityKind kind, String entity) throws SQLException {
-        boolean can = ctx.membership(realm).role(ctx.self()).map(Role::canWrite).orElse(false)
-            && ctx.secrets().keyring(realm).isPresent();
-        if (!can) {
-            LOG.warn("A local change to {} {} in realm {} is not synced: this device may not write there. "
-                + "Ask an admin for the write role, or undo the change.", kind, entity, realm);
+    /** True if this device may write the realm now; otherwise the change is recorded as unsynced, with why. */
+    private boolean canWrite(Tx tx, RealmId realm, EntityKind kind, String entity) throws SQLException {
+        String why = whyNotWritable(realm);
+        if (why != null) {
+            ctx.events().noteUnsynced(realm.toBytes(), kind.code(), entity, why, tx.now());
+            LOG.info("A local change to {} {} in realm {} is kept unsynced: {}", kind, entity, realm, why);
         }
-        return can;
+        return why == null;
+    }
+
+    /** Null if this device may write the realm now, else why not, in user words. */
+    String whyNotWritable(RealmId realm) throws SQLException {
+        java.util.Optional<Role> role = ctx.membership(realm).role(ctx.self());
+        if (role.isEmpty()) {
+            return "this device is not a member of the realm (any more)";
+        }
+        if (!role.get().canWrite()) {
+            return "this device has the " + role.get().name().toLowerCase(java.util.Locale.ROOT) + " role; an admin must "
+                + "grant it write (`lorehub-node realm grant DEVICE --role write` on an admin's device)";
+        }
+        if (ctx.secrets().keyring(realm).isEmpty()) {
+            return "this device does not hold the realm key yet; it arrives with the next sync from an admin";
+        }
+        return null;
     }
 
     private List<RealmId> realmsWithEvents(EntityKind kind, String entity) throws SQLException {

@@ -60,7 +60,24 @@ final class Materializer {
 
     /** Re-folds an entity and writes the result; returns the state. */
     EntityState materialize(RealmId realm, EntityKind kind, String entity) throws SQLException {
+        return materialize(realm, kind, entity, false);
+    }
+
+    /**
+     * After this device wrote an event from lh's row: lh's row is left exactly as lh wrote it
+     * unless a merge with concurrent events changed the entity (more than one head was merged,
+     * or a concurrent branch is still open); conflicts are recorded either way.
+     */
+    EntityState materializeAfterLocalWrite(RealmId realm, EntityKind kind, String entity) throws SQLException {
+        return materialize(realm, kind, entity, true);
+    }
+
+    private EntityState materialize(RealmId realm, EntityKind kind, String entity, boolean localWrite) throws SQLException {
         EntityState state = fold(realm, kind, entity);
+        if (localWrite && state.heads().size() <= 1) {
+            recordConflicts(realm, state);
+            return state;
+        }
         String localRealm = ctx.localRealmId(realm);
         switch (kind) {
             case LORE -> writeLore(realm, localRealm, state);
@@ -109,7 +126,8 @@ final class Materializer {
         Object confidence = s.value(Field.CONFIDENCE);
         Object status = s.value(Field.STATUS);
         return new LoreRow(s.entityId(), localRealm, (String) content, (String) s.value(Field.WHY), (String) type,
-            List.copyOf(s.set(Field.PROVINCES)), List.copyOf(s.set(Field.SIGILS)),
+            ListText.of((String) s.value(Field.PROVINCES_TEXT), s.set(Field.PROVINCES)),
+            ListText.of((String) s.value(Field.SIGILS_TEXT), s.set(Field.SIGILS)),
             confidence == null ? DEFAULT_CONFIDENCE : (Long) confidence, (String) origin,
             status == null ? DEFAULT_STATUS : (String) status, created, updated);
     }

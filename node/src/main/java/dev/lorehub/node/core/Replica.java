@@ -178,6 +178,78 @@ public final class Replica implements AutoCloseable {
         });
     }
 
+    /**
+     * Why this device may not write to the synced realm mapped to a local realms row, in user
+     * words; empty if it may (or the local realm is not synced at all).
+     */
+    public Optional<String> whyNotWritable(String localRealmId) {
+        return read(tx -> {
+            Optional<RealmId> realm = ctx.syncedRealmOf(localRealmId);
+            return realm.isEmpty() ? Optional.empty() : Optional.ofNullable(local.whyNotWritable(realm.get()));
+        });
+    }
+
+    /** Local changes that could not sync (see {@link #retryUnsynced}), oldest first. */
+    public List<EventStore.UnsyncedRow> unsynced() {
+        return read(tx -> ctx.events().unsynced());
+    }
+
+    /**
+     * Turns unsynced local changes into events where this device may now write (a role was
+     * granted, a key arrived). Returns the events written.
+     */
+    public List<StoredKey> retryUnsynced(long now) {
+        return write(now, tx -> {
+            for (EventStore.UnsyncedRow u : ctx.events().unsynced()) {
+                RealmId realm = RealmId.fromBytes(u.realm());
+                if (ctx.realm(realm).isEmpty()) {
+                    ctx.events().clearUnsynced(u.realm(), u.kind(), u.entity());
+                    continue;
+                }
+                boolean unmappedRealm = u.kind() == EntityKind.REALM.code() && ctx.localRealmId(realm) == null;
+                if (local.whyNotWritable(realm) == null && !unmappedRealm) {
+                    local.apply(tx, capturedFor(realm, EntityKind.ofCode(u.kind()), u.entity()));
+                }
+            }
+            return List.copyOf(tx.stored());
+        });
+    }
+
+    /**
+     * Gives up unsynced local changes (of one realm, or all when {@code realm} is null): lh's rows
+     * go back to the synced state. Returns how many entities were reset.
+     */
+    public int discardUnsynced(RealmId realm, long now) {
+        return write(now, tx -> {
+            int n = 0;
+            for (EventStore.UnsyncedRow u : ctx.events().unsynced()) {
+                RealmId r = RealmId.fromBytes(u.realm());
+                if (realm != null && !realm.equals(r)) {
+                    continue;
+                }
+                if (ctx.realm(r).isPresent()) {
+                    materializer.materialize(r, EntityKind.ofCode(u.kind()), u.entity());
+                }
+                ctx.events().clearUnsynced(u.realm(), u.kind(), u.entity());
+                n++;
+            }
+            return n;
+        });
+    }
+
+    private CapturedChange capturedFor(RealmId realm, EntityKind kind, String entity) {
+        return switch (kind) {
+            case LORE -> new CapturedChange(0, CapturedChange.LORES, CapturedChange.INSERT, entity, null, null, null);
+            case RELATION -> {
+                String[] key = EntityChange.relationKey(entity);
+                yield new CapturedChange(0, CapturedChange.LORE_RELATIONS, CapturedChange.INSERT, key[0], key[1], key[2], null);
+            }
+            case REALM -> new CapturedChange(0, CapturedChange.REALMS, CapturedChange.UPDATE, ctx.localRealmId(realm), null,
+                null, null);
+            default -> throw new IllegalArgumentException("not an entity kind: " + kind);
+        };
+    }
+
     /** True if captured rows are waiting. */
     public boolean hasPendingCapture() {
         return read(tx -> dev.lorehub.node.store.ChangeCapture.pendingCount(db.connection()) > 0);
@@ -272,7 +344,7 @@ public final class Replica implements AutoCloseable {
         realmValues.put(Field.REALM_IS_MONOREPO, row.monorepo());
         SortedMap<Field, SortedSet<String>> realmSets = new TreeMap<>();
         realmSets.put(Field.REALM_PROVINCES, new TreeSet<>(row.provinces()));
-        local.writeDiff(tx, realm, EntityKind.REALM, realm.toString(), realmValues, realmSets);
+        local.writeDiff(tx, realm, EntityKind.REALM, realm.toString(), realmValues, realmSets, tx.now());
     }
 
     /** Writes creation events for every local lore, then relation, of the realm that has none yet, in short transactions. */
@@ -806,6 +878,11 @@ public final class Replica implements AutoCloseable {
     /** The sealed bytes of an event, if held. */
     public Optional<byte[]> sealed(EventId id) {
         return read(tx -> ctx.events().sealed(id.toBytes()));
+    }
+
+    /** The sealed bytes of an event, if held in {@code realm} (empty for another realm's event). */
+    public Optional<byte[]> sealed(RealmId realm, EventId id) {
+        return read(tx -> ctx.events().sealed(realm.toBytes(), id.toBytes()));
     }
 
     /** Every event key of a realm (for building its reconciliation set). */

@@ -48,8 +48,8 @@ final class StateDigest {
                 LoreTables.json(realm.provinces()));
             for (String id : tables.loreIds(local)) {
                 LoreRow l = tables.lore(id).orElseThrow();
-                put(sha, "lore", l.id(), l.content(), l.why(), l.type(), LoreTables.json(l.provinces()),
-                    LoreTables.json(l.sigils()), Long.toString(l.confidence()), l.origin(), l.status(), l.createdAt(),
+                put(sha, "lore", l.id(), l.content(), l.why(), l.type(), l.provincesJson(),
+                    l.sigilsJson(), Long.toString(l.confidence()), l.origin(), l.status(), l.createdAt(),
                     l.updatedAt());
                 List<String[]> keys = tables.relationKeysOf(id);
                 keys.sort(java.util.Comparator.comparing((String[] k) -> k[0]).thenComparing(k -> k[1]).thenComparing(k -> k[2]));

@@ -30,11 +30,9 @@ public final class ValueRules {
             return field.column() + " is " + s.length() + " characters, more than " + MAX_TEXT;
         }
         return switch (field) {
-            case CONFIDENCE -> inRange((Long) value, 0, 100) ? null : "confidence " + value + " is outside 0..100";
-            case RELATION_STRENGTH -> {
-                double d = (Double) value;
-                yield d >= 0 && d <= 1 ? null : "strength " + d + " is outside 0..1";
-            }
+            // lh stores any integer confidence (`-c 150`) and strength: sync what lh accepts
+            case RELATION_STRENGTH -> Double.isFinite((Double) value) ? null : "strength " + value + " is not a number";
+            case PROVINCES_TEXT, SIGILS_TEXT -> jsonStringArray((String) value);
             case ORIGIN -> jsonObject((String) value, false);
             case RELATION_METADATA -> jsonObject((String) value, true);
             case CREATED_AT, UPDATED_AT, RELATION_CREATED_AT -> isoInstant((String) value);
@@ -61,8 +59,21 @@ public final class ValueRules {
         return null;
     }
 
-    private static boolean inRange(long v, long lo, long hi) {
-        return v >= lo && v <= hi;
+    private static String jsonStringArray(String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            if (node == null || !node.isArray()) {
+                return "not a JSON array: " + abbreviate(text);
+            }
+            for (JsonNode element : node) {
+                if (!element.isTextual()) {
+                    return "not a JSON array of strings: " + abbreviate(text);
+                }
+            }
+            return null;
+        } catch (JsonProcessingException e) {
+            return "invalid JSON: " + abbreviate(text);
+        }
     }
 
     private static String jsonObject(String text, boolean nullable) {

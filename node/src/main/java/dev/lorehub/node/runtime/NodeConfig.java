@@ -26,13 +26,14 @@ import java.util.List;
  *   "staticPeers": ["10.0.0.7:7465"],// peers to dial on networks that block multicast
  *   "conflicts": { "autoResolve": false }, // true: keep each conflict's deterministic winner without asking
  *   "dashboard": { "enabled": true, "port": 7466 }, // the local web dashboard and /metrics, on 127.0.0.1 only (0: any port)
- *   "alerts": { "behindMinutes": 30, "unreachableMinutes": 1440, "conflictsPerHour": 20, "failedSyncs": 5 }
+ *   "alerts": { "behindMinutes": 30, "unreachableMinutes": 1440, "conflictsPerHour": 20, "failedSyncs": 5 },
+ *   "backends": [ {"type": "git", "remote": "origin", "branch": "lorehub-sync"} ] // remotes: see BackendConfig
  * }
  * }</pre>
  */
 public record NodeConfig(boolean enabled, Mode mode, int interval, String displayName, int port, List<String> bind,
                          List<String> mdns, List<String> staticPeers, Conflicts conflicts, Dashboard dashboard,
-                         Alerts alerts) {
+                         Alerts alerts, List<dev.lorehub.node.remote.BackendConfig> backends) {
     /** Default sync port. */
     public static final int DEFAULT_PORT = 7465;
 
@@ -124,15 +125,17 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
                       @JsonProperty("port") Integer port, @JsonProperty("bind") List<String> bind,
                       @JsonProperty("mdns") List<String> mdns, @JsonProperty("staticPeers") List<String> staticPeers,
                       @JsonProperty("conflicts") Conflicts conflicts, @JsonProperty("dashboard") Dashboard dashboard,
-                      @JsonProperty("alerts") Alerts alerts) {
+                      @JsonProperty("alerts") Alerts alerts,
+                      @JsonProperty("backends") com.fasterxml.jackson.databind.JsonNode backends) {
         this(enabled == null || enabled, mode == null ? Mode.AUTOMATIC : mode, interval == null ? 300 : interval,
             displayName, port == null ? DEFAULT_PORT : port, bind == null ? List.of("0.0.0.0") : List.copyOf(bind),
             mdns == null ? List.of("auto") : List.copyOf(mdns), staticPeers == null ? List.of() : List.copyOf(staticPeers),
             conflicts == null ? new Conflicts(false) : conflicts, dashboard == null ? new Dashboard(null, null) : dashboard,
-            alerts == null ? Alerts.defaults() : alerts);
+            alerts == null ? Alerts.defaults() : alerts, dev.lorehub.node.remote.BackendConfig.parseList(backends));
     }
 
     public NodeConfig {
+        backends = List.copyOf(backends);
         if (interval < 1) {
             throw new IllegalArgumentException("\"interval\" must be at least 1 second, got " + interval);
         }
@@ -143,7 +146,7 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
 
     /** Every default. */
     public static NodeConfig defaults() {
-        return new NodeConfig(null, null, null, null, null, null, null, null, null, null, null);
+        return new NodeConfig(null, null, null, null, null, null, null, null, null, null, null, (com.fasterxml.jackson.databind.JsonNode) null);
     }
 
     /**
@@ -152,7 +155,7 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
      */
     public NodeConfig loopbackOnly() {
         return new NodeConfig(enabled, mode, interval, displayName, 0, List.of("127.0.0.1"), List.of("127.0.0.1"), staticPeers,
-            conflicts, new Dashboard(dashboard.enabled(), 0), alerts);
+            conflicts, new Dashboard(dashboard.enabled(), 0), alerts, backends);
     }
 
     /**
@@ -161,23 +164,26 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
      */
     public NodeConfig forOneCommand() {
         return new NodeConfig(enabled, mode, interval, displayName, 0, List.of("127.0.0.1"), mdns, staticPeers, conflicts,
-            dashboard, alerts);
+            dashboard, alerts, backends);
     }
 
     public NodeConfig withPort(int newPort) {
-        return new NodeConfig(enabled, mode, interval, displayName, newPort, bind, mdns, staticPeers, conflicts, dashboard, alerts);
+        return new NodeConfig(enabled, mode, interval, displayName, newPort, bind, mdns, staticPeers, conflicts, dashboard, alerts,
+            backends);
     }
 
     public NodeConfig withDisplayName(String name) {
-        return new NodeConfig(enabled, mode, interval, name, port, bind, mdns, staticPeers, conflicts, dashboard, alerts);
+        return new NodeConfig(enabled, mode, interval, name, port, bind, mdns, staticPeers, conflicts, dashboard, alerts, backends);
     }
 
     public NodeConfig withDashboard(Dashboard newDashboard) {
-        return new NodeConfig(enabled, mode, interval, displayName, port, bind, mdns, staticPeers, conflicts, newDashboard, alerts);
+        return new NodeConfig(enabled, mode, interval, displayName, port, bind, mdns, staticPeers, conflicts, newDashboard, alerts,
+            backends);
     }
 
     public NodeConfig withAlerts(Alerts newAlerts) {
-        return new NodeConfig(enabled, mode, interval, displayName, port, bind, mdns, staticPeers, conflicts, dashboard, newAlerts);
+        return new NodeConfig(enabled, mode, interval, displayName, port, bind, mdns, staticPeers, conflicts, dashboard, newAlerts,
+            backends);
     }
 
     /**

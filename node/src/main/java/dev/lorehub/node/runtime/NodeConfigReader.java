@@ -25,7 +25,7 @@ final class NodeConfigReader {
     /** Every key, in the order the README lists them. */
     static final List<String> KNOWN_KEYS = List.of("enabled", "mode", "interval", "displayName", "port", "bind", "mdns",
         "staticPeers", "conflicts.autoResolve", "dashboard.enabled", "dashboard.port", "alerts.behindMinutes",
-        "alerts.unreachableMinutes", "alerts.conflictsPerHour", "alerts.failedSyncs");
+        "alerts.unreachableMinutes", "alerts.conflictsPerHour", "alerts.failedSyncs", "backends");
 
     private static final ObjectMapper JSON = new ObjectMapper()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -80,10 +80,16 @@ final class NodeConfigReader {
                 atLeastOne(block, "alerts.conflictsPerHour", "conflictsPerHour", "conflicts"),
                 atLeastOne(block, "alerts.failedSyncs", "failedSyncs", "sessions"));
         }
-        return new NodeConfig(optionalBool(root, "enabled", "enabled"), mode(root), atLeastOne(root, "interval", "interval",
-            "seconds"), displayName(root), port(root, "port", "port"),
-            strings(root, "bind", false, this::address), strings(root, "mdns", true, this::mdnsAddress),
-            strings(root, "staticPeers", true, this::staticPeer), conflicts, dashboard, alerts);
+        JsonNode backends = value(root, "backends", "backends");
+        try {
+            return new NodeConfig(optionalBool(root, "enabled", "enabled"), mode(root), atLeastOne(root, "interval",
+                "interval", "seconds"), displayName(root), port(root, "port", "port"),
+                strings(root, "bind", false, this::address), strings(root, "mdns", true, this::mdnsAddress),
+                strings(root, "staticPeers", true, this::staticPeer), conflicts, dashboard, alerts, backends);
+        } catch (IllegalArgumentException e) {
+            // the "backends" entries are checked where remotes are defined, in the same words
+            throw fail(source + ": " + e.getMessage() + (e.getMessage().endsWith(".") ? "" : "."));
+        }
     }
 
     private void checkKeys(JsonNode object, String prefix) {

@@ -9,7 +9,7 @@ public class NodeException extends RuntimeException {
 
     /** Bad command-line usage. */
     public static final int USAGE = 2;
-    /** The data directory is missing, not initialised, or already in use. */
+    /** The data directory is missing, not initialised, already in use, or readable by other users. */
     public static final int STATE = 3;
     /** The configuration file is invalid. */
     public static final int CONFIG = 4;

@@ -38,6 +38,7 @@ import java.util.function.Consumer;
  *   {"op":"grant","realm":"hex","device":"id or prefix","role":"read|write|admin|relay"}
  *   {"op":"revoke","realm":"hex","device":"…"}     {"op":"unpair","device":"…"}
  *   {"op":"resolve","lore":"uuid","values":{"content":"…",…}}
+ *   {"op":"discardUnsynced","realm":"hex"?}          → {"discarded": n}
  *   {"op":"connections"}
  * </pre>
  */
@@ -74,6 +75,11 @@ public final class NodeOperations {
                 reply.accept(ok().put("device", device.toString()).put("wasPaired", known));
             }
             case "resolve" -> reply.accept(resolve(request));
+            case "discardUnsynced" -> {
+                RealmId only = request.hasNonNull("realm") ? realm(request) : null;
+                int n = runtime.withReplica((r, now) -> r.discardUnsynced(only, now));
+                reply.accept(ok().put("discarded", n));
+            }
             case "connections" -> {
                 ObjectNode out = ok();
                 ArrayNode peers = out.putArray("connected");

@@ -556,6 +556,9 @@ public final class NodeRuntime implements AutoCloseable {
                 keys.addAll(replica.releaseHeld(now()));
             }
             replica.pruneInvitations(now());
+            if (!replica.unsynced().isEmpty()) {
+                keys.addAll(replica.retryUnsynced(now()));
+            }
             if (config.conflicts().autoResolve()) {
                 keys.addAll(replica.resolveAllKeepingWinners(now()));
             }

@@ -19,7 +19,12 @@ final class CaptureTriggers {
 
     private static final String GUARD = "WHEN NOT EXISTS (SELECT 1 FROM " + EchoGuard.TABLE + ")";
     private static final String INSERT_INTO =
-        "INSERT INTO " + ChangeCapture.TABLE + " (tbl, op, id, id2, id3, realm_id)";
+        "INSERT INTO " + ChangeCapture.TABLE + " (tbl, op, id, id2, id3, realm_id, at)";
+    /**
+     * When the writer made the change, in ms since the epoch, from plain SQL (julianday is in every
+     * SQLite, lh's included): a change made while the node was not running keeps its time.
+     */
+    private static final String NOW_MILLIS = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
 
     /**
      * A captured table: its key columns as they map to the capture columns id, id2, id3, and the
@@ -30,7 +35,7 @@ final class CaptureTriggers {
         /** The capture column values for the OLD or NEW row. */
         String values(String row) {
             return "'" + table + "', %s, " + column(row, id) + ", " + column(row, id2) + ", "
-                + column(row, id3) + ", " + column(row, realmId);
+                + column(row, id3) + ", " + column(row, realmId) + ", " + NOW_MILLIS;
         }
 
         /** True when an UPDATE changed what identifies the row to a reader (key or realm). */

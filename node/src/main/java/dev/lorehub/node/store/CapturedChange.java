@@ -19,8 +19,15 @@ package dev.lorehub.node.store;
  * @param id3     lore_relations.type; null for the other tables
  * @param realmId for lores, the realm the row is in after the change (before it, for a delete);
  *                null for the other tables
+ * @param at      when the writer made the change (ms since the epoch, from SQLite's clock in the writer's
+ *                transaction); 0 when unknown (captured by an older version of the triggers)
  */
-public record CapturedChange(long seq, String table, char op, String id, String id2, String id3, String realmId) {
+public record CapturedChange(long seq, String table, char op, String id, String id2, String id3, String realmId, long at) {
+
+    /** A change whose time is not known (the node's own adoption of existing rows). */
+    public CapturedChange(long seq, String table, char op, String id, String id2, String id3, String realmId) {
+        this(seq, table, op, id, id2, id3, realmId, 0);
+    }
 
     public static final char INSERT = 'I';
     public static final char UPDATE = 'U';

@@ -34,10 +34,11 @@ public final class ChangeCapture {
         + "  id TEXT NOT NULL,\n"
         + "  id2 TEXT,\n"
         + "  id3 TEXT,\n"
-        + "  realm_id TEXT)";
+        + "  realm_id TEXT,\n"
+        + "  at INTEGER)";
 
     private static final String SELECT =
-        "SELECT seq, tbl, op, id, id2, id3, realm_id FROM " + TABLE + " WHERE seq > ? ORDER BY seq LIMIT ?";
+        "SELECT seq, tbl, op, id, id2, id3, realm_id, at FROM " + TABLE + " WHERE seq > ? ORDER BY seq LIMIT ?";
 
     private ChangeCapture() {
     }
@@ -58,6 +59,9 @@ public final class ChangeCapture {
         }
         try (Statement statement = connection.createStatement()) {
             statement.execute(CREATE_TABLE);
+            if (!NodeObjects.columnExists(connection, TABLE, "at")) {
+                statement.execute("ALTER TABLE " + TABLE + " ADD COLUMN at INTEGER"); // capture tables of older versions
+            }
             statement.execute(EchoGuard.CREATE_TABLE);
             Map<String, String> installed = installedTriggers(connection);
             for (CaptureTriggers.Definition trigger : CaptureTriggers.all()) {
@@ -124,7 +128,7 @@ public final class ChangeCapture {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     changes.add(new CapturedChange(rows.getLong(1), rows.getString(2), rows.getString(3).charAt(0),
-                        rows.getString(4), rows.getString(5), rows.getString(6), rows.getString(7)));
+                        rows.getString(4), rows.getString(5), rows.getString(6), rows.getString(7), rows.getLong(8)));
                 }
             }
         }

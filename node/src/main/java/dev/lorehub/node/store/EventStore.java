@@ -101,6 +101,16 @@ public final class EventStore {
         }
     }
 
+    /** The sealed bytes of an event if it is stored in {@code realm} (empty for another realm's event). */
+    public Optional<byte[]> sealed(byte[] realm, byte[] id) throws SQLException {
+        PreparedStatement ps = sql("SELECT sealed FROM lhsync_events WHERE id = ? AND realm = ?");
+        ps.setBytes(1, id);
+        ps.setBytes(2, realm);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+        }
+    }
+
     public Optional<StoredEvent> get(byte[] id) throws SQLException {
         PreparedStatement ps = sql(SELECT + " WHERE id = ?");
         ps.setBytes(1, id);
@@ -581,6 +591,46 @@ public final class EventStore {
 
     /** How many events of a realm are held for one reason, with an example detail. */
     public record HeldCount(byte[] realm, String reason, long count, String example) {
+    }
+
+    // ---- local changes that cannot sync
+
+    /** A local change that could not become an event. */
+    public record UnsyncedRow(byte[] realm, int kind, String entity, String reason, long firstAt, long lastAt) {
+    }
+
+    public void noteUnsynced(byte[] realm, int kind, String entity, String reason, long at) throws SQLException {
+        PreparedStatement ps = sql("INSERT INTO lhsync_unsynced (realm, kind, entity, reason, first_at, last_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (realm, kind, entity) DO UPDATE SET reason = excluded.reason, "
+            + "last_at = excluded.last_at");
+        ps.setBytes(1, realm);
+        ps.setInt(2, kind);
+        ps.setString(3, entity);
+        ps.setString(4, reason);
+        ps.setLong(5, at);
+        ps.setLong(6, at);
+        ps.executeUpdate();
+    }
+
+    public void clearUnsynced(byte[] realm, int kind, String entity) throws SQLException {
+        PreparedStatement ps = sql("DELETE FROM lhsync_unsynced WHERE realm = ? AND kind = ? AND entity = ?");
+        ps.setBytes(1, realm);
+        ps.setInt(2, kind);
+        ps.setString(3, entity);
+        ps.executeUpdate();
+    }
+
+    /** Every unsynced local change, oldest first. */
+    public List<UnsyncedRow> unsynced() throws SQLException {
+        List<UnsyncedRow> out = new ArrayList<>();
+        try (ResultSet rs = sql("SELECT realm, kind, entity, reason, first_at, last_at FROM lhsync_unsynced "
+            + "ORDER BY first_at, kind, entity").executeQuery()) {
+            while (rs.next()) {
+                out.add(new UnsyncedRow(rs.getBytes(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                    rs.getLong(6)));
+            }
+        }
+        return out;
     }
 
     // ---- refusals

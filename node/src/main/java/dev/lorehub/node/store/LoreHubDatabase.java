@@ -3,6 +3,7 @@ package dev.lorehub.node.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -175,6 +176,10 @@ public final class LoreHubDatabase implements AutoCloseable {
      * lh's next start applies 0010 ({@code lores_vec}, with its sqlite-vec extension) and 0011
      * itself (see {@link LoreHubSchema}). Creates missing parent directories.
      *
+     * <p>The file holds the plaintext of every synced realm, so it is created readable and writable by
+     * its owner only (0600 on POSIX file systems, whatever the umask); SQLite gives the {@code -wal} and
+     * {@code -shm} files it creates beside it the database file's permissions.
+     *
      * @throws LoreHubDatabaseException if the file already exists or cannot be created
      */
     public static LoreHubDatabase create(Path file) {
@@ -196,7 +201,19 @@ public final class LoreHubDatabase implements AutoCloseable {
             throw new LoreHubDatabaseException("Cannot create the directory " + absolute.getParent()
                 + " for a new LoreHub database: " + e.getMessage() + ". Check permissions or choose another path.", e);
         }
-        Connection connection = connect(absolute, true, settings);
+        try {
+            createOwnerOnly(absolute);
+        } catch (IOException e) {
+            throw new LoreHubDatabaseException("Cannot create a LoreHub database at " + absolute + ": " + e.getMessage()
+                + ". Check permissions or choose another path.", e);
+        }
+        Connection connection;
+        try {
+            connection = connect(absolute, true, settings);
+        } catch (RuntimeException e) {
+            deleteQuietly(absolute);
+            throw e;
+        }
         LoreHubDatabase database = new LoreHubDatabase(absolute, connection, settings);
         try {
             database.runInTransaction(LoreHubSchema::create);
@@ -494,6 +511,17 @@ public final class LoreHubDatabase implements AutoCloseable {
         LOG.warn("{} had a committed echo-guard row, which silenced change capture; removing it. "
             + "lh changes made while it was there were not captured.", file);
         runInTransaction(EchoGuard::clear);
+    }
+
+    /** Creates an empty file (SQLite takes an empty file as a new database) with mode 0600 where POSIX permissions exist. */
+    private static void createOwnerOnly(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            // The umask may have removed more (e.g. 0277 leaves 0400, which SQLite cannot write): set it exactly.
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } else {
+            Files.createFile(file);
+        }
     }
 
     private static void deleteQuietly(Path file) {

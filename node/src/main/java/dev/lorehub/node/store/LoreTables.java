@@ -50,7 +50,7 @@ public final class LoreTables {
                 return Optional.empty();
             }
             return Optional.of(new LoreRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), list(rs.getString(6)), list(rs.getString(7)), rs.getLong(8), rs.getString(9),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getString(9),
                 rs.getString(10), isoTimestamp(rs.getString(11)), isoTimestamp(rs.getString(12))));
         }
     }
@@ -91,8 +91,8 @@ public final class LoreTables {
         ps.setString(3, row.content());
         ps.setString(4, row.why());
         ps.setString(5, row.type());
-        ps.setString(6, json(row.provinces()));
-        ps.setString(7, json(row.sigils()));
+        ps.setString(6, row.provincesJson());
+        ps.setString(7, row.sigilsJson());
         ps.setLong(8, row.confidence());
         ps.setString(9, row.origin());
         ps.setString(10, row.status());
@@ -245,7 +245,7 @@ public final class LoreTables {
     // ---- formats
 
     /** Parses lh's JSON array text; anything that is not a JSON array of strings reads as empty. */
-    static List<String> list(String json) {
+    public static List<String> list(String json) {
         if (json == null || json.isBlank()) {
             return List.of();
         }

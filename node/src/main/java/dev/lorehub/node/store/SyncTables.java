@@ -68,6 +68,17 @@ public final class SyncTables {
           sealed      BLOB NOT NULL,
           received_at INTEGER NOT NULL)""",
         "CREATE INDEX IF NOT EXISTS lhsync_held_realm ON lhsync_held (realm, reason)",
+        // Local changes lh made that cannot sync (no write role, no key yet, a value the node cannot
+        // carry): kept visible in `status` and synced by themselves once possible, or discarded by the user.
+        """
+        CREATE TABLE IF NOT EXISTS lhsync_unsynced (
+          realm    BLOB NOT NULL,
+          kind     INTEGER NOT NULL,
+          entity   TEXT NOT NULL,
+          reason   TEXT NOT NULL,
+          first_at INTEGER NOT NULL,
+          last_at  INTEGER NOT NULL,
+          PRIMARY KEY (realm, kind, entity)) WITHOUT ROWID""",
         // Refusals: how many events each source sent that were refused, per realm and reason, with the
         // latest example, so `status` and `log --refused` can show them (nothing vanishes quietly).
         """

@@ -12,7 +12,10 @@ public enum CloseReason {
     FRAME_TOO_LARGE(3),
     /** A frame that does not decode. */
     MALFORMED(4),
-    /** Too many messages, or events beyond the credit granted. */
+    /**
+     * Too many messages, events beyond the credit granted, or requests whose replies the peer does
+     * not read (the replies waiting for it would exceed the outbox bound).
+     */
     FLOODING(5),
     /** No progress for too long. */
     TIMEOUT(6),

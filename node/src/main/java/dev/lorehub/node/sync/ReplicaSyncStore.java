@@ -120,6 +120,11 @@ public final class ReplicaSyncStore implements SyncStore {
     }
 
     @Override
+    public Optional<byte[]> sealed(RealmId realm, EventId id) {
+        return replica.sealed(realm, id);
+    }
+
+    @Override
     public IngestResult ingest(DeviceId peer, List<byte[]> events, long now) {
         return replica.ingest(events, now, peer.toString());
     }

@@ -11,11 +11,13 @@ import dev.lorehub.node.core.EventFormatException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static dev.lorehub.node.core.BoundedKryoIo.readBytes;
 import static dev.lorehub.node.core.BoundedKryoIo.readFixed;
 import static dev.lorehub.node.core.BoundedKryoIo.readLength;
 import static dev.lorehub.node.core.BoundedKryoIo.readLong;
+import static dev.lorehub.node.core.BoundedKryoIo.readRegistered;
 import static dev.lorehub.node.core.BoundedKryoIo.readString;
 import static dev.lorehub.node.core.BoundedKryoIo.readVarInt;
 import static dev.lorehub.node.core.BoundedKryoIo.readVarLong;
@@ -34,11 +36,21 @@ import static dev.lorehub.node.core.BoundedKryoIo.writeString;
  * Registration ids: Hello 40, Reconcile 41, Events 42, Credit 43, Offer 44, Want 45, Close 46.
  * The golden-bytes test pins every layout.
  *
+ * <p>Decoding reads the class id itself and accepts only these seven ids: Kryo's built-in
+ * registrations (String, primitives) are never resolved, so no length prefix the peer sends
+ * sizes an allocation beyond the bytes it actually sent (see {@link dev.lorehub.node.core.BoundedKryoIo#readRegistered}).
+ *
  * <p>Not thread-safe: one codec per session or thread.
  */
 public final class SyncCodec {
     /** Largest frame accepted or produced: a full batch plus one maximal event. */
     public static final int MAX_FRAME = 3 * 1024 * 1024;
+
+    /** The only types a frame may hold, by Kryo registration id. */
+    private static final Map<Integer, Class<? extends SyncMessage>> MESSAGES = Map.of(
+        40, SyncMessage.Hello.class, 41, SyncMessage.Reconcile.class, 42, SyncMessage.Events.class,
+        43, SyncMessage.Credit.class, 44, SyncMessage.Offer.class, 45, SyncMessage.Want.class,
+        46, SyncMessage.Close.class);
 
     private final Kryo kryo = new Kryo();
 
@@ -69,24 +81,24 @@ public final class SyncCodec {
      * Decodes one frame.
      *
      * @throws FrameTooLargeException if it exceeds {@link #MAX_FRAME} (checked first)
-     * @throws MalformedFrameException naming what is wrong, for anything else
+     * @throws MalformedFrameException naming what is wrong, for anything else (any runtime exception
+     *                                 while decoding becomes one; errors are left to the caller)
      */
     public SyncMessage decode(byte[] frame) {
         if (frame.length > MAX_FRAME) {
             throw new FrameTooLargeException(MAX_FRAME, frame.length);
         }
         Input in = new Input(frame);
-        Object decoded;
+        SyncMessage message;
         try {
-            decoded = kryo.readClassAndObject(in);
+            message = readRegistered(kryo, in, MESSAGES, "frame", "a sync message");
         } catch (EventFormatException e) {
             throw new MalformedFrameException(e.getMessage());
-        } catch (KryoException | IllegalArgumentException | IndexOutOfBoundsException e) {
+        } catch (RuntimeException e) {
             throw new MalformedFrameException("undecodable frame: " + e.getMessage());
         }
-        if (!(decoded instanceof SyncMessage message)) {
-            throw new MalformedFrameException("frame holds a " + (decoded == null ? "null" : decoded.getClass().getSimpleName())
-                + ", not a sync message");
+        if (message == null) {
+            throw new MalformedFrameException("frame holds no message");
         }
         if (remaining(in) != 0) {
             throw new MalformedFrameException(remaining(in) + " trailing bytes after a " + message.getClass().getSimpleName());

@@ -1,7 +1,9 @@
 package dev.lorehub.node.sync;
 
 import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.EnvelopeException;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.crypto.SealedEnvelope;
 import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.core.IngestResult;
 import dev.lorehub.node.core.StoredKey;
@@ -31,6 +33,29 @@ import java.util.Set;
  * leaves the store half-applied, and the next session resumes by reconciling again: only what did
  * not arrive is sent.
  *
+ * <p><b>Bounded work per peer.</b> What a peer can make this side hold is bounded, whatever it sends:
+ * <ul>
+ *   <li>Events and offers are produced lazily: {@link #pollFrame} reads the next batch from the store
+ *       only when the driver asks for a frame, i.e. when the transport can take one. The session keeps
+ *       only keys of what is still to send, never the events themselves.</li>
+ *   <li>The send credit the peer announces (Hello, Credit) is capped at this side's own
+ *       {@link SessionConfig#receiveWindow()}: a driver that polls every frame at once (the simulator)
+ *       holds at most that many bytes of events for a peer that does not read.</li>
+ *   <li>Replies to the peer's traffic (Hello reply, Reconcile, Want, Credit) queue in an outbox bounded
+ *       by {@link SessionConfig#maxOutboxBytes()} and {@link SessionConfig#maxOutboxFrames()}; a reply
+ *       beyond it means the peer sends requests without reading the answers, and the session ends as
+ *       {@link CloseReason#FLOODING}.</li>
+ *   <li>Wanted ids are deduplicated and only ids of events held here are queued, so the keys queued
+ *       for sending never exceed what the store holds.</li>
+ *   <li>Decoding never instantiates a type outside the codec's registered set ({@link SyncCodec}); any
+ *       {@link Throwable} while decoding or handling a frame ends the session with a typed reason.</li>
+ * </ul>
+ *
+ * <p><b>Sealed realm boundaries.</b> An {@code Events} frame may carry only envelopes whose header
+ * names the frame's realm, and that realm must be open in this session; anything else ends the
+ * session as {@link CloseReason#PROTOCOL_VIOLATION} before any event of the frame is stored. A
+ * {@code Want} is served only with events stored in the realm it names.
+ *
  * <p>Not thread-safe: the driver serialises calls.
  */
 public final class SyncSession {
@@ -44,9 +69,12 @@ public final class SyncSession {
     private static final class RealmSync {
         final RealmId realm;
         final Reconciliation reconciliation;
+        /** Keys of events to send (the peer lacks them, or wanted them), read from the store when polled. */
         final ArrayDeque<SyncMessage.Key> toSend = new ArrayDeque<>();
         final Set<EventId> queued = new HashSet<>();
         final boolean invitation;
+        /** Keys of new events to offer, turned into Offer frames when polled. */
+        final ArrayDeque<SyncMessage.Key> toOffer = new ArrayDeque<>();
         boolean reconciled;
 
         RealmSync(RealmId realm, Reconciliation reconciliation, boolean invitation) {
@@ -61,13 +89,18 @@ public final class SyncSession {
     private final boolean initiator;
     private final DeviceId peer;
     private final SyncCodec codec = new SyncCodec();
+    /** Replies and control frames waiting for {@link #pollFrame}; bounded (see the class comment). */
     private final ArrayDeque<byte[]> outbox = new ArrayDeque<>();
+    private long outboxBytes;
+    private int pendingOffers;
     private final Map<RealmId, RealmSync> realms = new LinkedHashMap<>();
     private final List<StoredKey> ingested = new ArrayList<>();
     /** Keys offered before the peer's Hello arrived: offered once the session is open. */
     private final List<StoredKey> offeredEarly = new ArrayList<>();
 
     private State state = State.NEW;
+    /** The latest time any input carried: {@link #pollFrame} has no clock of its own. */
+    private long lastNow;
     private long startedAt;
     private long lastHeard;
     private long sendCredit;
@@ -110,6 +143,7 @@ public final class SyncSession {
             throw new IllegalStateException("session already started");
         }
         startedAt = now;
+        lastNow = now;
         lastHeard = now;
         tokensAt = now;
         state = State.AWAIT_HELLO;
@@ -128,7 +162,12 @@ public final class SyncSession {
         return new SyncMessage.Hello(MIN_VERSION, MAX_VERSION, store.self(), 0, config.receiveWindow(), opens);
     }
 
-    /** Handles one frame from the peer. */
+    /**
+     * Handles one frame from the peer. Never throws for anything the peer sent: a frame that does
+     * not decode, or any {@link Throwable} while handling it (an {@link OutOfMemoryError} included),
+     * ends the session with a typed reason ({@link CloseReason#MALFORMED} while decoding,
+     * {@link CloseReason#INTERNAL} while handling).
+     */
     public void onFrame(byte[] frame, long now) {
         if (state == State.CLOSED) {
             return;
@@ -136,6 +175,7 @@ public final class SyncSession {
         if (state == State.NEW) {
             throw new IllegalStateException("start the session before feeding it frames");
         }
+        lastNow = now;
         lastHeard = now;
         framesReceived++;
         bytesReceived += frame.length;
@@ -153,6 +193,9 @@ public final class SyncSession {
         } catch (MalformedFrameException e) {
             close(CloseReason.MALFORMED, e.getMessage());
             return;
+        } catch (Throwable t) { // NOPMD: whatever a peer's bytes do to the decoder ends only this session
+            close(CloseReason.MALFORMED, "undecodable frame: " + describe(t));
+            return;
         }
         try {
             dispatch(message, now);
@@ -160,9 +203,21 @@ public final class SyncSession {
             close(CloseReason.PROTOCOL_VIOLATION, "reconciliation failed: " + e.getMessage());
         } catch (ProtocolViolation e) {
             close(e.reason, e.getMessage());
-        } catch (RuntimeException e) {
-            close(CloseReason.INTERNAL, "this node failed: " + e.getMessage());
+        } catch (Throwable t) { // NOPMD: see onFrame's contract
+            close(CloseReason.INTERNAL, "this node failed handling a " + message.getClass().getSimpleName() + ": "
+                + describe(t));
         }
+    }
+
+    /** A failure in words: its message, or what kind of failure it was when it has none. */
+    private static String describe(Throwable t) {
+        if (t instanceof OutOfMemoryError) {
+            return "out of memory" + (t.getMessage() == null ? "" : " (" + t.getMessage() + ")");
+        }
+        if (t instanceof StackOverflowError) {
+            return "input nested too deeply";
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /** A violation found while handling a message. */
@@ -197,14 +252,21 @@ public final class SyncSession {
             if (c.bytes() < 0) {
                 throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "negative credit " + c.bytes());
             }
-            sendCredit = saturatedAdd(sendCredit, c.bytes());
+            sendCredit = Math.min(saturatedAdd(sendCredit, c.bytes()), maxSendCredit());
         } else if (message instanceof SyncMessage.Offer o) {
             onOffer(o);
         } else if (message instanceof SyncMessage.Want w) {
             onWant(w);
         }
-        pump();
         checkSynced(now);
+    }
+
+    /**
+     * The most credit this side keeps, whatever the peer grants: its own receive window. A peer
+     * announcing a huge credit then gets no more than a well-configured one would.
+     */
+    private long maxSendCredit() {
+        return config.receiveWindow();
     }
 
     private void onHello(SyncMessage.Hello hello, long now) {
@@ -223,7 +285,7 @@ public final class SyncSession {
         if (hello.credit() < 0) {
             throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "negative credit " + hello.credit());
         }
-        sendCredit = hello.credit();
+        sendCredit = Math.min(hello.credit(), maxSendCredit());
         state = State.OPEN;
         Set<RealmId> mentioned = new HashSet<>();
         List<SyncMessage.RealmOpen> replies = new ArrayList<>();
@@ -244,7 +306,7 @@ public final class SyncSession {
             byte[] reply = replyTo(rs, open.reconcile());
             if (initiator) {
                 if (reply != null) {
-                    send(new SyncMessage.Reconcile(open.realm(), reply));
+                    reply(new SyncMessage.Reconcile(open.realm(), reply));
                 }
             } else {
                 replies.add(new SyncMessage.RealmOpen(open.realm(), open.founder(), reply == null ? new byte[0] : reply));
@@ -264,7 +326,7 @@ public final class SyncSession {
                 replies.add(new SyncMessage.RealmOpen(offer.realm(), offer.founder(), r.start()));
             }
         }
-        send(hello(replies));
+        reply(hello(replies));
         offerEarly(now);
     }
 
@@ -296,7 +358,7 @@ public final class SyncSession {
         }
         byte[] reply = replyTo(rs, message);
         if (reply != null) {
-            send(new SyncMessage.Reconcile(rs.realm, reply));
+            reply(new SyncMessage.Reconcile(rs.realm, reply));
         }
     }
 
@@ -332,6 +394,7 @@ public final class SyncSession {
             throw new ProtocolViolation(CloseReason.FLOODING, "received " + bytes + " bytes of events with only "
                 + receiveAllowance + " bytes of credit granted");
         }
+        requireRealm(e);
         receiveAllowance -= bytes;
         eventsReceived += e.events().size();
         IngestResult result = store.ingest(peer, e.events(), now);
@@ -339,7 +402,29 @@ public final class SyncSession {
         ingested.addAll(result.captured());
         ingested.addAll(result.stored());
         receiveAllowance += bytes;
-        send(new SyncMessage.Credit(bytes));
+        reply(new SyncMessage.Credit(bytes));
+    }
+
+    /**
+     * Every envelope of the frame must belong to the frame's realm (read from its header, which the
+     * author's signature covers): a session carries one realm's events only, so a member of X cannot
+     * slip events of a realm Y it is not in through it. Checked for the whole frame before anything
+     * of it is stored.
+     */
+    private void requireRealm(SyncMessage.Events e) {
+        for (int i = 0; i < e.events().size(); i++) {
+            RealmId realm;
+            try {
+                realm = SealedEnvelope.peek(e.events().get(i)).header().realm();
+            } catch (EnvelopeException ex) {
+                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "event " + i + " of an Events frame is not a "
+                    + "sealed envelope: " + ex.getMessage());
+            }
+            if (!realm.equals(e.realm())) {
+                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "an Events frame of realm " + e.realm()
+                    + " carries an event of realm " + realm + "; nothing of the frame was stored");
+            }
+        }
     }
 
     private void onOffer(SyncMessage.Offer offer) {
@@ -358,10 +443,15 @@ public final class SyncSession {
             }
         }
         if (!wanted.isEmpty()) {
-            send(new SyncMessage.Want(offer.realm(), wanted));
+            reply(new SyncMessage.Want(offer.realm(), wanted));
         }
     }
 
+    /**
+     * Queues the wanted events that are held here and not queued already (so the queue never holds
+     * more keys than the store holds events); whether each belongs to the Want's realm is checked
+     * when it is read for sending.
+     */
     private void onWant(SyncMessage.Want want) {
         RealmSync rs = active(want.realm());
         if (want.ids().size() > config.maxOfferKeys()) {
@@ -369,45 +459,65 @@ public final class SyncSession {
                 + config.maxOfferKeys());
         }
         for (byte[] id : want.ids()) {
-            enqueue(rs, new SyncMessage.Key(0, id));
+            EventId eventId = EventId.fromBytes(id);
+            if (!rs.queued.contains(eventId) && store.has(eventId)) {
+                enqueue(rs, new SyncMessage.Key(0, id));
+            }
         }
     }
 
-    /** Sends queued events while credit lasts, in batches bounded by bytes and count. */
-    private void pump() {
-        if (state != State.OPEN) {
-            return;
-        }
+    /**
+     * The next batch of queued events that fits the credit, bounded by bytes and count, read from
+     * the store now; null when nothing is queued or the next event exceeds the credit left. An id
+     * not stored in the realm it was queued for (a Want naming another realm's event) is dropped.
+     */
+    private byte[] nextEvents() {
         for (RealmSync rs : realms.values()) {
-            while (!rs.toSend.isEmpty()) {
-                List<byte[]> batch = new ArrayList<>();
-                long bytes = 0;
-                while (!rs.toSend.isEmpty() && batch.size() < config.maxBatchEvents() && bytes < config.maxBatchBytes()) {
-                    SyncMessage.Key k = rs.toSend.peek();
-                    EventId id = EventId.fromBytes(k.id());
-                    Optional<byte[]> sealed = store.sealed(id);
-                    if (sealed.isEmpty()) {
-                        rs.toSend.poll();
-                        rs.queued.remove(id);
-                        continue;
-                    }
-                    int size = sealed.get().length;
-                    if (bytes + size > sendCredit || (!batch.isEmpty() && bytes + size > config.maxBatchBytes())) {
-                        break;
-                    }
+            List<byte[]> batch = new ArrayList<>();
+            long bytes = 0;
+            while (!rs.toSend.isEmpty() && batch.size() < config.maxBatchEvents() && bytes < config.maxBatchBytes()) {
+                SyncMessage.Key k = rs.toSend.peek();
+                EventId id = EventId.fromBytes(k.id());
+                Optional<byte[]> sealed = store.sealed(rs.realm, id);
+                if (sealed.isEmpty()) {
                     rs.toSend.poll();
                     rs.queued.remove(id);
-                    batch.add(sealed.get());
-                    bytes += size;
+                    continue;
                 }
-                if (batch.isEmpty()) {
-                    return; // out of credit: wait for the peer's Credit
+                int size = sealed.get().length;
+                if (bytes + size > sendCredit || (!batch.isEmpty() && bytes + size > config.maxBatchBytes())) {
+                    break;
                 }
+                rs.toSend.poll();
+                rs.queued.remove(id);
+                batch.add(sealed.get());
+                bytes += size;
+            }
+            if (!batch.isEmpty()) {
                 sendCredit -= bytes;
                 eventsSent += batch.size();
-                send(new SyncMessage.Events(rs.realm, batch));
+                return encodeCounted(new SyncMessage.Events(rs.realm, batch));
+            }
+            if (!rs.toSend.isEmpty()) {
+                return null; // out of credit: wait for the peer's Credit
             }
         }
+        return null;
+    }
+
+    /** The next Offer of new local events, at most {@link SessionConfig#maxOfferKeys()} keys; null if none wait. */
+    private byte[] nextOffer() {
+        for (RealmSync rs : realms.values()) {
+            if (!rs.toOffer.isEmpty()) {
+                List<SyncMessage.Key> keys = new ArrayList<>(Math.min(rs.toOffer.size(), config.maxOfferKeys()));
+                while (!rs.toOffer.isEmpty() && keys.size() < config.maxOfferKeys()) {
+                    keys.add(rs.toOffer.poll());
+                }
+                pendingOffers -= keys.size();
+                return encodeCounted(new SyncMessage.Offer(rs.realm, keys));
+            }
+        }
+        return null;
     }
 
     private void checkSynced(long now) {
@@ -423,39 +533,48 @@ public final class SyncSession {
         }
     }
 
-    /** True once every shared realm is reconciled and everything the peer lacked was sent. */
+    /** True once every shared realm is reconciled and everything the peer lacked was sent (polled). */
     public boolean isSynced() {
         return state == State.OPEN && realms.values().stream().allMatch(rs -> rs.reconciled && rs.toSend.isEmpty());
     }
 
     /**
      * Offers events that appeared here (written locally, or received from another peer) to this
-     * peer at once: one small message if it already has them.
+     * peer: one small message if it already has them. The keys wait in the session and become
+     * Offer frames when {@link #pollFrame} is called; if more than
+     * {@link SessionConfig#maxPendingOffers()} wait (the peer stopped reading), the session ends
+     * normally instead, and the next session's reconciliation finds what was not offered.
      */
     public void onLocalChange(List<StoredKey> keys, long now) {
+        lastNow = Math.max(lastNow, now);
         if (state == State.AWAIT_HELLO) {
+            if (offeredEarly.size() + keys.size() > config.maxPendingOffers()) {
+                close(CloseReason.NORMAL, "more than " + config.maxPendingOffers() + " new events waiting to be offered "
+                    + "before the session opened; reconnecting to reconcile them");
+                return;
+            }
             offeredEarly.addAll(keys); // the reconciliation may have started before these existed
             return;
         }
         if (state != State.OPEN) {
             return;
         }
-        Map<RealmId, List<SyncMessage.Key>> byRealm = new LinkedHashMap<>();
         for (StoredKey k : keys) {
-            if (realms.containsKey(k.realm())) {
-                byRealm.computeIfAbsent(k.realm(), r -> new ArrayList<>()).add(new SyncMessage.Key(k.hlc(), k.id().toBytes()));
+            RealmSync rs = realms.get(k.realm());
+            if (rs != null) {
+                rs.toOffer.add(new SyncMessage.Key(k.hlc(), k.id().toBytes()));
+                pendingOffers++;
             }
         }
-        for (Map.Entry<RealmId, List<SyncMessage.Key>> e : byRealm.entrySet()) {
-            List<SyncMessage.Key> all = e.getValue();
-            for (int i = 0; i < all.size(); i += config.maxOfferKeys()) {
-                send(new SyncMessage.Offer(e.getKey(), all.subList(i, Math.min(all.size(), i + config.maxOfferKeys()))));
-            }
+        if (pendingOffers > config.maxPendingOffers()) {
+            close(CloseReason.NORMAL, pendingOffers + " new events waiting to be offered to a peer that is not reading "
+                + "(limit " + config.maxPendingOffers() + "); reconnecting to reconcile them");
         }
     }
 
     /** Handles a timer the driver set from {@link #nextTimer}. */
     public void onTimer(long now) {
+        lastNow = Math.max(lastNow, now);
         if (state == State.AWAIT_HELLO && now - startedAt >= config.helloTimeout()) {
             close(CloseReason.TIMEOUT, "no Hello from the peer within " + config.helloTimeout() + " ms");
         } else if (state == State.OPEN && awaitingPeer() && now - lastHeard >= config.progressTimeout()) {
@@ -476,14 +595,55 @@ public final class SyncSession {
         };
     }
 
-    /** True if frames are waiting for {@link #pollFrame}. */
+    /**
+     * True if {@link #pollFrame} may have a frame: replies are queued, offers wait, or events are
+     * queued and some credit is left (the next event may still exceed it).
+     */
     public boolean hasPendingOutput() {
-        return !outbox.isEmpty();
+        if (!outbox.isEmpty()) {
+            return true;
+        }
+        if (state != State.OPEN) {
+            return false;
+        }
+        return pendingOffers > 0 || (sendCredit > 0 && realms.values().stream().anyMatch(rs -> !rs.toSend.isEmpty()));
     }
 
-    /** The next frame to send, or null. */
+    /**
+     * The next frame to send, or null. Replies come first, then offers of new events, then the next
+     * batch of events, read from the store only now: call this only when the transport can take
+     * the frame, so that nothing the peer has not yet read piles up in memory.
+     */
     public byte[] pollFrame() {
-        return outbox.poll();
+        byte[] frame = outbox.poll();
+        if (frame != null) {
+            outboxBytes -= frame.length;
+            return frame;
+        }
+        if (state != State.OPEN) {
+            return null;
+        }
+        try {
+            frame = nextOffer();
+            if (frame == null) {
+                frame = nextEvents(); // may also drop ids that are not to be served, emptying the queue
+                checkSynced(lastNow);
+            }
+            return frame;
+        } catch (RuntimeException e) {
+            close(CloseReason.INTERNAL, "this node failed reading events to send: " + describe(e));
+            return pollFrame();
+        }
+    }
+
+    /** Bytes of replies queued for the peer (bounded by {@link SessionConfig#maxOutboxBytes()}). */
+    public long outboxBytes() {
+        return outboxBytes;
+    }
+
+    /** Replies queued for the peer (bounded by {@link SessionConfig#maxOutboxFrames()}). */
+    public int outboxFrames() {
+        return outbox.size();
     }
 
     /**
@@ -498,11 +658,15 @@ public final class SyncSession {
         return out;
     }
 
-    /** Ends the session, telling the peer why. */
+    /**
+     * Ends the session, telling the peer why. Replies not yet polled are dropped (they mean nothing
+     * once the session ends), so the Close is the next frame and the memory is freed at once.
+     */
     public void close(CloseReason reason, String message) {
         if (state == State.CLOSED) {
             return;
         }
+        dropPending();
         if (state != State.NEW) {
             send(new SyncMessage.Close(reason, message));
         }
@@ -558,11 +722,51 @@ public final class SyncSession {
             rounds);
     }
 
-    private void send(SyncMessage message) {
+    /** Frees everything queued for the peer (on close). */
+    private void dropPending() {
+        outbox.clear();
+        outboxBytes = 0;
+        for (RealmSync rs : realms.values()) {
+            rs.toSend.clear();
+            rs.queued.clear();
+            rs.toOffer.clear();
+        }
+        pendingOffers = 0;
+        offeredEarly.clear();
+    }
+
+    /**
+     * Queues a reply to the peer's traffic within the outbox bound: a peer that keeps asking without
+     * reading the answers is flooding.
+     */
+    private void reply(SyncMessage message) {
         byte[] frame = codec.encode(message);
+        if (outboxBytes + frame.length > config.maxOutboxBytes() || outbox.size() + 1 > config.maxOutboxFrames()) {
+            throw new ProtocolViolation(CloseReason.FLOODING, "the peer keeps sending requests without reading the replies: "
+                + outbox.size() + " replies (" + outboxBytes + " bytes) are waiting, the limit is "
+                + config.maxOutboxFrames() + " replies or " + config.maxOutboxBytes() + " bytes");
+        }
+        queue(frame);
+    }
+
+    /** Queues a frame this side starts (its Hello, a Close) regardless of the bound. */
+    private void send(SyncMessage message) {
+        queue(codec.encode(message));
+    }
+
+    private void queue(byte[] frame) {
         outbox.add(frame);
+        outboxBytes += frame.length;
         framesSent++;
         bytesSent += frame.length;
+    }
+
+    /** Encodes a frame produced at poll time (never queued), counting it as sent. */
+    private byte[] encodeCounted(SyncMessage message) {
+        byte[] frame = codec.encode(message);
+        framesSent++;
+        bytesSent += frame.length;
+        return frame;
     }
 
     private boolean takeToken(long now) {

@@ -1,7 +1,9 @@
 package dev.lorehub.node.sync;
 
 import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.EnvelopeException;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.crypto.SealedEnvelope;
 import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.core.IngestResult;
 
@@ -57,6 +59,22 @@ public interface SyncStore {
 
     /** The event's sealed bytes. */
     Optional<byte[]> sealed(EventId id);
+
+    /**
+     * The event's sealed bytes if it is stored in {@code realm}; empty if it is not held or belongs
+     * to another realm. A session serves a peer's {@code Want} only through this, so a member of one
+     * realm cannot read another realm's events by id. The default checks the envelope's header,
+     * which names the realm the event is stored under; stores with an index override it.
+     */
+    default Optional<byte[]> sealed(RealmId realm, EventId id) {
+        return sealed(id).filter(bytes -> {
+            try {
+                return SealedEnvelope.peek(bytes).header().realm().equals(realm);
+            } catch (EnvelopeException e) {
+                return false;
+            }
+        });
+    }
 
     /** Verifies, stores and applies a batch from {@code peer} (one transaction); refusals are counted against it. */
     IngestResult ingest(DeviceId peer, List<byte[]> events, long now);

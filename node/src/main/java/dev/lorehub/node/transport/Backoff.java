@@ -7,6 +7,10 @@ import java.util.random.RandomGenerator;
  * Exponential backoff with full jitter: the n-th retry (counting from 0) waits a uniformly random
  * time in {@code [0, min(max, base * 2^n)]}. Full jitter spreads devices that lost the network at the
  * same moment, so they do not all redial in lockstep when it returns.
+ *
+ * <p>Correct for every retry count: {@code base * 2^n} is computed only while it fits in a positive
+ * {@code long}; beyond that (for the daemon's 500 ms base, from retry 35 on, where the shift would
+ * land on the sign bit) the ceiling is the cap.
  */
 final class Backoff {
     private final long baseNanos;
@@ -17,17 +21,23 @@ final class Backoff {
         this.maxNanos = max.toNanos();
     }
 
-    /** The cap for retry {@code failures} (0-based) before jitter. */
+    /** The cap for retry {@code failures} (0-based; negative counts as 0) before jitter; never above the max. */
     long ceilingNanos(int failures) {
-        int shift = Math.min(Math.max(failures, 0), 62);
-        long ceiling = baseNanos << shift;
-        // A shifted value that overflowed or passed the cap is the cap.
-        return (ceiling >>> shift) != baseNanos || ceiling > maxNanos ? maxNanos : ceiling;
+        int shift = Math.max(failures, 0);
+        // base << shift stays a positive long while the result needs at most 63 bits, i.e. while shift is
+        // below the number of leading zeros of base (a shift of exactly that many reaches the sign bit).
+        if (baseNanos > 0 && shift >= Long.numberOfLeadingZeros(baseNanos)) {
+            return maxNanos;
+        }
+        return Math.min(baseNanos << shift, maxNanos);
     }
 
-    /** The delay before retry {@code failures} (0-based), drawn from {@code random}. */
+    /** The delay before retry {@code failures} (0-based), drawn from {@code random}: within [0, ceiling]. */
     Duration delay(int failures, RandomGenerator random) {
         long ceiling = ceilingNanos(failures);
-        return Duration.ofNanos(ceiling == 0 ? 0 : random.nextLong(ceiling + 1));
+        if (ceiling <= 0) {
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(ceiling == Long.MAX_VALUE ? random.nextLong(ceiling) : random.nextLong(ceiling + 1));
     }
 }

@@ -7,7 +7,9 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * Builds a connection's pipeline, from the socket inwards: TLS → (idle timer, added once open) →
- * flush consolidation → frame decoder → connection handler.
+ * flush consolidation → frame decoder → connection handler. An accepted connection first takes one of
+ * the transport's handshake slots ({@link TransportConfig#maxHandshakingInbound()}); when none is
+ * free it is closed at once, before any TLS state exists for it.
  *
  * <p>Flush consolidation: every {@link PeerConnection#send} flushes, and sends mostly come from the
  * node thread, one event-loop task each; coalescing the flushes lets TLS pack many small frames into
@@ -38,6 +40,10 @@ final class ChannelSetup extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
+        if (!initiator && !transport.inboundHandshakeStarted(channel, mode)) {
+            channel.close(); // over the cap of unauthenticated connections: no TLS engine, nothing allocated
+            return;
+        }
         transport.track(channel);
         channel.pipeline()
             .addLast(PeerTransport.TLS_HANDLER, tls.newHandler(channel.alloc(), mode, initiator))

@@ -8,7 +8,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
@@ -18,10 +17,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
@@ -60,6 +57,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.TLS; // event loop only
+    /** An accepted connection holds one of the transport's handshake slots until it opens or ends. */
+    private boolean holdsHandshakeSlot;
+    /** How to count this connection if it is refused before opening (accepted connections only). */
+    private InboundRefusals.Kind refusal = InboundRefusals.Kind.REFUSED;
     private ScheduledFuture<?> handshakeTimer;
     private NettyPeerConnection connection;
     private long openedAtNanos;
@@ -77,6 +78,23 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         this.initiator = initiator;
         this.expected = expected;
         this.outcome = outcome;
+        this.holdsHandshakeSlot = !initiator; // ChannelSetup took the slot before creating this handler
+    }
+
+    /** Gives the handshake slot back (once): the connection opened or ended. */
+    private void releaseHandshakeSlot() {
+        if (holdsHandshakeSlot) {
+            holdsHandshakeSlot = false;
+            transport.inboundHandshakeEnded();
+        }
+    }
+
+    /** Closes with {@code reason}, counting an accepted connection that never opens as {@code kind}. */
+    private void refuse(InboundRefusals.Kind kind, String reason) {
+        if (!closing()) {
+            refusal = kind;
+        }
+        close(reason);
     }
 
     /** True once a close was decided (locally or by the peer): sends are refused from then on. */
@@ -110,7 +128,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         long millis = config.handshakeTimeout().toMillis();
         handshakeTimer = ctx.executor().schedule(
-            () -> close("handshake timed out after " + millis + " ms (TLS and transport hello)"), millis, TimeUnit.MILLISECONDS);
+            () -> refuse(InboundRefusals.Kind.TIMED_OUT, "handshake timed out after " + millis + " ms (TLS and transport hello)"),
+            millis, TimeUnit.MILLISECONDS);
         super.channelActive(ctx);
     }
 
@@ -120,7 +139,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (done.isSuccess()) {
                 authenticate();
             } else {
-                close("TLS handshake failed: " + tlsMessage(done.cause()));
+                refuse(FailureText.tlsKind(done.cause()), "TLS handshake failed: " + FailureText.tls(done.cause()));
             }
             return;
         }
@@ -149,7 +168,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 default -> throw new ProtocolViolationException("unknown frame kind " + kind);
             }
         } catch (ProtocolViolationException e) {
-            close("protocol error: " + e.getMessage());
+            close("protocol error: " + FailureText.forLog(e.getMessage()));
         } finally {
             frame.release();
         }
@@ -170,13 +189,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        close(describe(cause));
+        if (phase == Phase.TLS && !closing()) {
+            refusal = FailureText.tlsKind(cause);
+        }
+        close(FailureText.of(cause));
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelHandshakeTimer();
-        closeReason.compareAndSet(null, phase == Phase.TLS ? "connection closed during the TLS handshake" : "connection closed by peer");
+        releaseHandshakeSlot();
+        if (closeReason.compareAndSet(null, phase == Phase.TLS ? "connection closed during the TLS handshake"
+            : "connection closed by peer") && phase == Phase.TLS) {
+            refusal = InboundRefusals.Kind.CLOSED;
+        }
         String reason = closeReason.get();
         Phase was = phase;
         phase = Phase.ENDED;
@@ -184,7 +210,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             Duration lived = Duration.ofNanos(System.nanoTime() - openedAtNanos);
             transport.removed(connection, lived);
             log.info("{} connection with {} closed after {} ms: {}", connection.mode(), connection.peer().shortForm(),
-                lived.toMillis(), reason);
+                lived.toMillis(), FailureText.forLog(reason));
             try {
                 transport.listener().closed(connection, reason);
             } catch (RuntimeException e) {
@@ -193,7 +219,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (was != Phase.ENDED) {
             SocketAddress remote = ctx.channel().remoteAddress();
             String who = connection != null ? connection.peer().shortForm() + " at " + remote : String.valueOf(remote);
-            log.info("{} connection {} {} did not open: {}", mode, initiator ? "to" : "from", who, reason);
+            if (initiator || (connection != null && mode == TransportMode.PAIRED)) {
+                // Our own dials, or a paired device that passed TLS (e.g. the loser of a simultaneous dial): bounded
+                // by the reconnect backoff on either side, and the user wants to know why a peer does not connect.
+                log.info("{} connection {} {} did not open: {}", mode, initiator ? "to" : "from", who,
+                    FailureText.forLog(reason));
+            } else {
+                // Anyone can connect: one DEBUG line each, at most one WARN line a minute (see InboundRefusals).
+                transport.refusals().refused(refusal, remote, mode, reason);
+            }
             try {
                 transport.listener().failed(remote, initiator, reason);
             } catch (RuntimeException e) {
@@ -231,7 +265,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (mode == TransportMode.PAIRED && !transport.isPaired(peer)) {
-            close("device " + peer + " is not paired with this device");
+            refuse(InboundRefusals.Kind.UNPAIRED, "device " + peer + " is not paired with this device");
             return;
         }
         if (expected != null && !expected.equals(peer)) {
@@ -263,11 +297,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         cancelHandshakeTimer();
-        String refusal = transport.admit(connection);
-        if (refusal != null) {
-            close(refusal);
+        String refused = transport.admit(connection);
+        if (refused != null) {
+            close(refused);
             return;
         }
+        releaseHandshakeSlot();
         phase = Phase.OPEN;
         openedAtNanos = System.nanoTime();
         installIdleHandler();
@@ -361,40 +396,5 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void listenerFailed(String callback, RuntimeException e) {
         log.warn("connection listener failed in {}() for {}", callback, connection.peer().shortForm(), e);
         close("connection listener failed in " + callback + "(): " + e);
-    }
-
-    /** The TLS exception's message, plus its root cause's when that says more (the JDK often wraps the useful part). */
-    private static String tlsMessage(Throwable cause) {
-        Throwable t = cause;
-        while (t instanceof DecoderException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        if (root != t && root.getMessage() != null && !message.contains(root.getMessage())) {
-            message = message + " (" + root.getMessage() + ")";
-        }
-        return message;
-    }
-
-    /** A short reason for a failure, naming limits and values where the exception has them. */
-    static String describe(Throwable cause) {
-        Throwable t = cause;
-        while (t instanceof DecoderException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        if (t instanceof OversizedFrameException || t instanceof ProtocolViolationException) {
-            return "protocol error: " + t.getMessage();
-        }
-        if (t instanceof SSLException) {
-            return "TLS: " + tlsMessage(t);
-        }
-        if (t instanceof IOException) {
-            return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        }
-        return t.toString();
     }
 }

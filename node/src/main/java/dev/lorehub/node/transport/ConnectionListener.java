@@ -53,8 +53,11 @@ public interface ConnectionListener {
     /**
      * A connection attempt or an accepted connection ended before it {@linkplain #opened opened}:
      * connect failure or timeout, TLS failure (an unpaired device is refused here), handshake timeout,
-     * protocol error, or losing the duplicate-connection tie-break. For diagnostics; the transport
-     * already retries peers given to {@link PeerTransport#connectTo}.
+     * protocol error, losing the duplicate-connection tie-break, or an accepted connection closed at
+     * once because {@link TransportConfig#maxHandshakingInbound()} others were in their handshake. The
+     * reason is short and in words (never the peer's bytes), fit for a log line. For diagnostics; the
+     * transport already retries peers given to {@link PeerTransport#connectTo} and logs refused
+     * inbound connections itself (rate-limited).
      *
      * @param remote    the address dialed or accepted from
      * @param initiator true if this side dialed

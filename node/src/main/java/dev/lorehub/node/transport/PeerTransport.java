@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -45,9 +46,16 @@ import java.util.random.RandomGenerator;
  * {@link TransportMode#PAIRED} mode a peer is let in only if its certificate is bound to a device for
  * which {@code paired} is true, checked by the crypto module's pinning trust manager during the
  * handshake (so an unpaired device fails TLS) and again when the connection opens; in
- * {@link TransportMode#PAIRING} mode any properly bound certificate is let in. Each
+ * {@link TransportMode#PAIRING} mode any properly bound certificate is let in. Sessions are never
+ * resumed, so the pin check runs in every handshake (see {@link TlsContexts}). Each
  * {@link PeerConnection} exposes the authenticated {@link PeerConnection#peer() device id} and both
  * certificate fingerprints.
+ *
+ * <p><b>Strangers.</b> Anyone can connect. At most {@link TransportConfig#maxHandshakingInbound()}
+ * accepted connections may be in their handshake at once (more are closed at once), each for at most
+ * {@link TransportConfig#handshakeTimeout()}. Inbound connections refused before the peer authenticated
+ * as a paired device are logged at DEBUG each and, at WARN, in a few lines a minute at most (see
+ * {@link InboundRefusals}), in words, never with the bytes the stranger sent.
  *
  * <p><b>One connection per peer.</b> When a second {@code PAIRED} connection to the same peer opens
  * (both devices dialed at once, or a redial while a stale connection lingers), exactly one survives,
@@ -60,7 +68,8 @@ import java.util.random.RandomGenerator;
  * the known addresses in turn and retries after exponential backoff with full jitter
  * ({@link TransportConfig#reconnectBaseDelay()} doubling up to {@link TransportConfig#reconnectMaxDelay()},
  * drawn from the injected random source, scheduled on the transport's event loops). Attempts never
- * stop on their own. An inbound connection from the peer satisfies it as well.
+ * stop on their own. A known address reported again while backing off is dialed at once, at most
+ * every 5 s (see {@link PeerDialer}). An inbound connection from the peer satisfies it as well.
  *
  * <p><b>Keep-alive.</b> The transport keeps connections alive itself: after
  * {@link TransportConfig#keepAliveInterval()} without sending, it sends a ping control frame, and it
@@ -89,6 +98,10 @@ public final class PeerTransport implements AutoCloseable {
     private final TlsContexts tls;
     private final EventLoopGroup group;
     private final RetryScheduler scheduler;
+
+    private final InboundRefusals refusals;
+    /** Accepted connections still in their handshake, over every endpoint (see {@link TransportConfig#maxHandshakingInbound()}). */
+    private final AtomicInteger handshakingInbound = new AtomicInteger();
 
     private final Object lock = new Object();
     /** The open PAIRED connection per peer (guarded by lock). */
@@ -121,6 +134,7 @@ public final class PeerTransport implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
             new DefaultThreadFactory("lorehub-transport-" + identity.deviceId().shortForm(), true), NioIoHandler.newFactory());
         this.scheduler = this::schedule;
+        this.refusals = new InboundRefusals(identity.deviceId().shortForm(), (delay, task) -> schedule(delay, task));
     }
 
     /** This device. */
@@ -170,8 +184,10 @@ public final class PeerTransport implements AutoCloseable {
      * Keeps a {@link TransportMode#PAIRED} connection to {@code expected} up until {@link #forget}:
      * dials now unless already connected, and again after backoff whenever the connection is lost or
      * an attempt fails. Calling it again with a new address (discovery found the peer elsewhere) adds
-     * that address and, if not connected, dials it at once; a known address changes nothing. A dial
-     * that reaches a different device than {@code expected} fails. Never blocks.
+     * that address and, if not connected, dials it at once; a known address reported again while
+     * backing off after failures (the peer is back) is also dialed at once, at most once per
+     * {@link PeerDialer#REPORT_REDIAL_INTERVAL 5 s}. A dial that reaches a different device than
+     * {@code expected} fails. Never blocks.
      *
      * @throws IllegalStateException after {@link #close()}
      */
@@ -182,7 +198,8 @@ public final class PeerTransport implements AutoCloseable {
             ensureOpenLocked();
             PeerDialer dialer = dialers.get(expected);
             if (dialer == null) {
-                dialer = new PeerDialer(expected, backoff, random, scheduler, config.reconnectMaxDelay(), this::dialFor);
+                dialer = new PeerDialer(expected, backoff, random, scheduler, config.reconnectMaxDelay(), System::nanoTime,
+                    this::dialFor);
                 dialers.put(expected, dialer);
                 if (active.containsKey(expected)) {
                     dialer.connected();
@@ -303,6 +320,40 @@ public final class PeerTransport implements AutoCloseable {
         return ownFingerprint;
     }
 
+    InboundRefusals refusals() {
+        return refusals;
+    }
+
+    /**
+     * Takes a handshake slot for a just-accepted connection; false (and the connection is counted as
+     * refused) when {@link TransportConfig#maxHandshakingInbound()} are already in their handshake.
+     */
+    boolean inboundHandshakeStarted(Channel channel, TransportMode mode) {
+        if (handshakingInbound.incrementAndGet() <= config.maxHandshakingInbound()) {
+            return true;
+        }
+        handshakingInbound.decrementAndGet();
+        String reason = "closed at once: " + config.maxHandshakingInbound()
+            + " other inbound connections are still in their handshake";
+        refusals.refused(InboundRefusals.Kind.TOO_MANY, channel.remoteAddress(), mode, reason);
+        try {
+            listener.failed(channel.remoteAddress(), false, reason);
+        } catch (RuntimeException e) {
+            log.warn("connection listener failed in failed() for {}", channel.remoteAddress(), e);
+        }
+        return false;
+    }
+
+    /** An accepted connection left its handshake (opened or ended): its slot is free. */
+    void inboundHandshakeEnded() {
+        handshakingInbound.decrementAndGet();
+    }
+
+    /** For tests: accepted connections in their handshake now. */
+    int handshakingInbound() {
+        return handshakingInbound.get();
+    }
+
     /** Remembers a channel until it closes, so that close() can reach it. */
     void track(Channel channel) {
         channels.add(channel);
@@ -417,7 +468,7 @@ public final class PeerTransport implements AutoCloseable {
             Throwable cause = done.cause();
             String reason = cause instanceof ConnectTimeoutException
                 ? "connect to " + address + " timed out after " + config.connectTimeout().toMillis() + " ms"
-                : "connect to " + address + " failed: " + (cause == null ? "cancelled" : ConnectionHandler.describe(cause));
+                : "connect to " + address + " failed: " + (cause == null ? "cancelled" : FailureText.of(cause));
             log.debug("{}", reason);
             try {
                 listener.failed(address, true, reason);

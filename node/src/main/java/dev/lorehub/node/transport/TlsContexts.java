@@ -17,9 +17,24 @@ import java.util.function.Predicate;
  * {@link TransportMode#PAIRING}): JDK provider, TLS 1.3 only, mutual authentication required, this
  * device's certificate on both sides, peers checked by the crypto module's pinning trust manager.
  * No CA, no host name: the device id bound to the certificate is the name.
+ *
+ * <p><b>No session resumption.</b> A resumed TLS 1.3 session (a pre-shared key from an earlier
+ * session's ticket) skips certificate checks, so the pinning trust manager would not run: a device
+ * unpaired since it got its ticket would pass the handshake. Both ends therefore always make full
+ * handshakes: servers never issue tickets (JSSE sends no NewSessionTicket when the session timeout
+ * exceeds the seven-day ticket lifetime RFC 8446 allows, see {@link #NO_TICKETS_SESSION_TIMEOUT_SECONDS}),
+ * so no client, ours or another, holds anything to resume with; and our clients never offer a
+ * cached session (their engines are created without the peer's host and port). The pin check thus
+ * runs in every handshake; the connection handler checks the paired set once more after it.
  */
 final class TlsContexts {
     static final String TLS_1_3 = "TLSv1.3";
+    /**
+     * Session timeout of every context, in seconds: one more than RFC 8446's maximum ticket lifetime
+     * of 7 days (604,800 s). JSSE then produces no NewSessionTicket at all ("session timeout is too
+     * long"), which disables TLS 1.3 resumption without a JVM-wide system property.
+     */
+    static final long NO_TICKETS_SESSION_TIMEOUT_SECONDS = 604_801;
     /** Time allowed to flush our close_notify before the socket is closed anyway. */
     private static final long CLOSE_NOTIFY_FLUSH_MILLIS = 1000;
 
@@ -42,9 +57,8 @@ final class TlsContexts {
 
     /**
      * A fresh handler. The client engine is created without the peer's host and port on purpose: the
-     * JDK then never offers a cached session (resumption would skip the certificate check, and a peer
-     * could have been unpaired since). SslHandler's own handshake timeout is off; the connection
-     * handler's timer covers TLS and the transport hello together.
+     * JDK then never offers a cached session (see the class comment). SslHandler's own handshake
+     * timeout is off; the connection handler's timer covers TLS and the transport hello together.
      */
     SslHandler newHandler(ByteBufAllocator alloc, TransportMode mode, boolean client) {
         SslContext context = mode == TransportMode.PAIRING
@@ -63,6 +77,7 @@ final class TlsContexts {
             .protocols(TLS_1_3)
             .trustManager(TlsIdentity.pinningTrustManager(accept))
             .clientAuth(ClientAuth.REQUIRE)
+            .sessionTimeout(NO_TICKETS_SESSION_TIMEOUT_SECONDS)
             .build();
     }
 
@@ -73,6 +88,7 @@ final class TlsContexts {
             .keyManager(identity.keyManagerFactory())
             .trustManager(TlsIdentity.pinningTrustManager(accept))
             .endpointIdentificationAlgorithm(null) // Netty 4.2 defaults to HTTPS host name checks; peers are pinned by id
+            .sessionTimeout(NO_TICKETS_SESSION_TIMEOUT_SECONDS)
             .build();
     }
 }

@@ -35,11 +35,17 @@ import java.util.Objects;
  * @param eventLoopThreads       Netty I/O threads (TLS work runs on them)
  * @param socketBufferBytes      SO_SNDBUF and SO_RCVBUF for every socket; 0 leaves the OS default (autotuning).
  *                               Tests set it small to make backpressure observable quickly
+ * @param maxHandshakingInbound  most accepted connections still in their handshake (TLS, identity checks, transport
+ *                               hello) at once, over all listening endpoints; a connection accepted beyond it is
+ *                               closed at once, before TLS. Each costs a TLS engine and its buffers for up to
+ *                               {@code handshakeTimeout}, so this bounds what unauthenticated strangers can make the
+ *                               node hold
  */
 public record TransportConfig(Duration connectTimeout, Duration handshakeTimeout, Duration idleTimeout,
                               Duration keepAliveInterval, int maxFrameBytes, int writeBufferLowWaterMark,
                               int writeBufferHighWaterMark, long maxPendingWriteBytes, Duration reconnectBaseDelay,
-                              Duration reconnectMaxDelay, int eventLoopThreads, int socketBufferBytes) {
+                              Duration reconnectMaxDelay, int eventLoopThreads, int socketBufferBytes,
+                              int maxHandshakingInbound) {
 
     /** Largest {@code maxFrameBytes}: prefix, kind byte and payload must stay within a positive int. */
     public static final int MAX_FRAME_LIMIT = Integer.MAX_VALUE - 8;
@@ -77,37 +83,49 @@ public record TransportConfig(Duration connectTimeout, Duration handshakeTimeout
         if (socketBufferBytes < 0) {
             throw new IllegalArgumentException("socketBufferBytes must be 0 (OS default) or positive, got " + socketBufferBytes);
         }
+        if (maxHandshakingInbound < 1) {
+            throw new IllegalArgumentException("maxHandshakingInbound must be at least 1, got " + maxHandshakingInbound);
+        }
     }
+
+    /**
+     * Default {@link #maxHandshakingInbound}: 32. A node has a handful of paired devices; all of them
+     * reconnecting at once after a network change fit easily, while 32 half-open TLS handshakes cost a
+     * few megabytes at most and each slot is freed within the 10 s handshake timeout.
+     */
+    public static final int DEFAULT_MAX_HANDSHAKING_INBOUND = 32;
 
     /**
      * Defaults for a LAN: connect 5 s, handshake 10 s, idle 45 s with a keep-alive every 15 s, frames up
      * to {@link SyncCodec#MAX_FRAME} (3 MiB), water marks 256 KiB / 1 MiB, hard cap 16 MiB queued
      * (more than a sync session's 8 MiB receive window), backoff 500 ms doubling up to 30 s, two I/O
-     * threads (one on a single-core machine), OS socket buffers.
+     * threads (one on a single-core machine), OS socket buffers, at most
+     * {@value #DEFAULT_MAX_HANDSHAKING_INBOUND} inbound connections in their handshake at once.
      */
     public static TransportConfig defaults() {
         return new TransportConfig(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(45),
             Duration.ofSeconds(15), SyncCodec.MAX_FRAME, 256 * 1024, 1024 * 1024, 16L << 20,
-            Duration.ofMillis(500), Duration.ofSeconds(30), Math.min(2, Runtime.getRuntime().availableProcessors()), 0);
+            Duration.ofMillis(500), Duration.ofSeconds(30), Math.min(2, Runtime.getRuntime().availableProcessors()), 0,
+            DEFAULT_MAX_HANDSHAKING_INBOUND);
     }
 
     public TransportConfig withConnectTimeout(Duration value) {
         return new TransportConfig(value, handshakeTimeout, idleTimeout, keepAliveInterval, maxFrameBytes,
             writeBufferLowWaterMark, writeBufferHighWaterMark, maxPendingWriteBytes, reconnectBaseDelay, reconnectMaxDelay,
-            eventLoopThreads, socketBufferBytes);
+            eventLoopThreads, socketBufferBytes, maxHandshakingInbound);
     }
 
     public TransportConfig withHandshakeTimeout(Duration value) {
         return new TransportConfig(connectTimeout, value, idleTimeout, keepAliveInterval, maxFrameBytes,
             writeBufferLowWaterMark, writeBufferHighWaterMark, maxPendingWriteBytes, reconnectBaseDelay, reconnectMaxDelay,
-            eventLoopThreads, socketBufferBytes);
+            eventLoopThreads, socketBufferBytes, maxHandshakingInbound);
     }
 
     /** Sets both the idle timeout and the keep-alive interval (ZERO disables either). */
     public TransportConfig withIdle(Duration idle, Duration keepAlive) {
         return new TransportConfig(connectTimeout, handshakeTimeout, idle, keepAlive, maxFrameBytes,
             writeBufferLowWaterMark, writeBufferHighWaterMark, maxPendingWriteBytes, reconnectBaseDelay, reconnectMaxDelay,
-            eventLoopThreads, socketBufferBytes);
+            eventLoopThreads, socketBufferBytes, maxHandshakingInbound);
     }
 
     /** Sets the frame limit; raises the hard cap if it would fall below high water mark + one frame. */
@@ -115,30 +133,36 @@ public record TransportConfig(Duration connectTimeout, Duration handshakeTimeout
         long cap = Math.max(maxPendingWriteBytes, (long) writeBufferHighWaterMark + value);
         return new TransportConfig(connectTimeout, handshakeTimeout, idleTimeout, keepAliveInterval, value,
             writeBufferLowWaterMark, writeBufferHighWaterMark, cap, reconnectBaseDelay, reconnectMaxDelay,
-            eventLoopThreads, socketBufferBytes);
+            eventLoopThreads, socketBufferBytes, maxHandshakingInbound);
     }
 
     public TransportConfig withWriteBuffer(int lowWaterMark, int highWaterMark, long maxPending) {
         return new TransportConfig(connectTimeout, handshakeTimeout, idleTimeout, keepAliveInterval, maxFrameBytes,
-            lowWaterMark, highWaterMark, maxPending, reconnectBaseDelay, reconnectMaxDelay, eventLoopThreads, socketBufferBytes);
+            lowWaterMark, highWaterMark, maxPending, reconnectBaseDelay, reconnectMaxDelay, eventLoopThreads, socketBufferBytes, maxHandshakingInbound);
     }
 
     public TransportConfig withReconnect(Duration baseDelay, Duration maxDelay) {
         return new TransportConfig(connectTimeout, handshakeTimeout, idleTimeout, keepAliveInterval, maxFrameBytes,
             writeBufferLowWaterMark, writeBufferHighWaterMark, maxPendingWriteBytes, baseDelay, maxDelay,
-            eventLoopThreads, socketBufferBytes);
+            eventLoopThreads, socketBufferBytes, maxHandshakingInbound);
     }
 
     public TransportConfig withEventLoopThreads(int value) {
         return new TransportConfig(connectTimeout, handshakeTimeout, idleTimeout, keepAliveInterval, maxFrameBytes,
             writeBufferLowWaterMark, writeBufferHighWaterMark, maxPendingWriteBytes, reconnectBaseDelay, reconnectMaxDelay,
-            value, socketBufferBytes);
+            value, socketBufferBytes, maxHandshakingInbound);
     }
 
     public TransportConfig withSocketBufferBytes(int value) {
         return new TransportConfig(connectTimeout, handshakeTimeout, idleTimeout, keepAliveInterval, maxFrameBytes,
             writeBufferLowWaterMark, writeBufferHighWaterMark, maxPendingWriteBytes, reconnectBaseDelay, reconnectMaxDelay,
-            eventLoopThreads, value);
+            eventLoopThreads, value, maxHandshakingInbound);
+    }
+
+    public TransportConfig withMaxHandshakingInbound(int value) {
+        return new TransportConfig(connectTimeout, handshakeTimeout, idleTimeout, keepAliveInterval, maxFrameBytes,
+            writeBufferLowWaterMark, writeBufferHighWaterMark, maxPendingWriteBytes, reconnectBaseDelay, reconnectMaxDelay,
+            eventLoopThreads, socketBufferBytes, value);
     }
 
     private static void positive(String name, Duration value) {

@@ -44,4 +44,33 @@ class BackoffTest {
             assertThat(backoff.delay(i, first)).isEqualTo(backoff.delay(i, second));
         }
     }
+
+    /** Every retry count, for the daemon's own settings (500 ms doubling to 30 s) and for awkward bases. */
+    @Test
+    void everyRetryCountGivesADelayWithinTheCap() {
+        Random random = new Random(11);
+        Duration[][] settings = {
+            {Duration.ofMillis(500), Duration.ofSeconds(30)}, // TransportConfig.defaults(): 500 ms << 35 hits the sign bit
+            {Duration.ofMillis(100), Duration.ofSeconds(5)},
+            {Duration.ofNanos(1), Duration.ofDays(365)},
+            {Duration.ofSeconds(1), Duration.ofNanos(Long.MAX_VALUE)},
+        };
+        for (Duration[] s : settings) {
+            Backoff b = new Backoff(s[0], s[1]);
+            long max = s[1].toNanos();
+            long previous = 0;
+            for (int retry = 0; retry <= 100_000; retry++) {
+                long ceiling = b.ceilingNanos(retry);
+                assertThat(ceiling).as("ceiling at retry %d of %s..%s", retry, s[0], s[1]).isBetween(previous, max);
+                previous = ceiling;
+                assertThat(b.delay(retry, random).toNanos()).as("delay at retry %d", retry).isBetween(0L, ceiling);
+            }
+            assertThat(previous).isEqualTo(max);
+        }
+        Backoff daemon = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+        assertThat(daemon.ceilingNanos(34)).isEqualTo(Duration.ofSeconds(30).toNanos());
+        assertThat(daemon.ceilingNanos(35)).isEqualTo(Duration.ofSeconds(30).toNanos());
+        assertThat(daemon.ceilingNanos(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(30).toNanos());
+        assertThat(daemon.ceilingNanos(-1)).isEqualTo(Duration.ofMillis(500).toNanos());
+    }
 }

@@ -48,8 +48,14 @@ class PeerDialerTest {
     private final DeviceId peer = TransportFixtures.device(41).deviceId();
     private final FakeScheduler scheduler = new FakeScheduler();
     private final List<InetSocketAddress> dialed = new ArrayList<>();
+    /** A manual monotonic clock in nanoseconds. */
+    private final long[] clock = {1_000_000_000L};
     private final PeerDialer dialer = new PeerDialer(peer, new Backoff(BASE, MAX), new Random(1), scheduler, MAX,
-        (d, address) -> dialed.add(address));
+        () -> clock[0], (d, address) -> dialed.add(address));
+
+    private void advance(Duration d) {
+        clock[0] += d.toNanos();
+    }
 
     private static InetSocketAddress address(int port) {
         return new InetSocketAddress(TransportFixtures.loopback(), port);
@@ -147,5 +153,77 @@ class PeerDialerTest {
             dialer.dialEnded(false, "refused");
         }
         assertThat(rotation.stream().distinct()).hasSize(PeerDialer.MAX_ADDRESSES);
+    }
+
+    /** With the daemon's own backoff (500 ms doubling to 30 s): past retry 35 retries keep being scheduled. */
+    @Test
+    void retriesNeverStopWithTheDaemonsBackoff() {
+        Duration max = TransportConfig.defaults().reconnectMaxDelay();
+        PeerDialer daemonLike = new PeerDialer(peer, new Backoff(TransportConfig.defaults().reconnectBaseDelay(), max),
+            new Random(3), scheduler, max, () -> clock[0], (d, address) -> dialed.add(address));
+        daemonLike.addressReported(address(1000));
+        scheduler.runNext();
+        for (int failure = 0; failure < 200; failure++) {
+            daemonLike.dialEnded(false, "no route to host");
+            Duration delay = scheduler.runNext(); // exactly one retry pending, every time
+            assertThat(delay).isBetween(Duration.ZERO, max);
+        }
+        assertThat(daemonLike.retries()).isEqualTo(200);
+        assertThat(dialed).hasSize(201);
+    }
+
+    @Test
+    void aPeerReportedAgainAtAKnownAddressAfterFailuresIsDialedAtOnce() {
+        dialer.addressReported(address(1000));
+        scheduler.runNext();
+        for (int i = 0; i < 10; i++) {
+            dialer.dialEnded(false, "unreachable");
+            scheduler.runNext();
+        }
+        dialer.dialEnded(false, "unreachable");
+        assertThat(scheduler.pending()).singleElement().satisfies(t -> assertThat(t.delay()).isPositive());
+        advance(Duration.ofMinutes(10)); // asleep; then discovery sees it again where it was
+
+        dialer.addressReported(address(1000));
+
+        assertThat(scheduler.pending()).singleElement().satisfies(t -> assertThat(t.delay()).isZero());
+        scheduler.runNext();
+        assertThat(dialed).hasSize(12).last().isEqualTo(address(1000));
+    }
+
+    @Test
+    void repeatedReportsRedialAtMostOncePerInterval() {
+        dialer.addressReported(address(1000));
+        scheduler.runNext();
+        dialer.dialEnded(false, "refused");
+        advance(PeerDialer.REPORT_REDIAL_INTERVAL);
+        dialer.addressReported(address(1000)); // the peer is announced: dial now
+        scheduler.runNext();
+        assertThat(dialed).hasSize(2);
+        dialer.dialEnded(false, "refused");   // it still refuses us: back to the backoff
+
+        for (int second = 1; second < PeerDialer.REPORT_REDIAL_INTERVAL.toSeconds(); second++) {
+            advance(Duration.ofSeconds(1));
+            dialer.addressReported(address(1000)); // announced every second: the backoff holds
+            assertThat(scheduler.pending()).singleElement().satisfies(t -> assertThat(t.delay()).isPositive());
+        }
+        advance(Duration.ofSeconds(1));
+        dialer.addressReported(address(1000));
+        assertThat(scheduler.pending()).singleElement().satisfies(t -> assertThat(t.delay()).isZero());
+    }
+
+    @Test
+    void reportsWhileConnectedOrDialingChangeNothing() {
+        dialer.addressReported(address(1000));
+        scheduler.runNext(); // dialing
+        advance(Duration.ofMinutes(1));
+        dialer.addressReported(address(1000));
+        assertThat(scheduler.pending()).isEmpty();
+        dialer.connected();
+        dialer.dialEnded(true, null);
+        advance(Duration.ofMinutes(1));
+        dialer.addressReported(address(1000));
+        assertThat(scheduler.pending()).isEmpty();
+        assertThat(dialed).hasSize(1);
     }
 }

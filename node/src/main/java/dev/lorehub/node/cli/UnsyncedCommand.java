@@ -1,0 +1,64 @@
+package dev.lorehub.node.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.runtime.NodeClient;
+import dev.lorehub.node.runtime.NodeHome;
+import dev.lorehub.node.runtime.NodeView;
+import dev.lorehub.node.store.EventStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code unsynced}: local changes lh made that cannot sync (this device lacks the write role or
+ * the realm key, or a value the node cannot carry). They stay on this device, listed here and in
+ * {@code status}, and sync by themselves once possible; {@code unsynced discard} gives them up.
+ */
+@Command(name = "unsynced", description = "List local changes that cannot sync yet (they sync by themselves once this device "
+    + "may write), or give them up with `unsynced discard`.", subcommands = UnsyncedCommand.Discard.class)
+final class UnsyncedCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final HomeOption home = new HomeOption();
+
+    @Override
+    public Integer call() {
+        try (NodeView view = NodeView.open(home.home())) {
+            List<EventStore.UnsyncedRow> rows = view.replica().unsynced();
+            if (rows.isEmpty()) {
+                System.out.println("Every local change is synced or on its way.");
+            }
+            for (EventStore.UnsyncedRow u : rows) {
+                System.out.printf("%s  realm %s  %s %s: %s%n", Instant.ofEpochMilli(u.lastAt()),
+                    RealmId.fromBytes(u.realm()).toString().substring(0, 12),
+                    dev.lorehub.node.core.EntityKind.ofCode(u.kind()).name().toLowerCase(), u.entity(), u.reason());
+            }
+        }
+        return 0;
+    }
+
+    @Command(name = "discard", description = "Give up local changes that cannot sync: lh's rows go back to the synced state.")
+    static final class Discard implements Callable<Integer> {
+        final HomeOption home = new HomeOption();
+
+        @Option(names = "--realm", paramLabel = "REALM", description = "Only this realm (id, name or directory)")
+        String realm;
+
+        @Override
+        public Integer call() {
+            NodeHome h = home.home();
+            var request = JSON.createObjectNode().put("op", "discardUnsynced");
+            if (realm != null) {
+                request.put("realm", RealmCommand.resolve(h, realm).toString());
+            }
+            JsonNode r = NodeClient.run(h, home.config(), request, false, x -> { });
+            System.out.println("Discarded " + r.get("discarded").asInt() + " unsynced change(s).");
+            return 0;
+        }
+    }
+}
