@@ -6,7 +6,6 @@ import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.runtime.ControlClient;
-import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.store.EventStore;
 
@@ -35,13 +34,17 @@ final class PeerStates {
     private PeerStates() {
     }
 
-    static List<State> of(NodeHome home, Replica replica) throws SQLException {
+    /**
+     * Every paired peer's state: asked of the running node when {@code askNode} (it answers
+     * requests), else read from what the node last recorded.
+     */
+    static List<State> of(NodeHome home, Replica replica, boolean askNode) throws SQLException {
         Map<DeviceId, String> names = new LinkedHashMap<>();
         for (EventStore.PeerRow p : replica.peers()) {
             names.put(DeviceId.fromBytes(p.device()), p.displayName());
         }
         List<State> out = new ArrayList<>();
-        if (NodeClient.daemonRunning(home)) {
+        if (askNode) {
             JsonNode r = ControlClient.call(home, new ObjectMapper().createObjectNode().put("op", "peerStatus"), x -> { });
             for (JsonNode p : r.path("peers")) {
                 DeviceId id = DeviceId.parse(p.get("device").asText());

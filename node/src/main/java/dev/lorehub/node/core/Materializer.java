@@ -179,6 +179,13 @@ final class Materializer {
         ctx.events().replaceConflicts(realm.toBytes(), state.kind().code(), state.entityId(), rows);
     }
 
+    /** A version's fields by lh's column names, as the conflict record shows them. */
+    private static Map<String, Object> byColumn(Map<?, ?> fields) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        fields.forEach((f, v) -> out.put(f instanceof Field field ? field.column() : String.valueOf(f), v));
+        return out;
+    }
+
     static String versionsJson(Conflict c) {
         List<Map<String, Object>> versions = new ArrayList<>();
         for (Conflict.Version v : c.versions()) {
@@ -188,7 +195,7 @@ final class Materializer {
             m.put("hlc", v.hlc());
             m.put("at", Instant.ofEpochMilli(HybridClock.millis(v.hlc())).toString());
             m.put("deleted", v.deleted());
-            m.put("value", v.value());
+            m.put("value", v.value() instanceof Map<?, ?> fields ? byColumn(fields) : v.value());
             versions.add(m);
         }
         try {

@@ -2,18 +2,12 @@ package dev.lorehub.node.runtime;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The node's configuration, {@code node/node.json} in the data directory, shaped like LoreHub's
@@ -164,6 +158,15 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
             conflicts, new Dashboard(dashboard.enabled(), 0), alerts, backends);
     }
 
+    /**
+     * For a node run just for one command while no daemon runs (e.g. {@code pair}): its sync server
+     * on loopback only, any free port; the rest as configured.
+     */
+    public NodeConfig forOneCommand() {
+        return new NodeConfig(enabled, mode, interval, displayName, 0, List.of("127.0.0.1"), mdns, staticPeers, conflicts,
+            dashboard, alerts, backends);
+    }
+
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(enabled, mode, interval, displayName, newPort, bind, mdns, staticPeers, conflicts, dashboard, alerts,
             backends);
@@ -200,38 +203,18 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
         return parse(json, file.toString());
     }
 
-    /** Parses configuration text; {@code source} names it in errors. */
+    /**
+     * Parses configuration text; {@code source} names it in errors.
+     *
+     * @throws ConfigException naming the source and the key, and saying what it must be and what it is
+     */
     public static NodeConfig parse(String json, String source) {
-        ObjectMapper mapper = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
-        try {
-            NodeConfig c = mapper.readValue(json, NodeConfig.class);
-            if (c == null) {
-                throw new ConfigException(source + " is empty: write {} for the defaults.");
-            }
-            return c;
-        } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(source + ": unknown key \"" + path(e) + "\". Known keys: enabled, mode, interval, "
-                + "displayName, port, bind, mdns, staticPeers, conflicts.autoResolve, dashboard.enabled, dashboard.port, "
-                + "alerts.behindMinutes, alerts.unreachableMinutes, alerts.conflictsPerHour, alerts.failedSyncs, backends.");
-        } catch (MismatchedInputException e) {
-            throw new ConfigException(source + ": key \"" + path(e) + "\" has the wrong type or value: "
-                + e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "").split("\n")[0]);
-        } catch (JsonProcessingException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : null;
-            if (cause != null) {
-                throw new ConfigException(source + ": " + cause.getMessage());
-            }
-            throw new ConfigException(source + " is not valid JSON: " + e.getOriginalMessage()
-                + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
-        }
+        return NodeConfigReader.read(json, source);
     }
 
-    private static String path(MismatchedInputException e) {
-        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-            .collect(Collectors.joining(".")).replace(".[", "[");
+    /** What is wrong with a display name (empty, control characters, too long), or null if nothing is. */
+    public static String displayNameProblem(String name) {
+        return NodeConfigReader.displayNameProblem(name);
     }
 
     /** A configuration problem; the message names the file and key and says what to change. */

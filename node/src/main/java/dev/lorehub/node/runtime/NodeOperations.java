@@ -105,6 +105,9 @@ public final class NodeOperations {
                 ArrayNode peers = out.putArray("connected");
                 runtime.connectedPeers().forEach((id, synced) -> peers.addObject().put("device", id.toString())
                     .put("synced", synced));
+                runtime.call(() -> runtime.mdns().warning(runtime.discovery().peers(),
+                    !runtime.discovery().boundAddresses().isEmpty(), runtime.config().staticPeers(),
+                    runtime.home().config().toString())).ifPresent(w -> out.put("discoveryWarning", w));
                 reply.accept(out);
             }
             default -> throw new NodeException("unknown operation '" + op + "'", NodeException.USAGE);
@@ -135,8 +138,7 @@ public final class NodeOperations {
         Duration ttl = Duration.ofSeconds(request.path("ttlSeconds").asLong(PairingService.CODE_LIFETIME.toSeconds()));
         PairingService.Invitation inv = runtime.pairing().invite(realms, role, ttl);
         InetSocketAddress at = inv.address();
-        reply.accept(JSON.createObjectNode().put("code", inv.code()).put("address",
-            at.getAddress().getHostAddress() + ":" + at.getPort()));
+        reply.accept(JSON.createObjectNode().put("code", inv.code()).put("address", reachableAddress(at)));
         reply.accept(paired(await(inv.result())));
     }
 
@@ -276,6 +278,37 @@ public final class NodeOperations {
             }
         }
         throw new NodeException("'" + column + "' is not a lore field that can be resolved", NodeException.USAGE);
+    }
+
+    /**
+     * Where another device can reach {@code listening}: a wildcard address (0.0.0.0) is no place to
+     * dial, so this machine's first site-local IPv4 address stands in for it (loopback if it has none).
+     */
+    static String reachableAddress(InetSocketAddress listening) {
+        java.net.InetAddress address = listening.getAddress();
+        if (address.isAnyLocalAddress()) {
+            address = java.net.InetAddress.getLoopbackAddress();
+            try {
+                for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                    if (!ni.isUp() || ni.isLoopback()) {
+                        continue;
+                    }
+                    for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                        if (a instanceof java.net.Inet4Address && a.isSiteLocalAddress()) {
+                            address = a;
+                            break;
+                        }
+                    }
+                    if (!address.isLoopbackAddress()) {
+                        break;
+                    }
+                }
+            } catch (java.net.SocketException e) {
+                // keep loopback
+            }
+        }
+        String host = address.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + listening.getPort();
     }
 
     /** Parses {@code host:port}. */

@@ -105,6 +105,7 @@ public final class NodeRuntime implements AutoCloseable {
     private ListeningEndpoint listening;
     private Discovery discovery;
     private PairingService pairing;
+    private MdnsWatch mdns;
     private String displayName;
     private ScheduledFuture<?> wakeup;
     private long wakeupAt = Long.MAX_VALUE;
@@ -177,6 +178,7 @@ public final class NodeRuntime implements AutoCloseable {
             .withAutoResolve(config.conflicts().autoResolve());
         endpoint = new NodeEndpoint(replica, store, endpointConfig, random, new Hooks(), moment());
         pairing = new PairingService(this);
+        mdns = new MdnsWatch(() -> Set.copyOf(paired), clock);
         if (!online) {
             return null;
         }
@@ -534,6 +536,7 @@ public final class NodeRuntime implements AutoCloseable {
         @Override
         public void peerFound(DiscoveredPeer peer) {
             later(() -> {
+                mdns.changed(peer);
                 if (peer.deviceId().isPresent()) {
                     DeviceId id = DeviceId.parse(peer.deviceId().get());
                     if (!paired.contains(id)) {
@@ -554,6 +557,7 @@ public final class NodeRuntime implements AutoCloseable {
 
         @Override
         public void peerLost(DiscoveredPeer peer) {
+            later(() -> mdns.changed(peer));
             LOG.debug("Peer {} left the network", peer.key());
         }
     }
@@ -639,6 +643,11 @@ public final class NodeRuntime implements AutoCloseable {
             }
         }
         drive();
+    }
+
+    /** What status says about mDNS (node thread). */
+    MdnsWatch mdns() {
+        return mdns;
     }
 
     /** The pairing service (invite and join). */

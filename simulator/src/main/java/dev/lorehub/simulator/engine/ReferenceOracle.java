@@ -25,10 +25,12 @@ import java.util.TreeSet;
  * element is present iff some add of it is in the causal past of no remove of it), and text
  * fields only where their writes were not concurrent; then compares with what lh shows.
  *
+ * <p>A lore's status is a last-writer field like the others: archiving is a change of status,
+ * merged field by field with a concurrent content edit (DESIGN.md §3), so an archive and a
+ * concurrent edit both survive.
+ *
  * <p>Authorisation (whether an author could write at that point) is taken from the node's
- * membership fold; entities with any unauthorised event are skipped, as are lore statuses where
- * an archive raced another change (the design's "archive loses to a concurrent edit" depends on
- * the merge base, which a brute-force model cannot state more simply than the fold itself).
+ * membership fold; entities with any unauthorised event are skipped.
  */
 final class ReferenceOracle {
     /** Whether an author could write at that point of the realm's history. */
@@ -50,7 +52,6 @@ final class ReferenceOracle {
                  int skippedEntities, int checkedFields, int skippedFields) {
     }
 
-    private static final String ARCHIVED = "archived";
     private static final Map<Field, String> LAST_WRITER = new LinkedHashMap<>();
 
     static {
@@ -110,12 +111,8 @@ final class ReferenceOracle {
             fields[0]++;
         }
         EventCatalog.Info status = h.lastWriter(Field.STATUS);
-        if (status != null && ARCHIVED.equals(status.change().assignments().get(Field.STATUS)) && h.archiveRaced()) {
-            fields[1]++;
-        } else {
-            columns.put("status", status == null ? "living" : (String) status.change().assignments().get(Field.STATUS));
-            fields[0]++;
-        }
+        columns.put("status", status == null ? "living" : (String) status.change().assignments().get(Field.STATUS));
+        fields[0]++;
         for (Field text : List.of(Field.CONTENT, Field.WHY)) {
             if (h.writesConcurrent(text)) {
                 fields[1]++;
@@ -304,21 +301,6 @@ final class ReferenceOracle {
             for (int i = 0; i < writes.size(); i++) {
                 for (int j = i + 1; j < writes.size(); j++) {
                     if (!related(writes.get(i), writes.get(j))) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
-
-        /** True if some archive of the lore was concurrent with another of its events. */
-        boolean archiveRaced() {
-            for (EventCatalog.Info a : events) {
-                if (!ARCHIVED.equals(a.change().assignments().get(Field.STATUS))) {
-                    continue;
-                }
-                for (EventCatalog.Info e : events) {
-                    if (!related(a.id(), e.id())) {
                         return true;
                     }
                 }

@@ -32,7 +32,7 @@ import java.util.Map;
  * @param partitions          partition intervals, for the picture
  * @param downtimes           crash and sleep intervals, for the picture
  * @param oracleCheckedFields fields the reference model checked on each node
- * @param oracleSkippedFields fields it could not decide (concurrent text writes, raced archives)
+ * @param oracleSkippedFields fields it could not decide (concurrent text writes)
  * @param oracleSkippedEntities entities it could not decide (unauthorised events)
  */
 public record SimResult(SimConfig config, String faultPlan, Failure failure, long healAtMs, long convergenceMs,
