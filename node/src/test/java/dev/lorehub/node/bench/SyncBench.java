@@ -84,6 +84,8 @@ public final class SyncBench {
         var events = BenchSupport.sealedEvents(a, realm);
 
         double ingestRate = IngestBench.ingest(tmp, b, realm, a, events, 0, now) * n / events.size();
+        b.replica.acceptRealm(realm, a.id(), now); // since issue 11 a realm syncs only once the user joins it
+        b.replica.mapRealm(realm, "/bench/b", now);
 
         SyncSession[] s = pair(a, b, now);
         Exchange initial = lockstep(s[0], s[1], now);
