@@ -4,7 +4,6 @@ import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdDictCompress;
 import com.github.luben.zstd.ZstdDictDecompress;
-import com.github.luben.zstd.ZstdException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,15 +121,11 @@ final class BodyCompression {
         int produced;
         try {
             produced = ctx.decompressByteArray(out, 0, rawLength, src, offset, length);
-        } catch (ZstdException e) {
-            ctx.reset(); // a failed frame may leave the context mid-stream
-            throw new EventFormatException("compressed event body does not decompress: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            ctx.reset();
-            throw new EventFormatException("compressed event body does not decompress: " + e, e);
-        } finally {
-            giveBack(DECOMPRESS_POOL, ctx);
+            ctx.close(); // a failed frame may leave it mid-stream, and a reset would drop its settings
+            throw new EventFormatException("compressed event body does not decompress: " + e.getMessage(), e);
         }
+        giveBack(DECOMPRESS_POOL, ctx);
         if (produced != rawLength) {
             throw new EventFormatException("compressed event body decompresses to " + produced + " bytes, not the "
                 + rawLength + " it declares");
