@@ -444,8 +444,12 @@ final class Ingestor {
             run.reject(c, formatReason(e), e.getMessage());
             return;
         }
-        if (!(parts.body() instanceof EntityChange)) {
+        if (!(parts.body() instanceof EntityChange unresolved)) {
             run.reject(c, RejectReason.MALFORMED, "an encrypted event must be an entity change");
+            return;
+        }
+        if (!joined && unresolved.kind() != EntityKind.REALM) {
+            run.reject(c, RejectReason.NOT_JOINED, notJoined(c)); // an invitation carries its name, nothing else
             return;
         }
         EntityChange change;
