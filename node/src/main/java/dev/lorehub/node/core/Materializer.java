@@ -51,7 +51,16 @@ final class Materializer {
             }
             EventId id = EventId.fromBytes(e.id());
             DeviceId author = DeviceId.fromBytes(e.author());
-            EntityChange change = (EntityChange) ctx.decode(e);
+            EntityChange change;
+            try {
+                change = (EntityChange) ctx.decode(e);
+            } catch (MissingDeltaBaseException | EventFormatException unresolved) {
+                // A text sent as a delta whose base is not here yet, or that does not fit its base (only
+                // possible for an event stored unread and revealed later; ingest refuses or holds the
+                // rest): it is left out as if it had not arrived, so nothing is applied as other text
+                // than its author wrote, and every device with the same events folds the same.
+                continue;
+            }
             history.add(new FoldEvent(id, e.hlc(), author, change,
                 ctx.writeAuthority(realm, author, change.causality(), id).authorized()));
         }

@@ -87,7 +87,7 @@ public final class Replica implements AutoCloseable {
             });
             EventStore events = new EventStore(db.connection());
             ReplicaContext ctx = new ReplicaContext(events, new LoreTables(db.connection()), identity, secrets, random,
-                new HybridClock(persisted[0]), options.fold());
+                new HybridClock(persisted[0]), options.fold(), options.wire());
             ctx.reloadRealms();
             ctx.loadConflicted();
             return new Replica(db, ctx, options.verifier());
@@ -869,9 +869,21 @@ public final class Replica implements AutoCloseable {
         return read(tx -> materializer.fold(realm, kind, entity));
     }
 
-    /** The body of a stored event, or empty when this device cannot read it. */
+    /**
+     * The body of a stored event, or empty when this device cannot read it. A text sent as a
+     * delta whose base is not here (or does not fit it) is left out of the body's values.
+     */
     public Optional<EventBody> decode(StoredEvent e) {
-        return e.opaque() ? Optional.empty() : Optional.of(ctx.decode(e));
+        if (e.opaque()) {
+            return Optional.empty();
+        }
+        return Optional.of(read(tx -> {
+            try {
+                return ctx.decode(e); // a delta's base is read from the log
+            } catch (MissingDeltaBaseException | EventFormatException unresolved) {
+                return ctx.decodeParts(e).body();
+            }
+        }));
     }
 
     /**

@@ -21,6 +21,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two and three real node cores wired through an in-memory pipe with a manual clock. */
 class SyncSessionTest {
+
+    // The event sizes here were chosen against flow-control windows and byte positions: keep the
+    // bodies as plain as they were before issue 17 compressed them.
+    @org.junit.jupiter.api.BeforeAll
+    static void plainBodies() {
+        dev.lorehub.node.testing.TestNode.wire = dev.lorehub.node.core.EventCodec.Options.PLAIN;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void compactBodiesAgain() {
+        dev.lorehub.node.testing.TestNode.wire = dev.lorehub.node.core.EventCodec.Options.DEFAULT;
+    }
     @TempDir
     Path tmp;
     long now = 1_764_000_000_000L;
