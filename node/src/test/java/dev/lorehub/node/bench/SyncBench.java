@@ -18,9 +18,9 @@ import java.util.List;
  * everything the initiator has to send, then one flight back.
  *
  * <p>Issue 17: every case runs twice in the same run, with bodies written as before
- * ({@code wire=plain}: full values, uncompressed) and compact ({@code wire=compact}: compressed with
- * the lore dictionary, long texts as deltas), and the compact figures are printed as ratios of the
- * plain ones. Lore text is real-looking English ({@link LoreText}). A last case edits one word of a
+ * ({@code wire=plain}: full values, uncompressed, plain event frames) and compact ({@code wire=compact}:
+ * compressed with the lore dictionary, long texts as deltas, realm and author sent once per frame),
+ * and the compact figures are printed as ratios of the plain ones. Lore text is real-looking English ({@link LoreText}). A last case edits one word of a
  * 64 KiB lore and counts what its sync puts on the wire.
  *
  * <pre>.ci/bench node SyncBench [lores=100000] [contentBytes=512]</pre>
@@ -141,8 +141,10 @@ public final class SyncBench {
     }
 
     static SyncSession[] pair(TestNode a, TestNode b, long now) {
-        SyncSession sa = new SyncSession(a.store, SessionConfig.defaults(), true, b.id());
-        SyncSession sb = new SyncSession(b.store, SessionConfig.defaults(), false, a.id());
+        // wire=plain is the feature off entirely: plain bodies and plain event frames
+        SessionConfig config = SessionConfig.defaults().withCompactEvents(TestNode.wire.compress());
+        SyncSession sa = new SyncSession(a.store, config, true, b.id());
+        SyncSession sb = new SyncSession(b.store, config, false, a.id());
         sa.start(now);
         sb.start(now);
         return new SyncSession[] {sa, sb};

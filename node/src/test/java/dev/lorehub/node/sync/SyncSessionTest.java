@@ -93,6 +93,40 @@ class SyncSessionTest {
     }
 
     @Test
+    void eventFramesAreCompactOnlyTowardsAPeerThatAnnouncedIt() throws Exception {
+        Pipe.connect(a, b, tick()); // the invitation
+        b.replica.mapRealm(realm, "/home/bob/api", tick());
+        for (boolean bReadsCompact : new boolean[] {false, true}) {
+            SyncSession sa = new SyncSession(a.store, SessionConfig.defaults(), true, b.id());
+            SyncSession sb = new SyncSession(b.store, SessionConfig.defaults().withCompactEvents(bReadsCompact), false, a.id());
+            long t = tick();
+            sa.start(t);
+            sb.start(t);
+            List<Byte> eventFrameKinds = new ArrayList<>();
+            for (int step = 0; step < 100_000; step++) {
+                byte[] f = sa.pollFrame();
+                if (f != null) {
+                    if (f[0] == 0x2c || f[0] == 0x31) {
+                        eventFrameKinds.add(f[0]);
+                    }
+                    sb.onFrame(f, t);
+                    continue;
+                }
+                f = sb.pollFrame();
+                if (f == null) {
+                    break;
+                }
+                sa.onFrame(f, t);
+            }
+            assertThat(eventFrameKinds).as("Events frames a sends").isNotEmpty()
+                .containsOnly(bReadsCompact ? (byte) 0x31 : (byte) 0x2c);
+            assertThat(b.digest()).isEqualTo(a.digest());
+            a.lh.addLore(a.lh.queryString("SELECT id FROM realms"), "more for round " + bReadsCompact);
+            a.replica.captureLocalChanges(tick());
+        }
+    }
+
+    @Test
     void disjointEditsOnBothSidesConverge() throws Exception {
         syncAndMap();
         String aRealm = a.lh.queryString("SELECT id FROM realms");
