@@ -27,13 +27,15 @@ import java.util.List;
  *   "conflicts": { "autoResolve": false }, // true: keep each conflict's deterministic winner without asking
  *   "dashboard": { "enabled": true, "port": 7466 }, // the local web dashboard and /metrics, on 127.0.0.1 only (0: any port)
  *   "alerts": { "behindMinutes": 30, "unreachableMinutes": 1440, "conflictsPerHour": 20, "failedSyncs": 5 },
- *   "backends": [ {"type": "git", "remote": "origin", "branch": "lorehub-sync"} ] // remotes: see BackendConfig
+ *   "backends": [ {"type": "git", "remote": "origin", "branch": "lorehub-sync"} ], // remotes: see BackendConfig
+ *   "autoJoin": ["GUFHIX2"]          // your own paired devices whose realms are joined without asking when a local
+ *                                    // project has the realm's git remote (default: none; `realm join` asks)
  * }
  * }</pre>
  */
 public record NodeConfig(boolean enabled, Mode mode, int interval, String displayName, int port, List<String> bind,
                          List<String> mdns, List<String> staticPeers, Conflicts conflicts, Dashboard dashboard,
-                         Alerts alerts, List<dev.lorehub.node.remote.BackendConfig> backends) {
+                         Alerts alerts, List<dev.lorehub.node.remote.BackendConfig> backends, List<String> autoJoin) {
     /** Default sync port. */
     public static final int DEFAULT_PORT = 7465;
 
@@ -126,16 +128,19 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
                       @JsonProperty("mdns") List<String> mdns, @JsonProperty("staticPeers") List<String> staticPeers,
                       @JsonProperty("conflicts") Conflicts conflicts, @JsonProperty("dashboard") Dashboard dashboard,
                       @JsonProperty("alerts") Alerts alerts,
-                      @JsonProperty("backends") com.fasterxml.jackson.databind.JsonNode backends) {
+                      @JsonProperty("backends") com.fasterxml.jackson.databind.JsonNode backends,
+                      @JsonProperty("autoJoin") List<String> autoJoin) {
         this(enabled == null || enabled, mode == null ? Mode.AUTOMATIC : mode, interval == null ? 300 : interval,
             displayName, port == null ? DEFAULT_PORT : port, bind == null ? List.of("0.0.0.0") : List.copyOf(bind),
             mdns == null ? List.of("auto") : List.copyOf(mdns), staticPeers == null ? List.of() : List.copyOf(staticPeers),
             conflicts == null ? new Conflicts(false) : conflicts, dashboard == null ? new Dashboard(null, null) : dashboard,
-            alerts == null ? Alerts.defaults() : alerts, dev.lorehub.node.remote.BackendConfig.parseList(backends));
+            alerts == null ? Alerts.defaults() : alerts, dev.lorehub.node.remote.BackendConfig.parseList(backends),
+            autoJoin == null ? List.of() : List.copyOf(autoJoin));
     }
 
     public NodeConfig {
         backends = List.copyOf(backends);
+        autoJoin = List.copyOf(autoJoin);
         if (interval < 1) {
             throw new IllegalArgumentException("\"interval\" must be at least 1 second, got " + interval);
         }
@@ -146,7 +151,7 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
 
     /** Every default. */
     public static NodeConfig defaults() {
-        return new NodeConfig(null, null, null, null, null, null, null, null, null, null, null, (com.fasterxml.jackson.databind.JsonNode) null);
+        return new NodeConfig(null, null, null, null, null, null, null, null, null, null, null, (com.fasterxml.jackson.databind.JsonNode) null, null);
     }
 
     /**
@@ -155,7 +160,7 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
      */
     public NodeConfig loopbackOnly() {
         return new NodeConfig(enabled, mode, interval, displayName, 0, List.of("127.0.0.1"), List.of("127.0.0.1"), staticPeers,
-            conflicts, new Dashboard(dashboard.enabled(), 0), alerts, backends);
+            conflicts, new Dashboard(dashboard.enabled(), 0), alerts, backends, autoJoin);
     }
 
     /**
@@ -164,26 +169,37 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
      */
     public NodeConfig forOneCommand() {
         return new NodeConfig(enabled, mode, interval, displayName, 0, List.of("127.0.0.1"), mdns, staticPeers, conflicts,
-            dashboard, alerts, backends);
+            dashboard, alerts, backends, autoJoin);
     }
 
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(enabled, mode, interval, displayName, newPort, bind, mdns, staticPeers, conflicts, dashboard, alerts,
-            backends);
+            backends, autoJoin);
     }
 
     public NodeConfig withDisplayName(String name) {
-        return new NodeConfig(enabled, mode, interval, name, port, bind, mdns, staticPeers, conflicts, dashboard, alerts, backends);
+        return new NodeConfig(enabled, mode, interval, name, port, bind, mdns, staticPeers, conflicts, dashboard, alerts, backends,
+            autoJoin);
     }
 
     public NodeConfig withDashboard(Dashboard newDashboard) {
         return new NodeConfig(enabled, mode, interval, displayName, port, bind, mdns, staticPeers, conflicts, newDashboard, alerts,
-            backends);
+            backends, autoJoin);
     }
 
     public NodeConfig withAlerts(Alerts newAlerts) {
         return new NodeConfig(enabled, mode, interval, displayName, port, bind, mdns, staticPeers, conflicts, dashboard, newAlerts,
-            backends);
+            backends, autoJoin);
+    }
+
+    /**
+     * Which founders' realms are joined without asking (by git remote): those of the paired devices
+     * that {@code autoJoin} names (full id or short form). A device named there but not paired
+     * counts for nothing, so a realm a stranger founds is never joined automatically.
+     */
+    public java.util.function.Predicate<dev.lorehub.crypto.DeviceId> autoJoinFounders(
+        java.util.Set<dev.lorehub.crypto.DeviceId> paired) {
+        return founder -> paired.contains(founder) && autoJoin.stream().anyMatch(founder::matchesPrefix);
     }
 
     /**

@@ -25,7 +25,7 @@ final class NodeConfigReader {
     /** Every key, in the order the README lists them. */
     static final List<String> KNOWN_KEYS = List.of("enabled", "mode", "interval", "displayName", "port", "bind", "mdns",
         "staticPeers", "conflicts.autoResolve", "dashboard.enabled", "dashboard.port", "alerts.behindMinutes",
-        "alerts.unreachableMinutes", "alerts.conflictsPerHour", "alerts.failedSyncs", "backends");
+        "alerts.unreachableMinutes", "alerts.conflictsPerHour", "alerts.failedSyncs", "backends", "autoJoin");
 
     private static final ObjectMapper JSON = new ObjectMapper()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -85,7 +85,8 @@ final class NodeConfigReader {
             return new NodeConfig(optionalBool(root, "enabled", "enabled"), mode(root), atLeastOne(root, "interval",
                 "interval", "seconds"), displayName(root), port(root, "port", "port"),
                 strings(root, "bind", false, this::address), strings(root, "mdns", true, this::mdnsAddress),
-                strings(root, "staticPeers", true, this::staticPeer), conflicts, dashboard, alerts, backends);
+                strings(root, "staticPeers", true, this::staticPeer), conflicts, dashboard, alerts, backends,
+                strings(root, "autoJoin", true, this::deviceRef));
         } catch (IllegalArgumentException e) {
             // the "backends" entries are checked where remotes are defined, in the same words
             throw fail(source + ": " + e.getMessage() + (e.getMessage().endsWith(".") ? "" : "."));
@@ -261,6 +262,15 @@ final class NodeConfigReader {
             : "must be \"auto\" or an IP address of this machine, got \"" + text + "\"";
     }
 
+    private String deviceRef(String text) {
+        String norm = text.replaceAll("[-\\s]", "").toUpperCase(Locale.ROOT);
+        if (norm.length() < 7 || !norm.matches("[A-Z2-7]+")) {
+            return "must be a device id or its first 7 characters, as `lorehub-node peers` shows them (such as \"GUFHIX2\"), "
+                + "got \"" + text + "\"";
+        }
+        return null;
+    }
+
     private String staticPeer(String text) {
         try {
             StaticPeer.parse(text);
@@ -275,6 +285,7 @@ final class NodeConfigReader {
             case "bind" -> "\"0.0.0.0\"";
             case "mdns" -> "\"auto\"";
             case "staticPeers" -> "\"192.168.1.20:7465\"";
+            case "autoJoin" -> "\"GUFHIX2\"";
             case "conflicts" -> "\"autoResolve\": false";
             case "dashboard" -> "\"enabled\": true, \"port\": 7466";
             case "alerts" -> "\"behindMinutes\": 30";

@@ -175,7 +175,8 @@ public final class NodeRuntime implements AutoCloseable {
         displayName = config.displayName() != null ? config.displayName() : defaultDisplayName();
         EndpointConfig endpointConfig = EndpointConfig.defaults()
             .withLivePush(config.mode() != NodeConfig.Mode.MANUAL, config.interval() * 1000L)
-            .withAutoResolve(config.conflicts().autoResolve());
+            .withAutoResolve(config.conflicts().autoResolve())
+            .withAutoJoin(config.autoJoinFounders(paired)); // live view: a device unpaired later stops counting
         endpoint = new NodeEndpoint(replica, store, endpointConfig, random, new Hooks(), moment());
         pairing = new PairingService(this);
         mdns = new MdnsWatch(() -> Set.copyOf(paired), clock);
