@@ -167,7 +167,7 @@ public final class NodeRuntime implements AutoCloseable {
         verifier = ParallelEnvelopeVerifier.perCore();
         LoreHubDatabase db = LoreHubDatabase.open(home.database());
         replica = Replica.open(db, identity, SecretStore.open(home.realmKeys()), random,
-            ReplicaOptions.DEFAULT.withVerifier(verifier));
+            ReplicaOptions.DEFAULT.withVerifier(verifier).withTicker(System::nanoTime));
         store = new ReplicaSyncStore(replica, ReconcileConfig.defaults(), random);
         for (EventStore.PeerRow p : replica.peers()) {
             paired.add(DeviceId.fromBytes(p.device()));

@@ -56,6 +56,8 @@ public final class TestNode implements AutoCloseable {
     public static EnvelopeVerifier verifier = EnvelopeVerifier.SEQUENTIAL;
     /** How replicas of test nodes write bodies (benchmarks compare compact bodies with plain ones). */
     public static dev.lorehub.node.core.EventCodec.Options wire = dev.lorehub.node.core.EventCodec.Options.DEFAULT;
+    /** The time source replicas of new test nodes size their write transactions by (null: fixed sizes). */
+    public static java.util.function.LongSupplier ticker = null;
     /** The wire options this node was opened with (kept across {@link #open} after a restart). */
     private dev.lorehub.node.core.EventCodec.Options myWire;
 
@@ -67,7 +69,7 @@ public final class TestNode implements AutoCloseable {
             myWire = wire;
         }
         replica = Replica.open(db, identity, SecretStore.open(dir.resolve("keys.json")), random,
-            dev.lorehub.node.core.ReplicaOptions.DEFAULT.withVerifier(verifier).withWire(myWire));
+            dev.lorehub.node.core.ReplicaOptions.DEFAULT.withVerifier(verifier).withWire(myWire).withTicker(ticker));
         store = new ReplicaSyncStore(replica, ReconcileConfig.defaults(), random);
         try {
             lh = new LhWriter(dir.resolve("lorehub.db"));
