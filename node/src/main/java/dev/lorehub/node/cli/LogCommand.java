@@ -6,6 +6,7 @@ import dev.lorehub.node.core.EntityChange;
 import dev.lorehub.node.core.EventBody;
 import dev.lorehub.node.core.Field;
 import dev.lorehub.node.core.HybridClock;
+import dev.lorehub.node.core.LegacySeal;
 import dev.lorehub.node.core.MembershipChange;
 import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.StoredEvent;
@@ -74,6 +75,8 @@ final class LogCommand implements Callable<Integer> {
                 case SET_ROLE -> "made " + m.subject().shortForm() + " " + m.role().name().toLowerCase();
                 case REMOVE -> "removed " + m.subject().shortForm();
                 case ROTATE -> "rotated the realm key to epoch " + m.epoch();
+                case SEAL -> "sealed the events of the previous release (" + LegacySeal.decode(m.nonce()).ids().size()
+                    + " accepted)";
             };
         }
         EntityChange c = (EntityChange) body;

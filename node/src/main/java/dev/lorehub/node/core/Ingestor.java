@@ -254,6 +254,13 @@ final class Ingestor {
                 progress = true;
                 switch (v.admission()) {
                     case DUPLICATE -> run.duplicates++;
+                    case KEPT -> {
+                        // the previous release's format, not valid in the chain as it stands: stored (never
+                        // forwarded differently), so that an earlier legacy event arriving later can validate it
+                        store(run, c, e.change());
+                        m.admit(e);
+                        ctx.membershipChanged(c.realm());
+                    }
                     case REFUSED -> {
                         m.admit(e); // remembers the refusal, so events citing it are refused too
                         run.reject(c, RejectReason.UNAUTHORIZED, v.reason());
@@ -360,7 +367,7 @@ final class Ingestor {
         try {
             ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(), (kind, entity, author, hlc, id, seq, auth) -> {
                 EventId event = EventId.fromBytes(id);
-                if (!ctx.writeAuthority(realm, DeviceId.fromBytes(author), ReplicaContext.splitIds(auth), seq, null, event)
+                if (!ctx.writeAuthority(realm, DeviceId.fromBytes(author), ReplicaContext.splitIds(auth), seq, null, hlc, event)
                     .authorized()) {
                     out.add(event);
                 }
@@ -462,10 +469,6 @@ final class Ingestor {
             run.reject(c, RejectReason.INVALID_VALUE, problem);
             return;
         }
-        if (change.causality().legacy()) {
-            run.reject(c, RejectReason.UNKNOWN_VERSION, "written by a release before causal authority (body format 1)");
-            return;
-        }
         long cited = m.maxHlc(change.causality().auth());
         if (cited > 0 && c.hlc() <= cited) {
             run.reject(c, RejectReason.UNAUTHORIZED, "stamped no later than the membership it cites");
@@ -476,7 +479,7 @@ final class Ingestor {
             run.reject(c, RejectReason.CROSS_REALM, foreign);
             return;
         }
-        ReplicaContext.Authority authority = ctx.writeAuthority(c.realm(), author, change.causality(), c.id);
+        ReplicaContext.Authority authority = ctx.writeAuthority(c.realm(), author, change.causality(), c.hlc(), c.id);
         switch (authority.status()) {
             case REFUSED -> {
                 run.reject(c, RejectReason.UNAUTHORIZED, authority.reason());
@@ -583,10 +586,14 @@ final class Ingestor {
             ctx.noteStored(c.realm(), c.id, c.hlc(), c.author(), change);
         }
         Causality causality = body.causality();
+        boolean legacy = causality.legacy(); // stored as the previous release stored it: no chain position
         ctx.events().insert(new StoredEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), c.author().toBytes(),
-            body.kind().code(), body.entityId(), c.sealed, causality.seq(),
-            causality.prev() == null ? null : causality.prev().toBytes(), ReplicaContext.joinIds(causality.auth())),
+            body.kind().code(), body.entityId(), c.sealed, legacy ? null : causality.seq(),
+            causality.prev() == null ? null : causality.prev().toBytes(), legacy ? null : ReplicaContext.joinIds(causality.auth())),
             run.tx.now());
+        if (c.author().equals(ctx.self())) {
+            ctx.forgetChainTip(c.realm()); // this device's own event came back (after a restore): its chain may have grown
+        }
         if (body instanceof EntityChange change && change.kind() == EntityKind.RELATION) {
             writer.indexRelationEnds(change.entityId());
         }
@@ -648,8 +655,12 @@ final class Ingestor {
                     continue;
                 }
                 Causality c = change.causality();
-                ctx.events().reveal(e.id(), body.kind().code(), body.entityId(), c.seq(),
-                    c.prev() == null ? null : c.prev().toBytes(), ReplicaContext.joinIds(c.auth()));
+                if (c.legacy()) {
+                    ctx.events().reveal(e.id(), body.kind().code(), body.entityId(), null, null, null);
+                } else {
+                    ctx.events().reveal(e.id(), body.kind().code(), body.entityId(), c.seq(),
+                        c.prev() == null ? null : c.prev().toBytes(), ReplicaContext.joinIds(c.auth()));
+                }
                 if (change.kind() == EntityKind.RELATION) {
                     writer.indexRelationEnds(change.entityId());
                 }

@@ -48,6 +48,7 @@ public final class Replica implements AutoCloseable {
     private final EventWriter writer;
     private final LocalChanges local;
     private final Ingestor ingestor;
+    private final LegacySealing sealing;
     private final List<StoredKeyListener> listeners = new ArrayList<>();
 
     /** Told about every event stored, after its transaction commits. */
@@ -63,6 +64,7 @@ public final class Replica implements AutoCloseable {
         this.writer = new EventWriter(ctx);
         this.local = new LocalChanges(ctx, materializer, writer);
         this.ingestor = new Ingestor(ctx, materializer, writer, verifier);
+        this.sealing = new LegacySealing(ctx, writer);
     }
 
     /**
@@ -711,9 +713,76 @@ public final class Replica implements AutoCloseable {
     /**
      * Keeps realms' keys healthy after membership changes arrive from elsewhere: as an admin,
      * starts a new epoch when a removed device still holds the current key (a race between two
-     * admins), and wraps the current key for members that lack it. Returns the events written.
+     * admins), and wraps the current key for members that lack it. Also seals, once, the realms
+     * founded by the previous release that this device administers, when that is due (see
+     * {@link #sealLegacy}; off with {@link #autoSealLegacy}). Returns the events written.
      */
     public List<StoredKey> maintainKeys(long now) {
+        List<StoredKey> keys = new ArrayList<>(maintainEpochs(now));
+        if (read(tx -> {
+            for (RealmId realm : ctx.realms().keySet()) {
+                LegacySealing.AutoSeal a = sealing.autoSeal(realm, now);
+                if (a == LegacySealing.AutoSeal.FIRST_SEEN || a == LegacySealing.AutoSeal.DUE) {
+                    return true;
+                }
+            }
+            return false;
+        })) {
+            keys.addAll(write(now, tx -> {
+                sealing.sealDue(tx);
+                return List.copyOf(tx.stored());
+            }));
+        }
+        return keys;
+    }
+
+    /**
+     * Seals a realm founded by the previous release (see {@link Membership}, "Seals"): writes
+     * seals accepting the events of that release's format this device holds and applies; from then
+     * on such events outside every seal are refused wherever the seal is known. Returns how many
+     * legacy events were accepted. Admins only.
+     */
+    public int sealLegacy(RealmId realm, long now) {
+        return write(now, tx -> {
+            requireAdmin(realm);
+            return sealing.seal(tx, realm);
+        });
+    }
+
+    /** Turns the automatic seal of legacy realms on or off on this device (off: only `realm seal` seals). */
+    public void autoSealLegacy(boolean on, long now) {
+        write(now, tx -> {
+            if (on) {
+                ctx.events().deleteMeta(LegacySealing.AUTO);
+            } else {
+                ctx.events().putMeta(LegacySealing.AUTO, "off");
+            }
+            return null;
+        });
+    }
+
+    /** Where a realm founded by the previous release stands; empty for a realm founded by this release. */
+    public record LegacyStatus(boolean sealed, int sealCount, int chain, int keptMembership, boolean autoSealOn,
+                               Long sealedHereAt, Long autoSealBy) {
+    }
+
+    /** The legacy status of a realm (see {@link LegacyStatus}); empty for a realm founded after the upgrade. */
+    public Optional<LegacyStatus> legacyStatus(RealmId realm) {
+        return read(tx -> {
+            Membership m = ctx.membership(realm);
+            if (!m.legacyRealm().orElse(false)) {
+                return Optional.empty();
+            }
+            boolean auto = !"off".equals(ctx.events().meta(LegacySealing.AUTO).orElse(null));
+            Long sealedAt = ctx.events().meta(LegacySealing.sealedKey(realm)).map(Long::parseLong).orElse(null);
+            Long by = ctx.events().meta(LegacySealing.firstSeenKey(realm)).map(Long::parseLong)
+                .map(t -> t + LegacySealing.AUTO_SEAL_AFTER_MILLIS).orElse(null);
+            return Optional.of(new LegacyStatus(m.sealed(), m.countingSeals().size(), m.legacyChain().size(),
+                m.keptLegacy().size(), auto, sealedAt, by));
+        });
+    }
+
+    private List<StoredKey> maintainEpochs(long now) {
         return write(now, tx -> {
             for (RealmId realm : ctx.realms().keySet().stream().sorted().toList()) {
                 Membership m = ctx.membership(realm);
@@ -851,11 +920,12 @@ public final class Replica implements AutoCloseable {
     public boolean authorized(RealmId realm, EventId id) {
         return read(tx -> {
             Optional<StoredEvent> e = ctx.events().get(id.toBytes());
-            if (e.isEmpty() || e.get().opaque() || e.get().seq() == null) {
+            if (e.isEmpty() || e.get().opaque()) {
                 return false;
             }
+            long seq = e.get().seq() == null ? 0 : e.get().seq(); // null: the previous release's format
             return ctx.writeAuthority(realm, DeviceId.fromBytes(e.get().author()), ReplicaContext.splitIds(e.get().auth()),
-                e.get().seq(), null, id).authorized();
+                seq, null, e.get().hlc(), id).authorized();
         });
     }
 

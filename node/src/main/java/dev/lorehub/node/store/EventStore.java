@@ -209,11 +209,15 @@ public final class EventStore {
     }
 
     /** Records that an event which arrived opaque can now be read, with its causal position. */
-    public void reveal(byte[] id, int kind, String entity, long seq, byte[] prev, byte[] auth) throws SQLException {
+    public void reveal(byte[] id, int kind, String entity, Long seq, byte[] prev, byte[] auth) throws SQLException {
         PreparedStatement ps = sql("UPDATE lhsync_events SET kind = ?, entity = ?, author_seq = ?, prev = ?, auth = ? WHERE id = ?");
         ps.setInt(1, kind);
         ps.setString(2, entity);
-        ps.setLong(3, seq);
+        if (seq == null) {
+            ps.setNull(3, Types.INTEGER); // the previous release's format: no chain position
+        } else {
+            ps.setLong(3, seq);
+        }
         ps.setBytes(4, prev);
         ps.setBytes(5, auth);
         ps.setBytes(6, id);
@@ -671,6 +675,28 @@ public final class EventStore {
         return out;
     }
 
+    /** A readable entity event written in the previous release's format (no chain position). */
+    public record LegacyRow(byte[] id, byte[] author, long hlc, int kind, String entity) {
+    }
+
+    /**
+     * The readable entity events of a realm written in the previous release's format: those with no
+     * chain position (membership events and events this device cannot read are left out).
+     */
+    public List<LegacyRow> legacyEntityEvents(byte[] realm, int membershipKind) throws SQLException {
+        PreparedStatement ps = sql("SELECT id, author, hlc, kind, entity FROM lhsync_events WHERE realm = ? "
+            + "AND kind IS NOT NULL AND kind <> ? AND author_seq IS NULL ORDER BY hlc, id");
+        ps.setBytes(1, realm);
+        ps.setInt(2, membershipKind);
+        List<LegacyRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new LegacyRow(rs.getBytes(1), rs.getBytes(2), rs.getLong(3), rs.getInt(4), rs.getString(5)));
+            }
+        }
+        return out;
+    }
+
     // ---- meta
 
     public Optional<String> meta(String key) throws SQLException {
@@ -686,6 +712,12 @@ public final class EventStore {
             + "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
         ps.setString(1, key);
         ps.setString(2, value);
+        ps.executeUpdate();
+    }
+
+    public void deleteMeta(String key) throws SQLException {
+        PreparedStatement ps = sql("DELETE FROM lhsync_meta WHERE key = ?");
+        ps.setString(1, key);
         ps.executeUpdate();
     }
 }
