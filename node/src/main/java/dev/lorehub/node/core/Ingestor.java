@@ -124,6 +124,8 @@ final class Ingestor {
         final List<Touched> touched = new ArrayList<>();
         final Map<RealmId, Set<EventId>> unappliedBefore = new HashMap<>();
         final Set<RealmId> membershipChanged = new LinkedHashSet<>();
+        /** Lore deletions stored, per realm: count, earliest and latest time (ms), for mass-deletion records. */
+        final Map<RealmId, long[]> deletions = new HashMap<>();
         int duplicates;
         int held;
         int opaque;
@@ -207,6 +209,10 @@ final class Ingestor {
         }
         releaseWaitingAfterData(run);
         applyInOrder(run.touched);
+        for (Map.Entry<RealmId, long[]> d : run.deletions.entrySet()) {
+            // many lores deleted together elsewhere (another tool on another device): `status` flags it here too
+            ctx.events().noteDeletions(d.getKey().toBytes(), d.getValue()[0], d.getValue()[1], d.getValue()[2]);
+        }
         return new IngestResult(run.stored, List.of(), run.duplicates, run.held, run.opaque, run.rejected);
     }
 
@@ -500,6 +506,12 @@ final class Ingestor {
         }
         store(run, c, change);
         run.touched.add(new Touched(c.realm(), change.kind(), change.entityId()));
+        if (change.kind() == EntityKind.LORE && change.deleted() && authority.authorized()) {
+            long[] d = run.deletions.computeIfAbsent(c.realm(), r -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
+            d[0]++;
+            d[1] = Math.min(d[1], HybridClock.millis(c.hlc()));
+            d[2] = Math.max(d[2], HybridClock.millis(c.hlc()));
+        }
     }
 
     private static String notJoined(Candidate c) {

@@ -18,8 +18,9 @@ import java.util.TreeSet;
  * <p>When the automatic seal happens: a legacy event that is in no seal is refused once a seal
  * counts, so sealing before a member's pre-upgrade changes have arrived would refuse them. The
  * automatic seal therefore waits until every other member of the realm has completed a sync with
- * this device since it first saw the realm after the upgrade, or {@link #AUTO_SEAL_AFTER_MILLIS}
- * have passed (members this device never syncs with directly, a device that never comes back).
+ * this device since the upgrade (a sync this release recorded), or {@link #AUTO_SEAL_AFTER_MILLIS}
+ * have passed since this device first saw the realm after the upgrade (members it never syncs with
+ * directly, a device that never comes back).
  * An admin who later receives a straggler's legacy events can seal again: seals add up.
  */
 final class LegacySealing {
@@ -42,6 +43,11 @@ final class LegacySealing {
 
     static String firstSeenKey(RealmId realm) {
         return "legacy.firstSeen." + realm;
+    }
+
+    /** Meta key: when this release last completed a sync with a peer (set by {@code Replica#notePeerSynced}). */
+    static String syncedKey(DeviceId peer) {
+        return "upgrade.synced." + peer;
     }
 
     /**
@@ -135,18 +141,8 @@ final class LegacySealing {
         if (now - since >= AUTO_SEAL_AFTER_MILLIS) {
             return AutoSeal.DUE;
         }
-        List<EventStore.PeerRow> peers = ctx.events().peers();
         for (DeviceId member : m.members().keySet()) {
-            if (member.equals(ctx.self())) {
-                continue;
-            }
-            boolean synced = false;
-            for (EventStore.PeerRow p : peers) {
-                if (DeviceId.fromBytes(p.device()).equals(member) && p.lastSyncAt() != null && p.lastSyncAt() >= since) {
-                    synced = true;
-                }
-            }
-            if (!synced) {
+            if (!member.equals(ctx.self()) && ctx.events().meta(syncedKey(member)).isEmpty()) {
                 return AutoSeal.WAITING;
             }
         }

@@ -54,12 +54,19 @@ final class LocalChanges {
             entities.putIfAbsent(key, r);
             latest.merge(key, r.at(), Math::max);
         }
+        deletions.clear();
         for (Map.Entry<String, CapturedChange> e : entities.entrySet()) {
             apply(tx, e.getValue(), latest.get(e.getKey()));
+        }
+        for (Map.Entry<RealmId, long[]> d : deletions.entrySet()) {
+            ctx.events().noteDeletions(d.getKey().toBytes(), d.getValue()[0], d.getValue()[1], d.getValue()[2]);
         }
         ChangeCapture.deleteThrough(connection, rows.get(rows.size() - 1).seq());
         return rows.size();
     }
+
+    /** Lore deletions written in the current drain, per realm: count, earliest and latest time made (ms). */
+    private final Map<RealmId, long[]> deletions = new java.util.HashMap<>();
 
     /** Brings the events of the entity a captured row names in line with its row, as changed now. */
     void apply(Tx tx, CapturedChange c) throws SQLException {
@@ -232,6 +239,12 @@ final class LocalChanges {
         ctx.events().clearUnsynced(realm.toBytes(), kind.code(), state.entityId());
         writer.emit(tx, realm, new EntityChange(kind, state.entityId(), true, state.heads(), new TreeMap<>(), new TreeMap<>()),
             state.latestHlc(), madeAt);
+        if (kind == EntityKind.LORE) {
+            long[] d = deletions.computeIfAbsent(realm, r -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
+            d[0]++;
+            d[1] = Math.min(d[1], madeAt);
+            d[2] = Math.max(d[2], madeAt);
+        }
         materializer.materializeAfterLocalWrite(realm, kind, state.entityId());
     }
 

@@ -49,6 +49,7 @@ public final class Replica implements AutoCloseable {
     private final LocalChanges local;
     private final Ingestor ingestor;
     private final LegacySealing sealing;
+    private final Undo undo;
     private final List<StoredKeyListener> listeners = new ArrayList<>();
 
     /** Told about every event stored, after its transaction commits. */
@@ -65,6 +66,7 @@ public final class Replica implements AutoCloseable {
         this.local = new LocalChanges(ctx, materializer, writer);
         this.ingestor = new Ingestor(ctx, materializer, writer, verifier);
         this.sealing = new LegacySealing(ctx, writer);
+        this.undo = new Undo(ctx, materializer, writer);
     }
 
     /**
@@ -78,7 +80,9 @@ public final class Replica implements AutoCloseable {
     /** As {@link #open(LoreHubDatabase, DeviceIdentity, SecretStore, SecureRandom)}, with options. */
     public static Replica open(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
                                ReplicaOptions options) {
-        db.installCapture();
+        if (options.installCapture()) {
+            db.installCapture();
+        }
         try {
             long[] persisted = new long[1];
             db.runInTransaction(c -> {
@@ -571,7 +575,7 @@ public final class Replica implements AutoCloseable {
     }
 
     /** Applies every event held for a realm to lh's tables: realms, then lores, then relations, in short transactions. */
-    private void rematerialise(RealmId realm, long now, ProgressListener progress) {
+    private int rematerialise(RealmId realm, long now, ProgressListener progress) {
         record Entity(EntityKind kind, String id) {
         }
         List<Entity> entities = read(tx -> {
@@ -593,6 +597,7 @@ public final class Replica implements AutoCloseable {
             });
             progress.progress("applying the realm's lores", from + chunk.size(), entities.size());
         }
+        return entities.size();
     }
 
     /** A random UUID v4 from the injected source (the simulator stays reproducible). */
@@ -885,10 +890,293 @@ public final class Replica implements AutoCloseable {
     /** Records that a full sync with a paired peer completed (for status output). */
     public void notePeerSynced(DeviceId peer, long now) {
         try {
-            db.runInTransaction(c -> ctx.events().touchPeer(peer.toBytes(), null, now));
+            db.runInTransaction(c -> {
+                ctx.events().touchPeer(peer.toBytes(), null, now);
+                // written by this release only: a sync since the upgrade (the previous release kept last_sync_at too)
+                ctx.events().putMeta(LegacySealing.syncedKey(peer), Long.toString(now));
+            });
         } catch (SQLException e) {
             throw new ReplicaException("Cannot record the sync with " + peer.shortForm() + ": " + e.getMessage(), e);
         }
+    }
+
+    // ---- undo
+
+    /**
+     * What an undo did.
+     *
+     * @param realm    the realm
+     * @param changed  entities that got a new event (the rest were in that state already)
+     * @param examined entities looked at
+     */
+    public record UndoResult(RealmId realm, int changed, int examined) {
+    }
+
+    /** Entities undone per transaction: lh waits at most 5 s for the write lock. */
+    static final int UNDO_CHUNK = 200;
+
+    /** The full id of the lore that {@code prefix} names in the event log (deleted lores included). */
+    public String loreIdByPrefix(String prefix) {
+        return read(tx -> {
+            List<String> found = ctx.events().entitiesStartingWith(EntityKind.LORE.code(), prefix.toLowerCase(java.util.Locale.ROOT), 2);
+            if (found.size() != 1) {
+                throw new ReplicaException(found.isEmpty() ? "No synced lore has an id starting with '" + prefix
+                    + "' (see `lorehub-node log`)." : "'" + prefix + "' starts the ids of several lores: give more of it.");
+            }
+            return found.get(0);
+        });
+    }
+
+    /**
+     * Brings one lore back to its state at {@code toMillis} (its fold restricted to events at or before
+     * that time) or, when {@code version} is given (an event id or a prefix of one), to that version of
+     * it; by a new event every device applies. Changes lh made that are not events yet are captured
+     * first.
+     */
+    public UndoResult undoLore(String lorePrefix, long toMillis, String version, long now) {
+        String lore = loreIdByPrefix(lorePrefix);
+        return write(now, tx -> {
+            local.drain(tx, db.connection(), CAPTURE_BATCH);
+            RealmId realm = realmOfLore(lore).orElseThrow(() -> new ReplicaException("Lore " + lore + " is not in a synced realm."));
+            requireWritable(realm);
+            java.util.function.Predicate<FoldEvent> keep = version == null ? Undo.atOrBefore(toMillis)
+                : undo.upTo(realm, EntityKind.LORE, lore, versionOf(lore, version));
+            return new UndoResult(realm, undo.undo(tx, realm, EntityKind.LORE, lore, keep) ? 1 : 0, 1);
+        });
+    }
+
+    private EventId versionOf(String lore, String version) throws SQLException {
+        String v = version.toLowerCase(java.util.Locale.ROOT);
+        List<EventId> matches = new ArrayList<>();
+        for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE.code(), lore)) {
+            EventId id = EventId.fromBytes(e.id());
+            if (id.toString().startsWith(v)) {
+                matches.add(id);
+            }
+        }
+        if (matches.size() != 1) {
+            throw new ReplicaException(matches.isEmpty() ? "No version of lore " + lore + " starts with '" + version
+                + "': see `lorehub-node log --lore " + lore.substring(0, 8) + "`." : "'" + version
+                + "' starts several versions of lore " + lore + ": give more of it.");
+        }
+        return matches.get(0);
+    }
+
+    /**
+     * Brings every lore and relation of a realm back to its state at {@code toMillis}: lores deleted
+     * since come back, lores created since are deleted, edits since are reverted, by new events every
+     * device applies (history stays; an undo can itself be undone). In short transactions. Mass
+     * deletions recorded since are marked undone.
+     */
+    public UndoResult undoRealm(RealmId realm, long toMillis, long now, ProgressListener progress) {
+        long cutoff = (toMillis << HybridClock.LOGICAL_BITS) | ((1L << HybridClock.LOGICAL_BITS) - 1);
+        read(tx -> {
+            if (ctx.realm(realm).isEmpty()) {
+                throw new ReplicaException("Realm " + realm + " is not synced by this device.");
+            }
+            requireWritable(realm);
+            return null;
+        });
+        for (int round = 0; round < 100_000 && read(tx -> dev.lorehub.node.store.ChangeCapture.pendingCount(db.connection()) > 0);
+             round++) {
+            captureLocalChanges(now); // what lh changed becomes events first, in short transactions
+        }
+        List<Object[]> entities = read(tx ->
+            ctx.events().entitiesChangedAfter(realm.toBytes(), cutoff, EntityKind.LORE.code(), EntityKind.RELATION.code()));
+        int changed = 0;
+        for (int from = 0; from < entities.size(); from += UNDO_CHUNK) {
+            List<Object[]> chunk = entities.subList(from, Math.min(entities.size(), from + UNDO_CHUNK));
+            changed += write(now, tx -> {
+                int n = 0;
+                for (Object[] e : chunk) {
+                    n += undo.undo(tx, realm, EntityKind.ofCode((Integer) e[0]), (String) e[1], Undo.atOrBefore(toMillis)) ? 1 : 0;
+                }
+                return n;
+            });
+            progress.progress("undoing", from + chunk.size(), entities.size());
+        }
+        write(now, tx -> {
+            ctx.events().markMassDeletionsUndone(realm.toBytes(), toMillis);
+            return null;
+        });
+        return new UndoResult(realm, changed, entities.size());
+    }
+
+    private void requireWritable(RealmId realm) throws SQLException {
+        String why = local.whyNotWritable(realm);
+        if (why != null) {
+            throw new ReplicaException("Cannot undo in realm " + realm + ": " + why + ".");
+        }
+    }
+
+    /** Mass deletions recorded (captured from lh here, or received), newest first. */
+    public List<EventStore.MassDeleteRow> massDeletions() {
+        return read(tx -> ctx.events().massDeletions());
+    }
+
+    /**
+     * A mass deletion whose lores are still gone.
+     *
+     * @param realm        the realm
+     * @param at           when the first lore went (ms)
+     * @param lores        how many lores it deleted
+     * @param stillDeleted how many of the lores touched then are still missing from lh's tables
+     * @param undoTo       the time to undo to: just before it (ms)
+     */
+    public record MassDeletion(RealmId realm, long at, long lores, long stillDeleted, long undoTo) {
+    }
+
+    /** Mass deletions not undone whose lores are (partly) still missing here, newest first: what `status` flags. */
+    public List<MassDeletion> openMassDeletions() {
+        return read(tx -> {
+            List<MassDeletion> out = new ArrayList<>();
+            for (EventStore.MassDeleteRow m : ctx.events().massDeletions()) {
+                RealmId realm = RealmId.fromBytes(m.realm());
+                String local = ctx.localRealmId(realm);
+                if (m.undone() || local == null || ctx.realm(realm).isEmpty()) {
+                    continue;
+                }
+                long gone = ctx.events().loresTouchedBetweenAndMissing(m.realm(), EntityKind.LORE.code(),
+                    m.firstAt() << HybridClock.LOGICAL_BITS, ((m.lastAt() + 1) << HybridClock.LOGICAL_BITS) - 1);
+                if (gone > 0) {
+                    out.add(new MassDeletion(realm, m.firstAt(), m.lores(), gone, m.firstAt() - 1));
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- checking and repairing (lorehub-node doctor)
+
+    /**
+     * A difference between lh's tables and the fold of the event log.
+     *
+     * @param realm  the synced realm
+     * @param kind   realm, lore or relation
+     * @param entity its id
+     * @param what   how they differ
+     * @param detail for the user: the columns that differ, or what the row holds
+     */
+    public record Divergence(RealmId realm, EntityKind kind, String entity, Kind what, String detail) {
+        /** How lh's row and the synced history differ. */
+        public enum Kind {
+            /** The history has it, lh's tables do not (deleted behind the node's back). */
+            MISSING,
+            /** lh's tables have it, the history deleted it. */
+            STALE,
+            /** Both have it, with different values (changed or damaged behind the node's back). */
+            DIFFERS,
+            /** Only lh's tables have it: no event ever recorded it (made while capture was off). */
+            NEVER_SYNCED
+        }
+    }
+
+    /**
+     * Compares lh's tables with the fold of the event log in every mapped realm. Entities lh
+     * changed that are not events yet (pending capture, unsynced changes) are left out.
+     */
+    public List<Divergence> auditTables() {
+        return read(tx -> new TableAudit(ctx, materializer, db.connection()).run());
+    }
+
+    /**
+     * Rewrites lh's tables from the event log (never the other way round) in every mapped realm,
+     * in short transactions (lh waits at most 5 s for the write lock): every entity with events is
+     * materialised again, lh's unsynced changes are given up (their rows go back to the synced
+     * state), and lores no event ever recorded are adopted as new events (a capture that was
+     * missed). Returns how many entities were materialised.
+     */
+    public int rebuildTables(long now, ProgressListener progress) {
+        discardUnsynced(null, now);
+        int done = 0;
+        for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
+            String local = e.getValue().localRealmId();
+            if (local == null || !e.getValue().joined() || read(tx -> ctx.tables().realm(local).isEmpty())) {
+                continue;
+            }
+            done += rematerialise(e.getKey(), now, progress);
+            if (membership(e.getKey()).role(ctx.self()).map(Role::canWrite).orElse(false)) {
+                adoptAll(e.getKey(), local, now, progress);
+            }
+        }
+        return done;
+    }
+
+    /** A stored event that does not verify. */
+    public record DamagedEvent(byte[] id, RealmId realm, String reason) {
+    }
+
+    /**
+     * Checks every stored event: its id is the SHA-256 of its bytes, its signature verifies, and its
+     * header names the realm, time and author it is filed under. {@code progress} hears of each
+     * thousand. Read-only.
+     */
+    public List<DamagedEvent> verifyLog(ProgressListener progress) {
+        return read(tx -> {
+            List<DamagedEvent> out = new ArrayList<>();
+            long total = ctx.events().countAll();
+            long[] seen = {0};
+            ctx.events().forEachStored((id, realm, hlc, author, sealed) -> {
+                RealmId r = RealmId.fromBytes(realm);
+                String problem = null;
+                if (!EventId.of(sealed).equals(EventId.fromBytes(id))) {
+                    problem = "its bytes do not hash to its id (changed on disk)";
+                } else {
+                    EnvelopeVerifier.Checked checked = EnvelopeVerifier.check(sealed);
+                    if (checked.failure() != null) {
+                        problem = "it does not verify: " + checked.failure().getMessage();
+                    } else {
+                        var header = checked.verified().envelope();
+                        if (!header.header().realm().equals(r) || header.header().timestamp() != hlc
+                            || !header.author().equals(dev.lorehub.crypto.DeviceId.fromBytes(author))) {
+                            problem = "it is filed under another realm, time or author than it names";
+                        }
+                    }
+                }
+                if (problem != null) {
+                    out.add(new DamagedEvent(id, r, problem));
+                }
+                if (++seen[0] % 1000 == 0) {
+                    progress.progress("verifying events", seen[0], total);
+                }
+            });
+            return out;
+        });
+    }
+
+    /**
+     * Removes damaged events from the log (a peer that holds them sends them again), in short
+     * transactions, and re-applies the entities they touched. Returns how many were removed.
+     */
+    public int dropEvents(List<byte[]> ids, long now) {
+        int removed = 0;
+        for (int from = 0; from < ids.size(); from += ADOPT_CHUNK) {
+            List<byte[]> chunk = ids.subList(from, Math.min(ids.size(), from + ADOPT_CHUNK));
+            removed += write(now, tx -> {
+                int n = 0;
+                for (byte[] id : chunk) {
+                    n += ctx.events().delete(id) ? 1 : 0;
+                }
+                return n;
+            });
+        }
+        forgetCaches();
+        return removed;
+    }
+
+    /** Events of this device that share a place in its own chain (a fork, e.g. after restoring an old backup). */
+    public record ChainFork(RealmId realm, long seq, int events) {
+    }
+
+    /** Forks of this device's own chains, per realm. */
+    public List<ChainFork> ownChainForks() {
+        return read(tx -> {
+            List<ChainFork> out = new ArrayList<>();
+            for (EventStore.ForkRow f : ctx.events().chainForks(ctx.self().toBytes())) {
+                out.add(new ChainFork(RealmId.fromBytes(f.realm()), f.seq(), f.events()));
+            }
+            return out;
+        });
     }
 
     // ---- reading
