@@ -30,6 +30,10 @@ final class LogCommand implements Callable<Integer> {
     @Option(names = "--refused", description = "Show what this device refused instead: from which device, why, how often")
     boolean refused;
 
+    @Option(names = "--lore", paramLabel = "LORE", description = "Only the history of one lore (id or a unique prefix), "
+        + "deleted ones included: each line's version id can be given to `undo LORE --to VERSION`")
+    String lore;
+
     @Override
     public Integer call() throws java.sql.SQLException {
         try (NodeView view = NodeView.open(home.home())) {
@@ -39,7 +43,15 @@ final class LogCommand implements Callable<Integer> {
             Map<DeviceId, String> names = new HashMap<>();
             names.put(view.replica().deviceId(), "this device");
             view.replica().peers().forEach(p -> names.put(DeviceId.fromBytes(p.device()), p.displayName()));
-            List<StoredEvent> events = view.replica().events().newest(limit);
+            List<StoredEvent> events;
+            if (lore != null) {
+                String id = view.replica().loreIdByPrefix(lore);
+                events = new ArrayList<>(view.replica().events().eventsOf(dev.lorehub.node.core.EntityKind.LORE.code(), id));
+                events.sort(java.util.Comparator.comparingLong(StoredEvent::hlc).reversed());
+                events = events.subList(0, Math.min(events.size(), Math.max(limit, 0)));
+            } else {
+                events = view.replica().events().newest(limit);
+            }
             if (events.isEmpty()) {
                 System.out.println("No events yet.");
             }
@@ -48,8 +60,14 @@ final class LogCommand implements Callable<Integer> {
                 String who = author.shortForm() + (names.containsKey(author) ? " (" + names.get(author) + ")" : "");
                 String what = view.replica().decode(e).map(LogCommand::describe)
                     .orElse("(encrypted: this device holds no key for it)");
-                System.out.printf("%s  %-26s realm %s  %s%n", HybridClock.format(e.hlc()), who,
+                System.out.printf("%s  version %s  %-26s realm %s  %s%n", HybridClock.format(e.hlc()),
+                    dev.lorehub.node.core.EventId.fromBytes(e.id()).shortForm(), who,
                     RealmId.fromBytes(e.realm()).toString().substring(0, 8), what);
+            }
+            if (!events.isEmpty()) {
+                System.out.println();
+                System.out.println("To bring a lore back: lorehub-node undo LORE --to VERSION (or --to TIME); a whole realm: "
+                    + "lorehub-node undo --realm REALM --to TIME.");
             }
         }
         return 0;
@@ -67,6 +85,14 @@ final class LogCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static String sealSize(MembershipChange m) {
+        try {
+            return Integer.toString(LegacySeal.decode(m.nonce()).ids().size());
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+
     static String describe(EventBody body) {
         if (body instanceof MembershipChange m) {
             return switch (m.op()) {
@@ -75,8 +101,7 @@ final class LogCommand implements Callable<Integer> {
                 case SET_ROLE -> "made " + m.subject().shortForm() + " " + m.role().name().toLowerCase();
                 case REMOVE -> "removed " + m.subject().shortForm();
                 case ROTATE -> "rotated the realm key to epoch " + m.epoch();
-                case SEAL -> "sealed the events of the previous release (" + LegacySeal.decode(m.nonce()).ids().size()
-                    + " accepted)";
+                case SEAL -> "sealed the events of the previous release (" + sealSize(m) + " accepted)";
             };
         }
         EntityChange c = (EntityChange) body;

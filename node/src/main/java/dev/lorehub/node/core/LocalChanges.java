@@ -260,6 +260,10 @@ final class LocalChanges {
 
     /** Null if this device may write the realm now, else why not, in user words. */
     String whyNotWritable(RealmId realm) throws SQLException {
+        String restored = ctx.restoreGate();
+        if (restored != null) {
+            return restored;
+        }
         java.util.Optional<Role> role = ctx.membership(realm).role(ctx.self());
         if (role.isEmpty()) {
             return "this device is not a member of the realm (any more)";

@@ -707,6 +707,10 @@ public final class Replica implements AutoCloseable {
     }
 
     private void requireAdmin(RealmId realm) throws SQLException {
+        String restored = ctx.restoreGate();
+        if (restored != null) {
+            throw new ReplicaException(restored);
+        }
         if (ctx.realm(realm).isEmpty()) {
             throw new ReplicaException("Realm " + realm + " is not synced by this device.");
         }
@@ -789,6 +793,9 @@ public final class Replica implements AutoCloseable {
 
     private List<StoredKey> maintainEpochs(long now) {
         return write(now, tx -> {
+            if (ctx.restoreGate() != null) {
+                return List.<StoredKey>of(); // restored from a backup: nothing automatic until a peer synced
+            }
             for (RealmId realm : ctx.realms().keySet().stream().sorted().toList()) {
                 Membership m = ctx.membership(realm);
                 if (m.role(ctx.self()).orElse(null) != Role.ADMIN || ctx.secrets().keyring(realm).isEmpty()) {
@@ -810,6 +817,10 @@ public final class Replica implements AutoCloseable {
      */
     public StoredKey resolve(String loreId, Map<Field, Object> values, long now) {
         return write(now, tx -> {
+            String restored = ctx.restoreGate();
+            if (restored != null) {
+                throw new ReplicaException(restored);
+            }
             local.drain(tx, db.connection(), CAPTURE_BATCH);
             RealmId realm = realmOfLore(loreId).orElseThrow(() -> new ReplicaException(
                 "Lore " + loreId + " is not in a synced realm."));
@@ -833,6 +844,9 @@ public final class Replica implements AutoCloseable {
      */
     public List<StoredKey> resolveAllKeepingWinners(long now) {
         return write(now, tx -> {
+            if (ctx.restoreGate() != null) {
+                return List.<StoredKey>of();
+            }
             java.util.Set<String> done = new java.util.HashSet<>();
             for (EventStore.ConflictRow c : ctx.events().conflicts()) {
                 if (c.kind() != EntityKind.LORE.code() || !done.add(c.entity())) {
@@ -892,6 +906,7 @@ public final class Replica implements AutoCloseable {
         try {
             db.runInTransaction(c -> {
                 ctx.events().touchPeer(peer.toBytes(), null, now);
+                ctx.events().deleteMeta(RESTORED); // a peer synced: this device's own newer events, if any, are here now
                 // written by this release only: a sync since the upgrade (the previous release kept last_sync_at too)
                 ctx.events().putMeta(LegacySealing.syncedKey(peer), Long.toString(now));
             });
@@ -1044,6 +1059,115 @@ public final class Replica implements AutoCloseable {
             }
             return out;
         });
+    }
+
+    // ---- backup and restore
+
+    /** Meta key: set by a restore (the backup's time), cleared once a peer has synced with this device since. */
+    static final String RESTORED = "restore.pending";
+
+    /** Receives each stored event of a snapshot. */
+    @FunctionalInterface
+    public interface EventSink {
+        void accept(byte[] id, byte[] realm, long hlc, byte[] author, byte[] sealed) throws SQLException;
+    }
+
+    /**
+     * Everything a backup holds from the database, read in one transaction (a consistent snapshot
+     * while lh and the daemon keep working): every stored event as sealed, the synced realms, the
+     * paired peers and the local realm rows the realms are mapped to.
+     */
+    public record Snapshot(List<EventStore.RealmRow> realms, List<EventStore.PeerRow> peers, Map<RealmId, RealmRow> mapped,
+                           long events) {
+    }
+
+    /** Reads a backup's snapshot, giving each event to {@code sink} inside the same read transaction. */
+    public Snapshot snapshot(EventSink sink) {
+        try {
+            return db.inReadTransaction(c -> {
+                List<EventStore.RealmRow> realms = ctx.events().realms();
+                Map<RealmId, RealmRow> mapped = new TreeMap<>();
+                for (EventStore.RealmRow r : realms) {
+                    if (r.localRealmId() != null) {
+                        ctx.tables().realm(r.localRealmId()).ifPresent(row -> mapped.put(RealmId.fromBytes(r.realm()), row));
+                    }
+                }
+                long[] n = {0};
+                ctx.events().forEachStored((id, realm, hlc, author, sealed) -> {
+                    sink.accept(id, realm, hlc, author, sealed);
+                    n[0]++;
+                });
+                return new Snapshot(realms, ctx.events().peers(), mapped, n[0]);
+            });
+        } catch (SQLException e) {
+            throw new ReplicaException("Cannot read " + db.file() + " for a backup: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Restores a backup's realms, peers and realm mappings into this (fresh) replica: synced realms
+     * as they were, peers pinned again, each mapped realm onto the local realm row with the same id
+     * or path, created when missing. {@code backupTime} is remembered: until a peer has synced with
+     * this device, it writes nothing (its own newer events may still exist on peers, and writing
+     * first would fork its chain); lh's changes meanwhile wait as unsynced changes and sync after.
+     */
+    public void restoreState(Snapshot snapshot, long backupTime, long now) {
+        write(now, tx -> {
+            for (EventStore.RealmRow r : snapshot.realms()) {
+                ctx.events().addRealm(r.realm(), r.founder(), r.nameHint(), r.addedAt(), r.joined(), r.inviter());
+            }
+            for (EventStore.PeerRow p : snapshot.peers()) {
+                ctx.events().putPeer(p.device(), p.keys(), p.displayName(), p.pairedAt());
+            }
+            for (Map.Entry<RealmId, RealmRow> m : snapshot.mapped().entrySet()) {
+                RealmRow want = m.getValue();
+                String local = ctx.tables().realm(want.id()).map(RealmRow::id)
+                    .or(() -> {
+                        try {
+                            return ctx.tables().realmByPath(want.path()).map(RealmRow::id);
+                        } catch (SQLException e) {
+                            throw new ReplicaException(e.getMessage(), e);
+                        }
+                    }).orElse(null);
+                if (local == null) {
+                    ctx.tables().insertRealm(want, java.time.Instant.ofEpochMilli(now));
+                    local = want.id();
+                }
+                ctx.events().mapRealm(m.getKey().toBytes(), local);
+            }
+            if (!snapshot.peers().isEmpty()) {
+                ctx.events().putMeta(RESTORED, Long.toString(backupTime));
+            }
+            ctx.reloadRealms();
+            return null;
+        });
+    }
+
+    /** When this device was restored from a backup and has not heard from a peer since (the backup's time), if so. */
+    public Optional<Long> restoredAwaitingPeers() {
+        return read(tx -> ctx.events().meta(RESTORED).map(Long::parseLong));
+    }
+
+    /** Ends the wait after a restore: this device writes again without waiting for a peer. */
+    public void endRestoreWait(long now) {
+        write(now, tx -> {
+            ctx.events().deleteMeta(RESTORED);
+            return null;
+        });
+    }
+
+    /**
+     * Applies every mapped realm's events to lh's tables again (after a restore), in short
+     * transactions; returns how many entities were applied.
+     */
+    public int rematerialiseAll(long now, ProgressListener progress) {
+        int done = 0;
+        for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
+            if (e.getValue().localRealmId() != null && e.getValue().joined()) {
+                done += rematerialise(e.getKey(), now, progress);
+            }
+        }
+        return done;
     }
 
     // ---- checking and repairing (lorehub-node doctor)

@@ -383,6 +383,17 @@ final class ReplicaContext {
         return null;
     }
 
+    /**
+     * Why this device may not write yet after a restore from a backup (see {@code Replica#restoreState}),
+     * or null when it may.
+     */
+    String restoreGate() throws SQLException {
+        java.util.Optional<String> at = events.meta(Replica.RESTORED);
+        return at.isEmpty() ? null : "this device was restored from a backup made at "
+            + java.time.Instant.ofEpochMilli(Long.parseLong(at.get())) + " and waits to receive its own newer events from a "
+            + "peer before it writes (start the node with a peer reachable; `lorehub-node restore --done` writes without waiting)";
+    }
+
     void forgetMembership(RealmId realm) {
         memberships.remove(realm);
         membershipChanged(realm);
