@@ -122,8 +122,14 @@ final class LocalChanges {
             values.put(Field.PROVINCES_TEXT, r.provincesJson());
             values.put(Field.SIGILS_TEXT, r.sigilsJson());
             SortedMap<Field, SortedSet<String>> sets = new TreeMap<>();
-            sets.put(Field.PROVINCES, new TreeSet<>(r.provinces()));
-            sets.put(Field.SIGILS, new TreeSet<>(r.sigils()));
+            // a list lh cannot parse says nothing about its elements: it stays unsynced (below), and no
+            // element is removed because the text reads as empty
+            if (ValueRules.problem(Field.PROVINCES_TEXT, r.provincesJson()) == null) {
+                sets.put(Field.PROVINCES, new TreeSet<>(r.provinces()));
+            }
+            if (ValueRules.problem(Field.SIGILS_TEXT, r.sigilsJson()) == null) {
+                sets.put(Field.SIGILS, new TreeSet<>(r.sigils()));
+            }
             writeDiff(tx, target, EntityKind.LORE, id, values, sets, madeAt);
         }
     }

@@ -1226,6 +1226,17 @@ public final class Replica implements AutoCloseable {
         return done;
     }
 
+    /** Drops every captured change not turned into an event yet (doctor --repair, after capture was missing). */
+    public int discardPendingCapture(long now) {
+        return write(now, tx -> {
+            List<CapturedChange> all = dev.lorehub.node.store.ChangeCapture.readPending(db.connection(), Integer.MAX_VALUE);
+            if (!all.isEmpty()) {
+                dev.lorehub.node.store.ChangeCapture.deleteThrough(db.connection(), all.get(all.size() - 1).seq());
+            }
+            return all.size();
+        });
+    }
+
     /** A stored event that does not verify. */
     public record DamagedEvent(byte[] id, RealmId realm, String reason) {
     }

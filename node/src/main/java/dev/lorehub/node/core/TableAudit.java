@@ -85,17 +85,30 @@ final class TableAudit {
         return kind.code() + "\u0000" + entity;
     }
 
-    /** Entities lh changed that are not events yet: captured rows not processed, and unsynced changes. */
+    /**
+     * Entities whose row is lh's newer truth, not damage: lh deleted them (a captured delete not
+     * processed yet), or changed them and the change is captured or recorded as unsynced while the
+     * row is there. A captured insert or update whose row is gone is still damage.
+     */
     private Set<String> changedByLh() throws SQLException {
         Set<String> out = new HashSet<>();
         if (ChangeCapture.hasTable(connection)) {
+            java.util.Map<String, Character> last = new java.util.HashMap<>();
             for (CapturedChange c : ChangeCapture.readPending(connection, Integer.MAX_VALUE)) {
                 switch (c.table()) {
-                    case CapturedChange.LORES -> out.add(key(EntityKind.LORE, c.id()));
-                    case CapturedChange.LORE_RELATIONS -> out.add(key(EntityKind.RELATION,
-                        EntityChange.relationId(c.id(), c.id2(), c.id3())));
+                    case CapturedChange.LORES -> last.put(key(EntityKind.LORE, c.id()), c.op());
+                    case CapturedChange.LORE_RELATIONS -> last.put(key(EntityKind.RELATION,
+                        EntityChange.relationId(c.id(), c.id2(), c.id3())), c.op());
                     default -> {
                     }
+                }
+            }
+            for (java.util.Map.Entry<String, Character> e : last.entrySet()) {
+                String[] k = e.getKey().split("\u0000", 2);
+                boolean rowThere = Integer.parseInt(k[0]) == EntityKind.LORE.code() ? ctx.tables().lore(k[1]).isPresent()
+                    : relationRowThere(k[1]);
+                if (e.getValue() == CapturedChange.DELETE || rowThere) {
+                    out.add(e.getKey());
                 }
             }
         }
@@ -103,6 +116,11 @@ final class TableAudit {
             out.add(u.kind() + "\u0000" + u.entity());
         }
         return out;
+    }
+
+    private boolean relationRowThere(String relation) throws SQLException {
+        String[] key = EntityChange.relationKey(relation);
+        return ctx.tables().relation(key[0], key[1], key[2]).isPresent();
     }
 
     private void realmFields(RealmId realm, RealmRow row, List<Replica.Divergence> out) throws SQLException {

@@ -45,6 +45,12 @@ import java.util.function.Consumer;
  * held, refused or unsynced, captured changes waiting, mass deletions, realms of the previous release
  * not sealed, forks of this device's own chain.
  *
+ * <p>{@code --repair} turns changes lh made that capture recorded into events first, as the daemon
+ * would, unless change capture was missing: then a captured row may since have been changed or
+ * deleted unseen, so those records are set aside and lh's rows go back to the synced history (lh's
+ * version stays in the backup). Lores that no event records at all (made while capture was off)
+ * are adopted as new events, as {@code realm share} adopts a project's lores.
+ *
  * <p>Exit codes, one per class of finding; the most severe found wins (see {@link Finding.Kind}):
  * 0 nothing wrong (notices may be printed), 21 lh's tables differ from the synced history,
  * 22 change capture or drizzle's record incomplete, 23 files readable by others, 24 damaged events
@@ -221,6 +227,13 @@ public final class Doctor {
                     + d.reason()).toList(), "lorehub-node doctor --repair (they are removed; a peer that holds them sends them "
                 + "again)"));
         }
+        if (!damaged.isEmpty()) {
+            // folding an entity decrypts its events, and a damaged one does not open: compare after --repair removed them
+            out.add(new Finding(Finding.Kind.NOTICE, "lh's tables were not compared with the synced history: damaged events "
+                + "must go first.", List.of(), "lorehub-node doctor --repair, then lorehub-node doctor"));
+            notices(r, c, out);
+            return;
+        }
         List<Replica.Divergence> divergences = r.auditTables();
         List<String> differ = new ArrayList<>();
         List<String> never = new ArrayList<>();
@@ -327,7 +340,9 @@ public final class Doctor {
             } catch (IOException e) {
                 say.accept("Could not make the files private: " + e.getMessage());
             }
+            boolean captureWasOff;
             try (LoreHubDatabase db = LoreHubDatabase.open(home.database())) {
+                captureWasOff = !ChangeCapture.isInstalled(db.connection());
                 int recorded = db.inTransaction(LhMigrationRecord::complete);
                 if (recorded > 0) {
                     say.accept("Recorded " + recorded + " of lh's migrations in __drizzle_migrations.");
@@ -343,16 +358,25 @@ public final class Doctor {
                 if (!damaged.isEmpty()) {
                     say.accept("Removed " + r.dropEvents(damaged, now) + " damaged event(s) from the log.");
                 }
-                int captured = 0;
-                for (int round = 0; round < 100_000; round++) {
-                    int n = r.captureLocalChanges(now).size();
-                    captured += n;
-                    if (!r.hasPendingCapture()) {
-                        break;
+                if (captureWasOff) {
+                    // a captured row only says "this row changed: read it"; with capture off since, the row may hold
+                    // changes capture never saw (deletions, damage), so reading it now would sync them
+                    int dropped = r.discardPendingCapture(now);
+                    if (dropped > 0) {
+                        say.accept("Set aside " + dropped + " change(s) captured before change capture went missing: lh's rows "
+                            + "go back to the synced history (lh's version is in the backup).");
                     }
-                }
-                if (captured > 0) {
-                    say.accept("Turned " + captured + " change(s) lh had made into events.");
+                } else {
+                    int captured = 0;
+                    for (int round = 0; round < 100_000; round++) {
+                        captured += r.captureLocalChanges(now).size();
+                        if (!r.hasPendingCapture()) {
+                            break;
+                        }
+                    }
+                    if (captured > 0) {
+                        say.accept("Turned " + captured + " change(s) lh had made into events.");
+                    }
                 }
                 int applied = r.rebuildTables(now, progress);
                 say.accept("Rewrote lh's tables from the synced history (" + applied + " lores, relations and realms).");
