@@ -51,6 +51,7 @@ final class StatusCommand implements Callable<Integer> {
             out.put("shortId", r.deviceId().shortForm());
             out.put("dataDir", h.dataDir().toString());
             out.put("running", running);
+            out.put("restoredAwaitingPeers", r.restoredAwaitingPeers().map(t -> Instant.ofEpochMilli(t).toString()).orElse(null));
             ArrayNode peers = out.putArray("peers");
             for (EventStore.PeerRow p : r.peers()) {
                 DeviceId id = DeviceId.fromBytes(p.device());
@@ -130,6 +131,10 @@ final class StatusCommand implements Callable<Integer> {
         }
         System.out.println("Device   " + out.get("device").asText() + " (" + out.get("shortId").asText() + ")");
         System.out.println("Data     " + out.get("dataDir").asText() + (running ? " — node running" : " — node not running"));
+        if (!out.get("restoredAwaitingPeers").isNull()) {
+            System.out.println("Restored from a backup made at " + out.get("restoredAwaitingPeers").asText() + ": this device writes "
+                + "again once a peer has synced with it (`lorehub-node restore --done` writes without waiting).");
+        }
         System.out.println();
         System.out.println("Peers:");
         if (out.get("peers").isEmpty()) {

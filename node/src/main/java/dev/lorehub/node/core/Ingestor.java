@@ -41,8 +41,15 @@ import java.util.function.Supplier;
  *       forwarded, re-examined when membership changes or time passes, capped per realm; one whose
  *       authority a removal voided is stored but changes nothing (so all devices hold one set);</li>
  *   <li>an entity id held here by another realm is never written, moved or related by this one;</li>
- *   <li>events this device cannot decrypt are kept as ciphertext for relaying.</li>
+ *   <li>events this device cannot decrypt are kept as ciphertext for relaying;</li>
+ *   <li>events of the previous release's format (no causal past) are decided by their place among the
+ *       realm's legacy membership events ({@link Membership}, "Realms founded by the previous release");
+ *       a legacy membership event the implicit chain refuses for now is {@link Membership.Admission#KEPT
+ *       kept} (stored), since an earlier one arriving later can still make it valid. They are stored
+ *       without a chain position, as that release stored them.</li>
  * </ul>
+ * Many lore deletions stored together are noted as a mass deletion ({@code lhsync_mass_deletes}), so
+ * {@code status} offers the undo on this device too.
  * A refused event is counted per source, realm and reason (see {@code lhsync_refusals}) while the
  * rest of the batch still applies.
  */
