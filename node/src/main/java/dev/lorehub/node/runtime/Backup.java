@@ -11,6 +11,7 @@ import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SecretStore;
 import dev.lorehub.node.core.ProgressListener;
 import dev.lorehub.node.core.Replica;
+import dev.lorehub.node.store.BackupFile;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.store.RealmRow;
@@ -23,12 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -83,28 +79,11 @@ public final class Backup {
         }
         DeviceIdentity identity = DeviceIdentity.load(home.identity());
         Summary summary;
-        try (Connection out = DriverManager.getConnection("jdbc:sqlite:" + tmp);
+        try (BackupFile out = BackupFile.create(tmp);
              LoreHubDatabase db = LoreHubDatabase.open(home.database());
              Replica replica = Replica.open(db, identity, SecretStore.open(home.realmKeys()), new SecureRandom(),
                  dev.lorehub.node.core.ReplicaOptions.DEFAULT.withoutInstallingCapture())) {
-            out.setAutoCommit(false);
-            try (Statement s = out.createStatement()) {
-                s.execute("CREATE TABLE backup_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-                s.execute("CREATE TABLE events (id BLOB PRIMARY KEY, realm BLOB NOT NULL, hlc INTEGER NOT NULL, "
-                    + "author BLOB NOT NULL, sealed BLOB NOT NULL)");
-                s.execute("CREATE TABLE secrets (box BLOB NOT NULL)");
-            }
-            Replica.Snapshot snap;
-            try (PreparedStatement ins = out.prepareStatement("INSERT INTO events (id, realm, hlc, author, sealed) VALUES (?, ?, ?, ?, ?)")) {
-                snap = replica.snapshot((id, realm, hlc, author, sealed) -> {
-                    ins.setBytes(1, id);
-                    ins.setBytes(2, realm);
-                    ins.setLong(3, hlc);
-                    ins.setBytes(4, author);
-                    ins.setBytes(5, sealed);
-                    ins.executeUpdate();
-                });
-            }
+            Replica.Snapshot snap = replica.snapshot(out::addEvent);
             // keys after the events: a rotation in between only adds a key the events do not need
             ObjectNode secrets = JSON.createObjectNode();
             secrets.put("identity", Base64.getEncoder().encodeToString(Files.readAllBytes(home.identity())));
@@ -131,17 +110,11 @@ public final class Backup {
             }
             byte[] box = PassphraseBox.seal(JSON.writeValueAsBytes(secrets), passphrase,
                 aad(identity.id().toString()), cost, new SecureRandom());
-            try (PreparedStatement meta = out.prepareStatement("INSERT INTO backup_meta (key, value) VALUES (?, ?)");
-                 PreparedStatement sec = out.prepareStatement("INSERT INTO secrets (box) VALUES (?)")) {
-                for (String[] kv : new String[][] {{"format", FORMAT}, {"version", Integer.toString(VERSION)},
-                    {"device", identity.id().toString()}, {"created_at", Long.toString(now)}}) {
-                    meta.setString(1, kv[0]);
-                    meta.setString(2, kv[1]);
-                    meta.executeUpdate();
-                }
-                sec.setBytes(1, box);
-                sec.executeUpdate();
-            }
+            out.putMeta("format", FORMAT);
+            out.putMeta("version", Integer.toString(VERSION));
+            out.putMeta("device", identity.id().toString());
+            out.putMeta("created_at", Long.toString(now));
+            out.putBox(box);
             out.commit();
             summary = new Summary(identity.id().toString(), now, snap.events(), snap.realms().size(), snap.peers().size());
         } catch (SQLException | IOException e) {
@@ -162,13 +135,9 @@ public final class Backup {
 
     /** Reads a backup's description without the passphrase. */
     public static Summary describe(Path file) {
-        try (Connection in = openBackup(file)) {
+        try (BackupFile in = openBackup(file)) {
             Map<String, String> meta = meta(in);
-            long events;
-            try (Statement s = in.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
-                events = rs.next() ? rs.getLong(1) : 0;
-            }
-            return new Summary(meta.get("device"), Long.parseLong(meta.get("created_at")), events, -1, -1);
+            return new Summary(meta.get("device"), Long.parseLong(meta.get("created_at")), in.eventCount(), -1, -1);
         } catch (SQLException e) {
             throw notABackup(file, e);
         }
@@ -190,16 +159,13 @@ public final class Backup {
         long createdAt;
         List<byte[]> membership = new ArrayList<>();
         List<byte[]> data = new ArrayList<>();
-        try (Connection in = openBackup(file)) {
+        try (BackupFile in = openBackup(file)) {
             Map<String, String> meta = meta(in);
             device = meta.get("device");
             createdAt = Long.parseLong(meta.get("created_at"));
-            byte[] box;
-            try (Statement s = in.createStatement(); ResultSet rs = s.executeQuery("SELECT box FROM secrets")) {
-                if (!rs.next()) {
-                    throw new NodeException(file + " holds no keys: it is not a complete backup.", NodeException.REFUSED);
-                }
-                box = rs.getBytes(1);
+            byte[] box = in.box();
+            if (box == null) {
+                throw new NodeException(file + " holds no keys: it is not a complete backup.", NodeException.REFUSED);
             }
             try {
                 secrets = JSON.readTree(PassphraseBox.open(box, passphrase, aad(device)));
@@ -207,18 +173,15 @@ public final class Backup {
                 throw new NodeException("Cannot open the keys in " + file + ": " + e.getMessage() + ".", NodeException.REFUSED);
             }
             // membership first (it decides what the rest may do), each part in (HLC, id) order
-            try (Statement s = in.createStatement(); ResultSet rs = s.executeQuery("SELECT sealed FROM events ORDER BY hlc, id")) {
-                while (rs.next()) {
-                    byte[] sealed = rs.getBytes(1);
-                    boolean encrypted;
-                    try {
-                        encrypted = dev.lorehub.crypto.SealedEnvelope.peek(sealed).header().encrypted();
-                    } catch (RuntimeException e) {
-                        continue; // not an envelope: the ingest would refuse it anyway
-                    }
-                    (encrypted ? data : membership).add(sealed);
+            in.forEachEvent(sealed -> {
+                boolean encrypted;
+                try {
+                    encrypted = dev.lorehub.crypto.SealedEnvelope.peek(sealed).header().encrypted();
+                } catch (RuntimeException e) {
+                    return; // not an envelope: the ingest would refuse it anyway
                 }
-            }
+                (encrypted ? data : membership).add(sealed);
+            });
         } catch (SQLException | IOException e) {
             throw notABackup(file, e);
         }
@@ -273,22 +236,15 @@ public final class Backup {
         return new Summary(device, createdAt, stored, realms.size(), peers.size());
     }
 
-    private static Connection openBackup(Path file) throws SQLException {
+    private static BackupFile openBackup(Path file) throws SQLException {
         if (!Files.isRegularFile(file)) {
             throw new NodeException("There is no backup at " + file + ".", NodeException.USAGE);
         }
-        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
-        config.setReadOnly(true);
-        return config.createConnection("jdbc:sqlite:" + file);
+        return BackupFile.open(file);
     }
 
-    private static Map<String, String> meta(Connection in) throws SQLException {
-        Map<String, String> meta = new TreeMap<>();
-        try (Statement s = in.createStatement(); ResultSet rs = s.executeQuery("SELECT key, value FROM backup_meta")) {
-            while (rs.next()) {
-                meta.put(rs.getString(1), rs.getString(2));
-            }
-        }
+    private static Map<String, String> meta(BackupFile in) throws SQLException {
+        Map<String, String> meta = in.meta();
         if (!FORMAT.equals(meta.get("format")) || meta.get("device") == null || meta.get("created_at") == null) {
             throw new SQLException("no backup description");
         }
