@@ -105,7 +105,7 @@ class LegacyOrderTest {
         Membership sealedFold = MembershipFold.fold(realm, withSeal);
         assertThat(sealedFold.sealed()).isTrue();
         assertThat(MembershipFold.fold(realm, unsealed).sealed()).isFalse();
-        assertThat(sealedFold.members().size()).isEqualTo(MembershipFold.fold(realm, unsealed).members().size() - 1)
-            .as("the forged grant of admin counts only without the seal");
+        assertThat(sealedFold.members().size()).as("the forged grant of admin counts only without the seal")
+            .isEqualTo(MembershipFold.fold(realm, unsealed).members().size() - 1);
     }
 }
