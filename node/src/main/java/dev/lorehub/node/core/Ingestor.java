@@ -650,6 +650,7 @@ final class Ingestor {
                 Causality c = change.causality();
                 ctx.events().reveal(e.id(), body.kind().code(), body.entityId(), c.seq(),
                     c.prev() == null ? null : c.prev().toBytes(), ReplicaContext.joinIds(c.auth()));
+                ctx.forgetFresh(realm, body.kind(), body.entityId()); // the entity has an older event now: fold from the log
                 if (change.kind() == EntityKind.RELATION) {
                     writer.indexRelationEnds(change.entityId());
                 }
