@@ -124,6 +124,8 @@ final class Ingestor {
         final List<Touched> touched = new ArrayList<>();
         final Map<RealmId, Set<EventId>> unappliedBefore = new HashMap<>();
         final Set<RealmId> membershipChanged = new LinkedHashSet<>();
+        /** The membership size of each realm when its change was last settled in this run. */
+        final Map<RealmId, Integer> settledAt = new HashMap<>();
         int duplicates;
         int held;
         int opaque;
@@ -206,6 +208,7 @@ final class Ingestor {
             ingestData(run, c);
         }
         releaseWaitingAfterData(run);
+        settleMembership(run); // membership events released with the data (due at last, or no longer waiting)
         applyInOrder(run.touched);
         return new IngestResult(run.stored, List.of(), run.duplicates, run.held, run.opaque, run.rejected);
     }
@@ -293,7 +296,7 @@ final class Ingestor {
      * membership events (a released held event may be one).
      */
     private void settleMembership(Run run) throws SQLException {
-        Map<RealmId, Integer> settledAt = new HashMap<>();
+        Map<RealmId, Integer> settledAt = run.settledAt;
         for (int round = 0; round < 100; round++) {
             boolean any = false;
             for (RealmId realm : new ArrayList<>(run.membershipChanged)) {
