@@ -688,6 +688,9 @@ final class Ingestor {
             releaseHeld(run, realm, true);
         }
         settleMembership(run);
+        // what was due may be the links that events waiting for a removed author's chain need
+        releaseWaitingAfterData(run);
+        settleMembership(run);
         applyInOrder(run.touched);
         return new IngestResult(run.stored, List.of(), run.duplicates, run.held, run.opaque, run.rejected);
     }
