@@ -68,11 +68,18 @@ public final class SealedEnvelope {
     /** Bytes a signed-only envelope adds to its plaintext: header + signature. */
     public static final int OVERHEAD_SIGNED_ONLY = HEADER_LENGTH + Ed25519Ops.SIGNATURE_LENGTH;
 
+    /** Where the realm id sits in the header, and its length (codecs that send it once per batch cut it out). */
+    public static final int REALM_OFFSET = 2;
+    public static final int REALM_LENGTH = 16;
+    /** Where the author's public key sits in the header, and its length. */
+    public static final int AUTHOR_OFFSET = 30;
+    public static final int AUTHOR_LENGTH = 32;
+
     private static final int OFF_FLAGS = 1;
-    private static final int OFF_REALM = 2;
+    private static final int OFF_REALM = REALM_OFFSET;
     private static final int OFF_EPOCH = 18;
     private static final int OFF_TIMESTAMP = 22;
-    private static final int OFF_AUTHOR = 30;
+    private static final int OFF_AUTHOR = AUTHOR_OFFSET;
     private static final int OFF_SALT = 62;
     private static final int OFF_BODY_LENGTH = 78;
     private static final int SALT_LENGTH = 16;

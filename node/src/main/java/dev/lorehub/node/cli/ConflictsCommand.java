@@ -15,9 +15,37 @@ import java.util.concurrent.Callable;
 final class ConflictsCommand implements Callable<Integer> {
     final HomeOption home = new HomeOption();
 
+    /**
+     * A version's value for people: text quoted; for the edit side of a delete-versus-edit, what the
+     * edit holds (its content first, then its other fields).
+     */
+    static String shown(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return "(empty)";
+        }
+        if (!value.isObject()) {
+            return "\"" + value.asText() + "\"";
+        }
+        StringBuilder out = new StringBuilder();
+        if (value.has("content")) {
+            out.append('"').append(value.get("content").asText()).append('"');
+        }
+        StringBuilder rest = new StringBuilder();
+        value.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("content") && !e.getKey().endsWith("_at") && !e.getValue().isNull()) {
+                rest.append(rest.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+                    .append(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+            }
+        });
+        if (rest.length() > 0) {
+            out.append(out.length() == 0 ? "" : " ").append('(').append(rest).append(')');
+        }
+        return out.length() == 0 ? "(edited)" : out.toString();
+    }
+
     @Override
     public Integer call() throws Exception {
-        try (NodeView view = NodeView.open(home.home())) {
+        try (NodeView view = NodeView.open(home.checkedHome())) {
             List<EventStore.ConflictRow> rows = view.replica().conflicts();
             if (rows.isEmpty()) {
                 System.out.println("No conflicts.");
@@ -31,7 +59,7 @@ final class ConflictsCommand implements Callable<Integer> {
                 for (JsonNode v : new ObjectMapper().readTree(c.versionsJson())) {
                     String who = v.get("author").asText().equals(self) ? "this device" : v.get("author").asText().substring(0, 7);
                     System.out.printf("  version %s by %-11s at %s: %s%n", v.get("event").asText().substring(0, 12), who,
-                        v.get("at").asText(), v.get("deleted").asBoolean() ? "(deleted)" : "\"" + v.get("value").asText() + "\"");
+                        v.get("at").asText(), v.get("deleted").asBoolean() ? "(deleted)" : shown(v.get("value")));
                 }
                 System.out.println("  resolve: lorehub-node resolve " + c.entity().substring(0, 8)
                     + " --keep mine|theirs|<version>   (or --edit)");

@@ -21,6 +21,16 @@ final class HomeOption {
         return NodeConfig.load(home().config());
     }
 
+    /**
+     * The data directory, after reading its node.json: every command reports a broken
+     * configuration (exit 4) instead of only {@code start} finding it later.
+     */
+    NodeHome checkedHome() {
+        NodeHome h = home();
+        NodeConfig.load(h.config());
+        return h;
+    }
+
     static Path cwd() {
         return Path.of("").toAbsolutePath();
     }

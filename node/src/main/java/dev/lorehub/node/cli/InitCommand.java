@@ -22,6 +22,10 @@ final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NodeHome h = home.home();
+        String nameProblem = name == null ? null : dev.lorehub.node.runtime.NodeConfig.displayNameProblem(name);
+        if (nameProblem != null) {
+            throw new dev.lorehub.node.runtime.NodeException("--name " + nameProblem + ".", dev.lorehub.node.runtime.NodeException.USAGE);
+        }
         NodeFiles.InitResult r = NodeFiles.init(h, new SecureRandom());
         if (name != null) {
             if (Files.exists(h.config())) {

@@ -12,6 +12,7 @@ import dev.lorehub.node.store.StoredEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,21 +24,32 @@ import java.util.concurrent.Callable;
 final class LogCommand implements Callable<Integer> {
     final HomeOption home = new HomeOption();
 
-    @Option(names = {"-n", "--limit"}, defaultValue = "50", description = "How many events (default: 50)")
+    @Option(names = {"-n", "--limit"}, defaultValue = "50", description = "How many events (default: 50; 0 prints nothing)")
     int limit;
+
+    /** ISO-8601 in UTC with milliseconds, the form lh writes; the clock's logical counter is not shown. */
+    static final java.time.format.DateTimeFormatter WHEN =
+        java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     @Option(names = "--refused", description = "Show what this device refused instead: from which device, why, how often")
     boolean refused;
 
     @Override
     public Integer call() throws java.sql.SQLException {
-        try (NodeView view = NodeView.open(home.home())) {
+        if (limit < 0) {
+            throw new dev.lorehub.node.runtime.NodeException("-n must be 0 or more, got " + limit + ".",
+                dev.lorehub.node.runtime.NodeException.USAGE);
+        }
+        try (NodeView view = NodeView.open(home.checkedHome())) {
             if (refused) {
                 return refusals(view);
             }
             Map<DeviceId, String> names = new HashMap<>();
             names.put(view.replica().deviceId(), "this device");
             view.replica().peers().forEach(p -> names.put(DeviceId.fromBytes(p.device()), p.displayName()));
+            if (limit == 0) {
+                return 0;
+            }
             List<StoredEvent> events = view.replica().events().newest(limit);
             if (events.isEmpty()) {
                 System.out.println("No events yet.");
@@ -47,7 +59,7 @@ final class LogCommand implements Callable<Integer> {
                 String who = author.shortForm() + (names.containsKey(author) ? " (" + names.get(author) + ")" : "");
                 String what = view.replica().decode(e).map(LogCommand::describe)
                     .orElse("(encrypted: this device holds no key for it)");
-                System.out.printf("%s  %-26s realm %s  %s%n", HybridClock.format(e.hlc()), who,
+                System.out.printf("%s  %-26s realm %s  %s%n", WHEN.format(Instant.ofEpochMilli(HybridClock.millis(e.hlc()))), who,
                     RealmId.fromBytes(e.realm()).toString().substring(0, 8), what);
             }
         }
@@ -56,11 +68,14 @@ final class LogCommand implements Callable<Integer> {
 
     private int refusals(NodeView view) throws java.sql.SQLException {
         var rows = view.replica().events().refusals();
+        if (limit == 0) {
+            return 0;
+        }
         if (rows.isEmpty()) {
             System.out.println("Nothing refused.");
         }
         for (var r : rows.subList(0, Math.min(rows.size(), Math.max(limit, 0)))) {
-            System.out.printf("%s  from %s  realm %s  %d × %s; last: %s%n", java.time.Instant.ofEpochMilli(r.lastAt()), r.source(),
+            System.out.printf("%s  from %s  realm %s  %d × %s; last: %s%n", WHEN.format(Instant.ofEpochMilli(r.lastAt())), r.source(),
                 RealmId.fromBytes(r.realm()).toString().substring(0, 8), r.count(), r.reason().toLowerCase(), r.lastDetail());
         }
         return 0;

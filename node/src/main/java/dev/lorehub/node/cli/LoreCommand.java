@@ -1,6 +1,7 @@
 package dev.lorehub.node.cli;
 
 import dev.lorehub.node.runtime.LoreEditor;
+import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeFiles;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.store.LoreHubDatabase;
@@ -33,7 +34,7 @@ final class LoreCommand {
         }
 
         LoreHubDatabase open() {
-            NodeHome h = home.home();
+            NodeHome h = home.checkedHome();
             NodeFiles.requireInitialised(h);
             return LoreHubDatabase.open(h.database());
         }
@@ -157,10 +158,23 @@ final class LoreCommand {
 
         @Override
         public Integer call() {
+            if (content == null && why == null && type == null && sigils == null && confidence == null && status == null) {
+                throw new NodeException("Nothing to change: give at least one of --content, --why, --type, --sigil, "
+                    + "--confidence or --status. The lore was left as it is.", NodeException.USAGE);
+            }
             try (LoreHubDatabase db = open()) {
                 LoreEditor editor = new LoreEditor(db);
-                requireWritable(editor.get(id).realmId());
-                LoreRow row = editor.edit(editor.get(id).id(), content, why, type, sigils, confidence, status);
+                LoreRow old = editor.get(id);
+                boolean same = (content == null || content.equals(old.content())) && (why == null || why.equals(old.why()))
+                    && (type == null || type.equals(old.type())) && (sigils == null || sigils.equals(old.sigils()))
+                    && (confidence == null || confidence == old.confidence()) && (status == null || status.equals(old.status()));
+                if (same) {
+                    // Writing would only move updated_at and send a change to every device for nothing.
+                    System.out.println("Lore " + old.id() + " already has these values; nothing changed.");
+                    return 0;
+                }
+                requireWritable(old.realmId());
+                LoreRow row = editor.edit(old.id(), content, why, type, sigils, confidence, status);
                 System.out.println("Updated lore " + row.id() + ".");
             }
             return 0;

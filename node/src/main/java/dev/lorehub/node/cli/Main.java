@@ -12,7 +12,8 @@ import java.nio.file.Path;
 /**
  * {@code lorehub-node}: the LoreHub Sync Node command line. Exit codes: 0 success, 1 unexpected
  * failure, 2 usage, 3 data directory not initialised, in use or readable by others, 4 bad configuration,
- * 5 network, 6 pairing failed, 7 refused, 8 status --check found a problem, 10 internal error (see {@link NodeException}).
+ * 5 network, 6 pairing failed, 7 refused, 8 status --check found a problem, 10 internal error (see {@link NodeException}),
+ * 130 interrupted (Ctrl-C; the JVM's code for SIGINT, after the shutdown hooks stopped everything cleanly).
  */
 @Command(name = "lorehub-node", mixinStandardHelpOptions = true, version = "lorehub-node 0.1.0", scope = ScopeType.INHERIT,
     description = "Keeps your LoreHub knowledge in sync between your devices on the same network, with no server.",
@@ -23,19 +24,35 @@ import java.nio.file.Path;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:unexpected failure", "2:bad usage",
         "3:data directory not initialised, in use or readable by others", "4:bad configuration", "5:network problem",
-        "6:pairing failed", "7:operation refused", "8:status --check found a problem", "10:internal error"})
+        "6:pairing failed", "7:operation refused", "8:status --check found a problem", "10:internal error",
+        "130:interrupted (Ctrl-C)"})
 public final class Main {
     private Main() {
     }
 
     @Option(names = "--data-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
-        description = "LoreHub data directory (default: $LOREHUB_HOME, else ~/.lorehub)")
+        description = "LoreHub data directory (default: $LOREHUB_HOME, else $HOME/.lorehub)")
     void dataDir(Path dir) {
         HomeOption.dataDir = dir;
     }
 
     public static void main(String[] args) {
+        quietUnlessDaemon(args);
         System.exit(run(args));
+    }
+
+    /**
+     * Only {@code start} (the daemon) logs at INFO by default: every other command speaks to the
+     * user in its own words, and a node it runs for the moment (e.g. for {@code pair}) keeps its
+     * log to warnings. {@code LOREHUB_LOG_LEVEL} (read by logback.xml) still overrides. Must run
+     * before anything logs, since logback reads its configuration once.
+     */
+    static void quietUnlessDaemon(String[] args) {
+        if (System.getenv("LOREHUB_LOG_LEVEL") != null || System.getProperty("LOREHUB_LOG_LEVEL") != null) {
+            return;
+        }
+        boolean daemon = java.util.Arrays.asList(args).contains("start");
+        System.setProperty("LOREHUB_LOG_LEVEL", daemon ? "INFO" : "WARN");
     }
 
     /** Runs a command line and returns its exit code (tests call this). */

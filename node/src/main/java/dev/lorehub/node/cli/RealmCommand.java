@@ -12,6 +12,7 @@ import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.EventStore;
+import dev.lorehub.node.store.LoreTables;
 import dev.lorehub.node.store.RealmRow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
@@ -73,18 +75,41 @@ final class RealmCommand {
         public Integer call() {
             NodeHome h = home.home();
             RealmId id;
+            String dir = path.toAbsolutePath().normalize().toString();
+            int local;
+            int members;
             try (NodeView view = NodeView.open(h)) {
                 id = view.realm(realm, HomeOption.cwd());
+                local = localLores(view, dir);
+                members = view.replica().membership(id).members().size();
+            }
+            if (local > 0) {
+                // Joining adopts the project's existing lores into the shared realm: say so before doing it.
+                System.out.println("The project at " + dir + " already has " + local + " lore(s) on this device; joining "
+                    + "uploads them to realm " + id.toString().substring(0, 12) + ", where its " + members
+                    + " member(s) will see them.");
             }
             Progress progress = Progress.forStdout("items");
             NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "map").put("realm", id.toString())
-                .put("path", path.toAbsolutePath().normalize().toString()), false, p -> showProgress(progress, p));
+                .put("path", dir), false, p -> showProgress(progress, p));
             progress.done();
-            System.out.println("Realm " + id + " is now synced with " + path.toAbsolutePath().normalize() + ".");
+            System.out.println("Realm " + id + " is now synced with " + dir + "."
+                + (local > 0 ? " Uploaded " + local + " local lore(s)." : ""));
             if (!noWait) {
                 InitialSync.follow(h, id, Progress.forStdout("events"), System.out);
             }
             return 0;
+        }
+    }
+
+    /** How many lores lh already has for the project at {@code dir} on this device (0 if it has no realm there). */
+    static int localLores(NodeView view, String dir) {
+        try {
+            LoreTables tables = new LoreTables(view.database().connection());
+            Optional<RealmRow> existing = tables.realmByPath(dir);
+            return existing.isEmpty() ? 0 : tables.loreIds(existing.get().id()).size();
+        } catch (java.sql.SQLException e) {
+            throw new NodeException("Cannot read the lores of " + dir + ": " + e.getMessage(), NodeException.INTERNAL);
         }
     }
 
@@ -94,7 +119,7 @@ final class RealmCommand {
 
         @Override
         public Integer call() {
-            try (NodeView view = NodeView.open(home.home())) {
+            try (NodeView view = NodeView.open(home.checkedHome())) {
                 Map<RealmId, EventStore.RealmRow> realms = new TreeMap<>(view.replica().realms());
                 if (realms.isEmpty()) {
                     System.out.println("No synced realms: share one with `lorehub-node realm share`.");
@@ -118,7 +143,7 @@ final class RealmCommand {
 
         @Override
         public Integer call() {
-            try (NodeView view = NodeView.open(home.home())) {
+            try (NodeView view = NodeView.open(home.checkedHome())) {
                 RealmId id = view.realm(realm, HomeOption.cwd());
                 Membership m = view.replica().membership(id);
                 Map<String, String> names = new TreeMap<>();

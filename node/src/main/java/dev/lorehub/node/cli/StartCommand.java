@@ -20,7 +20,8 @@ import java.util.concurrent.CountDownLatch;
 final class StartCommand implements Callable<Integer> {
     final HomeOption home = new HomeOption();
 
-    @Option(names = "--loopback", description = "Listen and discover on 127.0.0.1 only (for trying things out on one machine)")
+    @Option(names = "--loopback", description = "Listen and discover on 127.0.0.1 only, on the configured ports (for trying "
+        + "things out on one machine)")
     boolean loopback;
 
     @Option(names = "--port", description = "TCP port to listen on (overrides node.json; 0 = any free port)")
@@ -31,7 +32,8 @@ final class StartCommand implements Callable<Integer> {
         NodeHome h = home.home();
         NodeConfig config = home.config();
         if (loopback) {
-            config = config.loopbackOnly();
+            // Loopback only, but on the configured ports: peers and bookmarks that know them keep working.
+            config = config.loopbackOnly().withPort(config.port()).withDashboard(config.dashboard());
         }
         if (port != null) {
             config = config.withPort(port);

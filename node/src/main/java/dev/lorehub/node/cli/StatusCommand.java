@@ -8,7 +8,7 @@ import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.Membership;
 import dev.lorehub.node.core.Replica;
-import dev.lorehub.node.runtime.NodeClient;
+import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.ChangeCapture;
@@ -22,7 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code status}: this device, its peers and realms, pending work and conflicts. */
-@Command(name = "status", description = "Show this device, its peers (connected, last sync), its synced realms, pending "
+@Command(name = "status", description = "Show this device, its peers (per realm: in sync or how far behind), its realms, unsynced "
     + "changes and conflicts.")
 final class StatusCommand implements Callable<Integer> {
     final HomeOption home = new HomeOption();
@@ -41,22 +41,43 @@ final class StatusCommand implements Callable<Integer> {
             dev.lorehub.node.runtime.NodeFiles.requireInitialised(h);
             return StatusCheck.run(h, home.config(), System.out);
         }
+        // A broken node.json is reported here too (and in the exit code), after what status can show.
+        String configProblem = null;
+        NodeConfig config = null;
+        try {
+            config = home.config();
+        } catch (NodeConfig.ConfigException e) {
+            configProblem = e.getMessage();
+        }
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode out = mapper.createObjectNode();
-        boolean running = NodeClient.daemonRunning(h);
-        Map<String, Boolean> connected = PeersCommand.connections(h);
+        PeersCommand.Daemon daemon = PeersCommand.Daemon.ask(h);
+        boolean running = daemon.running();
         try (NodeView view = NodeView.open(h)) {
             Replica r = view.replica();
             out.put("device", r.deviceId().toString());
             out.put("shortId", r.deviceId().shortForm());
             out.put("dataDir", h.dataDir().toString());
             out.put("running", running);
+            out.put("busy", daemon.busy());
+            out.put("configError", configProblem);
+            out.put("discoveryWarning", daemon.discoveryWarning());
             ArrayNode peers = out.putArray("peers");
+            Map<DeviceId, Long> lastSyncs = new java.util.HashMap<>();
             for (EventStore.PeerRow p : r.peers()) {
-                DeviceId id = DeviceId.fromBytes(p.device());
-                ObjectNode n = peers.addObject().put("device", id.toString()).put("name", p.displayName())
-                    .put("connected", connected.containsKey(id.toString()));
-                n.put("lastSync", p.lastSyncAt() == null ? null : Instant.ofEpochMilli(p.lastSyncAt()).toString());
+                lastSyncs.put(DeviceId.fromBytes(p.device()), p.lastSyncAt());
+            }
+            for (PeerStates.State p : PeerStates.of(h, r, daemon.answers())) {
+                ObjectNode n = peers.addObject().put("device", p.device().toString()).put("name", p.name())
+                    .put("connected", p.connected());
+                n.put("lastSync", iso(lastSyncs.get(p.device())));
+                n.put("lastContact", iso(p.lastContact()));
+                n.put("lastError", p.lastError());
+                ArrayNode pr = n.putArray("realms");
+                for (PeerStates.RealmState rs : p.realms()) {
+                    pr.addObject().put("realm", rs.realm().toString()).put("inSync", rs.inSync())
+                        .put("lastSyncedAt", iso(rs.lastSyncedAt())).put("theyLack", rs.theyLack()).put("weLack", rs.weLack());
+                }
             }
             ArrayNode realms = out.putArray("realms");
             for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(r.realms()).entrySet()) {
@@ -96,10 +117,11 @@ final class StatusCommand implements Callable<Integer> {
                     .put("kind", dev.lorehub.node.core.EntityKind.ofCode(u.kind()).name().toLowerCase(java.util.Locale.ROOT))
                     .put("entity", u.entity()).put("reason", u.reason()).put("since", Instant.ofEpochMilli(u.firstAt()).toString());
             }
-            out.put("pendingLocalChanges", ChangeCapture.pendingCount(view.database().connection()));
+            out.put("notYetCaptured", ChangeCapture.pendingCount(view.database().connection()));
             out.put("conflicts", r.conflicts().size());
             ArrayNode remotes = out.putArray("remotes");
-            java.util.List<dev.lorehub.node.remote.BackendConfig> backends = home.config().backends();
+            java.util.List<dev.lorehub.node.remote.BackendConfig> backends = config == null ? java.util.List.of()
+                : config.backends();
             if (!backends.isEmpty()) {
                 try (dev.lorehub.node.remote.RemoteState state = dev.lorehub.node.remote.RemoteState.open(h.database())) {
                     var local = dev.lorehub.node.remote.ReplicaEvents.direct(r);
@@ -114,21 +136,44 @@ final class StatusCommand implements Callable<Integer> {
                 }
             }
         }
+        int exit = configProblem == null ? 0 : dev.lorehub.node.runtime.NodeException.CONFIG;
         if (json) {
             System.out.println(mapper.writeValueAsString(out));
-            return 0;
+            return exit;
         }
         System.out.println("Device   " + out.get("device").asText() + " (" + out.get("shortId").asText() + ")");
-        System.out.println("Data     " + out.get("dataDir").asText() + (running ? " — node running" : " — node not running"));
+        System.out.println("Data     " + out.get("dataDir").asText() + (!running ? " — node not running"
+            : daemon.busy() != null ? " — busy" : " — node running"));
+        if (daemon.busy() != null) {
+            System.out.println("Busy     " + daemon.busy());
+        }
+        if (configProblem != null) {
+            System.out.println("Config   " + configProblem);
+        }
+        if (daemon.discoveryWarning() != null) {
+            System.out.println("Network  " + daemon.discoveryWarning());
+        }
         System.out.println();
         System.out.println("Peers:");
         if (out.get("peers").isEmpty()) {
             System.out.println("  none (pair with `lorehub-node pair`)");
         }
-        out.get("peers").forEach(p -> System.out.printf("  %-9s %-20s %-10s last sync %s%n",
-            p.get("device").asText().substring(0, 7), p.get("name").asText(),
-            p.get("connected").asBoolean() ? "connected" : "offline", p.get("lastSync").isNull() ? "never"
-                : p.get("lastSync").asText()));
+        Map<String, String> realmNames = new java.util.HashMap<>();
+        out.get("realms").forEach(n -> realmNames.put(n.get("realm").asText(), n.get("name").asText()));
+        out.get("peers").forEach(p -> {
+            System.out.printf("  %-9s %-20s %s%s%n", p.get("device").asText().substring(0, 7), p.get("name").asText(),
+                daemon.describe(p.get("connected").asBoolean()),
+                p.get("lastContact").isNull() ? "" : ", last contact " + p.get("lastContact").asText());
+            if (!p.get("lastError").isNull()) {
+                System.out.println("            last error: " + p.get("lastError").asText());
+            }
+            p.get("realms").forEach(rs -> System.out.println("            " + realmNames.getOrDefault(rs.get("realm").asText(),
+                rs.get("realm").asText().substring(0, 12)) + ": " + PeerStates.describe(rs)));
+            if (p.get("realms").isEmpty()) {
+                System.out.println("            no realm reconciled with it yet" + (p.get("lastSync").isNull() ? ""
+                    : " (last full sync " + p.get("lastSync").asText() + ")"));
+            }
+        });
         System.out.println("Realms:");
         if (out.get("realms").isEmpty()) {
             System.out.println("  none (share one with `lorehub-node realm share`)");
@@ -170,9 +215,16 @@ final class StatusCommand implements Callable<Integer> {
                 n.get("lastPull").isNull() ? "never" : n.get("lastPull").asText(), n.get("eventsNotOnRemote").asLong(),
                 n.get("lastError").isNull() ? "" : "; last error: " + n.get("lastError").asText()));
         }
-        System.out.println("Pending local changes: " + out.get("pendingLocalChanges").asLong());
+        if (out.get("notYetCaptured").asLong() > 0) {
+            System.out.println("lh writes not yet captured: " + out.get("notYetCaptured").asLong()
+                + (running ? " (captured within a second)" : " (captured when the node starts)"));
+        }
         System.out.println("Conflicts: " + out.get("conflicts").asInt() + (out.get("conflicts").asInt() > 0
             ? " (see `lorehub-node conflicts`)" : ""));
-        return 0;
+        return exit;
+    }
+
+    private static String iso(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis).toString();
     }
 }

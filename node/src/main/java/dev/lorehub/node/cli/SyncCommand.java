@@ -16,7 +16,12 @@ import dev.lorehub.node.runtime.NodeRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -43,15 +48,57 @@ final class SyncCommand {
                 throw new NodeException("There is no remote named " + only + ": see `lorehub-node remote list`.",
                     NodeException.REFUSED);
             }
-            if (NodeClient.daemonRunning(h)) {
-                throw new NodeException("A node is running on " + h.dataDir() + ", and the running node does not drive remotes "
-                    + "yet: stop it (Ctrl-C), run `lorehub-node sync now`, then start it again.", NodeException.STATE);
-            }
-            NodeFiles.requireInitialised(h);
             int failed = 0;
             int tampered = 0;
+            for (Outcome o : NodeClient.daemonRunning(h) ? fromRunningNode(h) : offline(h, config, backends)) {
+                if (o.error() != null) {
+                    failed++;
+                    System.err.println("lorehub-node: " + o.remote() + ": " + o.error());
+                    continue;
+                }
+                System.out.println(o.result());
+                for (String t : o.tampered()) {
+                    tampered++;
+                    System.err.println("lorehub-node: " + o.remote() + ": " + t);
+                }
+                for (String refused : o.refused()) {
+                    System.err.println("lorehub-node: " + o.remote() + ": " + refused);
+                }
+            }
+            if (failed > 0) {
+                return NodeException.NETWORK;
+            }
+            return tampered > 0 ? NodeException.REFUSED : 0;
+        }
+
+        /** What one remote's round did, as the running node or this command reports it. */
+        private record Outcome(String remote, String error, String result, List<String> tampered, List<String> refused) {
+        }
+
+        /** The running node owns the remotes: it runs the round on its remotes thread. */
+        private List<Outcome> fromRunningNode(NodeHome h) {
+            ObjectNode request = new ObjectMapper().createObjectNode().put("op", "syncRemotes");
+            if (only != null) {
+                request.put("remote", only);
+            }
+            JsonNode reply = dev.lorehub.node.runtime.ControlClient.call(h, request, x -> { });
+            List<Outcome> out = new ArrayList<>();
+            for (JsonNode o : reply.path("outcomes")) {
+                List<String> tampered = new ArrayList<>();
+                o.path("tampered").forEach(t -> tampered.add(t.asText()));
+                List<String> refused = new ArrayList<>();
+                o.path("refused").forEach(t -> refused.add(t.asText()));
+                out.add(new Outcome(o.get("remote").asText(), o.hasNonNull("error") ? o.get("error").asText() : null,
+                    o.path("result").asText(null), tampered, refused));
+            }
+            return out;
+        }
+
+        /** No node runs: an offline one (no listening, no discovery) owns the replica; remote I/O runs here. */
+        private List<Outcome> offline(NodeHome h, NodeConfig config, List<BackendConfig> backends) {
+            NodeFiles.requireInitialised(h);
             SecureRandom random = new SecureRandom();
-            // An offline node (no listening, no discovery) owns the replica; remote I/O runs on this thread.
+            List<Outcome> out = new ArrayList<>();
             try (NodeRuntime runtime = NodeRuntime.start(h, config, System::currentTimeMillis, false);
                  RemoteState state = RemoteState.open(h.database());
                  RemoteDriver driver = new RemoteDriver(backends, h.nodeDir(), new ReplicaEvents(new ReplicaEvents.Runner() {
@@ -67,25 +114,15 @@ final class SyncCommand {
                     }
                     RemoteDriver.Outcome o = driver.syncNow(b.name(), System.currentTimeMillis(), random);
                     if (o.attempt().error().isPresent()) {
-                        failed++;
-                        System.err.println("lorehub-node: " + b.name() + ": " + o.attempt().error().get());
+                        out.add(new Outcome(b.name(), o.attempt().error().get(), null, List.of(), List.of()));
                         continue;
                     }
                     RoundResult r = o.attempt().result().orElseThrow();
-                    System.out.println(r);
-                    for (RemoteIntegrityException t : r.tampering()) {
-                        tampered++;
-                        System.err.println("lorehub-node: " + b.name() + ": " + t.getMessage());
-                    }
-                    for (String refused : r.refusedEvents()) {
-                        System.err.println("lorehub-node: " + b.name() + ": " + refused);
-                    }
+                    out.add(new Outcome(b.name(), null, r.toString(),
+                        r.tampering().stream().map(RemoteIntegrityException::getMessage).toList(), r.refusedEvents()));
                 }
             }
-            if (failed > 0) {
-                return NodeException.NETWORK;
-            }
-            return tampered > 0 ? NodeException.REFUSED : 0;
+            return out;
         }
     }
 }

@@ -24,7 +24,11 @@ public record Conflict(EntityKind kind, String entityId, Field field, Type type,
         TEXT,
         /** A delete raced an edit; the edit is kept. */
         DELETE_VS_EDIT,
-        /** An archive raced an edit; the edit is kept and the lore stays unarchived. */
+        /**
+         * No longer recorded: archiving is a change of status, merged field by field (last writer
+         * wins) with a concurrent edit, so both are kept. Kept so that conflicts recorded by earlier
+         * versions still read.
+         */
         ARCHIVE_VS_EDIT
     }
 
@@ -35,7 +39,8 @@ public record Conflict(EntityKind kind, String entityId, Field field, Type type,
      * @param author  who wrote it
      * @param hlc     when
      * @param deleted true if this version is a delete
-     * @param value   the field's value in this version (null for a delete)
+     * @param value   the field's value in this version (null for a delete); for the edit side of a
+     *                {@link Type#DELETE_VS_EDIT}, every field it holds, as a {@code SortedMap<Field, Object>}
      */
     public record Version(EventId event, DeviceId author, long hlc, boolean deleted, Object value) {
     }

@@ -22,8 +22,9 @@ import java.util.TreeMap;
  *       event applies nothing).</li>
  *   <li>The entity's state is the merge of its heads: a delete loses to a concurrent edit; text fields merge
  *       three-way against the best common ancestor ({@link TextMerge}); overlapping text keeps the latest writer
- *       and records a {@link Conflict}; other fields are last-writer-wins by {@link Stamp}; an archive loses to a
- *       concurrent edit; set fields are add-wins observed-remove sets over the whole history.</li>
+ *       and records a {@link Conflict}; other fields are last-writer-wins by {@link Stamp}, status included (archiving
+ *       is a change of status, so an archive and a concurrent content edit both survive, field by field); set
+ *       fields are add-wins observed-remove sets over the whole history.</li>
  * </ol>
  * The best common ancestor of a set of events is the latest event, in canonical order, that is an
  * ancestor of (or one of) every one of them: being latest in a topological order it has no
@@ -72,7 +73,6 @@ import java.util.TreeMap;
  * memory bound holds for every input.
  */
 public final class EntityFold {
-    private static final String ARCHIVED = "archived";
     private static final Field[] FIELDS = Field.values();
     /** A text or last-writer field's slot among those of its entity kind (states of one entity share a layout). */
     private static final int[] SLOT = new int[FIELDS.length];
@@ -213,7 +213,9 @@ public final class EntityFold {
         sorted.sort(Comparator.comparing(i -> order.event(i).stamp()));
         List<Integer> live = sorted.stream().filter(i -> !states[i].deleted).toList();
         if (record && !live.isEmpty() && live.size() < sorted.size()) {
-            List<Conflict.Version> versions = sorted.stream().map(i -> version(i, null)).toList();
+            // The edit side shows what it holds (its fields by column); a delete has no value.
+            List<Conflict.Version> versions = sorted.stream()
+                .map(i -> version(i, states[i].deleted ? null : states[i].values())).toList();
             conflicts.add(new Conflict(kind, entityId, null, Conflict.Type.DELETE_VS_EDIT, null, versions));
         }
         NodeState base = baseEvent < 0 ? NodeState.EMPTY : states[baseEvent];
@@ -221,7 +223,6 @@ public final class EntityFold {
         int fields = 0;
         for (int i : sorted) {
             fields |= states[i].fields;
-            merged.lastChange = max(merged.lastChange, states[i].lastChange);
         }
         for (Field f : FIELDS) {
             if ((fields & bit(f)) == 0) {
@@ -233,9 +234,6 @@ public final class EntityFold {
                 int winner = latestWriter(f, sorted);
                 merged.put(f, states[winner].value(f), states[winner].stamp(f));
             }
-        }
-        if (kind == EntityKind.LORE && !live.isEmpty()) {
-            keepEditOverArchive(live, base, merged, record);
         }
         return merged;
     }
@@ -277,28 +275,6 @@ public final class EntityFold {
         }
     }
 
-    /** An archive concurrent with an edit loses: the lore stays visible with the editor's status. */
-    private void keepEditOverArchive(List<Integer> live, NodeState base, NodeState merged, boolean record) {
-        if (!ARCHIVED.equals(merged.value(Field.STATUS)) || ARCHIVED.equals(base.value(Field.STATUS))) {
-            return;
-        }
-        List<Integer> editors = live.stream()
-            .filter(i -> !ARCHIVED.equals(states[i].value(Field.STATUS)))
-            .filter(i -> states[i].changedSince(base))
-            .toList();
-        if (editors.isEmpty()) {
-            return;
-        }
-        int winner = latestWriter(Field.STATUS, editors);
-        NodeState w = states[winner];
-        Object status = w.has(Field.STATUS) ? w.value(Field.STATUS) : base.value(Field.STATUS);
-        merged.put(Field.STATUS, status, w.has(Field.STATUS) ? w.stamp(Field.STATUS) : base.stamp(Field.STATUS));
-        if (record) {
-            List<Conflict.Version> versions = live.stream().map(i -> version(i, states[i].value(Field.STATUS))).toList();
-            conflicts.add(new Conflict(kind, entityId, Field.STATUS, Conflict.Type.ARCHIVE_VS_EDIT, status, versions));
-        }
-    }
-
     /** The candidate with the latest stamp on {@code f}; the last candidate if none has one. */
     private int latestWriter(Field f, List<Integer> candidates) {
         int best = -1;
@@ -335,8 +311,7 @@ public final class EntityFold {
     /**
      * The text and last-writer fields at one point of the history, each with the stamp of its write:
      * a value and a stamp slot per field of the entity's kind in one array, and a bit mask of the
-     * fields set (a field may be set to null, and after an archive-vs-edit merge even carry a null
-     * stamp, as the map-based fold allowed). States are immutable once built, so a state that changes
+     * fields set (a field may be set to null). States are immutable once built, so a state that changes
      * no field shares its parent's array.
      */
     private static final class NodeState {
@@ -346,18 +321,16 @@ public final class EntityFold {
         /** value of field f at 2 SLOT[f], its stamp at 2 SLOT[f] + 1. */
         private final Object[] slots;
         int fields;
-        Stamp lastChange;
 
-        private NodeState(boolean deleted, Object[] slots, int fields, Stamp lastChange) {
+        private NodeState(boolean deleted, Object[] slots, int fields) {
             this.deleted = deleted;
             this.slots = slots;
             this.fields = fields;
-            this.lastChange = lastChange;
         }
 
         /** A state being built by a merge. */
         static NodeState empty(boolean deleted) {
-            return new NodeState(deleted, new Object[2 * WIDTH], 0, null);
+            return new NodeState(deleted, new Object[2 * WIDTH], 0);
         }
 
         boolean has(Field f) {
@@ -385,15 +358,11 @@ public final class EntityFold {
             Stamp s = e.stamp();
             Map<Field, Object> assignments = e.change().assignments();
             if (assignments.isEmpty()) {
-                return new NodeState(e.change().deleted(), slots, fields, s);
+                return new NodeState(e.change().deleted(), slots, fields);
             }
-            NodeState next = new NodeState(e.change().deleted(), slots.clone(), fields, s);
+            NodeState next = new NodeState(e.change().deleted(), slots.clone(), fields);
             assignments.forEach((f, v) -> next.put(f, v, s)); // no entry wrappers, unlike entrySet()
             return next;
-        }
-
-        boolean changedSince(NodeState base) {
-            return lastChange != null && (base.lastChange == null || lastChange.compareTo(base.lastChange) > 0);
         }
 
         /** The set fields and their values, in field order. */

@@ -62,12 +62,15 @@ final class EventWriter {
                 + realm + "'s current epoch " + current + " yet; it arrives with the next sync from an admin."));
             epoch = current;
         }
-        byte[] plaintext = ctx.codec().encode(body);
+        java.util.Map<Field, TextDelta> deltas = body instanceof EntityChange change ? deltas(realm, epoch, change)
+            : java.util.Map.of();
+        byte[] plaintext = ctx.codec().encode(body, deltas);
         byte[] sealed = SealedEnvelope.seal(new EnvelopeHeader(realm, epoch, hlc, !membership), plaintext, key,
             ctx.identity(), ctx.random());
         EventId id = EventId.of(sealed);
         if (body instanceof EntityChange change) {
             ctx.noteStored(realm, id, hlc, ctx.self(), change);
+            ctx.rememberTexts(realm, epoch, id, change, deltas);
         }
         ctx.events().insert(new StoredEvent(id.toBytes(), realm.toBytes(), hlc, ctx.self().toBytes(), body.kind().code(),
             body.entityId(), sealed, causality.seq(), causality.prev() == null ? null : causality.prev().toBytes(),
@@ -86,6 +89,69 @@ final class EventWriter {
         StoredKey stored = new StoredKey(realm, hlc, id, membership, true);
         tx.stored(stored);
         return stored;
+    }
+
+    /** Events visited at most when looking for a delta base (the parents, then their parents, ...). */
+    static final int BASE_SEARCH = 16;
+
+    /**
+     * The long texts of {@code change} worth sending as a {@link TextDelta} (issue 17): a
+     * {@code content} or {@code why} value of at least {@link EventCodec.Options#deltaMinChars}
+     * characters, against the nearest event among its parents and their ancestors (breadth first,
+     * parents in id order, at most {@link #BASE_SEARCH} events) that assigns the field a text and may
+     * serve as a base (same realm and entity, sealed under this {@code epoch}, a chain shorter than
+     * {@link TextDelta#MAX_CHAIN}); kept only when the delta is smaller than the text.
+     */
+    private java.util.Map<Field, TextDelta> deltas(RealmId realm, int epoch, EntityChange change) throws SQLException {
+        EventCodec.Options options = ctx.codec().options();
+        if (!options.deltas() || change.parents().isEmpty()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<Field, TextDelta> out = new java.util.EnumMap<>(Field.class);
+        for (Field f : new Field[] {Field.CONTENT, Field.WHY}) {
+            if (!(change.assignments().get(f) instanceof String text) || text.length() < options.deltaMinChars()) {
+                continue;
+            }
+            java.util.ArrayDeque<EventId> queue = new java.util.ArrayDeque<>(change.parents());
+            java.util.Set<EventId> seen = new java.util.HashSet<>(queue);
+            for (int visited = 0; visited < BASE_SEARCH && !queue.isEmpty(); visited++) {
+                EventId at = queue.poll();
+                ReplicaContext.BaseText base = null;
+                try {
+                    base = ctx.baseText(realm, epoch, change.kind(), change.entityId(), at, f, TextDelta.MAX_CHAIN);
+                } catch (MissingDeltaBaseException | EventFormatException notABase) {
+                    // not here, another epoch, or it does not assign this field: look further back
+                }
+                if (base != null && base.depth() >= TextDelta.MAX_CHAIN - 1) {
+                    break; // the chain is as long as it may get: send the text in full, starting a new one
+                }
+                if (base != null) {
+                    TextDelta delta = TextDelta.diff(at, base.text(), text);
+                    if (encodedSize(delta) < text.length()) {
+                        out.put(f, delta);
+                    }
+                    break;
+                }
+                var stored = ctx.events().get(at.toBytes());
+                if (stored.isPresent() && !stored.get().opaque()) {
+                    for (EventId p : ctx.decodeParts(stored.get()).body().parents()) {
+                        if (seen.add(p)) {
+                            queue.add(p);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** About how many bytes a delta takes in a body (before compression). */
+    private static long encodedSize(TextDelta d) {
+        long size = EventId.LENGTH + TextDelta.HASH_BYTES + 5;
+        for (TextDelta.Op op : d.ops()) {
+            size += 10 + op.insert().length() * 3L;
+        }
+        return size;
     }
 
     void indexRelationEnds(String relationEntity) throws SQLException {

@@ -440,15 +440,32 @@ final class Ingestor {
             }
             return;
         }
-        EventBody body;
+        EventCodec.Decoded parts;
         try {
-            body = ctx.codec().decode(opened.plaintext());
+            parts = ctx.codec().decodeParts(opened.plaintext());
         } catch (EventFormatException e) {
             run.reject(c, formatReason(e), e.getMessage());
             return;
         }
-        if (!(body instanceof EntityChange change)) {
+        if (!(parts.body() instanceof EntityChange unresolved)) {
             run.reject(c, RejectReason.MALFORMED, "an encrypted event must be an entity change");
+            return;
+        }
+        if (!joined && unresolved.kind() != EntityKind.REALM) {
+            run.reject(c, RejectReason.NOT_JOINED, notJoined(c)); // an invitation carries its name, nothing else
+            return;
+        }
+        EntityChange change;
+        try {
+            // A text sent as a delta (issue 17) is applied to its base and checked against its hash
+            // here, before anything else reads the change: one that does not fit is refused, one
+            // whose base has not arrived waits aside (never stored half-read, never forwarded).
+            change = ctx.resolve(c.realm(), opened.header().epoch(), c.id, parts);
+        } catch (MissingDeltaBaseException e) {
+            run.hold(c, HoldReason.WAITING, e.getMessage());
+            return;
+        } catch (EventFormatException e) {
+            run.reject(c, RejectReason.MALFORMED, e.getMessage());
             return;
         }
         if (!joined && change.kind() != EntityKind.REALM) {
@@ -645,7 +662,8 @@ final class Ingestor {
             try {
                 // verified when it was stored: decrypting is all that is left (cheap even for a whole realm)
                 byte[] plaintext = SealedEnvelope.openStored(e.sealed(), this::key).plaintext();
-                EventBody body = ctx.codec().decode(plaintext);
+                // a text sent as a delta is resolved when the entity is folded (its base may arrive later)
+                EventBody body = ctx.codec().decodeParts(plaintext).body();
                 if (!(body instanceof EntityChange change) || structuralProblem(realm, change) != null
                     || ValueRules.problem(change) != null) {
                     continue;

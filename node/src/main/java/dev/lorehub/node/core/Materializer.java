@@ -51,7 +51,16 @@ final class Materializer {
             }
             EventId id = EventId.fromBytes(e.id());
             DeviceId author = DeviceId.fromBytes(e.author());
-            EntityChange change = (EntityChange) ctx.decode(e);
+            EntityChange change;
+            try {
+                change = (EntityChange) ctx.decode(e);
+            } catch (MissingDeltaBaseException | EventFormatException unresolved) {
+                // A text sent as a delta whose base is not here yet, or that does not fit its base (only
+                // possible for an event stored unread and revealed later; ingest refuses or holds the
+                // rest): it is left out as if it had not arrived, so nothing is applied as other text
+                // than its author wrote, and every device with the same events folds the same.
+                continue;
+            }
             history.add(new FoldEvent(id, e.hlc(), author, change,
                 ctx.writeAuthority(realm, author, change.causality(), id).authorized()));
         }
@@ -179,6 +188,13 @@ final class Materializer {
         ctx.events().replaceConflicts(realm.toBytes(), state.kind().code(), state.entityId(), rows);
     }
 
+    /** A version's fields by lh's column names, as the conflict record shows them. */
+    private static Map<String, Object> byColumn(Map<?, ?> fields) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        fields.forEach((f, v) -> out.put(f instanceof Field field ? field.column() : String.valueOf(f), v));
+        return out;
+    }
+
     static String versionsJson(Conflict c) {
         List<Map<String, Object>> versions = new ArrayList<>();
         for (Conflict.Version v : c.versions()) {
@@ -188,7 +204,7 @@ final class Materializer {
             m.put("hlc", v.hlc());
             m.put("at", Instant.ofEpochMilli(HybridClock.millis(v.hlc())).toString());
             m.put("deleted", v.deleted());
-            m.put("value", v.value());
+            m.put("value", v.value() instanceof Map<?, ?> fields ? byColumn(fields) : v.value());
             versions.add(m);
         }
         try {

@@ -41,6 +41,8 @@ import java.util.TreeSet;
 public final class Replica implements AutoCloseable {
     /** Captured rows turned into events per transaction: keeps each well under lh's 5 s lock patience. */
     public static final int CAPTURE_BATCH = 500;
+    /** Most received events applied in one transaction (fewer when transactions run long: {@link TransactionBudget}). */
+    static final int INGEST_BATCH = 4096;
 
     private final LoreHubDatabase db;
     private final ReplicaContext ctx;
@@ -48,6 +50,9 @@ public final class Replica implements AutoCloseable {
     private final EventWriter writer;
     private final LocalChanges local;
     private final Ingestor ingestor;
+    /** Sizes of write transactions by elapsed time, so lh never waits long for the lock. */
+    private final TransactionBudget captureBudget;
+    private final TransactionBudget ingestBudget;
     private final List<StoredKeyListener> listeners = new ArrayList<>();
 
     /** Told about every event stored, after its transaction commits. */
@@ -56,9 +61,11 @@ public final class Replica implements AutoCloseable {
         void stored(List<StoredKey> keys);
     }
 
-    private Replica(LoreHubDatabase db, ReplicaContext ctx, EnvelopeVerifier verifier) {
+    private Replica(LoreHubDatabase db, ReplicaContext ctx, EnvelopeVerifier verifier, java.util.function.LongSupplier ticker) {
         this.db = db;
         this.ctx = ctx;
+        this.captureBudget = new TransactionBudget(ticker, TransactionBudget.DEFAULT_TARGET_NANOS, 16, CAPTURE_BATCH);
+        this.ingestBudget = new TransactionBudget(ticker, TransactionBudget.DEFAULT_TARGET_NANOS, 8, INGEST_BATCH);
         this.materializer = new Materializer(ctx);
         this.writer = new EventWriter(ctx);
         this.local = new LocalChanges(ctx, materializer, writer);
@@ -87,10 +94,10 @@ public final class Replica implements AutoCloseable {
             });
             EventStore events = new EventStore(db.connection());
             ReplicaContext ctx = new ReplicaContext(events, new LoreTables(db.connection()), identity, secrets, random,
-                new HybridClock(persisted[0]), options.fold());
+                new HybridClock(persisted[0]), options.fold(), options.wire());
             ctx.reloadRealms();
             ctx.loadConflicted();
-            return new Replica(db, ctx, options.verifier());
+            return new Replica(db, ctx, options.verifier(), options.ticker());
         } catch (SQLException e) {
             throw new ReplicaException("Cannot prepare " + db.file() + " for syncing: " + e.getMessage(), e);
         }
@@ -172,10 +179,13 @@ public final class Replica implements AutoCloseable {
      * batch. Returns the events written.
      */
     public List<StoredKey> captureLocalChanges(long now) {
-        return write(now, tx -> {
-            local.drain(tx, db.connection(), CAPTURE_BATCH);
+        long started = captureBudget.start();
+        List<StoredKey> written = write(now, tx -> {
+            local.drain(tx, db.connection(), captureBudget.size());
             return List.copyOf(tx.stored());
         });
+        captureBudget.took(started, Math.max(1, written.size()));
+        return written;
     }
 
     /**
@@ -269,12 +279,49 @@ public final class Replica implements AutoCloseable {
      * device id, a remote's name) in the record of refusals that {@code status} shows.
      */
     public IngestResult ingest(List<byte[]> batch, long now, String source) {
-        return write(now, tx -> {
-            local.drain(tx, db.connection(), CAPTURE_BATCH);
-            List<StoredKey> captured = List.copyOf(tx.stored());
-            IngestResult r = ingestor.ingest(tx, batch, source);
-            return new IngestResult(r.stored(), captured, r.duplicates(), r.held(), r.opaque(), r.rejected());
-        });
+        // One transaction per chunk, chunks sized by how long the last ones took: a batch that
+        // would hold the lock for seconds on a busy machine is split (each event is verified and
+        // applied on its own merits, so a chunk committed before a later one fails stays valid).
+        List<StoredKey> stored = new ArrayList<>();
+        List<StoredKey> captured = new ArrayList<>();
+        List<Rejection> rejected = new ArrayList<>();
+        int duplicates = 0;
+        int held = 0;
+        int opaque = 0;
+        for (int from = 0; from < batch.size() || from == 0; ) {
+            int to = Math.min(batch.size(), from + ingestBudget.size());
+            List<byte[]> chunk = batch.subList(from, to);
+            boolean first = from == 0;
+            long started = ingestBudget.start();
+            IngestResult r = write(now, tx -> {
+                if (first) {
+                    local.drain(tx, db.connection(), captureBudget.size());
+                }
+                List<StoredKey> capturedHere = List.copyOf(tx.stored());
+                IngestResult part = ingestor.ingest(tx, chunk, source);
+                return new IngestResult(part.stored(), capturedHere, part.duplicates(), part.held(), part.opaque(),
+                    part.rejected());
+            });
+            ingestBudget.took(started, chunk.size());
+            stored.addAll(r.stored());
+            captured.addAll(r.captured());
+            for (Rejection x : r.rejected()) {
+                rejected.add(new Rejection(x.index() + from, x.id(), x.reason(), x.detail()));
+            }
+            duplicates += r.duplicates();
+            held += r.held();
+            opaque += r.opaque();
+            if (to == batch.size()) {
+                break;
+            }
+            from = to;
+        }
+        return new IngestResult(stored, captured, duplicates, held, opaque, rejected);
+    }
+
+    /** The longest write transaction of captures and received events so far (ns; 0 without a time source). */
+    public long longestWriteNanos() {
+        return Math.max(captureBudget.longestNanos(), ingestBudget.longestNanos());
     }
 
     /**
@@ -736,7 +783,7 @@ public final class Replica implements AutoCloseable {
      */
     public StoredKey resolve(String loreId, Map<Field, Object> values, long now) {
         return write(now, tx -> {
-            local.drain(tx, db.connection(), CAPTURE_BATCH);
+            local.drain(tx, db.connection(), captureBudget.size());
             RealmId realm = realmOfLore(loreId).orElseThrow(() -> new ReplicaException(
                 "Lore " + loreId + " is not in a synced realm."));
             EntityState state = materializer.fold(realm, EntityKind.LORE, loreId);
@@ -869,9 +916,21 @@ public final class Replica implements AutoCloseable {
         return read(tx -> materializer.fold(realm, kind, entity));
     }
 
-    /** The body of a stored event, or empty when this device cannot read it. */
+    /**
+     * The body of a stored event, or empty when this device cannot read it. A text sent as a
+     * delta whose base is not here (or does not fit it) is left out of the body's values.
+     */
     public Optional<EventBody> decode(StoredEvent e) {
-        return e.opaque() ? Optional.empty() : Optional.of(ctx.decode(e));
+        if (e.opaque()) {
+            return Optional.empty();
+        }
+        return Optional.of(read(tx -> {
+            try {
+                return ctx.decode(e); // a delta's base is read from the log
+            } catch (MissingDeltaBaseException | EventFormatException unresolved) {
+                return ctx.decodeParts(e).body();
+            }
+        }));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.DeviceIdentity;
+import dev.lorehub.crypto.OpenedEnvelope;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SealedEnvelope;
 import dev.lorehub.crypto.SecretStore;
@@ -25,7 +26,7 @@ import java.util.Optional;
 final class ReplicaContext {
     private final EventStore events;
     private final LoreTables tables;
-    private final EventCodec codec = new EventCodec();
+    private final EventCodec codec;
     private final DeviceIdentity identity;
     private final SecretStore secrets;
     private final SecureRandom random;
@@ -50,8 +51,22 @@ final class ReplicaContext {
     record FreshEvent(EventId id, long hlc, DeviceId author, EntityChange change) {
     }
 
+    /**
+     * Text values that events assign, by (event, field), with where they belong: delta bases
+     * (issue 17). A value is a pure function of the event's bytes (and its base's), so an entry
+     * never goes stale; it is still dropped on rollback, so that "the base is stored here" is
+     * always read from the database. Bounded in total characters.
+     */
+    private final TextCache texts = new TextCache(8 << 20);
+
     ReplicaContext(EventStore events, LoreTables tables, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
                    HybridClock clock, FoldPolicy fold) {
+        this(events, tables, identity, secrets, random, clock, fold, EventCodec.Options.DEFAULT);
+    }
+
+    ReplicaContext(EventStore events, LoreTables tables, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
+                   HybridClock clock, FoldPolicy fold, EventCodec.Options wire) {
+        this.codec = new EventCodec(wire);
         this.fold = fold;
         this.events = events;
         this.tables = tables;
@@ -196,14 +211,147 @@ final class ReplicaContext {
 
     /**
      * The body of a readable stored event, decrypted from its sealed bytes (verified when they were
-     * stored; see {@link SealedEnvelope#openStored}).
+     * stored; see {@link SealedEnvelope#openStored}), with any text delta resolved against its base
+     * ({@link #resolve}): {@link MissingDeltaBaseException} when the base is not here yet,
+     * {@link EventFormatException} when the delta does not fit it.
      */
     EventBody decode(StoredEvent e) {
         if (e.opaque()) {
             throw new IllegalArgumentException("event " + EventId.fromBytes(e.id()).shortForm() + " is not readable here");
         }
-        return codec.decode(SealedEnvelope.openStored(e.sealed(),
-            (realm, epoch) -> secrets.keyring(realm).flatMap(k -> k.epoch(epoch))).plaintext());
+        OpenedEnvelope opened = openStored(e.sealed());
+        EventCodec.Decoded d = codec.decodeParts(opened.plaintext());
+        if (d.complete()) {
+            return d.body();
+        }
+        return resolve(opened.header().realm(), opened.header().epoch(), EventId.fromBytes(e.id()), d);
+    }
+
+    /** Decodes a stored event without resolving its deltas (they are returned alongside). */
+    EventCodec.Decoded decodeParts(StoredEvent e) {
+        return codec.decodeParts(openStored(e.sealed()).plaintext());
+    }
+
+    private OpenedEnvelope openStored(byte[] sealed) {
+        return SealedEnvelope.openStored(sealed, (realm, epoch) -> secrets.keyring(realm).flatMap(k -> k.epoch(epoch)));
+    }
+
+    /**
+     * Completes a decoded entity change of {@code realm}, sealed under key {@code epoch}: each
+     * {@link TextDelta} is applied to the value its base event assigns (see {@link TextDelta} for
+     * what may be a base), and the event's texts are remembered as bases under {@code id} (when
+     * not null).
+     *
+     * @throws MissingDeltaBaseException when a base event is not stored here, or not readable yet
+     * @throws EventFormatException      when a base may not serve (another entity, realm or epoch, no text
+     *                                   for the field, a chain longer than {@link TextDelta#MAX_CHAIN}) or
+     *                                   the delta does not fit it
+     */
+    EntityChange resolve(RealmId realm, int epoch, EventId id, EventCodec.Decoded d) {
+        EntityChange change = (EntityChange) d.body();
+        java.util.Map<Field, BaseText> bases = new java.util.EnumMap<>(Field.class);
+        for (java.util.Map.Entry<Field, TextDelta> e : d.deltas().entrySet()) {
+            bases.put(e.getKey(), baseText(realm, epoch, change.kind(), change.entityId(), e.getValue().base(), e.getKey(),
+                TextDelta.MAX_CHAIN - 1));
+        }
+        EntityChange resolved = (EntityChange) EventCodec.resolve(d, (base, field) -> bases.get(field).text());
+        if (id != null) {
+            for (Field f : new Field[] {Field.CONTENT, Field.WHY}) {
+                if (resolved.assignments().get(f) instanceof String text) {
+                    BaseText base = bases.get(f);
+                    texts.put(id, f, new TextCache.Entry(realm, epoch, change.kind(), change.entityId(), text,
+                        base == null ? 0 : base.depth() + 1));
+                }
+            }
+        }
+        return resolved;
+    }
+
+    /** A text an event assigns, and how many deltas it took to get it (0: sent in full). */
+    record BaseText(String text, int depth) {
+    }
+
+    /**
+     * The value of {@code field} that stored event {@code base} assigns, for a delta of an event of
+     * ({@code realm}, {@code epoch}, {@code kind}, {@code entity}); the base's own delta chain may be
+     * at most {@code budget} long. The rules and exceptions of {@link #resolve}.
+     */
+    BaseText baseText(RealmId realm, int epoch, EntityKind kind, String entity, EventId base, Field field, int budget) {
+        TextCache.Entry entry = texts.get(base, field);
+        try {
+            if (entry != null && !events.contains(base.toBytes())) {
+                entry = null; // remembered from a write that did not stay: read the log
+            }
+            if (entry == null) {
+                entry = load(base, field, budget);
+            }
+        } catch (SQLException e) {
+            throw new ReplicaException("Cannot read event " + base.shortForm() + ": " + e.getMessage(), e);
+        }
+        if (!entry.realm().equals(realm) || entry.kind() != kind || !entry.entity().equals(entity)) {
+            throw new EventFormatException("the base of a text delta, event " + base.shortForm() + ", belongs to another entity");
+        }
+        if (entry.epoch() != epoch) {
+            throw new EventFormatException("the base of a text delta, event " + base.shortForm() + ", was sealed under key epoch "
+                + entry.epoch() + ", not " + epoch + " like the delta");
+        }
+        if (entry.text() == null) {
+            throw new EventFormatException("the base of a text delta, event " + base.shortForm() + ", assigns no text to "
+                + field.column());
+        }
+        if (entry.depth() > budget) {
+            throw new EventFormatException("a chain of more than " + TextDelta.MAX_CHAIN + " text deltas");
+        }
+        return new BaseText(entry.text(), entry.depth());
+    }
+
+    /** Reads a base event's value of {@code field} from the log (resolving its own delta, within {@code budget}). */
+    private TextCache.Entry load(EventId base, Field field, int budget) throws SQLException {
+        StoredEvent stored = events.get(base.toBytes()).orElse(null);
+        if (stored == null || stored.opaque()) {
+            throw new MissingDeltaBaseException(base, "its " + field.column() + " is an edit of event " + base.shortForm()
+                + ", which " + (stored == null ? "has not arrived" : "this device cannot read yet"));
+        }
+        OpenedEnvelope opened = openStored(stored.sealed());
+        RealmId realm = opened.header().realm();
+        int epoch = opened.header().epoch();
+        EventCodec.Decoded d = codec.decodeParts(opened.plaintext());
+        if (!(d.body() instanceof EntityChange c)) {
+            throw new EventFormatException("the base of a text delta, event " + base.shortForm() + ", is not an entity change");
+        }
+        TextCache.Entry entry;
+        TextDelta delta = d.deltas().get(field);
+        if (delta == null) {
+            entry = new TextCache.Entry(realm, epoch, c.kind(), c.entityId(),
+                c.assignments().get(field) instanceof String s ? s : null, 0);
+        } else {
+            if (budget <= 0) {
+                throw new EventFormatException("a chain of more than " + TextDelta.MAX_CHAIN + " text deltas");
+            }
+            BaseText under = baseText(realm, epoch, c.kind(), c.entityId(), delta.base(), field, budget - 1);
+            entry = new TextCache.Entry(realm, epoch, c.kind(), c.entityId(), delta.apply(under.text()), under.depth() + 1);
+        }
+        texts.put(base, field, entry);
+        return entry;
+    }
+
+    /**
+     * Remembers the texts of an event this device just wrote (its own deltas resolved from
+     * {@code deltas}' bases, which it just read), so that the next delta against it needs no read
+     * of the log.
+     */
+    void rememberTexts(RealmId realm, int epoch, EventId id, EntityChange change, java.util.Map<Field, TextDelta> deltas) {
+        for (Field f : new Field[] {Field.CONTENT, Field.WHY}) {
+            if (change.assignments().get(f) instanceof String text) {
+                TextDelta d = deltas.get(f);
+                TextCache.Entry base = d == null ? null : texts.get(d.base(), f);
+                if (d != null && base == null) {
+                    continue; // its chain length is not at hand: read it from the log when needed
+                }
+                texts.put(id, f, new TextCache.Entry(realm, epoch, change.kind(), change.entityId(), text,
+                    base == null ? 0 : base.depth() + 1));
+            }
+        }
     }
 
     /**
@@ -393,6 +541,7 @@ final class ReplicaContext {
 
     /** Drops every cache (after a rollback). */
     void forgetAll() throws SQLException {
+        texts.clear();
         memberships.clear();
         chains.clear();
         tips.clear();

@@ -82,7 +82,8 @@ public final class TextMerge {
         }
     }
 
-    private static final class TokenComparator extends SequenceComparator<Tokens> {
+    /** Compares tokens by their text (also used by {@link TextDelta}, which diffs the same tokens). */
+    static final class TokenComparator extends SequenceComparator<Tokens> {
         static final TokenComparator INSTANCE = new TokenComparator();
 
         @Override

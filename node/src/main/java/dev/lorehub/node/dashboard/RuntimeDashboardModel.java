@@ -134,7 +134,7 @@ public final class RuntimeDashboardModel implements DashboardModel {
         List<DashboardSnapshot.Realm> realms = new ArrayList<>();
         for (Map.Entry<RealmId, EventStore.RealmRow> e : realmRows.entrySet()) {
             RealmId id = e.getKey();
-            String name = e.getValue().nameHint() != null ? e.getValue().nameHint() : "(unmapped)";
+            String name = dev.lorehub.node.runtime.NodeView.sharedName(r, e.getValue()).orElse("(name not known yet)");
             String path = null;
             if (e.getValue().localRealmId() != null) {
                 var local = tables.realm(e.getValue().localRealmId());
@@ -181,7 +181,7 @@ public final class RuntimeDashboardModel implements DashboardModel {
                 versions.add(new DashboardSnapshot.Version(v.path("event").asText(), author.shortForm(),
                     author.equals(self) ? "this device" : names.getOrDefault(author, "unknown device"), author.equals(self),
                     v.path("at").asText(), value == null || value.isNull() ? "" : value.isTextual() ? value.asText()
-                    : value.toString(), v.path("deleted").asBoolean()));
+                    : value.has("content") ? value.get("content").asText() : value.toString(), v.path("deleted").asBoolean()));
             }
             Membership m = memberships.get(realm);
             boolean canWrite = m != null && m.role(self).map(Role::canWrite).orElse(false);

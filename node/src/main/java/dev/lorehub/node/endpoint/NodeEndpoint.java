@@ -301,6 +301,7 @@ public final class NodeEndpoint {
                 return;
             }
             Link old = p.link;
+            old.restarting = true; // replaced, not failed: no error to report, and the new link is already here
             disconnect(old, reason);
             detach(old, reason);
         }
@@ -399,13 +400,18 @@ public final class NodeEndpoint {
             if (why != null && why != CloseReason.NORMAL) {
                 p.lastError = (link.session.closedByPeer() ? "the peer ended the session: " : "") + why + ": "
                     + link.session.closeMessage();
-            } else if (why == null && !link.restarting) {
+            } else if (why == null && !link.restarting && !benign(reason)) {
                 p.lastError = "connection lost: " + reason;
             }
             noteProgress(p, link);
             writeStatus(List.of(p));
         }
         hooks.sessionClosed(link.peer, link.connection, link.session, reason, now);
+    }
+
+    /** Closes that are the tie-break between two connections of one pair, not failures. */
+    private static boolean benign(String reason) {
+        return reason != null && (reason.startsWith("duplicate connection") || reason.startsWith("replaced by a newer"));
     }
 
     // ------------------------------------------------------------------ inputs: local work and time
@@ -707,9 +713,19 @@ public final class NodeEndpoint {
             }
             rs.theyLack = theyLack;
             rs.weLack = weLack;
+            // the chain position these counts were measured at: what this device writes after it is added on top
+            // while the peer is away, without counting anything twice
+            long own = replica.ownSeq(rp.realm());
+            if (own != rs.ownSeqSynced) {
+                rs.ownSeqSynced = own;
+                rs.dirty = true;
+            }
             if (inSync) {
                 rs.lastSyncedAt = now.wall();
-                rs.ownSeqSynced = replica.ownSeq(rp.realm());
+                if (p.lastError != null) {
+                    p.lastError = null; // healed: status shows errors that still matter
+                    rs.dirty = true;
+                }
             }
         }
     }

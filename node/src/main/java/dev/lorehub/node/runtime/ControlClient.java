@@ -51,8 +51,10 @@ public final class ControlClient {
             }
             return last;
         } catch (IOException e) {
-            throw new NodeException("Cannot reach the running node through " + home.controlSocket() + ": " + e.getMessage()
-                + ". If no node is running, remove that file.", NodeException.STATE);
+            // Called only while a node holds the data directory: either a node run for one command
+            // (such as `pair`, waiting for its code), which has no control socket, or a daemon that
+            // is starting or stopping. Neither is fixed by deleting anything.
+            throw new NodeException(BusyNote.busyMessage(home), NodeException.STATE);
         }
     }
 }

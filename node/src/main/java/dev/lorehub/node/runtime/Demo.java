@@ -29,8 +29,9 @@ public final class Demo {
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);
 
     private final PrintStream out;
-    private final List<NodeRuntime> nodes = new ArrayList<>();
-    private final List<LoreHubDatabase> lhs = new ArrayList<>();
+    private final List<NodeRuntime> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<LoreHubDatabase> lhs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private boolean cleaned;
 
     public Demo(PrintStream out) {
         this.out = out;
@@ -39,6 +40,10 @@ public final class Demo {
     /** Runs the demo; returns normally when all three nodes converged. */
     public void run() throws Exception {
         Path root = Files.createTempDirectory("lorehub-demo");
+        // The directories hold three devices' secret keys: Ctrl-C (which runs shutdown hooks, not
+        // finally blocks) must remove them too.
+        Thread cleanup = new Thread(() -> cleanUp(root), "lorehub-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         long started = System.nanoTime();
         try {
             String[] names = {"ann-laptop", "ann-desktop", "bob-laptop"};
@@ -47,7 +52,13 @@ public final class Demo {
                 NodeFiles.init(home, new SecureRandom());
                 NodeConfig config = NodeConfig.defaults().loopbackOnly().withDisplayName(name);
                 NodeRuntime node = NodeRuntime.start(home, config, System::currentTimeMillis);
-                nodes.add(node);
+                synchronized (this) {
+                    if (cleaned) { // stopped (Ctrl-C) while this node was starting
+                        node.close();
+                        throw new NodeException("The demo was stopped.", NodeException.INTERNAL);
+                    }
+                    nodes.add(node);
+                }
                 lhs.add(LoreHubDatabase.open(home.database()));
                 out.printf("started %-12s device %s, listening on %s%n", name, node.deviceId().shortForm(), node.address());
             }
@@ -126,14 +137,36 @@ public final class Demo {
             }
             out.printf("%ndemo finished in %.1f s%n", (System.nanoTime() - started) / 1e9);
         } finally {
-            for (NodeRuntime n : nodes) {
-                n.close();
+            cleanUp(root);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs (or ran) cleanUp, which is idempotent
             }
-            for (LoreHubDatabase db : lhs) {
-                db.close();
-            }
-            delete(root);
         }
+    }
+
+    /** Stops the nodes and removes the demo's directories, keys included; once, from whichever thread comes first. */
+    private synchronized void cleanUp(Path root) {
+        if (cleaned) {
+            return;
+        }
+        cleaned = true;
+        for (NodeRuntime n : nodes) {
+            try {
+                n.close();
+            } catch (RuntimeException e) {
+                // removing the files matters more
+            }
+        }
+        for (LoreHubDatabase db : lhs) {
+            try {
+                db.close();
+            } catch (RuntimeException e) {
+                // as above
+            }
+        }
+        delete(root);
     }
 
     private static String fieldName(int code) {

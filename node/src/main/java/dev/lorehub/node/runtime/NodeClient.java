@@ -27,6 +27,17 @@ public final class NodeClient {
         return reply.has("ok");
     }
 
+    /** What a request does, in the words another command shows while it runs. */
+    private static String doing(JsonNode request) {
+        return switch (request.path("op").asText()) {
+            case "invite" -> "showing a pairing code and waiting (up to 10 minutes) for another device to use it";
+            case "join" -> "pairing with another device";
+            case "share" -> "sharing a realm";
+            case "map" -> "joining a realm";
+            default -> "changing sync settings (" + request.path("op").asText() + ")";
+        };
+    }
+
     /** Runs {@code request}; progress replies go to {@code progress}, the final reply is returned. */
     public static JsonNode run(NodeHome home, NodeConfig config, JsonNode request, boolean needsNetwork,
                                Consumer<JsonNode> progress) {
@@ -34,7 +45,14 @@ public final class NodeClient {
             return ControlClient.call(home, request, progress);
         }
         NodeFiles.requireInitialised(home);
-        try (NodeRuntime runtime = NodeRuntime.start(home, config, System::currentTimeMillis, needsNetwork)) {
+        // A node for one command needs no sync server on the network: it dials out. Only a pairing
+        // invitation listens where other devices reach it (the configured "bind").
+        NodeConfig forCommand = needsNetwork ? config.forOneCommand() : config;
+        try (NodeRuntime runtime = NodeRuntime.start(home, forCommand, System::currentTimeMillis, needsNetwork);
+             BusyNote busy = BusyNote.write(home, doing(request))) {
+            if (needsNetwork) {
+                runtime.pairing().reachableAt(config.bind().get(0), config.port());
+            }
             AtomicReference<JsonNode> last = new AtomicReference<>();
             new NodeOperations(runtime).handle(request, reply -> {
                 if (isFinal(reply)) {

@@ -2,18 +2,12 @@ package dev.lorehub.node.runtime;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The node's configuration, {@code node/node.json} in the data directory, shaped like LoreHub's
@@ -33,13 +27,15 @@ import java.util.stream.Collectors;
  *   "conflicts": { "autoResolve": false }, // true: keep each conflict's deterministic winner without asking
  *   "dashboard": { "enabled": true, "port": 7466 }, // the local web dashboard and /metrics, on 127.0.0.1 only (0: any port)
  *   "alerts": { "behindMinutes": 30, "unreachableMinutes": 1440, "conflictsPerHour": 20, "failedSyncs": 5 },
- *   "backends": [ {"type": "git", "remote": "origin", "branch": "lorehub-sync"} ] // remotes: see BackendConfig
+ *   "backends": [ {"type": "git", "remote": "origin", "branch": "lorehub-sync"} ], // remotes: see BackendConfig
+ *   "autoJoin": ["GUFHIX2"]          // your own paired devices whose realms are joined without asking when a local
+ *                                    // project has the realm's git remote (default: none; `realm join` asks)
  * }
  * }</pre>
  */
 public record NodeConfig(boolean enabled, Mode mode, int interval, String displayName, int port, List<String> bind,
                          List<String> mdns, List<String> staticPeers, Conflicts conflicts, Dashboard dashboard,
-                         Alerts alerts, List<dev.lorehub.node.remote.BackendConfig> backends) {
+                         Alerts alerts, List<dev.lorehub.node.remote.BackendConfig> backends, List<String> autoJoin) {
     /** Default sync port. */
     public static final int DEFAULT_PORT = 7465;
 
@@ -132,16 +128,19 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
                       @JsonProperty("mdns") List<String> mdns, @JsonProperty("staticPeers") List<String> staticPeers,
                       @JsonProperty("conflicts") Conflicts conflicts, @JsonProperty("dashboard") Dashboard dashboard,
                       @JsonProperty("alerts") Alerts alerts,
-                      @JsonProperty("backends") com.fasterxml.jackson.databind.JsonNode backends) {
+                      @JsonProperty("backends") com.fasterxml.jackson.databind.JsonNode backends,
+                      @JsonProperty("autoJoin") List<String> autoJoin) {
         this(enabled == null || enabled, mode == null ? Mode.AUTOMATIC : mode, interval == null ? 300 : interval,
             displayName, port == null ? DEFAULT_PORT : port, bind == null ? List.of("0.0.0.0") : List.copyOf(bind),
             mdns == null ? List.of("auto") : List.copyOf(mdns), staticPeers == null ? List.of() : List.copyOf(staticPeers),
             conflicts == null ? new Conflicts(false) : conflicts, dashboard == null ? new Dashboard(null, null) : dashboard,
-            alerts == null ? Alerts.defaults() : alerts, dev.lorehub.node.remote.BackendConfig.parseList(backends));
+            alerts == null ? Alerts.defaults() : alerts, dev.lorehub.node.remote.BackendConfig.parseList(backends),
+            autoJoin == null ? List.of() : List.copyOf(autoJoin));
     }
 
     public NodeConfig {
         backends = List.copyOf(backends);
+        autoJoin = List.copyOf(autoJoin);
         if (interval < 1) {
             throw new IllegalArgumentException("\"interval\" must be at least 1 second, got " + interval);
         }
@@ -152,7 +151,7 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
 
     /** Every default. */
     public static NodeConfig defaults() {
-        return new NodeConfig(null, null, null, null, null, null, null, null, null, null, null, (com.fasterxml.jackson.databind.JsonNode) null);
+        return new NodeConfig(null, null, null, null, null, null, null, null, null, null, null, (com.fasterxml.jackson.databind.JsonNode) null, null);
     }
 
     /**
@@ -161,26 +160,46 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
      */
     public NodeConfig loopbackOnly() {
         return new NodeConfig(enabled, mode, interval, displayName, 0, List.of("127.0.0.1"), List.of("127.0.0.1"), staticPeers,
-            conflicts, new Dashboard(dashboard.enabled(), 0), alerts, backends);
+            conflicts, new Dashboard(dashboard.enabled(), 0), alerts, backends, autoJoin);
+    }
+
+    /**
+     * For a node run just for one command while no daemon runs (e.g. {@code pair}): its sync server
+     * on loopback only, any free port; the rest as configured.
+     */
+    public NodeConfig forOneCommand() {
+        return new NodeConfig(enabled, mode, interval, displayName, 0, List.of("127.0.0.1"), mdns, staticPeers, conflicts,
+            dashboard, alerts, backends, autoJoin);
     }
 
     public NodeConfig withPort(int newPort) {
         return new NodeConfig(enabled, mode, interval, displayName, newPort, bind, mdns, staticPeers, conflicts, dashboard, alerts,
-            backends);
+            backends, autoJoin);
     }
 
     public NodeConfig withDisplayName(String name) {
-        return new NodeConfig(enabled, mode, interval, name, port, bind, mdns, staticPeers, conflicts, dashboard, alerts, backends);
+        return new NodeConfig(enabled, mode, interval, name, port, bind, mdns, staticPeers, conflicts, dashboard, alerts, backends,
+            autoJoin);
     }
 
     public NodeConfig withDashboard(Dashboard newDashboard) {
         return new NodeConfig(enabled, mode, interval, displayName, port, bind, mdns, staticPeers, conflicts, newDashboard, alerts,
-            backends);
+            backends, autoJoin);
     }
 
     public NodeConfig withAlerts(Alerts newAlerts) {
         return new NodeConfig(enabled, mode, interval, displayName, port, bind, mdns, staticPeers, conflicts, dashboard, newAlerts,
-            backends);
+            backends, autoJoin);
+    }
+
+    /**
+     * Which founders' realms are joined without asking (by git remote): those of the paired devices
+     * that {@code autoJoin} names (full id or short form). A device named there but not paired
+     * counts for nothing, so a realm a stranger founds is never joined automatically.
+     */
+    public java.util.function.Predicate<dev.lorehub.crypto.DeviceId> autoJoinFounders(
+        java.util.Set<dev.lorehub.crypto.DeviceId> paired) {
+        return founder -> paired.contains(founder) && autoJoin.stream().anyMatch(founder::matchesPrefix);
     }
 
     /**
@@ -200,38 +219,18 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
         return parse(json, file.toString());
     }
 
-    /** Parses configuration text; {@code source} names it in errors. */
+    /**
+     * Parses configuration text; {@code source} names it in errors.
+     *
+     * @throws ConfigException naming the source and the key, and saying what it must be and what it is
+     */
     public static NodeConfig parse(String json, String source) {
-        ObjectMapper mapper = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
-        try {
-            NodeConfig c = mapper.readValue(json, NodeConfig.class);
-            if (c == null) {
-                throw new ConfigException(source + " is empty: write {} for the defaults.");
-            }
-            return c;
-        } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(source + ": unknown key \"" + path(e) + "\". Known keys: enabled, mode, interval, "
-                + "displayName, port, bind, mdns, staticPeers, conflicts.autoResolve, dashboard.enabled, dashboard.port, "
-                + "alerts.behindMinutes, alerts.unreachableMinutes, alerts.conflictsPerHour, alerts.failedSyncs, backends.");
-        } catch (MismatchedInputException e) {
-            throw new ConfigException(source + ": key \"" + path(e) + "\" has the wrong type or value: "
-                + e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "").split("\n")[0]);
-        } catch (JsonProcessingException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : null;
-            if (cause != null) {
-                throw new ConfigException(source + ": " + cause.getMessage());
-            }
-            throw new ConfigException(source + " is not valid JSON: " + e.getOriginalMessage()
-                + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
-        }
+        return NodeConfigReader.read(json, source);
     }
 
-    private static String path(MismatchedInputException e) {
-        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-            .collect(Collectors.joining(".")).replace(".[", "[");
+    /** What is wrong with a display name (empty, control characters, too long), or null if nothing is. */
+    public static String displayNameProblem(String name) {
+        return NodeConfigReader.displayNameProblem(name);
     }
 
     /** A configuration problem; the message names the file and key and says what to change. */

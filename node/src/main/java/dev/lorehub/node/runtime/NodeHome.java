@@ -25,7 +25,7 @@ public record NodeHome(Path dataDir) {
         dataDir = dataDir.toAbsolutePath().normalize();
     }
 
-    /** The data directory from a flag (may be null), else the environment, else {@code ~/.lorehub}. */
+    /** The data directory from a flag (may be null), else $LOREHUB_HOME, else {@code $HOME/.lorehub} as lh finds it. */
     public static NodeHome resolve(Path flag, Map<String, String> env) {
         if (flag != null) {
             return new NodeHome(flag);
@@ -34,7 +34,10 @@ public record NodeHome(Path dataDir) {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return new NodeHome(Path.of(fromEnv));
         }
-        return new NodeHome(Path.of(System.getProperty("user.home"), ".lorehub"));
+        // lh finds ~/.lorehub through $HOME (Node's os.homedir()), so the node does too; Java's
+        // user.home comes from the account database and ignores $HOME.
+        String home = env.get("HOME");
+        return new NodeHome(Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".lorehub"));
     }
 
     public Path database() {

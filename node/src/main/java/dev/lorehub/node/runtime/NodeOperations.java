@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  *   {"op":"revoke","realm":"hex","device":"…"}     {"op":"unpair","device":"…"}
  *   {"op":"resolve","lore":"uuid","values":{"content":"…",…}}
  *   {"op":"discardUnsynced","realm":"hex"?}          → {"discarded": n}
- *   {"op":"connections"}
+ *   {"op":"connections"}                              {"op":"peerStatus"} → where each peer stands per realm
+ *   {"op":"syncRemotes","remote":"name"?}             → {"outcomes":[{"remote","error"?,"result"?,"tampered":[],"refused":[]}]}
  * </pre>
  */
 public final class NodeOperations {
@@ -80,11 +81,33 @@ public final class NodeOperations {
                 int n = runtime.withReplica((r, now) -> r.discardUnsynced(only, now));
                 reply.accept(ok().put("discarded", n));
             }
+            case "syncRemotes" -> reply.accept(syncRemotes(request));
+            case "peerStatus" -> {
+                ObjectNode out = ok();
+                ArrayNode peers = out.putArray("peers");
+                for (dev.lorehub.node.endpoint.NodeEndpoint.PeerStatus p : runtime.peerStatus()) {
+                    ObjectNode n = peers.addObject().put("device", p.peer().toString()).put("connected", p.connected());
+                    n.put("lastContact", p.lastContact());
+                    n.put("lastError", p.lastError());
+                    n.put("failedDials", p.failedDials());
+                    ArrayNode addresses = n.putArray("addresses");
+                    p.addresses().forEach(a -> addresses.add(a.toString()));
+                    ArrayNode realms = n.putArray("realms");
+                    for (dev.lorehub.node.endpoint.NodeEndpoint.PeerRealmStatus rs : p.realms()) {
+                        realms.addObject().put("realm", rs.realm().toString()).put("inSync", rs.inSync())
+                            .put("lastSyncedAt", rs.lastSyncedAt()).put("theyLack", rs.theyLack()).put("weLack", rs.weLack());
+                    }
+                }
+                reply.accept(out);
+            }
             case "connections" -> {
                 ObjectNode out = ok();
                 ArrayNode peers = out.putArray("connected");
                 runtime.connectedPeers().forEach((id, synced) -> peers.addObject().put("device", id.toString())
                     .put("synced", synced));
+                runtime.call(() -> runtime.mdns().warning(runtime.discovery().peers(),
+                    !runtime.discovery().boundAddresses().isEmpty(), runtime.config().staticPeers(),
+                    runtime.home().config().toString())).ifPresent(w -> out.put("discoveryWarning", w));
                 reply.accept(out);
             }
             default -> throw new NodeException("unknown operation '" + op + "'", NodeException.USAGE);
@@ -115,8 +138,7 @@ public final class NodeOperations {
         Duration ttl = Duration.ofSeconds(request.path("ttlSeconds").asLong(PairingService.CODE_LIFETIME.toSeconds()));
         PairingService.Invitation inv = runtime.pairing().invite(realms, role, ttl);
         InetSocketAddress at = inv.address();
-        reply.accept(JSON.createObjectNode().put("code", inv.code()).put("address",
-            at.getAddress().getHostAddress() + ":" + at.getPort()));
+        reply.accept(JSON.createObjectNode().put("code", inv.code()).put("address", reachableAddress(at)));
         reply.accept(paired(await(inv.result())));
     }
 
@@ -258,6 +280,37 @@ public final class NodeOperations {
         throw new NodeException("'" + column + "' is not a lore field that can be resolved", NodeException.USAGE);
     }
 
+    /**
+     * Where another device can reach {@code listening}: a wildcard address (0.0.0.0) is no place to
+     * dial, so this machine's first site-local IPv4 address stands in for it (loopback if it has none).
+     */
+    static String reachableAddress(InetSocketAddress listening) {
+        java.net.InetAddress address = listening.getAddress();
+        if (address.isAnyLocalAddress()) {
+            address = java.net.InetAddress.getLoopbackAddress();
+            try {
+                for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                    if (!ni.isUp() || ni.isLoopback()) {
+                        continue;
+                    }
+                    for (java.net.InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                        if (a instanceof java.net.Inet4Address && a.isSiteLocalAddress()) {
+                            address = a;
+                            break;
+                        }
+                    }
+                    if (!address.isLoopbackAddress()) {
+                        break;
+                    }
+                }
+            } catch (java.net.SocketException e) {
+                // keep loopback
+            }
+        }
+        String host = address.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + listening.getPort();
+    }
+
     /** Parses {@code host:port}. */
     public static InetSocketAddress hostPort(String text) {
         int colon = text.lastIndexOf(':');
@@ -275,5 +328,41 @@ public final class NodeOperations {
 
     private static ObjectNode ok() {
         return JSON.createObjectNode().put("ok", true);
+    }
+
+    private ObjectNode syncRemotes(JsonNode request) {
+        RemoteRunner remotes = runtime.remotes().orElseThrow(() -> new NodeException("The running node has no remotes: add "
+            + "one with `lorehub-node remote add` and restart it.", NodeException.USAGE));
+        String only = request.hasNonNull("remote") ? request.get("remote").asText() : null;
+        if (only != null && !remotes.names().contains(only)) {
+            throw new NodeException("The running node has no remote named " + only + " (it reads node.json when it starts).",
+                NodeException.REFUSED);
+        }
+        java.util.List<dev.lorehub.node.remote.RemoteDriver.Outcome> outcomes;
+        try {
+            outcomes = remotes.syncNow(only).get(10, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new NodeException(e.getCause().toString(), NodeException.INTERNAL);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new NodeException("The remotes did not finish within 10 minutes; the round goes on in the node.",
+                NodeException.NETWORK);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeException("Interrupted.", NodeException.INTERNAL);
+        }
+        ObjectNode out = ok();
+        ArrayNode list = out.putArray("outcomes");
+        for (dev.lorehub.node.remote.RemoteDriver.Outcome o : outcomes) {
+            ObjectNode n = list.addObject().put("remote", o.remote());
+            o.attempt().error().ifPresent(e -> n.put("error", e));
+            ArrayNode tampered = n.putArray("tampered");
+            ArrayNode refused = n.putArray("refused");
+            o.attempt().result().ifPresent(r -> {
+                n.put("result", r.toString());
+                r.tampering().forEach(t -> tampered.add(t.getMessage()));
+                r.refusedEvents().forEach(refused::add);
+            });
+        }
+        return out;
     }
 }

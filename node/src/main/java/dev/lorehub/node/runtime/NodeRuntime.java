@@ -105,11 +105,14 @@ public final class NodeRuntime implements AutoCloseable {
     private ListeningEndpoint listening;
     private Discovery discovery;
     private PairingService pairing;
+    private MdnsWatch mdns;
     private String displayName;
     private ScheduledFuture<?> wakeup;
     private long wakeupAt = Long.MAX_VALUE;
     private volatile boolean closed;
     private volatile Thread nodeThread;
+    /** The remotes' thread (null without remotes or offline). */
+    private volatile RemoteRunner remotes;
     private final boolean online;
 
     private NodeRuntime(NodeHome home, NodeConfig config, LongSupplier clock, NodeLock lock, boolean online) {
@@ -164,7 +167,7 @@ public final class NodeRuntime implements AutoCloseable {
         verifier = ParallelEnvelopeVerifier.perCore();
         LoreHubDatabase db = LoreHubDatabase.open(home.database());
         replica = Replica.open(db, identity, SecretStore.open(home.realmKeys()), random,
-            ReplicaOptions.DEFAULT.withVerifier(verifier));
+            ReplicaOptions.DEFAULT.withVerifier(verifier).withTicker(System::nanoTime));
         store = new ReplicaSyncStore(replica, ReconcileConfig.defaults(), random);
         for (EventStore.PeerRow p : replica.peers()) {
             paired.add(DeviceId.fromBytes(p.device()));
@@ -172,9 +175,11 @@ public final class NodeRuntime implements AutoCloseable {
         displayName = config.displayName() != null ? config.displayName() : defaultDisplayName();
         EndpointConfig endpointConfig = EndpointConfig.defaults()
             .withLivePush(config.mode() != NodeConfig.Mode.MANUAL, config.interval() * 1000L)
-            .withAutoResolve(config.conflicts().autoResolve());
+            .withAutoResolve(config.conflicts().autoResolve())
+            .withAutoJoin(config.autoJoinFounders(paired)); // live view: a device unpaired later stops counting
         endpoint = new NodeEndpoint(replica, store, endpointConfig, random, new Hooks(), moment());
         pairing = new PairingService(this);
+        mdns = new MdnsWatch(() -> Set.copyOf(paired), clock);
         if (!online) {
             return null;
         }
@@ -192,6 +197,9 @@ public final class NodeRuntime implements AutoCloseable {
             transport.listen(new InetSocketAddress(InetAddress.getByName(extra), listening.address().getPort()));
         }
         startDiscovery();
+        if (!config.backends().isEmpty()) {
+            remotes = RemoteRunner.start(config.backends(), home.nodeDir(), home.database(), this, clock);
+        }
         drive();
         LOG.info("Node {} ({}) listening on {}:{}, {} paired peer(s)", identity.id().shortForm(), displayName,
             listening.address().getAddress().getHostAddress(), listening.address().getPort(), paired.size());
@@ -437,6 +445,14 @@ public final class NodeRuntime implements AutoCloseable {
         public void contact(DeviceId peer, NodeEndpoint.Moment now) {
             metrics.contact(peer, now.wall());
         }
+
+        @Override
+        public void stored(List<dev.lorehub.node.core.StoredKey> keys, NodeEndpoint.Moment now) {
+            RemoteRunner r = remotes;
+            if (r != null && keys.stream().anyMatch(dev.lorehub.node.core.StoredKey::local)) {
+                r.nudge(); // this device wrote: the remotes get it soon, not at their next interval
+            }
+        }
     }
 
     // ---- transport events
@@ -521,6 +537,7 @@ public final class NodeRuntime implements AutoCloseable {
         @Override
         public void peerFound(DiscoveredPeer peer) {
             later(() -> {
+                mdns.changed(peer);
                 if (peer.deviceId().isPresent()) {
                     DeviceId id = DeviceId.parse(peer.deviceId().get());
                     if (!paired.contains(id)) {
@@ -541,6 +558,7 @@ public final class NodeRuntime implements AutoCloseable {
 
         @Override
         public void peerLost(DiscoveredPeer peer) {
+            later(() -> mdns.changed(peer));
             LOG.debug("Peer {} left the network", peer.key());
         }
     }
@@ -628,7 +646,17 @@ public final class NodeRuntime implements AutoCloseable {
         drive();
     }
 
+    /** What status says about mDNS (node thread). */
+    MdnsWatch mdns() {
+        return mdns;
+    }
+
     /** The pairing service (invite and join). */
+    /** The remotes this node drives, if any are configured. */
+    public java.util.Optional<RemoteRunner> remotes() {
+        return java.util.Optional.ofNullable(remotes);
+    }
+
     public PairingService pairing() {
         return pairing;
     }
@@ -741,6 +769,9 @@ public final class NodeRuntime implements AutoCloseable {
             return;
         }
         closed = true;
+        if (remotes != null) {
+            remotes.close(); // its rounds store through this node: stop them first
+        }
         try {
             if (replica != null) {
                 call(() -> {

@@ -3,6 +3,9 @@ package dev.lorehub.node.runtime;
 import dev.lorehub.crypto.DeviceIdentity;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SecretStore;
+import dev.lorehub.node.core.EntityKind;
+import dev.lorehub.node.core.EntityState;
+import dev.lorehub.node.core.Field;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
@@ -104,7 +107,11 @@ public final class NodeView implements AutoCloseable {
             : "'" + text + "' matches " + matches.size() + " realms: give more of the id.", NodeException.REFUSED);
     }
 
-    /** The name of the local realm a synced realm is mapped to, else its hint, else "(unmapped)". */
+    /**
+     * The name of the local realm a synced realm is mapped to; before it is mapped, the name it was
+     * shared under (the realm's synced name, once its events arrived), else its hint, else
+     * "(name not known yet)".
+     */
     public String localName(EventStore.RealmRow row) {
         if (row.localRealmId() != null) {
             try {
@@ -113,10 +120,24 @@ public final class NodeView implements AutoCloseable {
                     return r.get().name();
                 }
             } catch (SQLException e) {
-                // fall through to the hint
+                // fall through to the shared name
             }
         }
-        return row.nameHint() != null ? row.nameHint() : "(unmapped)";
+        return sharedName(replica, row).orElse("(name not known yet)");
+    }
+
+    /** The name a synced realm was shared under: its synced REALM entity's name, else the hint stored with it. */
+    public static Optional<String> sharedName(Replica replica, EventStore.RealmRow row) {
+        try {
+            RealmId realm = RealmId.fromBytes(row.realm());
+            EntityState shared = replica.state(realm, EntityKind.REALM, realm.toString());
+            if (shared.isLive() && shared.value(Field.REALM_NAME) instanceof String name && !name.isBlank()) {
+                return Optional.of(name);
+            }
+        } catch (RuntimeException e) {
+            // unreadable (no key yet): fall back to the hint
+        }
+        return Optional.ofNullable(row.nameHint());
     }
 
     /** The directory a synced realm is mapped to here, if any. */

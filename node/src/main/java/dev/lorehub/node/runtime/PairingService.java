@@ -9,6 +9,7 @@ import dev.lorehub.crypto.RealmId;
 import dev.lorehub.discovery.PairingAdvertisement;
 import dev.lorehub.discovery.PairingCandidate;
 import dev.lorehub.node.core.Role;
+import dev.lorehub.node.endpoint.PeerAddress;
 import dev.lorehub.node.transport.ListeningEndpoint;
 import dev.lorehub.node.transport.PeerConnection;
 import dev.lorehub.node.transport.TransportMode;
@@ -33,6 +34,15 @@ import java.util.concurrent.TimeoutException;
  * certificates seen on that connection. On success both pin each other and the inviter grants the
  * realms it chose. The code allows one attempt and expires; any failure burns it, on both sides.
  *
+ * <p>Before its first handshake message each side sends one more frame on the pairing
+ * connection, {@code "lhsync-sync-port-v1" || u16 port}: the TCP port its sync server listens on
+ * (not sent when unknown). It cannot be a handshake message (those start with the version byte
+ * 0x01), and it is believed only once the handshake succeeded on that connection, whose TLS
+ * certificates the handshake binds: then it comes from the paired device. The peer's address on
+ * the pairing connection with that port is remembered for the device and dialed, now and after
+ * every restart ({@link PeerAddresses}), so devices paired with {@code --peer} where mDNS is
+ * blocked find each other again.
+ *
  * <p>Handshake state lives on the node thread; {@link #invite} and {@link #join} may be called
  * from any other thread and return futures.
  */
@@ -41,9 +51,16 @@ public final class PairingService {
     public static final Duration CODE_LIFETIME = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(PairingService.class);
 
+    /** The frame announcing the sync port: this prefix, then the port as two bytes, big-endian. */
+    static final byte[] SYNC_PORT_MAGIC = "lhsync-sync-port-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final NodeRuntime runtime;
     private Invitation open;
     private Attempt joining;
+    /** Where a node run just for a command accepts pairing connections (null: the configured "bind"). */
+    private String pairingBind;
+    /** The sync port to announce (-1: the one this node listens on; 0: none). */
+    private int announcedPort = -1;
 
     PairingService(NodeRuntime runtime) {
         this.runtime = runtime;
@@ -92,6 +109,8 @@ public final class PairingService {
         final PairingHandshake handshake;
         final CompletableFuture<Paired> result;
         final Invitation invitation;
+        /** The sync port the peer announced on this connection, 0 if none. */
+        int peerSyncPort;
 
         Attempt(PeerConnection connection, PairingHandshake handshake, CompletableFuture<Paired> result, Invitation invitation) {
             this.connection = connection;
@@ -106,6 +125,19 @@ public final class PairingService {
     }
 
     private PendingJoin pendingJoin;
+
+    /**
+     * For a node started just for one command, whose own sync server listens on loopback only:
+     * accept pairing connections on {@code bind} (the configured address) and announce
+     * {@code syncPort} (the port the daemon will listen on; 0 announces nothing).
+     */
+    public void reachableAt(String bind, int syncPort) {
+        runtime.call(() -> {
+            pairingBind = bind;
+            announcedPort = syncPort;
+            return null;
+        });
+    }
 
     /**
      * Opens a one-time code that grants {@code realms} with {@code role} to the device that uses
@@ -124,7 +156,7 @@ public final class PairingService {
                 }
             }
             Invitation inv = new Invitation(PairingCode.generate(runtime.random()), realms, role);
-            InetAddress bind = InetAddress.getByName(runtime.config().bind().get(0));
+            InetAddress bind = InetAddress.getByName(pairingBind != null ? pairingBind : runtime.config().bind().get(0));
             inv.endpoint = runtime.transport().listen(new InetSocketAddress(bind, 0), TransportMode.PAIRING);
             inv.advert = runtime.discovery().advertisePairing(inv.code.nameplate(), inv.endpoint.address().getPort());
             inv.expiry = runtime.schedule(() -> fail(inv, null, "the code expired after " + lifetime.toMinutes()
@@ -211,6 +243,7 @@ public final class PairingService {
             PairingHandshake hs = PairingHandshake.start(PairingHandshake.Role.JOINER, join.code(), c.ownCertFingerprint(),
                 c.peerCertFingerprint(), self, runtime.random());
             joining = new Attempt(c, hs, join.result(), null);
+            announceSyncPort(c);
             send(joining, hs.initialMessages());
             return;
         }
@@ -222,12 +255,18 @@ public final class PairingService {
         PairingHandshake hs = PairingHandshake.start(PairingHandshake.Role.INVITER, inv.code, c.ownCertFingerprint(),
             c.peerCertFingerprint(), self, runtime.random());
         inv.attempt = new Attempt(c, hs, inv.result, inv);
+        announceSyncPort(c);
         send(inv.attempt, hs.initialMessages());
     }
 
     void frame(PeerConnection c, byte[] frame) {
         Attempt a = attemptOn(c);
         if (a == null) {
+            return;
+        }
+        int port = syncPortIn(frame);
+        if (port >= 0) {
+            a.peerSyncPort = port; // believed only if the handshake on this connection succeeds
             return;
         }
         send(a, a.handshake.onMessage(frame));
@@ -264,6 +303,26 @@ public final class PairingService {
         return null;
     }
 
+    /** Sends this node's sync port, when it has one worth dialing, ahead of the handshake. */
+    private void announceSyncPort(PeerConnection c) {
+        int port = announcedPort >= 0 ? announcedPort : runtime.address().getPort();
+        if (port > 0 && port <= 65535) {
+            byte[] frame = java.util.Arrays.copyOf(SYNC_PORT_MAGIC, SYNC_PORT_MAGIC.length + 2);
+            frame[SYNC_PORT_MAGIC.length] = (byte) (port >>> 8);
+            frame[SYNC_PORT_MAGIC.length + 1] = (byte) port;
+            c.send(frame);
+        }
+    }
+
+    /** The port in a sync-port frame, or -1 if {@code frame} is not one. */
+    static int syncPortIn(byte[] frame) {
+        if (frame.length != SYNC_PORT_MAGIC.length + 2
+            || !java.util.Arrays.equals(frame, 0, SYNC_PORT_MAGIC.length, SYNC_PORT_MAGIC, 0, SYNC_PORT_MAGIC.length)) {
+            return -1;
+        }
+        return ((frame[SYNC_PORT_MAGIC.length] & 0xFF) << 8) | (frame[SYNC_PORT_MAGIC.length + 1] & 0xFF);
+    }
+
     private static void send(Attempt a, List<byte[]> messages) {
         for (byte[] m : messages) {
             a.connection.send(m);
@@ -281,7 +340,11 @@ public final class PairingService {
         }
         List<RealmId> granted = new ArrayList<>();
         try {
-            runtime.pinned(peer);
+            // where the peer's sync server listens (it said so on this connection, after the handshake
+            // proved who it is): remembered and dialed, after every restart too
+            PeerAddress syncAddress = a.peerSyncPort > 0 && a.connection.remote() instanceof InetSocketAddress remote
+                && remote.getAddress() != null ? new PeerAddress(remote.getAddress().getHostAddress(), a.peerSyncPort) : null;
+            runtime.pinned(peer, syncAddress);
             if (a.invitation != null) {
                 for (RealmId realm : a.invitation.realms) {
                     runtime.withReplica((replica, now) -> replica.addMember(realm, peer.keys(), a.invitation.role, now));

@@ -601,7 +601,8 @@ public final class EventStore {
      * @param lastSyncedAt when both sides last held everything the other had (null: never)
      * @param theyLack     events the peer lacked at the last reconciliation or push not yet sent
      * @param weLack       events this device lacked that had not arrived yet
-     * @param ownSeqSynced this device's chain position in the realm when last in sync (what it wrote since is unsent)
+     * @param ownSeqSynced this device's chain position in the realm when the two counts were measured (what it wrote
+     *     since is not counted in theyLack yet)
      */
     public record PeerStatusRow(byte[] peer, byte[] realm, Long lastSyncedAt, long theyLack, long weLack, long ownSeqSynced,
                                 Long lastContact, String lastError, long updatedAt) {

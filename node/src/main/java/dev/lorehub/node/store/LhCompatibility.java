@@ -18,7 +18,7 @@ import java.util.Set;
  * (LOREHUB_SCHEMA.md, "Rules a writer must keep"): every JSON column parses the way JavaScript's
  * {@code JSON.parse} does and has the expected shape, every date parses, every lore has its realm,
  * every relation joins two different existing lores, numbers are in range, enumerated values are
- * known, and drizzle's migration record is complete. A single bad row makes {@code lh export}
+ * known, and drizzle's migration record lets lh's next start migrate cleanly. A single bad row makes {@code lh export}
  * fail as a whole, so the node's tests run this after every write.
  */
 public final class LhCompatibility {
@@ -59,6 +59,13 @@ public final class LhCompatibility {
         return violations;
     }
 
+    /**
+     * Drizzle's migrator on lh's next start applies every migration newer than the newest recorded
+     * row ({@link LoreHubSchema#pendingAfter}); none of lh's statements says IF NOT EXISTS, so a
+     * pending migration whose table or index already exists fails, and lh with it. A database the
+     * node made (recorded through 0009, no {@code lores_vec}, no 0011 tables) and one lh made or
+     * migrated (all twelve recorded) both pass.
+     */
     private static void checkMigrations(Connection connection, List<LhViolation> out) throws SQLException {
         String table = "__drizzle_migrations";
         if (!NodeObjects.tableExists(connection, table)) {
@@ -66,14 +73,40 @@ public final class LhCompatibility {
                 + "command would fail"));
             return;
         }
-        long last = LoreHubSchema.MIGRATIONS.get(LoreHubSchema.MIGRATIONS.size() - 1).createdAt();
+        long newest;
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT max(CAST(created_at AS INTEGER)) FROM " + table)) {
-            long newest = rows.next() ? rows.getLong(1) : 0;
-            if (newest < last) {
-                out.add(new LhViolation(table, "", "created_at", "newest recorded migration is " + newest
-                    + ", older than lh 0.2.2's last (" + last + "): lh would re-run migrations on existing tables "
-                    + "and fail"));
+             ResultSet rows = statement.executeQuery(
+                 "SELECT CAST(created_at AS INTEGER) FROM " + table + " ORDER BY created_at DESC LIMIT 1")) {
+            newest = rows.next() ? rows.getLong(1) : 0;
+        }
+        for (LoreHubSchema.Migration pending : LoreHubSchema.pendingAfter(newest)) {
+            List<String> existing = new ArrayList<>();
+            for (String name : pending.createdObjects()) {
+                if (objectExists(connection, name)) {
+                    existing.add(name);
+                }
+            }
+            if (!existing.isEmpty()) {
+                out.add(new LhViolation(table, "", "created_at", "newest recorded migration is " + newest + " ("
+                    + recordedTag(newest) + "): on its next start lh applies " + pending.tag() + ", which fails because "
+                    + String.join(", ", existing) + (existing.size() == 1 ? " already exists" : " already exist")
+                    + "; every lh command would fail"));
+                return; // drizzle stops (and rolls back) at the first failing migration
+            }
+        }
+    }
+
+    private static String recordedTag(long createdAt) {
+        return LoreHubSchema.MIGRATIONS.stream().filter(m -> m.createdAt() == createdAt).map(LoreHubSchema.Migration::tag)
+            .findFirst().orElse(createdAt == 0 ? "none" : "not a migration of lh 0.2.2");
+    }
+
+    private static boolean objectExists(Connection connection, String name) throws SQLException {
+        try (java.sql.PreparedStatement select = connection.prepareStatement(
+            "SELECT 1 FROM sqlite_master WHERE name = ?")) {
+            select.setString(1, name);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
             }
         }
     }

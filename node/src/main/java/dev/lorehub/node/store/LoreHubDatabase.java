@@ -172,8 +172,9 @@ public final class LoreHubDatabase implements AutoCloseable {
 
     /**
      * Creates a new LoreHub database that lh 0.2.2 accepts as its own: lh's tables, indexes and
-     * foreign keys as lh creates them, and drizzle's record of the twelve migrations (without
-     * {@code lores_vec}, which needs the sqlite-vec extension). Creates missing parent directories.
+     * foreign keys as lh creates them through migration 0009, and drizzle's record of those ten;
+     * lh's next start applies 0010 ({@code lores_vec}, with its sqlite-vec extension) and 0011
+     * itself (see {@link LoreHubSchema}). Creates missing parent directories.
      *
      * <p>The file holds the plaintext of every synced realm, so it is created readable and writable by
      * its owner only (0600 on POSIX file systems, whatever the umask); SQLite gives the {@code -wal} and
@@ -394,9 +395,20 @@ public final class LoreHubDatabase implements AutoCloseable {
         long held = now - started;
         lockFreeUntil = now + Math.min(held / 4, MAX_YIELD_MILLIS * 1_000_000);
         if (held > SLOW_TRANSACTION_NANOS) {
-            LOG.warn("A write transaction on {} held the lock for {} ms; lh gives up after 5000 ms. "
-                + "Use smaller batches.", file, held / 1_000_000);
+            LOG.warn(slowWriteWarning(file, held / 1_000_000));
         }
+    }
+
+    /**
+     * What a user reads when one of the node's writes kept the database locked for
+     * {@code heldMillis}: what that means for lh, and what to do.
+     */
+    static String slowWriteWarning(Path file, long heldMillis) {
+        String seconds = String.format(java.util.Locale.ROOT, "%.1f s", heldMillis / 1000.0);
+        return "Saving synced changes kept the LoreHub database " + file + " locked for " + seconds + ". An `lh` command "
+            + "run meanwhile had to wait" + (heldMillis >= 5000 ? ", and failed: lh waits at most 5 s. Run it again." :
+            " (lh gives up after 5 s).") + " If this keeps happening, the machine or its disk is too busy for now; "
+            + "the node keeps syncing.";
     }
 
     private void begin() {

@@ -12,6 +12,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The schema that LoreHub 0.2.2 ({@code lh}) creates, exactly: the twelve drizzle migration files
@@ -19,9 +21,13 @@ import java.util.Set;
  * drizzle bookkeeping table, and the tables and columns the node relies on.
  *
  * <p>The node never alters these definitions in a database {@code lh} created; it only creates
- * them, verbatim, in a database it creates from scratch. Migration 10 ({@code lores_vec}) is
- * recorded as applied but not executed: it needs the sqlite-vec extension, which the node does
- * not load (embeddings are not synced; {@code lh} recomputes them).
+ * them, verbatim, in a database it creates from scratch. There it runs and records migrations
+ * 0000 to 0009 only ({@link #NODE_CREATES_THROUGH}) and leaves the rest to lh: migration 0010
+ * ({@code lores_vec}) needs the sqlite-vec extension, which the node does not load (embeddings are
+ * not synced; lh recomputes them). Drizzle's SQLite migrator reads only the newest recorded row
+ * (by {@code created_at}) and applies every migration whose journal timestamp is greater, in order
+ * ({@link #pendingAfter}); so lh's next start creates {@code lores_vec} with its extension and then
+ * 0011's tables, exactly as on a database lh made itself. The node needs nothing from 0010 or 0011.
  */
 public final class LoreHubSchema {
 
@@ -39,11 +45,36 @@ public final class LoreHubSchema {
             return result;
         }
 
-        /** Whether the node executes this migration when it creates a database (not lores_vec). */
+        /** Whether the node runs and records this migration when it creates a database (0000-0009). */
         public boolean createdByNode() {
-            return !tag.equals(VECTOR_MIGRATION_TAG);
+            return index <= NODE_CREATES_THROUGH;
+        }
+
+        /**
+         * The tables, virtual tables and indexes this migration creates, by name (what must not
+         * exist yet when drizzle runs it: none of lh's statements says IF NOT EXISTS).
+         */
+        public List<String> createdObjects() {
+            List<String> names = new ArrayList<>();
+            for (String sql : statements()) {
+                Matcher m = CREATED_OBJECT.matcher(sql);
+                if (m.find()) {
+                    names.add(m.group(1));
+                }
+            }
+            return names;
         }
     }
+
+    private static final Pattern CREATED_OBJECT = Pattern.compile(
+        "CREATE\\s+(?:UNIQUE\\s+)?(?:VIRTUAL\\s+)?(?:TABLE|INDEX)\\s+[`\"]?([A-Za-z0-9_]+)[`\"]?");
+
+    /**
+     * The last migration the node runs in a database it creates. Migration 0010 needs the
+     * sqlite-vec extension and 0011 would then no longer be applied by lh (see the class comment),
+     * so both are left to lh's next start.
+     */
+    public static final int NODE_CREATES_THROUGH = 9;
 
     /** The one migration the node records but does not run: it needs the sqlite-vec module. */
     public static final String VECTOR_MIGRATION_TAG = "0010_create_lores_vec_table";
@@ -179,6 +210,10 @@ public final class LoreHubSchema {
     public static final List<String> LH_TABLES = List.of(
         "__drizzle_migrations", "realms", "lores", "lore_relations", "workspaces", "realm_workspaces", "sync_state");
 
+    /** The tables the node creates in a new database: lh's through migration 0009. */
+    public static final List<String> NODE_CREATED_TABLES = List.of(
+        "__drizzle_migrations", "realms", "lores", "lore_relations");
+
     /** The tables and columns the node reads and writes, in dependency order; an lh database must have all of them. */
     public static final Map<String, List<String>> REQUIRED_COLUMNS = requiredColumns();
 
@@ -198,9 +233,11 @@ public final class LoreHubSchema {
     }
 
     /**
-     * Creates lh 0.2.2's schema in an empty database the way drizzle's migrator does: the
-     * bookkeeping table, then every migration's statements followed by its bookkeeping row (id
-     * NULL, hash, created_at = the journal's timestamp). Must run inside the caller's transaction.
+     * Creates lh 0.2.2's schema through migration 0009 in an empty database the way drizzle's
+     * migrator does: the bookkeeping table, then each migration's statements followed by its
+     * bookkeeping row (id NULL, hash, created_at = the journal's timestamp). Migrations 0010 and
+     * 0011 are neither run nor recorded: lh applies them on its next start. Must run inside the
+     * caller's transaction.
      */
     static void create(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
@@ -208,10 +245,11 @@ public final class LoreHubSchema {
             try (PreparedStatement record = connection.prepareStatement(
                 "INSERT INTO \"__drizzle_migrations\" (\"hash\", \"created_at\") VALUES(?, ?)")) {
                 for (Migration migration : MIGRATIONS) {
-                    if (migration.createdByNode()) {
-                        for (String sql : migration.statements()) {
-                            statement.execute(sql);
-                        }
+                    if (!migration.createdByNode()) {
+                        continue;
+                    }
+                    for (String sql : migration.statements()) {
+                        statement.execute(sql);
                     }
                     record.setString(1, migration.hash());
                     record.setLong(2, migration.createdAt());
@@ -219,6 +257,21 @@ public final class LoreHubSchema {
                 }
             }
         }
+    }
+
+    /**
+     * The migrations drizzle's SQLite migrator applies on lh's next start when the newest row of
+     * {@code __drizzle_migrations} has {@code created_at = newestRecorded}: every one whose
+     * journal timestamp is greater, in journal order. (It never looks at older rows, so a gap
+     * below the newest row is never filled.)
+     */
+    public static List<Migration> pendingAfter(long newestRecorded) {
+        return MIGRATIONS.stream().filter(m -> m.createdAt() > newestRecorded).toList();
+    }
+
+    /** The migration with this index (0..11). */
+    public static Migration migration(int index) {
+        return MIGRATIONS.get(index);
     }
 
     /**

@@ -16,12 +16,13 @@ package dev.lorehub.node.sync;
  * @param maxOutboxBytes     most bytes of replies (Hello, Reconcile, Want, Credit) queued for a peer that does not
  *                           read them; a reply beyond it ends the session as flooding. At least one maximal frame
  * @param maxOutboxFrames    most replies queued, whatever their size (bounds the per-frame overhead of tiny ones)
+ * @param compactEvents      announce {@link SyncCodec#CAP_COMPACT_EVENTS} in the Hello (default true)
  * @param maxPendingOffers   most keys of new local events waiting to be offered to a peer that does not read; beyond
  *                           it the session ends (normally) and the next one reconciles them instead
  */
 public record SessionConfig(long receiveWindow, int maxBatchBytes, int maxBatchEvents, int maxOfferKeys, long helloTimeout,
                             long progressTimeout, int maxFramesPerSecond, int frameBurst, long maxOutboxBytes,
-                            int maxOutboxFrames, int maxPendingOffers) {
+                            int maxOutboxFrames, int maxPendingOffers, boolean compactEvents) {
     /**
      * Default {@link #maxOutboxBytes}: one maximal frame plus 1 MiB of small replies (4 MiB). An honest
      * peer reads its replies as they come, so its outbox holds a few frames; 4 MiB per session keeps
@@ -50,6 +51,23 @@ public record SessionConfig(long receiveWindow, int maxBatchBytes, int maxBatchE
             throw new IllegalArgumentException("maxOutboxBytes must be at least one frame (" + SyncCodec.MAX_FRAME
                 + " bytes), got " + maxOutboxBytes);
         }
+    }
+
+    /** The eleven limits, with compact event frames on. */
+    public SessionConfig(long receiveWindow, int maxBatchBytes, int maxBatchEvents, int maxOfferKeys, long helloTimeout,
+                         long progressTimeout, int maxFramesPerSecond, int frameBurst, long maxOutboxBytes,
+                         int maxOutboxFrames, int maxPendingOffers) {
+        this(receiveWindow, maxBatchBytes, maxBatchEvents, maxOfferKeys, helloTimeout, progressTimeout, maxFramesPerSecond,
+            frameBurst, maxOutboxBytes, maxOutboxFrames, maxPendingOffers, true);
+    }
+
+    /**
+     * The same limits, announcing (or not) that this side reads compact event frames
+     * ({@link SyncCodec#CAP_COMPACT_EVENTS}); off only to measure what they save.
+     */
+    public SessionConfig withCompactEvents(boolean on) {
+        return new SessionConfig(receiveWindow, maxBatchBytes, maxBatchEvents, maxOfferKeys, helloTimeout, progressTimeout,
+            maxFramesPerSecond, frameBurst, maxOutboxBytes, maxOutboxFrames, maxPendingOffers, on);
     }
 
     /** The first eight limits, with the default outbox and pending-offer bounds. */

@@ -7,9 +7,12 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.crypto.SealedEnvelope;
 import dev.lorehub.node.core.EventFormatException;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,8 +36,21 @@ import static dev.lorehub.node.core.BoundedKryoIo.writeString;
  * <p>Frame = Kryo class id (varint of registration id + 2) then the fields in declaration order:
  * ids as raw bytes (device 32, realm 16, event 32), counts and lengths as unsigned varints, longs
  * as zigzag varlongs (credit, capabilities) or 8 bytes little-endian (HLC, as Kryo writes longs), strings as varint length + UTF-8.
- * Registration ids: Hello 40, Reconcile 41, Events 42, Credit 43, Offer 44, Want 45, Close 46.
- * The golden-bytes test pins every layout.
+ * Registration ids: Hello 40, Reconcile 41, Events 42, Credit 43, Offer 44, Want 45, Close 46, and 47
+ * for the compact form of Events. The golden-bytes test pins every layout.
+ *
+ * <h2>Compact events (47)</h2>
+ * A batch carries events of the session's one realm, mostly by few authors, yet every sealed
+ * envelope repeats its realm id (16 bytes) and author key (32 bytes) in its header. The compact form
+ * sends them once per frame and cuts them out of each envelope:
+ * {@code realm(16) | varint n_authors | author(32) × n_authors | varint n_events |
+ * (varint author_index | varint length | envelope without bytes [2,18) and [30,62)) × n_events}.
+ * The receiver puts them back, so it gets every envelope byte for byte as its author sealed it (the
+ * signature and the AEAD still decide whether it is genuine). A sender uses it only when the peer's
+ * Hello announced {@link #CAP_COMPACT_EVENTS} ({@link #compactEvents}); the decoder reads both forms
+ * and returns {@link SyncMessage.Events} either way. Each cut envelope must be at least as long as the
+ * smallest valid one minus the 48 cut bytes, so a frame cannot make the receiver allocate more than
+ * 48 bytes per ~100 bytes it sent.
  *
  * <p>Decoding reads the class id itself and accepts only these seven ids: Kryo's built-in
  * registrations (String, primitives) are never resolved, so no length prefix the peer sends
@@ -46,13 +62,25 @@ public final class SyncCodec {
     /** Largest frame accepted or produced: a full batch plus one maximal event. */
     public static final int MAX_FRAME = 3 * 1024 * 1024;
 
+    /** Hello capability bit: this node reads Events frames in the compact form (registration 47). */
+    public static final long CAP_COMPACT_EVENTS = 1;
+
     /** The only types a frame may hold, by Kryo registration id. */
-    private static final Map<Integer, Class<? extends SyncMessage>> MESSAGES = Map.of(
+    private static final Map<Integer, Class<?>> MESSAGES = Map.of(
         40, SyncMessage.Hello.class, 41, SyncMessage.Reconcile.class, 42, SyncMessage.Events.class,
         43, SyncMessage.Credit.class, 44, SyncMessage.Offer.class, 45, SyncMessage.Want.class,
-        46, SyncMessage.Close.class);
+        46, SyncMessage.Close.class, 47, CompactEvents.class);
+
+    private static final int CUT = SealedEnvelope.REALM_LENGTH + SealedEnvelope.AUTHOR_LENGTH;
+    /** The shortest envelope that can be valid (signed-only, empty body), with the cut bytes removed. */
+    private static final int MIN_CUT_ENVELOPE = SealedEnvelope.OVERHEAD_SIGNED_ONLY - CUT;
+
+    /** The compact form of an Events message on the wire (never seen outside this codec). */
+    private record CompactEvents(SyncMessage.Events events) {
+    }
 
     private final Kryo kryo = new Kryo();
+    private boolean compactEvents;
 
     public SyncCodec() {
         kryo.setRegistrationRequired(true);
@@ -64,13 +92,20 @@ public final class SyncCodec {
         kryo.register(SyncMessage.Offer.class, new OfferSerializer(), 44);
         kryo.register(SyncMessage.Want.class, new WantSerializer(), 45);
         kryo.register(SyncMessage.Close.class, new CloseSerializer(), 46);
+        kryo.register(CompactEvents.class, new CompactEventsSerializer(), 47);
+    }
+
+    /** From now on, Events go out in the compact form (the peer announced {@link #CAP_COMPACT_EVENTS}). */
+    public void compactEvents(boolean on) {
+        compactEvents = on;
     }
 
     /** The frame for a message; {@link FrameTooLargeException} if it would exceed {@link #MAX_FRAME}. */
     public byte[] encode(SyncMessage message) {
         Output out = new Output(256, MAX_FRAME);
         try {
-            kryo.writeClassAndObject(out, message);
+            kryo.writeClassAndObject(out, compactEvents && message instanceof SyncMessage.Events e && compactible(e)
+                ? new CompactEvents(e) : message);
         } catch (KryoException e) {
             throw new FrameTooLargeException(MAX_FRAME, -1);
         }
@@ -91,7 +126,8 @@ public final class SyncCodec {
         Input in = new Input(frame);
         SyncMessage message;
         try {
-            message = readRegistered(kryo, in, MESSAGES, "frame", "a sync message");
+            Object read = readRegistered(kryo, in, MESSAGES, "frame", "a sync message");
+            message = read instanceof CompactEvents c ? c.events() : (SyncMessage) read;
         } catch (EventFormatException e) {
             throw new MalformedFrameException(e.getMessage());
         } catch (RuntimeException e) {
@@ -182,6 +218,81 @@ public final class SyncCodec {
                 events.add(readBytes(in, "event"));
             }
             return new SyncMessage.Events(realm, events);
+        }
+    }
+
+    /** True if every event has a whole header of this realm, so cutting and restoring is exact. */
+    private static boolean compactible(SyncMessage.Events m) {
+        for (byte[] e : m.events()) {
+            if (e.length < SealedEnvelope.OVERHEAD_SIGNED_ONLY || !m.realm().equals(RealmId.fromBytes(
+                Arrays.copyOfRange(e, SealedEnvelope.REALM_OFFSET, SealedEnvelope.REALM_OFFSET + SealedEnvelope.REALM_LENGTH)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final class CompactEventsSerializer extends Serializer<CompactEvents> {
+        @Override
+        public void write(Kryo kryo, Output out, CompactEvents c) {
+            SyncMessage.Events m = c.events();
+            writeRealm(out, m.realm());
+            Map<java.nio.ByteBuffer, Integer> authors = new LinkedHashMap<>();
+            for (byte[] e : m.events()) {
+                authors.putIfAbsent(java.nio.ByteBuffer.wrap(e, SealedEnvelope.AUTHOR_OFFSET, SealedEnvelope.AUTHOR_LENGTH).slice(),
+                    authors.size());
+            }
+            out.writeVarInt(authors.size(), true);
+            for (java.nio.ByteBuffer a : authors.keySet()) {
+                byte[] key = new byte[SealedEnvelope.AUTHOR_LENGTH];
+                a.duplicate().get(key);
+                out.writeBytes(key);
+            }
+            out.writeVarInt(m.events().size(), true);
+            for (byte[] e : m.events()) {
+                out.writeVarInt(authors.get(java.nio.ByteBuffer.wrap(e, SealedEnvelope.AUTHOR_OFFSET,
+                    SealedEnvelope.AUTHOR_LENGTH).slice()), true);
+                out.writeVarInt(e.length - CUT, true);
+                out.writeBytes(e, 0, SealedEnvelope.REALM_OFFSET);
+                out.writeBytes(e, SealedEnvelope.REALM_OFFSET + SealedEnvelope.REALM_LENGTH,
+                    SealedEnvelope.AUTHOR_OFFSET - SealedEnvelope.REALM_OFFSET - SealedEnvelope.REALM_LENGTH);
+                out.writeBytes(e, SealedEnvelope.AUTHOR_OFFSET + SealedEnvelope.AUTHOR_LENGTH,
+                    e.length - SealedEnvelope.AUTHOR_OFFSET - SealedEnvelope.AUTHOR_LENGTH);
+            }
+        }
+
+        @Override
+        public CompactEvents read(Kryo kryo, Input in, Class<? extends CompactEvents> type) {
+            RealmId realm = readRealm(in);
+            byte[] realmBytes = realm.toBytes();
+            int nAuthors = readLength(in, SealedEnvelope.AUTHOR_LENGTH, "authors");
+            List<byte[]> authors = new ArrayList<>(nAuthors);
+            for (int i = 0; i < nAuthors; i++) {
+                authors.add(readFixed(in, SealedEnvelope.AUTHOR_LENGTH, "author key"));
+            }
+            int n = readLength(in, 2 + MIN_CUT_ENVELOPE, "events");
+            List<byte[]> events = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                int author = readVarInt(in, "author index");
+                if (author < 0 || author >= nAuthors) {
+                    throw new EventFormatException("event " + i + " names author " + author + " of " + nAuthors);
+                }
+                byte[] cut = readBytes(in, "event");
+                if (cut.length < MIN_CUT_ENVELOPE) {
+                    throw new EventFormatException("event " + i + " is " + cut.length + " bytes, shorter than any envelope");
+                }
+                byte[] e = new byte[cut.length + CUT];
+                int afterRealm = SealedEnvelope.REALM_OFFSET + SealedEnvelope.REALM_LENGTH;
+                int between = SealedEnvelope.AUTHOR_OFFSET - afterRealm;
+                System.arraycopy(cut, 0, e, 0, SealedEnvelope.REALM_OFFSET);
+                System.arraycopy(realmBytes, 0, e, SealedEnvelope.REALM_OFFSET, SealedEnvelope.REALM_LENGTH);
+                System.arraycopy(cut, SealedEnvelope.REALM_OFFSET, e, afterRealm, between);
+                System.arraycopy(authors.get(author), 0, e, SealedEnvelope.AUTHOR_OFFSET, SealedEnvelope.AUTHOR_LENGTH);
+                System.arraycopy(cut, SealedEnvelope.REALM_OFFSET + between, e,
+                    SealedEnvelope.AUTHOR_OFFSET + SealedEnvelope.AUTHOR_LENGTH, cut.length - SealedEnvelope.REALM_OFFSET - between);
+                events.add(e);
+            }
+            return new CompactEvents(new SyncMessage.Events(realm, events));
         }
     }
 

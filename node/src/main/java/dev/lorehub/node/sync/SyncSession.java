@@ -174,7 +174,8 @@ public final class SyncSession {
     }
 
     private SyncMessage.Hello hello(List<SyncMessage.RealmOpen> opens) {
-        return new SyncMessage.Hello(MIN_VERSION, MAX_VERSION, store.self(), 0, config.receiveWindow(), opens);
+        long capabilities = config.compactEvents() ? SyncCodec.CAP_COMPACT_EVENTS : 0;
+        return new SyncMessage.Hello(MIN_VERSION, MAX_VERSION, store.self(), capabilities, config.receiveWindow(), opens);
     }
 
     /**
@@ -306,6 +307,7 @@ public final class SyncSession {
             throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "negative credit " + hello.credit());
         }
         sendCredit = Math.min(hello.credit(), maxSendCredit());
+        codec.compactEvents((hello.capabilities() & SyncCodec.CAP_COMPACT_EVENTS) != 0); // unknown bits are ignored
         state = State.OPEN;
         Set<RealmId> mentioned = new HashSet<>();
         List<SyncMessage.RealmOpen> replies = new ArrayList<>();

@@ -36,15 +36,9 @@ final class BenchSupport {
         }
     }
 
-    /** Content of about {@code bytes} characters, different per lore. */
+    /** Content of about {@code bytes} characters of real-looking English (issue 17), different per lore. */
     static String content(Random rnd, int i, int bytes) {
-        StringBuilder sb = new StringBuilder(bytes + 16);
-        sb.append("Lore ").append(i).append(':');
-        String[] words = {"api", "retry", "cache", "queue", "schema", "token", "latency", "index", "deploy", "config"};
-        while (sb.length() < bytes) {
-            sb.append(' ').append(words[rnd.nextInt(words.length)]);
-        }
-        return sb.toString();
+        return LoreText.of(rnd, bytes);
     }
 
     /** Inserts {@code n} lores into a local realm in one lh-style transaction (the triggers capture them). */

@@ -17,20 +17,39 @@ import java.util.List;
  * 1 KiB of content each) in batches, next to a plain batched INSERT of the same lore rows into the
  * same schema with the same connection settings, in the same run.
  *
+ * <p>Issue 12: while each ingest runs, a probe takes the write lock as lh does (5 s busy timeout)
+ * every 20 ms and reports the longest wait; the measured run is repeated with two extra spinning
+ * threads (both cores busy). Transactions are sized by elapsed time, as in the daemon.
+ *
  * <pre>.ci/bench node IngestBench [lores=100000] [repeats=3]</pre>
  */
 public final class IngestBench {
     static final int BATCH = 1000;
+
+    /** Extra spinning threads during the measured ingests (the "loaded machine" case). */
+    static int loadThreads;
+    static final List<Double> lockWaits = new ArrayList<>();
+    static long lockFailures;
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Path tmp = BenchSupport.tempDir("ingest-bench");
         TestNode.verifier = dev.lorehub.node.runtime.ParallelEnvelopeVerifier.perCore(); // as the daemon runs
+        TestNode.ticker = System::nanoTime; // transactions sized by elapsed time, as the daemon runs them
         long now = 1_764_000_000_000L;
 
         run(tmp.resolve("warmup"), 2_000, 1, now, false);
         run(tmp.resolve("measure"), n, repeats, now, true);
+        // the same with both cores kept busy by two spinning threads: what lh waits for then, with
+        // transactions of a fixed count (as before issue 12) and sized by elapsed time
+        loadThreads = 2;
+        for (boolean elapsed : new boolean[] {false, true}) {
+            TestNode.ticker = elapsed ? System::nanoTime : null;
+            lockWaits.clear();
+            lockFailures = 0;
+            run(tmp.resolve("loaded-" + elapsed), n, 1, now, true);
+        }
         BenchSupport.delete(tmp);
     }
 
@@ -50,6 +69,8 @@ public final class IngestBench {
         double ingest = BenchSupport.median(ingestRates);
         double plain = BenchSupport.median(plainRates);
         if (print) {
+            System.out.printf("BENCH node.lh_lock_wait load_threads=%d sizing=%s events=%d longest_wait_ms=%.0f lh_failures=%d%n",
+                loadThreads, TestNode.ticker == null ? "fixed" : "elapsed", events.size(), lockWaits.stream().mapToDouble(d -> d).max().orElse(0), lockFailures);
             System.out.printf("BENCH node.capture_to_events lores=%d events_per_s=%.0f%n", n, n / captureSecs);
             System.out.printf("BENCH node.ingest events=%d batch=%d events_per_s=%.0f baseline_inserts_per_s=%.0f ratio=%.2f "
                     + "min_events_per_s=%.0f max_events_per_s=%.0f repeats=%d%n", events.size(), BATCH, ingest, plain,
@@ -68,6 +89,7 @@ public final class IngestBench {
         fresh.replica.mapRealm(realm, "/bench/fresh", now);
         long t0 = System.nanoTime();
         long stored = 0;
+        LockWaitProbe lh = LockWaitProbe.start(tmp.resolve("fresh" + r).resolve("lorehub.db"), loadThreads);
         for (int i = 0; i < events.size(); i += BATCH) {
             IngestResult result = fresh.replica.ingest(events.subList(i, Math.min(events.size(), i + BATCH)), now);
             if (!result.rejected().isEmpty()) {
@@ -76,6 +98,9 @@ public final class IngestBench {
             stored += result.stored().size();
         }
         double secs = (System.nanoTime() - t0) / 1e9;
+        lh.close();
+        lockWaits.add(lh.longestMillis());
+        lockFailures += lh.failures();
         if (stored != events.size()) {
             throw new IllegalStateException("stored " + stored + " of " + events.size());
         }

@@ -76,9 +76,18 @@ public final class NodeBench {
             inv.result().get(30, TimeUnit.SECONDS);
             awaitTrue("B accepted the realm", Duration.ofSeconds(30), () -> count(homeB, "SELECT count(*) FROM lhsync_realms") > 0);
             long t0 = System.nanoTime();
-            awaitTrue("B received every event", Duration.ofMinutes(5),
-                () -> count(homeB, "SELECT count(*) FROM lhsync_events") >= events);
+            double longestWait;
+            long lhFailures;
+            // meanwhile an lh-like writer on B's database: the longest it waits for B's lock
+            try (LockWaitProbe lh = LockWaitProbe.start(homeB.database(), 0)) {
+                awaitTrue("B received every event", Duration.ofMinutes(5),
+                    () -> count(homeB, "SELECT count(*) FROM lhsync_events") >= events);
+                longestWait = lh.longestMillis();
+                lhFailures = lh.failures();
+            }
             double tlsSecs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("BENCH node.lh_lock_wait_during_sync lores=%d longest_wait_ms=%.0f lh_failures=%d%n", n,
+                longestWait, lhFailures);
             cli(homeB, "realm", "join", realm.toString(), "--path", tmp.resolve("b/projects/bench").toString());
             awaitTrue("B applied every lore", Duration.ofMinutes(2), () -> count(homeB, "SELECT count(*) FROM lores") >= n);
             double tlsRate = n / tlsSecs;

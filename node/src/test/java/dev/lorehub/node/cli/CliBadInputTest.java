@@ -165,6 +165,14 @@ class CliBadInputTest {
         }
 
         @Test
+        void anAutoJoinEntryThatIsNoDeviceExitsFour() throws IOException {
+            CliRunner.Result r = withConfig("{ \"autoJoin\": [\"laptop\"] }");
+
+            assertThat(r.exit()).as(r.toString()).isEqualTo(4);
+            assertThat(r.err()).contains("\"autoJoin[0]\"").contains("first 7 characters").contains("\"laptop\"");
+        }
+
+        @Test
         void outOfRangePortExitsFour() throws IOException {
             CliRunner.Result r = withConfig("{ \"port\": 70000 }");
 

@@ -94,7 +94,7 @@ class CliHappyPathTest {
         // A change made while no node runs waits in the capture table until one does.
         ok(cli.run("lore edit", second, "--confidence", "60"));
         JsonNode after = new ObjectMapper().readTree(ok(cli.run("status", "--json")).out());
-        assertThat(after.get("pendingLocalChanges").asLong()).isPositive();
+        assertThat(after.get("notYetCaptured").asLong()).isPositive();
     }
 
     private static String addLore(CliRunner cli, Path project, String content, String... options) {

@@ -101,12 +101,23 @@ class EntityFoldTest {
     void deleteRacingAnEditKeepsTheEditAndRecordsAConflict() {
         History h = new History();
         FoldEvent create = h.add(device(1), 10, List.of(), false, content("keep me"), Map.of());
-        h.add(device(1), 20, List.of(create.id()), true, Map.of(), Map.of());
-        h.add(device(2), 15, List.of(create.id()), false, Map.of(Field.CONTENT, "keep me, edited"), Map.of());
+        FoldEvent delete = h.add(device(1), 20, List.of(create.id()), true, Map.of(), Map.of());
+        FoldEvent edit = h.add(device(2), 15, List.of(create.id()), false, Map.of(Field.CONTENT, "keep me, edited"), Map.of());
         EntityState s = fold(h.all.values());
         assertThat(s.presence()).isEqualTo(EntityState.Presence.LIVE);
         assertThat(s.value(Field.CONTENT)).isEqualTo("keep me, edited");
-        assertThat(s.conflicts()).extracting(Conflict::type).containsExactly(Conflict.Type.DELETE_VS_EDIT);
+        assertThat(s.conflicts()).singleElement().satisfies(c -> {
+            assertThat(c.type()).isEqualTo(Conflict.Type.DELETE_VS_EDIT);
+            assertThat(c.versions()).extracting(Conflict.Version::event).containsExactly(edit.id(), delete.id());
+            Conflict.Version edited = c.versions().get(0);
+            assertThat(edited.deleted()).isFalse();
+            assertThat(edited.value()).as("the edit side shows what it holds, not null").isInstanceOf(Map.class);
+            @SuppressWarnings("unchecked")
+            Map<Field, Object> fields = (Map<Field, Object>) edited.value();
+            assertThat(fields).containsEntry(Field.CONTENT, "keep me, edited").containsEntry(Field.TYPE, "wisdom");
+            assertThat(c.versions().get(1).deleted()).isTrue();
+            assertThat(c.versions().get(1).value()).isNull();
+        });
     }
 
     @Test
@@ -118,16 +129,31 @@ class EntityFoldTest {
         assertThat(fold(h.all.values()).presence()).isEqualTo(EntityState.Presence.DELETED);
     }
 
+    /** DESIGN.md §3: archiving is a change of status, merged field by field with a concurrent content edit. */
     @Test
-    void archiveRacingAnEditLeavesTheLoreVisible() {
+    void anArchiveAndAConcurrentContentEditAreBothKept() {
+        for (long archivedAt : new long[] {30, 15}) { // the archive after, and before, the edit
+            History h = new History();
+            FoldEvent create = h.add(device(1), 10, List.of(), false, with(content("old"), Field.STATUS, "living"), Map.of());
+            h.add(device(1), archivedAt, List.of(create.id()), false, Map.of(Field.STATUS, "archived"), Map.of());
+            h.add(device(2), 20, List.of(create.id()), false, Map.of(Field.CONTENT, "new"), Map.of());
+            EntityState s = fold(h.all.values());
+            assertThat(s.value(Field.STATUS)).as("archived at %d", archivedAt).isEqualTo("archived");
+            assertThat(s.value(Field.CONTENT)).isEqualTo("new");
+            assertThat(s.conflicts()).isEmpty();
+        }
+    }
+
+    @Test
+    void concurrentStatusChangesAreLastWriterWins() {
         History h = new History();
         FoldEvent create = h.add(device(1), 10, List.of(), false, with(content("old"), Field.STATUS, "living"), Map.of());
-        h.add(device(1), 30, List.of(create.id()), false, Map.of(Field.STATUS, "archived"), Map.of());
-        h.add(device(2), 20, List.of(create.id()), false, Map.of(Field.CONTENT, "new"), Map.of());
+        h.add(device(1), 20, List.of(create.id()), false, Map.of(Field.STATUS, "archived"), Map.of());
+        h.add(device(2), 30, List.of(create.id()), false, Map.of(Field.STATUS, "proclaimed", Field.CONTENT, "new"), Map.of());
         EntityState s = fold(h.all.values());
-        assertThat(s.value(Field.STATUS)).isEqualTo("living");
+        assertThat(s.value(Field.STATUS)).isEqualTo("proclaimed");
         assertThat(s.value(Field.CONTENT)).isEqualTo("new");
-        assertThat(s.conflicts()).extracting(Conflict::type).containsExactly(Conflict.Type.ARCHIVE_VS_EDIT);
+        assertThat(s.conflicts()).isEmpty();
     }
 
     @Test

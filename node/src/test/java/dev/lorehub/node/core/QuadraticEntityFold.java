@@ -31,12 +31,11 @@ import java.util.TreeSet;
  *       event applies nothing).</li>
  *   <li>The entity's state is the merge of its heads: a delete loses to a concurrent edit; text fields merge
  *       three-way against the best common ancestor ({@link TextMerge}); overlapping text keeps the latest writer
- *       and records a {@link Conflict}; other fields are last-writer-wins by {@link Stamp}; an archive loses to a
- *       concurrent edit; set fields are add-wins observed-remove sets over the whole history.</li>
+ *       and records a {@link Conflict}; other fields are last-writer-wins by {@link Stamp}, status included
+ *       (an archive and a concurrent edit are both kept); set fields are add-wins observed-remove sets over the whole history.</li>
  * </ol>
  */
 public final class QuadraticEntityFold {
-    private static final String ARCHIVED = "archived";
 
     private final List<FoldEvent> order = new ArrayList<>();
     private final Map<EventId, Integer> index = new HashMap<>();
@@ -175,7 +174,8 @@ public final class QuadraticEntityFold {
         sorted.sort(Comparator.comparing(i -> order.get(i).stamp()));
         List<Integer> live = sorted.stream().filter(i -> !states.get(i).deleted).toList();
         if (record && !live.isEmpty() && live.size() < sorted.size()) {
-            List<Conflict.Version> versions = sorted.stream().map(i -> version(i, null)).toList();
+            List<Conflict.Version> versions = sorted.stream()
+                .map(i -> version(i, states.get(i).deleted ? null : new TreeMap<>(states.get(i).values))).toList();
             conflicts.add(new Conflict(kind, entityId, null, Conflict.Type.DELETE_VS_EDIT, null, versions));
         }
         NodeState base = commonAncestorState(sorted);
@@ -192,9 +192,6 @@ public final class QuadraticEntityFold {
                 int winner = latestWriter(f, sorted);
                 merged.put(f, states.get(winner).values.get(f), states.get(winner).stamps.get(f));
             }
-        }
-        if (kind == EntityKind.LORE && !live.isEmpty()) {
-            keepEditOverArchive(live, base, merged, record);
         }
         return merged;
     }
@@ -233,28 +230,6 @@ public final class QuadraticEntityFold {
         if (record) {
             List<Conflict.Version> versions = writers.stream().map(i -> version(i, states.get(i).values.get(f))).toList();
             conflicts.add(new Conflict(kind, entityId, f, Conflict.Type.TEXT, value, versions));
-        }
-    }
-
-    /** An archive concurrent with an edit loses: the lore stays visible with the editor's status. */
-    private void keepEditOverArchive(List<Integer> live, NodeState base, NodeState merged, boolean record) {
-        if (!ARCHIVED.equals(merged.values.get(Field.STATUS)) || ARCHIVED.equals(base.values.get(Field.STATUS))) {
-            return;
-        }
-        List<Integer> editors = live.stream()
-            .filter(i -> !ARCHIVED.equals(states.get(i).values.get(Field.STATUS)))
-            .filter(i -> states.get(i).changedSince(base))
-            .toList();
-        if (editors.isEmpty()) {
-            return;
-        }
-        int winner = latestWriter(Field.STATUS, editors);
-        NodeState w = states.get(winner);
-        Object status = w.values.containsKey(Field.STATUS) ? w.values.get(Field.STATUS) : base.values.get(Field.STATUS);
-        merged.put(Field.STATUS, status, w.stamps.getOrDefault(Field.STATUS, base.stamps.get(Field.STATUS)));
-        if (record) {
-            List<Conflict.Version> versions = live.stream().map(i -> version(i, states.get(i).values.get(Field.STATUS))).toList();
-            conflicts.add(new Conflict(kind, entityId, Field.STATUS, Conflict.Type.ARCHIVE_VS_EDIT, status, versions));
         }
     }
 

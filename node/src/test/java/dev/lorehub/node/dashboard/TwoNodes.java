@@ -22,25 +22,26 @@ import static org.awaitility.Awaitility.await;
 /**
  * Two real daemons in this process on 127.0.0.1 (TLS, discovery on loopback), paired by code,
  * sharing one realm ("api") that both have mapped, each with its dashboard on a free port; plus an
- * lh-style writer on each database. As the demo does it, but with dashboards.
+ * lh-style writer on each database. As the demo does it, but with dashboards. Other packages' tests use it
+ * for two real daemons too.
  */
-final class TwoNodes implements AutoCloseable {
-    final NodeHome homeA;
-    final NodeHome homeB;
-    final NodeRuntime a;
-    final NodeRuntime b;
-    final DashboardService dashA;
-    final DashboardService dashB;
-    final LoreHubDatabase lhA;
-    final LoreHubDatabase lhB;
-    final LoreEditor editA;
-    final LoreEditor editB;
-    final RealmId realm;
-    final String localA;
-    final String firstLore;
+public final class TwoNodes implements AutoCloseable {
+    public final NodeHome homeA;
+    public final NodeHome homeB;
+    public final NodeRuntime a;
+    public final NodeRuntime b;
+    public final DashboardService dashA;
+    public final DashboardService dashB;
+    public final LoreHubDatabase lhA;
+    public final LoreHubDatabase lhB;
+    public final LoreEditor editA;
+    public final LoreEditor editB;
+    public final RealmId realm;
+    public final String localA;
+    public final String firstLore;
     private final List<AutoCloseable> open = new ArrayList<>();
 
-    TwoNodes(Path root) throws Exception {
+    public TwoNodes(Path root) throws Exception {
         try {
             homeA = init(root.resolve("ann-laptop"));
             homeB = init(root.resolve("ann-desktop"));
@@ -85,13 +86,13 @@ final class TwoNodes implements AutoCloseable {
     }
 
     /** Both idle with equal digests (bounded). */
-    void awaitConverged() {
+    public void awaitConverged() {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> a.idle() && b.idle()
             && a.withReplica((r, now) -> r.digest()).equals(b.withReplica((r, now) -> r.digest())));
     }
 
     /** B's local realm id (mapped from the shared realm). */
-    String localB() {
+    public String localB() {
         return b.withReplica((r, now) -> r.realms().get(realm).localRealmId());
     }
 

@@ -304,7 +304,7 @@ class NamespaceSyncIT {
         assertThat(b.db.lores(b.project)).as("B has every lore, byte for byte").isEqualTo(onA);
         assertThat(c.db.lores(c.project)).as("C has every lore, byte for byte").isEqualTo(onA);
         JsonNode status = json(b.cli.run("status", "--json").ok());
-        assertThat(status.get("pendingLocalChanges").asLong()).isZero();
+        assertThat(status.get("notYetCaptured").asLong()).isZero();
         assertThat(status.get("realms").get(0).get("events").asLong()).isEqualTo(a.db.events(realm));
     }
 

@@ -24,6 +24,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Each backend's test supplies a handle per device and ways to tamper with what the server holds.
  */
 abstract class RemoteContract {
+
+    // The event sizes here were chosen against flow-control windows and byte positions: keep the
+    // bodies as plain as they were before issue 17 compressed them.
+    @org.junit.jupiter.api.BeforeAll
+    static void plainBodies() {
+        dev.lorehub.node.testing.TestNode.wire = dev.lorehub.node.core.EventCodec.Options.PLAIN;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void compactBodiesAgain() {
+        dev.lorehub.node.testing.TestNode.wire = dev.lorehub.node.core.EventCodec.Options.DEFAULT;
+    }
     @TempDir
     Path tmp;
 

@@ -109,6 +109,55 @@ public final class LhWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * What lh 0.2.2's next start does to an existing database: drizzle's SQLite migrator reads only
+     * the newest row of {@code __drizzle_migrations} ({@code ORDER BY created_at DESC LIMIT 1}) and
+     * applies, in journal order and in one transaction, every migration whose journal timestamp
+     * is greater, recording each. Migration 0010 is played as lh plays it with its sqlite-vec
+     * extension loaded (the vec0 table and its helper tables; plain SQLite has no vec0 module).
+     * Like lh, it fails if a migration's table or index already exists (none says IF NOT EXISTS).
+     *
+     * @return the tags of the migrations applied, in order
+     */
+    public static List<String> migrateAsLh(Path file) throws SQLException {
+        List<String> applied = new ArrayList<>();
+        try (Connection c = connectAsLh(file); Statement s = c.createStatement()) {
+            s.execute(LoreHubSchema.DRIZZLE_MIGRATIONS_DDL);
+            long newest = 0;
+            try (ResultSet last = s.executeQuery(
+                "SELECT id, hash, created_at FROM \"__drizzle_migrations\" ORDER BY created_at DESC LIMIT 1")) {
+                if (last.next()) {
+                    newest = last.getLong(3);
+                }
+            }
+            s.execute("BEGIN");
+            try (PreparedStatement record = c.prepareStatement(
+                "INSERT INTO \"__drizzle_migrations\" (\"hash\", \"created_at\") VALUES(?, ?)")) {
+                for (LoreHubSchema.Migration migration : LoreHubSchema.MIGRATIONS) {
+                    if (migration.createdAt() <= newest) {
+                        continue;
+                    }
+                    if (migration.tag().equals(LoreHubSchema.VECTOR_MIGRATION_TAG)) {
+                        createVectorTableWithoutModule(s);
+                    } else {
+                        for (String part : migration.fileText().split("--> statement-breakpoint")) {
+                            s.execute(part);
+                        }
+                    }
+                    record.setString(1, migration.hash());
+                    record.setLong(2, migration.createdAt());
+                    record.executeUpdate();
+                    applied.add(migration.tag());
+                }
+                s.execute("COMMIT");
+            } catch (SQLException e) {
+                s.execute("ROLLBACK");
+                throw e;
+            }
+        }
+        return applied;
+    }
+
     /** A db lh created, with lores_vec; see {@link #createDatabaseAsLh(Path, boolean)}. */
     public static void createDatabaseAsLh(Path file) throws SQLException {
         createDatabaseAsLh(file, true);

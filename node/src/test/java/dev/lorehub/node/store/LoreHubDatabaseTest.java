@@ -109,7 +109,7 @@ class LoreHubDatabaseTest {
             .isInstanceOf(LoreHubDatabaseException.class)
             .hasMessageContaining("already exists");
         try (LoreHubDatabase db = LoreHubDatabase.openOrCreate(file)) {
-            assertThat(one(db.connection(), "SELECT count(*) FROM __drizzle_migrations")).isEqualTo("12");
+            assertThat(one(db.connection(), "SELECT count(*) FROM __drizzle_migrations")).isEqualTo("10");
         }
         try (LoreHubDatabase db = LoreHubDatabase.openOrCreate(dir.resolve("other.db"))) {
             assertThat(one(db.connection(), "SELECT count(*) FROM realms")).isEqualTo("0");

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -15,7 +16,10 @@ import static dev.lorehub.node.store.StoreFixtures.schema;
 import static dev.lorehub.node.store.StoreFixtures.table;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A database the node creates is the database lh 0.2.2 creates, minus lores_vec. */
+/**
+ * A database the node creates is the database lh 0.2.2 creates through migration 0009, so that
+ * lh's next start applies 0010 (lores_vec, with its extension) and 0011 itself.
+ */
 class LoreHubSchemaTest {
 
     /** The hashes lh records in __drizzle_migrations (LOREHUB_SCHEMA.md), copied independently. */
@@ -51,53 +55,88 @@ class LoreHubSchemaTest {
     }
 
     @Test
-    void newDatabaseHasExactlyLhsTablesIndexesAndMigrationRecordWithoutLoresVec() throws Exception {
-        Path lhFile = dir.resolve("lh.db");
-        LhWriter.createDatabaseAsLh(lhFile, false);
-        try (LoreHubDatabase node = LoreHubDatabase.create(dir.resolve("node.db"));
-             Connection lh = LhWriter.connectAsLh(lhFile)) {
-            assertThat(schema(node.connection())).containsExactlyElementsOf(schema(lh));
-            assertThat(schema(node.connection())).noneMatch(object -> object.contains("lores_vec"));
-            assertThat(rows(node.connection(), "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
-                .containsExactlyInAnyOrderElementsOf(LoreHubSchema.LH_TABLES);
-            assertThat(table(node.connection(), "SELECT * FROM __drizzle_migrations"))
-                .containsExactlyElementsOf(table(lh, "SELECT * FROM __drizzle_migrations"));
-        }
-    }
-
-    @Test
-    void newDatabaseEqualsAnLhDatabaseWithItsVectorTablesLeftOut() throws Exception {
+    void newDatabaseHasLhsTablesAndIndexesThroughMigration0009AndNothingElse() throws Exception {
         Path lhFile = dir.resolve("lh.db");
         LhWriter.createDatabaseAsLh(lhFile, true);
         try (LoreHubDatabase node = LoreHubDatabase.create(dir.resolve("node.db"));
              Connection lh = LhWriter.connectAsLh(lhFile)) {
-            List<String> lhWithoutVectors = schema(lh).stream()
+            List<String> tablesOf0011 = List.of("workspaces", "realm_workspaces", "sync_state");
+            List<String> lhThrough0009 = schema(lh).stream()
                 .filter(object -> !object.contains("lores_vec") && !object.contains("sqlite_sequence"))
+                .filter(object -> tablesOf0011.stream().noneMatch(table -> object.contains(" on " + table + ": ")))
                 .toList();
-            assertThat(schema(node.connection())).containsExactlyElementsOf(lhWithoutVectors);
+            assertThat(schema(node.connection())).containsExactlyElementsOf(lhThrough0009);
+            assertThat(rows(node.connection(), "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
+                .containsExactlyInAnyOrderElementsOf(LoreHubSchema.NODE_CREATED_TABLES);
+            assertThat(table(node.connection(), "SELECT * FROM __drizzle_migrations"))
+                .containsExactlyElementsOf(table(lh, "SELECT * FROM __drizzle_migrations LIMIT 10"));
         }
     }
 
     @Test
-    void migrationRecordHasTwelveRowsWithNullIdsAndLhsHashesAndTimestamps() throws Exception {
+    void migrationRecordHasTheTenRowsOf0000To0009WithNullIdsAndLhsHashesAndTimestamps() throws Exception {
         try (LoreHubDatabase node = LoreHubDatabase.create(dir.resolve("node.db"))) {
             assertThat(table(node.connection(),
                 "SELECT id IS NULL, hash, created_at, typeof(created_at) FROM __drizzle_migrations ORDER BY rowid"))
-                .containsExactlyElementsOf(LoreHubSchema.MIGRATIONS.stream()
+                .containsExactlyElementsOf(LoreHubSchema.MIGRATIONS.subList(0, 10).stream()
                     .map(m -> "1|" + m.hash() + "|" + m.createdAt() + "|integer")
                     .toList());
         }
     }
 
+    /**
+     * Drizzle's SQLite migrator (drizzle-orm sqlite-core {@code migrate}) selects the newest row
+     * {@code ORDER BY created_at DESC LIMIT 1} and runs every journal entry whose folder timestamp is
+     * greater. Simulated here from the recorded rows and the timestamps copied from lh's journal:
+     * on a node-made database it picks exactly 0010 and 0011, so lh creates lores_vec itself.
+     */
     @Test
-    void drizzleOnLhsNextStartFindsNothingToMigrate() throws Exception {
+    void drizzleOnLhsNextStartAppliesExactly0010And0011() throws Exception {
+        long[] journal = {1752038466479L, 1752038466480L, 1752038466481L, 1752038466482L, 1752038466483L,
+            1752038466484L, 1752038466485L, 1752038466486L, 1752038466487L, 1752038466488L, 1752038466489L,
+            1752220200341L};
         try (LoreHubDatabase node = LoreHubDatabase.create(dir.resolve("node.db"))) {
-            // drizzle's migrator: the newest row by created_at decides; every migration whose
-            // journal timestamp is newer would run again (and fail on the existing tables).
-            String newest = StoreFixtures.one(node.connection(),
-                "SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1");
-            assertThat(LoreHubSchema.MIGRATIONS)
-                .noneMatch(m -> Long.parseLong(newest) < m.createdAt());
+            long newest = Long.parseLong(StoreFixtures.one(node.connection(),
+                "SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1"));
+            List<Integer> selected = java.util.stream.IntStream.range(0, journal.length)
+                .filter(i -> journal[i] > newest).boxed().toList();
+            assertThat(selected).containsExactly(10, 11);
+            assertThat(LoreHubSchema.pendingAfter(newest)).extracting(LoreHubSchema.Migration::index).containsExactly(10, 11);
+        }
+    }
+
+    @Test
+    void afterLhsNextStartTheDatabaseIsTheOneLhMakesWithLoresVec() throws Exception {
+        Path lhFile = dir.resolve("lh.db");
+        LhWriter.createDatabaseAsLh(lhFile, true);
+        Path file = dir.resolve("node.db");
+        LoreHubDatabase.create(file).close();
+        try (Connection lh = LhWriter.connectAsLh(file)) {
+            assertThat(LhCompatibility.check(lh)).as("lh accepts the database at 0009").isEmpty();
+        }
+
+        assertThat(LhWriter.migrateAsLh(file)).containsExactly("0010_create_lores_vec_table", "0011_amusing_marvex");
+
+        try (Connection migrated = LhWriter.connectAsLh(file); Connection lh = LhWriter.connectAsLh(lhFile)) {
+            assertThat(schema(migrated)).containsExactlyElementsOf(schema(lh));
+            assertThat(table(migrated, "SELECT * FROM __drizzle_migrations"))
+                .containsExactlyElementsOf(table(lh, "SELECT * FROM __drizzle_migrations"));
+            assertThat(LhCompatibility.check(migrated)).as("and at 0011").isEmpty();
+        }
+        assertThat(LhWriter.migrateAsLh(file)).as("nothing left to apply").isEmpty();
+        try (LoreHubDatabase reopened = LoreHubDatabase.open(file)) {
+            reopened.installCapture();
+            assertThat(LhCompatibility.check(reopened.connection())).isEmpty();
+        }
+    }
+
+    @Test
+    void aPendingMigrationWhoseTablesExistIsReportedBecauseLhWouldFailOnIt() throws Exception {
+        Path file = dir.resolve("node.db");
+        try (LoreHubDatabase node = LoreHubDatabase.create(file); Statement s = node.connection().createStatement()) {
+            s.execute("CREATE TABLE workspaces (id text)");
+            assertThat(LhCompatibility.check(node.connection())).singleElement().extracting(LhViolation::describe)
+                .asString().contains("lh applies 0011_amusing_marvex, which fails because workspaces already exists");
         }
     }
 

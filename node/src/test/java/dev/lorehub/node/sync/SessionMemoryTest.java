@@ -22,6 +22,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * frames are polled, and replies to a peer that does not read them end the session as flooding.
  */
 class SessionMemoryTest {
+
+    // The event sizes here were chosen against flow-control windows and byte positions: keep the
+    // bodies as plain as they were before issue 17 compressed them.
+    @org.junit.jupiter.api.BeforeAll
+    static void plainBodies() {
+        dev.lorehub.node.testing.TestNode.wire = dev.lorehub.node.core.EventCodec.Options.PLAIN;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void compactBodiesAgain() {
+        dev.lorehub.node.testing.TestNode.wire = dev.lorehub.node.core.EventCodec.Options.DEFAULT;
+    }
     static final int LORES = 5_000;
 
     @TempDir

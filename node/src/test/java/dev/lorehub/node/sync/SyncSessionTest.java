@@ -21,6 +21,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two and three real node cores wired through an in-memory pipe with a manual clock. */
 class SyncSessionTest {
+
+    // The event sizes here were chosen against flow-control windows and byte positions: keep the
+    // bodies as plain as they were before issue 17 compressed them.
+    @org.junit.jupiter.api.BeforeAll
+    static void plainBodies() {
+        dev.lorehub.node.testing.TestNode.wire = dev.lorehub.node.core.EventCodec.Options.PLAIN;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void compactBodiesAgain() {
+        dev.lorehub.node.testing.TestNode.wire = dev.lorehub.node.core.EventCodec.Options.DEFAULT;
+    }
     @TempDir
     Path tmp;
     long now = 1_764_000_000_000L;
@@ -78,6 +90,40 @@ class SyncSessionTest {
         Pipe.connect(a, b, tick());
         assertThat(b.lh.queryString("SELECT count(*) FROM lores")).isEqualTo("30");
         assertThat(b.digest()).isEqualTo(a.digest());
+    }
+
+    @Test
+    void eventFramesAreCompactOnlyTowardsAPeerThatAnnouncedIt() throws Exception {
+        Pipe.connect(a, b, tick()); // the invitation
+        b.replica.mapRealm(realm, "/home/bob/api", tick());
+        for (boolean bReadsCompact : new boolean[] {false, true}) {
+            SyncSession sa = new SyncSession(a.store, SessionConfig.defaults(), true, b.id());
+            SyncSession sb = new SyncSession(b.store, SessionConfig.defaults().withCompactEvents(bReadsCompact), false, a.id());
+            long t = tick();
+            sa.start(t);
+            sb.start(t);
+            List<Byte> eventFrameKinds = new ArrayList<>();
+            for (int step = 0; step < 100_000; step++) {
+                byte[] f = sa.pollFrame();
+                if (f != null) {
+                    if (f[0] == 0x2c || f[0] == 0x31) {
+                        eventFrameKinds.add(f[0]);
+                    }
+                    sb.onFrame(f, t);
+                    continue;
+                }
+                f = sb.pollFrame();
+                if (f == null) {
+                    break;
+                }
+                sa.onFrame(f, t);
+            }
+            assertThat(eventFrameKinds).as("Events frames a sends").isNotEmpty()
+                .containsOnly(bReadsCompact ? (byte) 0x31 : (byte) 0x2c);
+            assertThat(b.digest()).isEqualTo(a.digest());
+            a.lh.addLore(a.lh.queryString("SELECT id FROM realms"), "more for round " + bReadsCompact);
+            a.replica.captureLocalChanges(tick());
+        }
     }
 
     @Test

@@ -54,13 +54,22 @@ public final class TestNode implements AutoCloseable {
 
     /** How replicas of test nodes check signatures (benchmarks use several cores, like the daemon). */
     public static EnvelopeVerifier verifier = EnvelopeVerifier.SEQUENTIAL;
+    /** How replicas of test nodes write bodies (benchmarks compare compact bodies with plain ones). */
+    public static dev.lorehub.node.core.EventCodec.Options wire = dev.lorehub.node.core.EventCodec.Options.DEFAULT;
+    /** The time source replicas of new test nodes size their write transactions by (null: fixed sizes). */
+    public static java.util.function.LongSupplier ticker = null;
+    /** The wire options this node was opened with (kept across {@link #open} after a restart). */
+    private dev.lorehub.node.core.EventCodec.Options myWire;
 
     /** (Re)opens the replica on the same files, as after a restart. */
     public void open() {
         LoreHubDatabase db = LoreHubDatabase.openOrCreate(dir.resolve("lorehub.db"),
             LoreHubDatabase.Settings.DEFAULT.withYieldToOtherWriters(false));
+        if (myWire == null) {
+            myWire = wire;
+        }
         replica = Replica.open(db, identity, SecretStore.open(dir.resolve("keys.json")), random,
-            dev.lorehub.node.core.ReplicaOptions.DEFAULT.withVerifier(verifier));
+            dev.lorehub.node.core.ReplicaOptions.DEFAULT.withVerifier(verifier).withWire(myWire).withTicker(ticker));
         store = new ReplicaSyncStore(replica, ReconcileConfig.defaults(), random);
         try {
             lh = new LhWriter(dir.resolve("lorehub.db"));

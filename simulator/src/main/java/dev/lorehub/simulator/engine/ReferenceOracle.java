@@ -43,11 +43,13 @@ import java.util.TreeSet;
  * names (JGit, through {@link TextMerge}); the model checks everything around it: which states are
  * merged, against which base, in which order, and what wins on overlap.
  *
+ * <p>A lore's status is a last-writer field like the others: archiving is a change of status,
+ * merged field by field with a concurrent content edit (DESIGN.md §3), so an archive and a
+ * concurrent edit both survive.
+ *
  * <p>Authorisation (whether an author could write at that point) is taken from the node's
  * membership fold (the caller passes it in). Skipped: entities with an event whose parents never
- * arrived, and lore statuses where an archive raced another change (the design's "archive loses
- * to a concurrent edit" depends on the merge base, which a brute-force model cannot state more
- * simply than the fold itself).
+ * arrived.
  */
 final class ReferenceOracle {
     /** Whether an event's author could write at that point of the realm's history. */
@@ -69,7 +71,6 @@ final class ReferenceOracle {
                  int skippedEntities, int checkedFields, int skippedFields, int concurrentTextMerges) {
     }
 
-    private static final String ARCHIVED = "archived";
     private static final Map<Field, String> LAST_WRITER = new LinkedHashMap<>();
     private static final List<Field> TEXT = List.of(Field.CONTENT, Field.WHY);
 
@@ -138,12 +139,8 @@ final class ReferenceOracle {
             }
         }
         EventCatalog.Info status = h.lastWriter(Field.STATUS);
-        if (status != null && ARCHIVED.equals(status.change().assignments().get(Field.STATUS)) && h.archiveRaced()) {
-            fields[1]++;
-        } else {
-            columns.put("status", status == null ? "living" : (String) status.change().assignments().get(Field.STATUS));
-            fields[0]++;
-        }
+        columns.put("status", status == null ? "living" : (String) status.change().assignments().get(Field.STATUS));
+        fields[0]++;
         State end = h.finalState();
         for (Field text : TEXT) {
             if (end.text.containsKey(text)) {
@@ -491,21 +488,6 @@ final class ReferenceOracle {
 
         boolean related(EventId x, EventId y) {
             return ancestors.get(y).contains(x) || ancestors.get(x).contains(y);
-        }
-
-        /** True if some authorised archive of the lore was concurrent with another of its events. */
-        boolean archiveRaced() {
-            for (EventCatalog.Info a : events) {
-                if (!authorized.contains(a.id()) || !ARCHIVED.equals(a.change().assignments().get(Field.STATUS))) {
-                    continue;
-                }
-                for (EventCatalog.Info e : events) {
-                    if (!related(a.id(), e.id())) {
-                        return true;
-                    }
-                }
-            }
-            return false;
         }
 
         /** Add-wins observed-remove set: present iff some authorised add is in the causal past of no authorised remove. */

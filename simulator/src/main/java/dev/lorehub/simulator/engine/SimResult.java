@@ -32,7 +32,7 @@ import java.util.Map;
  * @param partitions          partition intervals, for the picture
  * @param downtimes           crash and sleep intervals, for the picture
  * @param oracleCheckedFields fields the reference model checked on each node
- * @param oracleSkippedFields fields it could not decide (concurrent text writes, raced archives)
+ * @param oracleSkippedFields fields it could not decide
  * @param oracleSkippedEntities entities it could not decide
  * @param counters            named counts: session timeouts (and how many followed a fault), stops, hour steps,
  *                            edits made while the node was stopped, dials, the attacker's attempts and refusals ...
