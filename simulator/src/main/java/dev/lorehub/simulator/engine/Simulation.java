@@ -537,7 +537,24 @@ public final class Simulation {
                 + SimTime.format(c.lastDisturbed)) + "; " + sessionReport(n, peer));
         }
         fail(FailureClass.SAFETY, "a session between honest peers ended with " + why + ": " + n + " closed its session with "
-            + peer + ": " + session.closeMessage());
+            + peer + ": " + session.closeMessage() + (why == CloseReason.INTERNAL ? " [" + membershipReport(n) + "]" : ""));
+    }
+
+    /** The main realm's membership as a node sees it (for failure reports). */
+    private String membershipReport(SimNode n) {
+        var m = n.replica.membership(realm);
+        StringBuilder sb = new StringBuilder(n + " sees epoch " + m.currentEpoch() + ", holds keys of epochs "
+            + n.replica.keyring(realm).map(k -> k.epochs().stream().map(e -> e.epoch()).toList()).orElse(List.of())
+            + ", members lacking the current key " + m.missingCurrentKey().stream().map(d -> byId.get(d)).toList()
+            + ", membership:");
+        for (var e : m.events()) {
+            SimNode author = byId.get(e.author());
+            SimNode subject = e.change().subject() == null ? null : byId.get(e.change().subject());
+            sb.append(' ').append(e.change().op()).append(subject == null ? "" : " " + subject).append(" by ").append(author)
+                .append(" epoch ").append(e.change().epoch()).append(" wraps ").append(e.change().wrappedKeys().size())
+                .append(" at ").append(HybridClockText.format(e.hlc())).append(';');
+        }
+        return sb.toString();
     }
 
     private String sessionReport(SimNode a, SimNode b) {
@@ -1389,7 +1406,7 @@ public final class Simulation {
         for (SimNode n : honest) {
             sb.append(n.name).append(" holds ").append(n.held.size()).append('/').append(union.size()).append(" events");
             if (n.mapped.size() < joinable(n).size()) {
-                sb.append(" (a realm not joined)");
+                sb.append(" (a realm not joined; ").append(n.up ? membershipReport(n) : "down").append(')');
             }
             sb.append(", ").append(network.openOf(n)).append(" connections open");
             if (n.up) {
