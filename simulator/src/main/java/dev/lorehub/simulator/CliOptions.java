@@ -40,7 +40,7 @@ final class CliOptions {
           --edits N              total edits over the duration (sets --edit-rate)
           --faults P             none | lossy | partitions | crashes | clocks | all | swarm (default all)
           --without K[,K..]      turn fault kinds off: jitter, loss, resets, duplicates, reorder,
-                                 partitions, crashes, pauses, clocks
+                                 partitions, crashes, restarts, pauses, clocks, adversarial
           --topology T           mesh | ring | star | line (default mesh)
           --converge-within D    bound on convergence after the heal (default 2m)
           --no-membership-changes  no late joiner, no revoke and re-add
