@@ -1263,6 +1263,15 @@ public final class Simulation {
         return latest;
     }
 
+    private boolean nothingPendingCapture() {
+        for (SimNode n : honest) {
+            if (n.up && n.replica.hasPendingCapture()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private boolean allMapped() {
         for (SimNode n : honest) {
             if (n.mapped.size() < joinable(n).size()) {
@@ -1277,7 +1286,8 @@ public final class Simulation {
             pollHolds();
         }
         boolean sameEvents = fingerprints.size() == 1;
-        boolean allMapped = allMapped();
+        // every lh write is captured (also those made while a node was stopped): nothing may wait in lh's capture table
+        boolean allMapped = allMapped() && nothingPendingCapture();
         long digestKey = fingerprintKeys.getOrDefault(0, 0L) * 7 + (allMapped ? 1 : 0);
         if (sameEvents && allMapped && digestKey != lastDigestKey) {
             lastDigestKey = digestKey;
@@ -1410,6 +1420,14 @@ public final class Simulation {
             }
             sb.append(", ").append(network.openOf(n)).append(" connections open");
             if (n.up) {
+                if (n.replica.hasPendingCapture()) {
+                    sb.append(", lh changes not captured");
+                }
+                int unsynced = n.replica.unsynced().size();
+                if (unsynced > 0) {
+                    sb.append(", ").append(unsynced).append(" lh changes unsynced (").append(n.replica.unsynced().get(0).reason())
+                        .append(')');
+                }
                 try {
                     for (var held : n.replica.events().heldCounts()) {
                         sb.append(", held ").append(held.count()).append(' ').append(held.reason()).append(" (")
