@@ -1197,7 +1197,9 @@ public final class Simulation {
         }
         String resurrected = InvariantChecks.resurrection(n, realm, catalog);
         if (resurrected != null) {
-            fail(FailureClass.SAFETY, resurrected);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("lore ([0-9a-f-]{36})").matcher(resurrected);
+            fail(FailureClass.SAFETY, resurrected + (m.find() ? " (the lore's events: " + historyOf(EntityKind.LORE, m.group(1))
+                + "; on " + n + ": " + viewOf(n, realm, m.group(1)) + ")" : ""));
         }
     }
 
