@@ -38,9 +38,10 @@ final class CliOptions {
           --duration D           simulated time of workload and faults, e.g. 90s, 10m, 1h (default 2m)
           --edit-rate R          lh edits per simulated second, all devices together (default 1)
           --edits N              total edits over the duration (sets --edit-rate)
-          --faults P             none | lossy | partitions | crashes | clocks | all | swarm (default all)
+          --faults P             none | lossy | partitions | crashes | clocks | all | adversarial | swarm
+                                 (default all)
           --without K[,K..]      turn fault kinds off: jitter, loss, resets, duplicates, reorder,
-                                 partitions, crashes, pauses, clocks
+                                 partitions, crashes, restarts, pauses, clocks, adversarial
           --topology T           mesh | ring | star | line (default mesh)
           --converge-within D    bound on convergence after the heal (default 2m)
           --no-membership-changes  no late joiner, no revoke and re-add

@@ -96,6 +96,10 @@ final class JsonReport {
             for (Map.Entry<String, Integer> e : new java.util.TreeMap<>(r.closeReasons()).entrySet()) {
                 reasons.put(e.getKey(), e.getValue());
             }
+            ObjectNode counts = n.putObject("counts");
+            for (Map.Entry<String, Long> e : new java.util.TreeMap<>(r.counters()).entrySet()) {
+                counts.put(e.getKey(), e.getValue());
+            }
             n.put("oracle_fields_checked", r.oracleCheckedFields());
             n.put("oracle_fields_undecidable", r.oracleSkippedFields());
             n.put("trace_sha256", r.traceHash());

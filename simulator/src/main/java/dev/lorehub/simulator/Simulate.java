@@ -211,7 +211,7 @@ public final class Simulate {
             r.bytesSent(), r.edits(), r.opsPerformed(), r.opsSkipped(), r.partitionEdits(), r.partitionReached(),
             r.traceHash(), r.events(), r.connections(), r.resets(), r.closeReasons(), r.crashes(), r.pauses(),
             r.partitionEpisodes(), r.clockJumps(), r.divergence(), r.partitions(), r.downtimes(), r.oracleCheckedFields(),
-            r.oracleSkippedFields(), r.oracleSkippedEntities());
+            r.oracleSkippedFields(), r.oracleSkippedEntities(), r.counters());
     }
 
     static String bytes(long b) {

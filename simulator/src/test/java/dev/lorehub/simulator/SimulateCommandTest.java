@@ -45,7 +45,7 @@ class SimulateCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--nodes").contains("at least 2 nodes");
         err.reset();
         assertThat(run("--faults", "earthquake")).isEqualTo(64);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("none, lossy, partitions, crashes, clocks, all or swarm");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("none, lossy, partitions, crashes, clocks, all, adversarial or swarm");
         assertThat(run("--bogus")).isEqualTo(64);
         assertThat(run("--seeds", "5..2")).isEqualTo(64);
         assertThat(run("--duration", "soon")).isEqualTo(64);

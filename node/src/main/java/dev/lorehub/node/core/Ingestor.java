@@ -133,6 +133,10 @@ final class Ingestor {
         final Set<RealmId> membershipChanged = new LinkedHashSet<>();
         /** Lore deletions stored, per realm: count, earliest and latest time (ms), for mass-deletion records. */
         final Map<RealmId, long[]> deletions = new HashMap<>();
+        /** Realms in which a removed author's chain grew in this run (stored events of it may be decidable now). */
+        final Set<RealmId> chainsGrew = new LinkedHashSet<>();
+        /** The membership size of each realm when its change was last settled in this run. */
+        final Map<RealmId, Integer> settledAt = new HashMap<>();
         int duplicates;
         int held;
         int opaque;
@@ -215,6 +219,8 @@ final class Ingestor {
             ingestData(run, c);
         }
         releaseWaitingAfterData(run);
+        settleMembership(run); // membership events released with the data (due at last, or no longer waiting)
+        touchDecidedByChains(run);
         applyInOrder(run.touched);
         for (Map.Entry<RealmId, long[]> d : run.deletions.entrySet()) {
             // many lores deleted together elsewhere (another tool on another device): `status` flags it here too
@@ -313,7 +319,7 @@ final class Ingestor {
      * membership events (a released held event may be one).
      */
     private void settleMembership(Run run) throws SQLException {
-        Map<RealmId, Integer> settledAt = new HashMap<>();
+        Map<RealmId, Integer> settledAt = run.settledAt;
         for (int round = 0; round < 100; round++) {
             boolean any = false;
             for (RealmId realm : new ArrayList<>(run.membershipChanged)) {
@@ -362,6 +368,11 @@ final class Ingestor {
             reveal(realm, run.touched);
         }
         releaseHeld(run, realm, false);
+        touchFlipped(run, realm);
+    }
+
+    /** Entities with an event whose standing (applied or not) changed since the run began are re-materialised. */
+    private void touchFlipped(Run run, RealmId realm) throws SQLException {
         Set<EventId> before = run.unappliedBefore.getOrDefault(realm, Set.of());
         Set<EventId> after = unapplied(realm);
         if (!before.equals(after)) {
@@ -371,6 +382,31 @@ final class Ingestor {
                     run.touched.add(new Touched(realm, EntityKind.ofCode(kind), entity));
                 }
             });
+        }
+    }
+
+    /**
+     * An event of a removed author is about to be stored: it may be a link of its chain that decides
+     * whether its later events, stored earlier, lie before the removal's frontier. Remembers what was
+     * not applied before, so {@link #touchDecidedByChains} re-materialises what that link decides.
+     */
+    private void noteChainGrowth(Run run, Membership m, RealmId realm, DeviceId author) {
+        if (run.chainsGrew.contains(realm)) {
+            return;
+        }
+        for (Membership.Restriction r : m.restrictions()) {
+            if (author.equals(r.subject())) {
+                run.unappliedBefore.computeIfAbsent(realm, x -> unapplied(x));
+                run.chainsGrew.add(realm);
+                return;
+            }
+        }
+    }
+
+    /** Events stored earlier that a removed author's newly stored links decided (applied now, or no longer). */
+    private void touchDecidedByChains(Run run) throws SQLException {
+        for (RealmId realm : run.chainsGrew) {
+            touchFlipped(run, realm);
         }
     }
 
@@ -425,6 +461,7 @@ final class Ingestor {
     private void ingestData(Run run, Candidate c) throws SQLException {
         Membership m = ctx.membership(c.realm());
         DeviceId author = c.author();
+        noteChainGrowth(run, m, c.realm(), author);
         if (!m.everWriter(author)) {
             if (m.founder().isEmpty() || c.released()) {
                 run.hold(c, HoldReason.WAITING, "the realm's membership has not arrived yet");
@@ -698,6 +735,7 @@ final class Ingestor {
                     ctx.events().reveal(e.id(), body.kind().code(), body.entityId(), c.seq(),
                         c.prev() == null ? null : c.prev().toBytes(), ReplicaContext.joinIds(c.auth()));
                 }
+                ctx.forgetFresh(realm, body.kind(), body.entityId()); // the entity has an older event now: fold from the log
                 if (change.kind() == EntityKind.RELATION) {
                     writer.indexRelationEnds(change.entityId());
                 }
@@ -732,6 +770,10 @@ final class Ingestor {
             releaseHeld(run, realm, true);
         }
         settleMembership(run);
+        // what was due may be the links that events waiting for a removed author's chain need
+        releaseWaitingAfterData(run);
+        settleMembership(run);
+        touchDecidedByChains(run);
         applyInOrder(run.touched);
         return new IngestResult(run.stored, List.of(), run.duplicates, run.held, run.opaque, run.rejected);
     }

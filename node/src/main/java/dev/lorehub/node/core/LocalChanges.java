@@ -281,6 +281,12 @@ final class LocalChanges {
         if (ctx.secrets().keyring(realm).isEmpty()) {
             return "this device does not hold the realm key yet; it arrives with the next sync from an admin";
         }
+        int current = ctx.membership(realm).currentEpoch();
+        if (ctx.secrets().keyring(realm).get().epoch(current).isEmpty()) {
+            // an admin rotated without this device (concurrently with adding it): its maintenance wraps the key soon
+            return "this device does not hold the realm's current key (epoch " + current + ") yet; it arrives with the next "
+                + "sync from an admin";
+        }
         return null;
     }
 

@@ -496,15 +496,28 @@ public final class Replica implements AutoCloseable {
 
     /**
      * Forgets invitations that brought no valid grant to this device within
-     * {@value #INVITATION_GRACE_MILLIS} ms (a paired peer cannot park realms here). Returns how many.
+     * {@value #INVITATION_GRACE_MILLIS} ms of being recorded or of their last arriving event (a paired
+     * peer cannot park realms here). Returns how many.
      */
     public int pruneInvitations(long now) {
         return write(now, tx -> {
             int pruned = 0;
             for (Map.Entry<RealmId, EventStore.RealmRow> e : new ArrayList<>(ctx.realms().entrySet())) {
                 EventStore.RealmRow row = e.getValue();
-                if (!row.joined() && now - row.addedAt() > INVITATION_GRACE_MILLIS
-                    && ctx.membership(e.getKey()).role(ctx.self()).isEmpty()) {
+                if (row.joined() || now - row.addedAt() <= INVITATION_GRACE_MILLIS
+                    || ctx.membership(e.getKey()).role(ctx.self()).isPresent()) {
+                    continue;
+                }
+                // the grace counts from the last arrival too: an invitation whose membership is arriving right now (a
+                // removal of this device, say, with the re-grant still to come) is not stale, however old its row;
+                // nor is one holding events stamped ahead of this clock (the grant may be among them): it counts
+                // from when they fall due (the per-peer cap bounds what a peer can park that way)
+                long since = ctx.events().lastReceivedAt(row.realm());
+                Optional<Long> ahead = ctx.events().maxHeldHlc(row.realm(), Ingestor.HoldReason.FUTURE.name());
+                if (ahead.isPresent()) {
+                    since = Math.max(since, HybridClock.millis(ahead.get()) - HybridClock.MAX_FORWARD_MILLIS);
+                }
+                if (now - since > INVITATION_GRACE_MILLIS) {
                     ctx.events().forgetRealm(row.realm());
                     ctx.forgetMembership(e.getKey());
                     pruned++;

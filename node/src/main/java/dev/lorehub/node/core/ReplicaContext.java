@@ -150,6 +150,14 @@ final class ReplicaContext {
         list.add(new FreshEvent(id, hlc, author, change));
     }
 
+    /**
+     * An older event of the entity became readable in this transaction (revealed by a new key): its
+     * events are no longer all fresh, so folds read the log again.
+     */
+    void forgetFresh(RealmId realm, EntityKind kind, String entity) {
+        fresh.remove(key(realm, kind, entity));
+    }
+
     /** The events of an entity first seen in this transaction, or null when the log must be read. */
     List<FreshEvent> freshEvents(RealmId realm, EntityKind kind, String entity) {
         return fresh.get(key(realm, kind, entity));

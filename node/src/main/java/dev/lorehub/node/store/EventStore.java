@@ -424,6 +424,32 @@ public final class EventStore {
         ps.executeUpdate();
     }
 
+    /** The greatest HLC among a realm's events held for {@code reason}, if any. */
+    public Optional<Long> maxHeldHlc(byte[] realm, String reason) throws SQLException {
+        PreparedStatement ps = sql("SELECT max(hlc) FROM lhsync_held WHERE realm = ? AND reason = ?");
+        ps.setBytes(1, realm);
+        ps.setString(2, reason);
+        try (ResultSet rs = ps.executeQuery()) {
+            long v = rs.next() ? rs.getLong(1) : 0;
+            return rs.wasNull() ? Optional.empty() : Optional.of(v);
+        }
+    }
+
+    /** When an event of the realm last arrived here (stored or held), or 0 when none did. */
+    public long lastReceivedAt(byte[] realm) throws SQLException {
+        long latest = 0;
+        for (String table : new String[] {"lhsync_events", "lhsync_held"}) {
+            PreparedStatement ps = sql("SELECT MAX(received_at) FROM " + table + " WHERE realm = ?");
+            ps.setBytes(1, realm);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    latest = Math.max(latest, rs.getLong(1));
+                }
+            }
+        }
+        return latest;
+    }
+
     /** Forgets a realm and every event, held event and conflict of it (an invitation that came to nothing). */
     public void forgetRealm(byte[] realm) throws SQLException {
         for (String table : new String[] {"lhsync_events", "lhsync_held", "lhsync_conflicts", "lhsync_realms"}) {

@@ -1,17 +1,19 @@
 package dev.lorehub.simulator.engine;
 
-import dev.lorehub.node.sync.SyncSession;
-
 import java.util.ArrayDeque;
 
 /**
- * A simulated TCP/TLS connection between two nodes, one sync session on each end. Each direction
- * is a FIFO byte stream: frames arrive in the order sent, exactly once, or not at all once the
- * connection is dead — which is what a session may assume of TCP.
+ * A simulated TCP/TLS connection between two nodes. Each direction is a FIFO byte stream: frames
+ * arrive in the order sent, exactly once, or not at all once the receiving end is closed — what
+ * a sync session may assume of TCP. Each end is open until its node closes it, learns that the
+ * peer closed it (a FIN or a reset arriving), times out, or its process dies.
  */
 final class Connection {
-    /** A frame on its way. {@code reset}: the connection is reset when this frame would arrive. */
-    record InFlight(byte[] frame, long arrival, boolean reset) {
+    /** What travels: a frame, the peer's FIN after its last frame, or a reset. */
+    enum Kind { DATA, FIN, RESET }
+
+    /** Something on its way; {@code reset} on a DATA item: the network resets the connection instead of delivering it. */
+    record InFlight(Kind kind, byte[] frame, long arrival, boolean reset, String reason) {
     }
 
     /** One direction of the stream. */
@@ -23,29 +25,47 @@ final class Connection {
         long blockedSince = -1;
         /** The path delay of this direction when latency is not drawn per frame. */
         long pathLatency;
+        /** Bytes sent and not yet delivered (the sender's socket buffer and the wire). */
+        long bytes;
+        /** The sender was told the connection is not writable (its buffer passed the high-water mark). */
+        boolean unwritable;
+        /** The receiver slept through its idle timeout: check when it wakes. */
+        boolean idleOnWake;
     }
 
     final long id;
-    final Pair pair;
     /** ends[0] dialed (its session is the initiator); ends[1] accepted. */
     final SimNode[] ends;
-    final SyncSession[] sessions = new SyncSession[2];
+    /** The process incarnation of each end when the connection opened. */
+    final int[] incarnation;
+    final boolean[] open = {true, true};
     /** dirs[s] carries frames from ends[s] to ends[1 - s]. */
     final Direction[] dirs = {new Direction(), new Direction()};
-    final long[] timerAt = {Long.MAX_VALUE, Long.MAX_VALUE};
-    final long[] timerGen = new long[2];
     final long openedAt;
+    /**
+     * The last virtual time an injected fault touched this connection: a direction blocked or
+     * unblocked (cut, flap, sleep, wake), a frame delayed by loss or a long-tail latency. A session
+     * timeout long after it, between two honest ends, is a liveness failure.
+     */
+    long lastDisturbed;
     boolean dead;
 
-    Connection(long id, Pair pair, SimNode dialer, SimNode acceptor, long openedAt) {
+    Connection(long id, SimNode dialer, SimNode acceptor, long openedAt) {
         this.id = id;
-        this.pair = pair;
         this.ends = new SimNode[] {dialer, acceptor};
+        this.incarnation = new int[] {dialer.incarnation, acceptor.incarnation};
         this.openedAt = openedAt;
+        this.lastDisturbed = openedAt;
     }
 
     int sideOf(SimNode n) {
         return ends[0] == n ? 0 : 1;
+    }
+
+    /** True if the end is still the process that opened the connection, and has it open. */
+    boolean live(int side) {
+        SimNode n = ends[side];
+        return open[side] && n.up && n.incarnation == incarnation[side];
     }
 
     @Override

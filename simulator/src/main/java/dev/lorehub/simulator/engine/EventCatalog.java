@@ -1,6 +1,7 @@
 package dev.lorehub.simulator.engine;
 
 import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.EntityChange;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.EventBody;
@@ -23,8 +24,11 @@ import java.util.Optional;
  * on every device, so the checkers can reason about any node's log from the ids it holds.
  */
 final class EventCatalog {
-    /** One event: who wrote it when, and what it changes (null for membership events). */
-    record Info(EventId id, long hlc, DeviceId author, EntityChange change, boolean membership) {
+    /** One event: its realm, who wrote it when, and what it changes (an entity change or a membership change). */
+    record Info(EventId id, RealmId realm, long hlc, DeviceId author, EntityChange change, MembershipChange membershipChange) {
+        boolean membership() {
+            return membershipChange != null;
+        }
     }
 
     private final Map<EventId, Info> events = new HashMap<>();
@@ -40,7 +44,7 @@ final class EventCatalog {
     }
 
     /** Records an event a node just stored, reading its body from that node (skipped while it is opaque there). */
-    void learn(SimNode node, EventId id) throws SQLException {
+    void learn(SimNode node, EventId id, RealmId realm) throws SQLException {
         if (events.containsKey(id)) {
             return;
         }
@@ -52,10 +56,10 @@ final class EventCatalog {
         EventBody body = node.replica.decode(e).orElseThrow();
         DeviceId author = DeviceId.fromBytes(e.author());
         if (body instanceof EntityChange change) {
-            events.put(id, new Info(id, e.hlc(), author, change, false));
+            events.put(id, new Info(id, realm, e.hlc(), author, change, null));
             byEntity.computeIfAbsent(key(change.kind(), change.entityId()), k -> new ArrayList<>()).add(id);
-        } else if (body instanceof MembershipChange) {
-            events.put(id, new Info(id, e.hlc(), author, null, true));
+        } else if (body instanceof MembershipChange m) {
+            events.put(id, new Info(id, realm, e.hlc(), author, null, m));
         }
     }
 
@@ -82,6 +86,11 @@ final class EventCatalog {
 
     static String entityOf(String entityKey) {
         return entityKey.substring(entityKey.indexOf(':') + 1);
+    }
+
+    /** Every event known, in no particular order. */
+    java.util.Collection<Info> all() {
+        return events.values();
     }
 
     int size() {

@@ -24,10 +24,19 @@ public enum FaultKind {
     PARTITIONS,
     /** Process crash and restart from the durable files (sessions and in-flight frames are lost). */
     CRASHES,
+    /** The user stops the node and starts it again later (sessions end normally); lh keeps writing meanwhile. */
+    RESTARTS,
     /** Laptop sleep: the node freezes, its peers hear nothing, its timers fire late on wake. */
     PAUSES,
-    /** Clock skew, drift and jumps of each node's wall clock. */
-    CLOCKS;
+    /** Clock skew, drift and jumps of each node's wall clock, and one step of an hour mid-session. */
+    CLOCKS,
+    /**
+     * One device turns attacker: a member (writer or admin) that is removed and then forges what it
+     * can — backdated events under old keys and old membership, events of another realm, far-future
+     * stamps, junk membership events from a stranger key, oversized and malformed frames, events
+     * beyond its credit — through its own connections.
+     */
+    ADVERSARIAL;
 
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);

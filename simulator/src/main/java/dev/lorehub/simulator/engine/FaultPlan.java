@@ -25,10 +25,19 @@ import java.util.SplittableRandom;
  * @param maxDriftPpm      largest clock drift (either sign), parts per million
  * @param jumpGapMs        mean time between clock jumps of some node
  * @param maxJumpMs        largest clock jump (either sign)
+ * @param restartGapMs     mean time between user stops of some node
+ * @param stoppedMaxMs     longest a stopped node stays stopped
+ * @param longOutageStartMs when the long outage starts (swarm only; 0 with no long outage)
+ * @param longOutageMs     how long one device is cut off from everyone (or asleep) for hours of simulated time,
+ *                         past the end of the workload; the heal waits for it (0: none)
+ * @param longOutageSleeps whether the long outage is a sleep (else an isolating partition)
+ * @param attackGapMs      mean time between the attacker's attempts
  */
 public record FaultPlan(Set<FaultKind> kinds, LatencyModel latency, double lossRate, double resetRate, double duplicateRate,
                         long partitionGapMs, long partitionMaxMs, long crashGapMs, long downMaxMs, long pauseGapMs,
-                        long pauseMaxMs, long maxSkewMs, double maxDriftPpm, long jumpGapMs, long maxJumpMs) {
+                        long pauseMaxMs, long maxSkewMs, double maxDriftPpm, long jumpGapMs, long maxJumpMs,
+                        long restartGapMs, long stoppedMaxMs, long longOutageStartMs, long longOutageMs,
+                        boolean longOutageSleeps, long attackGapMs) {
 
     public boolean has(FaultKind k) {
         return kinds.contains(k);
@@ -69,8 +78,24 @@ public record FaultPlan(Set<FaultKind> kinds, LatencyModel latency, double lossR
         double drift = !kinds.contains(FaultKind.CLOCKS) ? 0 : swarm ? 2000 * u7 : 200;
         long jumpGap = swarm ? 20_000 + (long) (60_000 * u1) : 45_000;
         long maxJump = swarm ? 1000 + (long) (3_600_000 * u2 * u2) : 300_000;
+        double u8 = r.nextDouble();
+        double u9 = r.nextDouble();
+        double u10 = r.nextDouble();
+        boolean sleeps = r.nextBoolean();
+        long restartGap = swarm ? 20_000 + (long) (60_000 * u8) : 40_000;
+        long stoppedMax = swarm ? 2_000 + (long) (40_000 * u9) : 20_000;
+        long attackGap = swarm ? 2_000 + (long) (10_000 * u10) : 4_000;
+        // Hours-long outages (a laptop left asleep over lunch, a device off the network all afternoon):
+        // one in eight swarm seeds with partitions or sleeps on; the heal waits for its end.
+        long outage = 0;
+        long outageStart = 0;
+        boolean canLong = sleeps ? kinds.contains(FaultKind.PAUSES) : kinds.contains(FaultKind.PARTITIONS);
+        if (swarm && canLong && u9 < 0.125) {
+            outage = 600_000 + (long) (6_600_000 * u8); // 10 min to 2 h
+            outageStart = (long) (config.durationMs() * (0.2 + 0.6 * u10));
+        }
         return new FaultPlan(kinds, latency, loss, reset, dup, partitionGap, partitionMax, crashGap, downMax, pauseGap,
-            pauseMax, skew, drift, jumpGap, maxJump);
+            pauseMax, skew, drift, jumpGap, maxJump, restartGap, stoppedMax, outageStart, outage, sleeps, attackGap);
     }
 
     /** A one-line description for reports. */
@@ -101,9 +126,20 @@ public record FaultPlan(Set<FaultKind> kinds, LatencyModel latency, double lossR
             sb.append(" pauses(gap~").append(secs(pauseGapMs)).append(",max ").append(secs(pauseMaxMs))
                 .append(')');
         }
+        if (has(FaultKind.RESTARTS)) {
+            sb.append(" restarts(gap~").append(secs(restartGapMs)).append(",stopped<=").append(secs(stoppedMaxMs))
+                .append(')');
+        }
         if (has(FaultKind.CLOCKS)) {
-            sb.append(String.format(Locale.ROOT, " clocks(skew<=%s,drift<=%.0fppm,jumps<=%s)", secs(maxSkewMs),
+            sb.append(String.format(Locale.ROOT, " clocks(skew<=%s,drift<=%.0fppm,jumps<=%s,one 1h step)", secs(maxSkewMs),
                 maxDriftPpm, secs(maxJumpMs)));
+        }
+        if (longOutageMs > 0) {
+            sb.append(longOutageSleeps ? " long_sleep(" : " long_isolation(").append(secs(longOutageMs)).append(" from ")
+                .append(secs(longOutageStartMs)).append(')');
+        }
+        if (has(FaultKind.ADVERSARIAL)) {
+            sb.append(" attacker(gap~").append(secs(attackGapMs)).append(')');
         }
         return sb.toString();
     }

@@ -9,9 +9,13 @@ public enum FaultProfile {
     NONE(EnumSet.noneOf(FaultKind.class)),
     LOSSY(EnumSet.of(FaultKind.JITTER, FaultKind.LOSS, FaultKind.RESETS, FaultKind.DUPLICATES, FaultKind.REORDER)),
     PARTITIONS(EnumSet.of(FaultKind.JITTER, FaultKind.PARTITIONS)),
-    CRASHES(EnumSet.of(FaultKind.CRASHES, FaultKind.PAUSES)),
+    CRASHES(EnumSet.of(FaultKind.CRASHES, FaultKind.RESTARTS, FaultKind.PAUSES)),
     CLOCKS(EnumSet.of(FaultKind.CLOCKS)),
-    ALL(EnumSet.allOf(FaultKind.class)),
+    /** Every network, process and clock fault: all kinds but {@link FaultKind#ADVERSARIAL} (every device honest). */
+    ALL(EnumSet.complementOf(EnumSet.of(FaultKind.ADVERSARIAL))),
+    /** An attacker among the devices, over a network with jitter, partitions and crashes. */
+    ADVERSARIAL(EnumSet.of(FaultKind.ADVERSARIAL, FaultKind.JITTER, FaultKind.PARTITIONS, FaultKind.CRASHES)),
+    /** Each kind on with probability 1/2, the attacker included. */
     SWARM(EnumSet.allOf(FaultKind.class));
 
     private final Set<FaultKind> kinds;
@@ -30,7 +34,7 @@ public enum FaultProfile {
             return valueOf(text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown fault profile '" + text
-                + "': use none, lossy, partitions, crashes, clocks, all or swarm");
+                + "': use none, lossy, partitions, crashes, clocks, all, adversarial or swarm");
         }
     }
 

@@ -40,12 +40,13 @@ final class InvariantChecks {
      * Returns a description of the first violation, or null.
      */
     static String resurrection(SimNode n, RealmId realm, EventCatalog catalog) {
-        if (n.localRealmId == null || realm == null) {
+        String local = n.localRealm(realm);
+        if (local == null) {
             return null;
         }
         Set<String> shown;
         try {
-            shown = new HashSet<>(n.lh.lores(n.localRealmId).keySet());
+            shown = new HashSet<>(n.lh.lores(local).keySet());
         } catch (SQLException e) {
             throw new IllegalStateException("reading " + n + "'s lores failed: " + e.getMessage(), e);
         }
@@ -56,7 +57,7 @@ final class InvariantChecks {
             }
             List<EventCatalog.Info> held = new ArrayList<>();
             for (EventId id : catalog.eventsOf(key)) {
-                if (n.held.contains(id)) {
+                if (n.held.contains(id) && catalog.get(id).realm().equals(realm)) {
                     held.add(catalog.get(id));
                 }
             }

@@ -26,6 +26,15 @@ import java.util.Map;
  * (UTC, milliseconds, Z), {@code JSON.stringify} arrays and objects, hard deletes with cascades
  * (foreign keys on). Unlike lh it runs with {@code synchronous=OFF}: a simulated crash is a
  * process crash, and committed pages survive it in the OS cache.
+ *
+ * <p><b>Simulated time in captured rows.</b> The node's capture triggers stamp each captured row
+ * with {@code julianday('now')}: the machine's real clock, which in the simulator has nothing to do
+ * with the device's simulated wall clock. So this connection carries one connection-local
+ * ({@code TEMP}) trigger that rewrites the {@code at} of every capture row its own writes produce
+ * with the simulated wall time of the write ({@link #at}); the node's connection, its triggers and
+ * the database file's schema are untouched. It is as if lh ran on a machine whose clock is the
+ * simulated one: an edit made while the node is stopped keeps the time it was made, when the node
+ * captures it at its next start.
  */
 final class LhClient implements AutoCloseable {
     private static final DateTimeFormatter ISO =
@@ -35,6 +44,7 @@ final class LhClient implements AutoCloseable {
 
     private final Connection c;
     private final Map<String, PreparedStatement> statements = new LinkedHashMap<>();
+    private long lastAt;
 
     LhClient(Path file) throws SQLException {
         c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
@@ -43,6 +53,18 @@ final class LhClient implements AutoCloseable {
             s.execute("PRAGMA journal_mode = WAL");
             s.execute("PRAGMA synchronous = OFF");
             s.execute("PRAGMA foreign_keys = ON");
+            s.execute("CREATE TEMP TABLE sim_clock (t INTEGER NOT NULL)");
+            s.execute("INSERT INTO temp.sim_clock VALUES (0)");
+            s.execute("CREATE TEMP TRIGGER sim_capture_at AFTER INSERT ON main.lhsync_capture BEGIN "
+                + "UPDATE lhsync_capture SET at = (SELECT t FROM temp.sim_clock) WHERE seq = NEW.seq; END");
+        }
+    }
+
+    /** The simulated wall time (ms) of the writes that follow: captured rows carry it as their {@code at}. */
+    void at(long wallMillis) throws SQLException {
+        if (wallMillis != lastAt) {
+            update("UPDATE temp.sim_clock SET t = ?", wallMillis);
+            lastAt = wallMillis;
         }
     }
 
@@ -97,6 +119,7 @@ final class LhClient implements AutoCloseable {
 
     /** {@code createRealm}. */
     void addRealm(String id, String name, String path, String gitRemote, long wall) throws SQLException {
+        at(wall);
         String now = iso(wall);
         update("insert into \"realms\" (\"id\", \"name\", \"path\", \"git_remote\", \"is_monorepo\", \"provinces\", "
             + "\"last_seen\", \"created_at\") values (?, ?, ?, ?, ?, ?, ?, ?)", id, name, path, gitRemote, 0, "[]", now, now);
@@ -109,6 +132,7 @@ final class LhClient implements AutoCloseable {
 
     /** {@code createLore}: confidence 80, status living, manual origin. */
     void addLore(String id, String realmId, String content, String type, List<String> sigils, long wall) throws SQLException {
+        at(wall);
         String now = iso(wall);
         update("insert into \"lores\" (\"id\", \"realm_id\", \"content\", \"why\", \"type\", \"provinces\", \"sigils\", "
                 + "\"confidence\", \"origin\", \"status\", \"created_at\", \"updated_at\") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -137,6 +161,7 @@ final class LhClient implements AutoCloseable {
      * (lists stringified as JSON).
      */
     void updateLore(String id, Map<String, Object> changes, long wall) throws SQLException {
+        at(wall);
         List<String> order = List.of("content", "why", "type", "provinces", "sigils", "confidence", "origin", "status");
         List<String> assignments = new ArrayList<>();
         List<Object> args = new ArrayList<>();
@@ -157,12 +182,14 @@ final class LhClient implements AutoCloseable {
     }
 
     /** {@code deleteLore}: a hard delete; relations cascade. */
-    void deleteLore(String id) throws SQLException {
+    void deleteLore(String id, long wall) throws SQLException {
+        at(wall);
         update("delete from \"lores\" where \"lores\".\"id\" = ?", id);
     }
 
     /** {@code createRelation}; false (and nothing written) if it exists or an end is missing. */
     boolean addRelation(String from, String to, String type, double strength, long wall) throws SQLException {
+        at(wall);
         if (one("select 1 from \"lore_relations\" where \"from_lore_id\" = ? and \"to_lore_id\" = ? and \"type\" = ?",
             from, to, type) != null) {
             return false;
@@ -182,7 +209,8 @@ final class LhClient implements AutoCloseable {
     }
 
     /** {@code deleteRelation}. */
-    void deleteRelation(String from, String to, String type) throws SQLException {
+    void deleteRelation(String from, String to, String type, long wall) throws SQLException {
+        at(wall);
         update("delete from \"lore_relations\" where (\"lore_relations\".\"from_lore_id\" = ? and "
             + "\"lore_relations\".\"to_lore_id\" = ? and \"lore_relations\".\"type\" = ?)", from, to, type);
     }

@@ -11,7 +11,9 @@ import dev.lorehub.node.core.FoldPolicy;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.core.ReplicaOptions;
 import dev.lorehub.node.core.Role;
-import dev.lorehub.node.core.StoredKey;
+import dev.lorehub.node.endpoint.EndpointConfig;
+import dev.lorehub.node.endpoint.NodeEndpoint;
+import dev.lorehub.node.endpoint.PeerAddress;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.sync.ReplicaSyncStore;
@@ -22,15 +24,28 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * One simulated device: its files (a real LoreHub SQLite database and key store in a temporary
- * directory), the node core over them while the process is up, the lh-like writer, and what the
- * simulator knows about it (events held, edits acknowledged, open connections).
+ * directory), the node process while it runs (its {@link Replica} and the {@link NodeEndpoint} the
+ * daemon would drive), the lh-like writer (lh is a separate program: it keeps working while the
+ * node is stopped or crashed, never while the laptop sleeps), and what the simulator knows about
+ * it (events held, edits acknowledged).
+ *
+ * <p>The simulator plays only the daemon's I/O for this device: it feeds the endpoint's inputs and
+ * carries out its actions ({@link Simulation#drive}); every decision (what to send, when to dial,
+ * when to capture, when to restart a session) is the endpoint's.
  */
 final class SimNode {
-    /** The simulator's database settings: no yielding (no other process), no fsync (crashes are of the process, not the disk). */
+    /**
+     * The simulator's database settings: no yielding (no other process), no fsync. A simulated crash
+     * is a crash of the process, not of the machine: every committed transaction is in the OS's page
+     * cache and survives it, exactly as with fsync; what a crash loses is what was never committed.
+     */
     static final LoreHubDatabase.Settings DB = LoreHubDatabase.Settings.DEFAULT.withYieldToOtherWriters(false)
         .withFsyncCommits(false);
 
@@ -39,48 +54,58 @@ final class SimNode {
     final Path dir;
     final DeviceIdentity identity;
     final LocalClock clock;
+    final PeerAddress address;
+    /** An attacker's device (its sessions carry forged frames too); never counted among the honest. */
+    final boolean adversarial;
     private final long cryptoSeed;
 
     Replica replica;
-    ReplicaSyncStore syncStore;
-    ObservedStore store;
+    ReplicaSyncStore store;
+    NodeEndpoint endpoint;
+    /** The lh-like writer: opened once, kept across crashes and stops (lh is its own program). */
     LhClient lh;
+    /** The node process runs (false: crashed or stopped). */
     boolean up;
+    /** The laptop sleeps: nothing runs, not even lh. */
     boolean paused;
-    int restarts;
+    /** Counts process starts; events scheduled for an older process are ignored. */
+    int incarnation;
 
-    /** The local lh realm id the synced realm is mapped to here (null until mapped). */
-    String localRealmId;
-    /** Whether the admin has made this device a member (the simulator's own record, for availability). */
+    /** Synced realm → the local lh realm id it is mapped to here. */
+    final Map<RealmId, String> mapped = new TreeMap<>();
+    /** Whether the admin has made this device a member of the main realm (the simulator's own record). */
     boolean memberNow;
+    /** Whether, by its own view of the membership when last seen, the device may write in the main realm. */
+    boolean canWrite;
+    /** A membership event arrived while a realm is unmapped here: see whether the user can join it now. */
+    boolean checkJoin;
 
     /** Events held (committed to the durable log), and an order-independent fingerprint of the set. */
     final Set<EventId> held = new HashSet<>();
     long fingerprint;
-    /** Events this device wrote itself (its edits, acknowledged once committed). */
-    final Set<EventId> acked = new HashSet<>();
+    /** Events this device wrote itself (acknowledged once committed), in the order written. */
     final List<EventId> ackedInOrder = new ArrayList<>();
 
-    /** Open connection ends, in the order they opened. */
-    final List<Endpoint> endpoints = new ArrayList<>();
-    /** Keys the replica reported stored since the simulator last looked. */
-    final List<StoredKey> stored = new ArrayList<>();
-    /** Ids among {@link #stored} that arrived from a peer (the rest were written here). */
-    final Set<EventId> foreign = new HashSet<>();
-    boolean captureScheduled;
-    boolean membershipDirty;
-    /** Virtual time of the scheduled release of events held for their future stamps (-1: none). */
-    long releaseAt = -1;
+    /** Virtual time of the scheduled endpoint wake-up (Long.MAX_VALUE: none). */
+    long wakeAt = Long.MAX_VALUE;
+    long wakeGeneration;
+    /** Wake-ups at one virtual instant, to catch an endpoint that asks for the same instant forever. */
+    long spinAt = -1;
+    int spins;
+    /** What waits for the laptop to wake up (dials that were in flight when it fell asleep). */
+    final List<Runnable> onWake = new ArrayList<>();
     /** After the heal: the latest virtual time at which an event held here for its stamp falls due. */
     long latestHoldDue;
 
-    SimNode(int index, Path dir, DeviceIdentity identity, LocalClock clock, long cryptoSeed) {
+    SimNode(int index, Path dir, DeviceIdentity identity, LocalClock clock, long cryptoSeed, boolean adversarial) {
         this.index = index;
         this.name = "n" + index;
         this.dir = dir;
         this.identity = identity;
         this.clock = clock;
         this.cryptoSeed = cryptoSeed;
+        this.adversarial = adversarial;
+        this.address = new PeerAddress(name + ".sim", 7000 + index);
     }
 
     DeviceId id() {
@@ -91,47 +116,82 @@ final class SimNode {
         return dir.resolve("lorehub.db");
     }
 
-    /** Starts the process: opens the database and key store, the replica, its sync store and the lh writer. */
-    void open(FoldPolicy fold) throws SQLException {
-        SecureRandom random = SeededRandom.of(cryptoSeed * 1_000_003L + restarts);
-        LoreHubDatabase db = LoreHubDatabase.open(databaseFile(), DB);
-        replica = Replica.open(db, identity, SecretStore.open(dir.resolve("keys.lhks")), random,
-            ReplicaOptions.DEFAULT.withFold(fold));
-        syncStore = new ReplicaSyncStore(replica, ReconcileConfig.defaults(), random);
-        replica.addListener(stored::addAll);
-        store = new ObservedStore(syncStore, foreign);
+    /** The endpoint's time now: monotonic is virtual time (it never steps), wall is this device's clock. */
+    NodeEndpoint.Moment moment(long now) {
+        return new NodeEndpoint.Moment(now, clock.wall(now));
+    }
+
+    /** lh, opened once for the life of the device. */
+    void openLh() throws SQLException {
         lh = new LhClient(databaseFile());
+    }
+
+    /**
+     * Starts the node process: opens the database and key store, the replica, its sync store and a
+     * fresh endpoint (which reads paired peers, their last addresses and status from the files).
+     */
+    void start(FoldPolicy fold, ReplicaOptions options, EndpointConfig config, NodeEndpoint.Hooks hooks, long now) {
+        incarnation++;
+        SecureRandom random = SeededRandom.of(cryptoSeed * 1_000_003L + incarnation);
+        LoreHubDatabase db = LoreHubDatabase.open(databaseFile(), DB);
+        replica = Replica.open(db, identity, SecretStore.open(dir.resolve("keys.lhks")), random, options.withFold(fold));
+        store = new ReplicaSyncStore(replica, ReconcileConfig.defaults(), random);
+        endpoint = new NodeEndpoint(replica, store, config, new SplittableRandom(cryptoSeed ^ (incarnation * 0x9E3779B97F4A7C15L)),
+            hooks, moment(now));
         up = true;
+        wakeAt = Long.MAX_VALUE;
+        wakeGeneration++;
+        mapped.clear();
+        for (Map.Entry<RealmId, EventStore.RealmRow> e : replica.realms().entrySet()) {
+            if (e.getValue().localRealmId() != null) {
+                mapped.put(e.getKey(), e.getValue().localRealmId());
+            }
+        }
     }
 
-    /** Reads back where the synced realm is mapped (after a restart). */
-    void reloadMapping(RealmId realm) {
-        EventStore.RealmRow row = realm == null ? null : replica.realms().get(realm);
-        localRealmId = row == null ? null : row.localRealmId();
-    }
-
-    /** True if this device, by its own view of the membership, may write in the realm. */
-    boolean canWrite(RealmId realm) {
-        return replica.membership(realm).role(id()).map(Role::canWrite).orElse(false);
-    }
-
-    /** A process crash: everything in memory is gone, the files stay. */
-    void crash() throws SQLException {
-        endpoints.clear();
-        stored.clear();
-        foreign.clear();
-        captureScheduled = false;
-        membershipDirty = false;
+    /** The process ends, abruptly (crash) or after its endpoint said goodbye (stop): memory is gone, files stay. */
+    void halt() {
         try {
-            lh.close();
-        } finally {
             replica.close();
+        } finally {
             replica = null;
-            syncStore = null;
             store = null;
-            lh = null;
+            endpoint = null;
             up = false;
-            restarts++;
+            checkJoin = false;
+            wakeAt = Long.MAX_VALUE;
+            wakeGeneration++;
+        }
+    }
+
+    /** The local lh realm the main realm is mapped to here, or null. */
+    String localRealm(RealmId realm) {
+        return realm == null ? null : mapped.get(realm);
+    }
+
+    /** Refreshes {@link #canWrite} from the replica's view (only while the process runs). */
+    boolean refreshCanWrite(RealmId realm) {
+        if (up && realm != null && replica.realms().containsKey(realm)) {
+            canWrite = replica.membership(realm).role(id()).map(Role::canWrite).orElse(false);
+        }
+        return canWrite;
+    }
+
+    /** Closes lh for good (end of the run). */
+    void closeAll() {
+        try {
+            if (up) {
+                halt();
+            }
+        } catch (RuntimeException e) {
+            // best effort: the directory is deleted next
+        }
+        try {
+            if (lh != null) {
+                lh.close();
+            }
+        } catch (SQLException | RuntimeException e) {
+            // ditto
         }
     }
 

@@ -32,15 +32,23 @@ import java.util.Map;
  * @param partitions          partition intervals, for the picture
  * @param downtimes           crash and sleep intervals, for the picture
  * @param oracleCheckedFields fields the reference model checked on each node
- * @param oracleSkippedFields fields it could not decide (concurrent text writes)
- * @param oracleSkippedEntities entities it could not decide (unauthorised events)
+ * @param oracleSkippedFields fields it could not decide
+ * @param oracleSkippedEntities entities it could not decide
+ * @param counters            named counts: session timeouts (and how many followed a fault), stops, hour steps,
+ *                            edits made while the node was stopped, dials, the attacker's attempts and refusals ...
  */
 public record SimResult(SimConfig config, String faultPlan, Failure failure, long healAtMs, long convergenceMs,
                         long simulatedMs, long framesSent, long bytesSent, long edits, long opsPerformed, long opsSkipped,
                         long partitionEdits, long partitionReached, String traceHash, long events, int connections,
                         int resets, Map<String, Integer> closeReasons, int crashes, int pauses, int partitionEpisodes,
                         int clockJumps, List<long[]> divergence, List<Interval> partitions, List<Interval> downtimes,
-                        int oracleCheckedFields, int oracleSkippedFields, int oracleSkippedEntities) {
+                        int oracleCheckedFields, int oracleSkippedFields, int oracleSkippedEntities,
+                        Map<String, Long> counters) {
+
+    /** A named count, 0 if never counted. */
+    public long count(String name) {
+        return counters.getOrDefault(name, 0L);
+    }
 
     /** A span of simulated time with a label (a partition's kind, a node's crash or sleep). */
     public record Interval(long startMs, long endMs, String label) {

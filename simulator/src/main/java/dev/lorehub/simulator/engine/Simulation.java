@@ -1,12 +1,17 @@
 package dev.lorehub.simulator.engine;
 
+import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.DeviceIdentity;
+import dev.lorehub.crypto.DeviceRecord;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SeededRandom;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.EventId;
+import dev.lorehub.node.core.ReplicaOptions;
 import dev.lorehub.node.core.Role;
 import dev.lorehub.node.core.StoredKey;
+import dev.lorehub.node.endpoint.EndpointConfig;
+import dev.lorehub.node.endpoint.NodeEndpoint;
 import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.sync.CloseReason;
 import dev.lorehub.node.sync.SessionConfig;
@@ -22,63 +27,70 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * One deterministic run: N real node cores, each on its own SQLite files, wired by a simulated
- * network, driven by one discrete-event loop on one thread with a virtual clock that jumps to the
- * next event. Everything random is drawn from streams split off the one seed.
+ * One deterministic run: N devices, each a real node ({@code Replica} on its own SQLite files and
+ * the {@link NodeEndpoint} the daemon drives), wired by a simulated {@link Network}, driven by one
+ * discrete-event loop on one thread with a virtual clock that jumps to the next event. Everything
+ * random is drawn from streams split off the one seed.
  *
- * <p>The run: node 0 founds a realm and grants the others the write role; devices dial each other
- * (per the topology) and map the realm once they learn of it; the workload edits through each
- * device's lh tables while faults play; invariants are checked every {@link SimConfig#checkEveryMs()};
- * at {@link SimConfig#durationMs()} every fault heals and the workload stops; then every device must
- * hold the same events and show the same state (same digest) within {@link SimConfig#convergeWithinMs()};
- * finally the invariants are checked once more and the reference model is compared with every
- * device's tables.
+ * <p>The simulator is the endpoint's second driver (the daemon is the first): it feeds each
+ * endpoint its inputs (connections opened and closed, frames, writability, failed dials, discovery
+ * reports, wake-ups, the user's commands) with a {@link NodeEndpoint.Moment} of two clocks — virtual
+ * time as the monotonic clock, the device's simulated {@link LocalClock} as the wall clock — and
+ * carries out its actions ({@link #drive}). Fan-out, restarts of stale sessions, reconnecting with
+ * backoff, the tie-break between duplicate connections, capture cadence and maintenance are all
+ * the endpoint's; the simulator adds only what the world does: the network, the faults, the users
+ * (lh writes, admins granting and revoking, users joining realms) and the checks.
  *
- * <p>The simulator plays the daemon's driver: after a capture, or after a session stored events, it
- * offers the new keys to the node's other open sessions; it restarts sessions whose realm set no
- * longer matches the membership; and it redials broken connections with backoff.
+ * <p>The run: node 0 founds a realm and grants the others the write role; devices pair per the
+ * topology, find each other (discovery), connect and join the realm once they hold a grant; the
+ * workload edits through each device's lh tables while faults play (also while a node is down:
+ * lh is its own program); invariants are checked every {@link SimConfig#checkEveryMs()}; at the end
+ * of the fault phase every fault heals and the workload stops; then every honest device must hold
+ * the same events and show the same state (same digest, same conflict records) within
+ * {@link SimConfig#convergeWithinMs()}; finally the invariants are checked once more and the
+ * reference model is compared with every device's tables.
  */
 public final class Simulation {
-    static final long IDLE_TIMEOUT = 45_000;
-    static final long CONNECT_TIMEOUT = 5_000;
-    static final long RTO = 200;
-    static final long BACKOFF_BASE = 500;
-    static final long BACKOFF_MAX = 30_000;
     static final long CONVERGE_POLL = 100;
+    private static final String DEBUG = System.getenv("SIM_DEBUG_EVENTS");
+    /** How long after a grant arrives the user runs {@code realm join}. */
+    static final long JOIN_DELAY = 200;
+    /** Wake-ups at one virtual instant beyond which the endpoint is taken to spin. */
+    static final int MAX_SPINS = 10_000;
 
     // event kinds, for the trace
-    private static final int DELIVER = 1;
-    private static final int TIMER = 2;
-    private static final int DIAL = 3;
-    private static final int ESTABLISH = 4;
-    private static final int IDLE = 5;
-    private static final int OP = 6;
-    private static final int CAPTURE = 7;
-    private static final int PARTITION = 8;
-    private static final int HEAL_PARTITION = 9;
-    private static final int FLAP = 10;
-    private static final int CRASH = 11;
-    private static final int RESTART = 12;
-    private static final int PAUSE = 13;
-    private static final int WAKE = 14;
-    private static final int JUMP = 15;
-    private static final int MEMBERSHIP = 16;
-    private static final int CHECK = 17;
-    private static final int HEAL = 18;
-    private static final int CONVERGE = 19;
-    private static final int TIE_BREAK = 20;
-    private static final int DIAL_FAILED = 21;
-    private static final int MAINTAIN = 22;
-    private static final int RELEASE = 23;
+    static final int DELIVER = 1;
+    static final int WAKE = 2;
+    static final int DIAL_DONE = 3;
+    static final int IDLE = 5;
+    static final int OP = 6;
+    static final int DISCOVERY = 7;
+    static final int PARTITION = 8;
+    static final int HEAL_PARTITION = 9;
+    static final int FLAP = 10;
+    static final int CRASH = 11;
+    static final int RESTART = 12;
+    static final int PAUSE = 13;
+    static final int RESUME = 14;
+    static final int JUMP = 15;
+    static final int MEMBERSHIP = 16;
+    static final int CHECK = 17;
+    static final int HEAL = 18;
+    static final int CONVERGE = 19;
+    static final int JOIN = 20;
+    static final int STOP = 21;
+    static final int ATTACK = 22;
 
     private final SimConfig config;
     private final Path root;
@@ -86,29 +98,35 @@ public final class Simulation {
     private final SplittableRandom netRandom;
     private final SplittableRandom workRandom;
     private final SplittableRandom faultRandom;
+    private final SplittableRandom userRandom;
     private final EventQueue queue = new EventQueue();
     private final TraceHash trace = new TraceHash();
     private final List<SimNode> nodes = new ArrayList<>();
-    private final List<Pair> pairs = new ArrayList<>();
-    private final Map<SimNode, List<Pair>> pairsOf = new HashMap<>();
-    private final int[][] cut;
+    private final List<SimNode> honest = new ArrayList<>();
+    private final Map<DeviceId, SimNode> byId = new HashMap<>();
+    private final List<int[]> edges;
+    private final Map<SimNode, List<SimNode>> neighbours = new HashMap<>();
+    private final Network network;
     private final Workload workload;
     private final EventCatalog catalog = new EventCatalog();
+    private final EndpointConfig endpointConfig = EndpointConfig.defaults();
+    private final ReplicaOptions replicaOptions;
     private final Map<EventId, long[]> arrivals = new HashMap<>();
     private final List<long[]> ackRecords = new ArrayList<>(); // {author, at, index into partitionMembers}
     private final List<int[]> partitionMembers = new ArrayList<>();
     private final List<EventId> ackIds = new ArrayList<>();
     private final Map<Long, Integer> fingerprints = new HashMap<>();
+    private final Map<Integer, Long> fingerprintKeys = new HashMap<>();
     private final List<long[]> divergence = new ArrayList<>();
     private final List<SimResult.Interval> partitionIntervals = new ArrayList<>();
     private final List<SimResult.Interval> downtimes = new ArrayList<>();
     private final List<Episode> episodes = new ArrayList<>();
-    private final Set<Connection> live = new LinkedHashSet<>();
     private final Map<String, Integer> closeReasons = new TreeMap<>();
+    private final Map<String, Long> counters = new TreeMap<>();
     private final Map<SimNode, Long> downSince = new HashMap<>();
+    private Adversary adversary;
 
     private long now;
-    private long connectionIds;
     private RealmId realm;
     private SimNode admin;
     private SimNode lateJoiner;
@@ -118,17 +136,16 @@ public final class Simulation {
     private boolean readdDone;
     private Failure failure;
     private boolean healed;
+    private long faultEnd;
     private long healAt = -1;
     private long convergedAt = -1;
     private boolean done;
     private long lastDigestKey = Long.MIN_VALUE;
+    private long nextHoldPoll;
     private int activePartitions;
 
-    private long framesSent;
-    private long bytesSent;
     private long opsPerformed;
     private long opsSkipped;
-    private int resets;
     private int crashes;
     private int pauses;
     private int clockJumps;
@@ -145,16 +162,33 @@ public final class Simulation {
         this.workRandom = master.split();
         this.faultRandom = master.split();
         SplittableRandom nodeRandom = master.split();
+        this.userRandom = master.split();
+        SplittableRandom attackRandom = master.split();
         this.plan = FaultPlan.draw(config, planRandom);
         this.workload = new Workload(workRandom);
-        this.cut = new int[config.nodes()][config.nodes()];
+        this.replicaOptions = ReplicaOptions.DEFAULT.withVerifier(new SharedVerifier());
+        int adversaryIndex = plan.has(FaultKind.ADVERSARIAL) && config.nodes() >= 3 ? config.nodes() - 1 : -1;
         for (int i = 0; i < config.nodes(); i++) {
             long identitySeed = nodeRandom.nextLong();
             long cryptoSeed = nodeRandom.nextLong();
             long skew = plan.maxSkewMs() == 0 ? 0 : nodeRandom.nextLong(-plan.maxSkewMs(), plan.maxSkewMs() + 1);
             double drift = plan.maxDriftPpm() == 0 ? 0 : (nodeRandom.nextDouble() * 2 - 1) * plan.maxDriftPpm();
-            nodes.add(new SimNode(i, root.resolve("n" + i), DeviceIdentity.generate(SeededRandom.of(identitySeed)),
-                new LocalClock(skew, drift), cryptoSeed));
+            SimNode n = new SimNode(i, root.resolve("n" + i), DeviceIdentity.generate(SeededRandom.of(identitySeed)),
+                new LocalClock(skew, drift), cryptoSeed, i == adversaryIndex);
+            nodes.add(n);
+            byId.put(n.id(), n);
+            if (!n.adversarial) {
+                honest.add(n);
+            }
+        }
+        this.edges = config.topology().edges(config.nodes());
+        for (int[] e : edges) {
+            neighbours.computeIfAbsent(nodes.get(e[0]), k -> new ArrayList<>()).add(nodes.get(e[1]));
+            neighbours.computeIfAbsent(nodes.get(e[1]), k -> new ArrayList<>()).add(nodes.get(e[0]));
+        }
+        this.network = new Network(this, plan, netRandom, nodes);
+        if (adversaryIndex >= 0) {
+            this.adversary = new Adversary(this, nodes.get(adversaryIndex), attackRandom, plan);
         }
     }
 
@@ -198,7 +232,7 @@ public final class Simulation {
         } catch (SimFailure f) {
             // recorded
         } catch (RuntimeException e) {
-            fail(FailureClass.SAFETY, "the node core threw " + describe(e));
+            fail(FailureClass.SAFETY, "the node core threw " + describe(e), false);
         }
         return result();
     }
@@ -212,17 +246,23 @@ public final class Simulation {
         }
     }
 
-    private void fail(FailureClass kind, String message) {
+    void fail(FailureClass kind, String message) {
+        fail(kind, message, true);
+    }
+
+    private void fail(FailureClass kind, String message, boolean raise) {
         if (failure == null) {
             failure = new Failure(kind, now, message);
         }
-        throw new SimFailure();
+        if (raise) {
+            throw new SimFailure();
+        }
     }
 
     private static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder(e.toString());
         StackTraceElement[] st = e.getStackTrace();
-        for (int i = 0; i < Math.min(6, st.length); i++) {
+        for (int i = 0; i < Math.min(8, st.length); i++) {
             sb.append(" at ").append(st[i]);
         }
         if (e.getCause() != null && e.getCause() != e) {
@@ -231,11 +271,47 @@ public final class Simulation {
         return sb.toString();
     }
 
-    private void at(long time, int kind, int a, int b, Runnable action) {
+    void at(long time, int kind, int a, int b, Runnable action) {
         queue.at(Math.max(time, now), kind, a, b, action);
     }
 
-    private long wall(SimNode n) {
+    long now() {
+        return now;
+    }
+
+    boolean healed() {
+        return healed;
+    }
+
+    RealmId realm() {
+        return realm;
+    }
+
+    SimNode admin() {
+        return admin;
+    }
+
+    List<SimNode> honest() {
+        return honest;
+    }
+
+    Network network() {
+        return network;
+    }
+
+    EventCatalog catalog() {
+        return catalog;
+    }
+
+    void count(String counter) {
+        counters.merge(counter, 1L, Long::sum);
+    }
+
+    void traceFrame(byte[] frame) {
+        trace.add(frame);
+    }
+
+    long wall(SimNode n) {
         return n.clock.wall(now);
     }
 
@@ -247,6 +323,289 @@ public final class Simulation {
         return (long) Math.ceil(-mean * Math.log(1.0 - r.nextDouble()));
     }
 
+    // ------------------------------------------------------------------ driving endpoints
+
+    /**
+     * Carries out what a node's endpoint asks (sends, disconnects, dials), lets its user join a realm
+     * it was just granted, and arranges its next wake-up: the daemon's driver loop, and nothing more.
+     */
+    void drive(SimNode n) {
+        if (!n.up) {
+            return;
+        }
+        NodeEndpoint.Action action;
+        while ((action = n.endpoint.poll()) != null) {
+            if (action instanceof NodeEndpoint.Send send) {
+                network.send(n, send.connection(), send.frame());
+            } else if (action instanceof NodeEndpoint.Disconnect d) {
+                network.disconnect(n, d.connection(), d.reason());
+            } else if (action instanceof NodeEndpoint.Dial dial) {
+                network.dial(n, dial);
+            }
+            if (!n.up) {
+                return;
+            }
+        }
+        if (n.checkJoin) {
+            n.checkJoin = false;
+            int incarnation = n.incarnation;
+            at(now + JOIN_DELAY, JOIN, n.index, 0, () -> {
+                if (n.incarnation == incarnation) {
+                    userJoins(n);
+                }
+            });
+        }
+        scheduleWake(n, n.endpoint.nextWakeup());
+    }
+
+    private void scheduleWake(SimNode n, long next) {
+        if (next == Long.MAX_VALUE) {
+            return;
+        }
+        long t = Math.max(next, now);
+        if (n.wakeAt <= t && n.wakeAt >= now) {
+            return; // an earlier wake-up is pending; it asks again
+        }
+        n.wakeAt = t;
+        long generation = ++n.wakeGeneration;
+        at(t, WAKE, n.index, 0, () -> {
+            if (n.wakeGeneration != generation) {
+                return;
+            }
+            n.wakeAt = Long.MAX_VALUE;
+            if (!n.up || n.paused) {
+                return; // a sleeping node ticks when it wakes
+            }
+            if (n.spinAt == now) {
+                if (++n.spins > MAX_SPINS) {
+                    fail(FailureClass.LIVENESS, n + "'s endpoint asked to be woken at " + SimTime.format(now)
+                        + " again and again: it never gets past that instant");
+                }
+            } else {
+                n.spinAt = now;
+                n.spins = 0;
+            }
+            n.endpoint.tick(n.moment(now));
+            drive(n);
+        });
+    }
+
+    /** What the replica of {@code n} stored (local and received), after the transaction committed. */
+    private void stored(SimNode n, List<StoredKey> keys) {
+        long fp = n.fingerprint;
+        boolean changed = false;
+        for (StoredKey k : keys) {
+            EventId id = k.id();
+            if (DEBUG != null && DEBUG.contains(id.shortForm())) {
+                try {
+                    var e = n.replica.events().get(id.toBytes());
+                    System.err.println("DEBUG " + SimTime.format(now) + " " + n + " stored " + id.shortForm() + " local=" + k.local()
+                        + " opaque=" + e.map(x -> x.opaque()).orElse(null) + " role=" + n.replica.membership(realm).role(n.id())
+                        + " epochs=" + n.replica.keyring(realm).map(x -> x.epochs().size()).orElse(-1)
+                        + " batch=" + keys.size() + " membership=" + keys.stream().filter(StoredKey::membership).count()
+                        + " state=" + (catalog.get(id) == null || catalog.get(id).change() == null ? "?"
+                        : viewOf(n, realm, catalog.get(id).change().entityId())));
+                } catch (SQLException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }
+            if (n.held.add(id)) {
+                changed = true;
+                fp ^= mix(id);
+                if (!n.adversarial) {
+                    arrivals.computeIfAbsent(id, x -> newArrivals())[n.index] = now;
+                    try {
+                        catalog.learn(n, id, k.realm());
+                    } catch (SQLException e) {
+                        throw new IllegalStateException("reading event " + id.shortForm() + " back from " + n + " failed", e);
+                    }
+                }
+            }
+            if (k.local() && !n.adversarial && k.realm().equals(realm)) {
+                n.ackedInOrder.add(id);
+                recordAck(n, k);
+            }
+            if (k.membership() && n.mapped.size() < joinable(n).size()) {
+                n.checkJoin = true;
+            }
+        }
+        if (changed) {
+            updateFingerprint(n, fp);
+        }
+    }
+
+    /** The realms the user of {@code n} joins once granted. */
+    private List<RealmId> joinable(SimNode n) {
+        List<RealmId> out = new ArrayList<>();
+        if (realm != null) {
+            out.add(realm);
+        }
+        if (adversary != null && adversary.secondRealm() != null && !n.adversarial) {
+            out.add(adversary.secondRealm());
+        }
+        return out;
+    }
+
+    /** {@code realm join}: the user maps each realm this device holds a grant to onto a project. */
+    private void userJoins(SimNode n) {
+        if (!n.up || n.paused) {
+            n.checkJoin = true; // looked at again after the restart or wake
+            return;
+        }
+        for (RealmId r : joinable(n)) {
+            if (n.mapped.containsKey(r) || !n.replica.realms().containsKey(r)
+                || n.replica.membership(r).role(n.id()).isEmpty()) {
+                continue;
+            }
+            String path = "/sim/" + n.name + "/" + (r.equals(realm) ? "proj" : "second");
+            String local = withReplica(n, (rep, wall) -> rep.mapRealm(r, path, wall));
+            n.mapped.put(r, local);
+        }
+        drive(n);
+    }
+
+    /** A command on a running node (as the CLI runs it through the daemon); its effects fan out. */
+    <T> T withReplica(SimNode n, NodeEndpoint.ReplicaWork<T> work) {
+        try {
+            return n.endpoint.withReplica(work, n.moment(now));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("a command on " + n + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The endpoint's hooks: the simulator observes what it stores and how sessions end. */
+    private final class Hooks implements NodeEndpoint.Hooks {
+        private final SimNode n;
+
+        Hooks(SimNode n) {
+            this.n = n;
+        }
+
+        @Override
+        public SyncStore sessionStore(DeviceId peer, long connection, SyncStore base) {
+            return n.adversarial ? adversary.sessionStore(base) : base;
+        }
+
+        @Override
+        public void stored(List<StoredKey> keys, NodeEndpoint.Moment at) {
+            Simulation.this.stored(n, keys);
+        }
+
+        @Override
+        public void sessionClosed(DeviceId peer, long connection, SyncSession session, String reason, NodeEndpoint.Moment at) {
+            Simulation.this.sessionClosed(n, peer, connection, session, reason);
+        }
+    }
+
+    /**
+     * How a session ended. A session ended with anything but NORMAL between two honest devices is a
+     * safety failure (a protocol violation, flooding, a malformed frame: one of them is wrong); with
+     * an attacker it is expected. A TIMEOUT is counted, and is a liveness failure when the connection
+     * ran clean (no partition, sleep, loss or crash touched it) for the whole timeout before it.
+     */
+    private void sessionClosed(SimNode n, DeviceId peerId, long connection, SyncSession session, String reason) {
+        SimNode peer = byId.get(peerId);
+        CloseReason why = session.closeReason();
+        String key;
+        if (why == null) {
+            key = "connection: " + reason.replaceAll("\\d+", "N");
+        } else {
+            key = (session.closedByPeer() ? "ended by peer: " : "ended: ") + why.name().toLowerCase(Locale.ROOT);
+        }
+        boolean withAttacker = n.adversarial || peer == null || peer.adversarial;
+        closeReasons.merge((withAttacker ? "attacker " : "") + key, 1, Integer::sum);
+        if (why == null || session.closedByPeer() || why == CloseReason.NORMAL) {
+            return;
+        }
+        if (withAttacker) {
+            count(n.adversarial ? "attacker_sessions_ended_by_attacker" : "attacker_sessions_refused");
+            return;
+        }
+        if (why == CloseReason.TIMEOUT) {
+            count("timeouts");
+            Connection c = network.connection(connection);
+            long window = Math.max(SessionConfig.defaults().progressTimeout(), SessionConfig.defaults().helloTimeout()) + 1000;
+            if (c != null && now - c.lastDisturbed <= window) {
+                count("timeouts_after_faults");
+                return;
+            }
+            fail(FailureClass.LIVENESS, "a session between healthy, connected, awake devices timed out: " + n + " gave up on "
+                + peer + " (" + session.closeMessage() + ") on " + (c == null ? "connection " + connection
+                : c + ", open since " + SimTime.format(c.openedAt) + ", last touched by a fault at "
+                + SimTime.format(c.lastDisturbed)) + "; " + sessionReport(n, peer));
+        }
+        fail(FailureClass.SAFETY, "a session between honest peers ended with " + why + ": " + n + " closed its session with "
+            + peer + ": " + session.closeMessage() + (why == CloseReason.INTERNAL ? " [" + membershipReport(n) + "]" : ""));
+    }
+
+    /** The main realm's membership as a node sees it (for failure reports). */
+    private String membershipReport(SimNode n) {
+        var m = n.replica.membership(realm);
+        StringBuilder sb = new StringBuilder(n + " sees epoch " + m.currentEpoch() + ", holds keys of epochs "
+            + n.replica.keyring(realm).map(k -> k.epochs().stream().map(e -> e.epoch()).toList()).orElse(List.of())
+            + ", members lacking the current key " + m.missingCurrentKey().stream().map(d -> byId.get(d)).toList()
+            + ", membership:");
+        for (var e : m.events()) {
+            SimNode author = byId.get(e.author());
+            SimNode subject = e.change().subject() == null ? null : byId.get(e.change().subject());
+            sb.append(' ').append(e.change().op()).append(subject == null ? "" : " " + subject).append(" by ").append(author)
+                .append(" epoch ").append(e.change().epoch()).append(" wraps ").append(e.change().wrappedKeys().size())
+                .append(" at ").append(HybridClockText.format(e.hlc())).append(';');
+        }
+        return sb.toString();
+    }
+
+    private String sessionReport(SimNode a, SimNode b) {
+        StringBuilder sb = new StringBuilder();
+        for (SimNode n : List.of(a, b)) {
+            SimNode other = n == a ? b : a;
+            sb.append(n).append(n.up ? "" : " (down)").append(n.paused ? " (asleep)" : "");
+            if (n.up) {
+                n.endpoint.session(other.id()).ifPresent(s -> sb.append(" session open=").append(s.isOpen())
+                    .append(" synced=").append(s.isSynced()).append(" progress=").append(s.progress())
+                    .append(" next timer ").append(s.nextTimer() == Long.MAX_VALUE ? "none" : SimTime.format(s.nextTimer())));
+            }
+            sb.append("; ");
+        }
+        return sb.toString();
+    }
+
+    /** A frame reached an open end (the attacker's frames are inspected for what it must never see). */
+    void delivered(Connection c, int side, byte[] frame) {
+        if (adversary != null && c.ends[side].adversarial) {
+            adversary.received(c.ends[1 - side], frame);
+        }
+    }
+
+    /** The mDNS announcement of {@code from} reaches {@code to} (if it runs, is awake and can hear it). */
+    void announce(SimNode from, SimNode to) {
+        at(now, DISCOVERY, from.index, to.index, () -> {
+            if (network.reachable(from, to) && to.endpoint.paired().contains(from.id())) {
+                to.endpoint.reported(from.id(), from.address, to.moment(now));
+                drive(to);
+            }
+        });
+    }
+
+    /** Discovery after {@code n} (re)started or woke: it and its paired neighbours see each other. */
+    private void discover(SimNode n) {
+        for (SimNode p : neighbours.getOrDefault(n, List.of())) {
+            long delay = uniform(netRandom, 50, 1500);
+            int incarnation = n.incarnation;
+            at(now + delay, DISCOVERY, n.index, p.index, () -> {
+                if (n.incarnation != incarnation || !network.reachable(n, p)) {
+                    return;
+                }
+                n.endpoint.reported(p.id(), p.address, n.moment(now));
+                drive(n);
+                p.endpoint.reported(n.id(), n.address, p.moment(now));
+                drive(p);
+            });
+        }
+    }
+
     // ------------------------------------------------------------------ setup
 
     private void setup() {
@@ -255,49 +614,62 @@ public final class Simulation {
             try {
                 Files.createDirectories(n.dir);
                 Files.copy(template, n.databaseFile(), StandardCopyOption.REPLACE_EXISTING);
-                n.open(config.fold());
+                n.openLh();
             } catch (IOException | SQLException e) {
                 throw new IllegalStateException("Cannot create node " + n + " under " + n.dir + ": " + e.getMessage(), e);
             }
-            fingerprints.merge(key(n), 1, Integer::sum);
-            fingerprintKeys.put(n.index, key(n));
+            startProcess(n);
+            if (!n.adversarial) {
+                fingerprints.merge(key(n), 1, Integer::sum);
+                fingerprintKeys.put(n.index, key(n));
+            }
         }
         divergence.add(new long[] {0, 1});
         admin = nodes.get(0);
         boolean membership = config.membershipChanges();
-        lateJoiner = membership && nodes.size() >= 4 ? nodes.get(nodes.size() - 1) : null;
-        revokee = membership && nodes.size() >= 3 ? nodes.get(1) : null;
+        lateJoiner = membership && honest.size() >= 4 ? honest.get(honest.size() - 1) : null;
+        revokee = membership && honest.size() >= 3 ? honest.get(1) : null;
+        // pairing: each pair per the topology pins the other's device record
+        for (int[] e : edges) {
+            SimNode a = nodes.get(e[0]);
+            SimNode b = nodes.get(e[1]);
+            pair(a, b);
+            pair(b, a);
+        }
         // node 0 founds the realm: a project lh knows, a few lores, then shared
         String local = workload.uuid();
         try {
-            admin.lh.addRealm(local, "proj", realmPath(admin), "git@example.org:team/proj.git", wall(admin));
+            admin.lh.addRealm(local, "proj", "/sim/" + admin.name + "/proj", "git@example.org:team/proj.git", wall(admin));
             for (int i = 0; i < 3; i++) {
                 admin.lh.addLore(workload.uuid(), local, workload.sentence(), "wisdom", List.of("api"), wall(admin));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("lh-like writer failed on " + admin + ": " + e.getMessage(), e);
         }
-        admin.replica.captureLocalChanges(wall(admin));
-        realm = admin.replica.shareRealm(local, wall(admin));
-        admin.localRealmId = local;
-        admin.memberNow = true;
-        for (SimNode n : nodes) {
-            if (n != admin && n != lateJoiner) {
-                admin.replica.addMember(realm, n.identity.publicKeys(), Role.WRITE, wall(admin));
-                n.memberNow = true;
+        realm = withReplica(admin, (r, wall) -> {
+            r.captureLocalChanges(wall);
+            RealmId shared = r.shareRealm(local, wall);
+            for (SimNode n : nodes) {
+                if (n != admin && n != lateJoiner) {
+                    r.addMember(shared, n.identity.publicKeys(), adversary != null && n.adversarial
+                        ? adversary.role() : Role.WRITE, wall);
+                    n.memberNow = true;
+                }
             }
+            return shared;
+        });
+        admin.mapped.put(realm, local);
+        admin.memberNow = true;
+        admin.canWrite = true;
+        if (adversary != null) {
+            adversary.setup(local);
         }
-        settle(admin);
-
-        List<int[]> edges = config.topology().edges(nodes.size());
-        for (int[] e : edges) {
-            Pair p = new Pair(pairs.size(), nodes.get(e[0]), nodes.get(e[1]));
-            pairs.add(p);
-            pairsOf.computeIfAbsent(p.a, k -> new ArrayList<>()).add(p);
-            pairsOf.computeIfAbsent(p.b, k -> new ArrayList<>()).add(p);
-            scheduleDial(p, uniform(netRandom, 0, 500));
+        drive(admin);
+        for (SimNode n : nodes) {
+            discover(n);
         }
         long duration = config.durationMs();
+        faultEnd = Math.max(duration, plan.longOutageStartMs() + plan.longOutageMs());
         if (config.editsPerSecond() > 0) {
             at(exponential(workRandom, 1000.0 / config.editsPerSecond()), OP, 0, 0, this::operation);
         }
@@ -308,16 +680,33 @@ public final class Simulation {
             at(duration * 45 / 100, MEMBERSHIP, 1, 0, this::revoke);
             at(duration * 65 / 100, MEMBERSHIP, 2, 0, this::readd);
         }
-        at(30_000, MAINTAIN, 0, 0, this::maintainKeys);
+        if (adversary != null) {
+            adversary.schedule(duration);
+        }
         scheduleFaults(duration);
-        for (long t = config.checkEveryMs(); t < duration; t += config.checkEveryMs()) {
+        for (long t = config.checkEveryMs(); t < faultEnd; t += config.checkEveryMs()) {
             at(t, CHECK, 0, 0, this::checkpoint);
         }
-        at(duration, HEAL, 0, 0, this::heal);
+        at(faultEnd, HEAL, 0, 0, this::heal);
     }
 
-    private static String realmPath(SimNode n) {
-        return "/sim/" + n.name + "/proj";
+    private void pair(SimNode self, SimNode peer) {
+        withReplica(self, (r, wall) -> {
+            r.pinPeer(DeviceRecord.create(peer.identity, peer.name), wall);
+            return null;
+        });
+        self.endpoint.paired(peer.id(), self.moment(now));
+        drive(self);
+    }
+
+    /** Starts the node process of {@code n} from its files, with a fresh endpoint. */
+    private void startProcess(SimNode n) {
+        n.start(config.fold(), replicaOptions, endpointConfig, new Hooks(n), now);
+        if (n.mapped.size() < joinable(n).size()) {
+            n.checkJoin = true;
+        }
+        n.refreshCanWrite(realm);
+        drive(n);
     }
 
     // ------------------------------------------------------------------ faults
@@ -341,7 +730,7 @@ public final class Simulation {
             }
             applied = on;
             for (int[] c : cuts) {
-                cut[c[0]][c[1]] += on ? 1 : -1;
+                network.cut(c[0], c[1], on ? 1 : -1);
             }
         }
     }
@@ -358,7 +747,7 @@ public final class Simulation {
                 episodes.add(e);
                 at(t, PARTITION, id, 0, () -> startEpisode(e));
                 at(end, HEAL_PARTITION, id, 0, () -> endEpisode(e));
-                if (e.kind.equals("flapping")) {
+                if (e.kind.startsWith("flapping")) {
                     for (long f = t + uniform(faultRandom, 500, 8000); f < end; f += uniform(faultRandom, 500, 8000)) {
                         at(f, FLAP, id, 0, () -> flap(e));
                     }
@@ -371,7 +760,16 @@ public final class Simulation {
                 SimNode victim = nodes.get(faultRandom.nextInt(n));
                 long down = uniform(faultRandom, 200, plan.downMaxMs());
                 at(t, CRASH, victim.index, 0, () -> crash(victim));
-                at(Math.min(duration, t + down), RESTART, victim.index, 0, () -> restart(victim));
+                at(Math.min(duration, t + down), RESTART, victim.index, 0, () -> restart(victim, "crash"));
+            }
+        }
+        if (plan.has(FaultKind.RESTARTS)) {
+            for (long t = exponential(faultRandom, plan.restartGapMs()); t < duration;
+                 t += exponential(faultRandom, plan.restartGapMs())) {
+                SimNode victim = nodes.get(faultRandom.nextInt(n));
+                long down = uniform(faultRandom, 500, plan.stoppedMaxMs());
+                at(t, STOP, victim.index, 0, () -> stop(victim));
+                at(Math.min(duration, t + down), RESTART, victim.index, 1, () -> restart(victim, "stop"));
             }
         }
         if (plan.has(FaultKind.PAUSES)) {
@@ -379,7 +777,7 @@ public final class Simulation {
                 SimNode sleeper = nodes.get(faultRandom.nextInt(n));
                 long length = uniform(faultRandom, 1000, plan.pauseMaxMs());
                 at(t, PAUSE, sleeper.index, 0, () -> pause(sleeper));
-                at(Math.min(duration, t + length), WAKE, sleeper.index, 0, () -> wake(sleeper));
+                at(Math.min(duration, t + length), RESUME, sleeper.index, 0, () -> wake(sleeper));
             }
         }
         if (plan.has(FaultKind.CLOCKS)) {
@@ -387,6 +785,41 @@ public final class Simulation {
                 SimNode victim = nodes.get(faultRandom.nextInt(n));
                 long delta = uniform(faultRandom, -plan.maxJumpMs(), plan.maxJumpMs());
                 at(t, JUMP, victim.index, 0, () -> jump(victim, delta));
+            }
+            // an NTP step or a user fixing the time zone: one device's wall clock moves by an hour mid-session
+            SimNode victim = nodes.get(faultRandom.nextInt(n));
+            long delta = faultRandom.nextBoolean() ? 3_600_000L : -3_600_000L;
+            at(uniform(faultRandom, duration / 5, duration * 4 / 5), JUMP, victim.index, 1, () -> {
+                count("hour_steps");
+                jump(victim, delta);
+            });
+        }
+        if (plan.longOutageMs() > 0) {
+            SimNode victim = nodes.get(faultRandom.nextInt(n));
+            long start = plan.longOutageStartMs();
+            long end = start + plan.longOutageMs();
+            if (plan.longOutageSleeps()) {
+                at(start, PAUSE, victim.index, 1, () -> {
+                    count("long_sleeps");
+                    pause(victim);
+                });
+                at(end, RESUME, victim.index, 1, () -> wake(victim));
+            } else {
+                List<int[]> cuts = new ArrayList<>();
+                for (int y = 0; y < n; y++) {
+                    if (y != victim.index) {
+                        cuts.add(new int[] {victim.index, y});
+                        cuts.add(new int[] {y, victim.index});
+                    }
+                }
+                Episode e = new Episode("long isolation of " + victim, cuts);
+                int id = episodes.size();
+                episodes.add(e);
+                at(start, PARTITION, id, 1, () -> {
+                    count("long_partitions");
+                    startEpisode(e);
+                });
+                at(end, HEAL_PARTITION, id, 1, () -> endEpisode(e));
             }
         }
     }
@@ -466,7 +899,7 @@ public final class Simulation {
         activePartitions++;
         e.apply(true);
         e.startedAt = now;
-        refreshBlocks();
+        network.refreshBlocks();
     }
 
     private void endEpisode(Episode e) {
@@ -477,7 +910,7 @@ public final class Simulation {
         activePartitions--;
         e.apply(false);
         partitionIntervals.add(new SimResult.Interval(e.startedAt, now, e.kind));
-        refreshBlocks();
+        network.refreshBlocks();
     }
 
     private void flap(Episode e) {
@@ -485,37 +918,44 @@ public final class Simulation {
             return;
         }
         e.apply(!e.applied);
-        refreshBlocks();
+        network.refreshBlocks();
     }
 
+    /** The process dies between two events: sessions, in-flight frames and memory are lost; the files stay. */
     private void crash(SimNode n) {
         if (healed || !n.up || n.paused) {
             return;
         }
         crashes++;
-        for (Endpoint e : List.copyOf(n.endpoints)) {
-            teardown(e.conn(), "crash of " + n);
-        }
-        try {
-            n.crash();
-        } catch (SQLException e) {
-            throw new IllegalStateException("closing " + n + " failed: " + e.getMessage(), e);
-        }
+        network.processGone(n, "connection reset: the peer's process died");
+        n.halt();
         downSince.put(n, now); // its fingerprint stays: a crashed node keeps its durable log
     }
 
-    private void restart(SimNode n) {
+    /** The user stops the node ({@code stop}): every session says goodbye, then the process exits. */
+    private void stop(SimNode n) {
+        if (healed || !n.up || n.paused) {
+            return;
+        }
+        count("stops");
+        n.endpoint.shutdown(n.moment(now));
+        drive(n);
+        network.processGone(n, "connection reset: the peer's process exited");
+        n.halt();
+        downSince.put(n, now);
+    }
+
+    private void restart(SimNode n, String why) {
         if (n.up) {
             return;
         }
-        try {
-            n.open(config.fold());
-        } catch (SQLException e) {
-            throw new IllegalStateException("restarting " + n + " failed: " + e.getMessage(), e);
+        if (n.paused) {
+            n.onWake.add(() -> restart(n, why)); // the laptop is asleep: the service starts when it wakes
+            return;
         }
+        startProcess(n);
         Long since = downSince.remove(n);
-        downtimes.add(new SimResult.Interval(since == null ? now : since, now, "crash " + n.name));
-        n.reloadMapping(realm);
+        downtimes.add(new SimResult.Interval(since == null ? now : since, now, why + " " + n.name));
         // acknowledged edits are committed: a restart must find every one of them
         for (EventId id : n.ackedInOrder) {
             if (!n.replica.has(id)) {
@@ -523,19 +963,18 @@ public final class Simulation {
                     + " is missing from its log after a restart");
             }
         }
-        scheduleCapture(n, 1);
-        settle(n);
-        redialNow(n);
+        checkNode(n);
+        discover(n);
     }
 
     private void pause(SimNode n) {
-        if (healed || !n.up || n.paused) {
+        if (healed || n.paused) {
             return;
         }
         pauses++;
         n.paused = true;
-        downSince.put(n, now);
-        refreshBlocks();
+        downSince.putIfAbsent(n, now);
+        network.refreshBlocks();
     }
 
     private void wake(SimNode n) {
@@ -543,15 +982,23 @@ public final class Simulation {
             return;
         }
         n.paused = false;
-        Long since = downSince.remove(n);
-        downtimes.add(new SimResult.Interval(since == null ? now : since, now, "sleep " + n.name));
-        refreshBlocks();
-        for (Endpoint e : n.endpoints) {
-            e.conn().timerAt[e.side()] = Long.MAX_VALUE; // timers due during the sleep fire now
+        if (n.up) {
+            Long since = downSince.remove(n);
+            downtimes.add(new SimResult.Interval(since == null ? now : since, now, "sleep " + n.name));
         }
-        scheduleCapture(n, 1);
-        settle(n);
-        redialNow(n);
+        network.refreshBlocks();
+        network.woke(n);
+        List<Runnable> waiting = new ArrayList<>(n.onWake);
+        n.onWake.clear();
+        for (Runnable r : waiting) {
+            r.run();
+        }
+        if (n.up) {
+            n.endpoint.tick(n.moment(now)); // timers that fell due during the sleep
+            n.endpoint.networkChanged(n.moment(now)); // the OS reports the network back: redial at once
+            drive(n);
+            discover(n);
+        }
     }
 
     private void jump(SimNode n, long delta) {
@@ -560,353 +1007,95 @@ public final class Simulation {
         }
         clockJumps++;
         n.clock.jump(now, delta);
-        for (Endpoint e : n.endpoints) {
-            e.conn().timerAt[e.side()] = Long.MAX_VALUE;
-        }
-        if (n.up && !n.paused) {
-            settle(n);
-        }
     }
 
-    /** True if nothing can pass from {@code from} to {@code to} (a cut, or either end asleep). */
-    private boolean blocked(SimNode from, SimNode to) {
-        return cut[from.index][to.index] > 0 || from.paused || to.paused;
-    }
-
-    /** Re-evaluates every connection direction after a cut, heal, sleep or wake. */
-    private void refreshBlocks() {
-        for (Connection c : List.copyOf(live)) {
-            for (int side = 0; side < 2; side++) {
-                if (c.dead) {
-                    break;
-                }
-                Connection.Direction d = c.dirs[side];
-                boolean b = blocked(c.ends[side], c.ends[1 - side]);
-                if (b && d.blockedSince < 0) {
-                    long since = now;
-                    d.blockedSince = since;
-                    int s = side;
-                    // nothing (not even a keep-alive) arrives: the receiving end gives up after the idle timeout
-                    at(now + IDLE_TIMEOUT, IDLE, (int) c.id, side, () -> {
-                        if (!c.dead && c.dirs[s].blockedSince == since) {
-                            teardown(c, "idle timeout");
-                        }
-                    });
-                } else if (!b && d.blockedSince >= 0) {
-                    d.blockedSince = -1;
-                    // TCP retransmits what was held: it arrives one path delay after the link returns
-                    Connection.Direction held = d;
-                    List<Connection.InFlight> frames = new ArrayList<>(held.queue);
-                    held.queue.clear();
-                    held.lastArrival = 0;
-                    for (Connection.InFlight f : frames) {
-                        long arrival = Math.max(Math.max(f.arrival(), now + latency(c, side)), held.lastArrival);
-                        held.queue.add(new Connection.InFlight(f.frame(), arrival, f.reset()));
-                        held.lastArrival = arrival;
-                    }
-                    schedulePump(c, side);
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ transport
-
-    private void scheduleDial(Pair p, long delay) {
-        long gen = ++p.dialGen;
-        at(now + delay, DIAL, p.index, 0, () -> {
-            if (p.dialGen == gen) {
-                dial(p);
-            }
-        });
-    }
-
-    private long backoff(Pair p) {
-        long ceiling = Math.min(BACKOFF_MAX, BACKOFF_BASE << Math.min(p.failures, 20));
-        return netRandom.nextLong(ceiling + 1);
-    }
-
-    /** A (re)started or woken daemon dials its peers at once, with a fresh backoff. */
-    private void redialNow(SimNode n) {
-        for (Pair p : pairsOf.getOrDefault(n, List.of())) {
-            if (p.conn == null && !p.attempting) {
-                p.failures = 0;
-                scheduleDial(p, uniform(netRandom, 0, 100));
-            }
-        }
-    }
-
-    private void dialFailed(Pair p) {
-        p.attempting = false;
-        p.failures++;
-        if (p.conn == null) {
-            scheduleDial(p, backoff(p));
-        }
-    }
-
-    private boolean reachable(SimNode x, SimNode y) {
-        return x.up && y.up && !x.paused && !y.paused && cut[x.index][y.index] == 0 && cut[y.index][x.index] == 0;
-    }
-
-    private void dial(Pair p) {
-        if (p.conn != null || p.attempting) {
-            return;
-        }
-        List<SimNode> able = new ArrayList<>();
-        for (SimNode n : List.of(p.a, p.b)) {
-            if (n.up && !n.paused) {
-                able.add(n);
-            }
-        }
-        if (able.isEmpty()) {
-            p.failures++;
-            scheduleDial(p, backoff(p));
-            return;
-        }
-        SimNode dialer = able.get(netRandom.nextInt(able.size()));
-        SimNode other = p.other(dialer);
-        p.attempting = true;
-        long rtt = 2 * plan.latency().sample(netRandom);
-        if (!other.up) {
-            at(now + rtt, DIAL_FAILED, p.index, 0, () -> dialFailed(p)); // connection refused
-        } else if (!reachable(dialer, other)) {
-            at(now + CONNECT_TIMEOUT, DIAL_FAILED, p.index, 0, () -> dialFailed(p));
-        } else {
-            // TCP handshake then TLS 1.3: about one and a half round trips
-            at(now + rtt + rtt / 2 + 1, ESTABLISH, p.index, dialer.index, () -> establish(p, dialer));
-        }
-    }
-
-    private void establish(Pair p, SimNode dialer) {
-        SimNode other = p.other(dialer);
-        if (!reachable(dialer, other) || p.conn != null) {
-            dialFailed(p);
-            return;
-        }
-        p.attempting = false;
-        p.failures = 0;
-        Connection c = open(p, dialer, other);
-        p.conn = c;
-        if (!healed && netRandom.nextDouble() < plan.duplicateRate()) {
-            // both devices dialed at once: both connections run until the tie-break keeps the lower id's dial
-            Connection c2 = open(p, other, dialer);
-            boolean firstWins = dialer.id().compareTo(other.id()) < 0;
-            Connection loser = firstWins ? c2 : c;
-            p.conn = firstWins ? c : c2;
-            p.duplicate = loser;
-            at(now + uniform(netRandom, 1, 200), TIE_BREAK, (int) loser.id, 0, () -> teardown(loser, "tie-break"));
-        }
-    }
-
-    private Connection open(Pair p, SimNode dialer, SimNode acceptor) {
-        Connection c = new Connection(++connectionIds, p, dialer, acceptor, now);
-        live.add(c);
-        for (int side = 0; side < 2; side++) {
-            c.dirs[side].pathLatency = plan.latency().sample(netRandom);
-            if (blocked(c.ends[side], c.ends[1 - side])) {
-                c.dirs[side].blockedSince = now;
-            }
-        }
-        for (int side = 0; side < 2; side++) {
-            SimNode n = c.ends[side];
-            SyncSession s = new SyncSession(n.store, SessionConfig.defaults(), side == 0, c.ends[1 - side].id());
-            c.sessions[side] = s;
-            n.endpoints.add(new Endpoint(c, side));
-            s.start(wall(n));
-        }
-        settle(c.ends[0]);
-        settle(c.ends[1]);
-        return c;
-    }
-
-    /** The connection dies: both sessions are dropped, in-flight frames lost; the pair redials. */
-    private void teardown(Connection c, String why) {
-        if (c.dead) {
-            return;
-        }
-        c.dead = true;
-        live.remove(c);
-        for (int side = 0; side < 2; side++) {
-            SimNode n = c.ends[side];
-            int s = side;
-            n.endpoints.removeIf(e -> e.conn() == c && e.side() == s);
-            SyncSession session = c.sessions[side];
-            if (session.isClosed() && !session.closedByPeer()) {
-                CloseReason reason = session.closeReason();
-                closeReasons.merge("closed by session: " + reason.name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
-                if (reason != CloseReason.NORMAL && reason != CloseReason.TIMEOUT) {
-                    fail(FailureClass.SAFETY, "a session between honest peers ended with " + reason + ": " + n + " closed its "
-                        + "session with " + c.ends[1 - side] + ": " + session.closeMessage());
-                }
-            }
-        }
-        if (!c.sessions[0].isClosed() && !c.sessions[1].isClosed()) {
-            closeReasons.merge("connection: " + why.replaceAll(" of n\\d+$", "").replaceAll(" n\\d+$", ""), 1, Integer::sum);
-        }
-        Pair p = c.pair;
-        if (p.duplicate == c) {
-            p.duplicate = null;
-        }
-        if (p.conn == c) {
-            p.conn = null;
-            if (p.duplicate != null && !p.duplicate.dead) {
-                p.conn = p.duplicate;
-                p.duplicate = null;
-            } else {
-                scheduleDial(p, backoff(p));
-            }
-        }
-    }
-
-    private long latency(Connection c, int side) {
-        return plan.has(FaultKind.REORDER) ? plan.latency().sample(netRandom) : c.dirs[side].pathLatency;
-    }
-
-    /** Sends a frame from ends[side]: FIFO per direction; loss costs retransmission time; a reset kills the connection. */
-    private void transmit(Connection c, int side, byte[] frame) {
-        framesSent++;
-        bytesSent += frame.length;
-        Connection.Direction d = c.dirs[side];
-        long delay = latency(c, side);
-        if (!healed && plan.lossRate() > 0) {
-            long rto = RTO;
-            for (int i = 0; i < 6 && netRandom.nextDouble() < plan.lossRate(); i++) {
-                delay += rto;
-                rto *= 2;
-            }
-        }
-        boolean reset = !healed && plan.resetRate() > 0 && netRandom.nextDouble() < plan.resetRate();
-        long arrival = Math.max(d.lastArrival, now + delay);
-        d.lastArrival = arrival;
-        d.queue.add(new Connection.InFlight(frame, arrival, reset));
-        if (d.blockedSince < 0) {
-            schedulePump(c, side);
-        }
-    }
-
-    private void schedulePump(Connection c, int side) {
-        Connection.Direction d = c.dirs[side];
-        if (d.pumpScheduled || d.queue.isEmpty()) {
-            return;
-        }
-        d.pumpScheduled = true;
-        at(d.queue.peek().arrival(), DELIVER, (int) c.id, side, () -> pump(c, side));
-    }
-
-    private void pump(Connection c, int side) {
-        Connection.Direction d = c.dirs[side];
-        d.pumpScheduled = false;
-        if (c.dead || d.blockedSince >= 0) {
-            return;
-        }
-        while (!d.queue.isEmpty() && d.queue.peek().arrival() <= now) {
-            Connection.InFlight f = d.queue.poll();
-            if (f.reset()) {
-                resets++;
-                teardown(c, "reset");
-                return;
-            }
-            trace.add(f.frame());
-            deliver(c, 1 - side, f.frame());
-            if (c.dead || d.blockedSince >= 0) {
-                return;
-            }
-        }
-        schedulePump(c, side);
-    }
-
-    private void deliver(Connection c, int side, byte[] frame) {
-        SimNode n = c.ends[side];
-        SyncSession s = c.sessions[side];
-        s.onFrame(frame, wall(n));
-        List<StoredKey> ingested = s.drainIngested();
-        if (!ingested.isEmpty()) {
-            for (Endpoint e : List.copyOf(n.endpoints)) {
-                if (e.conn() != c) {
-                    e.session().onLocalChange(ingested, wall(n));
-                }
-            }
-        }
-        settle(n);
-    }
-
-    // ------------------------------------------------------------------ the driver
+    // ------------------------------------------------------------------ workload and membership
 
     /**
-     * What the daemon's driver does after anything happened on a node: account for what was
-     * stored, offer new local events to every session, map the realm once it is known, restart
-     * sessions whose realms no longer match the membership, send what the sessions queued, set
-     * their timers, and drop connections whose sessions ended.
+     * One lh operation on a random device. lh is its own program: it writes while the node process
+     * is stopped or crashed (the node captures those writes when it starts), never while the laptop
+     * sleeps; and only where the device may write by its own last view of the membership.
      */
-    private void settle(SimNode n) {
-        if (!n.up) {
+    private void operation() {
+        if (healed || now >= config.durationMs()) {
             return;
         }
-        absorbStored(n);
-        if (n.localRealmId == null && realm != null && n.replica.realms().containsKey(realm)
-            && n.replica.membership(realm).role(n.id()).isPresent()) {
-            n.localRealmId = n.replica.mapRealm(realm, realmPath(n), wall(n));
-            n.membershipDirty = true; // sessions opened while the realm was an invitation restart to sync its data
-            absorbStored(n);
-        }
-        if (n.membershipDirty) {
-            n.membershipDirty = false;
-            restartMismatched(n);
-        }
-        scheduleRelease(n);
-        for (Endpoint e : List.copyOf(n.endpoints)) {
-            Connection c = e.conn();
-            if (c.dead) {
-                continue;
+        SimNode n = nodes.get(workRandom.nextInt(nodes.size()));
+        String local = n.localRealm(realm);
+        if (n.paused || local == null || !n.refreshCanWrite(realm)) {
+            opsSkipped++;
+            trace.add(-1);
+        } else {
+            String result;
+            try {
+                result = workload.perform(n, local, wall(n));
+            } catch (SQLException e) {
+                throw new IllegalStateException("the lh-like writer failed on " + n + ": " + e.getMessage(), e);
             }
-            byte[] f;
-            while ((f = e.session().pollFrame()) != null) {
-                transmit(c, e.side(), f);
-            }
-            scheduleTimer(e);
-            if (c.sessions[0].isClosed() && c.sessions[1].isClosed()) {
-                teardown(c, "closed");
+            if (result == null) {
+                opsSkipped++;
+            } else {
+                opsPerformed++;
+                if (!n.up) {
+                    count("edits_while_stopped");
+                }
+                trace.add(n.index);
+                trace.add(result);
             }
         }
+        at(now + Math.max(1, exponential(workRandom, 1000.0 / config.editsPerSecond())), OP, 0, 0, this::operation);
     }
 
-    private void absorbStored(SimNode n) {
-        if (n.stored.isEmpty()) {
+    private boolean adminReady() {
+        return admin.up && !admin.paused;
+    }
+
+    private void join() {
+        if (joinDone) {
             return;
         }
-        List<StoredKey> keys = new ArrayList<>(n.stored);
-        n.stored.clear();
-        List<StoredKey> own = new ArrayList<>();
-        long fp = n.fingerprint;
-        for (StoredKey k : keys) {
-            EventId id = k.id();
-            if (k.membership()) {
-                n.membershipDirty = true;
-            }
-            if (n.held.add(id)) {
-                fp ^= mix(id);
-                arrivals.computeIfAbsent(id, x -> newArrivals())[n.index] = now;
-                try {
-                    catalog.learn(n, id);
-                } catch (SQLException e) {
-                    throw new IllegalStateException("reading event " + id.shortForm() + " back from " + n + " failed", e);
-                }
-            }
-            if (!n.foreign.remove(id)) {
-                own.add(k);
-                if (n.acked.add(id)) {
-                    n.ackedInOrder.add(id);
-                    recordAck(n, k);
-                }
-            }
+        if (!adminReady()) {
+            at(now + 2000, MEMBERSHIP, 0, 0, this::join);
+            return;
         }
-        updateFingerprint(n, fp);
-        if (!own.isEmpty()) {
-            for (Endpoint e : n.endpoints) {
-                e.session().onLocalChange(own, wall(n));
-            }
-        }
+        withReplica(admin, (r, wall) -> r.addMember(realm, lateJoiner.identity.publicKeys(), Role.WRITE, wall));
+        lateJoiner.memberNow = true;
+        joinDone = true;
+        drive(admin);
     }
+
+    private void revoke() {
+        if (revokeDone) {
+            return;
+        }
+        if (!adminReady()) {
+            at(now + 2000, MEMBERSHIP, 1, 0, this::revoke);
+            return;
+        }
+        withReplica(admin, (r, wall) -> {
+            r.removeMember(realm, revokee.id(), wall);
+            return null;
+        });
+        revokee.memberNow = false;
+        revokeDone = true;
+        drive(admin);
+    }
+
+    private void readd() {
+        if (readdDone) {
+            return;
+        }
+        if (!revokeDone || !adminReady()) {
+            at(now + 2000, MEMBERSHIP, 2, 0, this::readd);
+            return;
+        }
+        withReplica(admin, (r, wall) -> r.addMember(realm, revokee.identity.publicKeys(), Role.WRITE, wall));
+        revokee.memberNow = true;
+        readdDone = true;
+        drive(admin);
+    }
+
+    // ------------------------------------------------------------------ bookkeeping
 
     private long[] newArrivals() {
         long[] a = new long[nodes.size()];
@@ -929,6 +1118,9 @@ public final class Simulation {
 
     private void updateFingerprint(SimNode n, long fp) {
         n.fingerprint = fp;
+        if (n.adversarial) {
+            return;
+        }
         long next = key(n);
         Long old = fingerprintKeys.put(n.index, next);
         if (old != null && old == next) {
@@ -945,19 +1137,17 @@ public final class Simulation {
         }
     }
 
-    /** Each node's current event-set key (fingerprint and size), counted in {@link #fingerprints}. */
-    private final Map<Integer, Long> fingerprintKeys = new HashMap<>();
-
     private void recordAck(SimNode n, StoredKey k) {
         EventCatalog.Info info = catalog.get(k.id());
-        if (info == null || info.membership() || info.change().kind() == dev.lorehub.node.core.EntityKind.REALM) {
+        if (info == null || info.membership() || info.change().kind() == EntityKind.REALM) {
             return; // membership and realm bookkeeping are not edits
         }
         ackIds.add(k.id());
         int members = -1;
         if (activePartitions > 0) {
             List<Integer> side = component(n);
-            side.removeIf(i -> i == n.index || !nodes.get(i).memberNow || nodes.get(i).localRealmId == null);
+            side.removeIf(i -> i == n.index || !nodes.get(i).memberNow || nodes.get(i).localRealm(realm) == null
+                || nodes.get(i).adversarial);
             if (!side.isEmpty()) {
                 members = partitionMembers.size();
                 partitionMembers.add(side.stream().mapToInt(Integer::intValue).toArray());
@@ -975,9 +1165,8 @@ public final class Simulation {
         while (!stack.isEmpty()) {
             SimNode x = stack.remove(stack.size() - 1);
             out.add(x.index);
-            for (Pair p : pairsOf.getOrDefault(x, List.of())) {
-                SimNode y = p.other(x);
-                if (!seen[y.index] && reachable(x, y)) {
+            for (SimNode y : neighbours.getOrDefault(x, List.of())) {
+                if (!seen[y.index] && network.reachable(x, y)) {
                     seen[y.index] = true;
                     stack.add(y);
                 }
@@ -987,217 +1176,30 @@ public final class Simulation {
         return out;
     }
 
-    /** Sessions fix their realms at the Hello: after a membership change, restart those that no longer match. */
-    private void restartMismatched(SimNode n) {
-        for (Endpoint e : List.copyOf(n.endpoints)) {
-            SyncSession s = e.session();
-            if (s.isClosed()) {
-                continue;
-            }
-            Set<RealmId> offered = new HashSet<>();
-            for (SyncStore.RealmOffer o : n.store.offersFor(e.peer().id())) {
-                offered.add(o.realm());
-            }
-            if (!offered.equals(s.realms()) || s.joinedSinceOpen()) {
-                s.close(CloseReason.NORMAL, "realm membership changed; reconnecting to sync the new set of realms");
-            }
-        }
-    }
-
-    private void scheduleTimer(Endpoint e) {
-        Connection c = e.conn();
-        int side = e.side();
-        long t = e.session().nextTimer();
-        if (t == Long.MAX_VALUE || e.session().isClosed()) {
-            c.timerAt[side] = Long.MAX_VALUE;
-            return;
-        }
-        if (t == c.timerAt[side]) {
-            return;
-        }
-        c.timerAt[side] = t;
-        long gen = ++c.timerGen[side];
-        SimNode n = e.node();
-        at(now + n.clock.delayUntil(now, t), TIMER, (int) c.id, side, () -> {
-            if (c.dead || c.timerGen[side] != gen || !n.up || n.paused) {
-                return; // a sleeping node's timers are re-armed when it wakes
-            }
-            c.timerAt[side] = Long.MAX_VALUE;
-            c.sessions[side].onTimer(wall(n));
-            settle(n);
-        });
-    }
-
-    /**
-     * Events stamped too far ahead of a node's clock are held until its clock catches up; the
-     * daemon's maintenance then stores them. The simulator wakes the node exactly then.
-     */
-    private void scheduleRelease(SimNode n) {
-        java.util.OptionalLong due = n.replica.nextHeldRelease();
-        if (due.isEmpty()) {
-            return;
-        }
-        long at = now + Math.max(1, n.clock.delayUntil(now, due.getAsLong()));
-        if (healed) {
-            n.latestHoldDue = Math.max(n.latestHoldDue, at);
-        }
-        if (n.releaseAt >= 0 && n.releaseAt <= at) {
-            return;
-        }
-        n.releaseAt = at;
-        at(at, RELEASE, n.index, 0, () -> {
-            if (n.releaseAt != at) {
-                return;
-            }
-            n.releaseAt = -1;
-            if (n.up && !n.paused) {
-                n.replica.releaseHeld(wall(n));
-            }
-            settle(n);
-        });
-    }
-
-    /**
-     * Virtual time by which every event held for its stamp after the heal is due: clocks are
-     * true from the heal on, so a stamp up to two hours ahead (swarm skew) delays convergence by
-     * design; the liveness window counts from then.
-     */
-    private long holdsDueBy() {
-        long latest = 0;
-        for (SimNode n : nodes) {
-            latest = Math.max(latest, n.latestHoldDue);
-        }
-        return latest;
-    }
-
-    private void scheduleCapture(SimNode n, long delay) {
-        if (n.captureScheduled) {
-            return;
-        }
-        n.captureScheduled = true;
-        at(now + delay, CAPTURE, n.index, 0, () -> capture(n));
-    }
-
-    /** The daemon notices lh's changes (it polls the capture table) and turns them into events. */
-    private void capture(SimNode n) {
-        n.captureScheduled = false;
-        if (!n.up || n.paused) {
-            return; // restart and wake capture again
-        }
-        for (int i = 0; i < 1000; i++) {
-            n.replica.captureLocalChanges(wall(n));
-            if (!n.replica.hasPendingCapture()) {
-                break;
-            }
-        }
-        settle(n);
-    }
-
-    // ------------------------------------------------------------------ workload and membership
-
-    private void operation() {
-        if (healed) {
-            return;
-        }
-        SimNode n = nodes.get(workRandom.nextInt(nodes.size()));
-        if (!n.up || n.paused || n.localRealmId == null || !n.canWrite(realm)) {
-            opsSkipped++;
-            trace.add(-1);
-        } else {
-            String done;
-            try {
-                done = workload.perform(n, wall(n));
-            } catch (SQLException e) {
-                throw new IllegalStateException("the lh-like writer failed on " + n + ": " + e.getMessage(), e);
-            }
-            if (done == null) {
-                opsSkipped++;
-            } else {
-                opsPerformed++;
-                trace.add(n.index);
-                trace.add(done);
-                scheduleCapture(n, uniform(workRandom, 20, 250));
-            }
-        }
-        at(now + Math.max(1, exponential(workRandom, 1000.0 / config.editsPerSecond())), OP, 0, 0, this::operation);
-    }
-
-    private boolean adminReady() {
-        return admin.up && !admin.paused;
-    }
-
-    private void join() {
-        if (joinDone) {
-            return;
-        }
-        if (!adminReady()) {
-            at(now + 2000, MEMBERSHIP, 0, 0, this::join);
-            return;
-        }
-        admin.replica.addMember(realm, lateJoiner.identity.publicKeys(), Role.WRITE, wall(admin));
-        lateJoiner.memberNow = true;
-        joinDone = true;
-        settle(admin);
-    }
-
-    private void revoke() {
-        if (revokeDone) {
-            return;
-        }
-        if (!adminReady()) {
-            at(now + 2000, MEMBERSHIP, 1, 0, this::revoke);
-            return;
-        }
-        admin.replica.removeMember(realm, revokee.id(), wall(admin));
-        revokee.memberNow = false;
-        revokeDone = true;
-        settle(admin);
-    }
-
-    private void readd() {
-        if (readdDone) {
-            return;
-        }
-        if (!revokeDone || !adminReady()) {
-            at(now + 2000, MEMBERSHIP, 2, 0, this::readd);
-            return;
-        }
-        admin.replica.addMember(realm, revokee.identity.publicKeys(), Role.WRITE, wall(admin));
-        revokee.memberNow = true;
-        readdDone = true;
-        settle(admin);
-    }
-
-    /** Admins keep realm keys healthy (the daemon does this after membership changes arrive). */
-    private void maintainKeys() {
-        if (adminReady()) {
-            admin.replica.maintainKeys(wall(admin));
-            settle(admin);
-        }
-        if (!healed) {
-            at(now + 30_000, MAINTAIN, 0, 0, this::maintainKeys);
-        }
-    }
-
     // ------------------------------------------------------------------ checks
 
     private void checkpoint() {
-        for (SimNode n : nodes) {
+        for (SimNode n : honest) {
             if (n.up) {
                 checkNode(n);
             }
         }
     }
 
-    /** The invariants that must hold at every moment, on one running node. */
+    /** The invariants that must hold at every moment, on one running honest node. */
     private void checkNode(SimNode n) {
+        if (n.adversarial) {
+            return;
+        }
         List<String> problems = InvariantChecks.lhValid(n);
         if (!problems.isEmpty()) {
             fail(FailureClass.SAFETY, n + "'s tables are not valid for lh: " + String.join("; ", problems));
         }
         String resurrected = InvariantChecks.resurrection(n, realm, catalog);
         if (resurrected != null) {
-            fail(FailureClass.SAFETY, resurrected);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("lore ([0-9a-f-]{36})").matcher(resurrected);
+            fail(FailureClass.SAFETY, resurrected + (m.find() ? " (the lore's events: " + historyOf(EntityKind.LORE, m.group(1))
+                + "; on " + n + ": " + viewOf(n, realm, m.group(1)) + ")" : ""));
         }
     }
 
@@ -1206,18 +1208,16 @@ public final class Simulation {
         healAt = now;
         for (SimNode n : nodes) {
             n.clock.sync(); // clock trouble ends with the other faults
-            n.releaseAt = -1; // the clock moved: when held events fall due is computed again
-            scheduleRelease(n);
         }
         for (Episode e : episodes) {
             endEpisode(e);
         }
         for (SimNode n : nodes) {
-            if (!n.up) {
-                restart(n);
-            }
             if (n.paused) {
                 wake(n);
+            }
+            if (!n.up) {
+                restart(n, "down");
             }
         }
         if (lateJoiner != null) {
@@ -1227,29 +1227,90 @@ public final class Simulation {
             revoke();
             readd();
         }
-        for (SimNode n : nodes) {
-            scheduleCapture(n, 1);
+        if (adversary != null) {
+            adversary.heal();
         }
-        refreshBlocks();
-        at(now + 5, CONVERGE, 0, 0, this::convergenceCheck); // after the final captures (at +1 ms)
+        network.refreshBlocks();
+        pollHolds();
+        at(now + 5, CONVERGE, 0, 0, this::convergenceCheck);
+    }
+
+    /**
+     * Events stamped too far ahead of a node's clock are held until its clock catches up, and the
+     * endpoint's maintenance then stores them: the liveness bound counts from when the latest one
+     * falls due (clocks are true from the heal on, so a stamp up to two hours ahead delays
+     * convergence by design). An attacker's stamps years ahead are never due and do not count.
+     */
+    private void pollHolds() {
+        for (SimNode n : honest) {
+            if (!n.up) {
+                continue;
+            }
+            OptionalLong due = n.replica.nextHeldRelease();
+            if (due.isPresent()) {
+                long delay = n.clock.delayUntil(now, due.getAsLong());
+                if (delay < 4 * 3_600_000L) {
+                    n.latestHoldDue = Math.max(n.latestHoldDue, now + delay + endpointConfig.maintainEvery());
+                }
+            }
+        }
+        nextHoldPoll = now + 10_000;
+    }
+
+    private long holdsDueBy() {
+        long latest = 0;
+        for (SimNode n : honest) {
+            latest = Math.max(latest, n.latestHoldDue);
+        }
+        return latest;
+    }
+
+    private boolean nothingPendingCapture() {
+        for (SimNode n : honest) {
+            if (n.up && n.replica.hasPendingCapture()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean allMapped() {
+        for (SimNode n : honest) {
+            if (n.mapped.size() < joinable(n).size()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void convergenceCheck() {
+        if (now >= nextHoldPoll) {
+            pollHolds();
+        }
         boolean sameEvents = fingerprints.size() == 1;
-        boolean allMapped = nodes.stream().allMatch(n -> n.localRealmId != null);
+        // every lh write is captured (also those made while a node was stopped): nothing may wait in lh's capture table
+        boolean allMapped = allMapped() && nothingPendingCapture();
         long digestKey = fingerprintKeys.getOrDefault(0, 0L) * 7 + (allMapped ? 1 : 0);
         if (sameEvents && allMapped && digestKey != lastDigestKey) {
             lastDigestKey = digestKey;
             if (distinctDigests().size() == 1) {
-                convergedAt = now;
-                finalChecks();
-                done = true;
-                return;
+                String conflicts = Conflicts.difference(honest);
+                if (conflicts == null) {
+                    convergedAt = now;
+                    finalChecks();
+                    done = true;
+                    return;
+                }
+                lastDigestKey = Long.MIN_VALUE; // conflict records may still be catching up: look again
+                if (now - healAt >= config.convergeWithinMs() && now - holdsDueBy() >= config.convergeWithinMs()) {
+                    fail(FailureClass.NON_DETERMINISM, "every honest node holds the same events and shows the same state, but "
+                        + "their conflict records differ: " + conflicts);
+                }
             }
         }
         if (now - healAt >= config.convergeWithinMs() && now - holdsDueBy() >= config.convergeWithinMs()) {
             if (sameEvents && allMapped) {
-                fail(FailureClass.NON_DETERMINISM, "every node holds the same " + nodes.get(0).held.size()
+                fail(FailureClass.NON_DETERMINISM, "every honest node holds the same " + honest.get(0).held.size()
                     + " events but they show different state: digests " + distinctDigests() + "; " + tableDifference());
             }
             fail(FailureClass.LIVENESS, "no convergence within " + SimTime.format(config.convergeWithinMs())
@@ -1260,7 +1321,7 @@ public final class Simulation {
 
     private Map<String, List<String>> distinctDigests() {
         Map<String, List<String>> byDigest = new TreeMap<>();
-        for (SimNode n : nodes) {
+        for (SimNode n : honest) {
             byDigest.computeIfAbsent(n.replica.digest(), d -> new ArrayList<>()).add(n.name);
         }
         return byDigest;
@@ -1277,36 +1338,58 @@ public final class Simulation {
         SimNode b = nodes.get(Integer.parseInt(g.get(1).get(0).substring(1)));
         StringBuilder sb = new StringBuilder();
         try {
-            Map<String, String[]> la = a.lh.lores(a.localRealmId);
-            Map<String, String[]> lb = b.lh.lores(b.localRealmId);
-            Set<String> ids = new java.util.TreeSet<>(la.keySet());
-            ids.addAll(lb.keySet());
             int shown = 0;
-            for (String id : ids) {
-                String ra = la.containsKey(id) ? String.join("|", java.util.Arrays.asList(la.get(id))) : "(absent)";
-                String rb = lb.containsKey(id) ? String.join("|", java.util.Arrays.asList(lb.get(id))) : "(absent)";
-                if (!ra.equals(rb) && shown++ < 2) {
-                    sb.append("lore ").append(id).append(" on ").append(a).append(": ").append(ra).append(" but on ").append(b)
-                        .append(": ").append(rb).append(" (its events: ").append(historyOf(EntityKind.LORE, id)).append("); ");
+            for (RealmId r : joinable(a)) {
+                Map<String, String[]> la = a.lh.lores(a.localRealm(r));
+                Map<String, String[]> lb = b.lh.lores(b.localRealm(r));
+                Set<String> ids = new java.util.TreeSet<>(la.keySet());
+                ids.addAll(lb.keySet());
+                for (String id : ids) {
+                    String ra = la.containsKey(id) ? String.join("|", java.util.Arrays.asList(la.get(id))) : "(absent)";
+                    String rb = lb.containsKey(id) ? String.join("|", java.util.Arrays.asList(lb.get(id))) : "(absent)";
+                    if (!ra.equals(rb) && shown++ < 2) {
+                        sb.append("lore ").append(id).append(" on ").append(a).append(": ").append(ra).append(" but on ")
+                            .append(b).append(": ").append(rb).append(" (its events: ").append(historyOf(EntityKind.LORE, id))
+                            .append("; on ").append(a).append(": ").append(viewOf(a, r, id)).append("; on ").append(b)
+                            .append(": ").append(viewOf(b, r, id)).append("); ");
+                    }
                 }
-            }
-            Map<String, String> ra = a.lh.relationRows(a.localRealmId);
-            Map<String, String> rb = b.lh.relationRows(b.localRealmId);
-            if (!ra.equals(rb)) {
-                Set<String> keys = new java.util.TreeSet<>(ra.keySet());
-                keys.addAll(rb.keySet());
-                for (String k : keys) {
-                    if (!java.util.Objects.equals(ra.get(k), rb.get(k)) && shown++ < 3) {
-                        sb.append("relation ").append(k.replace('\n', ' ')).append(": ").append(a).append(' ').append(ra.get(k))
-                            .append(", ").append(b).append(' ').append(rb.get(k)).append("; ");
+                Map<String, String> ra = a.lh.relationRows(a.localRealm(r));
+                Map<String, String> rb = b.lh.relationRows(b.localRealm(r));
+                if (!ra.equals(rb)) {
+                    Set<String> keys = new java.util.TreeSet<>(ra.keySet());
+                    keys.addAll(rb.keySet());
+                    for (String k : keys) {
+                        if (!java.util.Objects.equals(ra.get(k), rb.get(k)) && shown++ < 3) {
+                            sb.append("relation ").append(k.replace('\n', ' ')).append(": ").append(a).append(' ')
+                                .append(ra.get(k)).append(", ").append(b).append(' ').append(rb.get(k)).append("; ");
+                        }
                     }
                 }
             }
             if (shown == 0) {
-                sb.append("lores and relations are equal: the realm row differs");
+                sb.append("lores and relations are equal: a realm row differs");
             }
         } catch (SQLException e) {
             sb.append("(tables unreadable: ").append(e.getMessage()).append(')');
+        }
+        return sb.toString();
+    }
+
+    /** How one node sees a lore: its folded state, and each event's standing there. */
+    private String viewOf(SimNode n, RealmId r, String lore) {
+        StringBuilder sb = new StringBuilder();
+        var state = n.replica.state(r, EntityKind.LORE, lore);
+        sb.append(state.presence()).append(" heads ").append(state.heads().stream().map(EventId::shortForm).toList())
+            .append(" pending ").append(state.pendingEvents());
+        for (EventId id : catalog.eventsOf(EventCatalog.key(EntityKind.LORE, lore))) {
+            try {
+                var e = n.replica.events().get(id.toBytes());
+                sb.append(", ").append(id.shortForm()).append(e.isEmpty() ? " missing" : e.get().opaque() ? " opaque"
+                    : n.replica.authorized(r, id) ? " applied" : " unauthorised");
+            } catch (SQLException ex) {
+                sb.append(", unreadable");
+            }
         }
         return sb.toString();
     }
@@ -1316,14 +1399,9 @@ public final class Simulation {
         List<String> out = new ArrayList<>();
         for (EventId id : catalog.eventsOf(EventCatalog.key(kind, entity))) {
             EventCatalog.Info e = catalog.get(id);
-            String author = "?";
-            for (SimNode n : nodes) {
-                if (n.id().equals(e.author())) {
-                    author = n.name;
-                }
-            }
-            boolean authorised = admin.replica.authorized(realm, e.id());
-            out.add(id.shortForm() + " by " + author + " at " + HybridClockText.format(e.hlc())
+            SimNode author = byId.get(e.author());
+            boolean authorised = admin.replica.authorized(e.realm(), e.id());
+            out.add(id.shortForm() + " by " + (author == null ? "?" : author.name) + " at " + HybridClockText.format(e.hlc())
                 + (e.change().deleted() ? " delete" : " " + e.change().assignments().keySet() + e.change().sets().keySet())
                 + " parents " + e.change().parents().stream().map(EventId::shortForm).toList()
                 + (authorised ? "" : " UNAUTHORISED"));
@@ -1334,53 +1412,61 @@ public final class Simulation {
     private String divergenceReport() {
         StringBuilder sb = new StringBuilder();
         Set<EventId> union = new HashSet<>();
-        for (SimNode n : nodes) {
+        for (SimNode n : honest) {
             union.addAll(n.held);
         }
-        for (SimNode n : nodes) {
+        for (SimNode n : honest) {
             sb.append(n.name).append(" holds ").append(n.held.size()).append('/').append(union.size()).append(" events");
-            if (n.localRealmId == null) {
-                sb.append(" (realm not mapped)");
+            if (n.mapped.size() < joinable(n).size()) {
+                sb.append(" (a realm not joined; ").append(n.up ? membershipReport(n) : "down").append(')');
             }
-            sb.append(", ").append(n.endpoints.size()).append(" sessions open");
-            try {
-                for (var held : n.replica.events().heldCounts()) {
-                    sb.append(", held ").append(held.count()).append(' ').append(held.reason()).append(" (").append(held.example())
+            sb.append(", ").append(network.openOf(n)).append(" connections open");
+            if (n.up) {
+                if (n.replica.hasPendingCapture()) {
+                    sb.append(", lh changes not captured");
+                }
+                int unsynced = n.replica.unsynced().size();
+                if (unsynced > 0) {
+                    sb.append(", ").append(unsynced).append(" lh changes unsynced (").append(n.replica.unsynced().get(0).reason())
                         .append(')');
                 }
-                for (var refusal : n.replica.events().refusals()) {
-                    sb.append(", refused ").append(refusal.count()).append(' ').append(refusal.reason()).append(" (")
-                        .append(refusal.lastDetail()).append(')');
+                try {
+                    for (var held : n.replica.events().heldCounts()) {
+                        sb.append(", held ").append(held.count()).append(' ').append(held.reason()).append(" (")
+                            .append(held.example()).append(')');
+                    }
+                    for (var refusal : n.replica.events().refusals()) {
+                        sb.append(", refused ").append(refusal.count()).append(' ').append(refusal.reason()).append(" (")
+                            .append(refusal.lastDetail()).append(')');
+                    }
+                } catch (SQLException e) {
+                    sb.append(", refusals unreadable: ").append(e.getMessage());
                 }
-            } catch (SQLException e) {
-                sb.append(", refusals unreadable: ").append(e.getMessage());
-            }
-            for (Endpoint e : n.endpoints) {
-                if (!e.session().isSynced()) {
-                    sb.append(" [with ").append(e.peer()).append(" not synced]");
+                for (NodeEndpoint.PeerStatus p : n.endpoint.status()) {
+                    SimNode peer = byId.get(p.peer());
+                    if (!p.connected()) {
+                        sb.append(" [").append(peer).append(" not connected: ").append(p.lastError()).append(", ")
+                            .append(p.failedDials()).append(" retries]");
+                    }
                 }
             }
             sb.append("; ");
         }
         int shown = 0;
-        for (SimNode n : nodes) {
+        for (SimNode n : honest) {
             for (EventId id : union) {
                 if (!n.held.contains(id) && shown < 3) {
                     EventCatalog.Info info = catalog.get(id);
                     sb.append("e.g. ").append(n.name).append(" lacks ").append(id.shortForm())
                         .append(info == null ? "" : info.membership() ? " (membership)" : " (" + info.change().kind() + ")");
                     long[] arrival = arrivals.get(id);
-                    for (Endpoint e : n.endpoints) {
-                        SimNode peer = e.peer();
-                        if (peer.held.contains(id) && arrival != null) {
-                            SyncSession ours = e.session();
-                            SyncSession theirs = e.conn().sessions[1 - e.side()];
-                            sb.append(", which ").append(peer.name).append(" has held since ")
-                                .append(SimTime.format(arrival[peer.index])).append(" while their connection opened at ")
-                                .append(SimTime.format(e.conn().openedAt)).append(" (").append(e.side() == 0 ? n.name : peer.name)
-                                .append(" dialed; ").append(peer.name).append(" sent ").append(theirs.stats().eventsSent())
-                                .append(" events, ").append(n.name).append(" stored ").append(ours.stats().eventsStored())
-                                .append(", both synced: ").append(ours.isSynced() && theirs.isSynced()).append(')');
+                    if (arrival != null) {
+                        for (SimNode peer : honest) {
+                            if (arrival[peer.index] >= 0) {
+                                sb.append(", ").append(peer.name).append(" has held it since ")
+                                    .append(SimTime.format(arrival[peer.index]));
+                                break;
+                            }
                         }
                     }
                     sb.append("; ");
@@ -1392,13 +1478,13 @@ public final class Simulation {
     }
 
     private void finalChecks() {
-        for (SimNode n : nodes) {
+        for (SimNode n : honest) {
             checkNode(n);
             Set<EventId> inLog = new HashSet<>();
             for (StoredKey k : n.replica.keys(realm)) {
                 inLog.add(k.id());
             }
-            for (SimNode author : nodes) {
+            for (SimNode author : honest) {
                 for (EventId id : author.ackedInOrder) {
                     if (!inLog.contains(id)) {
                         fail(FailureClass.SAFETY, "acknowledged edit lost: event " + id.shortForm() + " written on " + author
@@ -1407,20 +1493,29 @@ public final class Simulation {
                 }
             }
         }
-        ReferenceOracle.Model model = ReferenceOracle.model(catalog, (author, hlc, id) -> admin.replica.authorized(realm, id));
+        ReferenceOracle.Model model = ReferenceOracle.model(catalog, realm, id -> admin.replica.authorized(realm, id));
         oracleSkippedEntities = model.skippedEntities();
         oracleChecked = model.checkedFields();
         oracleSkippedFields = model.skippedFields();
-        for (SimNode n : nodes) {
+        for (SimNode n : honest) {
             try {
-                List<String> problems = ReferenceOracle.compare(model, n.name, n.lh.lores(n.localRealmId),
-                    n.lh.relationRows(n.localRealmId));
+                List<String> problems = ReferenceOracle.compare(model, n.name, n.lh.lores(n.localRealm(realm)),
+                    n.lh.relationRows(n.localRealm(realm)));
                 if (!problems.isEmpty()) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("lore ([0-9a-f-]{36})").matcher(problems.get(0));
+                    String history = m.find() ? " (the lore's events: " + historyOf(EntityKind.LORE, m.group(1)) + "; on " + n
+                        + ": " + viewOf(n, realm, m.group(1)) + ")" : "";
                     fail(FailureClass.SAFETY, "the reference model disagrees with what lh shows: "
-                        + String.join("; ", problems.subList(0, Math.min(4, problems.size()))));
+                        + String.join("; ", problems.subList(0, Math.min(4, problems.size()))) + history);
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException("reading " + n + "'s tables failed: " + e.getMessage(), e);
+            }
+        }
+        if (adversary != null) {
+            String broken = adversary.finalChecks();
+            if (broken != null) {
+                fail(FailureClass.SAFETY, broken);
             }
         }
     }
@@ -1448,22 +1543,22 @@ public final class Simulation {
                 reached++;
             }
         }
+        Map<String, Long> counts = new LinkedHashMap<>(counters);
+        counts.put("dials", (long) network.dials);
+        counts.put("failed_dials", (long) network.failedDials);
+        if (adversary != null) {
+            adversary.report(counts);
+        }
         return new SimResult(config, plan.describe(), failure, healAt, convergedAt < 0 ? -1 : convergedAt - healAt, now,
-            framesSent, bytesSent, ackIds.size(), opsPerformed, opsSkipped, partitionEdits, reached, trace.hex(),
-            arrivals.size(), (int) connectionIds, resets, Map.copyOf(closeReasons), crashes, pauses, episodes.size(),
-            clockJumps, List.copyOf(divergence), List.copyOf(partitionIntervals), List.copyOf(downtimes), oracleChecked,
-            oracleSkippedFields, oracleSkippedEntities);
+            network.framesSent, network.bytesSent, ackIds.size(), opsPerformed, opsSkipped, partitionEdits, reached,
+            trace.hex(), arrivals.size(), network.connections(), network.resets, Map.copyOf(closeReasons), crashes, pauses,
+            episodes.size(), clockJumps, List.copyOf(divergence), List.copyOf(partitionIntervals), List.copyOf(downtimes),
+            oracleChecked, oracleSkippedFields, oracleSkippedEntities, Map.copyOf(counts));
     }
 
     private void closeAll() {
         for (SimNode n : nodes) {
-            if (n.up) {
-                try {
-                    n.crash();
-                } catch (SQLException | RuntimeException e) {
-                    // best effort: the directory is deleted next
-                }
-            }
+            n.closeAll();
         }
     }
 
@@ -1506,5 +1601,4 @@ public final class Simulation {
             return template;
         }
     }
-
 }

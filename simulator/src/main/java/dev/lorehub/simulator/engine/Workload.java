@@ -85,9 +85,8 @@ final class Workload {
      * Performs one operation on the node's lh tables; returns a description for the trace (the
      * operation and the lore it touched), or null if it changed nothing.
      */
-    String perform(SimNode n, long wall) throws SQLException {
+    String perform(SimNode n, String realm, long wall) throws SQLException {
         LhClient lh = n.lh;
-        String realm = n.localRealmId;
         Op op = draw();
         String lore = pick(lh, realm);
         if (lore == null) {
@@ -135,7 +134,7 @@ final class Workload {
             }
             case ARCHIVE -> lh.updateLore(lore, Map.of("status", "archived"), wall);
             case UNARCHIVE -> lh.updateLore(lore, Map.of("status", "living"), wall);
-            case DELETE -> lh.deleteLore(lore);
+            case DELETE -> lh.deleteLore(lore, wall);
             case RELATION_ADD -> {
                 String to = pick(lh, realm);
                 if (to == null || to.equals(lore)
@@ -150,7 +149,7 @@ final class Workload {
                     return null;
                 }
                 String[] r = relations.get(random.nextInt(relations.size()));
-                lh.deleteRelation(r[0], r[1], r[2]);
+                lh.deleteRelation(r[0], r[1], r[2], wall);
                 return op + " " + r[0] + " " + r[1] + " " + r[2];
             }
             default -> throw new IllegalStateException();
