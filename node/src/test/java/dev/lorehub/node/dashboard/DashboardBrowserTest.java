@@ -174,8 +174,10 @@ class DashboardBrowserTest {
         on(tabA);
         awaitOnPage("A's page lists the lore's creation", Duration.ofSeconds(10), () -> present(
             "tr.activity-row[data-lore='" + lore + "'] button.restore-version"));
-        List<WebElement> versions = browser.findElements(By.cssSelector("tr.activity-row[data-lore='" + lore + "']"));
-        versions.get(versions.size() - 1).findElement(By.cssSelector("button.restore-version")).click(); // the oldest: its creation
+        // the oldest row is its creation; found and clicked in one script, since each snapshot redraws the table
+        assertThat(((JavascriptExecutor) browser).executeScript("const rows = document.querySelectorAll("
+            + "\"tr.activity-row[data-lore='" + lore + "'] button.restore-version\"); if (!rows.length) return false;"
+            + " rows[rows.length - 1].click(); return true;")).isEqualTo(true);
         await("both devices show the lore as first written").atMost(Duration.ofSeconds(10)).ignoreExceptions()
             .until(() -> nodes.editA.get(lore).content().equals("Deploys need a changelog entry")
                 && nodes.editB.get(lore).content().equals("Deploys need a changelog entry"));
