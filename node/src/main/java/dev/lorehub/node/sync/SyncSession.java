@@ -73,6 +73,12 @@ public final class SyncSession {
         final ArrayDeque<SyncMessage.Key> toSend = new ArrayDeque<>();
         final Set<EventId> queued = new HashSet<>();
         final boolean invitation;
+        final RealmScope scope;
+        /**
+         * For a {@link RealmScope#MEMBERSHIP_ONLY} realm: ids this side may send the peer (membership
+         * events, and the realm's name towards an invitee), refreshed when an id is not found in it.
+         */
+        Set<EventId> allowed;
         /** Keys of new events to offer, turned into Offer frames when polled. */
         final ArrayDeque<SyncMessage.Key> toOffer = new ArrayDeque<>();
         boolean reconciled;
@@ -83,9 +89,18 @@ public final class SyncSession {
         long received;
 
         RealmSync(RealmId realm, Reconciliation reconciliation, boolean invitation) {
+            this(realm, reconciliation, invitation, RealmScope.FULL);
+        }
+
+        RealmSync(RealmId realm, Reconciliation reconciliation, boolean invitation, RealmScope scope) {
             this.realm = realm;
             this.reconciliation = reconciliation;
             this.invitation = invitation;
+            this.scope = scope;
+        }
+
+        boolean membershipOnly() {
+            return scope == RealmScope.MEMBERSHIP_ONLY;
         }
     }
 
@@ -102,6 +117,13 @@ public final class SyncSession {
     private final List<StoredKey> ingested = new ArrayList<>();
     /** Keys offered before the peer's Hello arrived: offered once the session is open. */
     private final List<StoredKey> offeredEarly = new ArrayList<>();
+
+    /** The peer announced {@link SyncCodec#CAP_MEMBERSHIP_SCOPE} and this side speaks it too. */
+    private boolean peerScopes;
+    /** The peer's {@link SyncMessage.ScopedOpen} arrived (each side sends at most one). */
+    private boolean peerScopedOpen;
+    /** Realms the peer opened FULL that this side narrows to membership-only in its ScopedOpen. */
+    private final Map<RealmId, DeviceId> toNarrow = new LinkedHashMap<>();
 
     private State state = State.NEW;
     /** The latest wall time any input carried: {@link #pollFrame} has no clock of its own. */
@@ -174,7 +196,8 @@ public final class SyncSession {
     }
 
     private SyncMessage.Hello hello(List<SyncMessage.RealmOpen> opens) {
-        long capabilities = config.compactEvents() ? SyncCodec.CAP_COMPACT_EVENTS : 0;
+        long capabilities = (config.compactEvents() ? SyncCodec.CAP_COMPACT_EVENTS : 0)
+            | (config.membershipScope() ? SyncCodec.CAP_MEMBERSHIP_SCOPE : 0);
         return new SyncMessage.Hello(MIN_VERSION, MAX_VERSION, store.self(), capabilities, config.receiveWindow(), opens);
     }
 
@@ -278,6 +301,8 @@ public final class SyncSession {
             onOffer(o);
         } else if (message instanceof SyncMessage.Want w) {
             onWant(w);
+        } else if (message instanceof SyncMessage.ScopedOpen so) {
+            onScopedOpen(so, now);
         }
         checkSynced(now);
     }
@@ -308,6 +333,7 @@ public final class SyncSession {
         }
         sendCredit = Math.min(hello.credit(), maxSendCredit());
         codec.compactEvents((hello.capabilities() & SyncCodec.CAP_COMPACT_EVENTS) != 0); // unknown bits are ignored
+        peerScopes = config.membershipScope() && (hello.capabilities() & SyncCodec.CAP_MEMBERSHIP_SCOPE) != 0;
         state = State.OPEN;
         Set<RealmId> mentioned = new HashSet<>();
         List<SyncMessage.RealmOpen> replies = new ArrayList<>();
@@ -320,8 +346,13 @@ public final class SyncSession {
                 onReconcile(started, open.reconcile()); // the peer's reply to our first message
                 continue;
             }
-            if (!store.accept(peer, open.realm(), open.founder(), now)) {
-                continue; // a realm we do not share with this peer: say nothing about it
+            boolean full = store.accept(peer, open.realm(), open.founder(), now)
+                && (!peerScopes || store.scope(peer, open.realm()) == RealmScope.FULL);
+            if (!full) {
+                if (peerScopes && store.acceptMembershipOnly(peer, open.realm(), open.founder(), now)) {
+                    toNarrow.put(open.realm(), open.founder()); // opened membership-only in our ScopedOpen
+                }
+                continue; // otherwise a realm we do not share with this peer: say nothing about it
             }
             RealmSync rs = new RealmSync(open.realm(), store.respond(open.realm()), !store.joined(open.realm()));
             realms.put(open.realm(), rs);
@@ -335,7 +366,7 @@ public final class SyncSession {
             }
         }
         if (initiator) {
-            // realms we offered that the peer did not take up are not shared with it
+            // realms we offered that the peer did not take up are not shared with it (in FULL scope)
             realms.keySet().removeIf(r -> !mentioned.contains(r));
             offerEarly(now);
             return;
@@ -349,7 +380,93 @@ public final class SyncSession {
             }
         }
         reply(hello(replies));
+        if (peerScopes) {
+            reply(scopedOpen()); // always, even empty: the initiator answers it with its own
+        }
         offerEarly(now);
+    }
+
+    /**
+     * This side's {@link SyncMessage.ScopedOpen}: the realms it narrows (the peer opened them FULL)
+     * and those it shares with the peer only in membership scope, each not open in the session yet,
+     * started here as the side that speaks first over the membership events.
+     */
+    private SyncMessage.ScopedOpen scopedOpen() {
+        Map<RealmId, DeviceId> open = new LinkedHashMap<>(toNarrow);
+        toNarrow.clear();
+        for (SyncStore.RealmOffer offer : store.membershipOffersFor(peer)) {
+            open.putIfAbsent(offer.realm(), offer.founder());
+        }
+        List<SyncMessage.ScopedRealm> out = new ArrayList<>();
+        for (Map.Entry<RealmId, DeviceId> e : open.entrySet()) {
+            if (realms.containsKey(e.getKey())) {
+                continue;
+            }
+            Reconciliation r = store.initiateMembership(e.getKey());
+            realms.put(e.getKey(), new RealmSync(e.getKey(), r, !store.joined(e.getKey()), RealmScope.MEMBERSHIP_ONLY));
+            out.add(new SyncMessage.ScopedRealm(e.getKey(), e.getValue(), RealmScope.MEMBERSHIP_ONLY, r.start()));
+        }
+        return new SyncMessage.ScopedOpen(out);
+    }
+
+    /**
+     * The peer opens realms membership-only, or narrows realms open FULL to that. The responder's
+     * comes right after its Hello and the initiator answers it with its own, so neither opens a
+     * realm the other already opened; a realm this side will not sync in any scope is declined with
+     * an empty Reconcile.
+     */
+    private void onScopedOpen(SyncMessage.ScopedOpen open, long now) {
+        if (!peerScopes) {
+            throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "a ScopedOpen without both sides announcing "
+                + "membership scopes");
+        }
+        if (peerScopedOpen) {
+            throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "a second ScopedOpen");
+        }
+        peerScopedOpen = true;
+        Set<RealmId> mentioned = new HashSet<>();
+        for (SyncMessage.ScopedRealm sr : open.realms()) {
+            if (!mentioned.add(sr.realm())) {
+                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "realm " + sr.realm() + " opened twice");
+            }
+            if (sr.scope() != RealmScope.MEMBERSHIP_ONLY) {
+                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "a ScopedOpen may only narrow, but realm "
+                    + sr.realm() + " is opened " + sr.scope());
+            }
+            RealmSync existing = realms.get(sr.realm());
+            if (existing != null && existing.membershipOnly()) {
+                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "realm " + sr.realm() + " opened twice");
+            }
+            if (!store.acceptMembershipOnly(peer, sr.realm(), sr.founder(), now)) {
+                if (existing != null) {
+                    drop(existing);
+                }
+                reply(new SyncMessage.Reconcile(sr.realm(), new byte[0])); // declined
+                continue;
+            }
+            if (existing != null) {
+                drop(existing); // narrowed: what the FULL reconciliation found or queued is void
+            }
+            RealmSync rs = new RealmSync(sr.realm(), store.respondMembership(sr.realm()), !store.joined(sr.realm()),
+                RealmScope.MEMBERSHIP_ONLY);
+            realms.put(sr.realm(), rs);
+            byte[] reply = replyTo(rs, sr.reconcile());
+            if (reply != null) {
+                reply(new SyncMessage.Reconcile(sr.realm(), reply));
+            }
+        }
+        if (initiator) {
+            SyncMessage.ScopedOpen ours = scopedOpen();
+            if (!ours.realms().isEmpty()) {
+                reply(ours);
+            }
+        }
+    }
+
+    /** Forgets a realm of the session, with whatever was queued for it. */
+    private void drop(RealmSync rs) {
+        pendingOffers -= rs.toOffer.size();
+        realms.remove(rs.realm);
     }
 
     private void offerEarly(long now) {
@@ -378,6 +495,10 @@ public final class SyncSession {
         if (rs.reconciled && rs.reconciliation.isDone() && message.length == 0) {
             return;
         }
+        if (rs.membershipOnly() && !rs.reconciled && message.length == 0) {
+            drop(rs); // the peer declined a realm this side opened membership-only
+            return;
+        }
         byte[] reply = replyTo(rs, message);
         if (reply != null) {
             reply(new SyncMessage.Reconcile(rs.realm, reply));
@@ -398,7 +519,30 @@ public final class SyncSession {
             for (SyncMessage.Key k : have) {
                 enqueue(rs, k);
             }
+            if (rs.membershipOnly()) {
+                // the realm's name, which an invitation shows, lies outside the membership set: offered
+                for (SyncMessage.Key k : store.invitationEvents(peer, rs.realm)) {
+                    rs.toOffer.add(k);
+                    pendingOffers++;
+                }
+            }
         }
+    }
+
+    /**
+     * True if this side may send the event to the peer in a membership-only realm: a membership event,
+     * or (towards an invitee) the realm's name. Refreshed once when not found (new events arrive).
+     */
+    private boolean allowed(RealmSync rs, EventId id) {
+        if (rs.allowed != null && rs.allowed.contains(id)) {
+            return true;
+        }
+        Set<EventId> fresh = new HashSet<>(store.membershipEvents(rs.realm));
+        for (SyncMessage.Key k : store.invitationEvents(peer, rs.realm)) {
+            fresh.add(EventId.fromBytes(k.id()));
+        }
+        rs.allowed = fresh;
+        return fresh.contains(id);
     }
 
     private void enqueue(RealmSync rs, SyncMessage.Key key) {
@@ -418,7 +562,7 @@ public final class SyncSession {
             throw new ProtocolViolation(CloseReason.FLOODING, "received " + bytes + " bytes of events with only "
                 + receiveAllowance + " bytes of credit granted");
         }
-        requireRealm(e);
+        requireRealm(e, realms.get(e.realm()));
         receiveAllowance -= bytes;
         eventsReceived += e.events().size();
         IngestResult result = store.ingest(peer, e.events(), now);
@@ -436,11 +580,17 @@ public final class SyncSession {
      * slip events of a realm Y it is not in through it. Checked for the whole frame before anything
      * of it is stored.
      */
-    private void requireRealm(SyncMessage.Events e) {
+    private void requireRealm(SyncMessage.Events e, RealmSync rs) {
+        // In a membership-only realm the peer may send only membership events (signed, not encrypted);
+        // only a side that has not joined takes encrypted ones, the realm's name, which its ingest checks.
+        boolean membershipOnly = rs.membershipOnly() && store.joined(rs.realm);
         for (int i = 0; i < e.events().size(); i++) {
             RealmId realm;
+            boolean encrypted;
             try {
-                realm = SealedEnvelope.peek(e.events().get(i)).header().realm();
+                var header = SealedEnvelope.peek(e.events().get(i)).header();
+                realm = header.realm();
+                encrypted = header.encrypted();
             } catch (EnvelopeException ex) {
                 throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "event " + i + " of an Events frame is not a "
                     + "sealed envelope: " + ex.getMessage());
@@ -448,6 +598,11 @@ public final class SyncSession {
             if (!realm.equals(e.realm())) {
                 throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "an Events frame of realm " + e.realm()
                     + " carries an event of realm " + realm + "; nothing of the frame was stored");
+            }
+            if (membershipOnly && encrypted) {
+                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "an Events frame of realm " + e.realm()
+                    + ", which this session carries only the membership of, carries a data event (event " + i
+                    + "); nothing of the frame was stored");
             }
         }
     }
@@ -485,6 +640,10 @@ public final class SyncSession {
         }
         for (byte[] id : want.ids()) {
             EventId eventId = EventId.fromBytes(id);
+            if (rs.membershipOnly() && !allowed(rs, eventId) && store.has(eventId)) {
+                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "a Want for event " + eventId + " of realm "
+                    + rs.realm + ", which this session carries only the membership of");
+            }
             if (!rs.queued.contains(eventId) && store.has(eventId)) {
                 enqueue(rs, new SyncMessage.Key(0, id));
             }
@@ -503,7 +662,8 @@ public final class SyncSession {
             while (!rs.toSend.isEmpty() && batch.size() < config.maxBatchEvents() && bytes < config.maxBatchBytes()) {
                 SyncMessage.Key k = rs.toSend.peek();
                 EventId id = EventId.fromBytes(k.id());
-                Optional<byte[]> sealed = store.sealed(rs.realm, id);
+                Optional<byte[]> sealed = rs.membershipOnly() && !allowed(rs, id) ? Optional.empty()
+                    : store.sealed(rs.realm, id);
                 if (sealed.isEmpty()) {
                     rs.toSend.poll();
                     rs.queued.remove(id);
@@ -590,7 +750,7 @@ public final class SyncSession {
         }
         for (StoredKey k : keys) {
             RealmSync rs = realms.get(k.realm());
-            if (rs != null) {
+            if (rs != null && (!rs.membershipOnly() || k.membership() || allowed(rs, k.id()))) {
                 rs.toOffer.add(new SyncMessage.Key(k.hlc(), k.id().toBytes()));
                 pendingOffers++;
             }
@@ -749,9 +909,10 @@ public final class SyncSession {
      * @param toSend      of those and of what the peer wanted since, still to send
      * @param received    events of this realm received in this session
      * @param invitation  opened while the realm was only an invitation here (membership and realm events only)
+     * @param scope       what the session carries of the realm
      */
     public record RealmProgress(RealmId realm, boolean reconciled, int theyLacked, int weLacked, int toSend, long received,
-                                boolean invitation) {
+                                boolean invitation, RealmScope scope) {
         /** How many of the events this side lacked have not arrived yet (an estimate: received counts every event). */
         public long stillLacking() {
             return Math.max(0, weLacked - received);
@@ -763,14 +924,25 @@ public final class SyncSession {
         List<RealmProgress> out = new ArrayList<>();
         for (RealmSync rs : realms.values()) {
             out.add(new RealmProgress(rs.realm, rs.reconciled, rs.theyLacked, rs.weLacked, rs.toSend.size(), rs.received,
-                rs.invitation));
+                rs.invitation, rs.scope));
         }
         return out;
     }
 
-    /** Realms open in this session. */
+    /** Realms open in this session, in any scope. */
     public Set<RealmId> realms() {
         return Set.copyOf(realms.keySet());
+    }
+
+    /** Realms open in this session with {@link RealmScope#FULL} scope. */
+    public Set<RealmId> fullRealms() {
+        Set<RealmId> out = new HashSet<>();
+        for (RealmSync rs : realms.values()) {
+            if (!rs.membershipOnly()) {
+                out.add(rs.realm);
+            }
+        }
+        return Set.copyOf(out);
     }
 
     public SessionStats stats() {
