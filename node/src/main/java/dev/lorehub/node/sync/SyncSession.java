@@ -99,8 +99,21 @@ public final class SyncSession {
             this.scope = scope;
         }
 
+        /**
+         * A FULL realm whose peer (or this device) stopped being a member while the session was open:
+         * from then on only membership events go out, as in a membership-only realm, until the driver
+         * restarts the session with the scope narrowed (the peer may not know yet, so what it asks for
+         * beyond that is dropped, not a violation).
+         */
+        boolean demoted;
+
         boolean membershipOnly() {
             return scope == RealmScope.MEMBERSHIP_ONLY;
+        }
+
+        /** True if only membership events (and towards an invitee the realm's name) go out. */
+        boolean servesMembershipOnly() {
+            return scope == RealmScope.MEMBERSHIP_ONLY || demoted;
         }
     }
 
@@ -640,6 +653,9 @@ public final class SyncSession {
         }
         for (byte[] id : want.ids()) {
             EventId eventId = EventId.fromBytes(id);
+            if (rs.demoted && !allowed(rs, eventId)) {
+                continue;
+            }
             if (rs.membershipOnly() && !allowed(rs, eventId) && store.has(eventId)) {
                 throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "a Want for event " + eventId + " of realm "
                     + rs.realm + ", which this session carries only the membership of");
@@ -662,7 +678,7 @@ public final class SyncSession {
             while (!rs.toSend.isEmpty() && batch.size() < config.maxBatchEvents() && bytes < config.maxBatchBytes()) {
                 SyncMessage.Key k = rs.toSend.peek();
                 EventId id = EventId.fromBytes(k.id());
-                Optional<byte[]> sealed = rs.membershipOnly() && !allowed(rs, id) ? Optional.empty()
+                Optional<byte[]> sealed = rs.servesMembershipOnly() && !allowed(rs, id) ? Optional.empty()
                     : store.sealed(rs.realm, id);
                 if (sealed.isEmpty()) {
                     rs.toSend.poll();
@@ -750,7 +766,11 @@ public final class SyncSession {
         }
         for (StoredKey k : keys) {
             RealmSync rs = realms.get(k.realm());
-            if (rs != null && (!rs.membershipOnly() || k.membership() || allowed(rs, k.id()))) {
+            if (rs != null && k.membership() && !rs.servesMembershipOnly()
+                && store.scope(peer, rs.realm) != RealmScope.FULL) {
+                rs.demoted = true; // a removal: nothing more of the realm's data for this peer in this session
+            }
+            if (rs != null && (!rs.servesMembershipOnly() || k.membership() || allowed(rs, k.id()))) {
                 rs.toOffer.add(new SyncMessage.Key(k.hlc(), k.id().toBytes()));
                 pendingOffers++;
             }

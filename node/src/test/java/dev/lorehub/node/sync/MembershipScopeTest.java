@@ -292,6 +292,65 @@ class MembershipScopeTest {
         assertThat(a.replica.events().count(realm.toBytes())).isEqualTo(aEvents);
     }
 
+    @Test
+    void aDeviceRemovedWhileItsSessionIsOpenGetsTheRemovalLiveButNoDataWrittenAfterIt() throws Exception {
+        Pipe.connect(a, b, tick());
+        b.replica.mapRealm(realm, "/home/bob/api", tick());
+        Recording bStore = new Recording(b.store);
+        SyncSession[] s = connect(a.store, a.id(), bStore, b.id(), tick());
+        assertThat(s[0].progress()).singleElement().satisfies(p -> assertThat(p.scope()).isEqualTo(RealmScope.FULL));
+        List<StoredKey> stored = new ArrayList<>();
+        a.replica.addListener(stored::addAll);
+        bStore.received.clear();
+
+        a.replica.removeMember(realm, b.id(), tick());
+        for (int i = 0; i < 3; i++) {
+            a.lh.addLore(aLocal, "written after b was removed " + i);
+        }
+        a.replica.captureLocalChanges(tick());
+        assertThat(stored).anyMatch(StoredKey::membership).anyMatch(k -> !k.membership());
+        s[0].onLocalChange(stored, tick()); // what the driver does after each write
+        // b, not knowing yet, asks for the new data too
+        List<byte[]> data = stored.stream().filter(k -> !k.membership()).map(k -> k.id().toBytes()).toList();
+        s[0].onFrame(new SyncCodec().encode(new SyncMessage.Want(realm, data)), now);
+        Pipe.run(s[0], s[1], now);
+
+        assertThat(s[0].closeReason()).isNull();
+        assertThat(b.replica.membership(realm).members()).doesNotContainKey(b.id());
+        assertThat(bStore.received).isNotEmpty().allMatch(id -> a.replica.membershipEventIds(realm).contains(id));
+    }
+
+    @Test
+    void aScopedOpenFromAPeerThatDidNotAnnounceScopesEndsTheSession() throws Exception {
+        SyncSession sa = new SyncSession(a.store, SessionConfig.defaults(), true, b.id());
+        SyncSession sb = new SyncSession(b.store, SessionConfig.defaults().withMembershipScope(false), false, a.id());
+        sa.start(tick());
+        sb.start(now);
+        Pipe.run(sa, sb, now);
+
+        sa.onFrame(new SyncCodec().encode(new SyncMessage.ScopedOpen(List.of())), tick());
+
+        assertThat(sa.closeReason()).isEqualTo(CloseReason.PROTOCOL_VIOLATION);
+    }
+
+    @Test
+    void aSecondScopedOpenOrOneThatWidensEndsTheSession() throws Exception {
+        SyncSession sa = openAtA();
+        sa.onFrame(new SyncCodec().encode(new SyncMessage.ScopedOpen(List.of())), tick());
+        assertThat(sa.closeReason()).isEqualTo(CloseReason.PROTOCOL_VIOLATION);
+        assertThat(sa.closeMessage()).contains("second ScopedOpen");
+
+        SyncSession sb = new SyncSession(b.store, SessionConfig.defaults(), true, a.id());
+        SyncSession sa2 = new SyncSession(a.store, SessionConfig.defaults(), false, b.id());
+        sb.start(tick());
+        sa2.start(now);
+        sa2.onFrame(sb.pollFrame(), now); // b's Hello; a answers with its Hello and its ScopedOpen
+        sa2.onFrame(new SyncCodec().encode(new SyncMessage.ScopedOpen(List.of(
+            new SyncMessage.ScopedRealm(realm, a.id(), RealmScope.FULL, new byte[0])))), now);
+        assertThat(sa2.closeReason()).isEqualTo(CloseReason.PROTOCOL_VIOLATION);
+        assertThat(sa2.closeMessage()).contains("only narrow");
+    }
+
     // ------------------------------------------------------------------ (c) a peer that lies about its scope
 
     /** An open session at A with B, where realm is open membership-only; A dialed. */
