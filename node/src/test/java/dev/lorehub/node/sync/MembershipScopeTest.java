@@ -351,6 +351,28 @@ class MembershipScopeTest {
         assertThat(sa2.closeMessage()).contains("only narrow");
     }
 
+    @Test
+    void whatARemovedDeviceWroteOutsideItsFrontierIsVoidedByCausalAuthorityEvenWhenItArrivesAnotherWay() throws Exception {
+        bIsRemovedWhileAwayAndAWritesOn();
+        String bLocal = b.lh.queryString("SELECT id FROM realms");
+        b.lh.addLore(bLocal, "b writes, not knowing it was removed");
+        List<byte[]> written = new ArrayList<>();
+        for (StoredKey k : b.replica.captureLocalChanges(tick())) {
+            written.add(b.replica.sealed(k.id()).orElseThrow());
+        }
+        assertThat(written).isNotEmpty();
+
+        // as if relayed by a third device, or read from a remote: no session in the way
+        IngestResult result = a.replica.ingest(written, tick(), "relay");
+
+        // a voided event is kept, never applied (so every device holds the same set; see Ingestor)
+        for (StoredKey k : result.stored()) {
+            assertThat(a.replica.authorized(realm, k.id())).as("voided by the removal").isFalse();
+        }
+        assertThat(a.lh.queryString("SELECT count(*) FROM lores WHERE content = ?", "b writes, not knowing it was removed"))
+            .isEqualTo("0");
+    }
+
     // ------------------------------------------------------------------ (c) a peer that lies about its scope
 
     /** An open session at A with B, where realm is open membership-only; A dialed. */
