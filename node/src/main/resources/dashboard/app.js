@@ -202,13 +202,41 @@
     }
   }
 
+  // Undo writes new events (history is never rewritten), so every device converges on it.
+  async function undo(body, button, done) {
+    button.disabled = true;
+    try {
+      const res = await fetch('/api/undo', { method: 'POST', credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-LoreHub-CSRF': csrf }, body: JSON.stringify(body) });
+      const reply = await res.json().catch(() => ({ error: res.statusText }));
+      if (!res.ok) throw new Error(reply.error || res.statusText);
+      toast(done + ' (' + reply.changed + ' changed); every device converges on it.');
+    } catch (e) {
+      toast('Not undone: ' + e.message);
+      button.disabled = false;
+    }
+  }
+
   function drawActivity(s) {
     const body = $('activity').tBodies[0];
-    body.replaceChildren(...s.activity.map((a) => el('tr', { class: 'activity-row' },
+    body.replaceChildren(...s.activity.map((a) => el('tr', { class: 'activity-row', 'data-lore': a.lore, 'data-event': a.event },
       el('td', { text: new Date(a.at).toLocaleTimeString(), title: new Date(a.at).toISOString() }),
       el('td', { text: a.self ? 'this device' : a.authorName + ' (' + a.author + ')' }),
       el('td', { text: a.realmName }),
-      el('td', { class: 'what', text: a.what }))));
+      el('td', { class: 'what', text: a.what }),
+      el('td', {}, a.lore ? el('button', { class: 'restore-version', text: 'Back to this version',
+        title: 'lorehub-node undo ' + a.lore.slice(0, 8) + ' --to ' + a.event.slice(0, 12),
+        onclick: (e) => undo({ lore: a.lore, version: a.event }, e.target, 'Lore brought back to this version') }) : null))));
+  }
+
+  function drawMassDeletions(s) {
+    const list = s.massDeletions || [];
+    $('mass-card').hidden = list.length === 0;
+    $('mass').replaceChildren(...list.map((m) => el('div', { class: 'mass-deletion' },
+      el('span', { text: m.lores + ' lore(s) of ' + m.realmName + ' deleted together at ' + new Date(m.at).toLocaleString()
+        + ', ' + m.stillDeleted + ' still gone. ' }),
+      el('button', { class: 'undo-mass', text: 'Undo', title: m.command,
+        onclick: (e) => undo({ realm: m.realm, toMillis: m.undoTo }, e.target, 'Realm brought back to before the deletion') }))));
   }
 
   const NS = 'http://www.w3.org/2000/svg';
@@ -265,6 +293,7 @@
     drawConflicts(s);
     drawCharts(s);
     drawActivity(s);
+    drawMassDeletions(s);
     document.body.dataset.generatedAt = s.generatedAt;
   }
 

@@ -254,8 +254,10 @@ public final class JmDnsDiscovery implements Discovery, MdnsLink.Sink {
             events.shutdown();
             blocking.shutdown();
         }
-        awaitStopped(events, "events");
-        awaitStopped(blocking, "io");
+        awaitStopped(events, "events", true);
+        // Never interrupt a JmDNS close still running there: an interrupted close leaves JmDNS's timer
+        // threads running for good, while one left alone finishes (its threads are daemons) a bit later.
+        awaitStopped(blocking, "io", false);
     }
 
     /** What discovery ignored so far. */
@@ -545,11 +547,13 @@ public final class JmDnsDiscovery implements Discovery, MdnsLink.Sink {
 
     // ---- helpers ----
 
-    private static void awaitStopped(ThreadPoolExecutor pool, String name) {
+    private static void awaitStopped(ThreadPoolExecutor pool, String name, boolean interrupt) {
         try {
             if (!pool.awaitTermination(THREAD_STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                LOG.warn("discovery {} thread did not stop in time; interrupting", name);
-                pool.shutdownNow();
+                LOG.warn("discovery {} thread did not stop in time{}", name, interrupt ? "; interrupting" : "; left to finish");
+                if (interrupt) {
+                    pool.shutdownNow();
+                }
             }
         } catch (InterruptedException e) {
             pool.shutdownNow();

@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
  * Discovery end to end on loopback: every JmDNS instance here (ours and the hostile one) is bound to
  * 127.0.0.1, so nothing leaves the machine.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
 class LoopbackDiscoveryTest {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();

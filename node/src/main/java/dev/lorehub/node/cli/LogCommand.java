@@ -6,6 +6,7 @@ import dev.lorehub.node.core.EntityChange;
 import dev.lorehub.node.core.EventBody;
 import dev.lorehub.node.core.Field;
 import dev.lorehub.node.core.HybridClock;
+import dev.lorehub.node.core.LegacySeal;
 import dev.lorehub.node.core.MembershipChange;
 import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.StoredEvent;
@@ -34,6 +35,10 @@ final class LogCommand implements Callable<Integer> {
     @Option(names = "--refused", description = "Show what this device refused instead: from which device, why, how often")
     boolean refused;
 
+    @Option(names = "--lore", paramLabel = "LORE", description = "Only the history of one lore (id or a unique prefix), "
+        + "deleted ones included: each line's version id can be given to `undo LORE --to VERSION`")
+    String lore;
+
     @Override
     public Integer call() throws java.sql.SQLException {
         if (limit < 0) {
@@ -50,7 +55,15 @@ final class LogCommand implements Callable<Integer> {
             if (limit == 0) {
                 return 0;
             }
-            List<StoredEvent> events = view.replica().events().newest(limit);
+            List<StoredEvent> events;
+            if (lore != null) {
+                String id = view.replica().loreIdByPrefix(lore);
+                events = new ArrayList<>(view.replica().events().eventsOf(dev.lorehub.node.core.EntityKind.LORE.code(), id));
+                events.sort(java.util.Comparator.comparingLong(StoredEvent::hlc).reversed());
+                events = events.subList(0, Math.min(events.size(), Math.max(limit, 0)));
+            } else {
+                events = view.replica().events().newest(limit);
+            }
             if (events.isEmpty()) {
                 System.out.println("No events yet.");
             }
@@ -59,8 +72,14 @@ final class LogCommand implements Callable<Integer> {
                 String who = author.shortForm() + (names.containsKey(author) ? " (" + names.get(author) + ")" : "");
                 String what = view.replica().decode(e).map(LogCommand::describe)
                     .orElse("(encrypted: this device holds no key for it)");
-                System.out.printf("%s  %-26s realm %s  %s%n", WHEN.format(Instant.ofEpochMilli(HybridClock.millis(e.hlc()))), who,
+                System.out.printf("%s  version %s  %-26s realm %s  %s%n", WHEN.format(Instant.ofEpochMilli(HybridClock.millis(e.hlc()))),
+                    dev.lorehub.node.core.EventId.fromBytes(e.id()).shortForm(), who,
                     RealmId.fromBytes(e.realm()).toString().substring(0, 8), what);
+            }
+            if (!events.isEmpty()) {
+                // on stderr, as git prints its hints: scripts read the event lines alone
+                System.err.println("To bring a lore back: lorehub-node undo LORE --to VERSION (or --to TIME); a whole realm: "
+                    + "lorehub-node undo --realm REALM --to TIME.");
             }
         }
         return 0;
@@ -81,6 +100,14 @@ final class LogCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static String sealSize(MembershipChange m) {
+        try {
+            return Integer.toString(LegacySeal.decode(m.nonce()).ids().size());
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+
     static String describe(EventBody body) {
         if (body instanceof MembershipChange m) {
             return switch (m.op()) {
@@ -89,6 +116,7 @@ final class LogCommand implements Callable<Integer> {
                 case SET_ROLE -> "made " + m.subject().shortForm() + " " + m.role().name().toLowerCase();
                 case REMOVE -> "removed " + m.subject().shortForm();
                 case ROTATE -> "rotated the realm key to epoch " + m.epoch();
+                case SEAL -> "sealed the events of the previous release (" + sealSize(m) + " accepted)";
             };
         }
         EntityChange c = (EntityChange) body;

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 /** {@code realm}: share, join, list and manage synced realms. */
 @Command(name = "realm", description = "Share realms and manage who syncs them.",
     subcommands = {RealmCommand.Share.class, RealmCommand.Join.class, RealmCommand.ListRealms.class,
-        RealmCommand.Members.class, RealmCommand.Grant.class, RealmCommand.Revoke.class})
+        RealmCommand.Members.class, RealmCommand.Grant.class, RealmCommand.Revoke.class, RealmCommand.Seal.class})
 final class RealmCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -206,6 +206,40 @@ final class RealmCommand {
                 .put("device", device), false, x -> { });
             System.out.println("Removed " + r.get("device").asText() + " from realm " + id + "; new key epoch "
                 + r.get("epoch").asInt() + ".");
+            return 0;
+        }
+    }
+
+    @Command(name = "seal", description = "For a realm synced before the upgrade: accept the events of the previous release "
+        + "this device holds, and refuse every other event of that release's format from now on, wherever this seal "
+        + "arrives (closes backdating by a device removed before the upgrade). Admins only. Admin devices seal by "
+        + "themselves once every member has synced since the upgrade (or after 7 days); --no-auto turns that off here.")
+    static final class Seal implements Callable<Integer> {
+        final HomeOption home = new HomeOption();
+
+        @Option(names = "--realm", paramLabel = "REALM", description = "Realm id, name or directory (default: current directory's)")
+        String realm;
+
+        @Option(names = "--no-auto", description = "Do not seal; turn off the automatic seal on this device")
+        boolean noAuto;
+
+        @Option(names = "--auto", description = "Do not seal; turn the automatic seal back on on this device")
+        boolean auto;
+
+        @Override
+        public Integer call() {
+            NodeHome h = home.home();
+            if (noAuto || auto) {
+                NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "autoSeal").put("on", auto), false, x -> { });
+                System.out.println(auto ? "This device seals realms of the previous release by itself again."
+                    : "This device will not seal realms of the previous release by itself; `lorehub-node realm seal` still does.");
+                return 0;
+            }
+            RealmId id = resolve(h, realm);
+            JsonNode r = NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "seal").put("realm", id.toString()),
+                false, x -> { });
+            System.out.println("Sealed realm " + id + ": " + r.get("accepted").asInt() + " event(s) of the previous release accepted; "
+                + "any other event of that format is refused wherever the seal arrives.");
             return 0;
         }
     }

@@ -69,6 +69,7 @@ final class RemoteCommand {
         + "  remote add origin --type git --remote origin --repository ~/code/api%n"
         + "  remote add bucket --type s3 --bucket team-lorehub --region eu-west-1%n"
         + "  remote add minio --type s3 --bucket lore --endpoint http://127.0.0.1:9000 --path-style%n"
+        + "  remote add phone --type s3 --bucket team-lorehub --metered%n"
         + "  remote add hub --type postgres --url jdbc:postgresql://db/lorehub --user ann --password-env LOREHUB_PG_PASSWORD")
     static final class Add implements Callable<Integer> {
         final HomeOption home = new HomeOption();
@@ -118,8 +119,13 @@ final class RemoteCommand {
             + "(else ~/.pgpass)")
         String passwordEnv;
 
-        @Option(names = "--interval", paramLabel = "SECONDS", description = "seconds between rounds while idle (default: 60)")
+        @Option(names = "--interval", paramLabel = "SECONDS", description = "seconds between rounds: rounds come every "
+            + "interval/4 while edits flow, up to 8 intervals apart while idle (default: 60)")
         Integer interval;
+
+        @Option(names = "--metered", description = "a metered or slow link: local changes wait for the interval and go out "
+            + "together, idle rounds come up to 32 intervals apart")
+        boolean metered;
 
         @Override
         public Integer call() {
@@ -156,6 +162,9 @@ final class RemoteCommand {
             entry.put("name", name);
             if (interval != null) {
                 entry.put("interval", interval);
+            }
+            if (metered) {
+                entry.put("metered", true);
             }
             ObjectNode config = readConfig(h.config());
             ArrayNode backends = config.has("backends") && config.get("backends").isArray() ? (ArrayNode) config.get("backends")
@@ -240,7 +249,8 @@ final class RemoteCommand {
                         + (c.has("endpoint") ? " at " + c.get("endpoint").asText() : "");
                     default -> c.get("url").asText();
                 };
-                System.out.printf("%-16s %-8s %s%n", n.get("name").asText(), c.get("type").asText(), where);
+                System.out.printf("%-16s %-8s %s%s%n", n.get("name").asText(), c.get("type").asText(), where,
+                    c.path("metered").asBoolean(false) ? " (metered)" : "");
                 if (n.has("lastPush")) {
                     System.out.printf("%16s last push %s, last pull %s, %d segment(s) queued%s%n", "",
                         n.get("lastPush").isNull() ? "never" : n.get("lastPush").asText(),

@@ -62,6 +62,7 @@ final class StatusCommand implements Callable<Integer> {
             out.put("busy", daemon.busy());
             out.put("configError", configProblem);
             out.put("discoveryWarning", daemon.discoveryWarning());
+            out.put("restoredAwaitingPeers", r.restoredAwaitingPeers().map(t -> Instant.ofEpochMilli(t).toString()).orElse(null));
             ArrayNode peers = out.putArray("peers");
             Map<DeviceId, Long> lastSyncs = new java.util.HashMap<>();
             for (EventStore.PeerRow p : r.peers()) {
@@ -96,6 +97,16 @@ final class StatusCommand implements Callable<Integer> {
                 n.put("events", r.events().count(e.getKey().toBytes()));
                 n.put("unreadable", r.events().opaqueEvents(e.getKey().toBytes()).size());
                 n.put("keyEpoch", m.currentEpoch());
+                r.legacyStatus(e.getKey()).ifPresent(l -> n.putObject("previousRelease").put("sealed", l.sealed())
+                    .put("seals", l.sealCount()).put("autoSeal", l.autoSealOn())
+                    .put("autoSealBy", l.autoSealBy() == null ? null : Instant.ofEpochMilli(l.autoSealBy()).toString()));
+            }
+            ArrayNode massDeletions = out.putArray("massDeletions");
+            for (Replica.MassDeletion md : r.openMassDeletions()) {
+                massDeletions.addObject().put("realm", md.realm().toString()).put("at", Instant.ofEpochMilli(md.at()).toString())
+                    .put("lores", md.lores()).put("stillDeleted", md.stillDeleted())
+                    .put("undoTo", Instant.ofEpochMilli(md.undoTo()).toString())
+                    .put("undo", dev.lorehub.node.runtime.Doctor.undoCommand(md));
             }
             ArrayNode invitations = out.putArray("invitations");
             for (Replica.Invitation inv : r.invitations()) {
@@ -157,6 +168,10 @@ final class StatusCommand implements Callable<Integer> {
         if (daemon.discoveryWarning() != null) {
             System.out.println("Network  " + daemon.discoveryWarning());
         }
+        if (!out.get("restoredAwaitingPeers").isNull()) {
+            System.out.println("Restored from a backup made at " + out.get("restoredAwaitingPeers").asText() + ": this device writes "
+                + "again once a peer has synced with it (`lorehub-node restore --done` writes without waiting).");
+        }
         System.out.println();
         System.out.println("Peers:");
         if (out.get("peers").isEmpty()) {
@@ -190,6 +205,22 @@ final class StatusCommand implements Callable<Integer> {
             n.get("removedBy").isNull() ? "" : System.lineSeparator() + "    this device was removed from the realm by "
                 + n.get("removedBy").asText().substring(0, 7) + ": it receives only the realm's membership from now on, and "
                 + "local changes to it stay unsynced (`lorehub-node unsynced`)"));
+        out.get("realms").forEach(n -> {
+            if (n.has("previousRelease") && !n.get("previousRelease").get("sealed").asBoolean()) {
+                System.out.println("  " + n.get("realm").asText().substring(0, 12) + "  synced before the upgrade, not sealed yet: "
+                    + (n.get("role").asText().equals("admin") ? (n.get("previousRelease").get("autoSeal").asBoolean()
+                    ? "seals by itself once every member has synced, or run `lorehub-node realm seal --realm "
+                    + n.get("realm").asText().substring(0, 12) + "`" : "run `lorehub-node realm seal --realm "
+                    + n.get("realm").asText().substring(0, 12) + "`") : "an admin seals it"));
+            }
+        });
+        if (!out.get("massDeletions").isEmpty()) {
+            System.out.println("Mass deletions (many lores deleted together, e.g. by `lh import`; undo brings them back on every "
+                + "device):");
+            out.get("massDeletions").forEach(n -> System.out.printf("  %s  %d lore(s) deleted at %s, %d still gone. Undo: %s%n",
+                n.get("realm").asText().substring(0, 12), n.get("lores").asLong(), n.get("at").asText(),
+                n.get("stillDeleted").asLong(), n.get("undo").asText()));
+        }
         if (!out.get("invitations").isEmpty()) {
             System.out.println("Invitations (run `lorehub-node realm join REALM --path DIR` to sync one here):");
             out.get("invitations").forEach(n -> System.out.printf("  %s  %-16s as %s, from %s%n",

@@ -41,8 +41,15 @@ import java.util.function.Supplier;
  *       forwarded, re-examined when membership changes or time passes, capped per realm; one whose
  *       authority a removal voided is stored but changes nothing (so all devices hold one set);</li>
  *   <li>an entity id held here by another realm is never written, moved or related by this one;</li>
- *   <li>events this device cannot decrypt are kept as ciphertext for relaying.</li>
+ *   <li>events this device cannot decrypt are kept as ciphertext for relaying;</li>
+ *   <li>events of the previous release's format (no causal past) are decided by their place among the
+ *       realm's legacy membership events ({@link Membership}, "Realms founded by the previous release");
+ *       a legacy membership event the implicit chain refuses for now is {@link Membership.Admission#KEPT
+ *       kept} (stored), since an earlier one arriving later can still make it valid. They are stored
+ *       without a chain position, as that release stored them.</li>
  * </ul>
+ * Many lore deletions stored together are noted as a mass deletion ({@code lhsync_mass_deletes}), so
+ * {@code status} offers the undo on this device too.
  * A refused event is counted per source, realm and reason (see {@code lhsync_refusals}) while the
  * rest of the batch still applies.
  */
@@ -124,6 +131,8 @@ final class Ingestor {
         final List<Touched> touched = new ArrayList<>();
         final Map<RealmId, Set<EventId>> unappliedBefore = new HashMap<>();
         final Set<RealmId> membershipChanged = new LinkedHashSet<>();
+        /** Lore deletions stored, per realm: count, earliest and latest time (ms), for mass-deletion records. */
+        final Map<RealmId, long[]> deletions = new HashMap<>();
         int duplicates;
         int held;
         int opaque;
@@ -207,6 +216,10 @@ final class Ingestor {
         }
         releaseWaitingAfterData(run);
         applyInOrder(run.touched);
+        for (Map.Entry<RealmId, long[]> d : run.deletions.entrySet()) {
+            // many lores deleted together elsewhere (another tool on another device): `status` flags it here too
+            ctx.events().noteDeletions(d.getKey().toBytes(), d.getValue()[0], d.getValue()[1], d.getValue()[2]);
+        }
         return new IngestResult(run.stored, List.of(), run.duplicates, run.held, run.opaque, run.rejected);
     }
 
@@ -254,6 +267,13 @@ final class Ingestor {
                 progress = true;
                 switch (v.admission()) {
                     case DUPLICATE -> run.duplicates++;
+                    case KEPT -> {
+                        // the previous release's format, not valid in the chain as it stands: stored (never
+                        // forwarded differently), so that an earlier legacy event arriving later can validate it
+                        store(run, c, e.change());
+                        m.admit(e);
+                        ctx.membershipChanged(c.realm());
+                    }
                     case REFUSED -> {
                         m.admit(e); // remembers the refusal, so events citing it are refused too
                         run.reject(c, RejectReason.UNAUTHORIZED, v.reason());
@@ -360,7 +380,7 @@ final class Ingestor {
         try {
             ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(), (kind, entity, author, hlc, id, seq, auth) -> {
                 EventId event = EventId.fromBytes(id);
-                if (!ctx.writeAuthority(realm, DeviceId.fromBytes(author), ReplicaContext.splitIds(auth), seq, null, event)
+                if (!ctx.writeAuthority(realm, DeviceId.fromBytes(author), ReplicaContext.splitIds(auth), seq, null, hlc, event)
                     .authorized()) {
                     out.add(event);
                 }
@@ -479,10 +499,6 @@ final class Ingestor {
             run.reject(c, RejectReason.INVALID_VALUE, problem);
             return;
         }
-        if (change.causality().legacy()) {
-            run.reject(c, RejectReason.UNKNOWN_VERSION, "written by a release before causal authority (body format 1)");
-            return;
-        }
         long cited = m.maxHlc(change.causality().auth());
         if (cited > 0 && c.hlc() <= cited) {
             run.reject(c, RejectReason.UNAUTHORIZED, "stamped no later than the membership it cites");
@@ -493,7 +509,7 @@ final class Ingestor {
             run.reject(c, RejectReason.CROSS_REALM, foreign);
             return;
         }
-        ReplicaContext.Authority authority = ctx.writeAuthority(c.realm(), author, change.causality(), c.id);
+        ReplicaContext.Authority authority = ctx.writeAuthority(c.realm(), author, change.causality(), c.hlc(), c.id);
         switch (authority.status()) {
             case REFUSED -> {
                 run.reject(c, RejectReason.UNAUTHORIZED, authority.reason());
@@ -514,6 +530,12 @@ final class Ingestor {
         }
         store(run, c, change);
         run.touched.add(new Touched(c.realm(), change.kind(), change.entityId()));
+        if (change.kind() == EntityKind.LORE && change.deleted() && authority.authorized()) {
+            long[] d = run.deletions.computeIfAbsent(c.realm(), r -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
+            d[0]++;
+            d[1] = Math.min(d[1], HybridClock.millis(c.hlc()));
+            d[2] = Math.max(d[2], HybridClock.millis(c.hlc()));
+        }
     }
 
     private static String notJoined(Candidate c) {
@@ -600,10 +622,14 @@ final class Ingestor {
             ctx.noteStored(c.realm(), c.id, c.hlc(), c.author(), change);
         }
         Causality causality = body.causality();
+        boolean legacy = causality.legacy(); // stored as the previous release stored it: no chain position
         ctx.events().insert(new StoredEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), c.author().toBytes(),
-            body.kind().code(), body.entityId(), c.sealed, causality.seq(),
-            causality.prev() == null ? null : causality.prev().toBytes(), ReplicaContext.joinIds(causality.auth())),
+            body.kind().code(), body.entityId(), c.sealed, legacy ? null : causality.seq(),
+            causality.prev() == null ? null : causality.prev().toBytes(), legacy ? null : ReplicaContext.joinIds(causality.auth())),
             run.tx.now());
+        if (c.author().equals(ctx.self())) {
+            ctx.forgetChainTip(c.realm()); // this device's own event came back (after a restore): its chain may have grown
+        }
         if (body instanceof EntityChange change && change.kind() == EntityKind.RELATION) {
             writer.indexRelationEnds(change.entityId());
         }
@@ -666,8 +692,12 @@ final class Ingestor {
                     continue;
                 }
                 Causality c = change.causality();
-                ctx.events().reveal(e.id(), body.kind().code(), body.entityId(), c.seq(),
-                    c.prev() == null ? null : c.prev().toBytes(), ReplicaContext.joinIds(c.auth()));
+                if (c.legacy()) {
+                    ctx.events().reveal(e.id(), body.kind().code(), body.entityId(), null, null, null);
+                } else {
+                    ctx.events().reveal(e.id(), body.kind().code(), body.entityId(), c.seq(),
+                        c.prev() == null ? null : c.prev().toBytes(), ReplicaContext.joinIds(c.auth()));
+                }
                 if (change.kind() == EntityKind.RELATION) {
                     writer.indexRelationEnds(change.entityId());
                 }

@@ -54,12 +54,19 @@ final class LocalChanges {
             entities.putIfAbsent(key, r);
             latest.merge(key, r.at(), Math::max);
         }
+        deletions.clear();
         for (Map.Entry<String, CapturedChange> e : entities.entrySet()) {
             apply(tx, e.getValue(), latest.get(e.getKey()));
+        }
+        for (Map.Entry<RealmId, long[]> d : deletions.entrySet()) {
+            ctx.events().noteDeletions(d.getKey().toBytes(), d.getValue()[0], d.getValue()[1], d.getValue()[2]);
         }
         ChangeCapture.deleteThrough(connection, rows.get(rows.size() - 1).seq());
         return rows.size();
     }
+
+    /** Lore deletions written in the current drain, per realm: count, earliest and latest time made (ms). */
+    private final Map<RealmId, long[]> deletions = new java.util.HashMap<>();
 
     /** Brings the events of the entity a captured row names in line with its row, as changed now. */
     void apply(Tx tx, CapturedChange c) throws SQLException {
@@ -115,8 +122,14 @@ final class LocalChanges {
             values.put(Field.PROVINCES_TEXT, r.provincesJson());
             values.put(Field.SIGILS_TEXT, r.sigilsJson());
             SortedMap<Field, SortedSet<String>> sets = new TreeMap<>();
-            sets.put(Field.PROVINCES, new TreeSet<>(r.provinces()));
-            sets.put(Field.SIGILS, new TreeSet<>(r.sigils()));
+            // a list lh cannot parse says nothing about its elements: it stays unsynced (below), and no
+            // element is removed because the text reads as empty
+            if (ValueRules.problem(Field.PROVINCES_TEXT, r.provincesJson()) == null) {
+                sets.put(Field.PROVINCES, new TreeSet<>(r.provinces()));
+            }
+            if (ValueRules.problem(Field.SIGILS_TEXT, r.sigilsJson()) == null) {
+                sets.put(Field.SIGILS, new TreeSet<>(r.sigils()));
+            }
             writeDiff(tx, target, EntityKind.LORE, id, values, sets, madeAt);
         }
     }
@@ -232,6 +245,12 @@ final class LocalChanges {
         ctx.events().clearUnsynced(realm.toBytes(), kind.code(), state.entityId());
         writer.emit(tx, realm, new EntityChange(kind, state.entityId(), true, state.heads(), new TreeMap<>(), new TreeMap<>()),
             state.latestHlc(), madeAt);
+        if (kind == EntityKind.LORE) {
+            long[] d = deletions.computeIfAbsent(realm, r -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
+            d[0]++;
+            d[1] = Math.min(d[1], madeAt);
+            d[2] = Math.max(d[2], madeAt);
+        }
         materializer.materializeAfterLocalWrite(realm, kind, state.entityId());
     }
 
@@ -247,6 +266,10 @@ final class LocalChanges {
 
     /** Null if this device may write the realm now, else why not, in user words. */
     String whyNotWritable(RealmId realm) throws SQLException {
+        String restored = ctx.restoreGate();
+        if (restored != null) {
+            return restored;
+        }
         java.util.Optional<Role> role = ctx.membership(realm).role(ctx.self());
         if (role.isEmpty()) {
             return "this device is not a member of the realm (any more)";

@@ -41,7 +41,7 @@ final class Materializer {
         if (fresh != null) {
             for (ReplicaContext.FreshEvent e : fresh) {
                 history.add(new FoldEvent(e.id(), e.hlc(), e.author(), e.change(),
-                    ctx.writeAuthority(realm, e.author(), e.change().causality(), e.id()).authorized()));
+                    ctx.writeAuthority(realm, e.author(), e.change().causality(), e.hlc(), e.id()).authorized()));
             }
             return ctx.fold().fold(kind, entity, history);
         }
@@ -62,7 +62,7 @@ final class Materializer {
                 continue;
             }
             history.add(new FoldEvent(id, e.hlc(), author, change,
-                ctx.writeAuthority(realm, author, change.causality(), id).authorized()));
+                ctx.writeAuthority(realm, author, change.causality(), e.hlc(), id).authorized()));
         }
         return ctx.fold().fold(kind, entity, history);
     }

@@ -59,6 +59,48 @@ import org.pcollections.TreePMap;
  * </ol>
  * Everything is a pure function of the set of admitted events: arrival order changes nothing.
  *
+ * <h2>Realms founded by the previous release (body format 1)</h2>
+ * Events written by the release before causal authority ({@link Causality#LEGACY}) name no causal
+ * past. In a realm whose GENESIS is such an event ("a legacy realm"):
+ * <ol>
+ *   <li><b>Implicit chain.</b> Legacy membership events are taken in (HLC, id) order, and each one
+ *       implicitly cites the legacy membership event admitted just before it (the GENESIS first);
+ *       it is admitted by the rules above in the membership of that chain. This is the previous
+ *       release's fold (which applied events in HLC order, each if its author was an admin at that
+ *       point) under today's rules. Where the two differ today's rules win: the previous release let
+ *       any admin remove or demote the founder or a more senior admin, and re-add a member. Legacy
+ *       events stamped before the GENESIS are refused, as that release did. A legacy event refused
+ *       only in the chain as it stands (its author was not admin there, but was granted admin by some
+ *       admitted event) is {@link Admission#KEPT kept}: an earlier legacy event arriving later can
+ *       still make it valid. No HLC check applies between legacy events (they cite nothing).</li>
+ *   <li><b>Legacy data events</b> ({@link #authorizeLegacyWrite}): the implicit causal past of a
+ *       legacy entity event is the latest admitted legacy membership event ordered before it, and its
+ *       author must hold a writing role there. A removal of the previous release (which recorded no
+ *       frontier) takes nothing away from the legacy events ordered before it. A removal written by
+ *       this release voids the legacy events of its subject that it had not seen: those whose implicit
+ *       past is not in its causal past, or that are stamped after it.</li>
+ *   <li><b>Current events</b> cite legacy heads like any other membership event. An event citing a
+ *       kept legacy event waits (PENDING) rather than being refused.</li>
+ *   <li><b>Seals.</b> The chain is ordered by timestamps, so a device removed before the upgrade could
+ *       still sign legacy events stamped before its removal. An admin closes this with a
+ *       {@link MembershipChange.Op#SEAL SEAL}: a membership event of the current format, admitted by
+ *       the rules above, listing the legacy events it holds and accepts ({@link LegacySeal}); it must
+ *       list the legacy membership events it cites. The seals that <em>count</em> are
+ *       the seals admitted and not voided in the realm's history built without any seal (so a seal
+ *       signed by a removed admin is voided by its removal like its other admin actions). The
+ *       founder's seal always counts; another admin's can be undone by legacy events forged by a more
+ *       senior admin removed before the upgrade (they are in that history), so the founder should seal
+ *       (the automatic seal runs on every admin device, the founder's included). Once one
+ *       counts, legacy events listed by no counting seal are refused, membership and data alike,
+ *       and the history is built again from the accepted legacy events only. The seals' lists add up:
+ *       a later seal can accept more (an admin who receives a straggler's events seals again).</li>
+ *   <li>A legacy event is never accepted in a realm whose GENESIS is of the current format.</li>
+ * </ol>
+ * This too is a pure function of the set of events ({@link MembershipFold} computes it); {@link #admit}
+ * rebuilds the history from every event it holds whenever an arrival can change the implicit chain
+ * (a legacy event ordered before one already held) or a seal may count (anything in a legacy realm
+ * with a seal). Legacy realms are a transition: the rebuild costs two folds of the membership history.
+ *
  * <p>Cost: states are persistent maps, so admitting an event costs O(log members) plus, when it
  * merges branches, O(events of the other branches · log members); only a past that contains a
  * removal of an admin is replayed from the start (O(n log members)), since only that can void
@@ -82,7 +124,12 @@ public final class Membership {
         /** A parent has not arrived: hold it and offer it again later. */
         PENDING,
         /** Never valid, whatever else arrives: drop it and never cite it. */
-        REFUSED
+        REFUSED,
+        /**
+         * A legacy event that is not part of the history as it stands, but may become so when an
+         * earlier legacy event arrives (see the class rules): store it like an admitted one.
+         */
+        KEPT
     }
 
     /** An admission decision with its reason (null when admitted). */
@@ -204,16 +251,23 @@ public final class Membership {
 
     private static final int REFUSED_MEMORY = 10_000;
 
+    /** Why a legacy event is refused in a realm founded by this release. */
+    static final String LEGACY_IN_NEW_REALM = "written in the previous release's format (body format 1), but the realm "
+        + "was founded after the upgrade: such events are never accepted in it";
+    /** Why a legacy event is refused in a sealed realm. */
+    static final String OUTSIDE_SEAL = "written in the previous release's format (body format 1), and not among the "
+        + "events the realm's admins accepted when they sealed it";
+
     private final RealmId realm;
-    private final List<Node> nodes = new ArrayList<>();
-    private final Map<EventId, Node> byId = new HashMap<>();
-    private final Map<EventId, String> refused = new LinkedHashMap<>() {
+    private List<Node> nodes = new ArrayList<>();
+    private Map<EventId, Node> byId = new HashMap<>();
+    private Map<EventId, String> refused = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<EventId, String> eldest) {
             return size() > REFUSED_MEMORY;
         }
     };
-    private final Map<BitSet, Resolved> replays = new LinkedHashMap<>(16, 0.75f, true) {
+    private Map<BitSet, Resolved> replays = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<BitSet, Resolved> eldest) {
             return size() > 64;
@@ -223,23 +277,55 @@ public final class Membership {
     private record Past(State state, BitSet down) {
     }
 
-    private final Map<List<EventId>, Past> pasts = new LinkedHashMap<>(16, 0.75f, true) {
+    private Map<List<EventId>, Past> pasts = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<List<EventId>, Past> eldest) {
             return size() > 64;
         }
     };
-    private final java.util.Set<DeviceId> everAdmin = new java.util.HashSet<>();
-    private final java.util.Set<DeviceId> everWriter = new java.util.HashSet<>();
-    private final Map<Integer, List<Integer>> rotationsByEpoch = new HashMap<>();
-    private final BitSet all = new BitSet();
+    private java.util.Set<DeviceId> everAdmin = new java.util.HashSet<>();
+    private java.util.Set<DeviceId> everWriter = new java.util.HashSet<>();
+    private Map<Integer, List<Integer>> rotationsByEpoch = new HashMap<>();
+    private BitSet all = new BitSet();
     /** Events that took administration from someone: the only ones that can void others. */
-    private final BitSet adminTakers = new BitSet();
+    private BitSet adminTakers = new BitSet();
     /** Admitted events no admitted event cites, kept as events arrive. */
-    private final TreeSet<EventId> headSet = new TreeSet<>();
+    private TreeSet<EventId> headSet = new TreeSet<>();
     private Resolved resolved = new Resolved(State.EMPTY, new BitSet());
     private boolean dirty;
     private Derived derived;
+
+    // ---- the previous release's events (see "Realms founded by the previous release")
+
+    /** An event's place in the implicit legacy chain. */
+    private record LegacyKey(long hlc, EventId id) implements Comparable<LegacyKey> {
+        static LegacyKey of(MembershipEvent e) {
+            return new LegacyKey(e.hlc(), e.id());
+        }
+
+        @Override
+        public int compareTo(LegacyKey o) {
+            int c = Long.compare(hlc, o.hlc);
+            return c != 0 ? c : id.compareTo(o.id);
+        }
+    }
+
+    /** The legacy events the counting seals accept; null while no seal counts. Fixed when a history is built. */
+    private java.util.Set<EventId> sealFilter;
+    /** The seals that count (see the class rules), for display. */
+    private List<EventId> countingSeals = List.of();
+    /** TRUE once a legacy GENESIS is admitted, FALSE once a GENESIS of the current format is; null before. */
+    private Boolean legacyRealm;
+    /** The admitted legacy membership events by (HLC, id), as node indexes: the implicit chain. */
+    private TreeMap<LegacyKey, Integer> legacyChain = new TreeMap<>();
+    /** The latest (HLC, id) among the legacy events held (admitted or kept), or null. */
+    private LegacyKey legacyTail;
+    /** Legacy events kept but not part of the history, with why. */
+    private Map<EventId, String> kept = new LinkedHashMap<>();
+    /** Every event this history holds: what it was built from, and what it admitted or kept since (the caller's store). */
+    private LinkedHashMap<EventId, MembershipEvent> known = new LinkedHashMap<>();
+    /** Set while {@link MembershipFold} builds a history: no rebuild from inside a build. */
+    private boolean building;
 
     /** What the final state implies, computed once per change. */
     private record Derived(SortedMap<DeviceId, Member> members, int epoch, Set<DeviceId> holders,
@@ -255,6 +341,97 @@ public final class Membership {
         return new Membership(realm);
     }
 
+    /**
+     * An empty history being built by {@link MembershipFold} from a set of events, accepting only the
+     * legacy events in {@code sealFilter} (null: all).
+     */
+    static Membership building(RealmId realm, java.util.Set<EventId> sealFilter, List<EventId> countingSeals) {
+        Membership m = new Membership(realm);
+        m.sealFilter = sealFilter;
+        m.countingSeals = List.copyOf(countingSeals);
+        m.building = true;
+        return m;
+    }
+
+    /** Ends a build: the history now holds exactly {@code events} (refused and waiting ones included). */
+    void built(java.util.Collection<MembershipEvent> events) {
+        building = false;
+        known = new LinkedHashMap<>();
+        for (MembershipEvent e : events) {
+            known.putIfAbsent(e.id(), e);
+        }
+    }
+
+    /** Takes over another history of the same realm (after a rebuild). */
+    private void become(Membership o) {
+        nodes = o.nodes;
+        byId = o.byId;
+        refused = o.refused;
+        replays = o.replays;
+        pasts = o.pasts;
+        everAdmin = o.everAdmin;
+        everWriter = o.everWriter;
+        rotationsByEpoch = o.rotationsByEpoch;
+        all = o.all;
+        adminTakers = o.adminTakers;
+        headSet = o.headSet;
+        resolved = o.resolved;
+        dirty = o.dirty;
+        derived = o.derived;
+        sealFilter = o.sealFilter;
+        countingSeals = o.countingSeals;
+        legacyRealm = o.legacyRealm;
+        legacyChain = o.legacyChain;
+        legacyTail = o.legacyTail;
+        kept = o.kept;
+        known = o.known;
+        building = false;
+    }
+
+    /**
+     * True if admitting {@code e} can change the history other than by adding to it: a legacy
+     * event ordered before one already held, or anything in a legacy realm that holds a seal.
+     */
+    private boolean rebuilds(MembershipEvent e) {
+        if (building || legacyRealm != Boolean.TRUE || known.containsKey(e.id())) {
+            return false;
+        }
+        if (e.change().causality().legacy() && legacyTail != null && LegacyKey.of(e).compareTo(legacyTail) < 0) {
+            return true;
+        }
+        if (e.change().op() == MembershipChange.Op.SEAL) {
+            return true;
+        }
+        for (MembershipEvent k : known.values()) {
+            if (k.change().op() == MembershipChange.Op.SEAL) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The history of every held event plus {@code e}, built afresh. */
+    private Membership rebuiltWith(MembershipEvent e) {
+        List<MembershipEvent> events = new ArrayList<>(known.values());
+        events.add(e);
+        return MembershipFold.fold(realm, events);
+    }
+
+    /** What a history built with {@code e} decided about it. */
+    private Verdict verdictOf(MembershipEvent e) {
+        if (byId.containsKey(e.id())) {
+            return Verdict.ADMITTED;
+        }
+        if (kept.containsKey(e.id())) {
+            return new Verdict(Admission.KEPT, kept.get(e.id()));
+        }
+        if (refused.containsKey(e.id())) {
+            return new Verdict(Admission.REFUSED, refused.get(e.id()));
+        }
+        Verdict v = decide(e).verdict;
+        return v.admission() == Admission.PENDING ? v : new Verdict(Admission.PENDING, "it waits for membership events");
+    }
+
     public RealmId realm() {
         return realm;
     }
@@ -263,6 +440,9 @@ public final class Membership {
 
     /** Stage-1 check without admitting: what {@link #admit} would decide now. */
     public Verdict check(MembershipEvent e) {
+        if (rebuilds(e)) {
+            return rebuiltWith(e).verdictOf(e);
+        }
         return decide(e).verdict;
     }
 
@@ -272,12 +452,36 @@ public final class Membership {
      * for a parent.
      */
     public Verdict admit(MembershipEvent e) {
+        if (rebuilds(e)) {
+            Membership next = rebuiltWith(e);
+            Verdict v = next.verdictOf(e);
+            if (v.admission() == Admission.REFUSED || v.admission() == Admission.PENDING) {
+                next.known.remove(e.id()); // the caller does not store it
+            }
+            become(next);
+            return v;
+        }
         Decision d = decide(e);
+        boolean legacy = e.change().causality().legacy();
         if (d.verdict.admission() == Admission.REFUSED) {
             refused.put(e.id(), d.verdict.reason());
         }
+        if (d.verdict.admission() == Admission.KEPT) {
+            kept.put(e.id(), d.verdict.reason());
+            known.put(e.id(), e);
+            legacyTail = legacyTail == null || LegacyKey.of(e).compareTo(legacyTail) > 0 ? LegacyKey.of(e) : legacyTail;
+            derived = null;
+            return d.verdict;
+        }
         if (d.verdict.admission() != Admission.ADMITTED) {
             return d.verdict;
+        }
+        known.put(e.id(), e);
+        if (legacy) {
+            legacyTail = legacyTail == null || LegacyKey.of(e).compareTo(legacyTail) > 0 ? LegacyKey.of(e) : legacyTail;
+        }
+        if (e.change().op() == MembershipChange.Op.GENESIS) {
+            legacyRealm = legacy;
         }
         MembershipChange c = e.change();
         int index = nodes.size();
@@ -310,6 +514,9 @@ public final class Membership {
             headSet.remove(nodes.get(p).id());
         }
         headSet.add(e.id());
+        if (legacy) {
+            legacyChain.put(LegacyKey.of(e), index);
+        }
         if (c.op() == MembershipChange.Op.ROTATE) {
             rotationsByEpoch.computeIfAbsent(c.epoch(), k -> new ArrayList<>()).add(index);
         }
@@ -340,18 +547,20 @@ public final class Membership {
     }
 
     private Decision decide(MembershipEvent e) {
-        if (byId.containsKey(e.id())) {
+        if (byId.containsKey(e.id()) || kept.containsKey(e.id())) {
             return new Decision(Verdict.DUPLICATE, null, null);
         }
         MembershipChange c = e.change();
         if (c.causality().legacy()) {
-            return Decision.of(Admission.REFUSED, "written by a release before causal authority (body format 1); "
-                + "see `lorehub-node doctor` for upgrading a realm");
+            return decideLegacy(e);
         }
         List<EventId> parentIds = c.parents();
         if (c.op() == MembershipChange.Op.GENESIS) {
             if (!parentIds.isEmpty()) {
                 return Decision.of(Admission.REFUSED, "a GENESIS cites no earlier membership");
+            }
+            if (legacyRealm != null) {
+                return Decision.of(Admission.REFUSED, "the realm was already founded");
             }
             String problem = genesisProblem(e);
             return problem != null ? Decision.of(Admission.REFUSED, problem)
@@ -364,6 +573,10 @@ public final class Membership {
         long maxHlc = Long.MIN_VALUE;
         for (int i = 0; i < parents.length; i++) {
             EventId p = parentIds.get(i);
+            if (kept.containsKey(p)) {
+                return Decision.of(Admission.PENDING, "it cites membership event " + p.shortForm()
+                    + " of the previous release's format, which is not valid here yet");
+            }
             String why = refused.get(p);
             if (why != null) {
                 return Decision.of(Admission.REFUSED, "it cites membership event " + p.shortForm() + ", which was refused");
@@ -381,6 +594,43 @@ public final class Membership {
         State past = stateAt(parents);
         String problem = authorityProblem(e, past, parents);
         return problem != null ? Decision.of(Admission.REFUSED, problem) : new Decision(Verdict.ADMITTED, parents, past);
+    }
+
+    /** Stage 1 for an event of the previous release's format (see "Realms founded by the previous release"). */
+    private Decision decideLegacy(MembershipEvent e) {
+        MembershipChange c = e.change();
+        if (legacyRealm == Boolean.FALSE) {
+            return Decision.of(Admission.REFUSED, LEGACY_IN_NEW_REALM);
+        }
+        if (c.op() == MembershipChange.Op.GENESIS) {
+            if (legacyRealm != null) {
+                return Decision.of(Admission.REFUSED, "the realm was already founded");
+            }
+            String problem = genesisProblem(e);
+            return problem != null ? Decision.of(Admission.REFUSED, problem)
+                : new Decision(Verdict.ADMITTED, new int[0], State.EMPTY);
+        }
+        if (legacyRealm == null) {
+            return Decision.of(Admission.PENDING, "the realm's founding event has not arrived yet");
+        }
+        if (c.op() == MembershipChange.Op.SEAL) {
+            return Decision.of(Admission.REFUSED, "a seal is written in the current format");
+        }
+        LegacyKey key = LegacyKey.of(e);
+        if (key.compareTo(legacyChain.firstKey()) < 0) {
+            return Decision.of(Admission.REFUSED, "stamped before the realm was founded");
+        }
+        if (sealFilter != null && !sealFilter.contains(e.id())) {
+            return Decision.of(Admission.REFUSED, OUTSIDE_SEAL);
+        }
+        int[] parents = {legacyChain.lowerEntry(key).getValue()};
+        State past = stateAt(parents);
+        String problem = authorityProblem(e, past, parents);
+        if (problem == null) {
+            return new Decision(Verdict.ADMITTED, parents, past);
+        }
+        // kept while an earlier legacy event may still make it valid: only if its author was ever made admin
+        return Decision.of(everAdmin.contains(e.author()) ? Admission.KEPT : Admission.REFUSED, problem);
     }
 
     private String genesisProblem(MembershipEvent e) {
@@ -427,6 +677,8 @@ public final class Membership {
                 }
                 return null;
             }
+            case SEAL:
+                return sealProblem(c, parents);
             case ROTATE: {
                 if (c.epoch() <= 0) {
                     return "a rotation must start an epoch above 0";
@@ -445,6 +697,31 @@ public final class Membership {
             default:
                 throw new IllegalStateException("unknown op " + c.op());
         }
+    }
+
+    /**
+     * A seal: only in a legacy realm, well formed, and accepting the legacy membership events it
+     * cites. (Not its whole past: a forged legacy event stamped into the chain below the cited head
+     * would otherwise make every honest seal invalid.)
+     */
+    private String sealProblem(MembershipChange c, int[] parents) {
+        if (legacyRealm != Boolean.TRUE) {
+            return "only a realm founded by the previous release is sealed";
+        }
+        LegacySeal seal;
+        try {
+            seal = LegacySeal.decode(c.nonce());
+        } catch (EventFormatException ex) {
+            return "the seal does not decode: " + ex.getMessage();
+        }
+        java.util.Set<EventId> listed = new java.util.HashSet<>(seal.ids());
+        for (int p : parents) {
+            Node n = nodes.get(p);
+            if (n.change().causality().legacy() && !listed.contains(n.id())) {
+                return "a seal must accept the legacy membership events it cites; it leaves out " + n.id().shortForm();
+            }
+        }
+        return null;
     }
 
     private static String keysProblem(MembershipChange c) {
@@ -530,6 +807,7 @@ public final class Membership {
                 return new State(s.founder, s.genesis, s.entries.plus(c.subject(), new MemberState(List.copyOf(setters), keys)));
             }
             case ROTATE:
+            case SEAL:
                 return s;
             default:
                 throw new IllegalStateException("unknown op " + c.op());
@@ -819,6 +1097,10 @@ public final class Membership {
             int[] heads = new int[auth.size()];
             for (int i = 0; i < heads.length; i++) {
                 EventId h = auth.get(i);
+                if (kept.containsKey(h)) {
+                    return new WriteAuthority(WriteStatus.PENDING, "it cites membership event " + h.shortForm()
+                        + " of the previous release's format, which is not valid here yet", List.of());
+                }
                 if (refused.containsKey(h)) {
                     return new WriteAuthority(WriteStatus.REFUSED, "it cites membership event " + h.shortForm()
                         + ", which was refused", List.of());
@@ -910,5 +1192,87 @@ public final class Membership {
     /** Removals and demotions in force that took the write role from someone. */
     public List<Restriction> restrictions() {
         return derived().restrictions();
+    }
+
+    // ------------------------------------------------------------------ the previous release's events
+
+    /**
+     * Whether an entity event of the previous release's format may change the realm's data (see
+     * "Realms founded by the previous release"): its implicit causal past is the latest admitted
+     * legacy membership event ordered before it. Never returns removals to check: they are settled here.
+     */
+    public WriteAuthority authorizeLegacyWrite(DeviceId author, long hlc, EventId id) {
+        if (legacyRealm == null) {
+            return new WriteAuthority(WriteStatus.PENDING, "the realm's founding event has not arrived yet", List.of());
+        }
+        if (!legacyRealm) {
+            return new WriteAuthority(WriteStatus.REFUSED, LEGACY_IN_NEW_REALM, List.of());
+        }
+        if (sealFilter != null && !sealFilter.contains(id)) {
+            return new WriteAuthority(WriteStatus.REFUSED, OUTSIDE_SEAL, List.of());
+        }
+        Map.Entry<LegacyKey, Integer> before = legacyChain.lowerEntry(new LegacyKey(hlc, id));
+        if (before == null) {
+            return new WriteAuthority(WriteStatus.REFUSED, "stamped before the realm was founded", List.of());
+        }
+        Node past = nodes.get(before.getValue());
+        WriteAuthority w = authorizeWrite(author, List.of(past.id()));
+        if (w.status() != WriteStatus.AUTHORIZED) {
+            return w;
+        }
+        for (Restriction r : w.removals()) {
+            Node removal = byId.get(r.event());
+            if (removal.change().causality().legacy()) {
+                continue; // the previous release's removal takes nothing away from what is ordered before it
+            }
+            if (!removal.ancestors.get(past.index) || hlc >= removal.event.hlc()) {
+                return new WriteAuthority(WriteStatus.VOIDED, "device " + author.shortForm() + " was removed by "
+                    + r.author().shortForm() + " (event " + r.event().shortForm() + "), which had not seen this event of "
+                    + "the previous release's format", List.of());
+            }
+        }
+        return new WriteAuthority(WriteStatus.AUTHORIZED, null, List.of());
+    }
+
+    /** True if the realm was founded by the previous release; empty until its GENESIS is known. */
+    public Optional<Boolean> legacyRealm() {
+        return Optional.ofNullable(legacyRealm);
+    }
+
+    /** True once a seal counts: legacy events outside the seals are refused. */
+    public boolean sealed() {
+        return sealFilter != null;
+    }
+
+    /** The seals that count (see the class rules), in id order; empty while none does. */
+    public List<EventId> countingSeals() {
+        return countingSeals;
+    }
+
+    /** True if {@code id} is a legacy event some counting seal accepts (false while none counts). */
+    public boolean sealAccepts(EventId id) {
+        return sealFilter != null && sealFilter.contains(id);
+    }
+
+    /** The admitted legacy membership events, in chain order. */
+    public List<EventId> legacyChain() {
+        return legacyChain.values().stream().map(i -> nodes.get(i).id()).toList();
+    }
+
+    /** Legacy membership events held but not part of the history, with why. */
+    public Map<EventId, String> keptLegacy() {
+        return Collections.unmodifiableMap(kept);
+    }
+
+    /** Seals admitted and not voided in this history (for {@link MembershipFold}'s first build). */
+    List<MembershipEvent> appliedSeals() {
+        Resolved r = finalResolved();
+        List<MembershipEvent> out = new ArrayList<>();
+        for (int i = r.applied().nextSetBit(0); i >= 0; i = r.applied().nextSetBit(i + 1)) {
+            if (nodes.get(i).change().op() == MembershipChange.Op.SEAL) {
+                out.add(nodes.get(i).event);
+            }
+        }
+        return out;
     }
 }

@@ -14,13 +14,15 @@ import java.util.List;
  * decided in the membership state of exactly that causal past; see {@link MembershipFold}.
  *
  * @param op          what happens
- * @param subject     the device concerned; null for {@link Op#ROTATE}
+ * @param subject     the device concerned; null for {@link Op#ROTATE} and {@link Op#SEAL}
  * @param role        the role granted by GENESIS, ADD or SET_ROLE; null otherwise
  * @param subjectKeys the subject's encoded public keys for GENESIS and ADD (so members can wrap keys for it); empty otherwise
  * @param epoch       ROTATE: the new epoch; GENESIS: 0; otherwise the newest epoch the author knew
  * @param wrappedKeys realm epoch keys wrapped for members: ROTATE — the new epoch for every key-holding
  *                    member; ADD — every epoch so far for the subject (empty for a relay)
- * @param nonce       GENESIS: the 16 random bytes the realm id is derived from (see {@link RealmIds}); empty otherwise
+ * @param nonce       GENESIS: the 16 random bytes the realm id is derived from (see {@link RealmIds}); SEAL: the
+ *                    encoded {@link LegacySeal} (this payload slot keeps the body layout of format 2 unchanged);
+ *                    empty otherwise
  * @param frontier    REMOVE and SET_ROLE: the subject's last event in this realm that the author had seen
  *                    (null if none); the subject's events not in the chain up to it lose what this event takes away
  * @param causality   the membership heads the author had applied (its parents) and its place in the author's chain
@@ -40,7 +42,13 @@ public record MembershipChange(Op op, DeviceId subject, Role role, byte[] subjec
         /** An admin removes a member (always followed by a ROTATE so the removed device reads nothing newer). */
         REMOVE(4),
         /** An admin starts a new key epoch. */
-        ROTATE(5);
+        ROTATE(5),
+        /**
+         * An admin of a realm founded by the previous release accepts the events of that release's
+         * format it holds (listed in a {@link LegacySeal}); such events outside every valid seal are
+         * refused from then on (see {@link Membership}).
+         */
+        SEAL(6);
 
         private final int code;
 
@@ -73,7 +81,7 @@ public record MembershipChange(Op op, DeviceId subject, Role role, byte[] subjec
         wrappedKeys = List.copyOf(wrappedKeys);
         subjectKeys = subjectKeys == null ? new byte[0] : subjectKeys;
         nonce = nonce == null ? new byte[0] : nonce;
-        boolean needsSubject = op != Op.ROTATE;
+        boolean needsSubject = op != Op.ROTATE && op != Op.SEAL;
         if (needsSubject != (subject != null)) {
             throw new IllegalArgumentException(op + (needsSubject ? " needs" : " takes no") + " subject device");
         }
@@ -100,10 +108,10 @@ public record MembershipChange(Op op, DeviceId subject, Role role, byte[] subjec
         return EntityKind.MEMBER;
     }
 
-    /** The subject device's id text, or {@code "epoch:<n>"} for a rotation. */
+    /** The subject device's id text, {@code "epoch:<n>"} for a rotation, {@code "seal"} for a seal. */
     @Override
     public String entityId() {
-        return subject == null ? "epoch:" + epoch : subject.toString();
+        return op == Op.SEAL ? "seal" : subject == null ? "epoch:" + epoch : subject.toString();
     }
 
     /** The membership heads the author had applied: its parents in the membership DAG. */

@@ -53,6 +53,8 @@ public final class Replica implements AutoCloseable {
     /** Sizes of write transactions by elapsed time, so lh never waits long for the lock. */
     private final TransactionBudget captureBudget;
     private final TransactionBudget ingestBudget;
+    private final LegacySealing sealing;
+    private final Undo undo;
     private final List<StoredKeyListener> listeners = new ArrayList<>();
 
     /** Told about every event stored, after its transaction commits. */
@@ -70,6 +72,8 @@ public final class Replica implements AutoCloseable {
         this.writer = new EventWriter(ctx);
         this.local = new LocalChanges(ctx, materializer, writer);
         this.ingestor = new Ingestor(ctx, materializer, writer, verifier);
+        this.sealing = new LegacySealing(ctx, writer);
+        this.undo = new Undo(ctx, materializer, writer);
     }
 
     /**
@@ -83,7 +87,9 @@ public final class Replica implements AutoCloseable {
     /** As {@link #open(LoreHubDatabase, DeviceIdentity, SecretStore, SecureRandom)}, with options. */
     public static Replica open(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
                                ReplicaOptions options) {
-        db.installCapture();
+        if (options.installCapture()) {
+            db.installCapture();
+        }
         try {
             long[] persisted = new long[1];
             db.runInTransaction(c -> {
@@ -616,7 +622,7 @@ public final class Replica implements AutoCloseable {
     }
 
     /** Applies every event held for a realm to lh's tables: realms, then lores, then relations, in short transactions. */
-    private void rematerialise(RealmId realm, long now, ProgressListener progress) {
+    private int rematerialise(RealmId realm, long now, ProgressListener progress) {
         record Entity(EntityKind kind, String id) {
         }
         List<Entity> entities = read(tx -> {
@@ -638,6 +644,7 @@ public final class Replica implements AutoCloseable {
             });
             progress.progress("applying the realm's lores", from + chunk.size(), entities.size());
         }
+        return entities.size();
     }
 
     /** A random UUID v4 from the injected source (the simulator stays reproducible). */
@@ -747,6 +754,10 @@ public final class Replica implements AutoCloseable {
     }
 
     private void requireAdmin(RealmId realm) throws SQLException {
+        String restored = ctx.restoreGate();
+        if (restored != null) {
+            throw new ReplicaException(restored);
+        }
         if (ctx.realm(realm).isEmpty()) {
             throw new ReplicaException("Realm " + realm + " is not synced by this device.");
         }
@@ -758,10 +769,80 @@ public final class Replica implements AutoCloseable {
     /**
      * Keeps realms' keys healthy after membership changes arrive from elsewhere: as an admin,
      * starts a new epoch when a removed device still holds the current key (a race between two
-     * admins), and wraps the current key for members that lack it. Returns the events written.
+     * admins), and wraps the current key for members that lack it. Also seals, once, the realms
+     * founded by the previous release that this device administers, when that is due (see
+     * {@link #sealLegacy}; off with {@link #autoSealLegacy}). Returns the events written.
      */
     public List<StoredKey> maintainKeys(long now) {
+        List<StoredKey> keys = new ArrayList<>(maintainEpochs(now));
+        if (read(tx -> {
+            for (RealmId realm : ctx.realms().keySet()) {
+                LegacySealing.AutoSeal a = sealing.autoSeal(realm, now);
+                if (a == LegacySealing.AutoSeal.FIRST_SEEN || a == LegacySealing.AutoSeal.DUE) {
+                    return true;
+                }
+            }
+            return false;
+        })) {
+            keys.addAll(write(now, tx -> {
+                sealing.sealDue(tx);
+                return List.copyOf(tx.stored());
+            }));
+        }
+        return keys;
+    }
+
+    /**
+     * Seals a realm founded by the previous release (see {@link Membership}, "Seals"): writes
+     * seals accepting the events of that release's format this device holds and applies; from then
+     * on such events outside every seal are refused wherever the seal is known. Returns how many
+     * legacy events were accepted. Admins only.
+     */
+    public int sealLegacy(RealmId realm, long now) {
         return write(now, tx -> {
+            requireAdmin(realm);
+            return sealing.seal(tx, realm);
+        });
+    }
+
+    /** Turns the automatic seal of legacy realms on or off on this device (off: only `realm seal` seals). */
+    public void autoSealLegacy(boolean on, long now) {
+        write(now, tx -> {
+            if (on) {
+                ctx.events().deleteMeta(LegacySealing.AUTO);
+            } else {
+                ctx.events().putMeta(LegacySealing.AUTO, "off");
+            }
+            return null;
+        });
+    }
+
+    /** Where a realm founded by the previous release stands; empty for a realm founded by this release. */
+    public record LegacyStatus(boolean sealed, int sealCount, int chain, int keptMembership, boolean autoSealOn,
+                               Long sealedHereAt, Long autoSealBy) {
+    }
+
+    /** The legacy status of a realm (see {@link LegacyStatus}); empty for a realm founded after the upgrade. */
+    public Optional<LegacyStatus> legacyStatus(RealmId realm) {
+        return read(tx -> {
+            Membership m = ctx.membership(realm);
+            if (!m.legacyRealm().orElse(false)) {
+                return Optional.empty();
+            }
+            boolean auto = !"off".equals(ctx.events().meta(LegacySealing.AUTO).orElse(null));
+            Long sealedAt = ctx.events().meta(LegacySealing.sealedKey(realm)).map(Long::parseLong).orElse(null);
+            Long by = ctx.events().meta(LegacySealing.firstSeenKey(realm)).map(Long::parseLong)
+                .map(t -> t + LegacySealing.AUTO_SEAL_AFTER_MILLIS).orElse(null);
+            return Optional.of(new LegacyStatus(m.sealed(), m.countingSeals().size(), m.legacyChain().size(),
+                m.keptLegacy().size(), auto, sealedAt, by));
+        });
+    }
+
+    private List<StoredKey> maintainEpochs(long now) {
+        return write(now, tx -> {
+            if (ctx.restoreGate() != null) {
+                return List.<StoredKey>of(); // restored from a backup: nothing automatic until a peer synced
+            }
             for (RealmId realm : ctx.realms().keySet().stream().sorted().toList()) {
                 Membership m = ctx.membership(realm);
                 if (m.role(ctx.self()).orElse(null) != Role.ADMIN || ctx.secrets().keyring(realm).isEmpty()) {
@@ -783,6 +864,10 @@ public final class Replica implements AutoCloseable {
      */
     public StoredKey resolve(String loreId, Map<Field, Object> values, long now) {
         return write(now, tx -> {
+            String restored = ctx.restoreGate();
+            if (restored != null) {
+                throw new ReplicaException(restored);
+            }
             local.drain(tx, db.connection(), captureBudget.size());
             RealmId realm = realmOfLore(loreId).orElseThrow(() -> new ReplicaException(
                 "Lore " + loreId + " is not in a synced realm."));
@@ -806,6 +891,9 @@ public final class Replica implements AutoCloseable {
      */
     public List<StoredKey> resolveAllKeepingWinners(long now) {
         return write(now, tx -> {
+            if (ctx.restoreGate() != null) {
+                return List.<StoredKey>of();
+            }
             java.util.Set<String> done = new java.util.HashSet<>();
             for (EventStore.ConflictRow c : ctx.events().conflicts()) {
                 if (c.kind() != EntityKind.LORE.code() || !done.add(c.entity())) {
@@ -893,10 +981,414 @@ public final class Replica implements AutoCloseable {
     /** Records that a full sync with a paired peer completed (for status output). */
     public void notePeerSynced(DeviceId peer, long now) {
         try {
-            db.runInTransaction(c -> ctx.events().touchPeer(peer.toBytes(), null, now));
+            db.runInTransaction(c -> {
+                ctx.events().touchPeer(peer.toBytes(), null, now);
+                ctx.events().deleteMeta(RESTORED); // a peer synced: this device's own newer events, if any, are here now
+                // written by this release only: a sync since the upgrade (the previous release kept last_sync_at too)
+                ctx.events().putMeta(LegacySealing.syncedKey(peer), Long.toString(now));
+            });
         } catch (SQLException e) {
             throw new ReplicaException("Cannot record the sync with " + peer.shortForm() + ": " + e.getMessage(), e);
         }
+    }
+
+    // ---- undo
+
+    /**
+     * What an undo did.
+     *
+     * @param realm    the realm
+     * @param changed  entities that got a new event (the rest were in that state already)
+     * @param examined entities looked at
+     */
+    public record UndoResult(RealmId realm, int changed, int examined) {
+    }
+
+    /** Entities undone per transaction: lh waits at most 5 s for the write lock. */
+    static final int UNDO_CHUNK = 200;
+
+    /** The full id of the lore that {@code prefix} names in the event log (deleted lores included). */
+    public String loreIdByPrefix(String prefix) {
+        return read(tx -> {
+            List<String> found = ctx.events().entitiesStartingWith(EntityKind.LORE.code(), prefix.toLowerCase(java.util.Locale.ROOT), 2);
+            if (found.size() != 1) {
+                throw new ReplicaException(found.isEmpty() ? "No synced lore has an id starting with '" + prefix
+                    + "' (see `lorehub-node log`)." : "'" + prefix + "' starts the ids of several lores: give more of it.");
+            }
+            return found.get(0);
+        });
+    }
+
+    /**
+     * Brings one lore back to its state at {@code toMillis} (its fold restricted to events at or before
+     * that time) or, when {@code version} is given (an event id or a prefix of one), to that version of
+     * it; by a new event every device applies. Changes lh made that are not events yet are captured
+     * first.
+     */
+    public UndoResult undoLore(String lorePrefix, long toMillis, String version, long now) {
+        String lore = loreIdByPrefix(lorePrefix);
+        return write(now, tx -> {
+            local.drain(tx, db.connection(), captureBudget.size());
+            RealmId realm = realmOfLore(lore).orElseThrow(() -> new ReplicaException("Lore " + lore + " is not in a synced realm."));
+            requireWritable(realm);
+            java.util.function.Predicate<FoldEvent> keep = version == null ? Undo.atOrBefore(toMillis)
+                : undo.upTo(realm, EntityKind.LORE, lore, versionOf(lore, version));
+            return new UndoResult(realm, undo.undo(tx, realm, EntityKind.LORE, lore, keep) ? 1 : 0, 1);
+        });
+    }
+
+    private EventId versionOf(String lore, String version) throws SQLException {
+        String v = version.toLowerCase(java.util.Locale.ROOT);
+        List<EventId> matches = new ArrayList<>();
+        for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE.code(), lore)) {
+            EventId id = EventId.fromBytes(e.id());
+            if (id.toString().startsWith(v)) {
+                matches.add(id);
+            }
+        }
+        if (matches.size() != 1) {
+            throw new ReplicaException(matches.isEmpty() ? "No version of lore " + lore + " starts with '" + version
+                + "': see `lorehub-node log --lore " + lore.substring(0, 8) + "`." : "'" + version
+                + "' starts several versions of lore " + lore + ": give more of it.");
+        }
+        return matches.get(0);
+    }
+
+    /**
+     * Brings every lore and relation of a realm back to its state at {@code toMillis}: lores deleted
+     * since come back, lores created since are deleted, edits since are reverted, by new events every
+     * device applies (history stays; an undo can itself be undone). In short transactions. Mass
+     * deletions recorded since are marked undone.
+     */
+    public UndoResult undoRealm(RealmId realm, long toMillis, long now, ProgressListener progress) {
+        long cutoff = (toMillis << HybridClock.LOGICAL_BITS) | ((1L << HybridClock.LOGICAL_BITS) - 1);
+        read(tx -> {
+            if (ctx.realm(realm).isEmpty()) {
+                throw new ReplicaException("Realm " + realm + " is not synced by this device.");
+            }
+            requireWritable(realm);
+            return null;
+        });
+        for (int round = 0; round < 100_000 && read(tx -> dev.lorehub.node.store.ChangeCapture.pendingCount(db.connection()) > 0);
+             round++) {
+            captureLocalChanges(now); // what lh changed becomes events first, in short transactions
+        }
+        List<Object[]> entities = read(tx ->
+            ctx.events().entitiesChangedAfter(realm.toBytes(), cutoff, EntityKind.LORE.code(), EntityKind.RELATION.code()));
+        int changed = 0;
+        for (int from = 0; from < entities.size(); from += UNDO_CHUNK) {
+            List<Object[]> chunk = entities.subList(from, Math.min(entities.size(), from + UNDO_CHUNK));
+            changed += write(now, tx -> {
+                int n = 0;
+                for (Object[] e : chunk) {
+                    n += undo.undo(tx, realm, EntityKind.ofCode((Integer) e[0]), (String) e[1], Undo.atOrBefore(toMillis)) ? 1 : 0;
+                }
+                return n;
+            });
+            progress.progress("undoing", from + chunk.size(), entities.size());
+        }
+        write(now, tx -> {
+            ctx.events().markMassDeletionsUndone(realm.toBytes(), toMillis);
+            return null;
+        });
+        return new UndoResult(realm, changed, entities.size());
+    }
+
+    private void requireWritable(RealmId realm) throws SQLException {
+        String why = local.whyNotWritable(realm);
+        if (why != null) {
+            throw new ReplicaException("Cannot undo in realm " + realm + ": " + why + ".");
+        }
+    }
+
+    /** Mass deletions recorded (captured from lh here, or received), newest first. */
+    public List<EventStore.MassDeleteRow> massDeletions() {
+        return read(tx -> ctx.events().massDeletions());
+    }
+
+    /**
+     * A mass deletion whose lores are still gone.
+     *
+     * @param realm        the realm
+     * @param at           when the first lore went (ms)
+     * @param lores        how many lores it deleted
+     * @param stillDeleted how many of the lores touched then are still missing from lh's tables
+     * @param undoTo       the time to undo to: just before it (ms)
+     */
+    public record MassDeletion(RealmId realm, long at, long lores, long stillDeleted, long undoTo) {
+    }
+
+    /** Mass deletions not undone whose lores are (partly) still missing here, newest first: what `status` flags. */
+    public List<MassDeletion> openMassDeletions() {
+        return read(tx -> {
+            List<MassDeletion> out = new ArrayList<>();
+            for (EventStore.MassDeleteRow m : ctx.events().massDeletions()) {
+                RealmId realm = RealmId.fromBytes(m.realm());
+                String local = ctx.localRealmId(realm);
+                if (m.undone() || local == null || ctx.realm(realm).isEmpty()) {
+                    continue;
+                }
+                long gone = ctx.events().loresTouchedBetweenAndMissing(m.realm(), EntityKind.LORE.code(),
+                    m.firstAt() << HybridClock.LOGICAL_BITS, ((m.lastAt() + 1) << HybridClock.LOGICAL_BITS) - 1);
+                if (gone > 0) {
+                    out.add(new MassDeletion(realm, m.firstAt(), m.lores(), gone, m.firstAt() - 1));
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- backup and restore
+
+    /** Meta key: set by a restore (the backup's time), cleared once a peer has synced with this device since. */
+    static final String RESTORED = "restore.pending";
+
+    /** Receives each stored event of a snapshot. */
+    @FunctionalInterface
+    public interface EventSink {
+        void accept(byte[] id, byte[] realm, long hlc, byte[] author, byte[] sealed) throws SQLException;
+    }
+
+    /**
+     * Everything a backup holds from the database, read in one transaction (a consistent snapshot
+     * while lh and the daemon keep working): every stored event as sealed, the synced realms, the
+     * paired peers and the local realm rows the realms are mapped to.
+     */
+    public record Snapshot(List<EventStore.RealmRow> realms, List<EventStore.PeerRow> peers, Map<RealmId, RealmRow> mapped,
+                           long events) {
+    }
+
+    /** Reads a backup's snapshot, giving each event to {@code sink} inside the same read transaction. */
+    public Snapshot snapshot(EventSink sink) {
+        try {
+            return db.inReadTransaction(c -> {
+                List<EventStore.RealmRow> realms = ctx.events().realms();
+                Map<RealmId, RealmRow> mapped = new TreeMap<>();
+                for (EventStore.RealmRow r : realms) {
+                    if (r.localRealmId() != null) {
+                        ctx.tables().realm(r.localRealmId()).ifPresent(row -> mapped.put(RealmId.fromBytes(r.realm()), row));
+                    }
+                }
+                long[] n = {0};
+                ctx.events().forEachStored((id, realm, hlc, author, sealed) -> {
+                    sink.accept(id, realm, hlc, author, sealed);
+                    n[0]++;
+                });
+                return new Snapshot(realms, ctx.events().peers(), mapped, n[0]);
+            });
+        } catch (SQLException e) {
+            throw new ReplicaException("Cannot read " + db.file() + " for a backup: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Restores a backup's realms, peers and realm mappings into this (fresh) replica: synced realms
+     * as they were, peers pinned again, each mapped realm onto the local realm row with the same id
+     * or path, created when missing. {@code backupTime} is remembered: until a peer has synced with
+     * this device, it writes nothing (its own newer events may still exist on peers, and writing
+     * first would fork its chain); lh's changes meanwhile wait as unsynced changes and sync after.
+     */
+    public void restoreState(Snapshot snapshot, long backupTime, long now) {
+        write(now, tx -> {
+            for (EventStore.RealmRow r : snapshot.realms()) {
+                ctx.events().addRealm(r.realm(), r.founder(), r.nameHint(), r.addedAt(), r.joined(), r.inviter());
+            }
+            for (EventStore.PeerRow p : snapshot.peers()) {
+                ctx.events().putPeer(p.device(), p.keys(), p.displayName(), p.pairedAt());
+            }
+            for (Map.Entry<RealmId, RealmRow> m : snapshot.mapped().entrySet()) {
+                RealmRow want = m.getValue();
+                String local = ctx.tables().realm(want.id()).map(RealmRow::id)
+                    .or(() -> {
+                        try {
+                            return ctx.tables().realmByPath(want.path()).map(RealmRow::id);
+                        } catch (SQLException e) {
+                            throw new ReplicaException(e.getMessage(), e);
+                        }
+                    }).orElse(null);
+                if (local == null) {
+                    ctx.tables().insertRealm(want, java.time.Instant.ofEpochMilli(now));
+                    local = want.id();
+                }
+                ctx.events().mapRealm(m.getKey().toBytes(), local);
+            }
+            if (!snapshot.peers().isEmpty()) {
+                ctx.events().putMeta(RESTORED, Long.toString(backupTime));
+            }
+            ctx.reloadRealms();
+            return null;
+        });
+    }
+
+    /** When this device was restored from a backup and has not heard from a peer since (the backup's time), if so. */
+    public Optional<Long> restoredAwaitingPeers() {
+        return read(tx -> ctx.events().meta(RESTORED).map(Long::parseLong));
+    }
+
+    /** Ends the wait after a restore: this device writes again without waiting for a peer. */
+    public void endRestoreWait(long now) {
+        write(now, tx -> {
+            ctx.events().deleteMeta(RESTORED);
+            return null;
+        });
+    }
+
+    /**
+     * Applies every mapped realm's events to lh's tables again (after a restore), in short
+     * transactions; returns how many entities were applied.
+     */
+    public int rematerialiseAll(long now, ProgressListener progress) {
+        int done = 0;
+        for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
+            if (e.getValue().localRealmId() != null && e.getValue().joined()) {
+                done += rematerialise(e.getKey(), now, progress);
+            }
+        }
+        return done;
+    }
+
+    // ---- checking and repairing (lorehub-node doctor)
+
+    /**
+     * A difference between lh's tables and the fold of the event log.
+     *
+     * @param realm  the synced realm
+     * @param kind   realm, lore or relation
+     * @param entity its id
+     * @param what   how they differ
+     * @param detail for the user: the columns that differ, or what the row holds
+     */
+    public record Divergence(RealmId realm, EntityKind kind, String entity, Kind what, String detail) {
+        /** How lh's row and the synced history differ. */
+        public enum Kind {
+            /** The history has it, lh's tables do not (deleted behind the node's back). */
+            MISSING,
+            /** lh's tables have it, the history deleted it. */
+            STALE,
+            /** Both have it, with different values (changed or damaged behind the node's back). */
+            DIFFERS,
+            /** Only lh's tables have it: no event ever recorded it (made while capture was off). */
+            NEVER_SYNCED
+        }
+    }
+
+    /**
+     * Compares lh's tables with the fold of the event log in every mapped realm. Entities lh
+     * changed that are not events yet (pending capture, unsynced changes) are left out.
+     */
+    public List<Divergence> auditTables() {
+        return read(tx -> new TableAudit(ctx, materializer, db.connection()).run());
+    }
+
+    /**
+     * Rewrites lh's tables from the event log (never the other way round) in every mapped realm,
+     * in short transactions (lh waits at most 5 s for the write lock): every entity with events is
+     * materialised again, lh's unsynced changes are given up (their rows go back to the synced
+     * state), and lores no event ever recorded are adopted as new events (a capture that was
+     * missed). Returns how many entities were materialised.
+     */
+    public int rebuildTables(long now, ProgressListener progress) {
+        discardUnsynced(null, now);
+        int done = 0;
+        for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
+            String local = e.getValue().localRealmId();
+            if (local == null || !e.getValue().joined() || read(tx -> ctx.tables().realm(local).isEmpty())) {
+                continue;
+            }
+            done += rematerialise(e.getKey(), now, progress);
+            if (membership(e.getKey()).role(ctx.self()).map(Role::canWrite).orElse(false)) {
+                adoptAll(e.getKey(), local, now, progress);
+            }
+        }
+        return done;
+    }
+
+    /** Drops every captured change not turned into an event yet (doctor --repair, after capture was missing). */
+    public int discardPendingCapture(long now) {
+        return write(now, tx -> {
+            List<CapturedChange> all = dev.lorehub.node.store.ChangeCapture.readPending(db.connection(), Integer.MAX_VALUE);
+            if (!all.isEmpty()) {
+                dev.lorehub.node.store.ChangeCapture.deleteThrough(db.connection(), all.get(all.size() - 1).seq());
+            }
+            return all.size();
+        });
+    }
+
+    /** A stored event that does not verify. */
+    public record DamagedEvent(byte[] id, RealmId realm, String reason) {
+    }
+
+    /**
+     * Checks every stored event: its id is the SHA-256 of its bytes, its signature verifies, and its
+     * header names the realm, time and author it is filed under. {@code progress} hears of each
+     * thousand. Read-only.
+     */
+    public List<DamagedEvent> verifyLog(ProgressListener progress) {
+        return read(tx -> {
+            List<DamagedEvent> out = new ArrayList<>();
+            long total = ctx.events().countAll();
+            long[] seen = {0};
+            ctx.events().forEachStored((id, realm, hlc, author, sealed) -> {
+                RealmId r = RealmId.fromBytes(realm);
+                String problem = null;
+                if (!EventId.of(sealed).equals(EventId.fromBytes(id))) {
+                    problem = "its bytes do not hash to its id (changed on disk)";
+                } else {
+                    EnvelopeVerifier.Checked checked = EnvelopeVerifier.check(sealed);
+                    if (checked.failure() != null) {
+                        problem = "it does not verify: " + checked.failure().getMessage();
+                    } else {
+                        var header = checked.verified().envelope();
+                        if (!header.header().realm().equals(r) || header.header().timestamp() != hlc
+                            || !header.author().equals(dev.lorehub.crypto.DeviceId.fromBytes(author))) {
+                            problem = "it is filed under another realm, time or author than it names";
+                        }
+                    }
+                }
+                if (problem != null) {
+                    out.add(new DamagedEvent(id, r, problem));
+                }
+                if (++seen[0] % 1000 == 0) {
+                    progress.progress("verifying events", seen[0], total);
+                }
+            });
+            return out;
+        });
+    }
+
+    /**
+     * Removes damaged events from the log (a peer that holds them sends them again), in short
+     * transactions, and re-applies the entities they touched. Returns how many were removed.
+     */
+    public int dropEvents(List<byte[]> ids, long now) {
+        int removed = 0;
+        for (int from = 0; from < ids.size(); from += ADOPT_CHUNK) {
+            List<byte[]> chunk = ids.subList(from, Math.min(ids.size(), from + ADOPT_CHUNK));
+            removed += write(now, tx -> {
+                int n = 0;
+                for (byte[] id : chunk) {
+                    n += ctx.events().delete(id) ? 1 : 0;
+                }
+                return n;
+            });
+        }
+        forgetCaches();
+        return removed;
+    }
+
+    /** Events of this device that share a place in its own chain (a fork, e.g. after restoring an old backup). */
+    public record ChainFork(RealmId realm, long seq, int events) {
+    }
+
+    /** Forks of this device's own chains, per realm. */
+    public List<ChainFork> ownChainForks() {
+        return read(tx -> {
+            List<ChainFork> out = new ArrayList<>();
+            for (EventStore.ForkRow f : ctx.events().chainForks(ctx.self().toBytes())) {
+                out.add(new ChainFork(RealmId.fromBytes(f.realm()), f.seq(), f.events()));
+            }
+            return out;
+        });
     }
 
     // ---- reading
@@ -940,11 +1432,12 @@ public final class Replica implements AutoCloseable {
     public boolean authorized(RealmId realm, EventId id) {
         return read(tx -> {
             Optional<StoredEvent> e = ctx.events().get(id.toBytes());
-            if (e.isEmpty() || e.get().opaque() || e.get().seq() == null) {
+            if (e.isEmpty() || e.get().opaque()) {
                 return false;
             }
+            long seq = e.get().seq() == null ? 0 : e.get().seq(); // null: the previous release's format
             return ctx.writeAuthority(realm, DeviceId.fromBytes(e.get().author()), ReplicaContext.splitIds(e.get().auth()),
-                e.get().seq(), null, id).authorized();
+                seq, null, e.get().hlc(), id).authorized();
         });
     }
 

@@ -392,6 +392,11 @@ final class ReplicaContext {
         tips.put(realm, tip);
     }
 
+    /** Forgets the cached chain tip of this device in a realm (one of its own events arrived from elsewhere). */
+    void forgetChainTip(RealmId realm) {
+        tips.remove(realm);
+    }
+
     /** Concatenated 32-byte ids, as stored in the {@code auth} column. */
     static byte[] joinIds(List<EventId> ids) {
         byte[] out = new byte[ids.size() * EventId.LENGTH];
@@ -427,21 +432,21 @@ final class ReplicaContext {
      * author it does not know of must have seen it (the event lies in the author's chain up to
      * the removal's frontier).
      */
-    Authority writeAuthority(RealmId realm, DeviceId author, Causality causality, EventId id) throws SQLException {
-        if (causality.legacy()) {
-            return new Authority(Membership.WriteStatus.REFUSED, "written by a release before causal authority (body format 1)");
-        }
-        return writeAuthority(realm, author, causality.auth(), causality.seq(), causality.prev(), id);
+    Authority writeAuthority(RealmId realm, DeviceId author, Causality causality, long hlc, EventId id) throws SQLException {
+        return writeAuthority(realm, author, causality.auth(), causality.seq(), causality.prev(), hlc, id);
     }
 
     /**
-     * As {@link #writeAuthority(RealmId, DeviceId, Causality, EventId)}, from the stored columns;
+     * As {@link #writeAuthority(RealmId, DeviceId, Causality, long, EventId)}, from the stored columns;
      * {@code prev} is the event's own link (null if unknown or first), used when it is not stored yet.
+     * {@code seq} 0 marks an event of the previous release's format, decided by its place among the
+     * realm's legacy membership events ({@link Membership#authorizeLegacyWrite}).
      */
-    Authority writeAuthority(RealmId realm, DeviceId author, List<EventId> auth, long seq, EventId prev, EventId id)
+    Authority writeAuthority(RealmId realm, DeviceId author, List<EventId> auth, long seq, EventId prev, long hlc, EventId id)
         throws SQLException {
         if (seq <= 0) {
-            return new Authority(Membership.WriteStatus.REFUSED, "written by a release before causal authority (body format 1)");
+            Membership.WriteAuthority w = membership(realm).authorizeLegacyWrite(author, hlc, id);
+            return w.status() == Membership.WriteStatus.AUTHORIZED ? Authority.AUTHORIZED : new Authority(w.status(), w.reason());
         }
         Membership.WriteAuthority w = membership(realm).authorizeWrite(author, auth);
         if (w.status() != Membership.WriteStatus.AUTHORIZED) {
@@ -524,6 +529,17 @@ final class ReplicaContext {
             return false; // after the frontier, or a fork of the part of the chain known here
         }
         return null;
+    }
+
+    /**
+     * Why this device may not write yet after a restore from a backup (see {@code Replica#restoreState}),
+     * or null when it may.
+     */
+    String restoreGate() throws SQLException {
+        java.util.Optional<String> at = events.meta(Replica.RESTORED);
+        return at.isEmpty() ? null : "this device was restored from a backup made at "
+            + java.time.Instant.ofEpochMilli(Long.parseLong(at.get())) + " and waits to receive its own newer events from a "
+            + "peer before it writes (start the node with a peer reachable; `lorehub-node restore --done` writes without waiting)";
     }
 
     void forgetMembership(RealmId realm) {

@@ -21,6 +21,7 @@ final class ActivityText {
                 case SET_ROLE -> "made " + m.subject().shortForm() + " " + m.role().name().toLowerCase();
                 case REMOVE -> "removed " + m.subject().shortForm();
                 case ROTATE -> "rotated the realm key";
+                case SEAL -> "sealed the events of the previous release";
             };
         }
         EntityChange c = (EntityChange) body;

@@ -1,7 +1,7 @@
 package dev.lorehub.node.dashboard;
 
 /**
- * The dashboard's read model and its one action. The page is drawn only from
+ * The dashboard's read model and its two actions (resolve a conflict, undo). The page is drawn only from
  * {@link #snapshot()}; change notifications say when to take a new one. Implemented today over
  * {@code NodeRuntime} by {@link RuntimeDashboardModel}; meant to be re-pointed at the sans-IO
  * node endpoint without touching the server or the page.
@@ -22,6 +22,15 @@ public interface DashboardModel {
      * @throws DashboardActionException saying what is wrong (no such conflict, no matching version, not allowed)
      */
     void resolve(String lore, Resolution resolution);
+
+    /**
+     * Brings history back by new events, as {@code lorehub-node undo} does: one lore to a version
+     * the activity list shows, or a realm to a time (a mass deletion's button).
+     *
+     * @return how many lores and relations changed
+     * @throws DashboardActionException saying what is wrong (no such lore or version, not allowed)
+     */
+    int undo(UndoRequest request);
 
     /** Work the model wants done every couple of seconds (sampling counts that have no event). */
     default void tick() {

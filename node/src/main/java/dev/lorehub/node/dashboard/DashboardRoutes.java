@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * through DNS rebinding names its own host). Everything else needs a login: the token in the URL
  * once (then a session cookie, HttpOnly, SameSite=Strict), or {@code Authorization: Bearer TOKEN}
  * for scripts such as Prometheus and {@code status --check}. The event stream refuses a foreign
- * Origin; the one action (POST /api/resolve) needs the session cookie, an Origin of this server,
+ * Origin; the actions (POST /api/resolve, /api/undo) need the session cookie, an Origin of this server,
  * JSON, and the session's anti-CSRF value in {@code X-LoreHub-CSRF}. No CORS header is ever sent.
  *
  * <pre>
@@ -32,6 +32,7 @@ import java.util.function.Supplier;
  *   GET  /api/alerts        {"alerts":[...]} ({@code status --check})
  *   GET  /metrics           Prometheus text format
  *   POST /api/resolve       {"lore":"uuid","keep":"mine|theirs|EVENT"} or {"lore":"uuid","content":"..."}
+ *   POST /api/undo          {"lore":"uuid","version":"EVENT"} or {"realm":"hex","toMillis":t} → {"ok":true,"changed":n}
  * </pre>
  */
 public final class DashboardRoutes {
@@ -109,10 +110,20 @@ public final class DashboardRoutes {
         boolean bearer = token.matches(bearer(req.header("authorization")));
 
         if (req.method().equals("POST")) {
-            if (!path.equals("/api/resolve")) {
+            if (!path.equals("/api/resolve") && !path.equals("/api/undo")) {
                 return HttpExchange.Reply.text(404, "Not found.");
             }
-            return resolve(req, session, now);
+            HttpExchange.Reply refused = refuseAction(req, session, now);
+            if (refused != null) {
+                return refused;
+            }
+            JsonNode body;
+            try {
+                body = JSON.readTree(req.body());
+            } catch (IOException e) {
+                return error(400, "The request is not JSON.");
+            }
+            return path.equals("/api/undo") ? undo(body) : resolve(body);
         }
         if (!req.method().equals("GET")) {
             return HttpExchange.Reply.text(405, "Only GET and POST.").with("Allow", "GET, POST");
@@ -182,7 +193,8 @@ public final class DashboardRoutes {
         }
     }
 
-    private HttpExchange.Reply resolve(HttpExchange.Request req, String session, long now) {
+    /** Why an action is refused (not logged in, foreign Origin, no CSRF value, not JSON), or null. */
+    private HttpExchange.Reply refuseAction(HttpExchange.Request req, String session, long now) {
         String csrf = sessions.csrf(session, now);
         if (csrf == null) {
             return unauthorized();
@@ -198,12 +210,36 @@ public final class DashboardRoutes {
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             return HttpExchange.Reply.text(415, "Send JSON.");
         }
-        JsonNode body;
-        try {
-            body = JSON.readTree(req.body());
-        } catch (IOException e) {
-            return error(400, "The request is not JSON.");
+        return null;
+    }
+
+    private HttpExchange.Reply undo(JsonNode body) {
+        UndoRequest request;
+        if (body.hasNonNull("lore")) {
+            String lore = body.get("lore").asText("");
+            String version = body.path("version").asText("");
+            if (!lore.matches("[0-9a-fA-F-]{8,36}") || !version.matches("[0-9a-fA-F]{8,64}")) {
+                return error(400, "\"lore\" must be a lore id and \"version\" an event id.");
+            }
+            request = new UndoRequest.LoreVersion(lore, version);
+        } else {
+            String realm = body.path("realm").asText("");
+            JsonNode to = body.path("toMillis");
+            if (!realm.matches("[0-9a-fA-F]{32,64}") || !to.canConvertToLong() || to.asLong() <= 0) {
+                return error(400, "Send {\"lore\",\"version\"} or {\"realm\" (its id), \"toMillis\" (a time)}.");
+            }
+            request = new UndoRequest.RealmTime(realm, to.asLong());
         }
+        int changed;
+        try {
+            changed = model.undo(request);
+        } catch (DashboardActionException e) {
+            return error(409, e.getMessage());
+        }
+        return HttpExchange.Reply.json(200, JSON.createObjectNode().put("ok", true).put("changed", changed).toString());
+    }
+
+    private HttpExchange.Reply resolve(JsonNode body) {
         String lore = body.path("lore").asText("");
         if (!lore.matches("[0-9a-fA-F-]{36}")) {
             return error(400, "\"lore\" must be a lore id.");

@@ -15,10 +15,11 @@ import java.util.List;
  * @param unsynced    this device's writes that have not reached every peer yet
  * @param charts      per-minute counts for the charts
  * @param alerts      what {@code status --check} reports now
+ * @param massDeletions many lores deleted together and not undone, newest first (what {@code status} flags)
  */
 public record DashboardSnapshot(long generatedAt, Device device, List<Peer> peers, List<Realm> realms,
                                 List<Activity> activity, List<ConflictView> conflicts, Unsynced unsynced, Charts charts,
-                                List<Alert> alerts) {
+                                List<Alert> alerts, List<MassDeletionView> massDeletions) {
 
     /** This device. */
     public record Device(String id, String shortId, String name, String dataDir, String syncAddress, long startedAt) {
@@ -58,9 +59,23 @@ public record DashboardSnapshot(long generatedAt, Device device, List<Peer> peer
     public record Member(String device, String shortId, String name, String role, boolean self) {
     }
 
-    /** One audit-log entry: who changed what, from which device. */
+    /**
+     * One audit-log entry: who changed what, from which device.
+     *
+     * @param event the event's id: the version {@code undo LORE --to VERSION} (and the page's button) brings back
+     * @param lore  the lore it changed, or null (a relation, the realm, membership, or unreadable here)
+     */
     public record Activity(long at, String author, String authorName, boolean self, String realm, String realmName,
-                           String what) {
+                           String what, String event, String lore) {
+    }
+
+    /**
+     * Many lores deleted together (e.g. by lh's replace-mode import), not undone yet.
+     *
+     * @param undoTo the time the realm is brought back to by the page's button (just before the deletion)
+     */
+    public record MassDeletionView(String realm, String realmName, long at, long lores, long stillDeleted, long undoTo,
+                                   String command) {
     }
 
     /** A recorded conflict of one lore field. */

@@ -8,6 +8,7 @@ import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.Field;
 import dev.lorehub.node.core.HybridClock;
 import dev.lorehub.node.core.Membership;
+import dev.lorehub.node.core.ProgressListener;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.core.Role;
 import dev.lorehub.node.metrics.MinuteSeries;
@@ -78,6 +79,21 @@ public final class RuntimeDashboardModel implements DashboardModel {
     @Override
     public DashboardSnapshot snapshot() {
         return runtime.withReplica(this::build);
+    }
+
+    @Override
+    public int undo(UndoRequest request) {
+        int changed;
+        try {
+            changed = runtime.withReplica((r, now) -> request instanceof UndoRequest.LoreVersion v
+                ? r.undoLore(v.lore(), 0, v.version(), now).changed()
+                : r.undoRealm(RealmId.parse(((UndoRequest.RealmTime) request).realm()), ((UndoRequest.RealmTime) request).toMillis(),
+                    now, ProgressListener.NONE).changed());
+        } catch (NodeException | IllegalArgumentException e) {
+            throw new DashboardActionException(e.getMessage());
+        }
+        tick();
+        return changed;
     }
 
     @Override
@@ -165,7 +181,15 @@ public final class RuntimeDashboardModel implements DashboardModel {
             activity.add(new DashboardSnapshot.Activity(HybridClock.millis(e.hlc()), author.shortForm(),
                 author.equals(self) ? "this device" : names.getOrDefault(author, "unknown device"), author.equals(self),
                 realm.toString(), realmNames.getOrDefault(realm, "?"),
-                r.decode(e).map(ActivityText::describe).orElse("(encrypted: this device holds no key for it)")));
+                r.decode(e).map(ActivityText::describe).orElse("(encrypted: this device holds no key for it)"),
+                dev.lorehub.node.core.EventId.fromBytes(e.id()).toString(),
+                r.decode(e).filter(b -> b instanceof dev.lorehub.node.core.EntityChange c && c.kind() == EntityKind.LORE)
+                    .map(b -> ((dev.lorehub.node.core.EntityChange) b).entityId()).orElse(null)));
+        }
+        List<DashboardSnapshot.MassDeletionView> massDeletions = new ArrayList<>();
+        for (Replica.MassDeletion m : r.openMassDeletions()) {
+            massDeletions.add(new DashboardSnapshot.MassDeletionView(m.realm().toString(), realmNames.getOrDefault(m.realm(), "?"),
+                m.at(), m.lores(), m.stillDeleted(), m.undoTo(), dev.lorehub.node.runtime.Doctor.undoCommand(m)));
         }
 
         List<DashboardSnapshot.ConflictView> conflicts = new ArrayList<>();
@@ -217,7 +241,7 @@ public final class RuntimeDashboardModel implements DashboardModel {
         DashboardSnapshot.Device device = new DashboardSnapshot.Device(self.toString(), self.shortForm(), runtime.displayName(),
             runtime.home().dataDir().toString(), address.getAddress().getHostAddress() + ":" + address.getPort(),
             metrics.startedAt());
-        return new DashboardSnapshot(now, device, peers, realms, activity, conflicts, unsynced, charts, alerts);
+        return new DashboardSnapshot(now, device, peers, realms, activity, conflicts, unsynced, charts, alerts, massDeletions);
     }
 
     /** Paired devices with what the open sessions and the ledger know of each. */

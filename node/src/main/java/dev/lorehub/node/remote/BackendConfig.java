@@ -28,7 +28,8 @@ import java.util.Set;
  * ]
  * }</pre>
  * Every entry also takes {@code name} (what {@code remote} and {@code sync now} call it; default
- * from its type and target) and {@code interval} (seconds between rounds while idle, default 60).
+ * from its type and target), {@code interval} (the base of its {@link Schedule}, in seconds, default
+ * 60) and {@code metered} (true for a metered or slow link: fewer, larger rounds; default false).
  * Secrets never go in the file: credentials come from the usual places (git's credential helpers,
  * ~/.ssh, ~/.netrc; the AWS chain or the environment variables named; ~/.pgpass or the environment
  * variable named).
@@ -37,17 +38,26 @@ public sealed interface BackendConfig {
     /** The name remotes are known by (positions are kept per name). */
     String name();
 
-    /** Seconds between rounds while nothing happens. */
+    /** Seconds between rounds: the base of the adaptive {@link Schedule}. */
     int interval();
+
+    /** A metered or slow link: local changes wait for the interval and idle gaps grow further (see {@link Schedule}). */
+    boolean metered();
 
     /** The entry as it is written in node.json. */
     ObjectNode toJson();
 
     /** A git repository's branch. {@code remote} is a URL, or the name of a remote of {@code repository}. */
-    record Git(String name, String remote, String branch, String repository, int interval) implements BackendConfig {
+    record Git(String name, String remote, String branch, String repository, int interval, boolean metered)
+        implements BackendConfig {
+        /** An unmetered git backend. */
+        public Git(String name, String remote, String branch, String repository, int interval) {
+            this(name, remote, branch, repository, interval, false);
+        }
+
         @Override
         public ObjectNode toJson() {
-            ObjectNode n = base("git", name, interval).put("remote", remote).put("branch", branch);
+            ObjectNode n = base("git", name, interval, metered).put("remote", remote).put("branch", branch);
             if (repository != null) {
                 n.put("repository", repository);
             }
@@ -63,10 +73,11 @@ public sealed interface BackendConfig {
 
     /** An S3-compatible bucket ({@code provider} "s3", or "gcs" for Google Cloud Storage's S3-compatible API). */
     record Cloud(String name, String provider, String bucket, String region, String endpoint, boolean pathStyle, String prefix,
-                 String profile, String accessKeyIdEnv, String secretAccessKeyEnv, int interval) implements BackendConfig {
+                 String profile, String accessKeyIdEnv, String secretAccessKeyEnv, int interval, boolean metered)
+        implements BackendConfig {
         @Override
         public ObjectNode toJson() {
-            ObjectNode n = base("cloud", name, interval).put("provider", provider).put("bucket", bucket).put("region", region);
+            ObjectNode n = base("cloud", name, interval, metered).put("provider", provider).put("bucket", bucket).put("region", region);
             if (endpoint != null) {
                 n.put("endpoint", endpoint);
             }
@@ -83,10 +94,11 @@ public sealed interface BackendConfig {
     }
 
     /** A PostgreSQL database. */
-    record Postgres(String name, String url, String user, String passwordEnv, int interval) implements BackendConfig {
+    record Postgres(String name, String url, String user, String passwordEnv, int interval, boolean metered)
+        implements BackendConfig {
         @Override
         public ObjectNode toJson() {
-            ObjectNode n = base("postgres", name, interval).put("url", url);
+            ObjectNode n = base("postgres", name, interval, metered).put("url", url);
             if (user != null) {
                 n.put("user", user);
             }
@@ -97,10 +109,13 @@ public sealed interface BackendConfig {
         }
     }
 
-    private static ObjectNode base(String type, String name, int interval) {
+    private static ObjectNode base(String type, String name, int interval, boolean metered) {
         ObjectNode n = new ObjectMapper().createObjectNode().put("type", type).put("name", name);
         if (interval != DEFAULT_INTERVAL) {
             n.put("interval", interval);
+        }
+        if (metered) {
+            n.put("metered", true);
         }
         return n;
     }
@@ -142,18 +157,18 @@ public sealed interface BackendConfig {
         String type = f.string("type", true);
         BackendConfig b = switch (type) {
             case "git" -> {
-                f.known("type", "name", "remote", "branch", "repository", "interval");
+                f.known("type", "name", "remote", "branch", "repository", "interval", "metered");
                 String remote = f.string("remote", true);
                 String branch = f.stringOr("branch", "lorehub-sync");
                 if (branch.isBlank() || branch.contains("..") || branch.contains(" ") || branch.startsWith("-")) {
                     throw new IllegalArgumentException(at + ".branch: \"" + branch + "\" is not a usable branch name");
                 }
                 yield new Git(f.stringOr("name", "git-" + sanitize(remote)), remote, branch, f.string("repository", false),
-                    f.interval());
+                    f.interval(), f.bool("metered", false));
             }
             case "cloud" -> {
                 f.known("type", "name", "provider", "bucket", "region", "endpoint", "pathStyle", "prefix", "profile",
-                    "accessKeyIdEnv", "secretAccessKeyEnv", "interval");
+                    "accessKeyIdEnv", "secretAccessKeyEnv", "interval", "metered");
                 String provider = f.stringOr("provider", "s3");
                 if (!provider.equals("s3") && !provider.equals("gcs")) {
                     throw new IllegalArgumentException(at + ".provider must be \"s3\" (AWS, MinIO and other S3-compatible "
@@ -177,16 +192,16 @@ public sealed interface BackendConfig {
                 }
                 yield new Cloud(f.stringOr("name", provider + "-" + sanitize(bucket)), provider, bucket,
                     f.stringOr("region", gcs ? "auto" : "us-east-1"), endpoint, f.bool("pathStyle", endpoint != null), prefix,
-                    f.string("profile", false), keyEnv, secretEnv, f.interval());
+                    f.string("profile", false), keyEnv, secretEnv, f.interval(), f.bool("metered", false));
             }
             case "postgres" -> {
-                f.known("type", "name", "url", "user", "passwordEnv", "interval");
+                f.known("type", "name", "url", "user", "passwordEnv", "interval", "metered");
                 String url = f.string("url", true);
                 if (!url.startsWith("jdbc:postgresql:")) {
                     throw new IllegalArgumentException(at + ".url must start with jdbc:postgresql:, got \"" + url + "\"");
                 }
                 yield new Postgres(f.stringOr("name", "postgres"), url, f.string("user", false), f.string("passwordEnv", false),
-                    f.interval());
+                    f.interval(), f.bool("metered", false));
             }
             default -> throw new IllegalArgumentException(at + ".type must be \"git\", \"cloud\" or \"postgres\", got \"" + type
                 + "\"");

@@ -45,24 +45,34 @@ public final class RemoteSync {
     private final LocalEvents local;
     private final RemoteState state;
     private final Map<RealmId, Set<EventId>> known = new HashMap<>();
-    private final long intervalMillis;
+    private final Schedule schedule;
     private final Backoff backoff;
     private boolean retriedParked;
 
     /**
-     * @param intervalMillis time between rounds while all is well (the driver may run one sooner,
-     *                       e.g. on a local change or a remote notification)
+     * A remote on the {@link Schedule#fixed fixed} rule: a round every {@code intervalMillis} while
+     * all is well (the driver may run one sooner, e.g. on a local change or a remote notification).
      */
     public RemoteSync(Remote remote, LocalEvents local, RemoteState state, long intervalMillis, Backoff backoff) {
+        this(remote, local, state, Schedule.fixed(intervalMillis), backoff);
+    }
+
+    /** A remote whose rounds follow {@code schedule} while all is well, and {@code backoff} after failures. */
+    public RemoteSync(Remote remote, LocalEvents local, RemoteState state, Schedule schedule, Backoff backoff) {
         this.remote = remote;
         this.local = local;
         this.state = state;
-        this.intervalMillis = intervalMillis;
+        this.schedule = schedule;
         this.backoff = backoff;
     }
 
     public Remote remote() {
         return remote;
+    }
+
+    /** When rounds come while all is well. */
+    public Schedule schedule() {
+        return schedule;
     }
 
     /** When the next round is due (ms since the epoch; 0 = now). */
@@ -74,17 +84,27 @@ public final class RemoteSync {
     public record Attempt(Optional<RoundResult> result, Optional<String> error, long nextAttemptAt) {
     }
 
-    /**
-     * Runs a round and records the outcome: on success the next round is due after the interval; on
-     * a {@link RemoteException} after a backoff that grows with consecutive failures.
-     */
+    /** {@link #attempt(long, RandomGenerator, boolean)} for a round that was not prompted (its time had come). */
     public Attempt attempt(long now, RandomGenerator random) {
+        return attempt(now, random, false);
+    }
+
+    /**
+     * Runs a round and records the outcome: on success the next round is due after the gap the
+     * {@link Schedule} gives; on a {@link RemoteException} after a backoff that grows with
+     * consecutive failures (the schedule never shortens it).
+     *
+     * @param prompted whether something asked for this round (a local change, a notification, a newly
+     *                 shared realm, {@code sync now}): the schedule counts it as activity
+     */
+    public Attempt attempt(long now, RandomGenerator random, boolean prompted) {
         try {
             RoundResult r = round(now);
-            long next = now + intervalMillis;
+            long next = schedule.succeeded(!r.idle(), prompted, now, random);
             state.succeeded(remote.name(), now, next);
             return new Attempt(Optional.of(r), Optional.empty(), next);
         } catch (RemoteException e) {
+            schedule.failed(now);
             int failures = state.status(remote.name()).failures() + 1;
             long next = now + backoff.delay(failures, random);
             state.failed(remote.name(), e.getMessage(), failures, next);
@@ -94,15 +114,19 @@ public final class RemoteSync {
 
     /**
      * One round: pull, then push. Integrity refusals are reported in the result (the rest of the
-     * remote still syncs); a remote that cannot be used throws.
+     * remote still syncs); a remote that cannot be used throws. A device that shares no realm and
+     * has nothing queued has nothing to exchange: its round sends no request at all.
      *
      * @throws RemoteException when the remote cannot be reached or refuses the request
      */
     public RoundResult round(long now) {
         RemoteMetrics.Snapshot before = remote.metrics().snapshot();
+        Set<RealmId> realms = new TreeSet<>(local.realms());
+        if (realms.isEmpty() && state.outboxSize(remote.name()) == 0) {
+            return new RoundResult(remote.name(), 0, 0, 0, 0, 0, 0, List.of(), List.of(), remote.metrics().snapshot().minus(before));
+        }
         DeviceId self = local.self();
         String own = stream(self);
-        Set<RealmId> realms = new TreeSet<>(local.realms());
         Map<RealmId, Map<String, Position>> positions = new LinkedHashMap<>();
         for (RealmId realm : realms) {
             positions.put(realm, state.positions(remote.name(), realm));
@@ -211,7 +235,9 @@ public final class RemoteSync {
             all.addAll(data);
             n.pulled += all.size();
             ingest(realm, all, now, n);
-            state.pulled(remote.name(), realm, ids, reached);
+            if (!ids.isEmpty() || !reached.isEmpty()) {
+                state.pulled(remote.name(), realm, ids, reached);
+            }
             known(realm).addAll(ids);
             positions.putAll(reached);
             if (!pull.more() || reached.isEmpty()) {

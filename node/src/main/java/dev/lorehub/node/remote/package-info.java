@@ -14,7 +14,10 @@
  * lacks) over a {@link dev.lorehub.node.remote.LocalEvents} port, with positions, the outbox (the
  * offline queue) and backoff state kept in {@code lhsync_remote_*} tables by
  * {@link dev.lorehub.node.remote.RemoteState}. {@link dev.lorehub.node.remote.RemoteDriver} holds
- * every configured remote ({@link dev.lorehub.node.remote.BackendConfig}) and says which is due.
+ * every configured remote ({@link dev.lorehub.node.remote.BackendConfig}) and says which is due:
+ * each follows its {@link dev.lorehub.node.remote.Schedule} (rounds often while edits flow, up to
+ * 8 intervals apart while idle, fewer still on a metered link, none while no realm is shared) and,
+ * after failures, {@link dev.lorehub.node.remote.Backoff}, which nothing shortens.
  *
  * <h2>Wiring into a daemon</h2>
  * <pre>{@code

@@ -113,12 +113,25 @@ public final class NodeFiles {
      * {@code lorehub-node init}, which does the same). Skipped without POSIX permissions.
      */
     public static void requirePrivate(NodeHome home) {
-        if (!posix(home)) {
-            return;
+        List<String> exposed = exposed(home);
+        if (!exposed.isEmpty()) {
+            throw new NodeException("Other users of this machine can read or change this device's synced data and keys: "
+                + String.join(", ", exposed) + ". Make them private to you with:\n  " + chmodCommand(privateFiles(home))
+                + "\n(or run `lorehub-node init`, which does the same), then start again.", NodeException.STATE);
         }
-        List<Path> all = privateFiles(home);
+    }
+
+    /**
+     * The {@linkplain #privateFiles private files} that group or others may read or change, each
+     * with its mode (e.g. {@code /home/ann/.lorehub/lorehub.db (-rw-r--r--)}); empty without POSIX
+     * permissions.
+     */
+    static List<String> exposed(NodeHome home) {
         List<String> exposed = new ArrayList<>();
-        for (Path p : all) {
+        if (!posix(home)) {
+            return exposed;
+        }
+        for (Path p : privateFiles(home)) {
             Set<PosixFilePermission> perms;
             try {
                 perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
@@ -132,11 +145,7 @@ public final class NodeFiles {
                 exposed.add(p + " (" + (Files.isDirectory(p) ? "d" : "-") + PosixFilePermissions.toString(perms) + ")");
             }
         }
-        if (!exposed.isEmpty()) {
-            throw new NodeException("Other users of this machine can read or change this device's synced data and keys: "
-                + String.join(", ", exposed) + ". Make them private to you with:\n  " + chmodCommand(all)
-                + "\n(or run `lorehub-node init`, which does the same), then start again.", NodeException.STATE);
-        }
+        return exposed;
     }
 
     /** The shell command that makes {@code paths} private: chmod 700 for directories, 600 for files. */

@@ -41,6 +41,10 @@ import java.util.function.Consumer;
  *   {"op":"discardUnsynced","realm":"hex"?}          → {"discarded": n}
  *   {"op":"connections"}                              {"op":"peerStatus"} → where each peer stands per realm
  *   {"op":"syncRemotes","remote":"name"?}             → {"outcomes":[{"remote","error"?,"result"?,"tampered":[],"refused":[]}]}
+ *   {"op":"undo","lore":"id or prefix","toMillis":t?,"version":"hex prefix"?} → {"realm","changed","examined"}
+ *   {"op":"undo","realm":"hex","toMillis":t}       (every lore and relation of the realm)
+ *   {"op":"seal","realm":"hex"}                    → {"accepted": n}
+ *   {"op":"autoSeal","on":true|false}          {"op":"restoreDone"}
  * </pre>
  */
 public final class NodeOperations {
@@ -109,6 +113,31 @@ public final class NodeOperations {
                     !runtime.discovery().boundAddresses().isEmpty(), runtime.config().staticPeers(),
                     runtime.home().config().toString())).ifPresent(w -> out.put("discoveryWarning", w));
                 reply.accept(out);
+            }
+            case "undo" -> {
+                Replica.UndoResult r = runtime.withReplica((rep, now) -> request.hasNonNull("lore")
+                    ? rep.undoLore(request.get("lore").asText(), request.path("toMillis").asLong(),
+                        request.hasNonNull("version") ? request.get("version").asText() : null, now)
+                    : rep.undoRealm(realm(request), request.path("toMillis").asLong(), now, progressReplies(reply)));
+                reply.accept(ok().put("realm", r.realm().toString()).put("changed", r.changed()).put("examined", r.examined()));
+            }
+            case "seal" -> {
+                int accepted = runtime.withReplica((r, now) -> r.sealLegacy(realm(request), now));
+                reply.accept(ok().put("accepted", accepted));
+            }
+            case "restoreDone" -> {
+                runtime.withReplica((r, now) -> {
+                    r.endRestoreWait(now);
+                    return null;
+                });
+                reply.accept(ok());
+            }
+            case "autoSeal" -> {
+                runtime.withReplica((r, now) -> {
+                    r.autoSealLegacy(request.path("on").asBoolean(true), now);
+                    return null;
+                });
+                reply.accept(ok());
             }
             default -> throw new NodeException("unknown operation '" + op + "'", NodeException.USAGE);
         }

@@ -20,8 +20,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The running node's remotes: one {@code lorehub-remotes} thread owns a {@link RemoteDriver} and
- * runs each remote's rounds when due, at once after a local change ({@link #nudge}), and at once
- * when a PostgreSQL hub notifies of another device's push. Network I/O never runs on the node
+ * runs each remote's rounds when due (on its adaptive schedule, none while no realm is shared), at
+ * once after a local change ({@link #nudge}; a metered remote once its interval has passed), and at
+ * once when a PostgreSQL hub notifies of another device's push. Network I/O never runs on the node
  * thread; the events a round reads are stored through the node ({@code withReplica}), so connected
  * peers are offered them like any other received event. {@code sync now} asks this thread for a
  * round ({@link #syncNow}) instead of opening the database a second time.

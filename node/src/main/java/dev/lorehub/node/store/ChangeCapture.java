@@ -107,6 +107,11 @@ public final class ChangeCapture {
         return NodeObjects.tableExists(connection, TABLE) && NodeObjects.tableExists(connection, EchoGuard.TABLE);
     }
 
+    /** Whether the capture table exists (it may have been dropped behind the node's back). */
+    public static boolean hasTable(Connection connection) throws SQLException {
+        return NodeObjects.tableExists(connection, TABLE);
+    }
+
     /** The oldest {@code limit} captured changes, in seq (commit) order. */
     public static List<CapturedChange> readPending(Connection connection, int limit) throws SQLException {
         return readAfter(connection, 0, limit);

@@ -209,11 +209,15 @@ public final class EventStore {
     }
 
     /** Records that an event which arrived opaque can now be read, with its causal position. */
-    public void reveal(byte[] id, int kind, String entity, long seq, byte[] prev, byte[] auth) throws SQLException {
+    public void reveal(byte[] id, int kind, String entity, Long seq, byte[] prev, byte[] auth) throws SQLException {
         PreparedStatement ps = sql("UPDATE lhsync_events SET kind = ?, entity = ?, author_seq = ?, prev = ?, auth = ? WHERE id = ?");
         ps.setInt(1, kind);
         ps.setString(2, entity);
-        ps.setLong(3, seq);
+        if (seq == null) {
+            ps.setNull(3, Types.INTEGER); // the previous release's format: no chain position
+        } else {
+            ps.setLong(3, seq);
+        }
         ps.setBytes(4, prev);
         ps.setBytes(5, auth);
         ps.setBytes(6, id);
@@ -741,6 +745,187 @@ public final class EventStore {
         return out;
     }
 
+    /** How many events are stored, all realms. */
+    public long countAll() throws SQLException {
+        try (ResultSet rs = sql("SELECT count(*) FROM lhsync_events").executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** Receives one stored event as filed. */
+    @FunctionalInterface
+    public interface StoredVisitor {
+        void visit(byte[] id, byte[] realm, long hlc, byte[] author, byte[] sealed) throws SQLException;
+    }
+
+    /** Visits every stored event as filed (id, realm, hlc, author, sealed bytes), in storage order. */
+    public void forEachStored(StoredVisitor visitor) throws SQLException {
+        try (ResultSet rs = sql("SELECT id, realm, hlc, author, sealed FROM lhsync_events ORDER BY seq").executeQuery()) {
+            while (rs.next()) {
+                visitor.visit(rs.getBytes(1), rs.getBytes(2), rs.getLong(3), rs.getBytes(4), rs.getBytes(5));
+            }
+        }
+    }
+
+    /** Removes an event from the log; false if it was not there. */
+    public boolean delete(byte[] id) throws SQLException {
+        PreparedStatement ps = sql("DELETE FROM lhsync_events WHERE id = ?");
+        ps.setBytes(1, id);
+        return ps.executeUpdate() == 1;
+    }
+
+    /** Two or more events of one author at one place of its chain in a realm. */
+    public record ForkRow(byte[] realm, long seq, int events) {
+    }
+
+    /** Places where an author's chain forks, per realm. */
+    public List<ForkRow> chainForks(byte[] author) throws SQLException {
+        PreparedStatement ps = sql("SELECT realm, author_seq, count(*) FROM lhsync_events WHERE author = ? "
+            + "AND author_seq IS NOT NULL GROUP BY realm, author_seq HAVING count(*) > 1 ORDER BY realm, author_seq");
+        ps.setBytes(1, author);
+        List<ForkRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new ForkRow(rs.getBytes(1), rs.getLong(2), rs.getInt(3)));
+            }
+        }
+        return out;
+    }
+
+    /** Readable lores and relations of a realm with an event stamped after {@code hlc}: (kind, entity), lores first. */
+    public List<Object[]> entitiesChangedAfter(byte[] realm, long hlc, int loreKind, int relationKind) throws SQLException {
+        PreparedStatement ps = sql("SELECT DISTINCT kind, entity FROM lhsync_events WHERE realm = ? AND hlc > ? "
+            + "AND kind IN (?, ?) ORDER BY kind = ?, entity");
+        ps.setBytes(1, realm);
+        ps.setLong(2, hlc);
+        ps.setInt(3, loreKind);
+        ps.setInt(4, relationKind);
+        ps.setInt(5, relationKind);
+        List<Object[]> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Object[] {rs.getInt(1), rs.getString(2)});
+            }
+        }
+        return out;
+    }
+
+    /** Entity ids of a kind that start with {@code prefix}, from the log (deleted entities included), at most {@code limit}. */
+    public List<String> entitiesStartingWith(int kind, String prefix, int limit) throws SQLException {
+        PreparedStatement ps = sql("SELECT DISTINCT entity FROM lhsync_events WHERE kind = ? AND substr(entity, 1, ?) = ? "
+            + "ORDER BY entity LIMIT ?");
+        ps.setInt(1, kind);
+        ps.setInt(2, prefix.length());
+        ps.setString(3, prefix);
+        ps.setInt(4, limit);
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** Lore deletions closer together than this (ms) belong to one mass deletion. */
+    public static final long MASS_DELETE_GAP_MILLIS = 60_000;
+    /** Deletions captured together that open a mass-deletion record (smaller ones only extend an open one). */
+    public static final int MASS_DELETE_OPENS_AT = 10;
+
+    /** A mass deletion: {@code lores} lores of a realm deleted between {@code firstAt} and {@code lastAt} (ms). */
+    public record MassDeleteRow(byte[] realm, long firstAt, long lastAt, long lores, boolean undone) {
+    }
+
+    /**
+     * Notes {@code lores} lore deletions of a realm captured together, made between {@code fromAt} and
+     * {@code toAt}: they extend the realm's latest mass deletion when within {@link #MASS_DELETE_GAP_MILLIS}
+     * of it, or open a new one when there are at least {@link #MASS_DELETE_OPENS_AT}.
+     */
+    public void noteDeletions(byte[] realm, long lores, long fromAt, long toAt) throws SQLException {
+        PreparedStatement find = sql("SELECT first_at, last_at FROM lhsync_mass_deletes WHERE realm = ? AND undone = 0 "
+            + "ORDER BY last_at DESC LIMIT 1");
+        find.setBytes(1, realm);
+        Long open = null;
+        try (ResultSet rs = find.executeQuery()) {
+            if (rs.next() && fromAt - rs.getLong(2) <= MASS_DELETE_GAP_MILLIS && toAt >= rs.getLong(1) - MASS_DELETE_GAP_MILLIS) {
+                open = rs.getLong(1);
+            }
+        }
+        if (open != null) {
+            PreparedStatement ps = sql("UPDATE lhsync_mass_deletes SET lores = lores + ?, last_at = max(last_at, ?), "
+                + "first_at = min(first_at, ?) WHERE realm = ? AND first_at = ?");
+            ps.setLong(1, lores);
+            ps.setLong(2, toAt);
+            ps.setLong(3, fromAt);
+            ps.setBytes(4, realm);
+            ps.setLong(5, open);
+            ps.executeUpdate();
+        } else if (lores >= MASS_DELETE_OPENS_AT) {
+            PreparedStatement ps = sql("INSERT INTO lhsync_mass_deletes (realm, first_at, last_at, lores) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (realm, first_at) DO UPDATE SET lores = lores + excluded.lores, last_at = max(last_at, excluded.last_at)");
+            ps.setBytes(1, realm);
+            ps.setLong(2, fromAt);
+            ps.setLong(3, toAt);
+            ps.setLong(4, lores);
+            ps.executeUpdate();
+        }
+    }
+
+    /** How many lores with an event of a realm stamped in [fromHlc, toHlc] have no row in lh's lores table now. */
+    public long loresTouchedBetweenAndMissing(byte[] realm, int loreKind, long fromHlc, long toHlc) throws SQLException {
+        PreparedStatement ps = sql("SELECT count(DISTINCT e.entity) FROM lhsync_events e WHERE e.realm = ? AND e.kind = ? "
+            + "AND e.hlc BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM lores l WHERE l.id = e.entity)");
+        ps.setBytes(1, realm);
+        ps.setInt(2, loreKind);
+        ps.setLong(3, fromHlc);
+        ps.setLong(4, toHlc);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** Recorded mass deletions, newest first. */
+    public List<MassDeleteRow> massDeletions() throws SQLException {
+        List<MassDeleteRow> out = new ArrayList<>();
+        try (ResultSet rs = sql("SELECT realm, first_at, last_at, lores, undone FROM lhsync_mass_deletes ORDER BY first_at DESC")
+            .executeQuery()) {
+            while (rs.next()) {
+                out.add(new MassDeleteRow(rs.getBytes(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5) != 0));
+            }
+        }
+        return out;
+    }
+
+    /** Marks a realm's mass deletions made at or after {@code fromAt} as undone. */
+    public void markMassDeletionsUndone(byte[] realm, long fromAt) throws SQLException {
+        PreparedStatement ps = sql("UPDATE lhsync_mass_deletes SET undone = 1 WHERE realm = ? AND last_at >= ?");
+        ps.setBytes(1, realm);
+        ps.setLong(2, fromAt);
+        ps.executeUpdate();
+    }
+
+    /** A readable entity event written in the previous release's format (no chain position). */
+    public record LegacyRow(byte[] id, byte[] author, long hlc, int kind, String entity) {
+    }
+
+    /**
+     * The readable entity events of a realm written in the previous release's format: those with no
+     * chain position (membership events and events this device cannot read are left out).
+     */
+    public List<LegacyRow> legacyEntityEvents(byte[] realm, int membershipKind) throws SQLException {
+        PreparedStatement ps = sql("SELECT id, author, hlc, kind, entity FROM lhsync_events WHERE realm = ? "
+            + "AND kind IS NOT NULL AND kind <> ? AND author_seq IS NULL ORDER BY hlc, id");
+        ps.setBytes(1, realm);
+        ps.setInt(2, membershipKind);
+        List<LegacyRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new LegacyRow(rs.getBytes(1), rs.getBytes(2), rs.getLong(3), rs.getInt(4), rs.getString(5)));
+            }
+        }
+        return out;
+    }
+
     // ---- meta
 
     public Optional<String> meta(String key) throws SQLException {
@@ -756,6 +941,12 @@ public final class EventStore {
             + "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
         ps.setString(1, key);
         ps.setString(2, value);
+        ps.executeUpdate();
+    }
+
+    public void deleteMeta(String key) throws SQLException {
+        PreparedStatement ps = sql("DELETE FROM lhsync_meta WHERE key = ?");
+        ps.setString(1, key);
         ps.executeUpdate();
     }
 }

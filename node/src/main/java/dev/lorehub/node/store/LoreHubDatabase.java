@@ -291,6 +291,33 @@ public final class LoreHubDatabase implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Runs read-only {@code work} in one deferred transaction: a consistent snapshot that, in WAL mode,
+     * never blocks lh or the node's writers (a backup of a large log reads for a while). Writing in
+     * it is an error.
+     */
+    public synchronized <T, X extends Exception> T inReadTransaction(TransactionWork<T, X> work) throws X {
+        if (inTransaction) {
+            throw new IllegalStateException("transactions do not nest");
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN DEFERRED");
+        } catch (SQLException e) {
+            throw new LoreHubDatabaseException("Cannot start a read transaction on " + file + ": " + e.getMessage(), e);
+        }
+        inTransaction = true;
+        try {
+            return work.run(connection);
+        } finally {
+            inTransaction = false;
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("COMMIT");
+            } catch (SQLException e) {
+                // a read transaction has nothing to lose
+            }
+        }
+    }
+
     /** {@link #inTransaction} for work without a result. */
     public <X extends Exception> void runInTransaction(TransactionAction<X> work) throws X {
         inTransaction(connection -> {

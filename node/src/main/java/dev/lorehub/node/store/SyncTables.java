@@ -124,6 +124,16 @@ public final class SyncTables {
           lore     TEXT NOT NULL,
           relation TEXT NOT NULL,
           PRIMARY KEY (lore, relation)) WITHOUT ROWID""",
+        // Mass deletions captured from lh (e.g. `lh import` in replace mode deleting every lore): many lores of one
+        // realm deleted close together. `status` flags them with the undo command; `undo` marks them undone.
+        """
+        CREATE TABLE IF NOT EXISTS lhsync_mass_deletes (
+          realm    BLOB NOT NULL,
+          first_at INTEGER NOT NULL,
+          last_at  INTEGER NOT NULL,
+          lores    INTEGER NOT NULL,
+          undone   INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (realm, first_at)) WITHOUT ROWID""",
         """
         CREATE TABLE IF NOT EXISTS lhsync_peers (
           device       BLOB PRIMARY KEY,

@@ -114,6 +114,6 @@ public final class SansIoRules {
 
     /** The rule over the protocol-core packages. */
     public static ArchRule sansIoPackages() {
-        return classes().that().resideInAnyPackage(SANS_IO_PACKAGES).should(beSansIo()).allowEmptyShould(true);
+        return classes().that().resideInAnyPackage(SANS_IO_PACKAGES).should(beSansIo());
     }
 }

@@ -309,7 +309,7 @@ public final class RemoteBench {
 
             @Override
             public Remote open(TestNode node, int relayPort) {
-                return new PostgresRemote("hub", "jdbc:postgresql://127.0.0.1:" + relayPort + "/" + db, server.properties(),
+                return new PostgresRemote(name(), "jdbc:postgresql://127.0.0.1:" + relayPort + "/" + db, server.properties(),
                     node.id());
             }
 

@@ -78,6 +78,19 @@ class CliRemoteTest {
     }
 
     @Test
+    void aMeteredRemoteIsAddedAndListedAsSuch() throws Exception {
+        CliRunner a = new CliRunner(dir.resolve("a"));
+        ok(a.run("init"));
+        ok(a.run("remote add", "phone", "--type", "s3", "--bucket", "team-lorehub", "--metered", "--interval", "120"));
+        ok(a.run("remote add", "office", "--type", "s3", "--bucket", "team-lorehub"));
+        String config = Files.readString(dir.resolve("a/node/node.json"));
+        assertThat(config).contains("\"metered\" : true").contains("\"interval\" : 120");
+        CliRunner.Result list = ok(a.run("remote list"));
+        assertThat(list.out()).containsOnlyOnce("(metered)");
+        assertThat(list.out().lines().filter(l -> l.startsWith("phone"))).singleElement().asString().endsWith("(metered)");
+    }
+
+    @Test
     void badBackendsAreNamedPrecisely() throws Exception {
         CliRunner a = new CliRunner(dir.resolve("a"));
         ok(a.run("init"));

@@ -179,6 +179,9 @@ class PairByAddressTest {
         CliRunner.Result pair = cliB.run("pair", invitation.code(), "--peer", "127.0.0.1:" + invitation.address().getPort());
         assertThat(pair.exit()).as(pair.toString()).isZero();
         await().atMost(Duration.ofSeconds(30)).until(() -> b.runtime().withReplica((r, now) -> r.realms().containsKey(realm)));
+        // the realm's name comes in its own event, right after the membership that lets it in
+        await("the realm's name").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            .until(() -> cliB.run("realm list").out().contains("billing-api"));
 
         CliRunner.Result list = cliB.run("realm list");
         assertThat(list.exit()).as(list.toString()).isZero();

@@ -168,6 +168,18 @@ class DashboardBrowserTest {
         assertThat(nodes.editB.get(nodes.firstLore).content()).isEqualTo("Cache lookups time out after 150 ms");
         assertThat(nodes.editA.get(nodes.firstLore).content()).isEqualTo("Cache lookups time out after 150 ms");
 
+        // the lore written above, changed on B, is brought back to its first version with one click on A's page
+        nodes.editB.edit(lore, "Deploys need nothing", null, null, null, null, null);
+        nodes.awaitConverged();
+        on(tabA);
+        awaitOnPage("A's page lists the lore's creation", Duration.ofSeconds(10), () -> present(
+            "tr.activity-row[data-lore='" + lore + "'] button.restore-version"));
+        List<WebElement> versions = browser.findElements(By.cssSelector("tr.activity-row[data-lore='" + lore + "']"));
+        versions.get(versions.size() - 1).findElement(By.cssSelector("button.restore-version")).click(); // the oldest: its creation
+        await("both devices show the lore as first written").atMost(Duration.ofSeconds(10)).ignoreExceptions()
+            .until(() -> nodes.editA.get(lore).content().equals("Deploys need a changelog entry")
+                && nodes.editB.get(lore).content().equals("Deploys need a changelog entry"));
+
         // a page without the token is refused (localhost holds no session cookie)
         browser.get("http://localhost:" + nodes.dashA.port() + "/api/snapshot");
         assertThat(browser.findElement(By.tagName("body")).getText()).contains("Not logged in").doesNotContain("ann-desktop");

@@ -192,6 +192,31 @@ class DashboardSecurityTest {
     }
 
     @Test
+    void undoNeedsTheSameSessionOriginCsrfAndJsonAndSaysWhatIsWrong() throws IOException {
+        String cookie = login();
+        String csrf = csrf(cookie);
+        String origin = "Origin: http://127.0.0.1:" + port;
+        String json = "Content-Type: application/json";
+        String body = "{\"lore\":\"" + UUID.randomUUID() + "\",\"version\":\"0123456789abcdef\"}";
+        RawHttp.Response unknown = RawHttp.send(port, "POST", "/api/undo", RawHttp.host(port, "Cookie: " + cookie, origin, json,
+            "X-LoreHub-CSRF: " + csrf), body);
+        assertThat(unknown.status()).as(unknown.raw()).isEqualTo(409);
+        assertThat(unknown.body()).contains("No synced lore");
+        RawHttp.Response bad = RawHttp.send(port, "POST", "/api/undo", RawHttp.host(port, "Cookie: " + cookie, origin, json,
+            "X-LoreHub-CSRF: " + csrf), "{\"realm\":\"zz\",\"toMillis\":-1}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("toMillis");
+        assertThat(RawHttp.send(port, "POST", "/api/undo", RawHttp.host(port, origin, json, "X-LoreHub-CSRF: " + csrf), body)
+            .status()).as("no session").isEqualTo(401);
+        assertThat(RawHttp.send(port, "POST", "/api/undo", RawHttp.host(port, "Cookie: " + cookie, "Origin: http://evil.example",
+            json, "X-LoreHub-CSRF: " + csrf), body).status()).as("foreign Origin").isEqualTo(403);
+        assertThat(RawHttp.send(port, "POST", "/api/undo", RawHttp.host(port, "Cookie: " + cookie, origin, json), body)
+            .status()).as("no CSRF value").isEqualTo(403);
+        assertThat(RawHttp.send(port, "POST", "/api/undo", RawHttp.host(port, "Cookie: " + cookie, origin,
+            "Content-Type: text/plain", "X-LoreHub-CSRF: " + csrf), body).status()).as("a simple form post").isEqualTo(415);
+    }
+
+    @Test
     void noCorsAndEveryReplyCarriesTheSecurityHeaders() throws IOException {
         String cookie = login();
         RawHttp.Response preflight = RawHttp.send(port, "OPTIONS", "/api/resolve", RawHttp.host(port,
