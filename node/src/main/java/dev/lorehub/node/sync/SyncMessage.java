@@ -13,6 +13,8 @@ import java.util.List;
  *  initiator                                   responder
  *  Hello(versions, realms + first reconcile) →
  *                                            ← Hello(versions, realms + reconcile replies)
+ *                                            ← ScopedOpen(membership-only realms)   (if both announced scopes)
+ *  ScopedOpen(membership-only realms) →                                            (if it has any)
  *  Reconcile … ↔ Reconcile …                 (only where realms differ)
  *  Events … ↔ Events …                       (what the other lacks, within the credit it granted)
  *  Credit ↔ Credit                           (after each ingested batch)

@@ -56,6 +56,21 @@ import java.util.Set;
  * session as {@link CloseReason#PROTOCOL_VIOLATION} before any event of the frame is stored. A
  * {@code Want} is served only with events stored in the realm it names.
  *
+ * <p><b>Membership scope</b> ({@link RealmScope}, negotiated by {@link SyncCodec#CAP_MEMBERSHIP_SCOPE}).
+ * A realm is opened FULL in the Hello only when both devices joined it and each is a member in the
+ * other's view ({@link SyncStore#scope}). Otherwise it is opened {@link RealmScope#MEMBERSHIP_ONLY} by a
+ * {@link SyncMessage.ScopedOpen} (the responder's right after its Hello, the initiator's in answer;
+ * a FULL open the other side will not take is left unanswered in the Hello and narrowed there):
+ * an invitee that has not joined, and a device removed from the realm (by either side's knowledge),
+ * still learn the realm's membership, so the invitee sees its grant and the removed device its
+ * removal, but nothing else. Such a realm reconciles only its membership events; towards an invitee
+ * the realm's name is offered besides. The serving side never sends, nor answers a Want for,
+ * anything else (a Want for it ends the session as {@link CloseReason#PROTOCOL_VIOLATION}); the
+ * receiving side refuses a frame carrying a data event (encrypted envelope) it did not ask for, as a
+ * protocol violation, before anything of it is stored. A FULL realm whose peer is removed while the
+ * session is open is served membership-only from then on, until the driver restarts the session.
+ * A peer that does not announce the capability syncs as before (FULL realms in the Hello only).
+ *
  * <p>Not thread-safe: the driver serialises calls.
  */
 public final class SyncSession {
@@ -79,6 +94,12 @@ public final class SyncSession {
          * events, and the realm's name towards an invitee), refreshed when an id is not found in it.
          */
         Set<EventId> allowed;
+        /**
+         * For a membership-only realm this side has not joined: ids it asked for (bounded by
+         * {@link SessionConfig#maxOfferKeys()}). Only those may arrive encrypted (the realm's name);
+         * any other data event is a protocol violation, so a peer cannot fill an invitee with refusals.
+         */
+        final Set<EventId> wantedData = new HashSet<>();
         /** Keys of new events to offer, turned into Offer frames when polled. */
         final ArrayDeque<SyncMessage.Key> toOffer = new ArrayDeque<>();
         boolean reconciled;
@@ -575,7 +596,13 @@ public final class SyncSession {
             throw new ProtocolViolation(CloseReason.FLOODING, "received " + bytes + " bytes of events with only "
                 + receiveAllowance + " bytes of credit granted");
         }
-        requireRealm(e, realms.get(e.realm()));
+        RealmSync target = realms.get(e.realm());
+        requireRealm(e, target);
+        if (target.membershipOnly()) {
+            for (byte[] event : e.events()) {
+                target.wantedData.remove(EventId.of(event));
+            }
+        }
         receiveAllowance -= bytes;
         eventsReceived += e.events().size();
         IngestResult result = store.ingest(peer, e.events(), now);
@@ -595,8 +622,9 @@ public final class SyncSession {
      */
     private void requireRealm(SyncMessage.Events e, RealmSync rs) {
         // In a membership-only realm the peer may send only membership events (signed, not encrypted);
-        // only a side that has not joined takes encrypted ones, the realm's name, which its ingest checks.
-        boolean membershipOnly = rs.membershipOnly() && store.joined(rs.realm);
+        // only a side that has not joined takes encrypted ones, and only those it asked for (the realm's
+        // name, offered outside the membership set), which its ingest then checks.
+        boolean invitee = rs.membershipOnly() && !store.joined(rs.realm);
         for (int i = 0; i < e.events().size(); i++) {
             RealmId realm;
             boolean encrypted;
@@ -612,7 +640,7 @@ public final class SyncSession {
                 throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "an Events frame of realm " + e.realm()
                     + " carries an event of realm " + realm + "; nothing of the frame was stored");
             }
-            if (membershipOnly && encrypted) {
+            if (rs.membershipOnly() && encrypted && !(invitee && rs.wantedData.contains(EventId.of(e.events().get(i))))) {
                 throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "an Events frame of realm " + e.realm()
                     + ", which this session carries only the membership of, carries a data event (event " + i
                     + "); nothing of the frame was stored");
@@ -630,8 +658,16 @@ public final class SyncSession {
                 + config.maxOfferKeys());
         }
         List<byte[]> wanted = new ArrayList<>();
+        boolean invitee = rs.membershipOnly() && !store.joined(rs.realm);
         for (SyncMessage.Key k : offer.keys()) {
-            if (!store.has(EventId.fromBytes(k.id()))) {
+            EventId id = EventId.fromBytes(k.id());
+            if (!store.has(id)) {
+                if (invitee && !rs.wantedData.contains(id)) {
+                    if (rs.wantedData.size() >= config.maxOfferKeys()) {
+                        continue; // enough asked for; the next session reconciles the rest
+                    }
+                    rs.wantedData.add(id);
+                }
                 wanted.add(k.id());
             }
         }

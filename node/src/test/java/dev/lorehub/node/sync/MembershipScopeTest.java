@@ -432,6 +432,35 @@ class MembershipScopeTest {
     }
 
     @Test
+    void aPeerPushingUnaskedDataToAnInviteeIsRefusedBeforeAnythingIsStoredOrCountedAsNotJoined() throws Exception {
+        SyncSession sa = new SyncSession(a.store, SessionConfig.defaults(), true, b.id());
+        SyncSession sb = new SyncSession(b.store, SessionConfig.defaults(), false, a.id());
+        sa.start(tick());
+        sb.start(now);
+        Pipe.run(sa, sb, now);
+        assertThat(sb.progress()).singleElement().satisfies(p -> assertThat(p.scope()).isEqualTo(RealmScope.MEMBERSHIP_ONLY));
+        Set<EventId> names = new HashSet<>();
+        for (SyncMessage.Key k : a.store.invitationEvents(b.id(), realm)) {
+            names.add(EventId.fromBytes(k.id()));
+        }
+        List<byte[]> pushed = new ArrayList<>();
+        for (StoredEvent e : a.replica.events().page(realm.toBytes(), 0, 100_000)) {
+            EventId id = EventId.fromBytes(e.id());
+            if (!names.contains(id) && !a.replica.membershipEventIds(realm).contains(id) && pushed.size() < 3) {
+                pushed.add(e.sealed());
+            }
+        }
+        long before = b.replica.events().count(realm.toBytes());
+
+        sb.onFrame(new SyncCodec().encode(new SyncMessage.Events(realm, pushed)), tick());
+
+        assertThat(sb.closeReason()).isEqualTo(CloseReason.PROTOCOL_VIOLATION);
+        assertThat(sb.closeMessage()).contains("membership");
+        assertThat(b.replica.events().count(realm.toBytes())).isEqualTo(before);
+        assertThat(notJoinedRefusals(b)).isZero();
+    }
+
+    @Test
     void anInviteeMayStillAskForMembershipEvents() throws Exception {
         SyncSession sa = openAtA();
         EventId member = a.replica.membershipEventIds(realm).iterator().next();
