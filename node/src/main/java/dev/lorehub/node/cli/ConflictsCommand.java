@@ -15,6 +15,10 @@ import java.util.concurrent.Callable;
 final class ConflictsCommand implements Callable<Integer> {
     final HomeOption home = new HomeOption();
 
+    @picocli.CommandLine.Option(names = "--json", description = "Print JSON instead of text: {\"conflicts\": [{\"lore\", \"realm\", "
+        + "\"field\", \"type\", \"shownNow\", \"versions\": [{\"event\", \"author\", \"at\", \"deleted\", \"value\"}]}]}")
+    boolean json;
+
     /**
      * A version's value for people: text quoted; for the edit side of a delete-versus-edit, what the
      * edit holds (its content first, then its other fields).
@@ -47,6 +51,24 @@ final class ConflictsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (NodeView view = NodeView.open(home.checkedHome())) {
             List<EventStore.ConflictRow> rows = view.replica().conflicts();
+            if (json) {
+                com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object();
+                com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("conflicts");
+                for (EventStore.ConflictRow c : rows) {
+                    com.fasterxml.jackson.databind.node.ObjectNode n = list.addObject().put("lore", c.entity())
+                        .put("realm", dev.lorehub.crypto.RealmId.fromBytes(c.realm()).toString())
+                        .put("field", c.field() == 0 ? null : Field.ofCode(c.field()).column())
+                        .put("type", c.type().toLowerCase()).put("shownNow", c.winner());
+                    com.fasterxml.jackson.databind.node.ArrayNode versions = n.putArray("versions");
+                    for (JsonNode v : JsonOutput.MAPPER.readTree(c.versionsJson())) {
+                        versions.addObject().put("event", v.path("event").asText()).put("author", v.path("author").asText())
+                            .put("at", v.path("at").asText()).put("deleted", v.path("deleted").asBoolean())
+                            .set("value", v.get("value"));
+                    }
+                }
+                JsonOutput.print(out);
+                return 0;
+            }
             if (rows.isEmpty()) {
                 System.out.println("No conflicts.");
                 return 0;

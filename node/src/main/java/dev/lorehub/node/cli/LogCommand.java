@@ -35,6 +35,11 @@ final class LogCommand implements Callable<Integer> {
     @Option(names = "--refused", description = "Show what this device refused instead: from which device, why, how often")
     boolean refused;
 
+    @Option(names = "--json", description = "Print JSON instead of text: {\"events\": [{\"at\", \"version\", \"author\", "
+        + "\"authorName\", \"realm\", \"what\", \"lore\"}]} (with --refused: {\"refused\": [{\"lastAt\", \"from\", "
+        + "\"realm\", \"count\", \"reason\", \"lastDetail\"}]})")
+    boolean json;
+
     @Option(names = "--lore", paramLabel = "LORE", description = "Only the history of one lore (id or a unique prefix), "
         + "deleted ones included: each line's version id can be given to `undo LORE --to VERSION`")
     String lore;
@@ -52,7 +57,7 @@ final class LogCommand implements Callable<Integer> {
             Map<DeviceId, String> names = new HashMap<>();
             names.put(view.replica().deviceId(), "this device");
             view.replica().peers().forEach(p -> names.put(DeviceId.fromBytes(p.device()), p.displayName()));
-            if (limit == 0) {
+            if (limit == 0 && !json) {
                 return 0;
             }
             List<StoredEvent> events;
@@ -63,6 +68,23 @@ final class LogCommand implements Callable<Integer> {
                 events = events.subList(0, Math.min(events.size(), Math.max(limit, 0)));
             } else {
                 events = view.replica().events().newest(limit);
+            }
+            if (json) {
+                com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object();
+                com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("events");
+                for (StoredEvent e : limit == 0 ? List.<StoredEvent>of() : events) {
+                    DeviceId author = DeviceId.fromBytes(e.author());
+                    java.util.Optional<EventBody> body = view.replica().decode(e);
+                    list.addObject().put("at", WHEN.format(Instant.ofEpochMilli(HybridClock.millis(e.hlc()))))
+                        .put("version", dev.lorehub.node.core.EventId.fromBytes(e.id()).toString())
+                        .put("author", author.toString()).put("authorName", names.get(author))
+                        .put("realm", RealmId.fromBytes(e.realm()).toString())
+                        .put("what", body.map(LogCommand::describe).orElse(null))
+                        .put("lore", body.filter(b -> b instanceof EntityChange c && c.kind() == dev.lorehub.node.core.EntityKind.LORE)
+                            .map(b -> ((EntityChange) b).entityId()).orElse(null));
+                }
+                JsonOutput.print(out);
+                return 0;
             }
             if (events.isEmpty()) {
                 System.out.println("No events yet.");
@@ -87,6 +109,17 @@ final class LogCommand implements Callable<Integer> {
 
     private int refusals(NodeView view) throws java.sql.SQLException {
         var rows = view.replica().events().refusals();
+        if (json) {
+            com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object();
+            com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("refused");
+            for (var r : rows.subList(0, Math.min(rows.size(), Math.max(limit, 0)))) {
+                list.addObject().put("lastAt", WHEN.format(Instant.ofEpochMilli(r.lastAt()))).put("from", r.source())
+                    .put("realm", RealmId.fromBytes(r.realm()).toString()).put("count", r.count())
+                    .put("reason", r.reason().toLowerCase()).put("lastDetail", r.lastDetail());
+            }
+            JsonOutput.print(out);
+            return 0;
+        }
         if (limit == 0) {
             return 0;
         }

@@ -90,12 +90,24 @@ final class LoreCommand {
 
     @Command(name = "list", description = "List the lores of the current directory's realm.")
     static final class ListLores extends Where implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON instead of text: {\"realm\": {\"id\", \"name\"}, \"lores\": "
+            + "[the fields of `lore show --json`]}")
+        boolean json;
+
         @Override
         public Integer call() {
             try (LoreHubDatabase db = open()) {
                 LoreEditor editor = new LoreEditor(db);
                 RealmRow realm = editor.realmFor(dir(), false);
                 List<LoreRow> lores = editor.list(realm.id());
+                if (json) {
+                    com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object();
+                    out.putObject("realm").put("id", realm.id()).put("name", realm.name());
+                    com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("lores");
+                    lores.forEach(l -> list.add(Show.json(l)));
+                    JsonOutput.print(out);
+                    return 0;
+                }
                 if (lores.isEmpty()) {
                     System.out.println("No lores in realm " + realm.name() + " yet.");
                 }
@@ -113,10 +125,27 @@ final class LoreCommand {
         @Parameters(index = "0", paramLabel = "LORE", description = "Lore id or a unique prefix")
         String id;
 
+        @Option(names = "--json", description = "Print JSON instead of text: {\"id\", \"content\", \"why\", \"type\", "
+            + "\"confidence\", \"status\", \"sigils\": [], \"provinces\": [], \"origin\", \"createdAt\", \"updatedAt\"} "
+            + "(times as lh stores them)")
+        boolean json;
+
+        static com.fasterxml.jackson.databind.node.ObjectNode json(LoreRow l) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = JsonOutput.object().put("id", l.id()).put("content", l.content())
+                .put("why", l.why()).put("type", l.type()).put("confidence", l.confidence()).put("status", l.status());
+            l.sigils().forEach(n.putArray("sigils")::add);
+            l.provinces().forEach(n.putArray("provinces")::add);
+            return n.put("origin", l.origin()).put("createdAt", l.createdAt()).put("updatedAt", l.updatedAt());
+        }
+
         @Override
         public Integer call() {
             try (LoreHubDatabase db = open()) {
                 LoreRow l = new LoreEditor(db).get(id);
+                if (json) {
+                    JsonOutput.print(json(l));
+                    return 0;
+                }
                 System.out.println("id          " + l.id());
                 System.out.println("content     " + l.content());
                 System.out.println("why         " + (l.why() == null ? "" : l.why()));

@@ -21,18 +21,41 @@ import java.util.concurrent.Callable;
 final class PeersCommand implements Callable<Integer> {
     final HomeOption home = new HomeOption();
 
+    @picocli.CommandLine.Option(names = "--json", description = "Print JSON instead of text: {\"running\", \"peers\": [{\"device\", "
+        + "\"name\", \"connected\", \"lastContact\", \"lastError\", \"realms\": [{\"realm\", \"name\", \"inSync\", "
+        + "\"lastSyncedAt\", \"theyLack\", \"weLack\"}]}]}")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         NodeHome h = home.checkedHome();
         Daemon daemon = Daemon.ask(h);
+        java.io.PrintStream notes = json ? System.err : System.out;
         if (daemon.busy() != null) {
-            System.out.println(daemon.busy());
+            notes.println(daemon.busy());
         }
         if (daemon.discoveryWarning() != null) {
-            System.out.println(daemon.discoveryWarning());
+            notes.println(daemon.discoveryWarning());
         }
         try (NodeView view = NodeView.open(h)) {
             List<PeerStates.State> states = PeerStates.of(h, view.replica(), daemon.answers());
+            if (json) {
+                ObjectNode out = JsonOutput.object().put("running", daemon.running());
+                com.fasterxml.jackson.databind.node.ArrayNode peers = out.putArray("peers");
+                for (PeerStates.State p : states) {
+                    ObjectNode n = peers.addObject().put("device", p.device().toString()).put("name", p.name())
+                        .put("connected", p.connected()).put("lastContact", JsonOutput.time(p.lastContact()))
+                        .put("lastError", p.lastError());
+                    com.fasterxml.jackson.databind.node.ArrayNode realms = n.putArray("realms");
+                    for (PeerStates.RealmState rs : p.realms()) {
+                        realms.addObject().put("realm", rs.realm().toString()).put("name", label(view, rs.realm()))
+                            .put("inSync", rs.inSync()).put("lastSyncedAt", JsonOutput.time(rs.lastSyncedAt()))
+                            .put("theyLack", rs.theyLack()).put("weLack", rs.weLack());
+                    }
+                }
+                JsonOutput.print(out);
+                return 0;
+            }
             if (states.isEmpty()) {
                 System.out.println("No paired devices yet: run `lorehub-node pair` here and type the code on the other device.");
                 return 0;

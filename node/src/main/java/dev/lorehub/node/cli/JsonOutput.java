@@ -1,0 +1,42 @@
+package dev.lorehub.node.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+
+/**
+ * What {@code --json} prints: one JSON document on stdout, one line, nothing else there (hints and
+ * warnings go to stderr). The shapes are documented in README ("Machine-readable output") and are
+ * only ever extended: fields are added, never renamed or removed. Times are ISO-8601 UTC strings
+ * (null: never), ids in full.
+ */
+final class JsonOutput {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonOutput() {
+    }
+
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    static ArrayNode array() {
+        return MAPPER.createArrayNode();
+    }
+
+    static String time(Long millis) {
+        return millis == null || millis == 0 ? null : Instant.ofEpochMilli(millis).toString();
+    }
+
+    static void print(JsonNode node) {
+        try {
+            System.out.println(MAPPER.writeValueAsString(node));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+}
