@@ -127,7 +127,9 @@ final class RealmCommand {
                 for (Map.Entry<RealmId, EventStore.RealmRow> e : realms.entrySet()) {
                     Role role = view.replica().membership(e.getKey()).role(view.replica().deviceId()).orElse(null);
                     System.out.printf("%s  %-16s %-6s %s%n", e.getKey(), view.localName(e.getValue()),
-                        role == null ? "-" : role.name().toLowerCase(), view.localPath(e.getValue()).orElse("(not mapped)"));
+                        role != null ? role.name().toLowerCase()
+                            : StatusCommand.removedBy(view.replica().membership(e.getKey()), view.replica().deviceId()).isPresent()
+                            ? "removed" : "-", view.localPath(e.getValue()).orElse("(not mapped)"));
                 }
             }
             return 0;

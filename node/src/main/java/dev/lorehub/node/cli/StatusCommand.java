@@ -88,7 +88,11 @@ final class StatusCommand implements Callable<Integer> {
                 Membership m = r.membership(e.getKey());
                 ObjectNode n = realms.addObject().put("realm", e.getKey().toString()).put("name", view.localName(e.getValue()));
                 n.put("path", view.localPath(e.getValue()).orElse(null));
-                n.put("role", m.role(r.deviceId()).map(x -> x.name().toLowerCase()).orElse("none"));
+                java.util.Optional<dev.lorehub.crypto.DeviceId> removedBy = m.role(r.deviceId()).isPresent()
+                    ? java.util.Optional.empty() : removedBy(m, r.deviceId());
+                n.put("role", m.role(r.deviceId()).map(x -> x.name().toLowerCase())
+                    .orElse(removedBy.isPresent() ? "removed" : "none"));
+                n.put("removedBy", removedBy.map(Object::toString).orElse(null));
                 n.put("members", m.members().size());
                 n.put("events", r.events().count(e.getKey().toBytes()));
                 n.put("unreadable", r.events().opaqueEvents(e.getKey().toBytes()).size());
@@ -193,11 +197,14 @@ final class StatusCommand implements Callable<Integer> {
         if (out.get("realms").isEmpty()) {
             System.out.println("  none (share one with `lorehub-node realm share`)");
         }
-        out.get("realms").forEach(n -> System.out.printf("  %s  %-16s %-6s %d member(s), %d event(s)%s  %s%n",
+        out.get("realms").forEach(n -> System.out.printf("  %s  %-16s %-6s %d member(s), %d event(s)%s  %s%s%n",
             n.get("realm").asText().substring(0, 12), n.get("name").asText(), n.get("role").asText(), n.get("members").asInt(),
             n.get("events").asLong(), n.get("unreadable").asLong() > 0 ? " (" + n.get("unreadable").asLong() + " unreadable)" : "",
             n.get("path").isNull() ? "not mapped: `lorehub-node realm join " + n.get("realm").asText().substring(0, 12)
-                + " --path DIR`" : n.get("path").asText()));
+                + " --path DIR`" : n.get("path").asText(),
+            n.get("removedBy").isNull() ? "" : System.lineSeparator() + "    this device was removed from the realm by "
+                + n.get("removedBy").asText().substring(0, 7) + ": it receives only the realm's membership from now on, and "
+                + "local changes to it stay unsynced (`lorehub-node unsynced`)"));
         out.get("realms").forEach(n -> {
             if (n.has("previousRelease") && !n.get("previousRelease").get("sealed").asBoolean()) {
                 System.out.println("  " + n.get("realm").asText().substring(0, 12) + "  synced before the upgrade, not sealed yet: "
@@ -257,5 +264,20 @@ final class StatusCommand implements Callable<Integer> {
 
     private static String iso(Long millis) {
         return millis == null ? null : Instant.ofEpochMilli(millis).toString();
+    }
+
+    /**
+     * Who removed {@code self} from the realm, if the membership shows it removed (the latest removal
+     * naming it): a removed device still receives the realm's membership, so it learns this.
+     */
+    static java.util.Optional<dev.lorehub.crypto.DeviceId> removedBy(Membership m, dev.lorehub.crypto.DeviceId self) {
+        dev.lorehub.node.core.MembershipEvent latest = null;
+        for (dev.lorehub.node.core.MembershipEvent e : m.events()) {
+            if (e.change().op() == dev.lorehub.node.core.MembershipChange.Op.REMOVE && self.equals(e.change().subject())
+                && (latest == null || e.hlc() > latest.hlc())) {
+                latest = e;
+            }
+        }
+        return java.util.Optional.ofNullable(latest).map(dev.lorehub.node.core.MembershipEvent::author);
     }
 }

@@ -1489,6 +1489,20 @@ public final class Replica implements AutoCloseable {
         });
     }
 
+    /**
+     * Keys of a realm's events of one entity kind held here (membership events are of kind MEMBER):
+     * what a session that carries only a realm's membership (and an invitation's name) reconciles and offers.
+     */
+    public List<StoredKey> keysOfKind(RealmId realm, EntityKind kind) {
+        return read(tx -> {
+            List<StoredKey> keys = new ArrayList<>();
+            for (StoredEvent e : ctx.events().eventsOfKind(realm.toBytes(), kind.code())) {
+                keys.add(new StoredKey(realm, e.hlc(), EventId.fromBytes(e.id()), kind == EntityKind.MEMBER, false));
+            }
+            return keys;
+        });
+    }
+
     /** Recorded conflicts. */
     public List<EventStore.ConflictRow> conflicts() {
         return read(tx -> ctx.events().conflicts());

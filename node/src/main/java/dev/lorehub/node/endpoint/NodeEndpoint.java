@@ -625,7 +625,7 @@ public final class NodeEndpoint {
             if (link.closed || !link.session.isOpen()) {
                 continue;
             }
-            Set<RealmId> open = link.session.realms();
+            Set<RealmId> open = link.session.fullRealms(); // membership-only realms are not "shared" here
             Set<RealmId> shared = sharedWith(link.peer);
             // changed since the Hello (not merely not taken up by the peer: that would restart forever)
             boolean grew = !link.sharedAtOpen.containsAll(shared);  // a realm to share that was not at the Hello

@@ -84,6 +84,36 @@ public final class ObservedSyncStore implements SyncStore {
     }
 
     @Override
+    public List<RealmOffer> membershipOffersFor(DeviceId peer) {
+        return inner.membershipOffersFor(peer);
+    }
+
+    @Override
+    public dev.lorehub.node.sync.RealmScope scope(DeviceId peer, RealmId realm) {
+        return inner.scope(peer, realm);
+    }
+
+    @Override
+    public boolean acceptMembershipOnly(DeviceId peer, RealmId realm, DeviceId founder, long now) {
+        return inner.acceptMembershipOnly(peer, realm, founder, now);
+    }
+
+    @Override
+    public Reconciliation initiateMembership(RealmId realm) {
+        return new Watched(realm, inner.initiateMembership(realm));
+    }
+
+    @Override
+    public Reconciliation respondMembership(RealmId realm) {
+        return new Watched(realm, inner.respondMembership(realm));
+    }
+
+    @Override
+    public List<dev.lorehub.node.sync.SyncMessage.Key> invitationEvents(DeviceId peer, RealmId realm) {
+        return inner.invitationEvents(peer, realm);
+    }
+
+    @Override
     public Set<EventId> membershipEvents(RealmId realm) {
         return inner.membershipEvents(realm);
     }

@@ -4,6 +4,7 @@ import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.merkle.FingerprintSet;
 import dev.lorehub.merkle.ReconcileConfig;
+import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.core.IngestResult;
 import dev.lorehub.node.core.Membership;
@@ -68,11 +69,108 @@ public final class ReplicaSyncStore implements SyncStore {
     public List<RealmOffer> offersFor(DeviceId peer) {
         List<RealmOffer> offers = new ArrayList<>();
         for (Map.Entry<RealmId, EventStore.RealmRow> e : new java.util.TreeMap<>(replica.realms()).entrySet()) {
-            if (e.getValue().joined() && replica.membership(e.getKey()).members().containsKey(peer)) {
+            Membership m = replica.membership(e.getKey());
+            // FULL only while this device is a member itself (a removed device syncs membership only)
+            if (e.getValue().joined() && m.members().containsKey(peer)
+                && (m.founder().isEmpty() || m.members().containsKey(self()))) {
                 offers.add(new RealmOffer(e.getKey(), DeviceId.fromBytes(e.getValue().founder())));
             }
         }
         return offers;
+    }
+
+    @Override
+    public List<RealmOffer> membershipOffersFor(DeviceId peer) {
+        List<RealmOffer> offers = new ArrayList<>();
+        for (Map.Entry<RealmId, EventStore.RealmRow> e : new java.util.TreeMap<>(replica.realms()).entrySet()) {
+            if (!e.getValue().joined()) {
+                continue; // an invitation: the admin that invited this device opens it
+            }
+            Membership m = replica.membership(e.getKey());
+            boolean peerMember = m.members().containsKey(peer);
+            boolean selfMember = m.members().containsKey(self());
+            if ((peerMember && !selfMember) || (!peerMember && everMember(m, peer))) {
+                offers.add(new RealmOffer(e.getKey(), DeviceId.fromBytes(e.getValue().founder())));
+            }
+        }
+        return offers;
+    }
+
+    @Override
+    public RealmScope scope(DeviceId peer, RealmId realm) {
+        EventStore.RealmRow row = replica.realms().get(realm);
+        if (row == null || !row.joined()) {
+            return RealmScope.MEMBERSHIP_ONLY;
+        }
+        Membership m = replica.membership(realm);
+        if (m.founder().isEmpty()) {
+            return RealmScope.FULL; // the membership has not arrived yet: nothing to go by
+        }
+        return m.members().containsKey(peer) && m.members().containsKey(self()) ? RealmScope.FULL
+            : RealmScope.MEMBERSHIP_ONLY;
+    }
+
+    @Override
+    public boolean acceptMembershipOnly(DeviceId peer, RealmId realm, DeviceId founder, long now) {
+        EventStore.RealmRow row = replica.realms().get(realm);
+        if (row == null) {
+            return replica.acceptInvitation(realm, founder, peer, now);
+        }
+        if (!DeviceId.fromBytes(row.founder()).equals(founder)) {
+            return false;
+        }
+        Membership m = replica.membership(realm);
+        return m.founder().isEmpty() || m.members().containsKey(peer) || everMember(m, peer);
+    }
+
+    /** True if an admitted membership event ever named {@code device} (as subject or author). */
+    private static boolean everMember(Membership m, DeviceId device) {
+        if (m.everWriter(device) || m.everAdmin(device)) {
+            return true;
+        }
+        for (dev.lorehub.node.core.MembershipEvent e : m.events()) {
+            if (device.equals(e.change().subject()) || device.equals(e.author())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public Reconciliation initiateMembership(RealmId realm) {
+        return MerkleReconciliation.initiator(setOf(replica.keysOfKind(realm, EntityKind.MEMBER)), reconcileConfig,
+            random.nextLong());
+    }
+
+    @Override
+    public Reconciliation respondMembership(RealmId realm) {
+        return MerkleReconciliation.responder(setOf(replica.keysOfKind(realm, EntityKind.MEMBER)), reconcileConfig);
+    }
+
+    @Override
+    public List<SyncMessage.Key> invitationEvents(DeviceId peer, RealmId realm) {
+        List<SyncMessage.Key> out = new ArrayList<>();
+        if (!joined(realm)) {
+            return out;
+        }
+        Membership m = replica.membership(realm);
+        if (!m.members().containsKey(peer) || !m.members().containsKey(self())) {
+            return out;
+        }
+        for (StoredKey k : replica.keysOfKind(realm, EntityKind.REALM)) {
+            out.add(new SyncMessage.Key(k.hlc(), k.id().toBytes()));
+        }
+        return out;
+    }
+
+    private static FingerprintSet setOf(List<StoredKey> keys) {
+        long[] timestamps = new long[keys.size()];
+        byte[] ids = new byte[keys.size() * EventId.LENGTH];
+        for (int i = 0; i < keys.size(); i++) {
+            timestamps[i] = keys.get(i).hlc();
+            System.arraycopy(keys.get(i).id().toBytes(), 0, ids, i * EventId.LENGTH, EventId.LENGTH);
+        }
+        return FingerprintSet.build(timestamps, ids);
     }
 
     @Override

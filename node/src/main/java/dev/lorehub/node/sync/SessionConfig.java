@@ -17,12 +17,15 @@ package dev.lorehub.node.sync;
  *                           read them; a reply beyond it ends the session as flooding. At least one maximal frame
  * @param maxOutboxFrames    most replies queued, whatever their size (bounds the per-frame overhead of tiny ones)
  * @param compactEvents      announce {@link SyncCodec#CAP_COMPACT_EVENTS} in the Hello (default true)
+ * @param membershipScope    announce {@link SyncCodec#CAP_MEMBERSHIP_SCOPE} in the Hello and open realms this side
+ *                           may only see the membership of as {@link RealmScope#MEMBERSHIP_ONLY} (default true;
+ *                           off only to test sessions with nodes that predate it)
  * @param maxPendingOffers   most keys of new local events waiting to be offered to a peer that does not read; beyond
  *                           it the session ends (normally) and the next one reconciles them instead
  */
 public record SessionConfig(long receiveWindow, int maxBatchBytes, int maxBatchEvents, int maxOfferKeys, long helloTimeout,
                             long progressTimeout, int maxFramesPerSecond, int frameBurst, long maxOutboxBytes,
-                            int maxOutboxFrames, int maxPendingOffers, boolean compactEvents) {
+                            int maxOutboxFrames, int maxPendingOffers, boolean compactEvents, boolean membershipScope) {
     /**
      * Default {@link #maxOutboxBytes}: one maximal frame plus 1 MiB of small replies (4 MiB). An honest
      * peer reads its replies as they come, so its outbox holds a few frames; 4 MiB per session keeps
@@ -53,6 +56,14 @@ public record SessionConfig(long receiveWindow, int maxBatchBytes, int maxBatchE
         }
     }
 
+    /** The eleven limits and the compact-events switch, with membership scopes on. */
+    public SessionConfig(long receiveWindow, int maxBatchBytes, int maxBatchEvents, int maxOfferKeys, long helloTimeout,
+                         long progressTimeout, int maxFramesPerSecond, int frameBurst, long maxOutboxBytes,
+                         int maxOutboxFrames, int maxPendingOffers, boolean compactEvents) {
+        this(receiveWindow, maxBatchBytes, maxBatchEvents, maxOfferKeys, helloTimeout, progressTimeout, maxFramesPerSecond,
+            frameBurst, maxOutboxBytes, maxOutboxFrames, maxPendingOffers, compactEvents, true);
+    }
+
     /** The eleven limits, with compact event frames on. */
     public SessionConfig(long receiveWindow, int maxBatchBytes, int maxBatchEvents, int maxOfferKeys, long helloTimeout,
                          long progressTimeout, int maxFramesPerSecond, int frameBurst, long maxOutboxBytes,
@@ -67,7 +78,16 @@ public record SessionConfig(long receiveWindow, int maxBatchBytes, int maxBatchE
      */
     public SessionConfig withCompactEvents(boolean on) {
         return new SessionConfig(receiveWindow, maxBatchBytes, maxBatchEvents, maxOfferKeys, helloTimeout, progressTimeout,
-            maxFramesPerSecond, frameBurst, maxOutboxBytes, maxOutboxFrames, maxPendingOffers, on);
+            maxFramesPerSecond, frameBurst, maxOutboxBytes, maxOutboxFrames, maxPendingOffers, on, membershipScope);
+    }
+
+    /**
+     * The same limits, announcing (or not) {@link SyncCodec#CAP_MEMBERSHIP_SCOPE}; off only to test
+     * sessions with nodes that predate it.
+     */
+    public SessionConfig withMembershipScope(boolean on) {
+        return new SessionConfig(receiveWindow, maxBatchBytes, maxBatchEvents, maxOfferKeys, helloTimeout, progressTimeout,
+            maxFramesPerSecond, frameBurst, maxOutboxBytes, maxOutboxFrames, maxPendingOffers, compactEvents, on);
     }
 
     /** The first eight limits, with the default outbox and pending-offer bounds. */

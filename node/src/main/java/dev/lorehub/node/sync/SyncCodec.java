@@ -36,8 +36,13 @@ import static dev.lorehub.node.core.BoundedKryoIo.writeString;
  * <p>Frame = Kryo class id (varint of registration id + 2) then the fields in declaration order:
  * ids as raw bytes (device 32, realm 16, event 32), counts and lengths as unsigned varints, longs
  * as zigzag varlongs (credit, capabilities) or 8 bytes little-endian (HLC, as Kryo writes longs), strings as varint length + UTF-8.
- * Registration ids: Hello 40, Reconcile 41, Events 42, Credit 43, Offer 44, Want 45, Close 46, and 47
- * for the compact form of Events. The golden-bytes test pins every layout.
+ * Registration ids: Hello 40, Reconcile 41, Events 42, Credit 43, Offer 44, Want 45, Close 46, 47
+ * for the compact form of Events, and 48 for ScopedOpen. The golden-bytes test pins every layout.
+ *
+ * <h2>Scoped opens (48)</h2>
+ * {@code varint n | (realm(16) | founder(32) | varint scope | varint length | reconcile) × n}. Sent
+ * only to a peer whose Hello announced {@link #CAP_MEMBERSHIP_SCOPE}; a scope code this node does not
+ * know is a malformed frame.
  *
  * <h2>Compact events (47)</h2>
  * A batch carries events of the session's one realm, mostly by few authors, yet every sealed
@@ -52,7 +57,7 @@ import static dev.lorehub.node.core.BoundedKryoIo.writeString;
  * smallest valid one minus the 48 cut bytes, so a frame cannot make the receiver allocate more than
  * 48 bytes per ~100 bytes it sent.
  *
- * <p>Decoding reads the class id itself and accepts only these seven ids: Kryo's built-in
+ * <p>Decoding reads the class id itself and accepts only these nine ids: Kryo's built-in
  * registrations (String, primitives) are never resolved, so no length prefix the peer sends
  * sizes an allocation beyond the bytes it actually sent (see {@link dev.lorehub.node.core.BoundedKryoIo#readRegistered}).
  *
@@ -65,11 +70,18 @@ public final class SyncCodec {
     /** Hello capability bit: this node reads Events frames in the compact form (registration 47). */
     public static final long CAP_COMPACT_EVENTS = 1;
 
+    /**
+     * Hello capability bit: this node understands realm scopes ({@link RealmScope}) and the
+     * {@link SyncMessage.ScopedOpen} frame (registration 48). A node sends that frame only to a peer
+     * that announced the bit; with any other peer it syncs as before (FULL realms in the Hello only).
+     */
+    public static final long CAP_MEMBERSHIP_SCOPE = 2;
+
     /** The only types a frame may hold, by Kryo registration id. */
     private static final Map<Integer, Class<?>> MESSAGES = Map.of(
         40, SyncMessage.Hello.class, 41, SyncMessage.Reconcile.class, 42, SyncMessage.Events.class,
         43, SyncMessage.Credit.class, 44, SyncMessage.Offer.class, 45, SyncMessage.Want.class,
-        46, SyncMessage.Close.class, 47, CompactEvents.class);
+        46, SyncMessage.Close.class, 47, CompactEvents.class, 48, SyncMessage.ScopedOpen.class);
 
     private static final int CUT = SealedEnvelope.REALM_LENGTH + SealedEnvelope.AUTHOR_LENGTH;
     /** The shortest envelope that can be valid (signed-only, empty body), with the cut bytes removed. */
@@ -93,6 +105,7 @@ public final class SyncCodec {
         kryo.register(SyncMessage.Want.class, new WantSerializer(), 45);
         kryo.register(SyncMessage.Close.class, new CloseSerializer(), 46);
         kryo.register(CompactEvents.class, new CompactEventsSerializer(), 47);
+        kryo.register(SyncMessage.ScopedOpen.class, new ScopedOpenSerializer(), 48);
     }
 
     /** From now on, Events go out in the compact form (the peer announced {@link #CAP_COMPACT_EVENTS}). */
@@ -293,6 +306,36 @@ public final class SyncCodec {
                 events.add(e);
             }
             return new CompactEvents(new SyncMessage.Events(realm, events));
+        }
+    }
+
+    private static final class ScopedOpenSerializer extends Serializer<SyncMessage.ScopedOpen> {
+        @Override
+        public void write(Kryo kryo, Output out, SyncMessage.ScopedOpen m) {
+            out.writeVarInt(m.realms().size(), true);
+            for (SyncMessage.ScopedRealm r : m.realms()) {
+                writeRealm(out, r.realm());
+                out.writeBytes(r.founder().toBytes());
+                out.writeVarInt(r.scope().code(), true);
+                writeBytes(out, r.reconcile());
+            }
+        }
+
+        @Override
+        public SyncMessage.ScopedOpen read(Kryo kryo, Input in, Class<? extends SyncMessage.ScopedOpen> type) {
+            int n = readLength(in, RealmId.LENGTH + DeviceId.LENGTH + 2, "scoped realms");
+            List<SyncMessage.ScopedRealm> realms = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                RealmId realm = readRealm(in);
+                DeviceId founder = readDevice(in);
+                int code = readVarInt(in, "scope");
+                RealmScope scope = RealmScope.ofCode(code);
+                if (scope == null) {
+                    throw new EventFormatException("unknown realm scope " + code);
+                }
+                realms.add(new SyncMessage.ScopedRealm(realm, founder, scope, readBytes(in, "reconcile message")));
+            }
+            return new SyncMessage.ScopedOpen(realms);
         }
     }
 

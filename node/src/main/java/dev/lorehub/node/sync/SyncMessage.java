@@ -13,6 +13,8 @@ import java.util.List;
  *  initiator                                   responder
  *  Hello(versions, realms + first reconcile) →
  *                                            ← Hello(versions, realms + reconcile replies)
+ *                                            ← ScopedOpen(membership-only realms)   (if both announced scopes)
+ *  ScopedOpen(membership-only realms) →                                            (if it has any)
  *  Reconcile … ↔ Reconcile …                 (only where realms differ)
  *  Events … ↔ Events …                       (what the other lacks, within the credit it granted)
  *  Credit ↔ Credit                           (after each ingested batch)
@@ -28,7 +30,8 @@ public sealed interface SyncMessage {
      * @param minVersion    lowest protocol version spoken
      * @param maxVersion    highest protocol version spoken
      * @param device        the sender's device id (must match the TLS-authenticated peer)
-     * @param capabilities  feature bits (none defined yet; unknown bits are ignored)
+     * @param capabilities  feature bits ({@link SyncCodec#CAP_COMPACT_EVENTS}, {@link SyncCodec#CAP_MEMBERSHIP_SCOPE});
+     *                      unknown bits are ignored
      * @param credit        bytes of {@link Events} the sender is ready to receive before its first {@link Credit}
      * @param realms        realms the sender will sync with this peer, each with a reconciliation message
      */
@@ -47,6 +50,30 @@ public sealed interface SyncMessage {
      * @param reconcile the initiator's first reconciliation message, or the responder's reply to it
      */
     record RealmOpen(RealmId realm, DeviceId founder, byte[] reconcile) {
+    }
+
+    /**
+     * Opens realms as {@link RealmScope#MEMBERSHIP_ONLY} (registration 48), sent only to a peer whose
+     * Hello announced {@link SyncCodec#CAP_MEMBERSHIP_SCOPE}, so the Hello itself keeps its layout. The
+     * session responder sends one right after its Hello, the initiator one in answer to it (so the two
+     * never open the same realm twice). A realm named here that is open FULL in the session is narrowed:
+     * its reconciliation starts over on the membership events only.
+     */
+    record ScopedOpen(List<ScopedRealm> realms) implements SyncMessage {
+        public ScopedOpen {
+            realms = List.copyOf(realms);
+        }
+    }
+
+    /**
+     * One realm in a {@link ScopedOpen}.
+     *
+     * @param realm     realm id
+     * @param founder   its founder
+     * @param scope     what the session carries of it
+     * @param reconcile the sender's first reconciliation message over that scope (the sender speaks first)
+     */
+    record ScopedRealm(RealmId realm, DeviceId founder, RealmScope scope, byte[] reconcile) {
     }
 
     /** A further reconciliation message for one realm. */

@@ -56,6 +56,22 @@ import java.util.Set;
  * session as {@link CloseReason#PROTOCOL_VIOLATION} before any event of the frame is stored. A
  * {@code Want} is served only with events stored in the realm it names.
  *
+ * <p><b>Membership scope</b> ({@link RealmScope}, negotiated by {@link SyncCodec#CAP_MEMBERSHIP_SCOPE}).
+ * A realm is opened FULL in the Hello only when both devices joined it and each is a member in the
+ * other's view ({@link SyncStore#scope}). Otherwise it is opened {@link RealmScope#MEMBERSHIP_ONLY} by a
+ * {@link SyncMessage.ScopedOpen} (the responder's right after its Hello, the initiator's in answer;
+ * a FULL open the other side will not take is left unanswered in the Hello and narrowed there):
+ * an invitee that has not joined, and a device removed from the realm (by either side's knowledge),
+ * still learn the realm's membership, so the invitee sees its grant and the removed device its
+ * removal, but nothing else. Such a realm reconciles only its membership events; towards an invitee
+ * the realm's name is offered besides. The serving side never sends, nor answers a Want for,
+ * anything else; the receiving side never stores a data event (encrypted envelope) it did not ask
+ * for. Both drop such requests and events rather than end the session: an honest peer's Want or
+ * push can cross the frame that narrowed the realm (the simulator found this), and what a peer sends
+ * is bounded by the credit granted anyway. A FULL realm whose peer is removed while the
+ * session is open is served membership-only from then on, until the driver restarts the session.
+ * A peer that does not announce the capability syncs as before (FULL realms in the Hello only).
+ *
  * <p>Not thread-safe: the driver serialises calls.
  */
 public final class SyncSession {
@@ -73,6 +89,18 @@ public final class SyncSession {
         final ArrayDeque<SyncMessage.Key> toSend = new ArrayDeque<>();
         final Set<EventId> queued = new HashSet<>();
         final boolean invitation;
+        final RealmScope scope;
+        /**
+         * For a {@link RealmScope#MEMBERSHIP_ONLY} realm: ids this side may send the peer (membership
+         * events, and the realm's name towards an invitee), refreshed when an id is not found in it.
+         */
+        Set<EventId> allowed;
+        /**
+         * For a membership-only realm this side has not joined: ids it asked for (bounded by
+         * {@link SessionConfig#maxOfferKeys()}). Only those may arrive encrypted (the realm's name);
+         * any other data event is a protocol violation, so a peer cannot fill an invitee with refusals.
+         */
+        final Set<EventId> wantedData = new HashSet<>();
         /** Keys of new events to offer, turned into Offer frames when polled. */
         final ArrayDeque<SyncMessage.Key> toOffer = new ArrayDeque<>();
         boolean reconciled;
@@ -83,9 +111,31 @@ public final class SyncSession {
         long received;
 
         RealmSync(RealmId realm, Reconciliation reconciliation, boolean invitation) {
+            this(realm, reconciliation, invitation, RealmScope.FULL);
+        }
+
+        RealmSync(RealmId realm, Reconciliation reconciliation, boolean invitation, RealmScope scope) {
             this.realm = realm;
             this.reconciliation = reconciliation;
             this.invitation = invitation;
+            this.scope = scope;
+        }
+
+        /**
+         * A FULL realm whose peer (or this device) stopped being a member while the session was open:
+         * from then on only membership events go out, as in a membership-only realm, until the driver
+         * restarts the session with the scope narrowed (the peer may not know yet, so what it asks for
+         * beyond that is dropped, not a violation).
+         */
+        boolean demoted;
+
+        boolean membershipOnly() {
+            return scope == RealmScope.MEMBERSHIP_ONLY;
+        }
+
+        /** True if only membership events (and towards an invitee the realm's name) go out. */
+        boolean servesMembershipOnly() {
+            return scope == RealmScope.MEMBERSHIP_ONLY || demoted;
         }
     }
 
@@ -102,6 +152,13 @@ public final class SyncSession {
     private final List<StoredKey> ingested = new ArrayList<>();
     /** Keys offered before the peer's Hello arrived: offered once the session is open. */
     private final List<StoredKey> offeredEarly = new ArrayList<>();
+
+    /** The peer announced {@link SyncCodec#CAP_MEMBERSHIP_SCOPE} and this side speaks it too. */
+    private boolean peerScopes;
+    /** The peer's {@link SyncMessage.ScopedOpen} arrived (each side sends at most one). */
+    private boolean peerScopedOpen;
+    /** Realms the peer opened FULL that this side narrows to membership-only in its ScopedOpen. */
+    private final Map<RealmId, DeviceId> toNarrow = new LinkedHashMap<>();
 
     private State state = State.NEW;
     /** The latest wall time any input carried: {@link #pollFrame} has no clock of its own. */
@@ -174,7 +231,8 @@ public final class SyncSession {
     }
 
     private SyncMessage.Hello hello(List<SyncMessage.RealmOpen> opens) {
-        long capabilities = config.compactEvents() ? SyncCodec.CAP_COMPACT_EVENTS : 0;
+        long capabilities = (config.compactEvents() ? SyncCodec.CAP_COMPACT_EVENTS : 0)
+            | (config.membershipScope() ? SyncCodec.CAP_MEMBERSHIP_SCOPE : 0);
         return new SyncMessage.Hello(MIN_VERSION, MAX_VERSION, store.self(), capabilities, config.receiveWindow(), opens);
     }
 
@@ -278,6 +336,8 @@ public final class SyncSession {
             onOffer(o);
         } else if (message instanceof SyncMessage.Want w) {
             onWant(w);
+        } else if (message instanceof SyncMessage.ScopedOpen so) {
+            onScopedOpen(so, now);
         }
         checkSynced(now);
     }
@@ -308,6 +368,7 @@ public final class SyncSession {
         }
         sendCredit = Math.min(hello.credit(), maxSendCredit());
         codec.compactEvents((hello.capabilities() & SyncCodec.CAP_COMPACT_EVENTS) != 0); // unknown bits are ignored
+        peerScopes = config.membershipScope() && (hello.capabilities() & SyncCodec.CAP_MEMBERSHIP_SCOPE) != 0;
         state = State.OPEN;
         Set<RealmId> mentioned = new HashSet<>();
         List<SyncMessage.RealmOpen> replies = new ArrayList<>();
@@ -320,8 +381,13 @@ public final class SyncSession {
                 onReconcile(started, open.reconcile()); // the peer's reply to our first message
                 continue;
             }
-            if (!store.accept(peer, open.realm(), open.founder(), now)) {
-                continue; // a realm we do not share with this peer: say nothing about it
+            boolean full = store.accept(peer, open.realm(), open.founder(), now)
+                && (!peerScopes || store.scope(peer, open.realm()) == RealmScope.FULL);
+            if (!full) {
+                if (peerScopes && store.acceptMembershipOnly(peer, open.realm(), open.founder(), now)) {
+                    toNarrow.put(open.realm(), open.founder()); // opened membership-only in our ScopedOpen
+                }
+                continue; // otherwise a realm we do not share with this peer: say nothing about it
             }
             RealmSync rs = new RealmSync(open.realm(), store.respond(open.realm()), !store.joined(open.realm()));
             realms.put(open.realm(), rs);
@@ -335,7 +401,7 @@ public final class SyncSession {
             }
         }
         if (initiator) {
-            // realms we offered that the peer did not take up are not shared with it
+            // realms we offered that the peer did not take up are not shared with it (in FULL scope)
             realms.keySet().removeIf(r -> !mentioned.contains(r));
             offerEarly(now);
             return;
@@ -349,7 +415,93 @@ public final class SyncSession {
             }
         }
         reply(hello(replies));
+        if (peerScopes) {
+            reply(scopedOpen()); // always, even empty: the initiator answers it with its own
+        }
         offerEarly(now);
+    }
+
+    /**
+     * This side's {@link SyncMessage.ScopedOpen}: the realms it narrows (the peer opened them FULL)
+     * and those it shares with the peer only in membership scope, each not open in the session yet,
+     * started here as the side that speaks first over the membership events.
+     */
+    private SyncMessage.ScopedOpen scopedOpen() {
+        Map<RealmId, DeviceId> open = new LinkedHashMap<>(toNarrow);
+        toNarrow.clear();
+        for (SyncStore.RealmOffer offer : store.membershipOffersFor(peer)) {
+            open.putIfAbsent(offer.realm(), offer.founder());
+        }
+        List<SyncMessage.ScopedRealm> out = new ArrayList<>();
+        for (Map.Entry<RealmId, DeviceId> e : open.entrySet()) {
+            if (realms.containsKey(e.getKey())) {
+                continue;
+            }
+            Reconciliation r = store.initiateMembership(e.getKey());
+            realms.put(e.getKey(), new RealmSync(e.getKey(), r, !store.joined(e.getKey()), RealmScope.MEMBERSHIP_ONLY));
+            out.add(new SyncMessage.ScopedRealm(e.getKey(), e.getValue(), RealmScope.MEMBERSHIP_ONLY, r.start()));
+        }
+        return new SyncMessage.ScopedOpen(out);
+    }
+
+    /**
+     * The peer opens realms membership-only, or narrows realms open FULL to that. The responder's
+     * comes right after its Hello and the initiator answers it with its own, so neither opens a
+     * realm the other already opened; a realm this side will not sync in any scope is declined with
+     * an empty Reconcile.
+     */
+    private void onScopedOpen(SyncMessage.ScopedOpen open, long now) {
+        if (!peerScopes) {
+            throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "a ScopedOpen without both sides announcing "
+                + "membership scopes");
+        }
+        if (peerScopedOpen) {
+            throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "a second ScopedOpen");
+        }
+        peerScopedOpen = true;
+        Set<RealmId> mentioned = new HashSet<>();
+        for (SyncMessage.ScopedRealm sr : open.realms()) {
+            if (!mentioned.add(sr.realm())) {
+                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "realm " + sr.realm() + " opened twice");
+            }
+            if (sr.scope() != RealmScope.MEMBERSHIP_ONLY) {
+                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "a ScopedOpen may only narrow, but realm "
+                    + sr.realm() + " is opened " + sr.scope());
+            }
+            RealmSync existing = realms.get(sr.realm());
+            if (existing != null && existing.membershipOnly()) {
+                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "realm " + sr.realm() + " opened twice");
+            }
+            if (!store.acceptMembershipOnly(peer, sr.realm(), sr.founder(), now)) {
+                if (existing != null) {
+                    drop(existing);
+                }
+                reply(new SyncMessage.Reconcile(sr.realm(), new byte[0])); // declined
+                continue;
+            }
+            if (existing != null) {
+                drop(existing); // narrowed: what the FULL reconciliation found or queued is void
+            }
+            RealmSync rs = new RealmSync(sr.realm(), store.respondMembership(sr.realm()), !store.joined(sr.realm()),
+                RealmScope.MEMBERSHIP_ONLY);
+            realms.put(sr.realm(), rs);
+            byte[] reply = replyTo(rs, sr.reconcile());
+            if (reply != null) {
+                reply(new SyncMessage.Reconcile(sr.realm(), reply));
+            }
+        }
+        if (initiator) {
+            SyncMessage.ScopedOpen ours = scopedOpen();
+            if (!ours.realms().isEmpty()) {
+                reply(ours);
+            }
+        }
+    }
+
+    /** Forgets a realm of the session, with whatever was queued for it. */
+    private void drop(RealmSync rs) {
+        pendingOffers -= rs.toOffer.size();
+        realms.remove(rs.realm);
     }
 
     private void offerEarly(long now) {
@@ -378,6 +530,10 @@ public final class SyncSession {
         if (rs.reconciled && rs.reconciliation.isDone() && message.length == 0) {
             return;
         }
+        if (rs.membershipOnly() && !rs.reconciled && message.length == 0) {
+            drop(rs); // the peer declined a realm this side opened membership-only
+            return;
+        }
         byte[] reply = replyTo(rs, message);
         if (reply != null) {
             reply(new SyncMessage.Reconcile(rs.realm, reply));
@@ -398,7 +554,30 @@ public final class SyncSession {
             for (SyncMessage.Key k : have) {
                 enqueue(rs, k);
             }
+            if (rs.membershipOnly()) {
+                // the realm's name, which an invitation shows, lies outside the membership set: offered
+                for (SyncMessage.Key k : store.invitationEvents(peer, rs.realm)) {
+                    rs.toOffer.add(k);
+                    pendingOffers++;
+                }
+            }
         }
+    }
+
+    /**
+     * True if this side may send the event to the peer in a membership-only realm: a membership event,
+     * or (towards an invitee) the realm's name. Refreshed once when not found (new events arrive).
+     */
+    private boolean allowed(RealmSync rs, EventId id) {
+        if (rs.allowed != null && rs.allowed.contains(id)) {
+            return true;
+        }
+        Set<EventId> fresh = new HashSet<>(store.membershipEvents(rs.realm));
+        for (SyncMessage.Key k : store.invitationEvents(peer, rs.realm)) {
+            fresh.add(EventId.fromBytes(k.id()));
+        }
+        rs.allowed = fresh;
+        return fresh.contains(id);
     }
 
     private void enqueue(RealmSync rs, SyncMessage.Key key) {
@@ -418,10 +597,19 @@ public final class SyncSession {
             throw new ProtocolViolation(CloseReason.FLOODING, "received " + bytes + " bytes of events with only "
                 + receiveAllowance + " bytes of credit granted");
         }
-        requireRealm(e);
+        RealmSync target = realms.get(e.realm());
+        requireRealm(e, target);
+        List<byte[]> events = e.events();
+        if (target.membershipOnly()) {
+            events = withoutUnaskedData(e, target);
+            for (byte[] event : e.events()) {
+                target.wantedData.remove(EventId.of(event));
+            }
+        }
         receiveAllowance -= bytes;
         eventsReceived += e.events().size();
-        IngestResult result = store.ingest(peer, e.events(), now);
+        IngestResult result = events.isEmpty() ? new IngestResult(List.of(), List.of(), 0, 0, 0, List.of())
+            : store.ingest(peer, events, now);
         eventsStored += result.stored().size();
         realms.get(e.realm()).received += e.events().size();
         ingested.addAll(result.captured());
@@ -436,7 +624,9 @@ public final class SyncSession {
      * slip events of a realm Y it is not in through it. Checked for the whole frame before anything
      * of it is stored.
      */
-    private void requireRealm(SyncMessage.Events e) {
+    private void requireRealm(SyncMessage.Events e, RealmSync rs) {
+        // (In a membership-only realm, the data events this side did not ask for are then left out:
+        // withoutUnaskedData.)
         for (int i = 0; i < e.events().size(); i++) {
             RealmId realm;
             try {
@@ -452,6 +642,28 @@ public final class SyncSession {
         }
     }
 
+    /**
+     * In a membership-only realm: the frame without the data (encrypted) events this side did not ask
+     * for, which are never stored. Dropped, not a violation: a peer's push can cross the frame that
+     * narrowed the realm, and what it sends is bounded by the credit this side grants anyway.
+     */
+    private List<byte[]> withoutUnaskedData(SyncMessage.Events e, RealmSync rs) {
+        boolean invitee = !store.joined(rs.realm);
+        List<byte[]> kept = new ArrayList<>(e.events().size());
+        for (byte[] event : e.events()) {
+            boolean encrypted;
+            try {
+                encrypted = SealedEnvelope.peek(event).header().encrypted();
+            } catch (EnvelopeException ex) {
+                encrypted = true; // cannot happen: requireRealm read every header already
+            }
+            if (!encrypted || invitee && rs.wantedData.contains(EventId.of(event))) {
+                kept.add(event);
+            }
+        }
+        return kept;
+    }
+
     private void onOffer(SyncMessage.Offer offer) {
         RealmSync rs = realms.get(offer.realm());
         if (rs == null) {
@@ -462,8 +674,16 @@ public final class SyncSession {
                 + config.maxOfferKeys());
         }
         List<byte[]> wanted = new ArrayList<>();
+        boolean invitee = rs.membershipOnly() && !store.joined(rs.realm);
         for (SyncMessage.Key k : offer.keys()) {
-            if (!store.has(EventId.fromBytes(k.id()))) {
+            EventId id = EventId.fromBytes(k.id());
+            if (!store.has(id)) {
+                if (invitee && !rs.wantedData.contains(id)) {
+                    if (rs.wantedData.size() >= config.maxOfferKeys()) {
+                        continue; // enough asked for; the next session reconciles the rest
+                    }
+                    rs.wantedData.add(id);
+                }
                 wanted.add(k.id());
             }
         }
@@ -485,6 +705,11 @@ public final class SyncSession {
         }
         for (byte[] id : want.ids()) {
             EventId eventId = EventId.fromBytes(id);
+            if (rs.servesMembershipOnly() && !allowed(rs, eventId)) {
+                // Never served. Not a violation: an honest peer's Want can cross the frame that narrowed the
+                // realm to its membership (the simulator found this), so it is dropped, not punished.
+                continue;
+            }
             if (!rs.queued.contains(eventId) && store.has(eventId)) {
                 enqueue(rs, new SyncMessage.Key(0, id));
             }
@@ -503,7 +728,8 @@ public final class SyncSession {
             while (!rs.toSend.isEmpty() && batch.size() < config.maxBatchEvents() && bytes < config.maxBatchBytes()) {
                 SyncMessage.Key k = rs.toSend.peek();
                 EventId id = EventId.fromBytes(k.id());
-                Optional<byte[]> sealed = store.sealed(rs.realm, id);
+                Optional<byte[]> sealed = rs.servesMembershipOnly() && !allowed(rs, id) ? Optional.empty()
+                    : store.sealed(rs.realm, id);
                 if (sealed.isEmpty()) {
                     rs.toSend.poll();
                     rs.queued.remove(id);
@@ -590,7 +816,11 @@ public final class SyncSession {
         }
         for (StoredKey k : keys) {
             RealmSync rs = realms.get(k.realm());
-            if (rs != null) {
+            if (rs != null && k.membership() && !rs.servesMembershipOnly()
+                && store.scope(peer, rs.realm) != RealmScope.FULL) {
+                rs.demoted = true; // a removal: nothing more of the realm's data for this peer in this session
+            }
+            if (rs != null && (!rs.servesMembershipOnly() || k.membership() || allowed(rs, k.id()))) {
                 rs.toOffer.add(new SyncMessage.Key(k.hlc(), k.id().toBytes()));
                 pendingOffers++;
             }
@@ -749,9 +979,10 @@ public final class SyncSession {
      * @param toSend      of those and of what the peer wanted since, still to send
      * @param received    events of this realm received in this session
      * @param invitation  opened while the realm was only an invitation here (membership and realm events only)
+     * @param scope       what the session carries of the realm
      */
     public record RealmProgress(RealmId realm, boolean reconciled, int theyLacked, int weLacked, int toSend, long received,
-                                boolean invitation) {
+                                boolean invitation, RealmScope scope) {
         /** How many of the events this side lacked have not arrived yet (an estimate: received counts every event). */
         public long stillLacking() {
             return Math.max(0, weLacked - received);
@@ -763,14 +994,25 @@ public final class SyncSession {
         List<RealmProgress> out = new ArrayList<>();
         for (RealmSync rs : realms.values()) {
             out.add(new RealmProgress(rs.realm, rs.reconciled, rs.theyLacked, rs.weLacked, rs.toSend.size(), rs.received,
-                rs.invitation));
+                rs.invitation, rs.scope));
         }
         return out;
     }
 
-    /** Realms open in this session. */
+    /** Realms open in this session, in any scope. */
     public Set<RealmId> realms() {
         return Set.copyOf(realms.keySet());
+    }
+
+    /** Realms open in this session with {@link RealmScope#FULL} scope. */
+    public Set<RealmId> fullRealms() {
+        Set<RealmId> out = new HashSet<>();
+        for (RealmSync rs : realms.values()) {
+            if (!rs.membershipOnly()) {
+                out.add(rs.realm);
+            }
+        }
+        return Set.copyOf(out);
     }
 
     public SessionStats stats() {

@@ -24,8 +24,60 @@ public interface SyncStore {
     record RealmOffer(RealmId realm, DeviceId founder) {
     }
 
-    /** Realms to offer {@code peer}: those it is a member of, as this device knows the membership. */
+    /**
+     * Realms to offer {@code peer} in {@link RealmScope#FULL} scope: joined realms it is a member of while
+     * this device is one too, as this device knows the membership.
+     */
     List<RealmOffer> offersFor(DeviceId peer);
+
+    /**
+     * Realms to open with {@code peer} as {@link RealmScope#MEMBERSHIP_ONLY} (never also in
+     * {@link #offersFor}): joined realms where the peer was a member once but is no longer (it must
+     * still learn its removal), or where this device is no longer a member itself (it must still
+     * learn whether it is re-added). None by default.
+     */
+    default List<RealmOffer> membershipOffersFor(DeviceId peer) {
+        return List.of();
+    }
+
+    /**
+     * The most this device will sync of {@code realm} with {@code peer}: {@link RealmScope#FULL} only
+     * if this device joined the realm, is a member of it, and so is the peer as far as it knows;
+     * otherwise {@link RealmScope#MEMBERSHIP_ONLY}. FULL by default.
+     */
+    default RealmScope scope(DeviceId peer, RealmId realm) {
+        return RealmScope.FULL;
+    }
+
+    /**
+     * Whether to sync the membership of a realm {@code peer} opened (or this side narrows to) as
+     * {@link RealmScope#MEMBERSHIP_ONLY}: a realm not known yet becomes an invitation as in
+     * {@link #accept}; a known one only if the founder matches and the peer is or ever was a member
+     * (a removed device learns its removal). False by default.
+     */
+    default boolean acceptMembershipOnly(DeviceId peer, RealmId realm, DeviceId founder, long now) {
+        return false;
+    }
+
+    /** Starts reconciling a realm's membership events only, as the side that speaks first. */
+    default Reconciliation initiateMembership(RealmId realm) {
+        throw new UnsupportedOperationException("this store does not sync membership-only realms");
+    }
+
+    /** Starts reconciling a realm's membership events only, as the side that answers. */
+    default Reconciliation respondMembership(RealmId realm) {
+        throw new UnsupportedOperationException("this store does not sync membership-only realms");
+    }
+
+    /**
+     * Keys of the realm's own events (its name) to offer {@code peer} in a membership-only session:
+     * only if this device joined the realm and both are current members (the peer is then an invitee
+     * that has not joined; it shows the name with the invitation). A removed peer gets none. None by
+     * default.
+     */
+    default List<SyncMessage.Key> invitationEvents(DeviceId peer, RealmId realm) {
+        return List.of();
+    }
 
     /**
      * Whether to sync a realm {@code peer} offered. A realm this device does not know yet is

@@ -336,7 +336,8 @@ class NamespaceSyncIT {
         System.out.printf("after revocation C sees the realm as role %s, key epoch %d (A's: %d), %d unreadable event(s), "
             + "%d of them new%n", realmOnC.get("role").asText(), realmOnC.get("keyEpoch").asInt(), epoch,
             realmOnC.get("unreadable").asLong(), c.db.opaqueEvents(realm) - opaqueBefore);
-        assertThat(realmOnC.get("role").asText()).as("C is no longer a member").isEqualTo("none");
+        assertThat(realmOnC.get("role").asText()).as("C is no longer a member, and knows it").isEqualTo("removed");
+        assertThat(realmOnC.get("removedBy").asText()).as("who removed C").isEqualTo(a.deviceId);
     }
 
     @Test

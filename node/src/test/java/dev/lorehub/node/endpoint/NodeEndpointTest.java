@@ -125,6 +125,45 @@ class NodeEndpointTest {
     }
 
     @Test
+    void aDeviceRemovedWhileAwayLearnsItWhenItComesBackAndGetsNoDataWrittenSince() throws Exception {
+        EndpointNet.Node m = member("m", 7, Role.WRITE);
+        startAll();
+        net.pair(hub, m);
+        net.advance(1_000);
+        joinAll();
+        hub.node.lh.addLore(hubRealm, "before the removal");
+        net.advance(100);
+        assertThat(lores(m, "before the removal")).isEqualTo(1);
+
+        net.cut(hub, m, true);
+        net.advance(1_000);
+        hub.endpoint.withReplica((r, now) -> {
+            r.removeMember(realm, m.id(), now);
+            return null;
+        }, hub.now());
+        hub.node.lh.addLore(hubRealm, "after the removal");
+        net.advance(100);
+        net.cut(hub, m, false);
+        net.advance(40_000); // redial, maintenance (a restart if anything is stale), and quiet again
+
+        assertThat(m.node.replica.membership(realm).members()).doesNotContainKey(m.id());
+        assertThat(lores(m, "after the removal")).isZero();
+        SyncSession session = hub.endpoint.session(m.id()).orElseThrow();
+        assertThat(session.isOpen()).isTrue();
+        assertThat(session.progress()).singleElement()
+            .satisfies(p -> assertThat(p.scope()).isEqualTo(dev.lorehub.node.sync.RealmScope.MEMBERSHIP_ONLY));
+        net.advance(10_000);
+        assertThat(hub.endpoint.session(m.id()).orElseThrow()).as("no restart loop").isSameAs(session);
+
+        // m writes on anyway: kept unsynced on m, nothing reaches the hub
+        String mRealm = m.node.lh.queryString("SELECT id FROM realms");
+        m.node.lh.addLore(mRealm, "m after its removal");
+        net.advance(3_000);
+        assertThat(lores(hub, "m after its removal")).isZero();
+        assertThat(m.node.replica.whyNotWritable(mRealm)).get().asString().contains("not a member");
+    }
+
+    @Test
     void devicesThatDialEachOtherAtOnceKeepExactlyTheSameConnection() {
         EndpointNet.Node other = member("other", 6, Role.WRITE);
         startAll();

@@ -65,6 +65,9 @@ class SessionMemoryTest {
         a.replica.captureLocalChanges(tick());
         realm = a.replica.shareRealm(local, tick());
         a.replica.addMember(realm, b.replica.publicKeys(), Role.WRITE, tick());
+        // b joins first: a device that has not joined gets only the realm's membership (issue 11)
+        dev.lorehub.node.testing.Pipe.connect(a, b, tick());
+        b.replica.mapRealm(realm, "/home/bob/api", tick());
     }
 
     /** Gives the realm {@code lores} lores of about 1 KB each. */

@@ -88,6 +88,31 @@ class SyncCodecTest {
     }
 
     @Test
+    void scopedOpenBytes() {
+        SyncMessage.ScopedOpen open = new SyncMessage.ScopedOpen(List.of(
+            new SyncMessage.ScopedRealm(realm, device, RealmScope.MEMBERSHIP_ONLY, new byte[] {7, 8})));
+        // class 48+2, 1 realm: id, founder, scope 1 (membership only), 2 bytes of reconciliation
+        assertThat(hex(open)).isEqualTo("32" + "01" + "00112233445566778899aabbccddeeff" + "0d".repeat(32) + "01" + "02" + "0708");
+        assertThat(codec.decode(codec.encode(open))).usingRecursiveComparison().isEqualTo(open);
+        assertThat(hex(new SyncMessage.ScopedOpen(List.of()))).isEqualTo("32" + "00");
+    }
+
+    @Test
+    void aScopeThisNodeDoesNotKnowIsAMalformedFrame() {
+        byte[] frame = HexFormat.of().parseHex("32" + "01" + "00112233445566778899aabbccddeeff" + "0d".repeat(32) + "07" + "00");
+        assertThatThrownBy(() -> codec.decode(frame)).isInstanceOf(MalformedFrameException.class)
+            .hasMessageContaining("scope 7");
+    }
+
+    @Test
+    void theHelloLayoutIsUnchangedByTheScopeCapability() {
+        // the capability is one more bit of the same varlong: a node that predates it reads the Hello as before
+        SyncMessage.Hello hello = new SyncMessage.Hello(1, 1, device, SyncCodec.CAP_COMPACT_EVENTS | SyncCodec.CAP_MEMBERSHIP_SCOPE,
+            8L << 20, List.of());
+        assertThat(hex(hello)).isEqualTo("2a" + "01" + "01" + "0d".repeat(32) + "06" + "80808008" + "00");
+    }
+
+    @Test
     void compactEventsBytes() {
         SyncCodec compact = new SyncCodec();
         compact.compactEvents(true);
