@@ -117,10 +117,28 @@ final class RealmCommand {
     static final class ListRealms implements Callable<Integer> {
         final HomeOption home = new HomeOption();
 
+        @Option(names = "--json", description = "Print JSON instead of text: {\"realms\": [{\"id\", \"name\", \"role\" (read, write, "
+            + "admin, relay, removed or null), \"joined\", \"path\"}]}")
+        boolean json;
+
         @Override
         public Integer call() {
             try (NodeView view = NodeView.open(home.checkedHome())) {
                 Map<RealmId, EventStore.RealmRow> realms = new TreeMap<>(view.replica().realms());
+                if (json) {
+                    com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object();
+                    com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("realms");
+                    for (Map.Entry<RealmId, EventStore.RealmRow> e : realms.entrySet()) {
+                        Membership m = view.replica().membership(e.getKey());
+                        Role role = m.role(view.replica().deviceId()).orElse(null);
+                        list.addObject().put("id", e.getKey().toString()).put("name", view.localName(e.getValue()))
+                            .put("role", role != null ? role.name().toLowerCase()
+                                : StatusCommand.removedBy(m, view.replica().deviceId()).isPresent() ? "removed" : null)
+                            .put("joined", e.getValue().joined()).put("path", view.localPath(e.getValue()).map(Object::toString).orElse(null));
+                    }
+                    JsonOutput.print(out);
+                    return 0;
+                }
                 if (realms.isEmpty()) {
                     System.out.println("No synced realms: share one with `lorehub-node realm share`.");
                 }
@@ -143,6 +161,10 @@ final class RealmCommand {
         @Option(names = "--realm", paramLabel = "REALM", description = "Realm id, name or directory (default: current directory's)")
         String realm;
 
+        @Option(names = "--json", description = "Print JSON instead of text: {\"realm\", \"epoch\", \"members\": [{\"device\", "
+            + "\"role\", \"name\", \"self\"}]}")
+        boolean json;
+
         @Override
         public Integer call() {
             try (NodeView view = NodeView.open(home.checkedHome())) {
@@ -150,6 +172,18 @@ final class RealmCommand {
                 Membership m = view.replica().membership(id);
                 Map<String, String> names = new TreeMap<>();
                 view.replica().peers().forEach(p -> names.put(DeviceId.fromBytes(p.device()).toString(), p.displayName()));
+                if (json) {
+                    com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object().put("realm", id.toString())
+                        .put("epoch", m.currentEpoch());
+                    com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("members");
+                    for (Membership.Member member : m.members().values()) {
+                        boolean self = member.device().equals(view.replica().deviceId());
+                        list.addObject().put("device", member.device().toString()).put("role", member.role().name().toLowerCase())
+                            .put("name", self ? null : names.get(member.device().toString())).put("self", self);
+                    }
+                    JsonOutput.print(out);
+                    return 0;
+                }
                 System.out.println("Realm " + id + ", key epoch " + m.currentEpoch());
                 for (Membership.Member member : m.members().values()) {
                     String who = member.device().equals(view.replica().deviceId()) ? "(this device)"

@@ -48,6 +48,7 @@ class CliJsonTest {
         assertThat(json("conflicts", "--json").path("conflicts")).isEmpty();
         assertThat(json("log", "--json").path("events")).isEmpty();
         assertThat(json("log", "--refused", "--json").path("refused")).isEmpty();
+        assertThat(json("realm list", "--json").path("realms")).isEmpty();
     }
 
     @Test
@@ -85,5 +86,15 @@ class CliJsonTest {
         assertThat(created.path("authorName").asText()).isEqualTo("this device");
         assertThat(created.path("at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
         assertThat(json("log", "-n", "0", "--json").path("events")).isEmpty();
+
+        JsonNode realms = json("realm list", "--json").path("realms");
+        assertThat(realms).hasSize(1);
+        assertThat(realms.get(0).path("role").asText()).isEqualTo("admin");
+        assertThat(realms.get(0).path("joined").asBoolean()).isTrue();
+        assertThat(realms.get(0).path("path").asText()).endsWith("project");
+        JsonNode members = json("realm members", "--realm", realms.get(0).path("id").asText(), "--json");
+        assertThat(members.path("realm").asText()).isEqualTo(realms.get(0).path("id").asText());
+        assertThat(members.path("members")).hasSize(1);
+        assertThat(members.path("members").get(0).path("self").asBoolean()).isTrue();
     }
 }
