@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sweep CI runs: 200 seeds × 5 nodes with every fault kind, on two threads (one run per
+ * The sweeps CI runs: 200 seeds × 5 nodes with every fault kind, and 200 with an attacker, on two threads (one run per
  * thread; each run is single-threaded). Sized to finish well within 3 minutes on 2 cores.
  */
 class SweepTest {
@@ -37,6 +37,21 @@ class SweepTest {
 
     @Test
     void twoHundredSeedsOfFiveNodesWithEveryFaultKindConverge() throws Exception {
+        sweep(FaultProfile.ALL);
+    }
+
+    /**
+     * Issue 11: a member removed and then forging what it can (backdating, smuggling across realms,
+     * far-future stamps, junk, ignoring credit) over jitter, partitions and crashes: honest devices
+     * converge, no honest admin is locked out, nothing the attacker wrote outside its frontier is
+     * applied anywhere, no lore moves across realms.
+     */
+    @Test
+    void twoHundredSeedsWithAnAttackerAmongTheDevicesConverge() throws Exception {
+        sweep(FaultProfile.ADVERSARIAL);
+    }
+
+    private void sweep(FaultProfile profile) throws Exception {
         long t0 = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<String> failures = new ArrayList<>();
@@ -45,7 +60,7 @@ class SweepTest {
         try {
             List<Future<SimResult>> results = new ArrayList<>();
             for (long seed = 1; seed <= SEEDS; seed++) {
-                SimConfig c = scenario(seed);
+                SimConfig c = scenario(seed).withProfile(profile);
                 results.add(pool.submit(() -> Simulation.run(c, tmp)));
             }
             for (Future<SimResult> f : results) {
@@ -59,7 +74,8 @@ class SweepTest {
         } finally {
             pool.shutdownNow();
         }
-        System.out.printf("%d seeds in %.1fs, %d edits, %d frames%n", SEEDS, (System.nanoTime() - t0) / 1e9, edits, frames);
+        System.out.printf("%s: %d seeds in %.1fs, %d edits, %d frames%n", profile.cliName(), SEEDS, (System.nanoTime() - t0) / 1e9,
+            edits, frames);
         assertThat(failures).as("failing seeds").isEmpty();
     }
 }
