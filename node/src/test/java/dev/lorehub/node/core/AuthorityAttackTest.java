@@ -1,5 +1,6 @@
 package dev.lorehub.node.core;
 
+import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.DeviceIdentity;
 import dev.lorehub.crypto.EnvelopeHeader;
 import dev.lorehub.crypto.EpochKey;
@@ -9,12 +10,9 @@ import dev.lorehub.crypto.SeededRandom;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,26 +27,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * effect) with a typed reason that the record of refusals shows, while honest devices keep
  * syncing.
  */
-class AuthorityAttackTest {
-    @TempDir
-    Path tmp;
-    long now = 1_764_000_000_000L;
+class AuthorityAttackTest extends NodesFixture {
     TestNode founder;
     TestNode honest;
     TestNode attacker;
     RealmId realm;
     String founderRealm;
-    final List<TestNode> nodes = new ArrayList<>();
-
-    long tick() {
-        return now += 1000;
-    }
-
-    TestNode node(String name, long seed) {
-        TestNode n = new TestNode(name, tmp, seed);
-        nodes.add(n);
-        return n;
-    }
 
     @BeforeEach
     void aRealmWithAnHonestMemberAndOneThatWillTurn() throws Exception {
@@ -61,13 +45,6 @@ class AuthorityAttackTest {
         realm = founder.replica.shareRealm(founderRealm, tick());
         founder.replica.addMember(realm, honest.replica.publicKeys(), Role.WRITE, tick());
         join(honest, "/h/api");
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (TestNode n : nodes) {
-            n.close();
-        }
     }
 
     /** n learns of the realm, joins it and syncs its data with the founder. */

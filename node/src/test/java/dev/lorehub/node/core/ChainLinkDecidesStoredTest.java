@@ -1,13 +1,11 @@
 package dev.lorehub.node.core;
 
+import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,29 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the lore the link decided: lh kept showing a lore whose every head is an authorised delete. Found
  * by the simulator (SimBench's scenario, seed 1: {@code --seed 1 --duration 10m --edits 1000 --faults all}).
  */
-class ChainLinkDecidesStoredTest {
-    @TempDir
-    Path tmp;
-    long now = 1_764_000_000_000L;
-    final List<TestNode> nodes = new ArrayList<>();
-
-    long tick() {
-        return now += 1000;
-    }
-
-    TestNode node(String name, long seed) {
-        TestNode n = new TestNode(name, tmp, seed);
-        nodes.add(n);
-        return n;
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (TestNode n : nodes) {
-            n.close();
-        }
-    }
-
+class ChainLinkDecidesStoredTest extends NodesFixture {
     @Test
     void aStoredDeleteDecidedByALaterChainLinkIsMaterialised() throws Exception {
         TestNode founder = node("founder", 1);

@@ -1,13 +1,11 @@
 package dev.lorehub.node.core;
 
+import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,29 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * before the fix): one such event waited for ever, since only an ingest of new data re-examined
  * waiting events, and that device never converged.
  */
-class FrontierArrivesLaterTest {
-    @TempDir
-    Path tmp;
-    long now = 1_764_000_000_000L;
-    final List<TestNode> nodes = new ArrayList<>();
-
-    long tick() {
-        return now += 1000;
-    }
-
-    TestNode node(String name, long seed) {
-        TestNode n = new TestNode(name, tmp, seed);
-        nodes.add(n);
-        return n;
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (TestNode n : nodes) {
-            n.close();
-        }
-    }
-
+class FrontierArrivesLaterTest extends NodesFixture {
     @Test
     void eventsHeldForTheirStampWithTheirRemovalAreAllDecidedWhenMaintenanceReleasesThem() throws Exception {
         TestNode founder = node("founder", 1);

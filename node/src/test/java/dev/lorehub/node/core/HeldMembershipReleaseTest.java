@@ -1,14 +1,11 @@
 package dev.lorehub.node.core;
 
+import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,25 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * unwrapped, so the device knew of an epoch it had no key for and every later ingest that captured an
  * lh edit failed ("does not hold the key of ... current epoch"), ending its sessions.
  */
-class HeldMembershipReleaseTest {
+class HeldMembershipReleaseTest extends NodesFixture {
     static final long HOUR = 3_600_000L;
-    @TempDir
-    Path tmp;
-    long now = 1_764_000_000_000L;
-    final List<TestNode> nodes = new ArrayList<>();
-
-    TestNode node(String name, long seed) {
-        TestNode n = new TestNode(name, tmp, seed);
-        nodes.add(n);
-        return n;
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (TestNode n : nodes) {
-            n.close();
-        }
-    }
 
     @Test
     void aRotationReleasedByAnIngestOfDataUnwrapsItsKey() throws Exception {

@@ -1,14 +1,11 @@
 package dev.lorehub.node.core;
 
+import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,26 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * good (the peers' sessions already sent it), and the device would never join. Found by the
  * simulator (seed 17 of the swarm sweep: a 40-minute sleep, an admin clock 80 min ahead).
  */
-class InvitationPruneTest {
+class InvitationPruneTest extends NodesFixture {
     static final long MINUTE = 60_000L;
 
-    @TempDir
-    Path tmp;
     final long start = 1_764_000_000_000L;
-    final List<TestNode> nodes = new ArrayList<>();
-
-    TestNode node(String name, long seed) {
-        TestNode n = new TestNode(name, tmp, seed);
-        nodes.add(n);
-        return n;
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (TestNode n : nodes) {
-            n.close();
-        }
-    }
 
     @Test
     void anInvitationWhoseReGrantIsStillArrivingIsKept() throws Exception {

@@ -1,14 +1,11 @@
 package dev.lorehub.node.core;
 
+import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,29 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * unsynced changes; they must not make every ingest fail (an ingest first captures pending lh
  * edits, in the same transaction), which would keep the device from ever receiving the key.
  */
-class MissingCurrentKeyTest {
-    @TempDir
-    Path tmp;
-    long now = 1_764_000_000_000L;
-    final List<TestNode> nodes = new ArrayList<>();
-
-    long tick() {
-        return now += 1000;
-    }
-
-    TestNode node(String name, long seed) {
-        TestNode n = new TestNode(name, tmp, seed);
-        nodes.add(n);
-        return n;
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (TestNode n : nodes) {
-            n.close();
-        }
-    }
-
+class MissingCurrentKeyTest extends NodesFixture {
     @Test
     void editsWaitForTheCurrentKeyInsteadOfFailingEveryIngest() throws Exception {
         TestNode founder = node("founder", 1);

@@ -1,17 +1,14 @@
 package dev.lorehub.node.core;
 
+import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.DeviceIdentity;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SeededRandom;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,29 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * applied) and the held rotation that wraps the new key for it (which reveals the edits). The lore
  * must end deleted in lh's table, as its events say, on this device as everywhere else.
  */
-class RevealInOneTransactionTest {
-    @TempDir
-    Path tmp;
-    long now = 1_764_000_000_000L;
-    final List<TestNode> nodes = new ArrayList<>();
-
-    long tick() {
-        return now += 1000;
-    }
-
-    TestNode node(String name, long seed) {
-        TestNode n = new TestNode(name, tmp, seed);
-        nodes.add(n);
-        return n;
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (TestNode n : nodes) {
-            n.close();
-        }
-    }
-
+class RevealInOneTransactionTest extends NodesFixture {
     static Set<EventId> ids(List<StoredKey> keys) {
         Set<EventId> out = new HashSet<>();
         keys.forEach(k -> out.add(k.id()));

@@ -1,5 +1,6 @@
 package dev.lorehub.node.sync;
 
+import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.EventId;
@@ -11,14 +12,11 @@ import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.StoredEvent;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,25 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the realm's membership events (and an invitee its name) but no data, and cannot push or ask for
  * data through that realm. Real node cores (SQLite), real sessions, an in-memory pipe.
  */
-class MembershipScopeTest {
-    @TempDir
-    Path tmp;
-    long now = 1_764_000_000_000L;
-    final List<TestNode> nodes = new ArrayList<>();
+class MembershipScopeTest extends NodesFixture {
     TestNode a;
     TestNode b;
     RealmId realm;
     String aLocal;
-
-    long tick() {
-        return now += 1000;
-    }
-
-    TestNode node(String name, long seed) {
-        TestNode n = new TestNode(name, tmp, seed);
-        nodes.add(n);
-        return n;
-    }
 
     @BeforeEach
     void aFoundsARealmWithLoresAndGrantsB() throws Exception {
@@ -63,13 +47,6 @@ class MembershipScopeTest {
         a.replica.captureLocalChanges(tick());
         realm = a.replica.shareRealm(aLocal, tick());
         a.replica.addMember(realm, b.replica.publicKeys(), Role.WRITE, tick());
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (TestNode n : nodes) {
-            n.close();
-        }
     }
 
     /** A store that records what its node was sent and refused: a fake decorator over the real one. */

@@ -1,16 +1,14 @@
 package dev.lorehub.node.sync;
 
+import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.Role;
 import dev.lorehub.node.store.StoredEvent;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,24 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A session carries the events of the realms open in it, both ways: B, a member of realm X only,
  * can neither push events of another realm through X's session nor read one by asking for its id.
  */
-class RealmBoundaryTest {
-    @TempDir
-    Path tmp;
-    long now = 1_764_000_000_000L;
-    final List<TestNode> nodes = new ArrayList<>();
+class RealmBoundaryTest extends NodesFixture {
     TestNode a;
     TestNode b;
     RealmId x;
-
-    long tick() {
-        return now += 1000;
-    }
-
-    TestNode node(String name, long seed) {
-        TestNode n = new TestNode(name, tmp, seed);
-        nodes.add(n);
-        return n;
-    }
 
     @BeforeEach
     void aSharesRealmXWithB() throws Exception {
@@ -48,13 +32,6 @@ class RealmBoundaryTest {
         a.replica.addMember(x, b.replica.publicKeys(), Role.WRITE, tick());
         Pipe.connect(a, b, tick());
         b.replica.mapRealm(x, "/home/bob/api", tick());
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (TestNode n : nodes) {
-            n.close();
-        }
     }
 
     /** A new realm founded by {@code owner} with {@code lores} lores. */

@@ -1,15 +1,13 @@
 package dev.lorehub.node.sync;
 
+import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.Role;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -21,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * credit it grants is capped by the node's own window, events are read from the store only as
  * frames are polled, and replies to a peer that does not read them end the session as flooding.
  */
-class SessionMemoryTest {
+class SessionMemoryTest extends NodesFixture {
 
     // The event sizes here were chosen against flow-control windows and byte positions: keep the
     // bodies as plain as they were before issue 17 compressed them.
@@ -36,24 +34,10 @@ class SessionMemoryTest {
     }
     static final int LORES = 5_000;
 
-    @TempDir
-    Path tmp;
-    long now = 1_764_000_000_000L;
-    final List<TestNode> nodes = new ArrayList<>();
     TestNode a;
     TestNode b;
     RealmId realm;
     long total;
-
-    TestNode node(String name, long seed) {
-        TestNode n = new TestNode(name, tmp, seed);
-        nodes.add(n);
-        return n;
-    }
-
-    long tick() {
-        return now += 1000;
-    }
 
     String local;
 
@@ -80,13 +64,6 @@ class SessionMemoryTest {
         }
         total = a.replica.events().count(realm.toBytes());
         assertThat(total).isGreaterThan(lores);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (TestNode n : nodes) {
-            n.close();
-        }
     }
 
     /** A's window is the minimum (one frame), so its send credit is capped at 3 MiB. */

@@ -1,5 +1,6 @@
 package dev.lorehub.node.sync;
 
+import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.core.Role;
@@ -7,12 +8,9 @@ import dev.lorehub.node.core.StoredKey;
 import dev.lorehub.node.store.StoredEvent;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +18,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two and three real node cores wired through an in-memory pipe with a manual clock. */
-class SyncSessionTest {
+class SyncSessionTest extends NodesFixture {
 
     // The event sizes here were chosen against flow-control windows and byte positions: keep the
     // bodies as plain as they were before issue 17 compressed them.
@@ -32,23 +30,6 @@ class SyncSessionTest {
     @org.junit.jupiter.api.AfterAll
     static void compactBodiesAgain() {
         dev.lorehub.node.testing.TestNode.wire = dev.lorehub.node.core.EventCodec.Options.DEFAULT;
-    }
-    @TempDir
-    Path tmp;
-    long now = 1_764_000_000_000L;
-    final List<TestNode> nodes = new ArrayList<>();
-
-    TestNode node(String name, long seed) {
-        TestNode n = new TestNode(name, tmp, seed);
-        nodes.add(n);
-        return n;
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (TestNode n : nodes) {
-            n.close();
-        }
     }
 
     TestNode a;
@@ -66,10 +47,6 @@ class SyncSessionTest {
         a.replica.captureLocalChanges(now);
         realm = a.replica.shareRealm(local, tick());
         a.replica.addMember(realm, b.replica.publicKeys(), Role.WRITE, tick());
-    }
-
-    long tick() {
-        return now += 1000;
     }
 
     /** b learns of the realm (an invitation: membership only), joins it, and syncs its data. */
