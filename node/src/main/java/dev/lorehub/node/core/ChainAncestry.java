@@ -203,8 +203,11 @@ final class ChainAncestry {
         return chain;
     }
 
-    /** The position reached on {@code chain}, or -1. */
-    static int get(int[] label, int chain) {
+    /**
+     * The index of {@code chain}'s pair in the label (sorted by chain), or {@code -(insertion index) - 1}
+     * when the label does not reach it, as {@link java.util.Arrays#binarySearch} answers.
+     */
+    private static int pairOf(int[] label, int chain) {
         int lo = 0;
         int hi = label.length / 2 - 1;
         while (lo <= hi) {
@@ -215,29 +218,27 @@ final class ChainAncestry {
             } else if (c > chain) {
                 hi = mid - 1;
             } else {
-                return label[2 * mid + 1];
+                return mid;
             }
         }
-        return -1;
+        return -lo - 1;
+    }
+
+    /** The position reached on {@code chain}, or -1. */
+    static int get(int[] label, int chain) {
+        int pair = pairOf(label, chain);
+        return pair >= 0 ? label[2 * pair + 1] : -1;
     }
 
     /** The label with {@code chain} reaching {@code position} (larger than what it reached); in place if owned. */
     private static int[] with(int[] label, boolean owned, int chain, int position) {
-        int lo = 0;
-        int hi = label.length / 2 - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            int c = label[2 * mid];
-            if (c < chain) {
-                lo = mid + 1;
-            } else if (c > chain) {
-                hi = mid - 1;
-            } else {
-                int[] out = owned ? label : label.clone();
-                out[2 * mid + 1] = position;
-                return out;
-            }
+        int pair = pairOf(label, chain);
+        if (pair >= 0) {
+            int[] out = owned ? label : label.clone();
+            out[2 * pair + 1] = position;
+            return out;
         }
+        int lo = -pair - 1;
         int[] out = new int[label.length + 2];
         System.arraycopy(label, 0, out, 0, 2 * lo);
         out[2 * lo] = chain;

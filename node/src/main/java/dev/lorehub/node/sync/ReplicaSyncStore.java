@@ -48,16 +48,7 @@ public final class ReplicaSyncStore implements SyncStore {
 
     /** The realm's reconciliation set (built from the log the first time). */
     public FingerprintSet set(RealmId realm) {
-        return sets.computeIfAbsent(realm, r -> {
-            List<StoredKey> keys = replica.keys(r);
-            long[] timestamps = new long[keys.size()];
-            byte[] ids = new byte[keys.size() * EventId.LENGTH];
-            for (int i = 0; i < keys.size(); i++) {
-                timestamps[i] = keys.get(i).hlc();
-                System.arraycopy(keys.get(i).id().toBytes(), 0, ids, i * EventId.LENGTH, EventId.LENGTH);
-            }
-            return FingerprintSet.build(timestamps, ids);
-        });
+        return sets.computeIfAbsent(realm, r -> setOf(replica.keys(r)));
     }
 
     @Override
