@@ -178,12 +178,13 @@ public final class RuntimeDashboardModel implements DashboardModel {
         for (StoredEvent e : r.events().newest(ACTIVITY)) {
             DeviceId author = DeviceId.fromBytes(e.author());
             RealmId realm = RealmId.fromBytes(e.realm());
+            java.util.Optional<dev.lorehub.node.core.EventBody> body = r.decode(e); // decrypts: once per entry
             activity.add(new DashboardSnapshot.Activity(HybridClock.millis(e.hlc()), author.shortForm(),
                 author.equals(self) ? "this device" : names.getOrDefault(author, "unknown device"), author.equals(self),
                 realm.toString(), realmNames.getOrDefault(realm, "?"),
-                r.decode(e).map(ActivityText::describe).orElse("(encrypted: this device holds no key for it)"),
+                body.map(ActivityText::describe).orElse("(encrypted: this device holds no key for it)"),
                 dev.lorehub.node.core.EventId.fromBytes(e.id()).toString(),
-                r.decode(e).filter(b -> b instanceof dev.lorehub.node.core.EntityChange c && c.kind() == EntityKind.LORE)
+                body.filter(b -> b instanceof dev.lorehub.node.core.EntityChange c && c.kind() == EntityKind.LORE)
                     .map(b -> ((dev.lorehub.node.core.EntityChange) b).entityId()).orElse(null)));
         }
         List<DashboardSnapshot.MassDeletionView> massDeletions = new ArrayList<>();

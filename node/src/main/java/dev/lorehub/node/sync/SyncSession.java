@@ -598,10 +598,8 @@ public final class SyncSession {
                 + receiveAllowance + " bytes of credit granted");
         }
         RealmSync target = realms.get(e.realm());
-        requireRealm(e, target);
-        List<byte[]> events = e.events();
+        List<byte[]> events = admitted(e, target);
         if (target.membershipOnly()) {
-            events = withoutUnaskedData(e, target);
             for (byte[] event : e.events()) {
                 target.wantedData.remove(EventId.of(event));
             }
@@ -619,45 +617,32 @@ public final class SyncSession {
     }
 
     /**
-     * Every envelope of the frame must belong to the frame's realm (read from its header, which the
-     * author's signature covers): a session carries one realm's events only, so a member of X cannot
-     * slip events of a realm Y it is not in through it. Checked for the whole frame before anything
-     * of it is stored.
+     * The frame's events to store. Every envelope must belong to the frame's realm (read from its
+     * header, which the author's signature covers): a session carries one realm's events only, so a
+     * member of X cannot slip events of a realm Y it is not in through it; checked for the whole
+     * frame before anything of it is stored. In a membership-only realm the data (encrypted) events
+     * this side did not ask for are left out, never stored: dropped, not a violation, since a peer's
+     * push can cross the frame that narrowed the realm, and what it sends is bounded by the credit
+     * this side grants anyway.
      */
-    private void requireRealm(SyncMessage.Events e, RealmSync rs) {
-        // (In a membership-only realm, the data events this side did not ask for are then left out:
-        // withoutUnaskedData.)
+    private List<byte[]> admitted(SyncMessage.Events e, RealmSync rs) {
+        boolean filter = rs.membershipOnly();
+        boolean invitee = filter && !store.joined(rs.realm);
+        List<byte[]> kept = filter ? new ArrayList<>(e.events().size()) : e.events();
         for (int i = 0; i < e.events().size(); i++) {
-            RealmId realm;
+            byte[] event = e.events().get(i);
+            dev.lorehub.crypto.EnvelopeHeader header;
             try {
-                realm = SealedEnvelope.peek(e.events().get(i)).header().realm();
+                header = SealedEnvelope.peek(event).header();
             } catch (EnvelopeException ex) {
                 throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "event " + i + " of an Events frame is not a "
                     + "sealed envelope: " + ex.getMessage());
             }
-            if (!realm.equals(e.realm())) {
+            if (!header.realm().equals(e.realm())) {
                 throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "an Events frame of realm " + e.realm()
-                    + " carries an event of realm " + realm + "; nothing of the frame was stored");
+                    + " carries an event of realm " + header.realm() + "; nothing of the frame was stored");
             }
-        }
-    }
-
-    /**
-     * In a membership-only realm: the frame without the data (encrypted) events this side did not ask
-     * for, which are never stored. Dropped, not a violation: a peer's push can cross the frame that
-     * narrowed the realm, and what it sends is bounded by the credit this side grants anyway.
-     */
-    private List<byte[]> withoutUnaskedData(SyncMessage.Events e, RealmSync rs) {
-        boolean invitee = !store.joined(rs.realm);
-        List<byte[]> kept = new ArrayList<>(e.events().size());
-        for (byte[] event : e.events()) {
-            boolean encrypted;
-            try {
-                encrypted = SealedEnvelope.peek(event).header().encrypted();
-            } catch (EnvelopeException ex) {
-                encrypted = true; // cannot happen: requireRealm read every header already
-            }
-            if (!encrypted || invitee && rs.wantedData.contains(EventId.of(event))) {
+            if (filter && (!header.encrypted() || invitee && rs.wantedData.contains(EventId.of(event)))) {
                 kept.add(event);
             }
         }
