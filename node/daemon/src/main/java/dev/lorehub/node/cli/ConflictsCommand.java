@@ -35,7 +35,7 @@ final class ConflictsCommand implements Callable<Integer> {
             out.append('"').append(value.get("content").asText()).append('"');
         }
         StringBuilder rest = new StringBuilder();
-        value.fields().forEachRemaining(e -> {
+        value.properties().forEach(e -> {
             if (!e.getKey().equals("content") && !e.getKey().endsWith("_at") && !e.getValue().isNull()) {
                 rest.append(rest.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
                     .append(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());

@@ -331,6 +331,7 @@ public final class Doctor {
      * then rewrites lh's tables from the log in short transactions. Needs the daemon stopped (it
      * holds the node lock for the duration). Returns the check made afterwards.
      */
+    @SuppressWarnings("try") // the lock is held for the whole repair, never read
     public static Report repair(NodeHome home, long now, Consumer<String> say, ProgressListener progress) {
         NodeFiles.requireInitialised(home);
         try (NodeLock lock = NodeLock.acquire(home)) {

@@ -39,6 +39,7 @@ public final class NodeClient {
     }
 
     /** Runs {@code request}; progress replies go to {@code progress}, the final reply is returned. */
+    @SuppressWarnings("try") // the busy note is there for other commands to read while this one runs
     public static JsonNode run(NodeHome home, NodeConfig config, JsonNode request, boolean needsNetwork,
                                Consumer<JsonNode> progress) {
         if (daemonRunning(home)) {

@@ -229,7 +229,7 @@ public final class NodeOperations {
     private JsonNode resolve(JsonNode request) {
         String lore = request.path("lore").asText();
         Map<Field, Object> values = new TreeMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = request.path("values").fields();
+        Iterator<Map.Entry<String, JsonNode>> it = request.path("values").properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             Field f = loreField(e.getKey());

@@ -1,0 +1,32 @@
+/**
+ * The sans-IO LoreHub Sync node, driven by the daemon ({@code dev.lorehub.node}) and by the simulator
+ * ({@code dev.lorehub.simulator}) alike: it never opens a socket, starts a thread or reads a clock of
+ * its own (DESIGN.md §4; SansIoRules checks it).
+ *
+ * <ul>
+ *   <li>{@code dev.lorehub.node.store}: lh's SQLite database, the event log beside it, change capture.</li>
+ *   <li>{@code dev.lorehub.node.core}: events, their signatures and sealing, membership and authority,
+ *       the fold of entities and text merge; {@code Replica} ties them to the store.</li>
+ *   <li>{@code dev.lorehub.node.sync}: one sync session with one peer (fingerprints, wants, events).</li>
+ *   <li>{@code dev.lorehub.node.endpoint}: the node: sessions per peer, fan-out, restarts, redial,
+ *       capture cadence; inputs carry time, outputs are actions for a driver.</li>
+ * </ul>
+ */
+module dev.lorehub.node.core {
+    requires transitive dev.lorehub.crypto;
+    requires transitive dev.lorehub.merkle;
+    requires transitive java.sql;
+    // BoundedKryoIo, the one gate every decode goes through, takes and returns Kryo streams.
+    requires transitive com.esotericsoftware.kryo;
+    requires org.xerial.sqlitejdbc;
+    requires com.fasterxml.jackson.databind;
+    requires org.eclipse.jgit;
+    requires com.github.luben.zstd_jni;
+    requires org.pcollections;
+    requires org.slf4j;
+
+    exports dev.lorehub.node.core;
+    exports dev.lorehub.node.endpoint;
+    exports dev.lorehub.node.store;
+    exports dev.lorehub.node.sync;
+}

@@ -1,0 +1,37 @@
+/**
+ * The LoreHub Sync daemon and its command line: it drives the sans-IO node ({@code dev.lorehub.node.core})
+ * with Netty (TLS transport), discovery by mDNS, a control socket, the dashboard and metrics, remotes
+ * (git, S3, PostgreSQL) and the service files. Nothing depends on this module; it exports only the
+ * command line's entry point.
+ */
+module dev.lorehub.node {
+    requires dev.lorehub.node.core;
+    requires dev.lorehub.discovery;
+    requires io.netty.common;
+    requires io.netty.buffer;
+    requires io.netty.transport;
+    requires io.netty.handler;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
+    requires info.picocli;
+    requires com.fasterxml.jackson.databind;
+    requires org.eclipse.jgit;
+    requires org.eclipse.jgit.ssh.apache;
+    requires software.amazon.awssdk.services.s3;
+    requires software.amazon.awssdk.core;
+    requires software.amazon.awssdk.awscore;
+    requires software.amazon.awssdk.auth;
+    requires software.amazon.awssdk.regions;
+    requires software.amazon.awssdk.http;
+    requires software.amazon.awssdk.http.urlconnection;
+    requires software.amazon.awssdk.utils;
+    requires org.postgresql.jdbc;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
+    requires org.slf4j;
+    requires java.net.http;
+
+    exports dev.lorehub.node.cli;
+    // picocli fills the command classes' fields by reflection.
+    opens dev.lorehub.node.cli to info.picocli;
+}
