@@ -1,2 +1,0 @@
-/** The node module's public API. */
-package dev.lorehub.node;
