@@ -40,7 +40,7 @@ public final class Main {
 
     public static void main(String[] args) {
         quietUnlessDaemon(args);
-        NativeSqlite.useCachedCopy(System.getenv());
+        dev.lorehub.node.store.SqliteNativeLibrary.useCachedCopy(System.getenv());
         System.exit(run(args));
     }
 

@@ -68,6 +68,9 @@ public final class CliBench {
         Path data = tmp.resolve("data");
         Path project = Files.createDirectories(tmp.resolve("project"));
         String loreId = prepare(data, project, lores);
+        // For the pass with a running node: loopback only, any free port, no mDNS, no dashboard.
+        Files.writeString(data.resolve("node/node.json"),
+            "{ \"port\": 0, \"bind\": [\"127.0.0.1\"], \"mdns\": [], \"dashboard\": { \"enabled\": false } }");
 
         List<Variant> all = List.of(
             new Variant("java_jar", false, "", false),
@@ -118,7 +121,35 @@ public final class CliBench {
                 }
             }
         }
+        // The same commands while a node runs (status and peers then also ask it over its control socket).
+        Variant withNode = variants.stream().filter(v -> v.name().equals("launcher_flags_cds")).findFirst()
+            .orElse(variants.get(0));
+        Map<String, List<Long>> nodeSamples = new HashMap<>();
+        Map<String, List<Long>> nodeCpu = new HashMap<>();
+        if (runs > 0) {
+            Process node = startNode(withNode, launcher, jar, cache, data, tmp);
+            try {
+                for (int round = -1; round < runs; round++) {
+                    for (Map.Entry<String, List<String>> c : commands.entrySet()) {
+                        Timed t = time(withNode, launcher, jar, cache, data, c.getValue()).requireOk();
+                        if (round >= 0) {
+                            nodeSamples.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(t.ms());
+                            nodeCpu.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(t.cpuMs());
+                        }
+                    }
+                }
+            } finally {
+                stopNode(node);
+            }
+        }
         System.out.printf("BENCH node.cli.load at=end loadavg=%s%n", loadAverage());
+        for (String c : runs > 0 ? commands.keySet() : List.<String>of()) {
+            long floor = median(samples.get("version/" + withNode.name()));
+            long med = median(nodeSamples.get(c));
+            System.out.printf("BENCH node.cli.with_node command=%s variant=%s runs=%d median_ms=%d above_version_ms=%d "
+                    + "cpu_median_ms=%d version_median_ms=%d%n", c, withNode.name(), nodeSamples.get(c).size(), med, med - floor,
+                median(nodeCpu.get(c)), floor);
+        }
         for (String c : runs > 0 ? commands.keySet() : List.<String>of()) {
             for (Variant v : variants) {
                 List<Long> s = samples.get(c + "/" + v.name());
@@ -142,6 +173,38 @@ public final class CliBench {
         }
         for (Map.Entry<String, List<String>> c : commands.entrySet()) {
             phases(c.getKey(), c.getValue(), launcher, jar, cache, data, tmp);
+        }
+    }
+
+    /** Starts {@code start} through {@code v} and waits (at most 120 s) until {@code status} says the node runs. */
+    private static Process startNode(Variant v, Path launcher, Path jar, Path cache, Path data, Path tmp)
+        throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of(launcher.toString(), "--data-dir", data.toString(), "start"));
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(tmp.toFile()).redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("node.log").toFile());
+        pb.environment().remove("LOREHUB_HOME");
+        pb.environment().remove("JAVA_HOME");
+        pb.environment().put("LOREHUB_NODE_JAVA_OPTS", v.javaOpts());
+        pb.environment().put("LOREHUB_NODE_CDS", v.cds() ? "auto" : "off");
+        pb.environment().put("XDG_CACHE_HOME", cache.toString());
+        Process node = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && node.isAlive()) {
+            Timed t = time(v, launcher, jar, cache, data, List.of("status"));
+            if (t.exit() == 0 && t.out().contains("node running")) {
+                return node;
+            }
+            Thread.sleep(500);
+        }
+        stopNode(node);
+        throw new IllegalStateException("the node did not come up within 120 s: " + Files.readString(tmp.resolve("node.log")));
+    }
+
+    private static void stopNode(Process node) throws InterruptedException {
+        node.destroy(); // SIGTERM: the node's shutdown hook stops it cleanly
+        if (!node.waitFor(30, TimeUnit.SECONDS)) {
+            node.destroyForcibly();
+            node.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

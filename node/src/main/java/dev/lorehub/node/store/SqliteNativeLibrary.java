@@ -1,4 +1,4 @@
-package dev.lorehub.node.cli;
+package dev.lorehub.node.store;
 
 import org.sqlite.util.LibraryLoaderUtil;
 
@@ -28,20 +28,22 @@ import java.util.zip.ZipEntry;
  * writable by its owner alone (a damaged or foreign copy is written
  * again, through a temporary file and an atomic rename, so concurrent starts never see half a file).
  * Whenever anything here fails, nothing is set and sqlite-jdbc extracts as before.
+ *
+ * <p>Call it first thing in {@code main}, before anything opens a database: a JVM loads the library once.
  */
-final class NativeSqlite {
+public final class SqliteNativeLibrary {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
-    private NativeSqlite() {
+    private SqliteNativeLibrary() {
     }
 
     /** Points sqlite-jdbc at the cached copy (making it first if needed), unless its location was set already. */
-    static void useCachedCopy(Map<String, String> env) {
+    public static void useCachedCopy(Map<String, String> env) {
         useCachedCopy(env, jarOfThisClass());
     }
 
     /** {@link #useCachedCopy(Map)} for a program shipped as {@code jar} (tests name one; from a directory: null). */
-    static void useCachedCopy(Map<String, String> env, Path jar) {
+    public static void useCachedCopy(Map<String, String> env, Path jar) {
         if (System.getProperty("org.sqlite.lib.path") != null) {
             return;
         }
@@ -78,7 +80,7 @@ final class NativeSqlite {
 
     private static Path jarOfThisClass() {
         try {
-            var source = NativeSqlite.class.getProtectionDomain().getCodeSource();
+            var source = SqliteNativeLibrary.class.getProtectionDomain().getCodeSource();
             Path p = source == null ? null : Path.of(source.getLocation().toURI());
             return p != null && Files.isRegularFile(p) ? p : null;
         } catch (java.net.URISyntaxException | RuntimeException e) {
@@ -107,7 +109,7 @@ final class NativeSqlite {
     /** Extracts the library that fits this system (sqlite-jdbc's choice), named by its CRC-32 and size. */
     private static Path extract(Path dir, String prefix) throws IOException {
         String name = LibraryLoaderUtil.getNativeLibName();
-        URL resource = NativeSqlite.class.getResource(LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name);
+        URL resource = SqliteNativeLibrary.class.getResource(LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name);
         if (resource == null) {
             return null;
         }

@@ -1,4 +1,4 @@
-package dev.lorehub.node.cli;
+package dev.lorehub.node.store;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bytes or permissions are not what they must be. (Tests run with sqlite-jdbc's jar on the class
  * path, so the library comes from a jar as in the distribution.)
  */
-class NativeSqliteTest {
+class SqliteNativeLibraryTest {
     @TempDir
     Path cache;
 
@@ -29,7 +29,7 @@ class NativeSqliteTest {
 
     private Path copy() {
         System.clearProperty("org.sqlite.lib.path");
-        NativeSqlite.useCachedCopy(Map.of("XDG_CACHE_HOME", cache.toString()), sqliteJar());
+        SqliteNativeLibrary.useCachedCopy(Map.of("XDG_CACHE_HOME", cache.toString()), sqliteJar());
         assertThat(System.getProperty("org.sqlite.lib.path")).isEqualTo(cache.resolve("lorehub-node").toString());
         return cache.resolve("lorehub-node").resolve(System.getProperty("org.sqlite.lib.name"));
     }
@@ -45,7 +45,7 @@ class NativeSqliteTest {
 
     @Test
     void withoutAJarNothingIsCached() {
-        NativeSqlite.useCachedCopy(Map.of("XDG_CACHE_HOME", cache.toString()), null);
+        SqliteNativeLibrary.useCachedCopy(Map.of("XDG_CACHE_HOME", cache.toString()), null);
         assertThat(System.getProperty("org.sqlite.lib.path")).isNull();
     }
 
@@ -90,7 +90,7 @@ class NativeSqliteTest {
     @Test
     void aLocationGivenByTheUserIsKept() {
         System.setProperty("org.sqlite.lib.path", "/opt/sqlite");
-        NativeSqlite.useCachedCopy(Map.of("XDG_CACHE_HOME", cache.toString()), sqliteJar());
+        SqliteNativeLibrary.useCachedCopy(Map.of("XDG_CACHE_HOME", cache.toString()), sqliteJar());
         assertThat(System.getProperty("org.sqlite.lib.path")).isEqualTo("/opt/sqlite");
         assertThat(cache.resolve("lorehub-node")).doesNotExist();
     }
