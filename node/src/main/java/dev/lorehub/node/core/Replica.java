@@ -119,7 +119,7 @@ public final class Replica implements AutoCloseable {
      * @throws ReplicaException if the node's tables are missing or of another version than this
      *                          release's (a full {@link #open} creates or upgrades them)
      */
-    public static Replica openReadOnly(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets) {
+    public static Replica openReadOnly(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random) {
         try {
             EventStore events = new EventStore(db.connection());
             if (!SyncTables.isCurrent(db.connection())) {
@@ -128,7 +128,7 @@ public final class Replica implements AutoCloseable {
             }
             long persisted = Math.max(events.meta("hlc").map(Long::parseLong).orElse(0L), events.maxHlc());
             ReplicaContext ctx = new ReplicaContext(events, new LoreTables(db.connection()), identity, secrets,
-                new SecureRandom(), new HybridClock(persisted), ReplicaOptions.DEFAULT.fold(), ReplicaOptions.DEFAULT.wire());
+                random, new HybridClock(persisted), ReplicaOptions.DEFAULT.fold(), ReplicaOptions.DEFAULT.wire());
             ctx.reloadRealms();
             ctx.loadConflicted();
             return new Replica(db, ctx, ReplicaOptions.DEFAULT.verifier(), null);

@@ -54,7 +54,8 @@ public final class NodeQuery implements AutoCloseable {
                 db.close();
                 return Optional.empty();
             }
-            Replica replica = Replica.openReadOnly(db, DeviceIdentity.load(identity), SecretStore.open(realmKeys));
+            Replica replica = Replica.openReadOnly(db, DeviceIdentity.load(identity), SecretStore.open(realmKeys),
+                new java.security.SecureRandom());
             return Optional.of(new NodeQuery(db, replica));
         } catch (SQLException e) {
             db.close();
