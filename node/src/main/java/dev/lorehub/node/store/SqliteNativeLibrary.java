@@ -68,14 +68,14 @@ public final class SqliteNativeLibrary {
 
     /**
      * What a copy belongs to, from facts that cost nothing to read (asking sqlite-jdbc which of its
-     * libraries fits this system runs {@code uname} and reads /proc, the very cost saved here): this
-     * jar's path, size and time, and the JVM's OS and architecture. A new build or another Java
-     * makes another key, so the library is chosen and extracted afresh.
+     * libraries fits this system runs {@code uname} and reads /proc, the very cost saved here): the
+     * jar's path (first part), then its size and time and the JVM's OS, architecture and home (second
+     * part). A new build or another Java makes another key, so the library is chosen and extracted afresh.
      */
     private static String placeKey(Path jar) throws IOException {
-        String place = jar + "\n" + Files.size(jar) + "\n" + Files.getLastModifiedTime(jar).toMillis() + "\n"
-            + System.getProperty("os.name") + "\n" + System.getProperty("os.arch") + "\n" + System.getProperty("java.home");
-        return Integer.toHexString(place.hashCode());
+        return Integer.toHexString(jar.toString().hashCode()) + "-" + Integer.toHexString((Files.size(jar) + "\n"
+            + Files.getLastModifiedTime(jar).toMillis() + "\n" + System.getProperty("os.name") + "\n"
+            + System.getProperty("os.arch") + "\n" + System.getProperty("java.home")).hashCode());
     }
 
     private static Path jarOfThisClass() {
@@ -123,9 +123,11 @@ public final class SqliteNativeLibrary {
         }
         Path target = dir.resolve(prefix + Long.toHexString(entry.getCrc()) + "-" + entry.getSize() + "-" + name);
         write(dir, target, resource, entry.getCrc(), entry.getSize());
-        // Copies for other builds or Javas go (as the launcher replaces their class-data archives); one
-        // still mapped by a running program stays valid for it.
-        try (var old = Files.newDirectoryStream(dir, "sqlite-*")) {
+        // The copy of an older build at this same path goes (as the launcher replaces the class-data
+        // archive of its place). Copies of other installations stay: one of them may be about to load
+        // its copy, and sqlite-jdbc does not fall back to extracting when a named library is missing.
+        String samePath = prefix.substring(0, prefix.indexOf('-', "sqlite-".length()) + 1);
+        try (var old = Files.newDirectoryStream(dir, samePath + "*")) {
             for (Path f : old) {
                 if (!f.getFileName().toString().startsWith(prefix)) {
                     Files.deleteIfExists(f);

@@ -50,12 +50,17 @@ class SqliteNativeLibraryTest {
     }
 
     @Test
-    void copiesForOtherBuildsGo() throws IOException {
-        Path dir = Files.createDirectories(cache.resolve("lorehub-node"));
-        Path stale = Files.writeString(dir.resolve("sqlite-0badbeef-1-2-libsqlitejdbc.so"), "old");
+    void anOlderBuildsCopyAtThisPathGoesOtherInstallationsStay() throws IOException {
         Path lib = copy();
-        assertThat(lib).exists();
-        assertThat(stale).doesNotExist();
+        String name = lib.getFileName().toString(); // sqlite-PATHKEY-BUILDKEY-CRC-SIZE-NAME
+        String pathKey = name.split("-")[1];
+        Path dir = lib.getParent();
+        Files.delete(lib);
+        Path olderBuild = Files.writeString(dir.resolve("sqlite-" + pathKey + "-0badbeef-1-2-libsqlitejdbc.so"), "old");
+        Path otherInstall = Files.writeString(dir.resolve("sqlite-0ther0-0badbeef-1-2-libsqlitejdbc.so"), "other");
+        assertThat(copy()).isEqualTo(lib);
+        assertThat(olderBuild).doesNotExist();
+        assertThat(otherInstall).exists();
     }
 
     @Test
