@@ -4,7 +4,8 @@
  * its own (DESIGN.md §4; SansIoRules checks it).
  *
  * <ul>
- *   <li>{@code dev.lorehub.node.store}: lh's SQLite database, the event log beside it, change capture.</li>
+ *   <li>{@code dev.lorehub.node.store}: lh's SQLite database, the event log beside it, change capture;
+ *       {@code store.query} is the read-only side the read-only commands use.</li>
  *   <li>{@code dev.lorehub.node.core}: events, their signatures and sealing, membership and authority,
  *       the fold of entities and text merge; {@code Replica} ties them to the store.</li>
  *   <li>{@code dev.lorehub.node.sync}: one sync session with one peer (fingerprints, wants, events).</li>
@@ -28,5 +29,7 @@ module dev.lorehub.node.core {
     exports dev.lorehub.node.core;
     exports dev.lorehub.node.endpoint;
     exports dev.lorehub.node.store;
+    // the query side: read-only commands read through it, never installing capture or locking for writes
+    exports dev.lorehub.node.store.query;
     exports dev.lorehub.node.sync;
 }

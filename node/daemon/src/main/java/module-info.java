@@ -29,9 +29,13 @@ module dev.lorehub.node {
     requires micrometer.core;
     requires micrometer.registry.prometheus;
     requires org.slf4j;
+    // cli.LogSetup configures logback in code (no XML parsing at start-up).
+    requires ch.qos.logback.classic;
+    requires ch.qos.logback.core;
     requires java.net.http;
 
     exports dev.lorehub.node.cli;
+    provides ch.qos.logback.classic.spi.Configurator with dev.lorehub.node.logging.LogSetup;
     // picocli fills the command classes' fields by reflection.
     opens dev.lorehub.node.cli to info.picocli;
 }

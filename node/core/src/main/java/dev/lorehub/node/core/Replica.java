@@ -109,6 +109,34 @@ public final class Replica implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the replica to look only (the query side of the read-only commands): nothing is
+     * installed, repaired or upgraded and no transaction writes, so capture stays as it is and the
+     * write lock is never taken; the realm and conflict indexes are read, memberships and entities
+     * are folded only when asked for. Use it on a database from {@link LoreHubDatabase#openReadOnly},
+     * where every write method of this replica fails.
+     *
+     * @throws ReplicaException if the node's tables are missing or of another version than this
+     *                          release's (a full {@link #open} creates or upgrades them)
+     */
+    public static Replica openReadOnly(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random) {
+        try {
+            EventStore events = new EventStore(db.connection());
+            if (!SyncTables.isCurrent(db.connection())) {
+                throw new ReplicaException("The node's tables in " + db.file() + " are missing or of another release; "
+                    + "a command that writes creates or upgrades them.");
+            }
+            long persisted = Math.max(events.meta("hlc").map(Long::parseLong).orElse(0L), events.maxHlc());
+            ReplicaContext ctx = new ReplicaContext(events, new LoreTables(db.connection()), identity, secrets,
+                random, new HybridClock(persisted), ReplicaOptions.DEFAULT.fold(), ReplicaOptions.DEFAULT.wire());
+            ctx.reloadRealms();
+            ctx.loadConflicted();
+            return new Replica(db, ctx, ReplicaOptions.DEFAULT.verifier(), null);
+        } catch (SQLException e) {
+            throw new ReplicaException("Cannot read " + db.file() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Test hook: called at each step of a write with the step's name; throwing aborts the write. */
     void faults(java.util.function.Consumer<String> hook) {
         ctx.faults(hook);

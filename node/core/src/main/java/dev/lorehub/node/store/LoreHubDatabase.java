@@ -106,6 +106,8 @@ public final class LoreHubDatabase implements AutoCloseable {
     private final Path file;
     private final Connection connection;
     private final Settings settings;
+    /** Opened by {@link #openReadOnly}: SQLite refuses every write, and so do the transaction methods. */
+    private final boolean readOnly;
     private boolean inTransaction;
     /** The schema version at which capture was last seen installed (-2: never). */
     private long verifiedSchemaVersion = -2;
@@ -113,9 +115,70 @@ public final class LoreHubDatabase implements AutoCloseable {
     private long lockFreeUntil = System.nanoTime();
 
     private LoreHubDatabase(Path file, Connection connection, Settings settings) {
+        this(file, connection, settings, false);
+    }
+
+    private LoreHubDatabase(Path file, Connection connection, Settings settings, boolean readOnly) {
         this.file = file;
         this.connection = connection;
         this.settings = settings;
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * Opens a database to read only, for commands that only look ({@code status}, {@code log} …):
+     * the connection is opened read-only and with {@code query_only} on, so SQLite itself refuses
+     * any write; nothing is installed, repaired or upgraded, and no write lock is ever taken, so a
+     * running node and lh never wait for it. Works on a file the user cannot write. The
+     * transaction methods that write ({@link #inTransaction} and those built on it) throw
+     * {@link IllegalStateException}; {@link #inReadTransaction} works.
+     *
+     * @throws LoreHubDatabaseException if the file does not exist, is not readable, is not a SQLite
+     *                                  database, or lacks a table or column the node needs
+     */
+    public static LoreHubDatabase openReadOnly(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(absolute)) {
+            throw new LoreHubDatabaseException("No LoreHub database at " + absolute + ". Run `lh` once to create it, "
+                + "or check the path.");
+        }
+        if (!Files.isReadable(absolute)) {
+            throw new LoreHubDatabaseException("The LoreHub database " + absolute + " is not readable by this user. "
+                + "Run the command as the user who runs `lh`, or fix the file's permissions.");
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, DEFAULT_BUSY_TIMEOUT.toMillis()));
+        Connection connection;
+        try {
+            connection = config.createConnection("jdbc:sqlite:" + absolute);
+        } catch (SQLException e) {
+            throw new LoreHubDatabaseException("Cannot open " + absolute + " as a SQLite database: " + e.getMessage()
+                + ". Check that the path points to LoreHub's lorehub.db and that the file is not damaged.", e);
+        }
+        LoreHubDatabase database = new LoreHubDatabase(absolute, connection, Settings.DEFAULT, true);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA query_only = 1");
+            List<String> missing = LoreHubSchema.missingParts(connection);
+            if (!missing.isEmpty()) {
+                throw new LoreHubDatabaseException("The database " + absolute + " is not a complete LoreHub database: "
+                    + "it lacks " + String.join(", ", missing) + ". Run `lh` once so it creates or migrates "
+                    + "its tables, or check that the path points to LoreHub's lorehub.db.");
+            }
+            return database;
+        } catch (SQLException e) {
+            database.close();
+            throw new LoreHubDatabaseException("Cannot read the schema of " + absolute + ": " + e.getMessage()
+                + ". Check that the file is LoreHub's SQLite database and not damaged.", e);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** True if opened by {@link #openReadOnly}: every write is refused. */
+    public boolean readOnly() {
+        return readOnly;
     }
 
     /**
@@ -267,6 +330,9 @@ public final class LoreHubDatabase implements AutoCloseable {
         if (inTransaction) {
             throw new IllegalStateException("A LoreHub database transaction is already running on this "
                 + "connection; transactions do not nest. Do the inner work in the outer transaction.");
+        }
+        if (readOnly) {
+            throw new IllegalStateException(file + " was opened to read only; a write transaction needs LoreHubDatabase.open.");
         }
         yieldToOtherWriters();
         begin();

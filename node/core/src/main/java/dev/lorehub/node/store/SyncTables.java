@@ -157,6 +157,20 @@ public final class SyncTables {
     };
 
     /**
+     * True if the tables are installed at {@link #SCHEMA_VERSION}, as {@link #install} leaves them,
+     * so that a reader can use them without installing anything. Reads only.
+     */
+    public static boolean isCurrent(Connection connection) throws SQLException {
+        if (!NodeObjects.tableExists(connection, "lhsync_meta")) {
+            return false;
+        }
+        try (java.sql.PreparedStatement ps = connection.prepareStatement(
+            "SELECT value FROM lhsync_meta WHERE key = 'schema_version'"); java.sql.ResultSet rs = ps.executeQuery()) {
+            return rs.next() && Integer.toString(SCHEMA_VERSION).equals(rs.getString(1));
+        }
+    }
+
+    /**
      * Creates the tables if missing and brings older ones up to {@link #SCHEMA_VERSION}; idempotent.
      * Run inside a write transaction.
      */

@@ -3,8 +3,8 @@ package dev.lorehub.node.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.node.core.Field;
-import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.EventStore;
+import dev.lorehub.node.store.query.NodeQuery;
 import picocli.CommandLine.Command;
 
 import java.util.List;
@@ -49,7 +49,7 @@ final class ConflictsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (NodeView view = NodeView.open(home.checkedHome())) {
+        try (NodeQuery view = HomeOption.query(home.checkedHome())) {
             List<EventStore.ConflictRow> rows = view.replica().conflicts();
             if (json) {
                 com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object();

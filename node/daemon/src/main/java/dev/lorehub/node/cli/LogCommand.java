@@ -8,7 +8,7 @@ import dev.lorehub.node.core.Field;
 import dev.lorehub.node.core.HybridClock;
 import dev.lorehub.node.core.LegacySeal;
 import dev.lorehub.node.core.MembershipChange;
-import dev.lorehub.node.runtime.NodeView;
+import dev.lorehub.node.store.query.NodeQuery;
 import dev.lorehub.node.store.StoredEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,7 +50,7 @@ final class LogCommand implements Callable<Integer> {
             throw new dev.lorehub.node.runtime.NodeException("-n must be 0 or more, got " + limit + ".",
                 dev.lorehub.node.runtime.NodeException.USAGE);
         }
-        try (NodeView view = NodeView.open(home.checkedHome())) {
+        try (NodeQuery view = HomeOption.query(home.checkedHome())) {
             if (refused) {
                 return refusals(view);
             }
@@ -107,7 +107,7 @@ final class LogCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int refusals(NodeView view) throws java.sql.SQLException {
+    private int refusals(NodeQuery view) throws java.sql.SQLException {
         var rows = view.replica().events().refusals();
         if (json) {
             com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object();

@@ -39,6 +39,11 @@ final class LoreCommand {
             return LoreHubDatabase.open(h.database());
         }
 
+        /** lh's database opened to read only (list, show): nothing is installed or locked. */
+        LoreHubDatabase openToRead() {
+            return HomeOption.readDatabase(home.checkedHome());
+        }
+
         /**
          * Refuses (exit 7) a write to a synced realm this device may not write: lh would store it,
          * but it could never sync. Says which role is missing.
@@ -96,7 +101,7 @@ final class LoreCommand {
 
         @Override
         public Integer call() {
-            try (LoreHubDatabase db = open()) {
+            try (LoreHubDatabase db = openToRead()) {
                 LoreEditor editor = new LoreEditor(db);
                 RealmRow realm = editor.realmFor(dir(), false);
                 List<LoreRow> lores = editor.list(realm.id());
@@ -140,7 +145,7 @@ final class LoreCommand {
 
         @Override
         public Integer call() {
-            try (LoreHubDatabase db = open()) {
+            try (LoreHubDatabase db = openToRead()) {
                 LoreRow l = new LoreEditor(db).get(id);
                 if (json) {
                     JsonOutput.print(json(l));

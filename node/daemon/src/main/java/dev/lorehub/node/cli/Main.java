@@ -40,13 +40,14 @@ public final class Main {
 
     public static void main(String[] args) {
         quietUnlessDaemon(args);
+        dev.lorehub.node.store.SqliteNativeLibrary.useCachedCopy(System.getenv());
         System.exit(run(args));
     }
 
     /**
      * Only {@code start} (the daemon) logs at INFO by default: every other command speaks to the
      * user in its own words, and a node it runs for the moment (e.g. for {@code pair}) keeps its
-     * log to warnings. {@code LOREHUB_LOG_LEVEL} (read by logback.xml) still overrides. Must run
+     * log to warnings. {@code LOREHUB_LOG_LEVEL} (read by {@code logging.LogSetup}) still overrides. Must run
      * before anything logs, since logback reads its configuration once.
      */
     static void quietUnlessDaemon(String[] args) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.node.runtime.ControlClient;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeHome;
-import dev.lorehub.node.runtime.NodeView;
+import dev.lorehub.node.store.query.NodeQuery;
 import picocli.CommandLine.Command;
 
 import java.time.Instant;
@@ -37,7 +37,7 @@ final class PeersCommand implements Callable<Integer> {
         if (daemon.discoveryWarning() != null) {
             notes.println(daemon.discoveryWarning());
         }
-        try (NodeView view = NodeView.open(h)) {
+        try (NodeQuery view = HomeOption.query(h)) {
             List<PeerStates.State> states = PeerStates.of(h, view.replica(), daemon.answers());
             if (json) {
                 ObjectNode out = JsonOutput.object().put("running", daemon.running());
@@ -75,7 +75,7 @@ final class PeersCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String label(NodeView view, dev.lorehub.crypto.RealmId realm) {
+    private static String label(NodeQuery view, dev.lorehub.crypto.RealmId realm) {
         var row = view.replica().realms().get(realm);
         return row == null ? realm.toString().substring(0, 12) : view.localName(row);
     }

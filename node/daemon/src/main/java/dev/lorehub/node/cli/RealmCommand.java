@@ -14,6 +14,7 @@ import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreTables;
 import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.store.query.NodeQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -123,7 +124,7 @@ final class RealmCommand {
 
         @Override
         public Integer call() {
-            try (NodeView view = NodeView.open(home.checkedHome())) {
+            try (NodeQuery view = HomeOption.query(home.checkedHome())) {
                 Map<RealmId, EventStore.RealmRow> realms = new TreeMap<>(view.replica().realms());
                 if (json) {
                     com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object();

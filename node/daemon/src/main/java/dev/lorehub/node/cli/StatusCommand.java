@@ -10,9 +10,9 @@ import dev.lorehub.node.core.Membership;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeHome;
-import dev.lorehub.node.runtime.NodeView;
 import dev.lorehub.node.store.ChangeCapture;
 import dev.lorehub.node.store.EventStore;
+import dev.lorehub.node.store.query.NodeQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,7 +53,7 @@ final class StatusCommand implements Callable<Integer> {
         ObjectNode out = mapper.createObjectNode();
         PeersCommand.Daemon daemon = PeersCommand.Daemon.ask(h);
         boolean running = daemon.running();
-        try (NodeView view = NodeView.open(h)) {
+        try (NodeQuery view = HomeOption.query(h)) {
             Replica r = view.replica();
             out.put("device", r.deviceId().toString());
             out.put("shortId", r.deviceId().shortForm());

@@ -3,14 +3,12 @@ package dev.lorehub.node.runtime;
 import dev.lorehub.crypto.DeviceIdentity;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SecretStore;
-import dev.lorehub.node.core.EntityKind;
-import dev.lorehub.node.core.EntityState;
-import dev.lorehub.node.core.Field;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.store.LoreTables;
 import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.store.query.NodeQuery;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -113,43 +111,17 @@ public final class NodeView implements AutoCloseable {
      * "(name not known yet)".
      */
     public String localName(EventStore.RealmRow row) {
-        if (row.localRealmId() != null) {
-            try {
-                Optional<RealmRow> r = new LoreTables(db.connection()).realm(row.localRealmId());
-                if (r.isPresent()) {
-                    return r.get().name();
-                }
-            } catch (SQLException e) {
-                // fall through to the shared name
-            }
-        }
-        return sharedName(replica, row).orElse("(name not known yet)");
+        return NodeQuery.localName(db, replica, row);
     }
 
     /** The name a synced realm was shared under: its synced REALM entity's name, else the hint stored with it. */
     public static Optional<String> sharedName(Replica replica, EventStore.RealmRow row) {
-        try {
-            RealmId realm = RealmId.fromBytes(row.realm());
-            EntityState shared = replica.state(realm, EntityKind.REALM, realm.toString());
-            if (shared.isLive() && shared.value(Field.REALM_NAME) instanceof String name && !name.isBlank()) {
-                return Optional.of(name);
-            }
-        } catch (RuntimeException e) {
-            // unreadable (no key yet): fall back to the hint
-        }
-        return Optional.ofNullable(row.nameHint());
+        return NodeQuery.sharedName(replica, row);
     }
 
     /** The directory a synced realm is mapped to here, if any. */
     public Optional<String> localPath(EventStore.RealmRow row) {
-        if (row.localRealmId() == null) {
-            return Optional.empty();
-        }
-        try {
-            return new LoreTables(db.connection()).realm(row.localRealmId()).map(RealmRow::path);
-        } catch (SQLException e) {
-            return Optional.empty();
-        }
+        return NodeQuery.localPath(db, row);
     }
 
     @Override

@@ -163,6 +163,25 @@ class LauncherIT {
     }
 
     @Test
+    void quickCommandsRunOnTheQuickCompilerAlone() throws IOException {
+        Map<String, String> env = env("JAVA_HOME", echoingJava17().toString(), "LOREHUB_NODE_CDS", "off");
+        for (String[] quick : new String[][] {{"status"}, {"--data-dir", "/x", "peers", "--json"}, {"lore", "list"},
+            {"realm", "list"}, {"--version"}, {"log", "-n", "3"}}) {
+            assertThat(args(launch(dist.launcher(), env, quick).ok())).as(String.join(" ", quick))
+                .contains("-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+        }
+        for (String[] full : new String[][] {{"start"}, {"lore", "add", "x"}, {"--data-dir", "/x", "realm", "share"},
+            {"sync", "now"}}) {
+            assertThat(args(launch(dist.launcher(), env, full).ok())).as(String.join(" ", full))
+                .noneMatch(x -> x.startsWith("-XX:TieredStopAtLevel"));
+        }
+        // The user's options come after, so they can undo it.
+        List<String> a = args(launch(dist.launcher(), env("JAVA_HOME", echoingJava17().toString(), "LOREHUB_NODE_CDS", "off",
+            "LOREHUB_NODE_JAVA_OPTS", "-XX:TieredStopAtLevel=4"), "status").ok());
+        assertThat(a.lastIndexOf("-XX:TieredStopAtLevel=4")).isGreaterThan(a.indexOf("-XX:TieredStopAtLevel=1"));
+    }
+
+    @Test
     void recordsTheSharingArchiveOnceThenMapsItAndCanBeTurnedOff() throws IOException {
         Map<String, String> env = env("JAVA_HOME", echoingJava17().toString());
         Path cache = tmp.resolve("cache/lorehub-node");
