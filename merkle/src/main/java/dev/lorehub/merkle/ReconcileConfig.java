@@ -14,7 +14,9 @@ package dev.lorehub.merkle;
  * @param maxRounds maximum number of rounds (a round = one initiator message and the reply to it);
  *     1 to 100,000. The initiator refuses to send and the responder to accept message
  *     {@code maxRounds + 1}. Bounds the work any peer can cause to about
- *     {@code 2 * maxRounds * maxMessageBytes} bytes
+ *     {@code 2 * maxRounds * maxMessageBytes} bytes. Also reserves {@code 2 * maxRounds + 2}
+ *     of the open ranges the peer accepts for answers that cannot be split further (see the package
+ *     documentation); up to 16,383 that reserve provably keeps an honest pair under the cap
  * @param branching number of sub-ranges a range with many differences is split into; 2 to 1024
  * @param maxBranching largest split used when few ranges differ and rounds matter more than bytes;
  *     {@code branching} to 1024

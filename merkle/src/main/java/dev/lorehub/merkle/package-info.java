@@ -102,9 +102,21 @@
  *
  * <p><b>Limits.</b> A message larger than the receiver's maximum is rejected before it is parsed;
  * every count is checked against the bytes left before anything is allocated for it; a split has at
- * most 1024 children; the number of open ranges is capped; the initiator sends at most
+ * most 1024 children; the number of open ranges (those either side opened and the other has not
+ * processed) is capped at {@code max(65536, maximum message size)} of the receiver; the initiator sends at most
  * {@code maxRounds} messages and the responder accepts at most that many. Any violation throws
  * {@link dev.lorehub.merkle.ReconciliationException} with a {@code Kind} and a message naming the
  * limit and the value.
+ *
+ * <p>An honest side keeps the open ranges within the cap of the smaller announced maximum message
+ * size, which neither side refuses: it splits only while at most {@code S = max(H/2, H - 2 *
+ * maxRounds - 2)} ranges stay open ({@code H} that cap), narrower near it; past it a differing range
+ * is listed when its keys fit one answer, and at most one answer per message may add a range (a
+ * list of our first keys plus our fingerprint of the rest). Each message then raises the count
+ * above both sides' {@code S} by at most one and a session has at most {@code 2 * maxRounds}
+ * messages, so with {@code maxRounds} up to 16,383 on either side the count never reaches
+ * {@code H}; beyond that, an answer that would pass {@code H} waits for a later message. Large
+ * differences therefore cost more bytes near the cap (ranges are listed rather than split), never
+ * a failed session.
  */
 package dev.lorehub.merkle;

@@ -14,6 +14,27 @@ import java.util.List;
  * <p>Size discipline: every single answer fits in an empty message of the session's limit, so a
  * deferred answer always goes out next time and the exchange makes progress. Lists, results and
  * splits are capped from the limit to guarantee that.
+ *
+ * <p>Open-range discipline: the ranges open after this message (ours the peer has not processed
+ * plus the peer's we have not) are exactly the ranges the peer counts when it reads the message,
+ * and it refuses more than {@link Session#openRangeLimit} of the limit both sides know. Splitting
+ * every differing range of a large difference would open about one range per differing key, so
+ * answers are rationed, with a proof that an honest pair never reaches the limit:
+ * <ul>
+ *   <li>A split may only leave at most {@link #splitLimit} ranges open ({@code S = max(H/2, H - R)}
+ *       with {@code H} the limit and {@code R = 2 * maxRounds + 2}). Near it the split is made
+ *       narrower, and where not even two parts fit, the range is listed when its keys fit one
+ *       result (the list replaces the range: no growth), else streamed: our first keys as a list
+ *       and our fingerprint of the rest, one range more.</li>
+ *   <li>Above {@code S}, at most one answer per message may add a range (and never past
+ *       {@code H}); every other answer replaces or closes the range it answers.</li>
+ * </ul>
+ * Since every message of the peer obeys the same rule with its own {@code S'}, each message raises
+ * the count above {@code max(S, S')} by at most one, and a session has at most
+ * {@code 2 * min(maxRounds, peer's maxRounds)} messages; so the count stays within
+ * {@code S + R <= H} whenever {@code R <= H / 2} (with the 64 Ki floor of {@code H}: any
+ * {@code maxRounds} up to 16,383) on at least one side. Beyond that an answer that would pass
+ * {@code H} is deferred to a later message instead.
  */
 final class ReplyBuilder {
 
@@ -24,6 +45,17 @@ final class ReplyBuilder {
     private final int budget;
     private final int maxResultKeys;
     private final int maxListKeys;
+
+    /** Most ranges the peer accepts open at once ({@code H}). */
+    private final long openLimit;
+    /** Most ranges a split may leave open ({@code S}); see the class comment. */
+    private final long splitLimit;
+    /** Whether this message already holds its one answer that grows the open ranges above {@code S}. */
+    private boolean grewAboveSplitLimit;
+    /** The answer being written adds a range above {@code S} (committed with its other effects). */
+    private boolean growsAboveSplitLimit;
+    /** The answer being written must wait for a later message: it would open too many ranges. */
+    private boolean deferred;
 
     int items;
     int created;
@@ -46,6 +78,9 @@ final class ReplyBuilder {
         int maxB = Math.max(2, Math.min(cfg.maxBranching(), (budget - 32) / (cfg.fingerprintBytes() + 48)));
         policy = new SplitPolicy(Math.min(cfg.branching(), maxB), maxB, maxListKeys, cfg.idPrefixBytes(),
             cfg.fingerprintBytes());
+        openLimit = Session.openRangeLimit(s.messageLimit());
+        long reserve = 2L * cfg.maxRounds() + 2;
+        splitLimit = Math.max(openLimit / 2, openLimit - reserve);
     }
 
     byte[] build(boolean firstReply) {
@@ -58,6 +93,11 @@ final class ReplyBuilder {
             body.varint(p.id - last);
             clearEffects();
             boolean item = respond(p, body, budget - body.size());
+            if (deferred) {
+                // Answering it now would open more ranges than the peer accepts: it waits (in order).
+                body.truncate(mark);
+                break;
+            }
             if (!item) {
                 body.truncate(mark);
             } else if (body.size() > budget) {
@@ -130,7 +170,7 @@ final class ReplyBuilder {
         return switch (p.kind) {
             case PeerRange.FP -> answerFingerprint(p, w, room);
             case PeerRange.LIST_FULL -> answerFullList(p, w, room);
-            case PeerRange.LIST_PREFIX -> answerPrefixList(p, w);
+            case PeerRange.LIST_PREFIX -> answerPrefixList(p, w, room);
             default -> answerPrefixResult(p, w);
         };
     }
@@ -157,7 +197,7 @@ final class ReplyBuilder {
         if (policy.lists(n)) {
             writeList(p.lo, p.hi, KeyBlock.of(s.snap, p.rLo, p.rHi), p.fp, n == 0 ? 0 : policy.listPrefixBytes(), w);
         } else {
-            writeSplit(p.lo, p.hi, p.rLo, p.rHi, policy.branches(n), w);
+            writeRationedSplit(p.lo, p.hi, p.rLo, p.rHi, p.fp, policy.branches(n), w, room);
         }
         return true;
     }
@@ -199,11 +239,11 @@ final class ReplyBuilder {
         return true;
     }
 
-    private boolean answerPrefixList(PeerRange p, WireWriter w) {
+    private boolean answerPrefixList(PeerRange p, WireWriter w, int room) {
         ranks(p);
         int n = p.rHi - p.rLo;
         if (n > maxResultKeys || (p.count + 7) / 8 > budget / 2) {
-            redirect(p, false, w, 0);
+            redirect(p, false, w, room);
             return true;
         }
         KeyBlock ours = KeyBlock.of(s.snap, p.rLo, p.rHi);
@@ -279,7 +319,45 @@ final class ReplyBuilder {
         } else if (n <= maxListKeys) {
             writeList(p.lo, p.hi, KeyBlock.of(s.snap, p.rLo, p.rHi), null, 0, w);
         } else {
-            writeSplit(p.lo, p.hi, p.rLo, p.rHi, policy.branches(n), w);
+            writeRationedSplit(p.lo, p.hi, p.rLo, p.rHi, null, policy.branches(n), w, room);
+        }
+    }
+
+    /** Ranges open now, counting the one being answered. */
+    private long open() {
+        return (long) s.own.size() + s.pending.size();
+    }
+
+    /**
+     * Whether the answer being written may replace the range it answers by two: always below
+     * {@code S}, else once per message and never past {@code H} (see the class comment).
+     */
+    private boolean mayAddOneRange() {
+        long after = open() + 1;
+        if (after <= splitLimit) {
+            return true;
+        }
+        if (grewAboveSplitLimit || after > openLimit) {
+            return false;
+        }
+        growsAboveSplitLimit = true;
+        return true;
+    }
+
+    /**
+     * A split into {@code b} parts if the open ranges allow it, else as many parts as they allow
+     * (at least two); where not even two fit, our list of the range when it fits one result
+     * ({@code peerFp}, if any, is the peer's fingerprint the answer to the list must reproduce),
+     * else a stream of our keys; else the answer is deferred.
+     */
+    private void writeRationedSplit(Bound lo, Bound hi, int rLo, int rHi, byte[] peerFp, int b, WireWriter w, int room) {
+        long fit = splitLimit - open() + 1;
+        if (fit >= 2) {
+            writeSplit(lo, hi, rLo, rHi, (int) Math.min(b, fit), w);
+        } else if (rHi - rLo <= maxResultKeys) {
+            writeList(lo, hi, KeyBlock.of(s.snap, rLo, rHi), peerFp, 0, w);
+        } else {
+            writeStream(lo, hi, rLo, rHi, w, room);
         }
     }
 
@@ -353,6 +431,10 @@ final class ReplyBuilder {
             k++;
         }
         int b = rLo + k == rHi ? 1 : 2;
+        if (b == 2 && !mayAddOneRange()) {
+            deferred = true;
+            return;
+        }
         BoundPicker.Split split = b == 1
             ? new BoundPicker.Split(new Bound[] {lo, hi}, new int[] {rLo, rHi})
             : picker.exact(lo, hi, rLo, rHi, new int[] {rLo + k});
@@ -457,6 +539,8 @@ final class ReplyBuilder {
     }
 
     private void clearEffects() {
+        deferred = false;
+        growsAboveSplitLimit = false;
         newOwn.clear();
         newHave.clear();
         newNeed.clear();
@@ -470,5 +554,6 @@ final class ReplyBuilder {
         }
         s.have.addAll(newHave);
         s.need.addAll(newNeed);
+        grewAboveSplitLimit |= growsAboveSplitLimit;
     }
 }

@@ -170,10 +170,19 @@ public final class Session {
      */
     private void checkOpenRanges() {
         long open = (long) own.size() + pending.size();
-        long limit = Math.max(65_536L, cfg.maxMessageBytes());
+        long limit = openRangeLimit(cfg.maxMessageBytes());
         if (open > limit) {
             throw new ReconciliationException(Kind.OVERSIZED, open + " open ranges exceed the limit of " + limit);
         }
+    }
+
+    /**
+     * Most ranges a side with this maximum message size accepts open at once. Both sides know the
+     * smaller maximum ({@link #messageLimit()}), whose limit is at most either side's, and keep
+     * their answers within it ({@code ReplyBuilder} proves how).
+     */
+    static long openRangeLimit(int maxMessageBytes) {
+        return Math.max(65_536L, maxMessageBytes);
     }
 
     /** Checks that {@code ours - have + need} reproduces the peer's root fingerprint, then completes. */
