@@ -1,6 +1,7 @@
 package dev.lorehub.simulator.bench;
 
 import dev.lorehub.simulator.engine.FaultProfile;
+import dev.lorehub.simulator.engine.ScratchRoot;
 import dev.lorehub.simulator.engine.SimConfig;
 import dev.lorehub.simulator.engine.SimResult;
 import dev.lorehub.simulator.engine.Simulation;
@@ -42,7 +43,9 @@ public final class SimBench {
             System.setProperty("LOREHUB_LOG_LEVEL", "ERROR");
         }
         boolean smallOnly = args.length > 0 && args[0].equals("small");
-        Path tmp = Files.createTempDirectory("simbench");
+        Path root = ScratchRoot.defaultRoot();
+        Files.createDirectories(root);
+        Path tmp = Files.createTempDirectory(root, "simbench");
         SimConfig five = SimConfig.defaults(1).withDuration(600_000).withEditRate(1000 / 600.0).withProfile(FaultProfile.ALL);
         // warm up the JVM on shorter runs of the same shape
         for (long s = 1; s <= 3; s++) {
