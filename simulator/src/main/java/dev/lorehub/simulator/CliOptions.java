@@ -2,6 +2,7 @@ package dev.lorehub.simulator;
 
 import dev.lorehub.simulator.engine.FaultKind;
 import dev.lorehub.simulator.engine.FaultProfile;
+import dev.lorehub.simulator.engine.ScratchRoot;
 import dev.lorehub.simulator.engine.SimConfig;
 import dev.lorehub.simulator.engine.SimTime;
 import dev.lorehub.simulator.engine.Topology;
@@ -53,7 +54,7 @@ final class CliOptions {
           --no-shrink            do not shrink failing seeds
           --check-determinism    run every seed twice and compare trace hashes
           --jobs N               seeds run in parallel (default 1; each run is single-threaded)
-          --tmp DIR              where temporary databases go (default: the system temp directory)
+          --tmp DIR              where temporary databases go (default: /dev/shm/lorehub-sim, else the system temp directory)
           --quiet                only failures and the summary
           --help                 this text
 
@@ -71,7 +72,7 @@ final class CliOptions {
     boolean shrink = true;
     boolean checkDeterminism;
     int jobs = 1;
-    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    Path tmp = ScratchRoot.defaultRoot();
     boolean quiet;
     boolean help;
 

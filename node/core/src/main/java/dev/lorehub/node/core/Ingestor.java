@@ -440,13 +440,16 @@ final class Ingestor {
             }
             ctx.events().release(h.id());
             OpenedEnvelope header = SealedEnvelope.peek(h.sealed());
-            Candidate c = new Candidate(-1, EventId.fromBytes(h.id()), h.sealed(), header);
-            // verified before it was held: only decrypting is left
-            c.check = () -> EnvelopeVerifier.check(h.sealed());
-            again.add(c);
+            again.add(new Candidate(-1, EventId.fromBytes(h.id()), h.sealed(), header));
         }
         if (again.isEmpty()) {
             return;
+        }
+        // Checked again through the driver's verifier, like a batch: a held event is re-examined each
+        // time data is stored in its realm, and a verifier may spread or remember the work.
+        List<Supplier<EnvelopeVerifier.Checked>> checks = verifier.verifyLater(again.stream().map(c -> c.sealed).toList());
+        for (int i = 0; i < again.size(); i++) {
+            again.get(i).check = checks.get(i);
         }
         admitMembership(run, again.stream().filter(c -> !c.header.header().encrypted()).toList());
         for (Candidate c : again) {

@@ -296,7 +296,7 @@ public final class Replica implements AutoCloseable {
 
     /** True if captured rows are waiting. */
     public boolean hasPendingCapture() {
-        return read(tx -> dev.lorehub.node.store.ChangeCapture.pendingCount(db.connection()) > 0);
+        return read(tx -> db.pendingCaptureCount() > 0);
     }
 
     /**

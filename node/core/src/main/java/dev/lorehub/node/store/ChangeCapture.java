@@ -27,6 +27,9 @@ public final class ChangeCapture {
     /** The capture table; the node's ingest reads and deletes its rows. */
     public static final String TABLE = "lhsync_capture";
 
+    /** The number of captured changes waiting. */
+    static final String COUNT = "SELECT count(*) FROM " + TABLE;
+
     static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE + " (\n"
         + "  seq INTEGER PRIMARY KEY AUTOINCREMENT,\n"
         + "  tbl TEXT NOT NULL,\n"
@@ -155,7 +158,7 @@ public final class ChangeCapture {
     /** How many captured changes wait to be turned into events. */
     public static long pendingCount(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + TABLE)) {
+             ResultSet rows = statement.executeQuery(COUNT)) {
             rows.next();
             return rows.getLong(1);
         }

@@ -1,6 +1,7 @@
 package dev.lorehub.node.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -36,11 +37,18 @@ public final class EchoGuard implements AutoCloseable {
 
     static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE + " (held INTEGER NOT NULL)";
 
+    private static final String INSERT = "INSERT INTO " + TABLE + " (held) VALUES (1)";
+    private static final String EXISTS = "SELECT EXISTS (SELECT 1 FROM " + TABLE + ")";
+    private static final String DELETE = "DELETE FROM " + TABLE;
+
     private final Connection connection;
+    /** The connection's prepared statements, or null (each statement is prepared when run). */
+    private final PreparedStatements statements;
     private boolean released;
 
-    private EchoGuard(Connection connection) {
+    private EchoGuard(Connection connection, PreparedStatements statements) {
         this.connection = connection;
+        this.statements = statements;
     }
 
     /**
@@ -58,24 +66,40 @@ public final class EchoGuard implements AutoCloseable {
      * knows the schema has not changed since it last checked.
      */
     static EchoGuard hold(Connection connection, boolean checkInstalled) throws SQLException {
+        return hold(connection, null, checkInstalled);
+    }
+
+    /**
+     * {@link #hold(Connection, boolean)} with the connection's prepared statements: the node takes
+     * and checks the guard around every write transaction, and preparing its three statements
+     * each time cost more than running them.
+     */
+    static EchoGuard hold(Connection connection, PreparedStatements statements, boolean checkInstalled) throws SQLException {
         if (checkInstalled && !ChangeCapture.isInstalled(connection)) {
             throw new LoreHubDatabaseException("Cannot suppress change capture: it is not installed in this "
                 + "database. Call LoreHubDatabase.installCapture() when the node starts.");
         }
-        if (isHeld(connection)) {
+        if (isHeld(connection, statements)) {
             throw new LoreHubDatabaseException("The echo guard is already held on this connection; "
                 + "holds do not nest. Release the outer guard first.");
         }
-        try (Statement statement = connection.createStatement()) {
-            statement.executeUpdate("INSERT INTO " + TABLE + " (held) VALUES (1)");
-        }
-        return new EchoGuard(connection);
+        update(connection, statements, INSERT);
+        return new EchoGuard(connection, statements);
     }
 
     /** Whether a guard row is visible on this connection (capture is currently suppressed). */
     public static boolean isHeld(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT EXISTS (SELECT 1 FROM " + TABLE + ")")) {
+        return isHeld(connection, null);
+    }
+
+    /** {@link #isHeld(Connection)} with the connection's prepared statements (null: none). */
+    static boolean isHeld(Connection connection, PreparedStatements statements) throws SQLException {
+        if (statements != null) {
+            try (ResultSet rows = statements.get(EXISTS).executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
+            }
+        }
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(EXISTS)) {
             return rows.next() && rows.getBoolean(1);
         }
     }
@@ -87,13 +111,21 @@ public final class EchoGuard implements AutoCloseable {
             return;
         }
         released = true;
-        clear(connection);
+        update(connection, statements, DELETE);
     }
 
     /** Deletes any guard row; also used to repair a database where one was committed by mistake. */
     static int clear(Connection connection) throws SQLException {
+        return update(connection, null, DELETE);
+    }
+
+    private static int update(Connection connection, PreparedStatements statements, String sql) throws SQLException {
+        if (statements != null) {
+            PreparedStatement prepared = statements.get(sql);
+            return prepared.executeUpdate();
+        }
         try (Statement statement = connection.createStatement()) {
-            return statement.executeUpdate("DELETE FROM " + TABLE);
+            return statement.executeUpdate(sql);
         }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -105,6 +106,8 @@ public final class LoreHubDatabase implements AutoCloseable {
 
     private final Path file;
     private final Connection connection;
+    /** The statements run around every transaction (begin, guard, commit), prepared once. */
+    private final PreparedStatements statements;
     private final Settings settings;
     /** Opened by {@link #openReadOnly}: SQLite refuses every write, and so do the transaction methods. */
     private final boolean readOnly;
@@ -121,6 +124,7 @@ public final class LoreHubDatabase implements AutoCloseable {
     private LoreHubDatabase(Path file, Connection connection, Settings settings, boolean readOnly) {
         this.file = file;
         this.connection = connection;
+        this.statements = new PreparedStatements(connection);
         this.settings = settings;
         this.readOnly = readOnly;
     }
@@ -310,6 +314,17 @@ public final class LoreHubDatabase implements AutoCloseable {
      */
     public Connection connection() {
         return connection;
+    }
+
+    /**
+     * How many captured changes wait to be turned into events ({@link ChangeCapture#pendingCount}),
+     * through a statement prepared once: the node asks at every capture tick (20 times a second),
+     * and preparing the count cost more than running it.
+     */
+    public synchronized long pendingCaptureCount() throws SQLException {
+        try (ResultSet rows = statements.get(ChangeCapture.COUNT).executeQuery()) {
+            return rows.next() ? rows.getLong(1) : 0;
+        }
     }
 
     /**
@@ -505,8 +520,8 @@ public final class LoreHubDatabase implements AutoCloseable {
     }
 
     private void begin() {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("BEGIN IMMEDIATE");
+        try {
+            statements.get("BEGIN IMMEDIATE").execute();
         } catch (SQLException e) {
             if (isBusy(e)) {
                 throw new LoreHubDatabaseException("Another process kept " + file + " locked for longer than "
@@ -518,8 +533,8 @@ public final class LoreHubDatabase implements AutoCloseable {
     }
 
     private void commit() {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("COMMIT");
+        try {
+            statements.get("COMMIT").execute();
         } catch (SQLException e) {
             rollback(e);
             throw new LoreHubDatabaseException("Cannot commit to " + file + ": " + e.getMessage()
@@ -553,9 +568,9 @@ public final class LoreHubDatabase implements AutoCloseable {
      */
     private EchoGuard holdGuard(Connection connection) {
         try {
-            long version = schemaVersion(connection);
+            long version = schemaVersion();
             boolean check = version != verifiedSchemaVersion;
-            EchoGuard guard = EchoGuard.hold(connection, check);
+            EchoGuard guard = EchoGuard.hold(connection, statements, check);
             verifiedSchemaVersion = version;
             return guard;
         } catch (SQLException e) {
@@ -574,8 +589,8 @@ public final class LoreHubDatabase implements AutoCloseable {
     }
 
     /** A committed guard row would silence capture of lh's changes forever; never commit one. */
-    private static long schemaVersion(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement(); var rs = s.executeQuery("PRAGMA schema_version")) {
+    private long schemaVersion() throws SQLException {
+        try (var rs = statements.get("PRAGMA schema_version").executeQuery()) {
             return rs.next() ? rs.getLong(1) : -1;
         }
     }
@@ -583,8 +598,8 @@ public final class LoreHubDatabase implements AutoCloseable {
     private void refuseStrandedGuard() {
         boolean held;
         try {
-            held = (verifiedSchemaVersion == schemaVersion(connection) || NodeObjects.tableExists(connection, EchoGuard.TABLE))
-                && EchoGuard.isHeld(connection);
+            held = (verifiedSchemaVersion == schemaVersion() || NodeObjects.tableExists(connection, EchoGuard.TABLE))
+                && EchoGuard.isHeld(connection, statements);
         } catch (SQLException e) {
             throw new LoreHubDatabaseException("Cannot check the echo guard before committing to " + file + ": "
                 + e.getMessage() + ". The transaction was rolled back.", e);
