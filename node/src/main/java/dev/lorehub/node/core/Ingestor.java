@@ -782,10 +782,10 @@ final class Ingestor {
     }
 
     private static RejectReason formatReason(EventFormatException e) {
-        String m = e.getMessage();
-        if (m.startsWith("unknown event body format")) {
-            return RejectReason.UNKNOWN_VERSION;
-        }
-        return m.startsWith("truncated") ? RejectReason.TRUNCATED : RejectReason.MALFORMED;
+        return switch (e.kind()) {
+            case TRUNCATED -> RejectReason.TRUNCATED;
+            case UNKNOWN_FORMAT -> RejectReason.UNKNOWN_VERSION;
+            case MALFORMED -> RejectReason.MALFORMED;
+        };
     }
 }
