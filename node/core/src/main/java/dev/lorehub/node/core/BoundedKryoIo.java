@@ -65,7 +65,8 @@ public final class BoundedKryoIo {
     /** Reads exactly {@code length} bytes. */
     public static byte[] readFixed(Input in, int length, String what) {
         if (remaining(in) < length) {
-            throw new EventFormatException("truncated " + what + ": need " + length + " bytes, " + remaining(in) + " left");
+            throw new EventFormatException(EventFormatException.Kind.TRUNCATED,
+                "truncated " + what + ": need " + length + " bytes, " + remaining(in) + " left");
         }
         return in.readBytes(length);
     }
@@ -116,11 +117,11 @@ public final class BoundedKryoIo {
         int n;
         try {
             if (!in.canReadVarInt()) {
-                throw new EventFormatException("truncated length of " + what);
+                throw new EventFormatException(EventFormatException.Kind.TRUNCATED, "truncated length of " + what);
             }
             n = in.readVarInt(true);
         } catch (com.esotericsoftware.kryo.KryoException e) {
-            throw new EventFormatException("truncated length of " + what, e);
+            throw new EventFormatException(EventFormatException.Kind.TRUNCATED, "truncated length of " + what, e);
         }
         if (n < 0 || (long) n * minElementBytes > remaining(in)) {
             throw new EventFormatException(what + ": length " + n + " exceeds the " + remaining(in) + " bytes left");
@@ -131,7 +132,7 @@ public final class BoundedKryoIo {
     public static int readVarInt(Input in, String what) {
         requireBytes(in, 1, what);
         if (!in.canReadVarInt()) {
-            throw new EventFormatException("truncated " + what);
+            throw new EventFormatException(EventFormatException.Kind.TRUNCATED, "truncated " + what);
         }
         return in.readVarInt(true);
     }
@@ -139,7 +140,7 @@ public final class BoundedKryoIo {
     public static long readVarLong(Input in, String what) {
         requireBytes(in, 1, what);
         if (!in.canReadVarLong()) {
-            throw new EventFormatException("truncated " + what);
+            throw new EventFormatException(EventFormatException.Kind.TRUNCATED, "truncated " + what);
         }
         return in.readVarLong(false);
     }
@@ -166,7 +167,8 @@ public final class BoundedKryoIo {
 
     public static void requireBytes(Input in, int n, String what) {
         if (remaining(in) < n) {
-            throw new EventFormatException("truncated " + what + ": need " + n + " bytes, " + remaining(in) + " left");
+            throw new EventFormatException(EventFormatException.Kind.TRUNCATED,
+                "truncated " + what + ": need " + n + " bytes, " + remaining(in) + " left");
         }
     }
 

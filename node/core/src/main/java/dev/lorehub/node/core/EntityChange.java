@@ -64,17 +64,14 @@ public record EntityChange(EntityKind kind, String entityId, boolean deleted, Li
         return new EntityChange(kind, entityId, deleted, parents, assignments, sets, stamped);
     }
 
-    /** The entity id of a relation: its three key columns joined by newlines (UUIDs hold none; the type comes last). */
+    /** The entity id of a relation: see {@link RelationKey#entityId()}. */
     public static String relationId(String fromLoreId, String toLoreId, String type) {
-        return fromLoreId + "\n" + toLoreId + "\n" + type;
+        return new RelationKey(fromLoreId, toLoreId, type).entityId();
     }
 
-    /** Splits a relation entity id into from, to and type. */
+    /** Splits a relation entity id into from, to and type; callers in the core use {@link RelationKey#of}. */
     public static String[] relationKey(String relationId) {
-        String[] parts = relationId.split("\n", 3);
-        if (parts.length != 3) {
-            throw new IllegalArgumentException("not a relation id: " + relationId);
-        }
-        return parts;
+        RelationKey key = RelationKey.of(relationId);
+        return new String[] {key.from(), key.to(), key.type()};
     }
 }

@@ -328,7 +328,8 @@ public final class EventCodec {
     private static int readFormat(Input in) {
         int format = readByte(in, "format") & 0xff;
         if (format != FORMAT && format != LEGACY_FORMAT) {
-            throw new EventFormatException("unknown event body format " + format + " (this node reads formats "
+            throw new EventFormatException(EventFormatException.Kind.UNKNOWN_FORMAT,
+                "unknown event body format " + format + " (this node reads formats "
                 + LEGACY_FORMAT + " and " + FORMAT + "): upgrade lorehub-node");
         }
         return format;

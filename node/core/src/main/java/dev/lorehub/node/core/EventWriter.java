@@ -7,7 +7,6 @@ import dev.lorehub.crypto.RealmKeyring;
 import dev.lorehub.crypto.SealedEnvelope;
 import dev.lorehub.node.store.StoredEvent;
 
-import java.sql.SQLException;
 
 /**
  * Authors this device's events: places each in the realm's causal history (the membership heads
@@ -26,7 +25,7 @@ final class EventWriter {
      * Writes one event stamped now. {@code floorHlc} is the largest HLC among the events it
      * supersedes, so the new one orders after them.
      */
-    StoredKey emit(Tx tx, RealmId realm, EventBody body, long floorHlc) throws SQLException {
+    StoredKey emit(Tx tx, RealmId realm, EventBody body, long floorHlc) throws StorageException {
         return emit(tx, realm, body, floorHlc, tx.now());
     }
 
@@ -36,7 +35,7 @@ final class EventWriter {
      * Its HLC is above {@code floorHlc} and above the membership it cites, and never later than
      * that requires.
      */
-    StoredKey emit(Tx tx, RealmId realm, EventBody body, long floorHlc, long madeAt) throws SQLException {
+    StoredKey emit(Tx tx, RealmId realm, EventBody body, long floorHlc, long madeAt) throws StorageException {
         boolean membership = body instanceof MembershipChange;
         Membership m = ctx.membership(realm);
         boolean genesis = membership && ((MembershipChange) body).op() == MembershipChange.Op.GENESIS;
@@ -72,13 +71,10 @@ final class EventWriter {
             ctx.noteStored(realm, id, hlc, ctx.self(), change);
             ctx.rememberTexts(realm, epoch, id, change, deltas);
         }
-        ctx.events().insert(new StoredEvent(id.toBytes(), realm.toBytes(), hlc, ctx.self().toBytes(), body.kind().code(),
+        ctx.events().append(new StoredEvent(id.toBytes(), realm.toBytes(), hlc, ctx.self().toBytes(), body.kind().code(),
             body.entityId(), sealed, causality.seq(), causality.prev() == null ? null : causality.prev().toBytes(),
             ReplicaContext.joinIds(heads)), tx.now());
         ctx.advanceChain(realm, new ReplicaContext.ChainTip(causality.seq(), id));
-        if (body instanceof EntityChange c && c.kind() == EntityKind.RELATION) {
-            indexRelationEnds(c.entityId());
-        }
         if (membership) {
             Membership.Verdict v = m.admit(new MembershipEvent(id, hlc, ctx.self(), (MembershipChange) body));
             if (v.admission() != Membership.Admission.ADMITTED) {
@@ -102,7 +98,7 @@ final class EventWriter {
      * serve as a base (same realm and entity, sealed under this {@code epoch}, a chain shorter than
      * {@link TextDelta#MAX_CHAIN}); kept only when the delta is smaller than the text.
      */
-    private java.util.Map<Field, TextDelta> deltas(RealmId realm, int epoch, EntityChange change) throws SQLException {
+    private java.util.Map<Field, TextDelta> deltas(RealmId realm, int epoch, EntityChange change) throws StorageException {
         EventCodec.Options options = ctx.codec().options();
         if (!options.deltas() || change.parents().isEmpty()) {
             return java.util.Map.of();
@@ -154,9 +150,4 @@ final class EventWriter {
         return size;
     }
 
-    void indexRelationEnds(String relationEntity) throws SQLException {
-        String[] key = EntityChange.relationKey(relationEntity);
-        ctx.events().indexRelationEnd(key[0], relationEntity);
-        ctx.events().indexRelationEnd(key[1], relationEntity);
-    }
 }

@@ -14,7 +14,6 @@ import dev.lorehub.node.store.StoredEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -146,7 +145,7 @@ final class Ingestor {
             this.source = source;
         }
 
-        void reject(Candidate c, RejectReason reason, String detail) throws SQLException {
+        void reject(Candidate c, RejectReason reason, String detail) throws StorageException {
             if (!c.released()) {
                 rejected.add(new Rejection(c.index, c.id, reason, detail)); // a released held event was not in this batch
             }
@@ -154,12 +153,12 @@ final class Ingestor {
                 tx.now());
         }
 
-        void reject(int index, EventId id, RejectReason reason, String detail) throws SQLException {
+        void reject(int index, EventId id, RejectReason reason, String detail) throws StorageException {
             rejected.add(new Rejection(index, id, reason, detail));
             ctx.events().recordRefusal(source, NO_REALM, reason.name(), id == null ? null : id.toBytes(), null, detail, tx.now());
         }
 
-        void hold(Candidate c, HoldReason reason, String detail) throws SQLException {
+        void hold(Candidate c, HoldReason reason, String detail) throws StorageException {
             long[] size = ctx.events().heldSize(c.realm().toBytes());
             if (size[0] >= HOLD_MAX_EVENTS || size[1] + c.sealed.length > HOLD_MAX_BYTES) {
                 reject(c, RejectReason.HELD_FULL, "this device already holds " + size[0] + " events of realm " + c.realm()
@@ -172,7 +171,7 @@ final class Ingestor {
         }
     }
 
-    IngestResult ingest(Tx tx, List<byte[]> batch, String source) throws SQLException {
+    IngestResult ingest(Tx tx, List<byte[]> batch, String source) throws StorageException {
         Run run = new Run(tx, source);
         List<Candidate> membership = new ArrayList<>();
         List<Candidate> data = new ArrayList<>();
@@ -231,7 +230,7 @@ final class Ingestor {
 
     // ------------------------------------------------------------------ membership
 
-    private void admitMembership(Run run, List<Candidate> candidates) throws SQLException {
+    private void admitMembership(Run run, List<Candidate> candidates) throws StorageException {
         Map<Candidate, MembershipEvent> decoded = new LinkedHashMap<>();
         for (Candidate c : candidates) {
             SealedEnvelope.Verified verified = verified(run, c);
@@ -318,7 +317,7 @@ final class Ingestor {
      * Handles every realm whose membership changed, again as long as doing so admitted more
      * membership events (a released held event may be one).
      */
-    private void settleMembership(Run run) throws SQLException {
+    private void settleMembership(Run run) throws StorageException {
         Map<RealmId, Integer> settledAt = run.settledAt;
         for (int round = 0; round < 100; round++) {
             boolean any = false;
@@ -341,7 +340,7 @@ final class Ingestor {
      * frontier) may be decidable now that more of them are stored: re-examine them while that
      * stores something.
      */
-    private void releaseWaitingAfterData(Run run) throws SQLException {
+    private void releaseWaitingAfterData(Run run) throws StorageException {
         Set<RealmId> realms = new LinkedHashSet<>();
         for (StoredKey k : run.stored) {
             if (!k.membership()) {
@@ -363,7 +362,7 @@ final class Ingestor {
     }
 
     /** New membership in a realm: unwrap keys, read what was opaque, release held events, re-apply what flipped. */
-    private void afterMembershipChange(Run run, RealmId realm) throws SQLException {
+    private void afterMembershipChange(Run run, RealmId realm) throws StorageException {
         if (refreshKeys(realm)) {
             reveal(realm, run.touched);
         }
@@ -372,7 +371,7 @@ final class Ingestor {
     }
 
     /** Entities with an event whose standing (applied or not) changed since the run began are re-materialised. */
-    private void touchFlipped(Run run, RealmId realm) throws SQLException {
+    private void touchFlipped(Run run, RealmId realm) throws StorageException {
         Set<EventId> before = run.unappliedBefore.getOrDefault(realm, Set.of());
         Set<EventId> after = unapplied(realm);
         if (!before.equals(after)) {
@@ -404,7 +403,7 @@ final class Ingestor {
     }
 
     /** Events stored earlier that a removed author's newly stored links decided (applied now, or no longer). */
-    private void touchDecidedByChains(Run run) throws SQLException {
+    private void touchDecidedByChains(Run run) throws StorageException {
         for (RealmId realm : run.chainsGrew) {
             touchFlipped(run, realm);
         }
@@ -421,7 +420,7 @@ final class Ingestor {
                     out.add(event);
                 }
             });
-        } catch (SQLException e) {
+        } catch (StorageException e) {
             throw new ReplicaException("Cannot read realm " + realm + "'s events: " + e.getMessage(), e);
         }
         return out;
@@ -431,7 +430,7 @@ final class Ingestor {
      * Re-examines the realm's held events: those now admissible are stored and applied, those now
      * refused are dropped, the rest stay. {@code timeOnly}: only events held for their timestamp.
      */
-    void releaseHeld(Run run, RealmId realm, boolean timeOnly) throws SQLException {
+    void releaseHeld(Run run, RealmId realm, boolean timeOnly) throws StorageException {
         List<EventStore.HeldEvent> held = ctx.events().held(realm.toBytes(), HOLD_MAX_EVENTS);
         List<Candidate> again = new ArrayList<>();
         for (EventStore.HeldEvent h : held) {
@@ -461,7 +460,7 @@ final class Ingestor {
 
     // ------------------------------------------------------------------ entity events
 
-    private void ingestData(Run run, Candidate c) throws SQLException {
+    private void ingestData(Run run, Candidate c) throws StorageException {
         Membership m = ctx.membership(c.realm());
         DeviceId author = c.author();
         noteChainGrowth(run, m, c.realm(), author);
@@ -486,7 +485,7 @@ final class Ingestor {
             if (e.reason() == EnvelopeException.Reason.NO_KEY && !joined) {
                 run.reject(c, RejectReason.NOT_JOINED, notJoined(c));
             } else if (e.reason() == EnvelopeException.Reason.NO_KEY) {
-                ctx.events().insert(new StoredEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), author.toBytes(), null, null,
+                ctx.events().append(new StoredEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), author.toBytes(), null, null,
                     c.sealed), run.tx.now());
                 StoredKey key = new StoredKey(c.realm(), c.hlc(), c.id, false, false);
                 run.stored.add(key);
@@ -599,7 +598,7 @@ final class Ingestor {
         }
         if (change.kind() == EntityKind.RELATION) {
             try {
-                EntityChange.relationKey(change.entityId());
+                RelationKey.of(change.entityId());
             } catch (IllegalArgumentException e) {
                 return e.getMessage();
             }
@@ -611,7 +610,7 @@ final class Ingestor {
      * Null unless the change would write, move or relate an entity that another realm holds on
      * this device (realms are sealed: DESIGN.md §3); then why.
      */
-    private String ownedElsewhere(RealmId realm, EntityChange change) throws SQLException {
+    private String ownedElsewhere(RealmId realm, EntityChange change) throws StorageException {
         String mine = ctx.localRealmId(realm);
         switch (change.kind()) {
             case LORE -> {
@@ -620,11 +619,11 @@ final class Ingestor {
                     + " on this device; an event of realm " + realm + " may not change it";
             }
             case RELATION -> {
-                String[] key = EntityChange.relationKey(change.entityId());
-                for (String end : new String[] {key[0], key[1]}) {
+                RelationKey key = RelationKey.of(change.entityId());
+                for (String end : new String[] {key.from(), key.to()}) {
                     String other = holderOf(end, mine, realm);
                     if (other != null) {
-                        return "relation " + key[2] + " names lore " + end + ", which belongs to " + other
+                        return "relation " + key.type() + " names lore " + end + ", which belongs to " + other
                             + " on this device; a relation joins lores of its own realm only";
                     }
                 }
@@ -637,7 +636,7 @@ final class Ingestor {
     }
 
     /** The realm a lore row belongs to here, if that is not {@code mine} (the local realm mapped to {@code realm}). */
-    private String holderOf(String loreId, String mine, RealmId realm) throws SQLException {
+    private String holderOf(String loreId, String mine, RealmId realm) throws StorageException {
         var row = ctx.tables().lore(loreId);
         if (row.isPresent() && !row.get().realmId().equals(mine)) {
             return ctx.syncedRealmOf(row.get().realmId()).map(r -> "synced realm " + r).orElse("local realm "
@@ -657,21 +656,18 @@ final class Ingestor {
         return null;
     }
 
-    private void store(Run run, Candidate c, EventBody body) throws SQLException {
+    private void store(Run run, Candidate c, EventBody body) throws StorageException {
         if (body instanceof EntityChange change) {
             ctx.noteStored(c.realm(), c.id, c.hlc(), c.author(), change);
         }
         Causality causality = body.causality();
         boolean legacy = causality.legacy(); // stored as the previous release stored it: no chain position
-        ctx.events().insert(new StoredEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), c.author().toBytes(),
+        ctx.events().append(new StoredEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), c.author().toBytes(),
             body.kind().code(), body.entityId(), c.sealed, legacy ? null : causality.seq(),
             causality.prev() == null ? null : causality.prev().toBytes(), legacy ? null : ReplicaContext.joinIds(causality.auth())),
             run.tx.now());
         if (c.author().equals(ctx.self())) {
             ctx.forgetChainTip(c.realm()); // this device's own event came back (after a restore): its chain may have grown
-        }
-        if (body instanceof EntityChange change && change.kind() == EntityKind.RELATION) {
-            writer.indexRelationEnds(change.entityId());
         }
         ctx.membershipChanged(c.realm()); // a removed author's chain may have grown
         ctx.clock().observe(c.hlc(), run.tx.now());
@@ -682,7 +678,7 @@ final class Ingestor {
     }
 
     /** The verified envelope, or null after recording why it failed. */
-    private static SealedEnvelope.Verified verified(Run run, Candidate c) throws SQLException {
+    private static SealedEnvelope.Verified verified(Run run, Candidate c) throws StorageException {
         EnvelopeVerifier.Checked checked = c.check.get();
         if (checked.failure() != null) {
             run.reject(c, reason(checked.failure()), checked.failure().getMessage());
@@ -696,7 +692,7 @@ final class Ingestor {
     }
 
     /** Unwraps realm keys newly addressed to this device; true if any was added. */
-    boolean refreshKeys(RealmId realm) throws SQLException {
+    boolean refreshKeys(RealmId realm) throws StorageException {
         Membership m = ctx.membership(realm);
         Optional<RealmKeyring> keyring = ctx.secrets().keyring(realm);
         RealmKeyring updated = keyring.orElse(null);
@@ -720,7 +716,7 @@ final class Ingestor {
     }
 
     /** Decrypts events that arrived before this device held their key. */
-    private void reveal(RealmId realm, List<Touched> touched) throws SQLException {
+    private void reveal(RealmId realm, List<Touched> touched) throws StorageException {
         for (StoredEvent e : ctx.events().opaqueEvents(realm.toBytes())) {
             try {
                 // verified when it was stored: decrypting is all that is left (cheap even for a whole realm)
@@ -739,9 +735,6 @@ final class Ingestor {
                         c.prev() == null ? null : c.prev().toBytes(), ReplicaContext.joinIds(c.auth()));
                 }
                 ctx.forgetFresh(realm, body.kind(), body.entityId()); // the entity has an older event now: fold from the log
-                if (change.kind() == EntityKind.RELATION) {
-                    writer.indexRelationEnds(change.entityId());
-                }
                 touched.add(new Touched(realm, body.kind(), body.entityId()));
             } catch (EnvelopeException | EventFormatException ex) {
                 // still no key for this epoch, or not readable: it stays opaque and is relayed
@@ -751,7 +744,7 @@ final class Ingestor {
     }
 
     /** Realms first, then lores, then relations, so that relations find their lores. */
-    private void applyInOrder(List<Touched> touched) throws SQLException {
+    private void applyInOrder(List<Touched> touched) throws StorageException {
         Set<Touched> done = new HashSet<>();
         for (EntityKind kind : List.of(EntityKind.REALM, EntityKind.LORE, EntityKind.RELATION)) {
             for (Touched t : touched) {
@@ -767,7 +760,7 @@ final class Ingestor {
      * Re-examines events held for their timestamp in every realm (called as time passes).
      * Returns what was stored.
      */
-    IngestResult releaseDue(Tx tx) throws SQLException {
+    IngestResult releaseDue(Tx tx) throws StorageException {
         Run run = new Run(tx, "held");
         for (RealmId realm : new ArrayList<>(ctx.realms().keySet())) {
             releaseHeld(run, realm, true);
@@ -792,10 +785,10 @@ final class Ingestor {
     }
 
     private static RejectReason formatReason(EventFormatException e) {
-        String m = e.getMessage();
-        if (m.startsWith("unknown event body format")) {
-            return RejectReason.UNKNOWN_VERSION;
-        }
-        return m.startsWith("truncated") ? RejectReason.TRUNCATED : RejectReason.MALFORMED;
+        return switch (e.kind()) {
+            case TRUNCATED -> RejectReason.TRUNCATED;
+            case UNKNOWN_FORMAT -> RejectReason.UNKNOWN_VERSION;
+            case MALFORMED -> RejectReason.MALFORMED;
+        };
     }
 }

@@ -59,7 +59,8 @@ public record LegacySeal(List<EventId> ids) {
     /** Decodes a seal's payload; {@link EventFormatException} naming what is wrong. */
     public static LegacySeal decode(byte[] bytes) {
         if (bytes.length < 5 || (bytes[0] & 0xff) != VERSION) {
-            throw new EventFormatException(bytes.length < 5 ? "truncated seal" : "unknown seal version " + (bytes[0] & 0xff));
+            throw bytes.length < 5 ? new EventFormatException(EventFormatException.Kind.TRUNCATED, "truncated seal")
+                : new EventFormatException("unknown seal version " + (bytes[0] & 0xff));
         }
         long n = ((bytes[1] & 0xffL) << 24) | ((bytes[2] & 0xff) << 16) | ((bytes[3] & 0xff) << 8) | (bytes[4] & 0xff);
         if (n > MAX_IDS || bytes.length != 5 + n * EventId.LENGTH) {

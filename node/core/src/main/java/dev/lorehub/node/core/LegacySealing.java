@@ -4,7 +4,6 @@ import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.store.EventStore;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,7 +55,7 @@ final class LegacySealing {
      * many seals as {@link LegacySeal#MAX_IDS} needs. Each seal lists the whole chain (a seal must
      * accept every legacy membership event it cites). Returns how many legacy events were accepted.
      */
-    int seal(Tx tx, RealmId realm) throws SQLException {
+    int seal(Tx tx, RealmId realm) throws StorageException {
         Membership m = ctx.membership(realm);
         if (!m.legacyRealm().orElse(false)) {
             throw new ReplicaException("Realm " + realm + " was founded by this release: it holds no events of the previous "
@@ -106,7 +105,7 @@ final class LegacySealing {
      * Seals, once, each joined legacy realm this device administers, when that is due (see the
      * class comment); records when it first saw each such realm. Returns the realms sealed.
      */
-    List<RealmId> sealDue(Tx tx) throws SQLException {
+    List<RealmId> sealDue(Tx tx) throws StorageException {
         List<RealmId> sealed = new ArrayList<>();
         for (RealmId realm : ctx.realms().keySet().stream().sorted().toList()) {
             switch (autoSeal(realm, tx.now())) {
@@ -123,7 +122,7 @@ final class LegacySealing {
     }
 
     /** Where the automatic seal of a realm stands now (see the class comment). */
-    AutoSeal autoSeal(RealmId realm, long now) throws SQLException {
+    AutoSeal autoSeal(RealmId realm, long now) throws StorageException {
         EventStore.RealmRow row = ctx.realm(realm).orElse(null);
         if (row == null || !row.joined() || "off".equals(ctx.events().meta(AUTO).orElse(null))
             || ctx.events().meta(sealedKey(realm)).isPresent()) {

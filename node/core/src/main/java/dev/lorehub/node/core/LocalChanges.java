@@ -2,15 +2,12 @@ package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.store.CapturedChange;
-import dev.lorehub.node.store.ChangeCapture;
 import dev.lorehub.node.store.LoreRow;
 import dev.lorehub.node.store.RealmRow;
 import dev.lorehub.node.store.RelationRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +37,8 @@ final class LocalChanges {
     }
 
     /** Processes up to {@code limit} captured rows; returns how many were consumed. */
-    int drain(Tx tx, Connection connection, int limit) throws SQLException {
-        List<CapturedChange> rows = ChangeCapture.readPending(connection, limit);
+    int drain(Tx tx, CaptureQueue capture, int limit) throws StorageException {
+        List<CapturedChange> rows = capture.pending(limit);
         if (rows.isEmpty()) {
             return 0;
         }
@@ -61,7 +58,7 @@ final class LocalChanges {
         for (Map.Entry<RealmId, long[]> d : deletions.entrySet()) {
             ctx.events().noteDeletions(d.getKey().toBytes(), d.getValue()[0], d.getValue()[1], d.getValue()[2]);
         }
-        ChangeCapture.deleteThrough(connection, rows.get(rows.size() - 1).seq());
+        capture.deleteThrough(rows.get(rows.size() - 1).seq());
         return rows.size();
     }
 
@@ -69,7 +66,7 @@ final class LocalChanges {
     private final Map<RealmId, long[]> deletions = new java.util.HashMap<>();
 
     /** Brings the events of the entity a captured row names in line with its row, as changed now. */
-    void apply(Tx tx, CapturedChange c) throws SQLException {
+    void apply(Tx tx, CapturedChange c) throws StorageException {
         apply(tx, c, 0);
     }
 
@@ -77,7 +74,7 @@ final class LocalChanges {
      * Brings the events of the entity a captured row names in line with its row, as changed at
      * {@code changedAt} (ms; 0 or later than now: now).
      */
-    void apply(Tx tx, CapturedChange c, long changedAt) throws SQLException {
+    void apply(Tx tx, CapturedChange c, long changedAt) throws StorageException {
         long madeAt = changedAt <= 0 || changedAt > tx.now() ? tx.now() : changedAt;
         switch (c.table()) {
             case CapturedChange.REALMS -> realm(tx, c.id(), madeAt);
@@ -87,7 +84,7 @@ final class LocalChanges {
         }
     }
 
-    private void lore(Tx tx, String id, long madeAt) throws SQLException {
+    private void lore(Tx tx, String id, long madeAt) throws StorageException {
         var row = ctx.tables().lore(id);
         RealmId target = row.flatMap(r -> ctx.syncedRealmOf(r.realmId())).orElse(null);
         // Wherever the lore lived before, other than where it is now, it has left.
@@ -134,8 +131,8 @@ final class LocalChanges {
         }
     }
 
-    private void relation(Tx tx, String from, String to, String type, long madeAt) throws SQLException {
-        String entity = EntityChange.relationId(from, to, type);
+    private void relation(Tx tx, String from, String to, String type, long madeAt) throws StorageException {
+        String entity = new RelationKey(from, to, type).entityId();
         var row = ctx.tables().relation(from, to, type);
         RealmId target = row.isEmpty() ? null
             : ctx.tables().lore(from).flatMap(l -> ctx.syncedRealmOf(l.realmId())).orElse(null);
@@ -157,12 +154,11 @@ final class LocalChanges {
             values.put(Field.RELATION_STRENGTH, r.strength());
             values.put(Field.RELATION_METADATA, r.metadata());
             values.put(Field.RELATION_CREATED_AT, r.createdAt());
-            writer.indexRelationEnds(entity);
             writeDiff(tx, target, EntityKind.RELATION, entity, values, new TreeMap<>(), madeAt);
         }
     }
 
-    private void realm(Tx tx, String localId, long madeAt) throws SQLException {
+    private void realm(Tx tx, String localId, long madeAt) throws StorageException {
         RealmId realm = ctx.syncedRealmOf(localId).orElse(null);
         if (realm == null) {
             return;
@@ -182,7 +178,7 @@ final class LocalChanges {
         writeDiff(tx, realm, EntityKind.REALM, realm.toString(), values, sets, madeAt);
     }
 
-    private void unmap(RealmId realm, String localId) throws SQLException {
+    private void unmap(RealmId realm, String localId) throws StorageException {
         LOG.info("Realm row {} was deleted locally: realm {} is no longer mapped here (nothing is deleted on other devices)",
             localId, realm);
         ctx.events().mapRealm(realm.toBytes(), null);
@@ -196,7 +192,7 @@ final class LocalChanges {
      * an unsynced local change instead of vanishing, and syncs once it can.
      */
     void writeDiff(Tx tx, RealmId realm, EntityKind kind, String entity, SortedMap<Field, Object> desired,
-                   SortedMap<Field, SortedSet<String>> desiredSets, long madeAt) throws SQLException {
+                   SortedMap<Field, SortedSet<String>> desiredSets, long madeAt) throws StorageException {
         if (!canWrite(tx, realm, kind, entity)) {
             return;
         }
@@ -238,7 +234,7 @@ final class LocalChanges {
         materializer.materializeAfterLocalWrite(realm, kind, entity);
     }
 
-    void writeDelete(Tx tx, RealmId realm, EntityKind kind, EntityState state, long madeAt) throws SQLException {
+    void writeDelete(Tx tx, RealmId realm, EntityKind kind, EntityState state, long madeAt) throws StorageException {
         if (!canWrite(tx, realm, kind, state.entityId())) {
             return;
         }
@@ -255,7 +251,7 @@ final class LocalChanges {
     }
 
     /** True if this device may write the realm now; otherwise the change is recorded as unsynced, with why. */
-    private boolean canWrite(Tx tx, RealmId realm, EntityKind kind, String entity) throws SQLException {
+    private boolean canWrite(Tx tx, RealmId realm, EntityKind kind, String entity) throws StorageException {
         String why = whyNotWritable(realm);
         if (why != null) {
             ctx.events().noteUnsynced(realm.toBytes(), kind.code(), entity, why, tx.now());
@@ -265,7 +261,7 @@ final class LocalChanges {
     }
 
     /** Null if this device may write the realm now, else why not, in user words. */
-    String whyNotWritable(RealmId realm) throws SQLException {
+    String whyNotWritable(RealmId realm) throws StorageException {
         String restored = ctx.restoreGate();
         if (restored != null) {
             return restored;
@@ -290,7 +286,7 @@ final class LocalChanges {
         return null;
     }
 
-    private List<RealmId> realmsWithEvents(EntityKind kind, String entity) throws SQLException {
+    private List<RealmId> realmsWithEvents(EntityKind kind, String entity) throws StorageException {
         return ctx.events().realmsOf(kind.code(), entity).stream().map(RealmId::fromBytes).sorted().toList();
     }
 }

@@ -6,12 +6,10 @@ import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreRow;
-import dev.lorehub.node.store.LoreTables;
 import dev.lorehub.node.store.RealmRow;
 import dev.lorehub.node.store.RelationRow;
 import dev.lorehub.node.store.StoredEvent;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +33,7 @@ final class Materializer {
     }
 
     /** The folded state of one entity within one realm, from the events stored so far. */
-    EntityState fold(RealmId realm, EntityKind kind, String entity) throws SQLException {
+    EntityState fold(RealmId realm, EntityKind kind, String entity) throws StorageException {
         List<FoldEvent> history = new ArrayList<>();
         List<ReplicaContext.FreshEvent> fresh = ctx.freshEvents(realm, kind, entity);
         if (fresh != null) {
@@ -68,7 +66,7 @@ final class Materializer {
     }
 
     /** Re-folds an entity and writes the result; returns the state. */
-    EntityState materialize(RealmId realm, EntityKind kind, String entity) throws SQLException {
+    EntityState materialize(RealmId realm, EntityKind kind, String entity) throws StorageException {
         return materialize(realm, kind, entity, false);
     }
 
@@ -77,11 +75,11 @@ final class Materializer {
      * unless a merge with concurrent events changed the entity (more than one head was merged,
      * or a concurrent branch is still open); conflicts are recorded either way.
      */
-    EntityState materializeAfterLocalWrite(RealmId realm, EntityKind kind, String entity) throws SQLException {
+    EntityState materializeAfterLocalWrite(RealmId realm, EntityKind kind, String entity) throws StorageException {
         return materialize(realm, kind, entity, true);
     }
 
-    private EntityState materialize(RealmId realm, EntityKind kind, String entity, boolean localWrite) throws SQLException {
+    private EntityState materialize(RealmId realm, EntityKind kind, String entity, boolean localWrite) throws StorageException {
         EntityState state = fold(realm, kind, entity);
         if (localWrite && state.heads().size() <= 1) {
             recordConflicts(realm, state);
@@ -98,8 +96,8 @@ final class Materializer {
         return state;
     }
 
-    private void writeLore(RealmId realm, String localRealm, EntityState state) throws SQLException {
-        LoreTables tables = ctx.tables();
+    private void writeLore(RealmId realm, String localRealm, EntityState state) throws StorageException {
+        LhRows tables = ctx.tables();
         var existing = tables.lore(state.entityId());
         boolean wasLive = existing.isPresent();
         if (localRealm == null) {
@@ -141,25 +139,25 @@ final class Materializer {
             status == null ? DEFAULT_STATUS : (String) status, created, updated);
     }
 
-    private void writeRelation(String localRealm, EntityState state) throws SQLException {
-        String[] key = EntityChange.relationKey(state.entityId());
-        LoreTables tables = ctx.tables();
+    private void writeRelation(String localRealm, EntityState state) throws StorageException {
+        RelationKey key = RelationKey.of(state.entityId());
+        LhRows tables = ctx.tables();
         if (localRealm == null) {
             return;
         }
-        boolean endsLive = tables.lore(key[0]).isPresent() && tables.lore(key[1]).isPresent() && !key[0].equals(key[1]);
+        boolean endsLive = tables.lore(key.from()).isPresent() && tables.lore(key.to()).isPresent() && !key.from().equals(key.to());
         if (state.isLive() && endsLive) {
             Object strength = state.value(Field.RELATION_STRENGTH);
             String created = Objects.requireNonNullElse((String) state.value(Field.RELATION_CREATED_AT),
                 "1970-01-01T00:00:00.000Z");
-            tables.upsertRelation(new RelationRow(key[0], key[1], key[2], strength == null ? 1.0 : (Double) strength,
+            tables.upsertRelation(new RelationRow(key.from(), key.to(), key.type(), strength == null ? 1.0 : (Double) strength,
                 (String) state.value(Field.RELATION_METADATA), created));
         } else {
-            tables.deleteRelation(key[0], key[1], key[2]);
+            tables.deleteRelation(key.from(), key.to(), key.type());
         }
     }
 
-    private void writeRealm(String localRealm, EntityState state) throws SQLException {
+    private void writeRealm(String localRealm, EntityState state) throws StorageException {
         if (localRealm == null || !state.isLive()) {
             return;
         }
@@ -174,7 +172,7 @@ final class Materializer {
             monorepo == null ? current.monorepo() : (Boolean) monorepo, List.copyOf(state.set(Field.REALM_PROVINCES))));
     }
 
-    private void recordConflicts(RealmId realm, EntityState state) throws SQLException {
+    private void recordConflicts(RealmId realm, EntityState state) throws StorageException {
         boolean had = ctx.swapConflicted(state.kind(), state.entityId(), !state.conflicts().isEmpty());
         if (!had && state.conflicts().isEmpty()) {
             return; // nothing recorded before, nothing now: skip the delete

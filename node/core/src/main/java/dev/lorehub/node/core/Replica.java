@@ -11,14 +11,13 @@ import dev.lorehub.crypto.RealmKeyring;
 import dev.lorehub.crypto.SecretStore;
 import dev.lorehub.node.store.CapturedChange;
 import dev.lorehub.node.store.EventStore;
+import dev.lorehub.node.store.KeyFile;
 import dev.lorehub.node.store.LoreHubDatabase;
-import dev.lorehub.node.store.LoreTables;
 import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.store.SqliteStorage;
 import dev.lorehub.node.store.StoredEvent;
-import dev.lorehub.node.store.SyncTables;
 
 import java.security.SecureRandom;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,9 @@ public final class Replica implements AutoCloseable {
     /** Most received events applied in one transaction (fewer when transactions run long: {@link TransactionBudget}). */
     static final int INGEST_BATCH = 4096;
 
-    private final LoreHubDatabase db;
+    private final NodeStorage storage;
+    /** The same storage as SQL types, for the daemon's readers ({@link #database()}, {@link #events()}). */
+    private final SqliteStorage sql;
     private final ReplicaContext ctx;
     private final Materializer materializer;
     private final EventWriter writer;
@@ -63,8 +64,9 @@ public final class Replica implements AutoCloseable {
         void stored(List<StoredKey> keys);
     }
 
-    private Replica(LoreHubDatabase db, ReplicaContext ctx, EnvelopeVerifier verifier, java.util.function.LongSupplier ticker) {
-        this.db = db;
+    private Replica(SqliteStorage storage, ReplicaContext ctx, EnvelopeVerifier verifier, java.util.function.LongSupplier ticker) {
+        this.storage = storage;
+        this.sql = storage;
         this.ctx = ctx;
         this.captureBudget = new TransactionBudget(ticker, TransactionBudget.DEFAULT_TARGET_NANOS, 16, CAPTURE_BATCH);
         this.ingestBudget = new TransactionBudget(ticker, TransactionBudget.DEFAULT_TARGET_NANOS, 8, INGEST_BATCH);
@@ -87,25 +89,28 @@ public final class Replica implements AutoCloseable {
     /** As {@link #open(LoreHubDatabase, DeviceIdentity, SecretStore, SecureRandom)}, with options. */
     public static Replica open(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
                                ReplicaOptions options) {
+        return open(new SqliteStorage(db), identity, secrets, random, options);
+    }
+
+    /** As {@link #open(LoreHubDatabase, DeviceIdentity, SecretStore, SecureRandom, ReplicaOptions)}, on the core's storage ports. */
+    static Replica open(SqliteStorage storage, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
+                        ReplicaOptions options) {
         if (options.installCapture()) {
-            db.installCapture();
+            storage.installCapture();
         }
         try {
-            long[] persisted = new long[1];
-            db.runInTransaction(c -> {
-                SyncTables.install(c);
-                EventStore store = new EventStore(c);
-                long meta = store.meta("hlc").map(Long::parseLong).orElse(0L);
-                persisted[0] = Math.max(meta, store.maxHlc());
+            long persisted = storage.inTransaction(() -> {
+                storage.installTables();
+                long meta = storage.events().meta("hlc").map(Long::parseLong).orElse(0L);
+                return Math.max(meta, storage.events().maxHlc());
             });
-            EventStore events = new EventStore(db.connection());
-            ReplicaContext ctx = new ReplicaContext(events, new LoreTables(db.connection()), identity, secrets, random,
-                new HybridClock(persisted[0]), options.fold(), options.wire());
+            ReplicaContext ctx = new ReplicaContext(storage.events(), storage.rows(), identity, new KeyFile(secrets), random,
+                new HybridClock(persisted), options.fold(), options.wire());
             ctx.reloadRealms();
             ctx.loadConflicted();
-            return new Replica(db, ctx, options.verifier(), options.ticker());
-        } catch (SQLException e) {
-            throw new ReplicaException("Cannot prepare " + db.file() + " for syncing: " + e.getMessage(), e);
+            return new Replica(storage, ctx, options.verifier(), options.ticker());
+        } catch (StorageException e) {
+            throw new ReplicaException("Cannot prepare " + storage.describe() + " for syncing: " + e.getMessage(), e);
         }
     }
 
@@ -120,19 +125,19 @@ public final class Replica implements AutoCloseable {
      *                          release's (a full {@link #open} creates or upgrades them)
      */
     public static Replica openReadOnly(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random) {
+        SqliteStorage storage = new SqliteStorage(db);
         try {
-            EventStore events = new EventStore(db.connection());
-            if (!SyncTables.isCurrent(db.connection())) {
+            if (!storage.tablesCurrent()) {
                 throw new ReplicaException("The node's tables in " + db.file() + " are missing or of another release; "
                     + "a command that writes creates or upgrades them.");
             }
-            long persisted = Math.max(events.meta("hlc").map(Long::parseLong).orElse(0L), events.maxHlc());
-            ReplicaContext ctx = new ReplicaContext(events, new LoreTables(db.connection()), identity, secrets,
+            long persisted = Math.max(storage.events().meta("hlc").map(Long::parseLong).orElse(0L), storage.events().maxHlc());
+            ReplicaContext ctx = new ReplicaContext(storage.events(), storage.rows(), identity, new KeyFile(secrets),
                 random, new HybridClock(persisted), ReplicaOptions.DEFAULT.fold(), ReplicaOptions.DEFAULT.wire());
             ctx.reloadRealms();
             ctx.loadConflicted();
-            return new Replica(db, ctx, ReplicaOptions.DEFAULT.verifier(), null);
-        } catch (SQLException e) {
+            return new Replica(storage, ctx, ReplicaOptions.DEFAULT.verifier(), null);
+        } catch (StorageException e) {
             throw new ReplicaException("Cannot read " + db.file() + ": " + e.getMessage(), e);
         }
     }
@@ -151,12 +156,12 @@ public final class Replica implements AutoCloseable {
     }
 
     public LoreHubDatabase database() {
-        return db;
+        return sql.database();
     }
 
     @FunctionalInterface
     private interface Work<T> {
-        T run(Tx tx) throws SQLException;
+        T run(Tx tx) throws StorageException;
     }
 
     private <T> T write(long now, Work<T> work) {
@@ -164,15 +169,15 @@ public final class Replica implements AutoCloseable {
         T result;
         ctx.resetTransaction();
         try {
-            result = db.applyingRemote(c -> {
+            result = storage.applyingRemote(() -> {
                 T r = work.run(tx);
                 ctx.events().putMeta("hlc", Long.toString(ctx.clock().last()));
                 ctx.step("commit");
                 return r;
             });
-        } catch (SQLException e) {
+        } catch (StorageException e) {
             forgetCaches();
-            throw new ReplicaException("A write to " + db.file() + " failed and was rolled back: " + e.getMessage(), e);
+            throw new ReplicaException("A write to " + storage.describe() + " failed and was rolled back: " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             forgetCaches();
             throw e;
@@ -190,18 +195,18 @@ public final class Replica implements AutoCloseable {
     private void forgetCaches() {
         try {
             ctx.forgetAll();
-        } catch (SQLException e) {
-            throw new ReplicaException("Cannot re-read " + db.file() + " after a rollback: " + e.getMessage(), e);
+        } catch (StorageException e) {
+            throw new ReplicaException("Cannot re-read " + storage.describe() + " after a rollback: " + e.getMessage(), e);
         }
     }
 
     private <T> T read(Work<T> work) {
         try {
-            synchronized (db) {
+            synchronized (storage.monitor()) {
                 return work.run(new Tx(0));
             }
-        } catch (SQLException e) {
-            throw new ReplicaException("Cannot read " + db.file() + ": " + e.getMessage(), e);
+        } catch (StorageException e) {
+            throw new ReplicaException("Cannot read " + storage.describe() + ": " + e.getMessage(), e);
         }
     }
 
@@ -215,7 +220,7 @@ public final class Replica implements AutoCloseable {
     public List<StoredKey> captureLocalChanges(long now) {
         long started = captureBudget.start();
         List<StoredKey> written = write(now, tx -> {
-            local.drain(tx, db.connection(), captureBudget.size());
+            local.drain(tx, storage.capture(), captureBudget.size());
             return List.copyOf(tx.stored());
         });
         captureBudget.took(started, Math.max(1, written.size()));
@@ -285,8 +290,9 @@ public final class Replica implements AutoCloseable {
         return switch (kind) {
             case LORE -> new CapturedChange(0, CapturedChange.LORES, CapturedChange.INSERT, entity, null, null, null);
             case RELATION -> {
-                String[] key = EntityChange.relationKey(entity);
-                yield new CapturedChange(0, CapturedChange.LORE_RELATIONS, CapturedChange.INSERT, key[0], key[1], key[2], null);
+                RelationKey key = RelationKey.of(entity);
+                yield new CapturedChange(0, CapturedChange.LORE_RELATIONS, CapturedChange.INSERT, key.from(), key.to(), key.type(),
+                    null);
             }
             case REALM -> new CapturedChange(0, CapturedChange.REALMS, CapturedChange.UPDATE, ctx.localRealmId(realm), null,
                 null, null);
@@ -296,7 +302,7 @@ public final class Replica implements AutoCloseable {
 
     /** True if captured rows are waiting. */
     public boolean hasPendingCapture() {
-        return read(tx -> db.pendingCaptureCount() > 0);
+        return read(tx -> storage.capture().pendingCount() > 0);
     }
 
     /**
@@ -329,7 +335,7 @@ public final class Replica implements AutoCloseable {
             long started = ingestBudget.start();
             IngestResult r = write(now, tx -> {
                 if (first) {
-                    local.drain(tx, db.connection(), captureBudget.size());
+                    local.drain(tx, storage.capture(), captureBudget.size());
                 }
                 List<StoredKey> capturedHere = List.copyOf(tx.stored());
                 IngestResult part = ingestor.ingest(tx, chunk, source);
@@ -394,7 +400,7 @@ public final class Replica implements AutoCloseable {
     public RealmId shareRealm(String localRealmId, long now, ProgressListener progress) {
         RealmId shared = write(now, tx -> {
             RealmRow row = ctx.tables().realm(localRealmId).orElseThrow(() -> new ReplicaException(
-                "There is no realm with id " + localRealmId + " in " + db.file() + ": run `lh` in the project once, or pick "
+                "There is no realm with id " + localRealmId + " in " + storage.describe() + ": run `lh` in the project once, or pick "
                     + "another realm."));
             if (ctx.syncedRealmOf(localRealmId).isPresent()) {
                 throw new ReplicaException("Realm " + row.name() + " (" + row.path() + ") is already shared as "
@@ -417,7 +423,7 @@ public final class Replica implements AutoCloseable {
     }
 
     /** Writes the realm entity's event from the local realm row. */
-    private void adoptRealmFields(Tx tx, RealmId realm, String localRealmId) throws SQLException {
+    private void adoptRealmFields(Tx tx, RealmId realm, String localRealmId) throws StorageException {
         RealmRow row = ctx.tables().realm(localRealmId).orElseThrow();
         SortedMap<Field, Object> realmValues = new TreeMap<>();
         realmValues.put(Field.REALM_NAME, row.name());
@@ -439,7 +445,7 @@ public final class Replica implements AutoCloseable {
                     localLore(tx, lore);
                 }
                 if (lores.isEmpty()) {
-                    for (String[] key : ctx.events().unadoptedRelations(localRealmId, ADOPT_CHUNK)) {
+                    for (RelationKey key : ctx.events().unadoptedRelations(localRealmId, ADOPT_CHUNK)) {
                         localRelation(tx, key);
                     }
                 }
@@ -453,14 +459,15 @@ public final class Replica implements AutoCloseable {
         }
     }
 
-    private void localLore(Tx tx, String lore) throws SQLException {
+    private void localLore(Tx tx, String lore) throws StorageException {
         // the same path as a captured insert
         var changes = new CapturedChange(0, CapturedChange.LORES, CapturedChange.INSERT, lore, null, null, null);
         local.apply(tx, changes);
     }
 
-    private void localRelation(Tx tx, String[] key) throws SQLException {
-        var changes = new CapturedChange(0, CapturedChange.LORE_RELATIONS, CapturedChange.INSERT, key[0], key[1], key[2], null);
+    private void localRelation(Tx tx, RelationKey key) throws StorageException {
+        var changes = new CapturedChange(0, CapturedChange.LORE_RELATIONS, CapturedChange.INSERT, key.from(), key.to(), key.type(),
+            null);
         local.apply(tx, changes);
     }
 
@@ -769,7 +776,7 @@ public final class Replica implements AutoCloseable {
      * different numbers with high probability, both rotations stay valid and every member can read
      * what either wrote; a collision (1 in 65536) leaves the later one invalid.
      */
-    private void rotate(Tx tx, RealmId realm) throws SQLException {
+    private void rotate(Tx tx, RealmId realm) throws StorageException {
         Membership m = ctx.membership(realm);
         RealmKeyring keyring = ctx.secrets().keyring(realm).orElseThrow();
         int highest = Math.max(m.currentEpoch(), keyring.epochs().stream().mapToInt(EpochKey::epoch).max().orElse(0));
@@ -790,11 +797,11 @@ public final class Replica implements AutoCloseable {
      * The last event of {@code device} in the realm that this device has seen: a removal or
      * demotion names it, so that exactly the subject's events up to it keep their effect.
      */
-    private EventId frontierOf(RealmId realm, DeviceId device) throws SQLException {
+    private EventId frontierOf(RealmId realm, DeviceId device) throws StorageException {
         return ctx.events().chainTip(realm.toBytes(), device.toBytes()).map(l -> EventId.fromBytes(l.id())).orElse(null);
     }
 
-    private void requireAdmin(RealmId realm) throws SQLException {
+    private void requireAdmin(RealmId realm) throws StorageException {
         String restored = ctx.restoreGate();
         if (restored != null) {
             throw new ReplicaException(restored);
@@ -909,7 +916,7 @@ public final class Replica implements AutoCloseable {
             if (restored != null) {
                 throw new ReplicaException(restored);
             }
-            local.drain(tx, db.connection(), captureBudget.size());
+            local.drain(tx, storage.capture(), captureBudget.size());
             RealmId realm = realmOfLore(loreId).orElseThrow(() -> new ReplicaException(
                 "Lore " + loreId + " is not in a synced realm."));
             EntityState state = materializer.fold(realm, EntityKind.LORE, loreId);
@@ -959,7 +966,7 @@ public final class Replica implements AutoCloseable {
         });
     }
 
-    private Optional<RealmId> realmOfLore(String loreId) throws SQLException {
+    private Optional<RealmId> realmOfLore(String loreId) throws StorageException {
         for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE.code(), loreId)) {
             return Optional.of(RealmId.fromBytes(e.realm()));
         }
@@ -997,15 +1004,20 @@ public final class Replica implements AutoCloseable {
         });
     }
 
+    /** Where peers stood in realms when last recorded (see {@link #recordPeerStatus}). */
+    public List<EventStore.PeerStatusRow> peerStatuses() {
+        return read(tx -> ctx.events().peerStatuses());
+    }
+
     /** Records where a peer stands in realms (the running node calls this now and then; status reads it). */
     public void recordPeerStatus(List<EventStore.PeerStatusRow> rows) {
         try {
-            db.runInTransaction(c -> {
+            storage.runInTransaction(() -> {
                 for (EventStore.PeerStatusRow r : rows) {
                     ctx.events().putPeerStatus(r);
                 }
             });
-        } catch (SQLException e) {
+        } catch (StorageException e) {
             throw new ReplicaException("Cannot record peer status: " + e.getMessage(), e);
         }
     }
@@ -1013,8 +1025,8 @@ public final class Replica implements AutoCloseable {
     /** Remembers the address a peer was last reached at (dialed again after restarts). */
     public void notePeerAddress(DeviceId peer, String address, long now) {
         try {
-            db.runInTransaction(c -> ctx.events().touchPeer(peer.toBytes(), address, null));
-        } catch (SQLException e) {
+            storage.runInTransaction(() -> ctx.events().touchPeer(peer.toBytes(), address, null));
+        } catch (StorageException e) {
             throw new ReplicaException("Cannot record " + peer.shortForm() + "'s address: " + e.getMessage(), e);
         }
     }
@@ -1022,13 +1034,13 @@ public final class Replica implements AutoCloseable {
     /** Records that a full sync with a paired peer completed (for status output). */
     public void notePeerSynced(DeviceId peer, long now) {
         try {
-            db.runInTransaction(c -> {
+            storage.runInTransaction(() -> {
                 ctx.events().touchPeer(peer.toBytes(), null, now);
                 ctx.events().deleteMeta(RESTORED); // a peer synced: this device's own newer events, if any, are here now
                 // written by this release only: a sync since the upgrade (the previous release kept last_sync_at too)
                 ctx.events().putMeta(LegacySealing.syncedKey(peer), Long.toString(now));
             });
-        } catch (SQLException e) {
+        } catch (StorageException e) {
             throw new ReplicaException("Cannot record the sync with " + peer.shortForm() + ": " + e.getMessage(), e);
         }
     }
@@ -1069,7 +1081,7 @@ public final class Replica implements AutoCloseable {
     public UndoResult undoLore(String lorePrefix, long toMillis, String version, long now) {
         String lore = loreIdByPrefix(lorePrefix);
         return write(now, tx -> {
-            local.drain(tx, db.connection(), captureBudget.size());
+            local.drain(tx, storage.capture(), captureBudget.size());
             RealmId realm = realmOfLore(lore).orElseThrow(() -> new ReplicaException("Lore " + lore + " is not in a synced realm."));
             requireWritable(realm);
             java.util.function.Predicate<FoldEvent> keep = version == null ? Undo.atOrBefore(toMillis)
@@ -1078,7 +1090,7 @@ public final class Replica implements AutoCloseable {
         });
     }
 
-    private EventId versionOf(String lore, String version) throws SQLException {
+    private EventId versionOf(String lore, String version) throws StorageException {
         String v = version.toLowerCase(java.util.Locale.ROOT);
         List<EventId> matches = new ArrayList<>();
         for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE.code(), lore)) {
@@ -1110,7 +1122,7 @@ public final class Replica implements AutoCloseable {
             requireWritable(realm);
             return null;
         });
-        for (int round = 0; round < 100_000 && read(tx -> dev.lorehub.node.store.ChangeCapture.pendingCount(db.connection()) > 0);
+        for (int round = 0; round < 100_000 && read(tx -> storage.capture().pendingCount() > 0);
              round++) {
             captureLocalChanges(now); // what lh changed becomes events first, in short transactions
         }
@@ -1135,7 +1147,7 @@ public final class Replica implements AutoCloseable {
         return new UndoResult(realm, changed, entities.size());
     }
 
-    private void requireWritable(RealmId realm) throws SQLException {
+    private void requireWritable(RealmId realm) throws StorageException {
         String why = local.whyNotWritable(realm);
         if (why != null) {
             throw new ReplicaException("Cannot undo in realm " + realm + ": " + why + ".");
@@ -1187,7 +1199,7 @@ public final class Replica implements AutoCloseable {
     /** Receives each stored event of a snapshot. */
     @FunctionalInterface
     public interface EventSink {
-        void accept(byte[] id, byte[] realm, long hlc, byte[] author, byte[] sealed) throws SQLException;
+        void accept(byte[] id, byte[] realm, long hlc, byte[] author, byte[] sealed) throws StorageException;
     }
 
     /**
@@ -1202,7 +1214,7 @@ public final class Replica implements AutoCloseable {
     /** Reads a backup's snapshot, giving each event to {@code sink} inside the same read transaction. */
     public Snapshot snapshot(EventSink sink) {
         try {
-            return db.inReadTransaction(c -> {
+            return storage.inReadTransaction(() -> {
                 List<EventStore.RealmRow> realms = ctx.events().realms();
                 Map<RealmId, RealmRow> mapped = new TreeMap<>();
                 for (EventStore.RealmRow r : realms) {
@@ -1217,8 +1229,8 @@ public final class Replica implements AutoCloseable {
                 });
                 return new Snapshot(realms, ctx.events().peers(), mapped, n[0]);
             });
-        } catch (SQLException e) {
-            throw new ReplicaException("Cannot read " + db.file() + " for a backup: " + e.getMessage(), e);
+        } catch (StorageException e) {
+            throw new ReplicaException("Cannot read " + storage.describe() + " for a backup: " + e.getMessage(), e);
         }
     }
 
@@ -1243,7 +1255,7 @@ public final class Replica implements AutoCloseable {
                     .or(() -> {
                         try {
                             return ctx.tables().realmByPath(want.path()).map(RealmRow::id);
-                        } catch (SQLException e) {
+                        } catch (StorageException e) {
                             throw new ReplicaException(e.getMessage(), e);
                         }
                     }).orElse(null);
@@ -1318,7 +1330,7 @@ public final class Replica implements AutoCloseable {
      * changed that are not events yet (pending capture, unsynced changes) are left out.
      */
     public List<Divergence> auditTables() {
-        return read(tx -> new TableAudit(ctx, materializer, db.connection()).run());
+        return read(tx -> new TableAudit(ctx, materializer, storage.capture()).run());
     }
 
     /**
@@ -1347,9 +1359,9 @@ public final class Replica implements AutoCloseable {
     /** Drops every captured change not turned into an event yet (doctor --repair, after capture was missing). */
     public int discardPendingCapture(long now) {
         return write(now, tx -> {
-            List<CapturedChange> all = dev.lorehub.node.store.ChangeCapture.readPending(db.connection(), Integer.MAX_VALUE);
+            List<CapturedChange> all = storage.capture().pending(Integer.MAX_VALUE);
             if (!all.isEmpty()) {
-                dev.lorehub.node.store.ChangeCapture.deleteThrough(db.connection(), all.get(all.size() - 1).seq());
+                storage.capture().deleteThrough(all.get(all.size() - 1).seq());
             }
             return all.size();
         });
@@ -1536,9 +1548,12 @@ public final class Replica implements AutoCloseable {
         return read(tx -> ctx.events().conflicts());
     }
 
-    /** The store, for read-only queries by the CLI and tests (same thread as every other call). */
+    /**
+     * The SQL store under the core's {@link EventLog}, for read-only queries by the CLI, the daemon
+     * and tests (same thread as every other call). The core itself goes through its ports.
+     */
     public EventStore events() {
-        return ctx.events();
+        return sql.eventStore();
     }
 
     /** The device identity's public keys. */
@@ -1563,6 +1578,6 @@ public final class Replica implements AutoCloseable {
 
     @Override
     public void close() {
-        db.close();
+        sql.database().close();
     }
 }

@@ -5,13 +5,10 @@ import dev.lorehub.crypto.DeviceIdentity;
 import dev.lorehub.crypto.OpenedEnvelope;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SealedEnvelope;
-import dev.lorehub.crypto.SecretStore;
 import dev.lorehub.node.store.EventStore;
-import dev.lorehub.node.store.LoreTables;
 import dev.lorehub.node.store.StoredEvent;
 
 import java.security.SecureRandom;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,11 +21,11 @@ import java.util.Optional;
  * transaction rolls back, so they never outlive what the database says.
  */
 final class ReplicaContext {
-    private final EventStore events;
-    private final LoreTables tables;
+    private final EventLog events;
+    private final LhRows tables;
     private final EventCodec codec;
     private final DeviceIdentity identity;
-    private final SecretStore secrets;
+    private final RealmKeys secrets;
     private final SecureRandom random;
     private final HybridClock clock;
     private final FoldPolicy fold;
@@ -59,12 +56,12 @@ final class ReplicaContext {
      */
     private final TextCache texts = new TextCache(8 << 20);
 
-    ReplicaContext(EventStore events, LoreTables tables, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
+    ReplicaContext(EventLog events, LhRows tables, DeviceIdentity identity, RealmKeys secrets, SecureRandom random,
                    HybridClock clock, FoldPolicy fold) {
         this(events, tables, identity, secrets, random, clock, fold, EventCodec.Options.DEFAULT);
     }
 
-    ReplicaContext(EventStore events, LoreTables tables, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
+    ReplicaContext(EventLog events, LhRows tables, DeviceIdentity identity, RealmKeys secrets, SecureRandom random,
                    HybridClock clock, FoldPolicy fold, EventCodec.Options wire) {
         this.codec = new EventCodec(wire);
         this.fold = fold;
@@ -76,11 +73,11 @@ final class ReplicaContext {
         this.clock = clock;
     }
 
-    EventStore events() {
+    EventLog events() {
         return events;
     }
 
-    LoreTables tables() {
+    LhRows tables() {
         return tables;
     }
 
@@ -96,7 +93,7 @@ final class ReplicaContext {
         return identity.id();
     }
 
-    SecretStore secrets() {
+    RealmKeys secrets() {
         return secrets;
     }
 
@@ -137,7 +134,7 @@ final class ReplicaContext {
      * Notes an entity event about to be stored; when the entity had no events before this
      * transaction its events are kept in memory for {@link #freshEvents}.
      */
-    void noteStored(RealmId realm, EventId id, long hlc, DeviceId author, EntityChange change) throws SQLException {
+    void noteStored(RealmId realm, EventId id, long hlc, DeviceId author, EntityChange change) throws StorageException {
         String k = key(realm, change.kind(), change.entityId());
         List<FreshEvent> list = fresh.get(k);
         if (list == null) {
@@ -164,7 +161,7 @@ final class ReplicaContext {
     }
 
     /** Loads which entities have conflicts. */
-    void loadConflicted() throws SQLException {
+    void loadConflicted() throws StorageException {
         conflicted.clear();
         for (String[] c : events.conflictedEntities()) {
             conflicted.add(c[0] + "\u0000" + c[1]);
@@ -178,7 +175,7 @@ final class ReplicaContext {
     }
 
     /** Reloads the synced-realm rows from the database. */
-    void reloadRealms() throws SQLException {
+    void reloadRealms() throws StorageException {
         realms.clear();
         for (EventStore.RealmRow r : events.realms()) {
             realms.put(RealmId.fromBytes(r.realm()), r);
@@ -285,7 +282,7 @@ final class ReplicaContext {
             if (entry == null) {
                 entry = load(base, field, budget);
             }
-        } catch (SQLException e) {
+        } catch (StorageException e) {
             throw new ReplicaException("Cannot read event " + base.shortForm() + ": " + e.getMessage(), e);
         }
         if (!entry.realm().equals(realm) || entry.kind() != kind || !entry.entity().equals(entity)) {
@@ -306,7 +303,7 @@ final class ReplicaContext {
     }
 
     /** Reads a base event's value of {@code field} from the log (resolving its own delta, within {@code budget}). */
-    private TextCache.Entry load(EventId base, Field field, int budget) throws SQLException {
+    private TextCache.Entry load(EventId base, Field field, int budget) throws StorageException {
         StoredEvent stored = events.get(base.toBytes()).orElse(null);
         if (stored == null || stored.opaque()) {
             throw new MissingDeltaBaseException(base, "its " + field.column() + " is an edit of event " + base.shortForm()
@@ -358,7 +355,7 @@ final class ReplicaContext {
      * The realm's membership, folded from its stored membership events once and then kept up to
      * date by admitting each new one ({@link Membership#admit}); dropped on rollback.
      */
-    Membership membership(RealmId realm) throws SQLException {
+    Membership membership(RealmId realm) throws StorageException {
         Membership m = memberships.get(realm);
         if (m == null) {
             List<MembershipEvent> history = new ArrayList<>();
@@ -386,7 +383,7 @@ final class ReplicaContext {
     record ChainTip(long seq, EventId id) {
     }
 
-    ChainTip chainTip(RealmId realm) throws SQLException {
+    ChainTip chainTip(RealmId realm) throws StorageException {
         ChainTip tip = tips.get(realm);
         if (tip == null && !tips.containsKey(realm)) {
             tip = events.chainTip(realm.toBytes(), self().toBytes())
@@ -440,7 +437,7 @@ final class ReplicaContext {
      * author it does not know of must have seen it (the event lies in the author's chain up to
      * the removal's frontier).
      */
-    Authority writeAuthority(RealmId realm, DeviceId author, Causality causality, long hlc, EventId id) throws SQLException {
+    Authority writeAuthority(RealmId realm, DeviceId author, Causality causality, long hlc, EventId id) throws StorageException {
         return writeAuthority(realm, author, causality.auth(), causality.seq(), causality.prev(), hlc, id);
     }
 
@@ -451,7 +448,7 @@ final class ReplicaContext {
      * realm's legacy membership events ({@link Membership#authorizeLegacyWrite}).
      */
     Authority writeAuthority(RealmId realm, DeviceId author, List<EventId> auth, long seq, EventId prev, long hlc, EventId id)
-        throws SQLException {
+        throws StorageException {
         if (seq <= 0) {
             Membership.WriteAuthority w = membership(realm).authorizeLegacyWrite(author, hlc, id);
             return w.status() == Membership.WriteStatus.AUTHORIZED ? Authority.AUTHORIZED : new Authority(w.status(), w.reason());
@@ -493,7 +490,7 @@ final class ReplicaContext {
      * when that cannot be told yet (the frontier or a link below it has not arrived).
      */
     private Boolean insideFrontier(RealmId realm, DeviceId author, EventId frontier, long seq, EventId prev, EventId id)
-        throws SQLException {
+        throws StorageException {
         if (frontier == null) {
             return false;
         }
@@ -543,7 +540,7 @@ final class ReplicaContext {
      * Why this device may not write yet after a restore from a backup (see {@code Replica#restoreState}),
      * or null when it may.
      */
-    String restoreGate() throws SQLException {
+    String restoreGate() throws StorageException {
         java.util.Optional<String> at = events.meta(Replica.RESTORED);
         return at.isEmpty() ? null : "this device was restored from a backup made at "
             + java.time.Instant.ofEpochMilli(Long.parseLong(at.get())) + " and waits to receive its own newer events from a "
@@ -556,7 +553,7 @@ final class ReplicaContext {
     }
 
     /** Drops every cache (after a rollback). */
-    void forgetAll() throws SQLException {
+    void forgetAll() throws StorageException {
         texts.clear();
         memberships.clear();
         chains.clear();

@@ -10,7 +10,6 @@ import dev.lorehub.node.store.RelationRow;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +25,14 @@ final class StateDigest {
     private StateDigest() {
     }
 
-    static String of(ReplicaContext ctx) throws SQLException {
+    static String of(ReplicaContext ctx) throws StorageException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform provides SHA-256", e);
         }
-        LoreTables tables = ctx.tables();
+        LhRows tables = ctx.tables();
         TreeMap<RealmId, EventStore.RealmRow> realms = new TreeMap<>(ctx.realms());
         for (Map.Entry<RealmId, EventStore.RealmRow> e : realms.entrySet()) {
             String local = e.getValue().localRealmId();
@@ -51,13 +50,13 @@ final class StateDigest {
                 put(sha, "lore", l.id(), l.content(), l.why(), l.type(), l.provincesJson(),
                     l.sigilsJson(), Long.toString(l.confidence()), l.origin(), l.status(), l.createdAt(),
                     l.updatedAt());
-                List<String[]> keys = tables.relationKeysOf(id);
-                keys.sort(java.util.Comparator.comparing((String[] k) -> k[0]).thenComparing(k -> k[1]).thenComparing(k -> k[2]));
-                for (String[] k : keys) {
-                    if (!k[0].equals(id)) {
+                List<RelationKey> keys = new java.util.ArrayList<>(tables.relationKeysOf(id));
+                java.util.Collections.sort(keys);
+                for (RelationKey k : keys) {
+                    if (!k.from().equals(id)) {
                         continue;
                     }
-                    RelationRow r = tables.relation(k[0], k[1], k[2]).orElseThrow();
+                    RelationRow r = tables.relation(k.from(), k.to(), k.type()).orElseThrow();
                     put(sha, "relation", r.fromLoreId(), r.toLoreId(), r.type(), Double.toString(r.strength()), r.metadata(),
                         r.createdAt());
                 }

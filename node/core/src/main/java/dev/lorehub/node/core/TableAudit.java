@@ -2,14 +2,11 @@ package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.store.CapturedChange;
-import dev.lorehub.node.store.ChangeCapture;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreRow;
 import dev.lorehub.node.store.RealmRow;
 import dev.lorehub.node.store.RelationRow;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -27,16 +24,16 @@ import java.util.Set;
 final class TableAudit {
     private final ReplicaContext ctx;
     private final Materializer materializer;
-    private final Connection connection;
+    private final CaptureQueue capture;
 
-    TableAudit(ReplicaContext ctx, Materializer materializer, Connection connection) {
+    TableAudit(ReplicaContext ctx, Materializer materializer, CaptureQueue capture) {
         this.ctx = ctx;
         this.materializer = materializer;
-        this.connection = connection;
+        this.capture = capture;
     }
 
     /** Every divergence in the mapped realms, realms first, then lores, then relations. */
-    List<Replica.Divergence> run() throws SQLException {
+    List<Replica.Divergence> run() throws StorageException {
         Set<String> changedByLh = changedByLh();
         List<Replica.Divergence> out = new ArrayList<>();
         for (RealmId realm : ctx.realms().keySet().stream().sorted().toList()) {
@@ -90,15 +87,15 @@ final class TableAudit {
      * processed yet), or changed them and the change is captured or recorded as unsynced while the
      * row is there. A captured insert or update whose row is gone is still damage.
      */
-    private Set<String> changedByLh() throws SQLException {
+    private Set<String> changedByLh() throws StorageException {
         Set<String> out = new HashSet<>();
-        if (ChangeCapture.hasTable(connection)) {
+        if (capture.exists()) {
             java.util.Map<String, Character> last = new java.util.HashMap<>();
-            for (CapturedChange c : ChangeCapture.readPending(connection, Integer.MAX_VALUE)) {
+            for (CapturedChange c : capture.pending(Integer.MAX_VALUE)) {
                 switch (c.table()) {
                     case CapturedChange.LORES -> last.put(key(EntityKind.LORE, c.id()), c.op());
                     case CapturedChange.LORE_RELATIONS -> last.put(key(EntityKind.RELATION,
-                        EntityChange.relationId(c.id(), c.id2(), c.id3())), c.op());
+                        new RelationKey(c.id(), c.id2(), c.id3()).entityId()), c.op());
                     default -> {
                     }
                 }
@@ -118,12 +115,12 @@ final class TableAudit {
         return out;
     }
 
-    private boolean relationRowThere(String relation) throws SQLException {
-        String[] key = EntityChange.relationKey(relation);
-        return ctx.tables().relation(key[0], key[1], key[2]).isPresent();
+    private boolean relationRowThere(String relation) throws StorageException {
+        RelationKey key = RelationKey.of(relation);
+        return ctx.tables().relation(key.from(), key.to(), key.type()).isPresent();
     }
 
-    private void realmFields(RealmId realm, RealmRow row, List<Replica.Divergence> out) throws SQLException {
+    private void realmFields(RealmId realm, RealmRow row, List<Replica.Divergence> out) throws StorageException {
         EntityState s = materializer.fold(realm, EntityKind.REALM, realm.toString());
         if (!s.isLive()) {
             return;
@@ -147,7 +144,7 @@ final class TableAudit {
         }
     }
 
-    private void lore(RealmId realm, String local, String lore, List<Replica.Divergence> out) throws SQLException {
+    private void lore(RealmId realm, String local, String lore, List<Replica.Divergence> out) throws StorageException {
         EntityState s = materializer.fold(realm, EntityKind.LORE, lore);
         LoreRow expected = s.isLive() ? Materializer.loreRow(local, s) : null;
         Optional<LoreRow> actual = ctx.tables().lore(lore);
@@ -191,15 +188,15 @@ final class TableAudit {
         }
     }
 
-    private void relation(RealmId realm, String local, String relation, List<Replica.Divergence> out) throws SQLException {
-        String[] key = EntityChange.relationKey(relation);
+    private void relation(RealmId realm, String local, String relation, List<Replica.Divergence> out) throws StorageException {
+        RelationKey key = RelationKey.of(relation);
         EntityState s = materializer.fold(realm, EntityKind.RELATION, relation);
-        boolean endsLive = !key[0].equals(key[1]) && liveIn(key[0], local) && liveIn(key[1], local);
-        Optional<RelationRow> actual = ctx.tables().relation(key[0], key[1], key[2]);
+        boolean endsLive = !key.from().equals(key.to()) && liveIn(key.from(), local) && liveIn(key.to(), local);
+        Optional<RelationRow> actual = ctx.tables().relation(key.from(), key.to(), key.type());
         if (s.isLive() && endsLive && actual.isEmpty()) {
-            out.add(new Replica.Divergence(realm, EntityKind.RELATION, relation, Replica.Divergence.Kind.MISSING, key[2]));
+            out.add(new Replica.Divergence(realm, EntityKind.RELATION, relation, Replica.Divergence.Kind.MISSING, key.type()));
         } else if (!s.isLive() && actual.isPresent()) {
-            out.add(new Replica.Divergence(realm, EntityKind.RELATION, relation, Replica.Divergence.Kind.STALE, key[2]));
+            out.add(new Replica.Divergence(realm, EntityKind.RELATION, relation, Replica.Divergence.Kind.STALE, key.type()));
         } else if (s.isLive() && actual.isPresent()) {
             Object strength = s.value(Field.RELATION_STRENGTH);
             double expected = strength == null ? 1.0 : (Double) strength;
@@ -211,7 +208,7 @@ final class TableAudit {
         }
     }
 
-    private boolean liveIn(String lore, String local) throws SQLException {
+    private boolean liveIn(String lore, String local) throws StorageException {
         // a relation shows when both ends are live in the synced history (rebuilt rows come back with them)
         Optional<RealmId> realm = ctx.syncedRealmOf(local);
         if (realm.isEmpty()) {

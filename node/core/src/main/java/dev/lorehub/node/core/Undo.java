@@ -4,7 +4,6 @@ import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.store.StoredEvent;
 
-import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -42,7 +41,7 @@ final class Undo {
     }
 
     /** Keeps {@code version} and its ancestors among the entity's events. */
-    Predicate<FoldEvent> upTo(RealmId realm, EntityKind kind, String entity, EventId version) throws SQLException {
+    Predicate<FoldEvent> upTo(RealmId realm, EntityKind kind, String entity, EventId version) throws StorageException {
         Map<EventId, List<EventId>> parents = new HashMap<>();
         for (FoldEvent e : events(realm, kind, entity)) {
             parents.put(e.id(), e.change().parents());
@@ -63,7 +62,7 @@ final class Undo {
     }
 
     /** The entity's events in a realm as the fold sees them. */
-    List<FoldEvent> events(RealmId realm, EntityKind kind, String entity) throws SQLException {
+    List<FoldEvent> events(RealmId realm, EntityKind kind, String entity) throws StorageException {
         List<FoldEvent> out = new ArrayList<>();
         for (StoredEvent e : ctx.events().eventsOf(kind.code(), entity)) {
             if (e.opaque() || !RealmId.fromBytes(e.realm()).equals(realm)) {
@@ -82,7 +81,7 @@ final class Undo {
      * Writes the event that brings one entity to its state over the events {@code keep} accepts;
      * returns false when it is there already.
      */
-    boolean undo(Tx tx, RealmId realm, EntityKind kind, String entity, Predicate<FoldEvent> keep) throws SQLException {
+    boolean undo(Tx tx, RealmId realm, EntityKind kind, String entity, Predicate<FoldEvent> keep) throws StorageException {
         List<FoldEvent> all = events(realm, kind, entity);
         EntityState current = ctx.fold().fold(kind, entity, all);
         EntityState target = ctx.fold().fold(kind, entity, all.stream().filter(keep).toList());

@@ -221,8 +221,8 @@ public final class NodeEndpoint {
 
     private List<EventStore.PeerStatusRow> safePeerStatuses() {
         try {
-            return replica.events().peerStatuses();
-        } catch (java.sql.SQLException e) {
+            return replica.peerStatuses();
+        } catch (ReplicaException e) {
             return List.of();
         }
     }

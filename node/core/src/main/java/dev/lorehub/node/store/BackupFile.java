@@ -1,5 +1,6 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.node.core.StorageException;
 import org.sqlite.SQLiteConfig;
 
 import java.nio.file.Path;
@@ -43,6 +44,11 @@ public final class BackupFile implements AutoCloseable {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         return new BackupFile(config.createConnection("jdbc:sqlite:" + file));
+    }
+
+    /** {@link #addEvent}, failing with the core's storage exception (a backup's snapshot sink). */
+    public void add(byte[] id, byte[] realm, long hlc, byte[] author, byte[] sealed) throws StorageException {
+        SqlCalls.run(() -> addEvent(id, realm, hlc, author, sealed));
     }
 
     public void addEvent(byte[] id, byte[] realm, long hlc, byte[] author, byte[] sealed) throws SQLException {

@@ -41,7 +41,7 @@ final class MerkleReconciliation implements Reconciliation {
         try {
             return initiator != null ? initiator.onMessage(message) : responder.onMessage(message);
         } catch (ReconciliationException e) {
-            throw new ReconciliationFailedException(e.getMessage(), e);
+            throw new ReconciliationFailedException(e);
         }
     }
 

@@ -83,7 +83,7 @@ public final class Backup {
              LoreHubDatabase db = LoreHubDatabase.open(home.database());
              Replica replica = Replica.open(db, identity, SecretStore.open(home.realmKeys()), new SecureRandom(),
                  dev.lorehub.node.core.ReplicaOptions.DEFAULT.withoutInstallingCapture())) {
-            Replica.Snapshot snap = replica.snapshot(out::addEvent);
+            Replica.Snapshot snap = replica.snapshot(out::add);
             // keys after the events: a rotation in between only adds a key the events do not need
             ObjectNode secrets = JSON.createObjectNode();
             secrets.put("identity", Base64.getEncoder().encodeToString(Files.readAllBytes(home.identity())));

@@ -1,0 +1,239 @@
+package dev.lorehub.node.core;
+
+import dev.lorehub.node.store.EventStore;
+import dev.lorehub.node.store.StoredEvent;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The port through which the core keeps its event log and the node's bookkeeping beside it
+ * (realms, peers, held events, conflicts, refusals, meta). The core owns this contract; the store
+ * implements it ({@code dev.lorehub.node.store.SqliteEventLog}). Every method may fail with a
+ * {@link StorageException}; writes happen inside the transaction of {@link NodeStorage#applyingRemote}.
+ *
+ * <p>An event enters the log through {@link #append} only, and becomes readable through
+ * {@link #reveal} only: both keep the log's own indexes (the relation ends of a relation event),
+ * so no caller maintains an index by hand.
+ */
+public interface EventLog {
+
+    /**
+     * Appends an event and indexes it; returns false (and changes nothing in the log) if its id
+     * is already stored. A readable relation event also records the two lores it touches, so
+     * {@link #relationsTouching} finds it.
+     */
+    boolean append(StoredEvent e, long receivedAtMillis) throws StorageException;
+
+    /**
+     * Records that an event which arrived opaque can now be read, with its causal position
+     * ({@code seq}, {@code prev}, {@code auth} null for the previous release's format), and
+     * indexes it as {@link #append} would have.
+     */
+    void reveal(byte[] id, int kind, String entity, Long seq, byte[] prev, byte[] auth) throws StorageException;
+
+    /** Receives one event key. */
+    @FunctionalInterface
+    interface KeyVisitor {
+        void visit(long hlc, byte[] id);
+    }
+
+    /** Receives who wrote one event, and what it cites. */
+    @FunctionalInterface
+    interface AuthorshipVisitor {
+        void visit(int kind, String entity, byte[] author, long hlc, byte[] id, long seq, byte[] auth) throws StorageException;
+    }
+
+    /** Receives one stored event's columns. */
+    @FunctionalInterface
+    interface StoredVisitor {
+        void visit(byte[] id, byte[] realm, long hlc, byte[] author, byte[] sealed) throws StorageException;
+    }
+
+    /** The newest event of {@code author}'s chain in a realm as (seq, id), if it wrote any (the tip it extends). */
+    Optional<EventStore.ChainLink> chainTip(byte[] realm, byte[] author) throws StorageException;
+
+    /** Every readable event of {@code author} in a realm as a chain link (id, seq, prev), any order. */
+    List<EventStore.ChainLink> chain(byte[] realm, byte[] author) throws StorageException;
+
+    boolean contains(byte[] id) throws StorageException;
+
+    /** The sealed bytes of an event. */
+    Optional<byte[]> sealed(byte[] id) throws StorageException;
+
+    /** The sealed bytes of an event if it is stored in {@code realm} (empty for another realm's event). */
+    Optional<byte[]> sealed(byte[] realm, byte[] id) throws StorageException;
+
+    Optional<StoredEvent> get(byte[] id) throws StorageException;
+
+    /** Every readable event of one entity (any realm it has lived in). */
+    List<StoredEvent> eventsOf(int kind, String entity) throws StorageException;
+
+    /** The realms that hold readable events of this entity (an index scan; no bodies read). */
+    List<byte[]> realmsOf(int kind, String entity) throws StorageException;
+
+    /** Lores of a local realm that have no event yet (to adopt into a synced realm), at most {@code limit}. */
+    List<String> unadoptedLores(String localRealmId, int limit) throws StorageException;
+
+    /** Relations starting in a local realm that have no event yet, as (from, to, type), at most {@code limit}. */
+    List<RelationKey> unadoptedRelations(String localRealmId, int limit) throws StorageException;
+
+    /** Kind and entity of every entity with recorded conflicts. */
+    List<String[]> conflictedEntities() throws StorageException;
+
+    /** True if any event of this entity is stored (cheap: an index probe). */
+    boolean hasEventsOf(int kind, String entity) throws StorageException;
+
+    /** Every readable event of a kind in a realm (membership events, for instance). */
+    List<StoredEvent> eventsOfKind(byte[] realm, int kind) throws StorageException;
+
+    /** Events of a realm this device could not decrypt when they arrived. */
+    List<StoredEvent> opaqueEvents(byte[] realm) throws StorageException;
+
+    /** Visits (hlc, id) of every event of a realm. */
+    void forEachKey(byte[] realm, KeyVisitor visitor) throws StorageException;
+
+    /** Visits the authorship of every readable entity event of a realm (not membership events). */
+    void forEachAuthorship(byte[] realm, int membershipKind, AuthorshipVisitor visitor) throws StorageException;
+
+    /** The events of a realm in (HLC, id) order, starting after a position, at most {@code limit}. */
+    List<StoredEvent> page(byte[] realm, long afterHlc, int limit) throws StorageException;
+
+    /** The newest events of all realms, newest first (the audit trail). */
+    List<StoredEvent> newest(int limit) throws StorageException;
+
+    long count(byte[] realm) throws StorageException;
+
+    /** The largest HLC among a realm's events (0 when none). */
+    long maxHlc(byte[] realm) throws StorageException;
+
+    /** The largest HLC in the log (0 when empty): the clock starts above it after a restart. */
+    long maxHlc() throws StorageException;
+
+    /** Relation entities that start or end at a lore. */
+    List<String> relationsTouching(String lore) throws StorageException;
+
+    /** Replaces the conflicts recorded for one entity of one realm. */
+    void replaceConflicts(byte[] realm, int kind, String entity, List<EventStore.ConflictRow> rows) throws StorageException;
+
+    /** All recorded conflicts, ordered by realm, kind, entity. */
+    List<EventStore.ConflictRow> conflicts() throws StorageException;
+
+    /** Adds a synced realm, or leaves an existing row alone. */
+    void addRealm(byte[] realm, byte[] founder, String nameHint, long nowMillis) throws StorageException;
+
+    /** Adds a synced realm (joined, or an invitation from {@code inviter}), or leaves an existing row alone. */
+    void addRealm(byte[] realm, byte[] founder, String nameHint, long nowMillis, boolean joined, byte[] inviter) throws StorageException;
+
+    /** Marks a realm joined (the user consented to sync all of it here). */
+    void markJoined(byte[] realm) throws StorageException;
+
+    /** The greatest HLC among a realm's events held for {@code reason}, if any. */
+    Optional<Long> maxHeldHlc(byte[] realm, String reason) throws StorageException;
+
+    /** When an event of the realm last arrived here (stored or held), or 0 when none did. */
+    long lastReceivedAt(byte[] realm) throws StorageException;
+
+    /** Forgets a realm and every event, held event and conflict of it (an invitation that came to nothing). */
+    void forgetRealm(byte[] realm) throws StorageException;
+
+    /** Maps a synced realm to a local {@code realms} row (null unmaps). */
+    void mapRealm(byte[] realm, String localRealmId) throws StorageException;
+
+    void removeRealm(byte[] realm) throws StorageException;
+
+    List<EventStore.RealmRow> realms() throws StorageException;
+
+    void putPeer(byte[] device, byte[] keys, String displayName, long pairedAt) throws StorageException;
+
+    void removePeer(byte[] device) throws StorageException;
+
+    void touchPeer(byte[] device, String address, Long lastSyncAt) throws StorageException;
+
+    List<EventStore.PeerRow> peers() throws StorageException;
+
+    /** Holds an event (replacing an earlier hold of the same id). */
+    void hold(EventStore.HeldEvent e) throws StorageException;
+
+    boolean isHeld(byte[] id) throws StorageException;
+
+    /** Held events of a realm, oldest first, at most {@code limit}. */
+    List<EventStore.HeldEvent> held(byte[] realm, int limit) throws StorageException;
+
+    void release(byte[] id) throws StorageException;
+
+    /** Count and bytes of the events held for a realm. */
+    long[] heldSize(byte[] realm) throws StorageException;
+
+    /** The smallest HLC among events held for one reason, if any. */
+    Optional<Long> minHeldHlc(String reason) throws StorageException;
+
+    /** Held events per realm and reason: (realm, reason, count). */
+    List<EventStore.HeldCount> heldCounts() throws StorageException;
+
+    void putPeerStatus(EventStore.PeerStatusRow r) throws StorageException;
+
+    /** Every recorded peer status. */
+    List<EventStore.PeerStatusRow> peerStatuses() throws StorageException;
+
+    /** How many events {@code author} wrote in a realm after chain position {@code afterSeq}. */
+    long ownEventsAfter(byte[] realm, byte[] author, long afterSeq) throws StorageException;
+
+    void noteUnsynced(byte[] realm, int kind, String entity, String reason, long at) throws StorageException;
+
+    void clearUnsynced(byte[] realm, int kind, String entity) throws StorageException;
+
+    /** Every unsynced local change, oldest first. */
+    List<EventStore.UnsyncedRow> unsynced() throws StorageException;
+
+    /** Counts one refused event. */
+    void recordRefusal(String source, byte[] realm, String reason, byte[] event, byte[] author, String detail, long at) throws StorageException;
+
+    /** Every refusal count, newest first. */
+    List<EventStore.RefusalRow> refusals() throws StorageException;
+
+    /** How many events are stored, all realms. */
+    long countAll() throws StorageException;
+
+    /** Visits every stored event as filed (id, realm, hlc, author, sealed bytes), in storage order. */
+    void forEachStored(StoredVisitor visitor) throws StorageException;
+
+    /** Removes an event from the log; false if it was not there. */
+    boolean delete(byte[] id) throws StorageException;
+
+    /** Places where an author's chain forks, per realm. */
+    List<EventStore.ForkRow> chainForks(byte[] author) throws StorageException;
+
+    /** Readable lores and relations of a realm with an event stamped after {@code hlc}: (kind, entity), lores first. */
+    List<Object[]> entitiesChangedAfter(byte[] realm, long hlc, int loreKind, int relationKind) throws StorageException;
+
+    /** Entity ids of a kind that start with {@code prefix}, from the log (deleted entities included), at most {@code limit}. */
+    List<String> entitiesStartingWith(int kind, String prefix, int limit) throws StorageException;
+
+    /**
+     * Notes {@code lores} lore deletions of a realm captured together, made between {@code fromAt} and
+     * {@code toAt}: they extend the realm's latest mass deletion when within {@link #MASS_DELETE_GAP_MILLIS}
+     * of it, or open a new one when there are at least {@link #MASS_DELETE_OPENS_AT}.
+     */
+    void noteDeletions(byte[] realm, long lores, long fromAt, long toAt) throws StorageException;
+
+    /** How many lores with an event of a realm stamped in [fromHlc, toHlc] have no row in lh's lores table now. */
+    long loresTouchedBetweenAndMissing(byte[] realm, int loreKind, long fromHlc, long toHlc) throws StorageException;
+
+    /** Recorded mass deletions, newest first. */
+    List<EventStore.MassDeleteRow> massDeletions() throws StorageException;
+
+    /** Marks a realm's mass deletions made at or after {@code fromAt} as undone. */
+    void markMassDeletionsUndone(byte[] realm, long fromAt) throws StorageException;
+
+    /**
+     * The readable entity events of a realm written in the previous release's format: those with no
+     * chain position (membership events and events this device cannot read are left out).
+     */
+    List<EventStore.LegacyRow> legacyEntityEvents(byte[] realm, int membershipKind) throws StorageException;
+
+    Optional<String> meta(String key) throws StorageException;
+
+    void putMeta(String key, String value) throws StorageException;
+
+    void deleteMeta(String key) throws StorageException;
+}

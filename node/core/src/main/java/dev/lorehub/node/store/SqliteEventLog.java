@@ -1,0 +1,403 @@
+package dev.lorehub.node.store;
+
+import dev.lorehub.node.core.EntityKind;
+import dev.lorehub.node.core.EventLog;
+import dev.lorehub.node.core.RelationKey;
+import dev.lorehub.node.core.StorageException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The core's {@link EventLog} on SQLite: {@link EventStore} with its failures translated to
+ * {@link StorageException}, and the one place where appending an event maintains its indexes.
+ */
+public final class SqliteEventLog implements EventLog {
+    private final EventStore store;
+
+    public SqliteEventLog(EventStore store) {
+        this.store = store;
+    }
+
+    /** The SQL store underneath, for the daemon's own readers. */
+    public EventStore store() {
+        return store;
+    }
+
+    @Override
+    public boolean append(StoredEvent e, long receivedAtMillis) throws StorageException {
+        return SqlCalls.call(() -> {
+            boolean added = store.insert(e, receivedAtMillis);
+            index(e.kind(), e.entity());
+            return added;
+        });
+    }
+
+    @Override
+    public void reveal(byte[] id, int kind, String entity, Long seq, byte[] prev, byte[] auth) throws StorageException {
+        SqlCalls.run(() -> {
+            store.reveal(id, kind, entity, seq, prev, auth);
+            index(kind, entity);
+        });
+    }
+
+    /** The store's (from, to, type) rows as keys. */
+    static List<RelationKey> keys(List<String[]> rows) {
+        List<RelationKey> keys = new java.util.ArrayList<>(rows.size());
+        for (String[] r : rows) {
+            keys.add(new RelationKey(r[0], r[1], r[2]));
+        }
+        return keys;
+    }
+
+    /** A relation's two ends, so a lore finds the relations that touch it (idempotent). */
+    private void index(Integer kind, String entity) throws SQLException {
+        if (kind != null && kind == EntityKind.RELATION.code()) {
+            RelationKey key = RelationKey.of(entity);
+            store.indexRelationEnd(key.from(), entity);
+            store.indexRelationEnd(key.to(), entity);
+        }
+    }
+
+    @Override
+    public Optional<EventStore.ChainLink> chainTip(byte[] realm, byte[] author) throws StorageException {
+        return SqlCalls.call(() -> store.chainTip(realm, author));
+    }
+
+    @Override
+    public List<EventStore.ChainLink> chain(byte[] realm, byte[] author) throws StorageException {
+        return SqlCalls.call(() -> store.chain(realm, author));
+    }
+
+    @Override
+    public boolean contains(byte[] id) throws StorageException {
+        return SqlCalls.call(() -> store.contains(id));
+    }
+
+    @Override
+    public Optional<byte[]> sealed(byte[] id) throws StorageException {
+        return SqlCalls.call(() -> store.sealed(id));
+    }
+
+    @Override
+    public Optional<byte[]> sealed(byte[] realm, byte[] id) throws StorageException {
+        return SqlCalls.call(() -> store.sealed(realm, id));
+    }
+
+    @Override
+    public Optional<StoredEvent> get(byte[] id) throws StorageException {
+        return SqlCalls.call(() -> store.get(id));
+    }
+
+    @Override
+    public List<StoredEvent> eventsOf(int kind, String entity) throws StorageException {
+        return SqlCalls.call(() -> store.eventsOf(kind, entity));
+    }
+
+    @Override
+    public List<byte[]> realmsOf(int kind, String entity) throws StorageException {
+        return SqlCalls.call(() -> store.realmsOf(kind, entity));
+    }
+
+    @Override
+    public List<String> unadoptedLores(String localRealmId, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.unadoptedLores(localRealmId, limit));
+    }
+
+    @Override
+    public List<RelationKey> unadoptedRelations(String localRealmId, int limit) throws StorageException {
+        return keys(SqlCalls.call(() -> store.unadoptedRelations(localRealmId, limit)));
+    }
+
+    @Override
+    public List<String[]> conflictedEntities() throws StorageException {
+        return SqlCalls.call(() -> store.conflictedEntities());
+    }
+
+    @Override
+    public boolean hasEventsOf(int kind, String entity) throws StorageException {
+        return SqlCalls.call(() -> store.hasEventsOf(kind, entity));
+    }
+
+    @Override
+    public List<StoredEvent> eventsOfKind(byte[] realm, int kind) throws StorageException {
+        return SqlCalls.call(() -> store.eventsOfKind(realm, kind));
+    }
+
+    @Override
+    public List<StoredEvent> opaqueEvents(byte[] realm) throws StorageException {
+        return SqlCalls.call(() -> store.opaqueEvents(realm));
+    }
+
+    @Override
+    public void forEachKey(byte[] realm, KeyVisitor visitor) throws StorageException {
+        SqlCalls.run(() -> store.forEachKey(realm, visitor::visit));
+    }
+
+    @Override
+    public void forEachAuthorship(byte[] realm, int membershipKind, AuthorshipVisitor visitor) throws StorageException {
+        SqlCalls.run(() -> store.forEachAuthorship(realm, membershipKind, (kind, entity, author, hlc, id, seq, auth) -> {
+            try {
+                visitor.visit(kind, entity, author, hlc, id, seq, auth);
+            } catch (StorageException e) {
+                throw new SqlCalls.Carrier(e);
+            }
+        }));
+    }
+
+    @Override
+    public List<StoredEvent> page(byte[] realm, long afterHlc, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.page(realm, afterHlc, limit));
+    }
+
+    @Override
+    public List<StoredEvent> newest(int limit) throws StorageException {
+        return SqlCalls.call(() -> store.newest(limit));
+    }
+
+    @Override
+    public long count(byte[] realm) throws StorageException {
+        return SqlCalls.call(() -> store.count(realm));
+    }
+
+    @Override
+    public long maxHlc(byte[] realm) throws StorageException {
+        return SqlCalls.call(() -> store.maxHlc(realm));
+    }
+
+    @Override
+    public long maxHlc() throws StorageException {
+        return SqlCalls.call(() -> store.maxHlc());
+    }
+
+    @Override
+    public List<String> relationsTouching(String lore) throws StorageException {
+        return SqlCalls.call(() -> store.relationsTouching(lore));
+    }
+
+    @Override
+    public void replaceConflicts(byte[] realm, int kind, String entity, List<EventStore.ConflictRow> rows) throws StorageException {
+        SqlCalls.run(() -> store.replaceConflicts(realm, kind, entity, rows));
+    }
+
+    @Override
+    public List<EventStore.ConflictRow> conflicts() throws StorageException {
+        return SqlCalls.call(() -> store.conflicts());
+    }
+
+    @Override
+    public void addRealm(byte[] realm, byte[] founder, String nameHint, long nowMillis) throws StorageException {
+        SqlCalls.run(() -> store.addRealm(realm, founder, nameHint, nowMillis));
+    }
+
+    @Override
+    public void addRealm(byte[] realm, byte[] founder, String nameHint, long nowMillis, boolean joined, byte[] inviter) throws StorageException {
+        SqlCalls.run(() -> store.addRealm(realm, founder, nameHint, nowMillis, joined, inviter));
+    }
+
+    @Override
+    public void markJoined(byte[] realm) throws StorageException {
+        SqlCalls.run(() -> store.markJoined(realm));
+    }
+
+    @Override
+    public Optional<Long> maxHeldHlc(byte[] realm, String reason) throws StorageException {
+        return SqlCalls.call(() -> store.maxHeldHlc(realm, reason));
+    }
+
+    @Override
+    public long lastReceivedAt(byte[] realm) throws StorageException {
+        return SqlCalls.call(() -> store.lastReceivedAt(realm));
+    }
+
+    @Override
+    public void forgetRealm(byte[] realm) throws StorageException {
+        SqlCalls.run(() -> store.forgetRealm(realm));
+    }
+
+    @Override
+    public void mapRealm(byte[] realm, String localRealmId) throws StorageException {
+        SqlCalls.run(() -> store.mapRealm(realm, localRealmId));
+    }
+
+    @Override
+    public void removeRealm(byte[] realm) throws StorageException {
+        SqlCalls.run(() -> store.removeRealm(realm));
+    }
+
+    @Override
+    public List<EventStore.RealmRow> realms() throws StorageException {
+        return SqlCalls.call(() -> store.realms());
+    }
+
+    @Override
+    public void putPeer(byte[] device, byte[] keys, String displayName, long pairedAt) throws StorageException {
+        SqlCalls.run(() -> store.putPeer(device, keys, displayName, pairedAt));
+    }
+
+    @Override
+    public void removePeer(byte[] device) throws StorageException {
+        SqlCalls.run(() -> store.removePeer(device));
+    }
+
+    @Override
+    public void touchPeer(byte[] device, String address, Long lastSyncAt) throws StorageException {
+        SqlCalls.run(() -> store.touchPeer(device, address, lastSyncAt));
+    }
+
+    @Override
+    public List<EventStore.PeerRow> peers() throws StorageException {
+        return SqlCalls.call(() -> store.peers());
+    }
+
+    @Override
+    public void hold(EventStore.HeldEvent e) throws StorageException {
+        SqlCalls.run(() -> store.hold(e));
+    }
+
+    @Override
+    public boolean isHeld(byte[] id) throws StorageException {
+        return SqlCalls.call(() -> store.isHeld(id));
+    }
+
+    @Override
+    public List<EventStore.HeldEvent> held(byte[] realm, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.held(realm, limit));
+    }
+
+    @Override
+    public void release(byte[] id) throws StorageException {
+        SqlCalls.run(() -> store.release(id));
+    }
+
+    @Override
+    public long[] heldSize(byte[] realm) throws StorageException {
+        return SqlCalls.call(() -> store.heldSize(realm));
+    }
+
+    @Override
+    public Optional<Long> minHeldHlc(String reason) throws StorageException {
+        return SqlCalls.call(() -> store.minHeldHlc(reason));
+    }
+
+    @Override
+    public List<EventStore.HeldCount> heldCounts() throws StorageException {
+        return SqlCalls.call(() -> store.heldCounts());
+    }
+
+    @Override
+    public void putPeerStatus(EventStore.PeerStatusRow r) throws StorageException {
+        SqlCalls.run(() -> store.putPeerStatus(r));
+    }
+
+    @Override
+    public List<EventStore.PeerStatusRow> peerStatuses() throws StorageException {
+        return SqlCalls.call(() -> store.peerStatuses());
+    }
+
+    @Override
+    public long ownEventsAfter(byte[] realm, byte[] author, long afterSeq) throws StorageException {
+        return SqlCalls.call(() -> store.ownEventsAfter(realm, author, afterSeq));
+    }
+
+    @Override
+    public void noteUnsynced(byte[] realm, int kind, String entity, String reason, long at) throws StorageException {
+        SqlCalls.run(() -> store.noteUnsynced(realm, kind, entity, reason, at));
+    }
+
+    @Override
+    public void clearUnsynced(byte[] realm, int kind, String entity) throws StorageException {
+        SqlCalls.run(() -> store.clearUnsynced(realm, kind, entity));
+    }
+
+    @Override
+    public List<EventStore.UnsyncedRow> unsynced() throws StorageException {
+        return SqlCalls.call(() -> store.unsynced());
+    }
+
+    @Override
+    public void recordRefusal(String source, byte[] realm, String reason, byte[] event, byte[] author, String detail, long at) throws StorageException {
+        SqlCalls.run(() -> store.recordRefusal(source, realm, reason, event, author, detail, at));
+    }
+
+    @Override
+    public List<EventStore.RefusalRow> refusals() throws StorageException {
+        return SqlCalls.call(() -> store.refusals());
+    }
+
+    @Override
+    public long countAll() throws StorageException {
+        return SqlCalls.call(() -> store.countAll());
+    }
+
+    @Override
+    public void forEachStored(StoredVisitor visitor) throws StorageException {
+        SqlCalls.run(() -> store.forEachStored((id, realm, hlc, author, sealed) -> {
+            try {
+                visitor.visit(id, realm, hlc, author, sealed);
+            } catch (StorageException e) {
+                throw new SqlCalls.Carrier(e);
+            }
+        }));
+    }
+
+    @Override
+    public boolean delete(byte[] id) throws StorageException {
+        return SqlCalls.call(() -> store.delete(id));
+    }
+
+    @Override
+    public List<EventStore.ForkRow> chainForks(byte[] author) throws StorageException {
+        return SqlCalls.call(() -> store.chainForks(author));
+    }
+
+    @Override
+    public List<Object[]> entitiesChangedAfter(byte[] realm, long hlc, int loreKind, int relationKind) throws StorageException {
+        return SqlCalls.call(() -> store.entitiesChangedAfter(realm, hlc, loreKind, relationKind));
+    }
+
+    @Override
+    public List<String> entitiesStartingWith(int kind, String prefix, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.entitiesStartingWith(kind, prefix, limit));
+    }
+
+    @Override
+    public void noteDeletions(byte[] realm, long lores, long fromAt, long toAt) throws StorageException {
+        SqlCalls.run(() -> store.noteDeletions(realm, lores, fromAt, toAt));
+    }
+
+    @Override
+    public long loresTouchedBetweenAndMissing(byte[] realm, int loreKind, long fromHlc, long toHlc) throws StorageException {
+        return SqlCalls.call(() -> store.loresTouchedBetweenAndMissing(realm, loreKind, fromHlc, toHlc));
+    }
+
+    @Override
+    public List<EventStore.MassDeleteRow> massDeletions() throws StorageException {
+        return SqlCalls.call(() -> store.massDeletions());
+    }
+
+    @Override
+    public void markMassDeletionsUndone(byte[] realm, long fromAt) throws StorageException {
+        SqlCalls.run(() -> store.markMassDeletionsUndone(realm, fromAt));
+    }
+
+    @Override
+    public List<EventStore.LegacyRow> legacyEntityEvents(byte[] realm, int membershipKind) throws StorageException {
+        return SqlCalls.call(() -> store.legacyEntityEvents(realm, membershipKind));
+    }
+
+    @Override
+    public Optional<String> meta(String key) throws StorageException {
+        return SqlCalls.call(() -> store.meta(key));
+    }
+
+    @Override
+    public void putMeta(String key, String value) throws StorageException {
+        SqlCalls.run(() -> store.putMeta(key, value));
+    }
+
+    @Override
+    public void deleteMeta(String key) throws StorageException {
+        SqlCalls.run(() -> store.deleteMeta(key));
+    }
+}

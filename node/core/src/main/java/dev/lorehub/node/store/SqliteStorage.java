@@ -1,0 +1,117 @@
+package dev.lorehub.node.store;
+
+import dev.lorehub.node.core.CaptureQueue;
+import dev.lorehub.node.core.EventLog;
+import dev.lorehub.node.core.LhRows;
+import dev.lorehub.node.core.NodeStorage;
+import dev.lorehub.node.core.StorageException;
+import java.util.List;
+
+/**
+ * The core's {@link NodeStorage} on a {@link LoreHubDatabase}: the event log, lh's rows and the
+ * capture queue all on the database's one connection, so that one transaction covers them.
+ */
+public final class SqliteStorage implements NodeStorage {
+    private final LoreHubDatabase db;
+    private final SqliteEventLog events;
+    private final SqliteLhRows rows;
+    private final CaptureQueue capture;
+
+    public SqliteStorage(LoreHubDatabase db) {
+        this.db = db;
+        this.events = new SqliteEventLog(new EventStore(db.connection()));
+        this.rows = new SqliteLhRows(new LoreTables(db.connection()));
+        this.capture = new Capture();
+    }
+
+    /** The database underneath. */
+    public LoreHubDatabase database() {
+        return db;
+    }
+
+    /** The SQL event store underneath, for the daemon's own readers (they speak SQL types). */
+    public EventStore eventStore() {
+        return events.store();
+    }
+
+    /**
+     * True if the node's tables exist in this release's version; false where a full open would
+     * create or upgrade them (the read-only side then refuses rather than writing).
+     */
+    public boolean tablesCurrent() throws StorageException {
+        return SqlCalls.call(() -> SyncTables.isCurrent(db.connection()));
+    }
+
+    @Override
+    public EventLog events() {
+        return events;
+    }
+
+    @Override
+    public LhRows rows() {
+        return rows;
+    }
+
+    @Override
+    public CaptureQueue capture() {
+        return capture;
+    }
+
+    @Override
+    public String describe() {
+        return db.file().toString();
+    }
+
+    @Override
+    public Object monitor() {
+        return db;
+    }
+
+    @Override
+    public void installTables() throws StorageException {
+        SqlCalls.run(() -> SyncTables.install(db.connection()));
+    }
+
+    @Override
+    public void installCapture() {
+        db.installCapture();
+    }
+
+    @Override
+    public <T> T inTransaction(Work<T> work) throws StorageException {
+        return db.inTransaction(c -> work.run());
+    }
+
+    @Override
+    public <T> T applyingRemote(Work<T> work) throws StorageException {
+        return db.applyingRemote(c -> work.run());
+    }
+
+    @Override
+    public <T> T inReadTransaction(Work<T> work) throws StorageException {
+        return db.inReadTransaction(c -> work.run());
+    }
+
+    /** The capture table on the database's connection. */
+    private final class Capture implements CaptureQueue {
+        @Override
+        public boolean exists() throws StorageException {
+            return SqlCalls.call(() -> ChangeCapture.hasTable(db.connection()));
+        }
+
+        @Override
+        public List<CapturedChange> pending(int limit) throws StorageException {
+            return SqlCalls.call(() -> ChangeCapture.readPending(db.connection(), limit));
+        }
+
+        @Override
+        public int deleteThrough(long seq) throws StorageException {
+            return SqlCalls.call(() -> ChangeCapture.deleteThrough(db.connection(), seq));
+        }
+
+        @Override
+        public long pendingCount() throws StorageException {
+            return SqlCalls.call(db::pendingCaptureCount); // prepared once per connection: polled every capture tick
+        }
+    }
+}
