@@ -66,6 +66,7 @@ final class DiscoveryDriver implements AutoCloseable {
     static DiscoveryDriver start(LocalNode self, NodeConfig config, NodeHome home, NodeEndpoint endpoint,
                                  NetworkDriver network, NodeThread thread, DriverClock clock, MdnsWatch mdns,
                                  Set<DeviceId> paired) throws SocketException, UnknownHostException {
+        List<InetAddress> mdnsAddresses = mdnsAddresses(config);
         List<StaticPeer> statics = new ArrayList<>();
         for (String s : config.staticPeers()) {
             try {
@@ -76,7 +77,7 @@ final class DiscoveryDriver implements AutoCloseable {
             }
         }
         int version = self.protocolVersion();
-        DiscoveryConfig discoveryConfig = DiscoveryConfig.builder(self).mdnsAddresses(mdnsAddresses(config))
+        DiscoveryConfig discoveryConfig = DiscoveryConfig.builder(self).mdnsAddresses(mdnsAddresses)
             .staticPeers(statics).deviceIdValidator(DiscoveryDriver::isDeviceId)
             .acceptedProtocolVersions(version, version).build();
         DiscoveryDriver driver = new DiscoveryDriver(discoveryConfig, endpoint, network, thread, clock, mdns, paired);
