@@ -18,7 +18,7 @@ import java.util.List;
  * the component's default. A node refuses an {@code op} it does not know, and a field it does not
  * know, with an error that names it (a CLI newer than the running daemon), never by ignoring it.
  *
- * <p>Threading: immutable values.
+ * <p>Threading: immutable values (except {@link Resolve}'s JSON tree, which its sender builds and then hands over).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "op")
 @JsonSubTypes({

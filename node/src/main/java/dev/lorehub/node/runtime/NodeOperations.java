@@ -236,7 +236,7 @@ public final class NodeOperations {
         String lore = text(request.lore());
         Map<Field, Object> values = new TreeMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = request.values() == null ? java.util.Collections.emptyIterator()
-            : request.values().fields();
+            : request.values().properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             Field f = loreField(e.getKey());
