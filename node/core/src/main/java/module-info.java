@@ -20,7 +20,8 @@ module dev.lorehub.node.core {
     // BoundedKryoIo, the one gate every decode goes through, takes and returns Kryo streams.
     requires transitive com.esotericsoftware.kryo;
     requires org.xerial.sqlitejdbc;
-    requires com.fasterxml.jackson.databind;
+    // dev.lorehub.node.json hands out the shared mapper, readers and trees
+    requires transitive com.fasterxml.jackson.databind;
     requires org.eclipse.jgit;
     requires com.github.luben.zstd_jni;
     requires org.pcollections;
@@ -32,4 +33,6 @@ module dev.lorehub.node.core {
     // the query side: read-only commands read through it, never installing capture or locking for writes
     exports dev.lorehub.node.store.query;
     exports dev.lorehub.node.sync;
+    // the one configured Jackson mapper every module of the node shares
+    exports dev.lorehub.node.json;
 }

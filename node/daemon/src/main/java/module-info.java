@@ -38,4 +38,6 @@ module dev.lorehub.node {
     provides ch.qos.logback.classic.spi.Configurator with dev.lorehub.node.logging.LogSetup;
     // picocli fills the command classes' fields by reflection.
     opens dev.lorehub.node.cli to info.picocli;
+    // Jackson builds the control socket's typed requests (records) by reflection.
+    opens dev.lorehub.node.runtime to com.fasterxml.jackson.databind;
 }

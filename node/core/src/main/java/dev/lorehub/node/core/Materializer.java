@@ -22,7 +22,7 @@ import java.util.Objects;
  * inside the write transaction that stored the events, so tables and log never disagree.
  */
 final class Materializer {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.lorehub.node.json.Json.MAPPER;
     static final String DEFAULT_STATUS = "living";
     static final long DEFAULT_CONFIDENCE = 80;
 

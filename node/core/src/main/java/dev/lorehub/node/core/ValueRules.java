@@ -14,7 +14,7 @@ import java.util.Map;
  * is applied, so that no peer can make {@code lh export} fail on this device.
  */
 public final class ValueRules {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.lorehub.node.json.Json.MAPPER;
     /** Longest text accepted in one field; lh has no limit, this keeps one event from hogging memory. */
     public static final int MAX_TEXT = 256 * 1024;
 

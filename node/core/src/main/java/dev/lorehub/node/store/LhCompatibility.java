@@ -1,9 +1,7 @@
 package dev.lorehub.node.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -40,8 +38,7 @@ public final class LhCompatibility {
     public static final Set<String> ORIGIN_TYPES = Set.of("manual", "inferred", "imported");
 
     // Strict like JSON.parse: no comments, quotes or trailing commas, and nothing after the value.
-    private static final ObjectMapper JSON = new ObjectMapper()
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final com.fasterxml.jackson.databind.ObjectReader JSON = dev.lorehub.node.json.Json.STRICT;
 
     private LhCompatibility() {
     }

@@ -26,7 +26,7 @@ import java.util.Optional;
  * replace deletes the row first and the delete would cascade to the lore's relations.
  */
 public final class LoreTables {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.lorehub.node.json.Json.MAPPER;
     private static final DateTimeFormatter SQLITE_DEFAULT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final PreparedStatements statements;

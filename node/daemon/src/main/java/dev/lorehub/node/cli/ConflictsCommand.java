@@ -1,7 +1,6 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.node.core.Field;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.query.NodeQuery;
@@ -60,7 +59,7 @@ final class ConflictsCommand implements Callable<Integer> {
                         .put("field", c.field() == 0 ? null : Field.ofCode(c.field()).column())
                         .put("type", c.type().toLowerCase()).put("shownNow", c.winner());
                     com.fasterxml.jackson.databind.node.ArrayNode versions = n.putArray("versions");
-                    for (JsonNode v : JsonOutput.MAPPER.readTree(c.versionsJson())) {
+                    for (JsonNode v : dev.lorehub.node.json.Json.MAPPER.readTree(c.versionsJson())) {
                         versions.addObject().put("event", v.path("event").asText()).put("author", v.path("author").asText())
                             .put("at", v.path("at").asText()).put("deleted", v.path("deleted").asBoolean())
                             .set("value", v.get("value"));
@@ -78,7 +77,7 @@ final class ConflictsCommand implements Callable<Integer> {
                 String field = c.field() == 0 ? "the lore itself" : Field.ofCode(c.field()).column();
                 System.out.println("lore " + c.entity() + " — " + field + " (" + c.type().toLowerCase().replace('_', ' ') + ")");
                 System.out.println("  shown now: " + (c.winner() == null ? "(kept)" : "\"" + c.winner() + "\""));
-                for (JsonNode v : new ObjectMapper().readTree(c.versionsJson())) {
+                for (JsonNode v : dev.lorehub.node.json.Json.MAPPER.readTree(c.versionsJson())) {
                     String who = v.get("author").asText().equals(self) ? "this device" : v.get("author").asText().substring(0, 7);
                     System.out.printf("  version %s by %-11s at %s: %s%n", v.get("event").asText().substring(0, 12), who,
                         v.get("at").asText(), v.get("deleted").asBoolean() ? "(deleted)" : shown(v.get("value")));

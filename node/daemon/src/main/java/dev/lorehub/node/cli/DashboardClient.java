@@ -1,9 +1,9 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.node.dashboard.DashboardEndpoint;
 import dev.lorehub.node.dashboard.DashboardToken;
+import dev.lorehub.node.json.Json;
 import dev.lorehub.node.runtime.NodeHome;
 
 import java.io.IOException;
@@ -43,7 +43,7 @@ final class DashboardClient {
             .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token).GET().build();
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Optional.of(new ObjectMapper().readTree(response.body())) : Optional.empty();
+            return response.statusCode() == 200 ? Optional.of(Json.MAPPER.readTree(response.body())) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

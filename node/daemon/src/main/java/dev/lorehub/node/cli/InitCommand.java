@@ -31,7 +31,7 @@ final class InitCommand implements Callable<Integer> {
             if (Files.exists(h.config())) {
                 System.out.println("node.json exists already; edit \"displayName\" there to rename this device.");
             } else {
-                Files.writeString(h.config(), "{\n  \"displayName\": " + new com.fasterxml.jackson.databind.ObjectMapper()
+                Files.writeString(h.config(), "{\n  \"displayName\": " + dev.lorehub.node.json.Json.MAPPER
                     .writeValueAsString(name) + "\n}\n");
             }
         }

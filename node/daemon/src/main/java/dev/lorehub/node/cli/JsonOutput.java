@@ -2,9 +2,9 @@ package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lorehub.node.json.Json;
 
 import java.time.Instant;
 
@@ -15,17 +15,15 @@ import java.time.Instant;
  * (null: never), ids in full.
  */
 final class JsonOutput {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-
     private JsonOutput() {
     }
 
     static ObjectNode object() {
-        return MAPPER.createObjectNode();
+        return Json.MAPPER.createObjectNode();
     }
 
     static ArrayNode array() {
-        return MAPPER.createArrayNode();
+        return Json.MAPPER.createArrayNode();
     }
 
     static String time(Long millis) {
@@ -34,7 +32,7 @@ final class JsonOutput {
 
     static void print(JsonNode node) {
         try {
-            System.out.println(MAPPER.writeValueAsString(node));
+            System.out.println(Json.MAPPER.writeValueAsString(node));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON", e);
         }

@@ -1,13 +1,11 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.crypto.InvalidPairingCodeException;
 import dev.lorehub.crypto.PairingCode;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.Role;
+import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeHome;
@@ -66,8 +64,7 @@ final class PairCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         NodeHome h = home.home();
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode request = json.createObjectNode();
+        ControlRequest request;
         if (join) {
             if (code != null) {
                 throw new NodeException("Give the code either after --join at its prompt or as CODE, not both.",
@@ -82,11 +79,10 @@ final class PairCommand implements Callable<Integer> {
             } catch (InvalidPairingCodeException e) {
                 throw new NodeException("That pairing code is not valid: " + e.getMessage(), NodeException.USAGE);
             }
-            request.put("op", "join").put("code", code);
             if (peer != null) {
                 NodeOperations.hostPort(peer);
-                request.put("peer", peer);
             }
+            request = new ControlRequest.Join(code, peer);
             System.out.println("Looking for the device showing that code…");
         } else {
             try {
@@ -94,11 +90,11 @@ final class PairCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new NodeException(e.getMessage(), NodeException.USAGE);
             }
-            request.put("op", "invite").put("role", role);
-            ArrayNode granted = request.putArray("realms");
+            List<String> granted = new ArrayList<>();
             for (RealmId r : grantable(h)) {
                 granted.add(r.toString());
             }
+            request = new ControlRequest.Invite(granted, role, null);
         }
         JsonNode result = NodeClient.run(h, home.config(), request, true, progress -> {
             if (progress.has("code")) {

@@ -1,11 +1,11 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.runtime.ControlClient;
+import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.store.EventStore;
 
@@ -45,7 +45,7 @@ final class PeerStates {
         }
         List<State> out = new ArrayList<>();
         if (askNode) {
-            JsonNode r = ControlClient.call(home, new ObjectMapper().createObjectNode().put("op", "peerStatus"), x -> { });
+            JsonNode r = ControlClient.call(home, new ControlRequest.PeerStatus(), x -> { });
             for (JsonNode p : r.path("peers")) {
                 DeviceId id = DeviceId.parse(p.get("device").asText());
                 List<RealmState> realms = new ArrayList<>();

@@ -3,7 +3,9 @@ package dev.lorehub.node.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lorehub.node.json.Json;
 import dev.lorehub.node.runtime.ControlClient;
+import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.store.query.NodeQuery;
@@ -60,7 +62,7 @@ final class PeersCommand implements Callable<Integer> {
                 System.out.println("No paired devices yet: run `lorehub-node pair` here and type the code on the other device.");
                 return 0;
             }
-            ObjectMapper mapper = new ObjectMapper();
+            ObjectMapper mapper = Json.MAPPER;
             for (PeerStates.State p : states) {
                 System.out.printf("%-9s %-20s %s%s%n", p.device().shortForm(), p.name(), daemon.describe(p.connected()),
                     p.lastContact() == null ? "" : ", last contact " + Instant.ofEpochMilli(p.lastContact()));
@@ -98,7 +100,7 @@ final class PeersCommand implements Callable<Integer> {
             }
             JsonNode r;
             try {
-                r = ControlClient.call(h, new ObjectMapper().createObjectNode().put("op", "connections"), x -> { });
+                r = ControlClient.call(h, new ControlRequest.Connections(), x -> { });
             } catch (dev.lorehub.node.runtime.NodeException e) {
                 return new Daemon(true, out, null, e.getMessage());
             }

@@ -1,11 +1,11 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.Membership;
 import dev.lorehub.node.core.Role;
+import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.LoreEditor;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeException;
@@ -30,8 +30,6 @@ import java.util.concurrent.Callable;
     subcommands = {RealmCommand.Share.class, RealmCommand.Join.class, RealmCommand.ListRealms.class,
         RealmCommand.Members.class, RealmCommand.Grant.class, RealmCommand.Revoke.class, RealmCommand.Seal.class})
 final class RealmCommand {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Command(name = "share", description = "Make a realm a synced realm with a fresh key (this device becomes its admin). "
         + "Default: the current directory's realm.")
     static final class Share implements Callable<Integer> {
@@ -48,7 +46,7 @@ final class RealmCommand {
                 local = new LoreEditor(view.database()).realmFor(dir == null ? HomeOption.cwd() : dir, false);
             }
             Progress progress = Progress.forStdout("items");
-            JsonNode r = NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "share").put("localRealm", local.id()),
+            JsonNode r = NodeClient.run(h, home.config(), new ControlRequest.Share(local.id()),
                 false, p -> showProgress(progress, p));
             progress.done();
             System.out.println("Shared realm " + local.name() + " (" + local.path() + ") as " + r.get("realm").asText() + ".");
@@ -91,8 +89,7 @@ final class RealmCommand {
                     + " member(s) will see them.");
             }
             Progress progress = Progress.forStdout("items");
-            NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "map").put("realm", id.toString())
-                .put("path", dir), false, p -> showProgress(progress, p));
+            NodeClient.run(h, home.config(), new ControlRequest.MapRealm(id.toString(), dir), false, p -> showProgress(progress, p));
             progress.done();
             System.out.println("Realm " + id + " is now synced with " + dir + "."
                 + (local > 0 ? " Uploaded " + local + " local lore(s)." : ""));
@@ -214,8 +211,8 @@ final class RealmCommand {
         public Integer call() {
             NodeHome h = home.home();
             RealmId id = resolve(h, realm);
-            JsonNode r = NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "grant").put("realm", id.toString())
-                .put("device", device).put("role", role), false, x -> { });
+            JsonNode r = NodeClient.run(h, home.config(), new ControlRequest.Grant(id.toString(), device, role),
+                false, x -> { });
             System.out.println("Device " + r.get("device").asText() + " now has role " + r.get("role").asText()
                 + " in realm " + id + ".");
             return 0;
@@ -237,8 +234,8 @@ final class RealmCommand {
         public Integer call() {
             NodeHome h = home.home();
             RealmId id = resolve(h, realm);
-            JsonNode r = NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "revoke").put("realm", id.toString())
-                .put("device", device), false, x -> { });
+            JsonNode r = NodeClient.run(h, home.config(), new ControlRequest.Revoke(id.toString(), device),
+                false, x -> { });
             System.out.println("Removed " + r.get("device").asText() + " from realm " + id + "; new key epoch "
                 + r.get("epoch").asInt() + ".");
             return 0;
@@ -265,13 +262,13 @@ final class RealmCommand {
         public Integer call() {
             NodeHome h = home.home();
             if (noAuto || auto) {
-                NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "autoSeal").put("on", auto), false, x -> { });
+                NodeClient.run(h, home.config(), new ControlRequest.AutoSeal(auto), false, x -> { });
                 System.out.println(auto ? "This device seals realms of the previous release by itself again."
                     : "This device will not seal realms of the previous release by itself; `lorehub-node realm seal` still does.");
                 return 0;
             }
             RealmId id = resolve(h, realm);
-            JsonNode r = NodeClient.run(h, home.config(), JSON.createObjectNode().put("op", "seal").put("realm", id.toString()),
+            JsonNode r = NodeClient.run(h, home.config(), new ControlRequest.Seal(id.toString()),
                 false, x -> { });
             System.out.println("Sealed realm " + id + ": " + r.get("accepted").asInt() + " event(s) of the previous release accepted; "
                 + "any other event of that format is refused wherever the seal arrives.");

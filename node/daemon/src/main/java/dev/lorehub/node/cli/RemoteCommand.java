@@ -2,9 +2,9 @@ package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lorehub.node.json.Json;
 import dev.lorehub.node.remote.BackendConfig;
 import dev.lorehub.node.remote.RemoteState;
 import dev.lorehub.node.runtime.NodeConfig;
@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
     + "that stores ciphertext only, so devices that never meet stay in sync.",
     subcommands = {RemoteCommand.Add.class, RemoteCommand.ListRemotes.class, RemoteCommand.Remove.class})
 final class RemoteCommand {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** node.json as a tree (empty when absent), keeping every key this command does not touch. */
     static ObjectNode readConfig(Path file) {
@@ -49,7 +49,7 @@ final class RemoteCommand {
     static void writeConfig(Path file, ObjectNode config) {
         String text;
         try {
-            text = JSON.writeValueAsString(config) + "\n";
+            text = Json.PRETTY.writeValueAsString(config) + "\n";
         } catch (IOException e) {
             throw new NodeException("Cannot encode the configuration: " + e.getMessage(), NodeException.INTERNAL);
         }
@@ -234,7 +234,7 @@ final class RemoteCommand {
                 }
             }
             if (json) {
-                System.out.println(JSON.writeValueAsString(out));
+                System.out.println(Json.PRETTY.writeValueAsString(out));
                 return 0;
             }
             if (out.isEmpty()) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.node.core.Field;
+import dev.lorehub.node.json.Json;
+import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.LoreEditor;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeException;
@@ -52,12 +54,11 @@ final class ResolveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NodeHome h = home.home();
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode request = json.createObjectNode().put("op", "resolve");
-        ObjectNode values = request.putObject("values");
+        ObjectMapper json = Json.MAPPER;
+        ObjectNode values = json.createObjectNode();
+        String id;
         try (NodeView view = NodeView.open(h)) {
-            String id = new LoreEditor(view.database()).get(lore).id();
-            request.put("lore", id);
+            id = new LoreEditor(view.database()).get(lore).id();
             List<EventStore.ConflictRow> rows = new ArrayList<>();
             for (EventStore.ConflictRow c : view.replica().conflicts()) {
                 if (c.entity().equals(id)) {
@@ -84,8 +85,8 @@ final class ResolveCommand implements Callable<Integer> {
                 }
             }
         }
-        NodeClient.run(h, home.config(), request, false, x -> { });
-        System.out.println("Resolved lore " + request.get("lore").asText() + ".");
+        NodeClient.run(h, home.config(), new ControlRequest.Resolve(id, values), false, x -> { });
+        System.out.println("Resolved lore " + id + ".");
         return 0;
     }
 

@@ -2,6 +2,7 @@ package dev.lorehub.node.cli;
 
 import dev.lorehub.node.core.ProgressListener;
 import dev.lorehub.node.runtime.Backup;
+import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeHome;
@@ -37,8 +38,7 @@ final class RestoreCommand implements Callable<Integer> {
     public Integer call() {
         NodeHome h = home.home();
         if (done) {
-            NodeClient.run(h, home.config(), new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-                .put("op", "restoreDone"), false, x -> { });
+            NodeClient.run(h, home.config(), new ControlRequest.RestoreDone(), false, x -> { });
             System.out.println("This device writes again without waiting for its peers.");
             return 0;
         }

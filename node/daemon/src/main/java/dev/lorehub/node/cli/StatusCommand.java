@@ -1,13 +1,13 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.Membership;
 import dev.lorehub.node.core.Replica;
+import dev.lorehub.node.json.Json;
 import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.store.ChangeCapture;
@@ -49,7 +49,7 @@ final class StatusCommand implements Callable<Integer> {
         } catch (NodeConfig.ConfigException e) {
             configProblem = e.getMessage();
         }
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper mapper = Json.MAPPER;
         ObjectNode out = mapper.createObjectNode();
         PeersCommand.Daemon daemon = PeersCommand.Daemon.ask(h);
         boolean running = daemon.running();
@@ -153,7 +153,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         int exit = configProblem == null ? 0 : dev.lorehub.node.runtime.NodeException.CONFIG;
         if (json) {
-            System.out.println(mapper.writeValueAsString(out));
+            System.out.println(Json.PRETTY.writeValueAsString(out));
             return exit;
         }
         System.out.println("Device   " + out.get("device").asText() + " (" + out.get("shortId").asText() + ")");

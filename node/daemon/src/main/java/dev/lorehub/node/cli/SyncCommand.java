@@ -7,6 +7,7 @@ import dev.lorehub.node.remote.RemoteState;
 import dev.lorehub.node.remote.ReplicaEvents;
 import dev.lorehub.node.remote.RoundResult;
 import dev.lorehub.node.remote.Backoff;
+import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeException;
@@ -17,8 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -77,11 +76,7 @@ final class SyncCommand {
 
         /** The running node owns the remotes: it runs the round on its remotes thread. */
         private List<Outcome> fromRunningNode(NodeHome h) {
-            ObjectNode request = new ObjectMapper().createObjectNode().put("op", "syncRemotes");
-            if (only != null) {
-                request.put("remote", only);
-            }
-            JsonNode reply = dev.lorehub.node.runtime.ControlClient.call(h, request, x -> { });
+            JsonNode reply = dev.lorehub.node.runtime.ControlClient.call(h, new ControlRequest.SyncRemotes(only), x -> { });
             List<Outcome> out = new ArrayList<>();
             for (JsonNode o : reply.path("outcomes")) {
                 List<String> tampered = new ArrayList<>();

@@ -1,9 +1,8 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeHome;
@@ -25,7 +24,6 @@ import java.util.concurrent.Callable;
         "  lorehub-node undo 3f2c9a1e --to 8b1d42c07e55      (a version id from `lorehub-node log --lore 3f2c9a1e`)",
         "  lorehub-node undo --realm api --to 15m            (the whole realm as it was 15 minutes ago)"})
 final class UndoCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
     final HomeOption home = new HomeOption();
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "LORE", description = "Lore id or a unique prefix of it")
@@ -46,16 +44,15 @@ final class UndoCommand implements Callable<Integer> {
         }
         NodeHome h = home.home();
         long now = System.currentTimeMillis();
-        ObjectNode request = JSON.createObjectNode().put("op", "undo");
+        ControlRequest.Undo request;
         String target;
         if (lore != null) {
-            request.put("lore", lore);
             if (TimeArg.isVersion(to)) {
-                request.put("version", to);
+                request = new ControlRequest.Undo(lore, null, to, null);
                 target = "version " + to;
             } else {
                 long t = TimeArg.parse(to, now);
-                request.put("toMillis", t);
+                request = new ControlRequest.Undo(lore, t, null, null);
                 target = Instant.ofEpochMilli(t).toString();
             }
         } else {
@@ -64,7 +61,7 @@ final class UndoCommand implements Callable<Integer> {
             }
             RealmId id = RealmCommand.resolve(h, realm);
             long t = TimeArg.parse(to, now);
-            request.put("realm", id.toString()).put("toMillis", t);
+            request = new ControlRequest.Undo(null, t, null, id.toString());
             target = Instant.ofEpochMilli(t).toString();
         }
         Progress progress = Progress.forStdout("items");

@@ -1,7 +1,7 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -20,7 +20,7 @@ final class UnpairCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         JsonNode r = NodeClient.run(home.home(), home.config(),
-            new ObjectMapper().createObjectNode().put("op", "unpair").put("device", device), false, x -> { });
+            new ControlRequest.Unpair(device), false, x -> { });
         System.out.println(r.get("wasPaired").asBoolean() ? "Unpaired " + r.get("device").asText() + "."
             : "Device " + r.get("device").asText() + " was not paired; nothing changed.");
         return 0;

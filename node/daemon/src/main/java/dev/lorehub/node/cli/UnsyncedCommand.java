@@ -1,8 +1,8 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeView;
@@ -22,8 +22,6 @@ import java.util.concurrent.Callable;
 @Command(name = "unsynced", description = "List local changes that cannot sync yet (they sync by themselves once this device "
     + "may write), or give them up with `unsynced discard`.", subcommands = UnsyncedCommand.Discard.class)
 final class UnsyncedCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     final HomeOption home = new HomeOption();
 
     @Override
@@ -52,10 +50,7 @@ final class UnsyncedCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             NodeHome h = home.home();
-            var request = JSON.createObjectNode().put("op", "discardUnsynced");
-            if (realm != null) {
-                request.put("realm", RealmCommand.resolve(h, realm).toString());
-            }
+            var request = new ControlRequest.DiscardUnsynced(realm != null ? RealmCommand.resolve(h, realm).toString() : null);
             JsonNode r = NodeClient.run(h, home.config(), request, false, x -> { });
             System.out.println("Discarded " + r.get("discarded").asInt() + " unsynced change(s).");
             return 0;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.Field;
+import dev.lorehub.node.json.Json;
 import dev.lorehub.node.store.EventStore;
 
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.TreeMap;
  * conflict (field 0) takes no value: the resolving event just settles the heads.
  */
 final class ConflictChoice {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private ConflictChoice() {
     }

@@ -2,6 +2,7 @@ package dev.lorehub.node.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lorehub.node.json.Json;
 import dev.lorehub.node.runtime.NodeHome;
 
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * dashboard starts, removed when it stops; holds no secret.
  */
 public final class DashboardEndpoint {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private DashboardEndpoint() {
     }

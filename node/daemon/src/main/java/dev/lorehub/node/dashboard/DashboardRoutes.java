@@ -3,6 +3,7 @@ package dev.lorehub.node.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lorehub.node.json.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,7 @@ public final class DashboardRoutes {
         "Cross-Origin-Opener-Policy", "same-origin",
         "Cross-Origin-Resource-Policy", "same-origin");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final int port;
     private final DashboardToken token;

@@ -3,6 +3,7 @@ package dev.lorehub.node.dashboard;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.node.dashboard.http.DashboardHttpServer;
+import dev.lorehub.node.json.Json;
 import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeHome;
@@ -31,7 +32,7 @@ public final class DashboardService implements AutoCloseable {
     private static final long MIN_GAP_MILLIS = 250;
     private static final long FIRST_DELAY_MILLIS = 60;
     private static final Logger LOG = LoggerFactory.getLogger(DashboardService.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final NodeHome home;
     private final DashboardModel model;

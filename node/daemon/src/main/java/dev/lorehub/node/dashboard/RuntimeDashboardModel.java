@@ -11,6 +11,7 @@ import dev.lorehub.node.core.Membership;
 import dev.lorehub.node.core.ProgressListener;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.core.Role;
+import dev.lorehub.node.json.Json;
 import dev.lorehub.node.metrics.MinuteSeries;
 import dev.lorehub.node.metrics.NodeMetrics;
 import dev.lorehub.node.metrics.PeerLedger;
@@ -45,7 +46,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class RuntimeDashboardModel implements DashboardModel {
     /** Audit-log entries shown. */
     static final int ACTIVITY = 40;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final NodeRuntime runtime;
     private final NodeConfig.Alerts limits;

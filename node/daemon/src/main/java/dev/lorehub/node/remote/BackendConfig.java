@@ -1,9 +1,9 @@
 package dev.lorehub.node.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.lorehub.node.json.Json;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -110,7 +110,7 @@ public sealed interface BackendConfig {
     }
 
     private static ObjectNode base(String type, String name, int interval, boolean metered) {
-        ObjectNode n = new ObjectMapper().createObjectNode().put("type", type).put("name", name);
+        ObjectNode n = Json.object().put("type", type).put("name", name);
         if (interval != DEFAULT_INTERVAL) {
             n.put("interval", interval);
         }

@@ -11,6 +11,7 @@ import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SecretStore;
 import dev.lorehub.node.core.ProgressListener;
 import dev.lorehub.node.core.Replica;
+import dev.lorehub.node.json.Json;
 import dev.lorehub.node.store.BackupFile;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
@@ -54,7 +55,7 @@ import java.util.TreeMap;
 public final class Backup {
     static final String FORMAT = "lorehub-node-backup";
     static final int VERSION = 1;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private Backup() {
     }

@@ -1,7 +1,6 @@
 package dev.lorehub.node.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,8 +14,6 @@ import java.util.function.Consumer;
 
 /** Sends one request to a running daemon's {@link ControlServer} and reads its replies. */
 public final class ControlClient {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ControlClient() {
     }
 
@@ -26,14 +23,14 @@ public final class ControlClient {
      * arrive; the final line (the first with {@code "ok"}) is returned, or thrown as a
      * {@link NodeException} when it reports an error.
      */
-    public static JsonNode call(NodeHome home, JsonNode request, Consumer<JsonNode> progress) {
+    public static JsonNode call(NodeHome home, ControlRequest request, Consumer<JsonNode> progress) {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(home.controlSocket()));
-            channel.write(java.nio.ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.write(java.nio.ByteBuffer.wrap((ControlCodec.encode(request) + "\n").getBytes(StandardCharsets.UTF_8)));
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
             JsonNode last = null;
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                JsonNode reply = JSON.readTree(line);
+                JsonNode reply = ControlCodec.decodeReply(line);
                 if (!NodeClient.isFinal(reply)) {
                     progress.accept(reply); // at once: the user must see a pairing code while the inviter waits
                     continue;

@@ -1,8 +1,6 @@
 package dev.lorehub.node.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,17 +20,20 @@ import java.nio.file.Files;
  * The running daemon's control socket ({@code node/control.sock}, a Unix domain socket in the
  * owner-only node directory): CLI commands that change sync state while a daemon runs are sent
  * here and executed by {@link NodeOperations} on the daemon, so one process drives the database
- * and its in-memory state never goes stale. One JSON request line in; one or more JSON lines out
- * (a pairing invitation sends the code first, the outcome when the code is used).
+ * and its in-memory state never goes stale. One JSON request line in (a {@link ControlRequest},
+ * at most {@link ControlCodec#MAX_LINE} characters, read with that bound before decoding); one or
+ * more JSON lines out (a pairing invitation sends the code first, the outcome when the code is
+ * used). A request the node cannot decode gets an error reply saying why.
+ *
+ * <p>Threading: one acceptor thread, and one thread per client connection, which runs the request
+ * (the operations hand their work to the node thread).
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
-    private static final int MAX_REQUEST = 64 * 1024;
 
     private final ServerSocketChannel server;
     private final NodeOperations operations;
     private final Thread acceptor;
-    private final ObjectMapper json = new ObjectMapper();
     private volatile boolean closed;
 
     private ControlServer(ServerSocketChannel server, NodeOperations operations) {
@@ -77,39 +78,32 @@ public final class ControlServer implements AutoCloseable {
         try (client;
              BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
              OutputStream out = Channels.newOutputStream(client)) {
-            String line = in.readLine();
+            String line;
+            try {
+                line = ControlCodec.readLine(in, ControlCodec.MAX_LINE);
+            } catch (ControlCodec.LineTooLongException e) {
+                reply(out, ControlCodec.error("request too large", NodeException.USAGE));
+                return;
+            }
             if (line == null) {
                 return;
             }
-            if (line.length() > MAX_REQUEST) {
-                reply(out, error("request too large", NodeException.USAGE));
-                return;
-            }
-            JsonNode request = json.readTree(line);
             try {
-                operations.handle(request, response -> reply(out, response));
+                operations.handle(ControlCodec.decode(line), response -> reply(out, response));
             } catch (NodeException e) {
-                reply(out, error(e.getMessage(), e.exitCode()));
+                reply(out, ControlCodec.error(e.getMessage(), e.exitCode()));
             } catch (RuntimeException e) {
                 LOG.warn("Control request failed", e);
-                reply(out, error("the daemon failed: " + e, NodeException.INTERNAL));
+                reply(out, ControlCodec.error("the daemon failed: " + e, NodeException.INTERNAL));
             }
         } catch (IOException e) {
             LOG.debug("Control client went away: {}", e.getMessage());
         }
     }
 
-    private ObjectNode error(String message, int code) {
-        ObjectNode n = json.createObjectNode();
-        n.put("ok", false);
-        n.put("error", message);
-        n.put("code", code);
-        return n;
-    }
-
-    private void reply(OutputStream out, JsonNode response) {
+    private static void reply(OutputStream out, JsonNode response) {
         try {
-            out.write((json.writeValueAsString(response) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write((ControlCodec.encodeReply(response) + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

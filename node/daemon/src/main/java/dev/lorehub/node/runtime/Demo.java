@@ -126,7 +126,7 @@ public final class Demo {
             for (EventStore.ConflictRow c : conflicts) {
                 out.println("  lore " + c.entity().substring(0, 8) + ", " + fieldName(c.field()) + " (" + c.type()
                     + "): every device shows \"" + c.winner() + "\" (latest writer) and keeps both versions:");
-                for (var v : new com.fasterxml.jackson.databind.ObjectMapper().readTree(c.versionsJson())) {
+                for (var v : dev.lorehub.node.json.Json.MAPPER.readTree(c.versionsJson())) {
                     out.printf("    %s by %s: \"%s\"%n", v.get("at").asText(), v.get("author").asText().substring(0, 7),
                         v.get("value").asText());
                 }

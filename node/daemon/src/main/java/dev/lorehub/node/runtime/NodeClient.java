@@ -28,19 +28,22 @@ public final class NodeClient {
     }
 
     /** What a request does, in the words another command shows while it runs. */
-    private static String doing(JsonNode request) {
-        return switch (request.path("op").asText()) {
-            case "invite" -> "showing a pairing code and waiting (up to 10 minutes) for another device to use it";
-            case "join" -> "pairing with another device";
-            case "share" -> "sharing a realm";
-            case "map" -> "joining a realm";
-            default -> "changing sync settings (" + request.path("op").asText() + ")";
-        };
+    private static String doing(ControlRequest request) {
+        if (request instanceof ControlRequest.Invite) {
+            return "showing a pairing code and waiting (up to 10 minutes) for another device to use it";
+        } else if (request instanceof ControlRequest.Join) {
+            return "pairing with another device";
+        } else if (request instanceof ControlRequest.Share) {
+            return "sharing a realm";
+        } else if (request instanceof ControlRequest.MapRealm) {
+            return "joining a realm";
+        }
+        return "changing sync settings (" + ControlCodec.op(request) + ")";
     }
 
     /** Runs {@code request}; progress replies go to {@code progress}, the final reply is returned. */
     @SuppressWarnings("try") // the busy note is there for other commands to read while this one runs
-    public static JsonNode run(NodeHome home, NodeConfig config, JsonNode request, boolean needsNetwork,
+    public static JsonNode run(NodeHome home, NodeConfig config, ControlRequest request, boolean needsNetwork,
                                Consumer<JsonNode> progress) {
         if (daemonRunning(home)) {
             return ControlClient.call(home, request, progress);

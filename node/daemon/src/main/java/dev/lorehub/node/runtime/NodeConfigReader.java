@@ -1,12 +1,11 @@
 package dev.lorehub.node.runtime;
 
 import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.lorehub.discovery.StaticPeer;
+import dev.lorehub.node.json.Json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,9 +26,7 @@ final class NodeConfigReader {
         "staticPeers", "conflicts.autoResolve", "dashboard.enabled", "dashboard.port", "alerts.behindMinutes",
         "alerts.unreachableMinutes", "alerts.conflictsPerHour", "alerts.failedSyncs", "backends", "autoJoin");
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectReader JSON = Json.STRICT_NO_DUPLICATES;
 
     private final String source;
 

@@ -12,6 +12,7 @@ import dev.lorehub.node.core.Field;
 import dev.lorehub.node.core.Membership;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.core.Role;
+import dev.lorehub.node.json.Json;
 import dev.lorehub.node.store.EventStore;
 
 import java.net.InetSocketAddress;
@@ -27,28 +28,25 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /**
- * The operations that change sync state — pairing, sharing, membership, resolution — expressed as
- * JSON requests, so that the CLI runs them the same way whether a daemon is running (through the
- * control socket) or not (on a node started for the command). Requests:
+ * The operations that change sync state — pairing, sharing, membership, resolution — one per
+ * {@link ControlRequest}, so that the CLI runs them the same way whether a daemon is running
+ * (through the control socket) or not (on a node started for the command). Each sends its final
+ * reply ({@code {"ok":true,…}}) and, for long ones, progress replies before it:
  *
  * <pre>
- *   {"op":"invite","realms":["hex"...],"role":"write","ttlSeconds":600} → {"code","address"}, then the outcome
- *   {"op":"join","code":"42-olive-tunnel-ember","peer":"host:port"?}
- *   {"op":"share","localRealm":"uuid"}            {"op":"map","realm":"hex","path":"/dir"}
- *   {"op":"grant","realm":"hex","device":"id or prefix","role":"read|write|admin|relay"}
- *   {"op":"revoke","realm":"hex","device":"…"}     {"op":"unpair","device":"…"}
- *   {"op":"resolve","lore":"uuid","values":{"content":"…",…}}
- *   {"op":"discardUnsynced","realm":"hex"?}          → {"discarded": n}
- *   {"op":"connections"}                              {"op":"peerStatus"} → where each peer stands per realm
- *   {"op":"syncRemotes","remote":"name"?}             → {"outcomes":[{"remote","error"?,"result"?,"tampered":[],"refused":[]}]}
- *   {"op":"undo","lore":"id or prefix","toMillis":t?,"version":"hex prefix"?} → {"realm","changed","examined"}
- *   {"op":"undo","realm":"hex","toMillis":t}       (every lore and relation of the realm)
- *   {"op":"seal","realm":"hex"}                    → {"accepted": n}
- *   {"op":"autoSeal","on":true|false}          {"op":"restoreDone"}
+ *   Invite  → {"code","address"}, then {"device","name","verification","granted"}   Join → the same outcome
+ *   Share → {"realm"}     MapRealm → {"localRealm"}     Grant → {"device","role"}     Revoke → {"device","epoch"}
+ *   Unpair → {"device","wasPaired"}     Resolve → {"lore"}     DiscardUnsynced → {"discarded"}
+ *   Connections → {"connected":[{"device","synced"}],"discoveryWarning"?}    PeerStatus → {"peers":[…]}
+ *   SyncRemotes → {"outcomes":[{"remote","error"?,"result"?,"tampered":[],"refused":[]}]}
+ *   Undo → {"realm","changed","examined"}     Seal → {"accepted"}     AutoSeal, RestoreDone → {}
  * </pre>
+ *
+ * <p>Threading: called on the control socket's client thread (or the CLI's); each operation runs
+ * its work on the node thread through {@link NodeRuntime}.
  */
 public final class NodeOperations {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final NodeRuntime runtime;
 
@@ -57,90 +55,97 @@ public final class NodeOperations {
     }
 
     /** Executes one request, sending progress and the final reply to {@code reply}. */
-    public void handle(JsonNode request, Consumer<JsonNode> reply) {
-        String op = request.path("op").asText("");
-        switch (op) {
-            case "invite" -> invite(request, reply);
-            case "join" -> reply.accept(join(request));
-            case "share" -> {
-                RealmId shared = runtime.withReplica((r, now) -> r.shareRealm(request.path("localRealm").asText(), now,
-                    progressReplies(reply)));
-                reply.accept(ok().put("realm", shared.toString()));
-            }
-            case "map" -> {
-                String local = runtime.withReplica((r, now) -> r.mapRealm(realm(request), request.path("path").asText(), now,
-                    progressReplies(reply)));
-                reply.accept(ok().put("localRealm", local));
-            }
-            case "grant" -> reply.accept(grant(request));
-            case "revoke" -> reply.accept(revoke(request));
-            case "unpair" -> {
-                DeviceId device = device(request.path("device").asText(), runtime.withReplica((r, now) -> known(r, null)));
-                boolean known = runtime.unpair(device);
-                reply.accept(ok().put("device", device.toString()).put("wasPaired", known));
-            }
-            case "resolve" -> reply.accept(resolve(request));
-            case "discardUnsynced" -> {
-                RealmId only = request.hasNonNull("realm") ? realm(request) : null;
-                int n = runtime.withReplica((r, now) -> r.discardUnsynced(only, now));
-                reply.accept(ok().put("discarded", n));
-            }
-            case "syncRemotes" -> reply.accept(syncRemotes(request));
-            case "peerStatus" -> {
-                ObjectNode out = ok();
-                ArrayNode peers = out.putArray("peers");
-                for (dev.lorehub.node.endpoint.NodeEndpoint.PeerStatus p : runtime.peerStatus()) {
-                    ObjectNode n = peers.addObject().put("device", p.peer().toString()).put("connected", p.connected());
-                    n.put("lastContact", p.lastContact());
-                    n.put("lastError", p.lastError());
-                    n.put("failedDials", p.failedDials());
-                    ArrayNode addresses = n.putArray("addresses");
-                    p.addresses().forEach(a -> addresses.add(a.toString()));
-                    ArrayNode realms = n.putArray("realms");
-                    for (dev.lorehub.node.endpoint.NodeEndpoint.PeerRealmStatus rs : p.realms()) {
-                        realms.addObject().put("realm", rs.realm().toString()).put("inSync", rs.inSync())
-                            .put("lastSyncedAt", rs.lastSyncedAt()).put("theyLack", rs.theyLack()).put("weLack", rs.weLack());
-                    }
-                }
-                reply.accept(out);
-            }
-            case "connections" -> {
-                ObjectNode out = ok();
-                ArrayNode peers = out.putArray("connected");
-                runtime.connectedPeers().forEach((id, synced) -> peers.addObject().put("device", id.toString())
-                    .put("synced", synced));
-                runtime.call(() -> runtime.mdns().warning(runtime.discovery().peers(),
-                    !runtime.discovery().boundAddresses().isEmpty(), runtime.config().staticPeers(),
-                    runtime.home().config().toString())).ifPresent(w -> out.put("discoveryWarning", w));
-                reply.accept(out);
-            }
-            case "undo" -> {
-                Replica.UndoResult r = runtime.withReplica((rep, now) -> request.hasNonNull("lore")
-                    ? rep.undoLore(request.get("lore").asText(), request.path("toMillis").asLong(),
-                        request.hasNonNull("version") ? request.get("version").asText() : null, now)
-                    : rep.undoRealm(realm(request), request.path("toMillis").asLong(), now, progressReplies(reply)));
-                reply.accept(ok().put("realm", r.realm().toString()).put("changed", r.changed()).put("examined", r.examined()));
-            }
-            case "seal" -> {
-                int accepted = runtime.withReplica((r, now) -> r.sealLegacy(realm(request), now));
-                reply.accept(ok().put("accepted", accepted));
-            }
-            case "restoreDone" -> {
-                runtime.withReplica((r, now) -> {
-                    r.endRestoreWait(now);
-                    return null;
-                });
-                reply.accept(ok());
-            }
-            case "autoSeal" -> {
-                runtime.withReplica((r, now) -> {
-                    r.autoSealLegacy(request.path("on").asBoolean(true), now);
-                    return null;
-                });
-                reply.accept(ok());
-            }
-            default -> throw new NodeException("unknown operation '" + op + "'", NodeException.USAGE);
+    public void handle(ControlRequest request, Consumer<JsonNode> reply) {
+        if (request instanceof ControlRequest.Invite r) {
+            invite(r, reply);
+        } else if (request instanceof ControlRequest.Join r) {
+            reply.accept(join(r));
+        } else if (request instanceof ControlRequest.Share r) {
+            RealmId shared = runtime.withReplica((rep, now) -> rep.shareRealm(text(r.localRealm()), now, progressReplies(reply)));
+            reply.accept(ok().put("realm", shared.toString()));
+        } else if (request instanceof ControlRequest.MapRealm r) {
+            String local = runtime.withReplica((rep, now) -> rep.mapRealm(realm(r.realm()), text(r.path()), now,
+                progressReplies(reply)));
+            reply.accept(ok().put("localRealm", local));
+        } else if (request instanceof ControlRequest.Grant r) {
+            reply.accept(grant(r));
+        } else if (request instanceof ControlRequest.Revoke r) {
+            reply.accept(revoke(r));
+        } else if (request instanceof ControlRequest.Unpair r) {
+            DeviceId device = device(text(r.device()), runtime.withReplica((rep, now) -> known(rep, null)));
+            boolean known = runtime.unpair(device);
+            reply.accept(ok().put("device", device.toString()).put("wasPaired", known));
+        } else if (request instanceof ControlRequest.Resolve r) {
+            reply.accept(resolve(r));
+        } else if (request instanceof ControlRequest.DiscardUnsynced r) {
+            RealmId only = r.realm() != null ? realm(r.realm()) : null;
+            int n = runtime.withReplica((rep, now) -> rep.discardUnsynced(only, now));
+            reply.accept(ok().put("discarded", n));
+        } else if (request instanceof ControlRequest.SyncRemotes r) {
+            reply.accept(syncRemotes(r));
+        } else if (request instanceof ControlRequest.PeerStatus) {
+            reply.accept(peerStatus());
+        } else if (request instanceof ControlRequest.Connections) {
+            reply.accept(connections());
+        } else if (request instanceof ControlRequest.Undo r) {
+            long to = r.toMillis() == null ? 0 : r.toMillis();
+            Replica.UndoResult u = runtime.withReplica((rep, now) -> r.lore() != null
+                ? rep.undoLore(r.lore(), to, r.version(), now)
+                : rep.undoRealm(realm(r.realm()), to, now, progressReplies(reply)));
+            reply.accept(ok().put("realm", u.realm().toString()).put("changed", u.changed()).put("examined", u.examined()));
+        } else if (request instanceof ControlRequest.Seal r) {
+            int accepted = runtime.withReplica((rep, now) -> rep.sealLegacy(realm(r.realm()), now));
+            reply.accept(ok().put("accepted", accepted));
+        } else if (request instanceof ControlRequest.RestoreDone) {
+            runtime.withReplica((rep, now) -> {
+                rep.endRestoreWait(now);
+                return null;
+            });
+            reply.accept(ok());
+        } else if (request instanceof ControlRequest.AutoSeal r) {
+            runtime.withReplica((rep, now) -> {
+                rep.autoSealLegacy(r.on() == null || r.on(), now);
+                return null;
+            });
+            reply.accept(ok());
+        } else {
+            throw new NodeException("unknown operation '" + ControlCodec.op(request) + "'", NodeException.USAGE);
         }
+    }
+
+    /** A text field as the JSON requests read it before they were typed: absent is the empty string. */
+    private static String text(String value) {
+        return value == null ? "" : value;
+    }
+
+    private ObjectNode peerStatus() {
+        ObjectNode out = ok();
+        ArrayNode peers = out.putArray("peers");
+        for (dev.lorehub.node.endpoint.NodeEndpoint.PeerStatus p : runtime.peerStatus()) {
+            ObjectNode n = peers.addObject().put("device", p.peer().toString()).put("connected", p.connected());
+            n.put("lastContact", p.lastContact());
+            n.put("lastError", p.lastError());
+            n.put("failedDials", p.failedDials());
+            ArrayNode addresses = n.putArray("addresses");
+            p.addresses().forEach(a -> addresses.add(a.toString()));
+            ArrayNode realms = n.putArray("realms");
+            for (dev.lorehub.node.endpoint.NodeEndpoint.PeerRealmStatus rs : p.realms()) {
+                realms.addObject().put("realm", rs.realm().toString()).put("inSync", rs.inSync())
+                    .put("lastSyncedAt", rs.lastSyncedAt()).put("theyLack", rs.theyLack()).put("weLack", rs.weLack());
+            }
+        }
+        return out;
+    }
+
+    private ObjectNode connections() {
+        ObjectNode out = ok();
+        ArrayNode peers = out.putArray("connected");
+        runtime.connectedPeers().forEach((id, synced) -> peers.addObject().put("device", id.toString())
+            .put("synced", synced));
+        runtime.call(() -> runtime.mdns().warning(runtime.discovery().peers(),
+            !runtime.discovery().boundAddresses().isEmpty(), runtime.config().staticPeers(),
+            runtime.home().config().toString())).ifPresent(w -> out.put("discoveryWarning", w));
+        return out;
     }
 
     /**
@@ -158,25 +163,26 @@ public final class NodeOperations {
         };
     }
 
-    private void invite(JsonNode request, Consumer<JsonNode> reply) {
+    private void invite(ControlRequest.Invite request, Consumer<JsonNode> reply) {
         List<RealmId> realms = new ArrayList<>();
-        for (JsonNode r : request.path("realms")) {
-            realms.add(RealmId.parse(r.asText()));
+        for (String r : request.realms()) {
+            realms.add(RealmId.parse(r));
         }
-        Role role = role(request.path("role").asText("write"));
-        Duration ttl = Duration.ofSeconds(request.path("ttlSeconds").asLong(PairingService.CODE_LIFETIME.toSeconds()));
+        Role role = role(request.role() != null ? request.role() : "write");
+        Duration ttl = Duration.ofSeconds(request.ttlSeconds() != null ? request.ttlSeconds()
+            : PairingService.CODE_LIFETIME.toSeconds());
         PairingService.Invitation inv = runtime.pairing().invite(realms, role, ttl);
         InetSocketAddress at = inv.address();
         reply.accept(JSON.createObjectNode().put("code", inv.code()).put("address", reachableAddress(at)));
         reply.accept(paired(await(inv.result())));
     }
 
-    private JsonNode join(JsonNode request) {
+    private JsonNode join(ControlRequest.Join request) {
         InetSocketAddress peer = null;
-        if (request.hasNonNull("peer")) {
-            peer = hostPort(request.get("peer").asText());
+        if (request.peer() != null) {
+            peer = hostPort(request.peer());
         }
-        return paired(await(runtime.pairing().join(request.path("code").asText(), peer, Duration.ofSeconds(10))));
+        return paired(await(runtime.pairing().join(text(request.code()), peer, Duration.ofSeconds(10))));
     }
 
     private static PairingService.Paired await(java.util.concurrent.CompletableFuture<PairingService.Paired> f) {
@@ -201,11 +207,11 @@ public final class NodeOperations {
         return out;
     }
 
-    private JsonNode grant(JsonNode request) {
-        RealmId realm = realm(request);
-        Role role = role(request.path("role").asText());
+    private JsonNode grant(ControlRequest.Grant request) {
+        RealmId realm = realm(request.realm());
+        Role role = role(text(request.role()));
         return runtime.withReplica((r, now) -> {
-            DeviceId device = device(request.path("device").asText(), known(r, realm));
+            DeviceId device = device(text(request.device()), known(r, realm));
             Membership m = r.membership(realm);
             if (m.role(device).isPresent()) {
                 r.setRole(realm, device, role, now);
@@ -217,19 +223,20 @@ public final class NodeOperations {
         });
     }
 
-    private JsonNode revoke(JsonNode request) {
-        RealmId realm = realm(request);
+    private JsonNode revoke(ControlRequest.Revoke request) {
+        RealmId realm = realm(request.realm());
         return runtime.withReplica((r, now) -> {
-            DeviceId device = device(request.path("device").asText(), known(r, realm));
+            DeviceId device = device(text(request.device()), known(r, realm));
             r.removeMember(realm, device, now);
             return ok().put("device", device.toString()).put("epoch", r.membership(realm).currentEpoch());
         });
     }
 
-    private JsonNode resolve(JsonNode request) {
-        String lore = request.path("lore").asText();
+    private JsonNode resolve(ControlRequest.Resolve request) {
+        String lore = text(request.lore());
         Map<Field, Object> values = new TreeMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = request.path("values").properties().iterator();
+        Iterator<Map.Entry<String, JsonNode>> it = request.values() == null ? java.util.Collections.emptyIterator()
+            : request.values().properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             Field f = loreField(e.getKey());
@@ -282,11 +289,12 @@ public final class NodeOperations {
             + "(`lorehub-node pair`), then grant.", NodeException.REFUSED);
     }
 
-    static RealmId realm(JsonNode request) {
+    static RealmId realm(String text) {
+        String realm = text(text);
         try {
-            return RealmId.parse(request.path("realm").asText());
+            return RealmId.parse(realm);
         } catch (IllegalArgumentException e) {
-            throw new NodeException("'" + request.path("realm").asText() + "' is not a realm id: " + e.getMessage()
+            throw new NodeException("'" + realm + "' is not a realm id: " + e.getMessage()
                 + " (see `lorehub-node realm list`).", NodeException.USAGE);
         }
     }
@@ -359,10 +367,10 @@ public final class NodeOperations {
         return JSON.createObjectNode().put("ok", true);
     }
 
-    private ObjectNode syncRemotes(JsonNode request) {
+    private ObjectNode syncRemotes(ControlRequest.SyncRemotes request) {
         RemoteRunner remotes = runtime.remotes().orElseThrow(() -> new NodeException("The running node has no remotes: add "
             + "one with `lorehub-node remote add` and restart it.", NodeException.USAGE));
-        String only = request.hasNonNull("remote") ? request.get("remote").asText() : null;
+        String only = request.remote();
         if (only != null && !remotes.names().contains(only)) {
             throw new NodeException("The running node has no remote named " + only + " (it reads node.json when it starts).",
                 NodeException.REFUSED);

@@ -31,8 +31,8 @@ class ModuleBoundariesTest {
         assertThat(exports(ours.get("dev.lorehub.merkle"))).containsExactly("dev.lorehub.merkle");
         assertThat(exports(ours.get("dev.lorehub.discovery"))).containsExactly("dev.lorehub.discovery");
         assertThat(exports(ours.get("dev.lorehub.node.core"))).containsExactlyInAnyOrder(
-            "dev.lorehub.node.core", "dev.lorehub.node.endpoint", "dev.lorehub.node.store", "dev.lorehub.node.store.query",
-            "dev.lorehub.node.sync");
+            "dev.lorehub.node.core", "dev.lorehub.node.endpoint", "dev.lorehub.node.json", "dev.lorehub.node.store",
+            "dev.lorehub.node.store.query", "dev.lorehub.node.sync");
         assertThat(exports(ours.get("dev.lorehub.node"))).containsExactly("dev.lorehub.node.cli");
         // what is hidden really exists (a rename would otherwise make the check above vacuous)
         assertThat(ours.get("dev.lorehub.crypto").packages()).contains("dev.lorehub.crypto.internal");

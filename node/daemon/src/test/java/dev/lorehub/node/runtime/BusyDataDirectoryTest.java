@@ -1,6 +1,5 @@
 package dev.lorehub.node.runtime;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +29,7 @@ class BusyDataDirectoryTest {
             assertThat(NodeClient.daemonRunning(home)).isTrue();
             assertThat(Files.exists(home.controlSocket())).isFalse();
 
-            assertThatThrownBy(() -> ControlClient.call(home, new ObjectMapper().createObjectNode().put("op", "connections"),
-                x -> { }))
+            assertThatThrownBy(() -> ControlClient.call(home, new ControlRequest.Connections(), x -> { }))
                 .isInstanceOf(NodeException.class)
                 .hasMessageContaining("is busy: another lorehub-node command is showing a pairing code")
                 .hasMessageContaining("process " + ProcessHandle.current().pid())

@@ -72,8 +72,7 @@ class RemoteDaemonTest {
 
             // `sync now` against the running node: its own thread runs the round and reports it
             var reply = new java.util.concurrent.atomic.AtomicReference<com.fasterxml.jackson.databind.JsonNode>();
-            new NodeOperations(a).handle(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-                .put("op", "syncRemotes"), reply::set);
+            new NodeOperations(a).handle(new ControlRequest.SyncRemotes(null), reply::set);
             assertThat(reply.get().get("outcomes").get(0).get("remote").asText()).isEqualTo("team");
             assertThat(reply.get().get("outcomes").get(0).get("result").asText()).startsWith("team: pushed");
             assertThat(a.connectedPeers()).as("they never met").isEmpty();

@@ -1,0 +1,46 @@
+package dev.lorehub.node.json;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The node's one Jackson configuration. Every JSON the node reads or writes — lh's columns, the
+ * node's config, the control socket, the dashboard, {@code --json} output, backups — goes through
+ * {@link #MAPPER} or a reader or writer derived from it, so a setting is decided once.
+ *
+ * <p>Threading: an {@code ObjectMapper} is thread-safe once configured; {@link ObjectReader} and
+ * {@link ObjectWriter} are immutable. Invariant: nobody reconfigures {@link #MAPPER} after this
+ * class initialises (a variant is an {@code ObjectReader}/{@code ObjectWriter} derived from it,
+ * as {@link #STRICT} and {@link #PRETTY} are).
+ */
+public final class Json {
+    /** The shared mapper, Jackson's defaults. Never reconfigure it: derive a reader or writer instead. */
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Strict like JavaScript's {@code JSON.parse}: nothing may follow the value. */
+    public static final ObjectReader STRICT = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** As {@link #STRICT}, and a key given twice in one object is an error rather than "the last one wins". */
+    public static final ObjectReader STRICT_NO_DUPLICATES = STRICT.with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /** Indented output, for people reading it. */
+    public static final ObjectWriter PRETTY = MAPPER.writerWithDefaultPrettyPrinter();
+
+    private Json() {
+    }
+
+    /** A new, empty JSON object. */
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** A new, empty JSON array. */
+    public static ArrayNode array() {
+        return MAPPER.createArrayNode();
+    }
+}
