@@ -163,21 +163,11 @@ public final class LoreHubDatabase implements AutoCloseable {
         LoreHubDatabase database = new LoreHubDatabase(absolute, connection, Settings.DEFAULT, true);
         try (Statement statement = connection.createStatement()) {
             statement.execute("PRAGMA query_only = 1");
-            List<String> missing = LoreHubSchema.missingParts(connection);
-            if (!missing.isEmpty()) {
-                throw new LoreHubDatabaseException("The database " + absolute + " is not a complete LoreHub database: "
-                    + "it lacks " + String.join(", ", missing) + ". Run `lh` once so it creates or migrates "
-                    + "its tables, or check that the path points to LoreHub's lorehub.db.");
-            }
-            return database;
         } catch (SQLException e) {
             database.close();
-            throw new LoreHubDatabaseException("Cannot read the schema of " + absolute + ": " + e.getMessage()
-                + ". Check that the file is LoreHub's SQLite database and not damaged.", e);
-        } catch (RuntimeException e) {
-            database.close();
-            throw e;
+            throw unreadableSchema(absolute, e);
         }
+        return requireComplete(database);
     }
 
     /** True if opened by {@link #openReadOnly}: every write is refused. */
@@ -218,23 +208,45 @@ public final class LoreHubDatabase implements AutoCloseable {
         }
         Connection connection = connect(absolute, false, settings);
         LoreHubDatabase database = new LoreHubDatabase(absolute, connection, settings);
+        requireComplete(database);
         try {
-            List<String> missing = LoreHubSchema.missingParts(connection);
+            database.releaseStrandedGuard();
+            return database;
+        } catch (SQLException e) {
+            database.close();
+            throw unreadableSchema(absolute, e);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Returns {@code database} if it holds every table and column the node reads; otherwise closes it
+     * and says what is missing (read-write and read-only opens check the same way).
+     */
+    private static LoreHubDatabase requireComplete(LoreHubDatabase database) {
+        Path absolute = database.file();
+        try {
+            List<String> missing = LoreHubSchema.missingParts(database.connection());
             if (!missing.isEmpty()) {
                 throw new LoreHubDatabaseException("The database " + absolute + " is not a complete LoreHub database: "
                     + "it lacks " + String.join(", ", missing) + ". Run `lh` once so it creates or migrates "
                     + "its tables, or check that the path points to LoreHub's lorehub.db.");
             }
-            database.releaseStrandedGuard();
             return database;
         } catch (SQLException e) {
             database.close();
-            throw new LoreHubDatabaseException("Cannot read the schema of " + absolute + ": " + e.getMessage()
-                + ". Check that the file is LoreHub's SQLite database and not damaged.", e);
+            throw unreadableSchema(absolute, e);
         } catch (RuntimeException e) {
             database.close();
             throw e;
         }
+    }
+
+    private static LoreHubDatabaseException unreadableSchema(Path absolute, SQLException e) {
+        return new LoreHubDatabaseException("Cannot read the schema of " + absolute + ": " + e.getMessage()
+            + ". Check that the file is LoreHub's SQLite database and not damaged.", e);
     }
 
     /**
