@@ -39,7 +39,7 @@ import java.util.Map;
 final class LhClient implements AutoCloseable {
     private static final DateTimeFormatter ISO =
         DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.lorehub.node.json.Json.MAPPER; // the node's one shared mapper
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
 
     private final Connection c;

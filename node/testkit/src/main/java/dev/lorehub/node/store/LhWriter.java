@@ -38,7 +38,7 @@ public final class LhWriter implements AutoCloseable {
 
     private static final DateTimeFormatter TO_ISO_STRING =
         DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.lorehub.node.json.Json.MAPPER; // the node's one shared mapper
 
     /** lh's lores columns in drizzle's schema order (the order of drizzle's SET clauses). */
     private static final List<String> LORE_COLUMNS = List.of(
