@@ -121,22 +121,23 @@ public final class Replica implements AutoCloseable {
      * are folded only when asked for. Use it on a database from {@link LoreHubDatabase#openReadOnly},
      * where every write method of this replica fails.
      *
-     * @throws ReplicaException if the node's tables are missing or of another version than this
-     *                          release's (a full {@link #open} creates or upgrades them)
+     * @return empty if the node's tables are missing or of another version than this release's (a
+     *         full {@link #open} creates or upgrades them; this one never writes)
+     * @throws ReplicaException if the database cannot be read
      */
-    public static Replica openReadOnly(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random) {
+    public static Optional<Replica> openReadOnly(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets,
+                                                 SecureRandom random) {
         SqliteStorage storage = new SqliteStorage(db);
         try {
             if (!storage.tablesCurrent()) {
-                throw new ReplicaException("The node's tables in " + db.file() + " are missing or of another release; "
-                    + "a command that writes creates or upgrades them.");
+                return Optional.empty();
             }
             long persisted = Math.max(storage.events().meta("hlc").map(Long::parseLong).orElse(0L), storage.events().maxHlc());
             ReplicaContext ctx = new ReplicaContext(storage.events(), storage.rows(), identity, new KeyFile(secrets),
                 random, new HybridClock(persisted), ReplicaOptions.DEFAULT.fold(), ReplicaOptions.DEFAULT.wire());
             ctx.reloadRealms();
             ctx.loadConflicted();
-            return new Replica(storage, ctx, ReplicaOptions.DEFAULT.verifier(), null);
+            return Optional.of(new Replica(storage, ctx, ReplicaOptions.DEFAULT.verifier(), null));
         } catch (StorageException e) {
             throw new ReplicaException("Cannot read " + db.file() + ": " + e.getMessage(), e);
         }

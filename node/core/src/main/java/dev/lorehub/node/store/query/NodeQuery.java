@@ -11,7 +11,6 @@ import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.store.LoreTables;
 import dev.lorehub.node.store.RealmRow;
-import dev.lorehub.node.store.SyncTables;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,16 +49,13 @@ public final class NodeQuery implements AutoCloseable {
         }
         LoreHubDatabase db = LoreHubDatabase.openReadOnly(database);
         try {
-            if (!SyncTables.isCurrent(db.connection())) {
+            Optional<Replica> replica = Replica.openReadOnly(db, DeviceIdentity.load(identity), SecretStore.open(realmKeys),
+                new java.security.SecureRandom());
+            if (replica.isEmpty()) {
                 db.close();
                 return Optional.empty();
             }
-            Replica replica = Replica.openReadOnly(db, DeviceIdentity.load(identity), SecretStore.open(realmKeys),
-                new java.security.SecureRandom());
-            return Optional.of(new NodeQuery(db, replica));
-        } catch (SQLException e) {
-            db.close();
-            throw new dev.lorehub.node.store.LoreHubDatabaseException("Cannot read " + db.file() + ": " + e.getMessage(), e);
+            return Optional.of(new NodeQuery(db, replica.get()));
         } catch (RuntimeException e) {
             db.close();
             throw e;
