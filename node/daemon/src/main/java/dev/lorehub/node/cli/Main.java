@@ -4,38 +4,22 @@ import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
-
-import java.nio.file.Path;
 
 /**
- * {@code lorehub-node}: the LoreHub Sync Node command line. Exit codes: 0 success, 1 unexpected
+ * {@code lorehub-node}: the LoreHub Sync Node command line, whole: {@link RootCommand}'s attributes and options
+ * plus every subcommand (the model that help, completion scripts and man pages are made from). Exit codes: 0 success, 1 unexpected
  * failure, 2 usage, 3 data directory not initialised, in use or readable by others, 4 bad configuration,
  * 5 network, 6 pairing failed, 7 refused, 8 status --check found a problem, 10 internal error (see {@link NodeException}),
  * 130 interrupted (Ctrl-C; the JVM's code for SIGINT, after the shutdown hooks stopped everything cleanly);
  * {@code doctor} adds 21..25, one per class of finding (see {@link dev.lorehub.node.runtime.Doctor}).
  */
-@Command(name = "lorehub-node", mixinStandardHelpOptions = true, version = "lorehub-node 0.1.0", scope = ScopeType.INHERIT,
-    description = "Keeps your LoreHub knowledge in sync between your devices on the same network, with no server.",
-    subcommands = {InitCommand.class, StartCommand.class, PairCommand.class, PeersCommand.class, UnpairCommand.class,
+@Command(subcommands = {InitCommand.class, StartCommand.class, PairCommand.class, PeersCommand.class, UnpairCommand.class,
         StatusCommand.class, RealmCommand.class, LoreCommand.class, ConflictsCommand.class, ResolveCommand.class,
         LogCommand.class, UndoCommand.class, DoctorCommand.class, BackupCommand.class, RestoreCommand.class,
         UnsyncedCommand.class, RemoteCommand.class, SyncCommand.class, DemoCommand.class,
-        DashboardCommand.class, ServiceCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:unexpected failure", "2:bad usage",
-        "3:data directory not initialised, in use or readable by others", "4:bad configuration", "5:network problem",
-        "6:pairing failed", "7:operation refused", "8:status --check found a problem", "10:internal error",
-        "21-25:doctor found a problem (see `lorehub-node doctor --help`)", "130:interrupted (Ctrl-C)"})
-public final class Main {
-    private Main() {
-    }
-
-    @Option(names = "--data-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
-        description = "LoreHub data directory (default: $LOREHUB_HOME, else $HOME/.lorehub)")
-    void dataDir(Path dir) {
-        HomeOption.dataDir = dir;
+        DashboardCommand.class, ServiceCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+public final class Main extends RootCommand {
+    Main() {
     }
 
     public static void main(String[] args) {
@@ -61,7 +45,7 @@ public final class Main {
     /** Runs a command line and returns its exit code (tests call this). */
     public static int run(String... args) {
         HomeOption.dataDir = null;
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = CommandLines.forArguments(args);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof NodeException ne) {
                 cmd.getErr().println("lorehub-node: " + ne.getMessage());

@@ -1,0 +1,70 @@
+package dev.lorehub.node.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the picocli command line for one invocation. picocli makes a command's model by reflection
+ * over every option of every subcommand, up front; for the whole tree that was about a third of a
+ * read-only command's time (CliBench). So when the arguments name a subcommand, the command line holds
+ * the root ({@link RootCommand}) and that subcommand alone, which parses, validates, prints that
+ * subcommand's help and errors exactly as the whole tree does. Everything else (no subcommand, the root's
+ * {@code --help} or {@code --version}, {@code help}, {@code completion}, an unknown word, an option this
+ * class does not know in front of the subcommand) gets the whole tree ({@link Main}), since its answer
+ * lists or describes every command, or suggests the nearest.
+ */
+final class CommandLines {
+    /** Subcommands that describe the whole tree: they always get it. */
+    private static final Set<String> WHOLE_TREE = java.util.Set.of("help", "completion");
+
+    private CommandLines() {
+    }
+
+    /** The command line for these arguments (see the class comment). */
+    static CommandLine forArguments(String... args) {
+        Class<?> only = invokedSubcommand(args);
+        if (only == null) {
+            return new CommandLine(new Main());
+        }
+        CommandLine cli = new CommandLine(new RootCommand());
+        cli.addSubcommand(new CommandLine(only));
+        return cli;
+    }
+
+    /**
+     * The subcommand class the arguments invoke, or null when they need the whole tree. Only the root's
+     * {@code --data-dir DIR} / {@code --data-dir=DIR} may come before the subcommand's name.
+     */
+    static Class<?> invokedSubcommand(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--data-dir")) {
+                i++;
+            } else if (arg.startsWith("--data-dir=")) {
+                continue;
+            } else if (arg.startsWith("-")) {
+                return null;
+            } else {
+                return WHOLE_TREE.contains(arg) ? null : byName().get(arg);
+            }
+        }
+        return null;
+    }
+
+    /** Each subcommand of {@link Main} under its name and aliases, from their annotations. */
+    static Map<String, Class<?>> byName() {
+        Map<String, Class<?>> byName = new HashMap<>();
+        for (Class<?> sub : Main.class.getAnnotation(Command.class).subcommands()) {
+            Command command = sub.getAnnotation(Command.class);
+            byName.put(command.name(), sub);
+            for (String alias : command.aliases()) {
+                byName.put(alias, sub);
+            }
+        }
+        return byName;
+    }
+}
