@@ -1,7 +1,6 @@
 package dev.lorehub.node.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.store.EventStore;
@@ -22,7 +21,6 @@ import java.util.Objects;
  * inside the write transaction that stored the events, so tables and log never disagree.
  */
 final class Materializer {
-    private static final ObjectMapper JSON = dev.lorehub.node.json.Json.MAPPER;
     static final String DEFAULT_STATUS = "living";
     static final long DEFAULT_CONFIDENCE = 80;
 
@@ -206,7 +204,7 @@ final class Materializer {
             versions.add(m);
         }
         try {
-            return JSON.writeValueAsString(versions);
+            return dev.lorehub.node.json.Json.MAPPER.writeValueAsString(versions);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("plain maps always serialise", e);
         }

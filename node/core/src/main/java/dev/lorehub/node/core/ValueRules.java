@@ -2,7 +2,6 @@ package dev.lorehub.node.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -14,7 +13,6 @@ import java.util.Map;
  * is applied, so that no peer can make {@code lh export} fail on this device.
  */
 public final class ValueRules {
-    private static final ObjectMapper JSON = dev.lorehub.node.json.Json.MAPPER;
     /** Longest text accepted in one field; lh has no limit, this keeps one event from hogging memory. */
     public static final int MAX_TEXT = 256 * 1024;
 
@@ -61,7 +59,7 @@ public final class ValueRules {
 
     private static String jsonStringArray(String text) {
         try {
-            JsonNode node = JSON.readTree(text);
+            JsonNode node = dev.lorehub.node.json.Json.MAPPER.readTree(text);
             if (node == null || !node.isArray()) {
                 return "not a JSON array: " + abbreviate(text);
             }
@@ -81,7 +79,7 @@ public final class ValueRules {
             return nullable ? null : "missing JSON object";
         }
         try {
-            JsonNode node = JSON.readTree(text);
+            JsonNode node = dev.lorehub.node.json.Json.MAPPER.readTree(text);
             return node != null && node.isObject() ? null : "not a JSON object: " + abbreviate(text);
         } catch (JsonProcessingException e) {
             return "invalid JSON: " + abbreviate(text);

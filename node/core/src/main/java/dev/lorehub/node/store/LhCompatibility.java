@@ -37,9 +37,6 @@ public final class LhCompatibility {
     /** The kinds of origin lh writes. */
     public static final Set<String> ORIGIN_TYPES = Set.of("manual", "inferred", "imported");
 
-    // Strict like JSON.parse: no comments, quotes or trailing commas, and nothing after the value.
-    private static final com.fasterxml.jackson.databind.ObjectReader JSON = dev.lorehub.node.json.Json.STRICT;
-
     private LhCompatibility() {
     }
 
@@ -261,7 +258,8 @@ public final class LhCompatibility {
                 return null;
             }
             try {
-                JsonNode node = JSON.readTree(value);
+                // Strict like JSON.parse: no comments, quotes or trailing commas, and nothing after the value.
+                JsonNode node = dev.lorehub.node.json.Json.STRICT.readTree(value);
                 if (node == null || node.isMissingNode()) {
                     add(column, "is not valid JSON (empty): lh export fails");
                     return null;

@@ -1,8 +1,6 @@
 package dev.lorehub.node.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,7 +24,6 @@ import java.util.Optional;
  * replace deletes the row first and the delete would cascade to the lore's relations.
  */
 public final class LoreTables {
-    private static final ObjectMapper JSON = dev.lorehub.node.json.Json.MAPPER;
     private static final DateTimeFormatter SQLITE_DEFAULT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final PreparedStatements statements;
@@ -246,21 +243,13 @@ public final class LoreTables {
 
     /** Parses lh's JSON array text; anything that is not a JSON array of strings reads as empty. */
     public static List<String> list(String json) {
-        if (json == null || json.isBlank()) {
-            return List.of();
-        }
-        try {
-            List<String> parsed = JSON.readValue(json, new TypeReference<List<String>>() { });
-            return parsed == null ? List.of() : parsed.stream().filter(s -> s != null).toList();
-        } catch (JsonProcessingException e) {
-            return List.of();
-        }
+        return dev.lorehub.node.json.JsonStringList.parse(json);
     }
 
     /** JSON array text as lh writes it (compact). */
     public static String json(List<String> values) {
         try {
-            return JSON.writeValueAsString(values);
+            return dev.lorehub.node.json.Json.MAPPER.writeValueAsString(values);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a list of strings always serialises", e);
         }

@@ -1,7 +1,6 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.node.json.Json;
 import dev.lorehub.node.runtime.ControlClient;
@@ -62,12 +61,11 @@ final class PeersCommand implements Callable<Integer> {
                 System.out.println("No paired devices yet: run `lorehub-node pair` here and type the code on the other device.");
                 return 0;
             }
-            ObjectMapper mapper = Json.MAPPER;
             for (PeerStates.State p : states) {
                 System.out.printf("%-9s %-20s %s%s%n", p.device().shortForm(), p.name(), daemon.describe(p.connected()),
                     p.lastContact() == null ? "" : ", last contact " + Instant.ofEpochMilli(p.lastContact()));
                 for (PeerStates.RealmState rs : p.realms()) {
-                    ObjectNode n = mapper.createObjectNode().put("inSync", rs.inSync()).put("theyLack", rs.theyLack())
+                    ObjectNode n = JsonOutput.object().put("inSync", rs.inSync()).put("theyLack", rs.theyLack())
                         .put("weLack", rs.weLack());
                     n.put("lastSyncedAt", rs.lastSyncedAt() == null ? null : Instant.ofEpochMilli(rs.lastSyncedAt()).toString());
                     System.out.println("          " + label(view, rs.realm()) + ": " + PeerStates.describe(n));

@@ -1,6 +1,5 @@
 package dev.lorehub.node.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.crypto.DeviceId;
@@ -49,8 +48,7 @@ final class StatusCommand implements Callable<Integer> {
         } catch (NodeConfig.ConfigException e) {
             configProblem = e.getMessage();
         }
-        ObjectMapper mapper = Json.MAPPER;
-        ObjectNode out = mapper.createObjectNode();
+        ObjectNode out = JsonOutput.object();
         PeersCommand.Daemon daemon = PeersCommand.Daemon.ask(h);
         boolean running = daemon.running();
         try (NodeQuery view = HomeOption.query(h)) {
