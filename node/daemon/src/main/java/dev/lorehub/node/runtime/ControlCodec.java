@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.lorehub.node.json.Json;
+import dev.lorehub.node.json.JsonTrees;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -92,7 +93,7 @@ final class ControlCodec {
 
     /** Decodes one reply line. */
     static JsonNode decodeReply(String line) throws IOException {
-        return Json.MAPPER.readTree(line);
+        return JsonTrees.read(line, false); // the client reads replies without creating the shared mapper
     }
 
     /** The error reply: {@code {"ok":false,"error":message,"code":exit code}}. */

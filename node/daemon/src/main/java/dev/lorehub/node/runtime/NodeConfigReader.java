@@ -3,9 +3,8 @@ package dev.lorehub.node.runtime;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.lorehub.discovery.StaticPeer;
-import dev.lorehub.node.json.Json;
+import dev.lorehub.node.json.JsonTrees;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,8 +25,6 @@ final class NodeConfigReader {
         "staticPeers", "conflicts.autoResolve", "dashboard.enabled", "dashboard.port", "alerts.behindMinutes",
         "alerts.unreachableMinutes", "alerts.conflictsPerHour", "alerts.failedSyncs", "backends", "autoJoin");
 
-    private static final ObjectReader JSON = Json.STRICT_NO_DUPLICATES;
-
     private final String source;
 
     private NodeConfigReader(String source) {
@@ -45,7 +42,7 @@ final class NodeConfigReader {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = JsonTrees.read(json, true); // as Json.STRICT_NO_DUPLICATES reads it, without creating the mapper
         } catch (JsonProcessingException e) {
             throw fail(source + " is not valid JSON" + where(e) + ": " + plain(e) + ". It must hold one object such as "
                 + "{ \"displayName\": \"ann-laptop\" }.");

@@ -1,0 +1,69 @@
+package dev.lorehub.node.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@link JsonTrees} reads every text into the tree the shared mapper's strict readers read, or fails where they fail. */
+class JsonTreesTest {
+    /** Either the tree or the failure's original message and place. */
+    private static String outcome(String json, boolean strictKeys, boolean byMapper) {
+        try {
+            JsonNode node = byMapper ? (strictKeys ? Json.STRICT_NO_DUPLICATES : Json.STRICT).readTree(json)
+                : JsonTrees.read(json, strictKeys);
+            return node.getNodeType() + " " + node + " " + types(node);
+        } catch (JsonProcessingException e) {
+            String m = e.getOriginalMessage();
+            // the mapper names its target type and feature after the clause both share
+            String clause = m.startsWith("Trailing token") ? m.substring(0, m.indexOf(')') + 1) : m;
+            return "error: " + clause + " at " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr() + ":"
+                + e.getLocation().getColumnNr());
+        }
+    }
+
+    /** The node classes, depth first: IntNode and LongNode print alike. */
+    private static String types(JsonNode node) {
+        StringBuilder b = new StringBuilder(node.getClass().getSimpleName());
+        node.forEach(child -> b.append(',').append(types(child)));
+        return b.toString();
+    }
+
+    private static void same(String json) {
+        for (boolean strict : new boolean[] {false, true}) {
+            assertThat(outcome(json, strict, false)).as(json + (strict ? " (no duplicates)" : ""))
+                .isEqualTo(outcome(json, strict, true));
+        }
+    }
+
+    @Test
+    void knownShapes() {
+        for (String json : List.of("{}", "[]", "", "  ", "{\"a\":1}", "{\"a\":1,\"a\":2}", "{\"a\":{\"b\":[1,2,{\"c\":null}]}}",
+            "{\"n\":2147483648, \"m\":-9223372036854775809, \"f\":1.5e300, \"g\":1e400, \"z\":-0.0}", "{\"a\":1} x",
+            "{\"a\":1} {}", "{\"a\":1,}", "{a:1}", "{\"a\" 1}", "[1 2]", "{\"a\":tru}", "\"text\"", "12", "null", "{",
+            "{\n  \"port\": 7465,\n  \"port\": 7466\n}", "{\"\\u00e9\":\"\\n\"}")) {
+            same(json);
+        }
+        assertThat(outcome("{\"a\":1} {}", false, false)).startsWith("error: Trailing token");
+    }
+
+    @Property(tries = 3000)
+    void readsAsTheMapperDoes(@ForAll("jsonish") String json) {
+        same(json);
+    }
+
+    @Provide
+    Arbitrary<String> jsonish() {
+        Arbitrary<String> token = Arbitraries.of("{", "}", "[", "]", ",", ":", "\"a\"", "\"b\"", "1", "-2.5", "1e999",
+            "99999999999", "123456789012345678901234", "true", "false", "null", " ", "\n", "x", "\"");
+        return token.list().ofMaxSize(12).map(parts -> String.join("", parts));
+    }
+}
