@@ -1,10 +1,11 @@
 package dev.lorehub.node.runtime;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.lorehub.node.json.Json;
@@ -12,7 +13,10 @@ import dev.lorehub.node.json.JsonTrees;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
+import java.lang.reflect.RecordComponent;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,9 +35,10 @@ final class ControlCodec {
     /** The longest request or reply line accepted, in characters. */
     static final int MAX_LINE = 64 * 1024;
 
-    private static final ObjectReader REQUESTS = Json.MAPPER.readerFor(ControlRequest.class);
-    private static final ObjectWriter REQUEST_WRITER = Json.MAPPER.writerFor(ControlRequest.class);
     private static final Map<Class<?>, String> OPS = new HashMap<>();
+    // Requests are written with the streaming generator: a command that asks the running node something
+    // must not pay for creating the shared mapper (ControlCodecTest checks the bytes equal the mapper's).
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     static {
         for (JsonSubTypes.Type t : ControlRequest.class.getAnnotation(JsonSubTypes.class).value()) {
@@ -49,12 +54,54 @@ final class ControlCodec {
         return OPS.get(request.getClass());
     }
 
-    /** One request line (no newline). */
+    /** The daemon's side, made on its first request: the mapper's reader of requests. */
+    private static final class Server {
+        static final ObjectReader REQUESTS = Json.MAPPER.readerFor(ControlRequest.class);
+    }
+
+    /**
+     * One request line (no newline): {@code "op"} first, then the record's non-null components in
+     * declaration order, exactly as the mapper writes {@link ControlRequest} (its {@code @JsonTypeInfo}
+     * and {@code NON_NULL}).
+     */
     static String encode(ControlRequest request) {
-        try {
-            return REQUEST_WRITER.writeValueAsString(request);
-        } catch (JsonProcessingException e) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("op", op(request));
+            for (RecordComponent c : request.getClass().getRecordComponents()) {
+                Object value = c.getAccessor().invoke(request);
+                if (value != null) {
+                    g.writeFieldName(c.getName());
+                    writeValue(g, value);
+                }
+            }
+            g.writeEndObject();
+        } catch (IOException | ReflectiveOperationException e) {
             throw new IllegalStateException("cannot encode " + request, e);
+        }
+        return out.toString();
+    }
+
+    private static void writeValue(JsonGenerator g, Object value) throws IOException {
+        if (value instanceof String s) {
+            g.writeString(s);
+        } else if (value instanceof Long n) {
+            g.writeNumber(n);
+        } else if (value instanceof Integer n) {
+            g.writeNumber(n);
+        } else if (value instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (value instanceof List<?> list) {
+            g.writeStartArray();
+            for (Object e : list) {
+                writeValue(g, e);
+            }
+            g.writeEndArray();
+        } else if (value instanceof JsonNode node) {
+            g.writeRawValue(Json.MAPPER.writeValueAsString(node)); // resolve's values: a rare, long command
+        } else {
+            throw new IllegalArgumentException("a control request cannot carry a " + value.getClass().getName());
         }
     }
 
@@ -65,7 +112,7 @@ final class ControlCodec {
      */
     static ControlRequest decode(String line) {
         try {
-            return REQUESTS.readValue(line);
+            return Server.REQUESTS.readValue(line);
         } catch (InvalidTypeIdException e) {
             String op = e.getTypeId();
             if (op == null) {

@@ -40,6 +40,49 @@ class ControlCodecTest {
         }
     }
 
+    /**
+     * The streaming encoder writes exactly what the mapper writes for {@link ControlRequest}: every
+     * request type, once with every component null and once with each set (strings with quotes and
+     * non-ASCII, numbers, lists, a JSON object).
+     */
+    @Test
+    void theEncoderWritesWhatTheMapperWrites() throws Exception {
+        com.fasterxml.jackson.databind.ObjectWriter mapper = Json.MAPPER.writerFor(ControlRequest.class);
+        int compared = 0;
+        for (Class<?> type : ControlRequest.class.getPermittedSubclasses()) {
+            java.lang.reflect.RecordComponent[] components = type.getRecordComponents();
+            Class<?>[] types = java.util.Arrays.stream(components).map(java.lang.reflect.RecordComponent::getType)
+                .toArray(Class<?>[]::new);
+            java.lang.reflect.Constructor<?> constructor = type.getDeclaredConstructor(types);
+            for (boolean filled : new boolean[] {false, true}) {
+                Object[] args = new Object[components.length];
+                for (int i = 0; filled && i < args.length; i++) {
+                    args[i] = sample(types[i], i);
+                }
+                ControlRequest r = (ControlRequest) constructor.newInstance(args);
+                assertThat(ControlCodec.encode(r)).as(r.toString()).isEqualTo(mapper.writeValueAsString(r));
+                assertThat(ControlCodec.decode(ControlCodec.encode(r))).isEqualTo(r);
+                compared++;
+            }
+        }
+        assertThat(compared).isEqualTo(2 * ControlRequest.class.getPermittedSubclasses().length);
+    }
+
+    private static Object sample(Class<?> type, int i) {
+        if (type == String.class) {
+            return "v" + i + " \"quoted\" caf\u00e9 \u2603\n";
+        } else if (type == Long.class) {
+            return -1_700_000_000_000L - i;
+        } else if (type == Boolean.class) {
+            return i % 2 == 0;
+        } else if (type == List.class) {
+            return List.of("a" + i, "b\"");
+        } else if (type == ObjectNode.class) {
+            return Json.object().put("content", "x").putNull("why").put("confidence", 0.25);
+        }
+        throw new AssertionError("no sample for " + type + ": extend this test and ControlCodec.writeValue");
+    }
+
     @Test
     void theWireIsTheOneOlderClientsWrote() {
         assertThat(ControlCodec.encode(new ControlRequest.Connections())).isEqualTo("{\"op\":\"connections\"}");
