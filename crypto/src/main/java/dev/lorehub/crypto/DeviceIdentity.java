@@ -37,17 +37,15 @@ public final class DeviceIdentity {
     private final byte[] signingSeed;
     private final byte[] signingPublic;
     private final byte[] agreementPrivate;
-    private final DeviceKeys publicKeys;
     private final DeviceId id;
+    // Made on first use: a command that only shows this device's id never needs the X25519 public key
+    // or its signature (two more scalar multiplications). Deterministic, so a race only computes it twice.
+    private volatile DeviceKeys publicKeys;
 
     private DeviceIdentity(byte[] signingSeed, byte[] agreementPrivate) {
         this.signingSeed = signingSeed;
         this.signingPublic = Ed25519Ops.publicKeyOf(signingSeed);
         this.agreementPrivate = agreementPrivate;
-        byte[] agreementPublic = new byte[X25519.POINT_SIZE];
-        X25519.scalarMultBase(agreementPrivate, 0, agreementPublic, 0);
-        this.publicKeys = new DeviceKeys(signingPublic, agreementPublic,
-            sign(DeviceKeys.agreementKeyMessage(signingPublic, agreementPublic)));
         this.id = DeviceId.ofPublicKey(signingPublic);
     }
 
@@ -134,7 +132,15 @@ public final class DeviceIdentity {
 
     /** The public keys, with the X25519 key signed by the identity key. */
     public DeviceKeys publicKeys() {
-        return publicKeys;
+        DeviceKeys keys = publicKeys;
+        if (keys == null) {
+            byte[] agreementPublic = new byte[X25519.POINT_SIZE];
+            X25519.scalarMultBase(agreementPrivate, 0, agreementPublic, 0);
+            keys = new DeviceKeys(signingPublic, agreementPublic,
+                sign(DeviceKeys.agreementKeyMessage(signingPublic, agreementPublic)));
+            publicKeys = keys;
+        }
+        return keys;
     }
 
     /** Ed25519 signature (64 bytes) over {@code message}. */
