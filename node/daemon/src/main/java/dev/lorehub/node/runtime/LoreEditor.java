@@ -41,14 +41,14 @@ public final class LoreEditor {
             Optional<RealmRow> found = tables.realmByPath(path);
             if (found.isPresent() || !create) {
                 return found.orElseThrow(() -> new NodeException("No realm for " + path + ": run `lh` there once, "
-                    + "or add a lore there with `lorehub-node lore add` to create it.", NodeException.REFUSED));
+                    + "or add a lore there with `lorehub-node lore add` to create it.", NodeException.Reason.REFUSED));
             }
             String name = directory.getFileName() == null ? path : directory.getFileName().toString();
             RealmRow row = new RealmRow(UUID.randomUUID().toString(), name, path, null, false, List.of());
             db.runInTransaction(c -> tables.insertRealm(row, Instant.now()));
             return row;
         } catch (SQLException e) {
-            throw new NodeException("Cannot read realms from " + db.file() + ": " + e.getMessage(), NodeException.INTERNAL);
+            throw new NodeException("Cannot read realms from " + db.file() + ": " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
     }
 
@@ -56,7 +56,7 @@ public final class LoreEditor {
      * Checks a new lore's values without writing anything, so that a caller can refuse bad input
      * before creating the realm it would go to.
      *
-     * @throws NodeException ({@link NodeException#USAGE}) saying what is wrong
+     * @throws NodeException ({@link NodeException.Reason#USAGE}) saying what is wrong
      */
     public static void validateNew(String content, String type, int confidence) {
         check(content, type, confidence, "living");
@@ -93,7 +93,7 @@ public final class LoreEditor {
         try {
             db.runInTransaction(c -> tables.deleteLore(id));
         } catch (SQLException e) {
-            throw new NodeException("Cannot delete lore " + id + ": " + e.getMessage(), NodeException.INTERNAL);
+            throw new NodeException("Cannot delete lore " + id + ": " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
     }
 
@@ -117,9 +117,9 @@ public final class LoreEditor {
             }
             throw new NodeException(matches.isEmpty() ? "No lore with id " + idOrPrefix + ": see `lorehub-node lore list`."
                 : "Lore id prefix " + idOrPrefix + " matches " + matches.size() + " lores: give more of the id.",
-                NodeException.REFUSED);
+                NodeException.Reason.REFUSED);
         } catch (SQLException e) {
-            throw new NodeException("Cannot read lores: " + e.getMessage(), NodeException.INTERNAL);
+            throw new NodeException("Cannot read lores: " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
     }
 
@@ -133,7 +133,7 @@ public final class LoreEditor {
             out.sort(java.util.Comparator.comparing(LoreRow::createdAt).thenComparing(LoreRow::id));
             return out;
         } catch (SQLException e) {
-            throw new NodeException("Cannot read lores: " + e.getMessage(), NodeException.INTERNAL);
+            throw new NodeException("Cannot read lores: " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
     }
 
@@ -141,24 +141,24 @@ public final class LoreEditor {
         try {
             db.runInTransaction(c -> tables.writeLore(row));
         } catch (SQLException e) {
-            throw new NodeException("Cannot write lore " + row.id() + ": " + e.getMessage(), NodeException.INTERNAL);
+            throw new NodeException("Cannot write lore " + row.id() + ": " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
     }
 
     private static void check(String content, String type, long confidence, String status) {
         if (content == null || content.isBlank()) {
-            throw new NodeException("A lore needs content.", NodeException.USAGE);
+            throw new NodeException("A lore needs content.", NodeException.Reason.USAGE);
         }
         if (!TYPES.contains(type)) {
             throw new NodeException("Unknown lore type '" + type + "': use one of " + String.join(", ", new java.util.TreeSet<>(TYPES))
-                + ".", NodeException.USAGE);
+                + ".", NodeException.Reason.USAGE);
         }
         if (confidence < 0 || confidence > 100) {
-            throw new NodeException("Confidence must be within 0..100, got " + confidence + ".", NodeException.USAGE);
+            throw new NodeException("Confidence must be within 0..100, got " + confidence + ".", NodeException.Reason.USAGE);
         }
         if (!STATUSES.contains(status)) {
             throw new NodeException("Unknown status '" + status + "': use one of " + String.join(", ",
-                new java.util.TreeSet<>(STATUSES)) + ".", NodeException.USAGE);
+                new java.util.TreeSet<>(STATUSES)) + ".", NodeException.Reason.USAGE);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.lorehub.node.transport;
 
+import dev.lorehub.node.sync.ProtocolViolationException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslClosedEngineException;
@@ -85,7 +86,7 @@ final class FailureText {
     /** A short reason for any failure on a connection, naming limits and values where the exception has them. */
     static String of(Throwable cause) {
         Throwable t = unwrap(cause);
-        if (t instanceof OversizedFrameException || t instanceof ProtocolViolationException) {
+        if (t instanceof ProtocolViolationException) {
             return "protocol error: " + forLog(t.getMessage());
         }
         if (t instanceof SSLException) {
