@@ -1,5 +1,6 @@
 package dev.lorehub.node.transport;
 
+import dev.lorehub.crypto.UnpairedDeviceException;
 import dev.lorehub.node.sync.ProtocolViolationException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
@@ -8,7 +9,6 @@ import io.netty.handler.ssl.SslClosedEngineException;
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
-import java.security.cert.CertificateException;
 import java.util.regex.Pattern;
 
 /**
@@ -76,7 +76,7 @@ final class FailureText {
             return InboundRefusals.Kind.CLOSED;
         }
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof CertificateException && c.getMessage() != null && c.getMessage().contains("not paired")) {
+            if (c instanceof UnpairedDeviceException) {
                 return InboundRefusals.Kind.UNPAIRED;
             }
         }
