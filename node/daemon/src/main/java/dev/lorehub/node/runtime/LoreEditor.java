@@ -3,21 +3,26 @@ package dev.lorehub.node.runtime;
 import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.store.LoreRow;
 import dev.lorehub.node.store.LoreTables;
+import dev.lorehub.node.store.LoreWriter;
 import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.store.TransactionAction;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
- * Writes lores the way lh writes them (LOREHUB_SCHEMA.md), for users without lh: UUID ids, ISO
- * timestamps, JSON lists, every value validated first. The writes go through lh's tables like any
- * other program's, so the node's triggers capture them and a running daemon syncs them.
+ * The {@code lore} commands' editor, for users without lh: every value validated first (unlike lh,
+ * which stores what it is given), then written as lh writes it by {@link LoreWriter}, each change in
+ * one transaction. The writes go through lh's tables like any other program's, so the node's
+ * triggers capture them and a running daemon syncs them. Its lores' origin names the node:
+ * {@code {"type":"manual","reference":"lorehub-node"}}.
  */
 public final class LoreEditor {
     /** Lore types lh accepts. */
@@ -26,12 +31,16 @@ public final class LoreEditor {
     /** Statuses lh accepts. */
     public static final Set<String> STATUSES = Set.of("living", "ancient", "whispered", "proclaimed", "archived");
 
+    private static final String ORIGIN = LoreWriter.manualOrigin("lorehub-node");
+
     private final LoreHubDatabase db;
     private final LoreTables tables;
+    private final LoreWriter writer;
 
     public LoreEditor(LoreHubDatabase db) {
         this.db = db;
         this.tables = new LoreTables(db.connection());
+        this.writer = new LoreWriter(db.connection());
     }
 
     /** The realm whose path is {@code directory}, creating it as lh would (named after the directory) if missing. */
@@ -44,8 +53,8 @@ public final class LoreEditor {
                     + "or add a lore there with `lorehub-node lore add` to create it.", NodeException.Reason.REFUSED));
             }
             String name = directory.getFileName() == null ? path : directory.getFileName().toString();
-            RealmRow row = new RealmRow(UUID.randomUUID().toString(), name, path, null, false, List.of());
-            db.runInTransaction(c -> tables.insertRealm(row, Instant.now()));
+            RealmRow row = new RealmRow(LoreWriter.newId(), name, path, null, false, List.of());
+            db.runInTransaction(c -> writer.insertRealm(row.id(), row.name(), row.path(), row.gitRemote(), Instant.now()));
             return row;
         } catch (SQLException e) {
             throw new NodeException("Cannot read realms from " + db.file() + ": " + e.getMessage(), NodeException.Reason.INTERNAL);
@@ -65,33 +74,49 @@ public final class LoreEditor {
     /** Adds a lore; returns its id. */
     public String add(String realmId, String content, String why, String type, List<String> sigils, List<String> provinces,
                       int confidence) {
-        check(content, type, confidence, "living");
-        String id = UUID.randomUUID().toString();
-        String now = LoreTables.iso(Instant.now());
-        LoreRow row = new LoreRow(id, realmId, content, why, type, provinces, sigils, confidence,
-            "{\"type\":\"manual\",\"reference\":\"lorehub-node\"}", "living", now, now);
-        write(row);
+        check(content, type, confidence, LoreWriter.DEFAULT_STATUS);
+        String id = LoreWriter.newId();
+        Instant now = Instant.now();
+        write(id, c -> writer.insertLore(id, realmId, content, why, type, provinces, sigils, confidence, ORIGIN,
+            LoreWriter.DEFAULT_STATUS, now));
         return id;
     }
 
-    /** Replaces a lore's editable fields; null leaves a field as it is. */
+    /**
+     * Changes a lore's editable fields; null leaves a field as it is. As lh's {@code updateLore}, only
+     * the given columns and {@code updated_at} are written. Returns the lore as it now is.
+     */
     public LoreRow edit(String id, String content, String why, String type, List<String> sigils, Integer confidence,
                         String status) {
         LoreRow old = get(id);
-        LoreRow row = new LoreRow(id, old.realmId(), content != null ? content : old.content(), why != null ? why : old.why(),
-            type != null ? type : old.type(), old.provinces(), sigils != null ? sigils : old.sigils(),
-            confidence != null ? confidence : old.confidence(), old.origin(), status != null ? status : old.status(),
-            old.createdAt(), LoreTables.iso(Instant.now()));
+        Instant now = Instant.now();
+        LoreRow row = new LoreRow(old.id(), old.realmId(), content != null ? content : old.content(),
+            why != null ? why : old.why(), type != null ? type : old.type(), old.provinces(),
+            sigils != null ? sigils : old.sigils(), confidence != null ? confidence : old.confidence(), old.origin(),
+            status != null ? status : old.status(), old.createdAt(), LoreTables.iso(now));
         check(row.content(), row.type(), row.confidence(), row.status());
-        write(row);
+        Map<String, Object> changes = new LinkedHashMap<>();
+        putIfGiven(changes, "content", content);
+        putIfGiven(changes, "why", why);
+        putIfGiven(changes, "type", type);
+        putIfGiven(changes, "sigils", sigils);
+        putIfGiven(changes, "confidence", confidence);
+        putIfGiven(changes, "status", status);
+        write(old.id(), c -> writer.updateLore(old.id(), changes, now));
         return row;
+    }
+
+    private static void putIfGiven(Map<String, Object> changes, String column, Object value) {
+        if (value != null) {
+            changes.put(column, value);
+        }
     }
 
     /** Deletes a lore (its relations go with it, as in lh). */
     public void remove(String id) {
         get(id);
         try {
-            db.runInTransaction(c -> tables.deleteLore(id));
+            db.runInTransaction(c -> writer.deleteLore(id));
         } catch (SQLException e) {
             throw new NodeException("Cannot delete lore " + id + ": " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
@@ -137,11 +162,12 @@ public final class LoreEditor {
         }
     }
 
-    private void write(LoreRow row) {
+    /** A write of lore {@code id}, in its own transaction. */
+    private void write(String id, TransactionAction<SQLException> write) {
         try {
-            db.runInTransaction(c -> tables.writeLore(row));
+            db.runInTransaction(write);
         } catch (SQLException e) {
-            throw new NodeException("Cannot write lore " + row.id() + ": " + e.getMessage(), NodeException.Reason.INTERNAL);
+            throw new NodeException("Cannot write lore " + id + ": " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
     }
 
