@@ -1,5 +1,7 @@
 package dev.lorehub.crypto.internal;
 
+import dev.lorehub.crypto.UnpairedDeviceException;
+
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.net.Socket;
@@ -44,7 +46,7 @@ public final class PinningTrustManager<I> extends X509ExtendedTrustManager {
             throw new CertificateException(side + " certificate is not bound to a LoreHub device identity: " + e.getMessage(), e);
         }
         if (!accept.test(id)) {
-            throw new CertificateException(side + " is device " + id + ", which is not paired with this device");
+            throw new UnpairedDeviceException(side + " is device " + id + ", which is not paired with this device");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.lorehub.simulator.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lorehub.node.store.LoreWriter;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,8 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,11 +20,12 @@ import java.util.Map;
 
 /**
  * Plays LoreHub's {@code lh} CLI on a node's database through its own JDBC connection, so that
- * the node's real capture triggers see every change, exactly as they see lh's: one autocommit
- * statement per write, every column listed, UUID v4 ids, {@code Date.toISOString()} timestamps
- * (UTC, milliseconds, Z), {@code JSON.stringify} arrays and objects, hard deletes with cascades
- * (foreign keys on). Unlike lh it runs with {@code synchronous=OFF}: a simulated crash is a
- * process crash, and committed pages survive it in the OS cache.
+ * the node's real capture triggers see every change, exactly as they see lh's: rows written by
+ * {@link LoreWriter} (lh's statements, formats and defaults), one autocommit statement per write,
+ * hard deletes with cascades (foreign keys on). What it adds: ids the workload chose (seeded, so
+ * runs replay) and the simulated wall time of each write. Unlike lh it runs with
+ * {@code synchronous=OFF}: a simulated crash is a process crash, and committed pages survive it in
+ * the OS cache.
  *
  * <p><b>Simulated time in captured rows.</b> The node's capture triggers stamp each captured row
  * with {@code julianday('now')}: the machine's real clock, which in the simulator has nothing to do
@@ -37,13 +37,14 @@ import java.util.Map;
  * captures it at its next start.
  */
 final class LhClient implements AutoCloseable {
-    private static final DateTimeFormatter ISO =
-        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** The origin lh's {@code add} writes. */
+    private static final String CLI_ORIGIN = LoreWriter.manualOrigin("cli");
     private static final ObjectMapper JSON = dev.lorehub.node.json.Json.MAPPER; // the node's one shared mapper
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
 
     private final Connection c;
     private final Map<String, PreparedStatement> statements = new LinkedHashMap<>();
+    private final LoreWriter writer;
     private long lastAt;
 
     LhClient(Path file) throws SQLException {
@@ -58,6 +59,7 @@ final class LhClient implements AutoCloseable {
             s.execute("CREATE TEMP TRIGGER sim_capture_at AFTER INSERT ON main.lhsync_capture BEGIN "
                 + "UPDATE lhsync_capture SET at = (SELECT t FROM temp.sim_clock) WHERE seq = NEW.seq; END");
         }
+        writer = new LoreWriter(c);
     }
 
     /** The simulated wall time (ms) of the writes that follow: captured rows carry it as their {@code at}. */
@@ -66,10 +68,6 @@ final class LhClient implements AutoCloseable {
             update("UPDATE temp.sim_clock SET t = ?", wallMillis);
             lastAt = wallMillis;
         }
-    }
-
-    static String iso(long wallMillis) {
-        return ISO.format(Instant.ofEpochMilli(wallMillis));
     }
 
     private PreparedStatement sql(String sql) throws SQLException {
@@ -120,9 +118,7 @@ final class LhClient implements AutoCloseable {
     /** {@code createRealm}. */
     void addRealm(String id, String name, String path, String gitRemote, long wall) throws SQLException {
         at(wall);
-        String now = iso(wall);
-        update("insert into \"realms\" (\"id\", \"name\", \"path\", \"git_remote\", \"is_monorepo\", \"provinces\", "
-            + "\"last_seen\", \"created_at\") values (?, ?, ?, ?, ?, ?, ?, ?)", id, name, path, gitRemote, 0, "[]", now, now);
+        writer.insertRealm(id, name, path, gitRemote, Instant.ofEpochMilli(wall));
     }
 
     /** The id of the realm row at {@code path}, or null. */
@@ -133,11 +129,8 @@ final class LhClient implements AutoCloseable {
     /** {@code createLore}: confidence 80, status living, manual origin. */
     void addLore(String id, String realmId, String content, String type, List<String> sigils, long wall) throws SQLException {
         at(wall);
-        String now = iso(wall);
-        update("insert into \"lores\" (\"id\", \"realm_id\", \"content\", \"why\", \"type\", \"provinces\", \"sigils\", "
-                + "\"confidence\", \"origin\", \"status\", \"created_at\", \"updated_at\") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            id, realmId, content, null, type, "[]", json(sigils), 80, "{\"type\":\"manual\",\"reference\":\"cli\"}", "living",
-            now, now);
+        writer.insertLore(id, realmId, content, null, type, List.of(), sigils, LoreWriter.DEFAULT_CONFIDENCE, CLI_ORIGIN,
+            LoreWriter.DEFAULT_STATUS, Instant.ofEpochMilli(wall));
     }
 
     /** How many lores the realm has. */
@@ -156,35 +149,16 @@ final class LhClient implements AutoCloseable {
         return r.isEmpty() ? null : r.get(0);
     }
 
-    /**
-     * {@code updateLore}: sets the given columns and {@code updated_at} in drizzle's column order
-     * (lists stringified as JSON).
-     */
+    /** {@code updateLore}: sets the given columns and {@code updated_at} (lists stringified as JSON). */
     void updateLore(String id, Map<String, Object> changes, long wall) throws SQLException {
         at(wall);
-        List<String> order = List.of("content", "why", "type", "provinces", "sigils", "confidence", "origin", "status");
-        List<String> assignments = new ArrayList<>();
-        List<Object> args = new ArrayList<>();
-        for (String column : order) {
-            if (changes.containsKey(column)) {
-                Object v = changes.get(column);
-                assignments.add("\"" + column + "\" = ?");
-                args.add(v instanceof List<?> ? json(v) : v);
-            }
-        }
-        if (assignments.size() != changes.size()) {
-            throw new IllegalArgumentException("unknown lores columns in " + changes.keySet());
-        }
-        assignments.add("\"updated_at\" = ?");
-        args.add(iso(wall));
-        args.add(id);
-        update("update \"lores\" set " + String.join(", ", assignments) + " where \"lores\".\"id\" = ?", args.toArray());
+        writer.updateLore(id, changes, Instant.ofEpochMilli(wall));
     }
 
     /** {@code deleteLore}: a hard delete; relations cascade. */
     void deleteLore(String id, long wall) throws SQLException {
         at(wall);
-        update("delete from \"lores\" where \"lores\".\"id\" = ?", id);
+        writer.deleteLore(id);
     }
 
     /** {@code createRelation}; false (and nothing written) if it exists or an end is missing. */
@@ -195,8 +169,7 @@ final class LhClient implements AutoCloseable {
             return false;
         }
         if (one("select count(*) from \"lores\" where \"id\" in (?, ?)", from, to).equals("2")) {
-            update("insert into \"lore_relations\" (\"from_lore_id\", \"to_lore_id\", \"type\", \"strength\", \"metadata\", "
-                + "\"created_at\") values (?, ?, ?, ?, ?, ?)", from, to, type, strength, null, iso(wall));
+            writer.insertRelation(from, to, type, strength, null, Instant.ofEpochMilli(wall));
             return true;
         }
         return false;
@@ -211,8 +184,7 @@ final class LhClient implements AutoCloseable {
     /** {@code deleteRelation}. */
     void deleteRelation(String from, String to, String type, long wall) throws SQLException {
         at(wall);
-        update("delete from \"lore_relations\" where (\"lore_relations\".\"from_lore_id\" = ? and "
-            + "\"lore_relations\".\"to_lore_id\" = ? and \"lore_relations\".\"type\" = ?)", from, to, type);
+        writer.deleteRelation(from, to, type);
     }
 
     /** Every lore of the realm as lh shows it: id → {content, why, type, provinces, sigils, confidence, origin, status, created, updated}. */
@@ -246,14 +218,6 @@ final class LhClient implements AutoCloseable {
             return JSON.readValue(json, STRINGS);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("lh would fail on this JSON array: " + json, e);
-        }
-    }
-
-    static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot stringify " + value, e);
         }
     }
 

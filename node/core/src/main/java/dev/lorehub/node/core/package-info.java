@@ -37,5 +37,12 @@
  * together); lh's rows on lh's own device are never rewritten by the node; an entity's state depends on
  * the set of its events, not on their arrival order; authority is decided in the author's signed
  * causal past; every input is bounded before it is decoded.
+ *
+ * <p><b>Errors.</b> Four types with four contracts, so no common root: {@link dev.lorehub.node.core.ReplicaException}
+ * (an operation refused or failed, nothing applied; the message is for the user),
+ * {@link dev.lorehub.node.core.StorageException} (checked, from the ports; its {@code Reason} says busy,
+ * constraint, corrupt, I/O), {@link dev.lorehub.node.core.EventFormatException} (bytes that do not decode; its
+ * {@code Kind} picks the refusal) and {@link dev.lorehub.node.core.MissingDeltaBaseException} (not a failure:
+ * the event waits for its base). Callers branch on these types and enums, never on messages.
  */
 package dev.lorehub.node.core;

@@ -8,7 +8,9 @@
  *       ({@code BEGIN IMMEDIATE}, budgeted so lh never waits long), schema checks; opening never alters
  *       lh's table definitions. {@code openReadOnly} for the query side ({@code store.query}).</li>
  *   <li>lh's tables: {@link dev.lorehub.node.store.LoreHubSchema} (lh 0.2.2's schema, byte for byte),
- *       {@link dev.lorehub.node.store.LoreTables} and the row records (written the way lh writes them),
+ *       {@link dev.lorehub.node.store.LoreTables} and the row records (the node's applies, written the way lh
+ *       writes them), {@link dev.lorehub.node.store.LoreWriter} (lh's own statements, for the {@code lore}
+ *       commands, the simulator's lh and the tests' lh),
  *       {@link dev.lorehub.node.store.LhCompatibility}, {@link dev.lorehub.node.store.LhMigrationRecord}
  *       and {@link dev.lorehub.node.store.LhMigrationRepair} (drizzle's record of lh's migrations).</li>
  *   <li>Capture: {@link dev.lorehub.node.store.ChangeCapture} and {@link dev.lorehub.node.store.CaptureTriggers}
@@ -28,5 +30,10 @@
  * <p><b>Invariants.</b> A row lh wrote is read and written back unchanged byte for byte (JSON text,
  * timestamps as lh writes them); capture sees every change lh makes, including cascaded deletes; the
  * node's objects are all named {@code lhsync_…} and never collide with lh's.
+ *
+ * <p><b>Errors.</b> {@link dev.lorehub.node.store.LoreHubDatabaseException}: the database cannot be opened,
+ * created or used (the message names the file and the fix; the runtime reports it as a data-directory
+ * problem). Through the ports, SQLite's errors become the core's {@code StorageException} with a
+ * {@code Reason} ({@link dev.lorehub.node.store.SqlCalls}).
  */
 package dev.lorehub.node.store;

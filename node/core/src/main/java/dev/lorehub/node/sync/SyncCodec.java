@@ -120,7 +120,7 @@ public final class SyncCodec {
             kryo.writeClassAndObject(out, compactEvents && message instanceof SyncMessage.Events e && compactible(e)
                 ? new CompactEvents(e) : message);
         } catch (KryoException e) {
-            throw new FrameTooLargeException(MAX_FRAME, -1);
+            throw new FrameTooLargeException(MAX_FRAME, -1, false);
         }
         return out.toBytes();
     }
@@ -134,7 +134,7 @@ public final class SyncCodec {
      */
     public SyncMessage decode(byte[] frame) {
         if (frame.length > MAX_FRAME) {
-            throw new FrameTooLargeException(MAX_FRAME, frame.length);
+            throw new FrameTooLargeException(MAX_FRAME, frame.length, true);
         }
         Input in = new Input(frame);
         SyncMessage message;

@@ -266,11 +266,8 @@ public final class SyncSession {
         SyncMessage message;
         try {
             message = codec.decode(frame);
-        } catch (FrameTooLargeException e) {
-            close(CloseReason.FRAME_TOO_LARGE, e.getMessage());
-            return;
-        } catch (MalformedFrameException e) {
-            close(CloseReason.MALFORMED, e.getMessage());
+        } catch (ProtocolViolationException e) { // too large or malformed
+            close(e.reason(), e.getMessage());
             return;
         } catch (Throwable t) { // NOPMD: whatever a peer's bytes do to the decoder ends only this session
             close(CloseReason.MALFORMED, "undecodable frame: " + describe(t));
@@ -280,8 +277,8 @@ public final class SyncSession {
             dispatch(message, wall);
         } catch (ReconciliationFailedException e) {
             close(CloseReason.PROTOCOL_VIOLATION, "reconciliation failed: " + e.getMessage());
-        } catch (ProtocolViolation e) {
-            close(e.reason, e.getMessage());
+        } catch (ProtocolViolationException e) {
+            close(e.reason(), e.getMessage());
         } catch (Throwable t) { // NOPMD: see onFrame's contract
             close(CloseReason.INTERNAL, "this node failed handling a " + message.getClass().getSimpleName() + ": "
                 + describe(t));
@@ -299,17 +296,6 @@ public final class SyncSession {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
-    /** A violation found while handling a message. */
-    private static final class ProtocolViolation extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final transient CloseReason reason;
-
-        ProtocolViolation(CloseReason reason, String message) {
-            super(message);
-            this.reason = reason;
-        }
-    }
-
     private void dispatch(SyncMessage message, long now) {
         if (message instanceof SyncMessage.Close close) {
             closedByPeer = true;
@@ -319,7 +305,7 @@ public final class SyncSession {
             return;
         }
         if (state == State.AWAIT_HELLO && !(message instanceof SyncMessage.Hello)) {
-            throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, message.getClass().getSimpleName() + " before Hello");
+            throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION, message.getClass().getSimpleName() + " before Hello");
         }
         if (message instanceof SyncMessage.Hello hello) {
             onHello(hello, now);
@@ -329,7 +315,7 @@ public final class SyncSession {
             onEvents(e, now);
         } else if (message instanceof SyncMessage.Credit c) {
             if (c.bytes() < 0) {
-                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "negative credit " + c.bytes());
+                throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION, "negative credit " + c.bytes());
             }
             sendCredit = Math.min(saturatedAdd(sendCredit, c.bytes()), maxSendCredit());
         } else if (message instanceof SyncMessage.Offer o) {
@@ -352,19 +338,19 @@ public final class SyncSession {
 
     private void onHello(SyncMessage.Hello hello, long now) {
         if (state != State.AWAIT_HELLO) {
-            throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "a second Hello");
+            throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION, "a second Hello");
         }
         if (hello.maxVersion() < MIN_VERSION || hello.minVersion() > MAX_VERSION || hello.minVersion() > hello.maxVersion()) {
-            throw new ProtocolViolation(CloseReason.VERSION_MISMATCH, "no common protocol version: this node speaks "
+            throw new ProtocolViolationException(CloseReason.VERSION_MISMATCH, "no common protocol version: this node speaks "
                 + MIN_VERSION + ".." + MAX_VERSION + ", the peer speaks " + hello.minVersion() + ".." + hello.maxVersion()
                 + "; upgrade the older node");
         }
         if (!hello.device().equals(peer)) {
-            throw new ProtocolViolation(CloseReason.WRONG_DEVICE, "Hello names device " + hello.device().shortForm()
+            throw new ProtocolViolationException(CloseReason.WRONG_DEVICE, "Hello names device " + hello.device().shortForm()
                 + " but the connection authenticated " + peer.shortForm());
         }
         if (hello.credit() < 0) {
-            throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "negative credit " + hello.credit());
+            throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION, "negative credit " + hello.credit());
         }
         sendCredit = Math.min(hello.credit(), maxSendCredit());
         codec.compactEvents((hello.capabilities() & SyncCodec.CAP_COMPACT_EVENTS) != 0); // unknown bits are ignored
@@ -374,7 +360,7 @@ public final class SyncSession {
         List<SyncMessage.RealmOpen> replies = new ArrayList<>();
         for (SyncMessage.RealmOpen open : hello.realms()) {
             if (!mentioned.add(open.realm())) {
-                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "realm " + open.realm() + " opened twice");
+                throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION, "realm " + open.realm() + " opened twice");
             }
             RealmSync started = realms.get(open.realm());
             if (started != null) {
@@ -452,25 +438,25 @@ public final class SyncSession {
      */
     private void onScopedOpen(SyncMessage.ScopedOpen open, long now) {
         if (!peerScopes) {
-            throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "a ScopedOpen without both sides announcing "
+            throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION, "a ScopedOpen without both sides announcing "
                 + "membership scopes");
         }
         if (peerScopedOpen) {
-            throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "a second ScopedOpen");
+            throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION, "a second ScopedOpen");
         }
         peerScopedOpen = true;
         Set<RealmId> mentioned = new HashSet<>();
         for (SyncMessage.ScopedRealm sr : open.realms()) {
             if (!mentioned.add(sr.realm())) {
-                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "realm " + sr.realm() + " opened twice");
+                throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION, "realm " + sr.realm() + " opened twice");
             }
             if (sr.scope() != RealmScope.MEMBERSHIP_ONLY) {
-                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "a ScopedOpen may only narrow, but realm "
+                throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION, "a ScopedOpen may only narrow, but realm "
                     + sr.realm() + " is opened " + sr.scope());
             }
             RealmSync existing = realms.get(sr.realm());
             if (existing != null && existing.membershipOnly()) {
-                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "realm " + sr.realm() + " opened twice");
+                throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION, "realm " + sr.realm() + " opened twice");
             }
             if (!store.acceptMembershipOnly(peer, sr.realm(), sr.founder(), now)) {
                 if (existing != null) {
@@ -515,7 +501,7 @@ public final class SyncSession {
     private RealmSync active(RealmId realm) {
         RealmSync rs = realms.get(realm);
         if (rs == null) {
-            throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "realm " + realm + " is not open in this session");
+            throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION, "realm " + realm + " is not open in this session");
         }
         return rs;
     }
@@ -594,7 +580,7 @@ public final class SyncSession {
             bytes += event.length;
         }
         if (bytes > receiveAllowance) {
-            throw new ProtocolViolation(CloseReason.FLOODING, "received " + bytes + " bytes of events with only "
+            throw new ProtocolViolationException(CloseReason.FLOODING, "received " + bytes + " bytes of events with only "
                 + receiveAllowance + " bytes of credit granted");
         }
         RealmSync target = realms.get(e.realm());
@@ -635,11 +621,11 @@ public final class SyncSession {
             try {
                 header = SealedEnvelope.peek(event).header();
             } catch (EnvelopeException ex) {
-                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "event " + i + " of an Events frame is not a "
+                throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION, "event " + i + " of an Events frame is not a "
                     + "sealed envelope: " + ex.getMessage());
             }
             if (!header.realm().equals(e.realm())) {
-                throw new ProtocolViolation(CloseReason.PROTOCOL_VIOLATION, "an Events frame of realm " + e.realm()
+                throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION, "an Events frame of realm " + e.realm()
                     + " carries an event of realm " + header.realm() + "; nothing of the frame was stored");
             }
             if (filter && (!header.encrypted() || invitee && rs.wantedData.contains(EventId.of(event)))) {
@@ -655,7 +641,7 @@ public final class SyncSession {
             return; // a realm that closed or opened concurrently; the next session reconciles it
         }
         if (offer.keys().size() > config.maxOfferKeys()) {
-            throw new ProtocolViolation(CloseReason.FLOODING, "an offer of " + offer.keys().size() + " keys exceeds "
+            throw new ProtocolViolationException(CloseReason.FLOODING, "an offer of " + offer.keys().size() + " keys exceeds "
                 + config.maxOfferKeys());
         }
         List<byte[]> wanted = new ArrayList<>();
@@ -685,7 +671,7 @@ public final class SyncSession {
     private void onWant(SyncMessage.Want want) {
         RealmSync rs = active(want.realm());
         if (want.ids().size() > config.maxOfferKeys()) {
-            throw new ProtocolViolation(CloseReason.FLOODING, "a request for " + want.ids().size() + " events exceeds "
+            throw new ProtocolViolationException(CloseReason.FLOODING, "a request for " + want.ids().size() + " events exceeds "
                 + config.maxOfferKeys());
         }
         for (byte[] id : want.ids()) {
@@ -1026,7 +1012,7 @@ public final class SyncSession {
     private void reply(SyncMessage message) {
         byte[] frame = codec.encode(message);
         if (outboxBytes + frame.length > config.maxOutboxBytes() || outbox.size() + 1 > config.maxOutboxFrames()) {
-            throw new ProtocolViolation(CloseReason.FLOODING, "the peer keeps sending requests without reading the replies: "
+            throw new ProtocolViolationException(CloseReason.FLOODING, "the peer keeps sending requests without reading the replies: "
                 + outbox.size() + " replies (" + outboxBytes + " bytes) are waiting, the limit is "
                 + config.maxOutboxFrames() + " replies or " + config.maxOutboxBytes() + " bytes");
         }

@@ -28,5 +28,13 @@
  *       half-applied, and the next session reconciles again and sends only what did not arrive.</li>
  *   <li>Frame layouts are fixed by literal-bytes tests; capability bits let older peers sync as before.</li>
  * </ul>
+ *
+ * <p><b>Errors.</b> {@link dev.lorehub.node.sync.ProtocolViolationException} is the root of what a frame
+ * or message outside the protocol raises, whichever layer finds it (this package, or the transport's
+ * framing, which reuses these types); its {@code reason()} is the {@link dev.lorehub.node.sync.CloseReason}
+ * the session or connection ends with. Subtypes: {@link dev.lorehub.node.sync.FrameTooLargeException}
+ * (limit, size, direction), {@link dev.lorehub.node.sync.MalformedFrameException},
+ * {@link dev.lorehub.node.sync.ReconciliationFailedException} (keeps merkle's {@code Kind}). A failure of
+ * this node (its storage) is not one: it ends the session as {@code INTERNAL}.
  */
 package dev.lorehub.node.sync;

@@ -28,17 +28,17 @@ final class DashboardCommand implements Callable<Integer> {
         NodeFiles.requireInitialised(h);
         if (!NodeClient.daemonRunning(h)) {
             throw new NodeException("The node is not running: start it with `lorehub-node start` (the dashboard is served by "
-                + "the running node).", NodeException.STATE);
+                + "the running node).", NodeException.Reason.STATE);
         }
         if (!home.config().dashboard().enabled()) {
             throw new NodeException("The dashboard is turned off in " + h.config() + ": set \"dashboard\": {\"enabled\": true} "
-                + "and restart the node.", NodeException.CONFIG);
+                + "and restart the node.", NodeException.Reason.CONFIG);
         }
         int port = DashboardEndpoint.port(h).orElseThrow(() -> new NodeException("The running node has not published its "
             + "dashboard address (" + DashboardEndpoint.file(h) + " is missing): it may still be starting, or was started "
-            + "by an older version; restart it.", NodeException.STATE));
+            + "by an older version; restart it.", NodeException.Reason.STATE));
         String token = DashboardToken.read(h).orElseThrow(() -> new NodeException("The dashboard token "
-            + DashboardToken.file(h) + " is missing: restart the node to make a new one.", NodeException.STATE)).value();
+            + DashboardToken.file(h) + " is missing: restart the node to make a new one.", NodeException.Reason.STATE)).value();
         String url = "http://127.0.0.1:" + port + "/?token=" + token;
         System.out.println(url);
         if (open) {

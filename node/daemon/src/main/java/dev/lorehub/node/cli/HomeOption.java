@@ -51,7 +51,7 @@ final class HomeOption {
         NodeView.open(h).close();
         return NodeQuery.open(h.database(), h.identity(), h.realmKeys()).orElseThrow(() -> new NodeException(
             "The node's tables in " + h.database() + " could not be brought up to date; run `lorehub-node doctor`.",
-            NodeException.INTERNAL));
+            NodeException.Reason.INTERNAL));
     }
 
     /** lh's database opened to read only, for {@code lore list|show}: nothing of the node's is needed. */

@@ -24,7 +24,7 @@ final class InitCommand implements Callable<Integer> {
         NodeHome h = home.home();
         String nameProblem = name == null ? null : dev.lorehub.node.runtime.NodeConfig.displayNameProblem(name);
         if (nameProblem != null) {
-            throw new dev.lorehub.node.runtime.NodeException("--name " + nameProblem + ".", dev.lorehub.node.runtime.NodeException.USAGE);
+            throw new dev.lorehub.node.runtime.NodeException("--name " + nameProblem + ".", dev.lorehub.node.runtime.NodeException.Reason.USAGE);
         }
         NodeFiles.InitResult r = NodeFiles.init(h, new SecureRandom());
         if (name != null) {

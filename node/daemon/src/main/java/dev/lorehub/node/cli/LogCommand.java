@@ -48,7 +48,7 @@ final class LogCommand implements Callable<Integer> {
     public Integer call() throws java.sql.SQLException {
         if (limit < 0) {
             throw new dev.lorehub.node.runtime.NodeException("-n must be 0 or more, got " + limit + ".",
-                dev.lorehub.node.runtime.NodeException.USAGE);
+                dev.lorehub.node.runtime.NodeException.Reason.USAGE);
         }
         try (NodeQuery view = HomeOption.query(home.checkedHome())) {
             if (refused) {

@@ -52,7 +52,7 @@ final class LoreCommand {
             try (dev.lorehub.node.runtime.NodeView view = dev.lorehub.node.runtime.NodeView.open(home.home())) {
                 view.replica().whyNotWritable(localRealmId).ifPresent(why -> {
                     throw new dev.lorehub.node.runtime.NodeException("Not written: this realm is synced and " + why + ".",
-                        dev.lorehub.node.runtime.NodeException.REFUSED);
+                        dev.lorehub.node.runtime.NodeException.Reason.REFUSED);
                 });
             }
         }
@@ -194,7 +194,7 @@ final class LoreCommand {
         public Integer call() {
             if (content == null && why == null && type == null && sigils == null && confidence == null && status == null) {
                 throw new NodeException("Nothing to change: give at least one of --content, --why, --type, --sigil, "
-                    + "--confidence or --status. The lore was left as it is.", NodeException.USAGE);
+                    + "--confidence or --status. The lore was left as it is.", NodeException.Reason.USAGE);
             }
             try (LoreHubDatabase db = open()) {
                 LoreEditor editor = new LoreEditor(db);

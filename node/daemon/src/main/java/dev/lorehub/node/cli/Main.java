@@ -1,6 +1,5 @@
 package dev.lorehub.node.cli;
 
-import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,26 +45,7 @@ public final class Main extends RootCommand {
     public static int run(String... args) {
         HomeOption.dataDir = null;
         CommandLine cli = CommandLines.forArguments(args);
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof NodeException ne) {
-                cmd.getErr().println("lorehub-node: " + ne.getMessage());
-                return ne.exitCode();
-            }
-            if (e instanceof NodeConfig.ConfigException ce) {
-                cmd.getErr().println("lorehub-node: " + ce.getMessage());
-                return NodeException.CONFIG;
-            }
-            if (e instanceof dev.lorehub.crypto.KeyFileException ke) {
-                cmd.getErr().println("lorehub-node: " + ke.getMessage());
-                return NodeException.STATE;
-            }
-            if (e instanceof dev.lorehub.node.store.LoreHubDatabaseException de) {
-                cmd.getErr().println("lorehub-node: " + de.getMessage());
-                return NodeException.STATE;
-            }
-            cmd.getErr().println("lorehub-node: unexpected failure: " + e);
-            return 1;
-        });
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> ExitCodes.exitCodeFor(e, cmd.getErr()));
         return cli.execute(args);
     }
 }

@@ -68,7 +68,7 @@ final class PairCommand implements Callable<Integer> {
         if (join) {
             if (code != null) {
                 throw new NodeException("Give the code either after --join at its prompt or as CODE, not both.",
-                    NodeException.USAGE);
+                    NodeException.Reason.USAGE);
             }
             code = readCode();
         }
@@ -77,7 +77,7 @@ final class PairCommand implements Callable<Integer> {
             try {
                 PairingCode.parse(code);
             } catch (InvalidPairingCodeException e) {
-                throw new NodeException("That pairing code is not valid: " + e.getMessage(), NodeException.USAGE);
+                throw new NodeException("That pairing code is not valid: " + e.getMessage(), NodeException.Reason.USAGE);
             }
             if (peer != null) {
                 NodeOperations.hostPort(peer);
@@ -88,7 +88,7 @@ final class PairCommand implements Callable<Integer> {
             try {
                 Role.parse(role);
             } catch (IllegalArgumentException e) {
-                throw new NodeException(e.getMessage(), NodeException.USAGE);
+                throw new NodeException(e.getMessage(), NodeException.Reason.USAGE);
             }
             List<String> granted = new ArrayList<>();
             for (RealmId r : grantable(h)) {
@@ -132,7 +132,7 @@ final class PairCommand implements Callable<Integer> {
         }
         if (text == null || text.isBlank()) {
             throw new NodeException("No pairing code given: type the code the other device shows (lorehub-node pair "
-                + "prints it there).", NodeException.USAGE);
+                + "prints it there).", NodeException.Reason.USAGE);
         }
         return text.strip();
     }
@@ -145,13 +145,13 @@ final class PairCommand implements Callable<Integer> {
             while ((c = reader.read()) != -1 && c != '\n') {
                 if (line.length() >= MAX_CODE_CHARS) {
                     throw new NodeException("That pairing code is not valid: longer than " + MAX_CODE_CHARS + " characters.",
-                        NodeException.USAGE);
+                        NodeException.Reason.USAGE);
                 }
                 line.append((char) c);
             }
             return c == -1 && line.length() == 0 ? null : line.toString();
         } catch (IOException e) {
-            throw new NodeException("Cannot read the pairing code from standard input: " + e.getMessage(), NodeException.USAGE);
+            throw new NodeException("Cannot read the pairing code from standard input: " + e.getMessage(), NodeException.Reason.USAGE);
         }
     }
 
@@ -172,7 +172,7 @@ final class PairCommand implements Callable<Integer> {
             }
             return admin;
         } catch (IllegalArgumentException e) {
-            throw new NodeException(e.getMessage(), NodeException.USAGE);
+            throw new NodeException(e.getMessage(), NodeException.Reason.USAGE);
         }
     }
 }

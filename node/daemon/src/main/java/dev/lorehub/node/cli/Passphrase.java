@@ -28,7 +28,7 @@ final class Passphrase {
                 int nl = text.indexOf('\n');
                 return check((nl < 0 ? text : text.substring(0, nl)).replace("\r", "").toCharArray());
             } catch (IOException e) {
-                throw new NodeException("Cannot read the passphrase from " + file + ": " + e.getMessage(), NodeException.USAGE);
+                throw new NodeException("Cannot read the passphrase from " + file + ": " + e.getMessage(), NodeException.Reason.USAGE);
             }
         }
         Console console = System.console();
@@ -37,7 +37,7 @@ final class Passphrase {
             if (confirm) {
                 char[] again = console.readPassword("The same passphrase again: ");
                 if (first == null || !Arrays.equals(first, again)) {
-                    throw new NodeException("The two passphrases differ; nothing was written.", NodeException.USAGE);
+                    throw new NodeException("The two passphrases differ; nothing was written.", NodeException.Reason.USAGE);
                 }
             }
             return check(first);
@@ -50,7 +50,7 @@ final class Passphrase {
                 line.append((char) c);
             }
         } catch (IOException e) {
-            throw new NodeException("Cannot read the passphrase: " + e.getMessage(), NodeException.USAGE);
+            throw new NodeException("Cannot read the passphrase: " + e.getMessage(), NodeException.Reason.USAGE);
         }
         return check(line.toString().replace("\r", "").toCharArray());
     }
@@ -58,11 +58,11 @@ final class Passphrase {
     private static char[] check(char[] p) {
         if (p == null || p.length == 0) {
             throw new NodeException("No passphrase given: type one at the prompt, or give --passphrase-file FILE.",
-                NodeException.USAGE);
+                NodeException.Reason.USAGE);
         }
         if (p.length < dev.lorehub.crypto.PassphraseBox.MIN_PASSPHRASE) {
             throw new NodeException("The passphrase must be at least " + dev.lorehub.crypto.PassphraseBox.MIN_PASSPHRASE
-                + " characters long.", NodeException.USAGE);
+                + " characters long.", NodeException.Reason.USAGE);
         }
         return p;
     }

@@ -107,7 +107,7 @@ final class RealmCommand {
             Optional<RealmRow> existing = tables.realmByPath(dir);
             return existing.isEmpty() ? 0 : tables.loreIds(existing.get().id()).size();
         } catch (java.sql.SQLException e) {
-            throw new NodeException("Cannot read the lores of " + dir + ": " + e.getMessage(), NodeException.INTERNAL);
+            throw new NodeException("Cannot read the lores of " + dir + ": " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
     }
 
@@ -287,7 +287,7 @@ final class RealmCommand {
         try (NodeView view = NodeView.open(h)) {
             return view.realm(realm, HomeOption.cwd());
         } catch (IllegalArgumentException e) {
-            throw new NodeException(e.getMessage(), NodeException.USAGE);
+            throw new NodeException(e.getMessage(), NodeException.Reason.USAGE);
         }
     }
 }

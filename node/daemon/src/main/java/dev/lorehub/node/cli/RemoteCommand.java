@@ -51,7 +51,7 @@ final class RemoteCommand {
         try {
             text = Json.PRETTY.writeValueAsString(config) + "\n";
         } catch (IOException e) {
-            throw new NodeException("Cannot encode the configuration: " + e.getMessage(), NodeException.INTERNAL);
+            throw new NodeException("Cannot encode the configuration: " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
         NodeConfig.parse(text, file.toString());
         try {
@@ -60,7 +60,7 @@ final class RemoteCommand {
             Files.writeString(tmp, text);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new NodeException("Cannot write " + file + ": " + e.getMessage(), NodeException.STATE);
+            throw new NodeException("Cannot write " + file + ": " + e.getMessage(), NodeException.Reason.STATE);
         }
     }
 
@@ -157,7 +157,7 @@ final class RemoteCommand {
                     putIf(entry, "user", user);
                     putIf(entry, "passwordEnv", passwordEnv);
                 }
-                default -> throw new NodeException("--type must be git, s3, gcs or postgres, got '" + type + "'", NodeException.USAGE);
+                default -> throw new NodeException("--type must be git, s3, gcs or postgres, got '" + type + "'", NodeException.Reason.USAGE);
             }
             entry.put("name", name);
             if (interval != null) {
@@ -172,14 +172,14 @@ final class RemoteCommand {
             for (JsonNode b : backends) {
                 if (name.equals(b.path("name").asText(null))) {
                     throw new NodeException("A remote named " + name + " exists already: `lorehub-node remote remove " + name
-                        + "` first, or pick another name.", NodeException.REFUSED);
+                        + "` first, or pick another name.", NodeException.Reason.REFUSED);
                 }
             }
             backends.add(entry);
             try {
                 writeConfig(h.config(), config);
             } catch (NodeConfig.ConfigException e) {
-                throw new NodeException("Not added: " + e.getMessage(), NodeException.USAGE);
+                throw new NodeException("Not added: " + e.getMessage(), NodeException.Reason.USAGE);
             }
             System.out.println("Added remote " + name + " to " + h.config() + ". Sync through it with `lorehub-node sync now "
                 + name + "`.");
@@ -188,7 +188,7 @@ final class RemoteCommand {
 
         private static String require(String value, String option) {
             if (value == null) {
-                throw new NodeException("This type of remote needs " + option + ".", NodeException.USAGE);
+                throw new NodeException("This type of remote needs " + option + ".", NodeException.Reason.USAGE);
             }
             return value;
         }
@@ -293,7 +293,7 @@ final class RemoteCommand {
             }
             if (!found) {
                 throw new NodeException("There is no remote named " + name + ": see `lorehub-node remote list`.",
-                    NodeException.REFUSED);
+                    NodeException.Reason.REFUSED);
             }
             writeConfig(h.config(), config);
             if (Files.exists(h.database())) {

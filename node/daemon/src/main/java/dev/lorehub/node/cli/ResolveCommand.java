@@ -66,7 +66,7 @@ final class ResolveCommand implements Callable<Integer> {
                 }
             }
             if (rows.isEmpty()) {
-                throw new NodeException("Lore " + id + " has no conflicts.", NodeException.REFUSED);
+                throw new NodeException("Lore " + id + " has no conflicts.", NodeException.Reason.REFUSED);
             }
             String self = view.replica().deviceId().toString();
             for (EventStore.ConflictRow c : rows) {
@@ -104,7 +104,7 @@ final class ResolveCommand implements Callable<Integer> {
             }
         }
         if (best == null) {
-            throw new NodeException("No version matches '" + keep + "': see `lorehub-node conflicts`.", NodeException.REFUSED);
+            throw new NodeException("No version matches '" + keep + "': see `lorehub-node conflicts`.", NodeException.Reason.REFUSED);
         }
         return best;
     }
@@ -122,7 +122,7 @@ final class ResolveCommand implements Callable<Integer> {
             int exit = new ProcessBuilder(editor, file.toString()).inheritIO().start().waitFor();
             if (exit != 0) {
                 throw new NodeException("The editor (" + editor + ") exited with " + exit + "; nothing was resolved.",
-                    NodeException.REFUSED);
+                    NodeException.Reason.REFUSED);
             }
             StringBuilder out = new StringBuilder();
             for (String line : Files.readAllLines(file)) {
@@ -132,7 +132,7 @@ final class ResolveCommand implements Callable<Integer> {
             }
             String result = out.toString().strip();
             if (result.isEmpty()) {
-                throw new NodeException("The resolved content is empty; nothing was resolved.", NodeException.REFUSED);
+                throw new NodeException("The resolved content is empty; nothing was resolved.", NodeException.Reason.REFUSED);
             }
             return result;
         } finally {

@@ -43,11 +43,11 @@ final class RestoreCommand implements Callable<Integer> {
             return 0;
         }
         if (file == null) {
-            throw new NodeException("Name the backup file: lorehub-node restore FILE.", NodeException.USAGE);
+            throw new NodeException("Name the backup file: lorehub-node restore FILE.", NodeException.Reason.USAGE);
         }
         if (NodeClient.daemonRunning(h)) {
             throw new NodeException("A node is running on " + h.dataDir() + ": restore into a new --data-dir, or stop it "
-                + "and move its node/ directory away first.", NodeException.STATE);
+                + "and move its node/ directory away first.", NodeException.Reason.STATE);
         }
         Backup.Summary about = Backup.describe(file);
         System.out.println("Backup of device " + about.device() + " made at " + Instant.ofEpochMilli(about.createdAt()) + " ("

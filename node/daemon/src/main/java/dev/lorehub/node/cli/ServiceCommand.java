@@ -21,7 +21,7 @@ final class ServiceCommand {
             return new Autostart(Autostart.Platform.current(), Path.of(System.getProperty("user.home")), System.getenv(),
                 CommandRunner.system(), System.out);
         } catch (UnsupportedOperationException e) {
-            throw new NodeException(e.getMessage(), NodeException.REFUSED);
+            throw new NodeException(e.getMessage(), NodeException.Reason.REFUSED);
         }
     }
 
@@ -41,7 +41,7 @@ final class ServiceCommand {
             Path dataDir = home.home().dataDir();
             Path jarFile = jar != null ? jar.toAbsolutePath().normalize() : runningJar();
             if (!Files.isRegularFile(jarFile)) {
-                throw new NodeException(jarFile + " is not a file: give the jar with --jar.", NodeException.USAGE);
+                throw new NodeException(jarFile + " is not a file: give the jar with --jar.", NodeException.Reason.USAGE);
             }
             Path javaFile = java != null ? java.toAbsolutePath().normalize()
                 : Path.of(System.getProperty("java.home"), "bin", "java");
@@ -57,7 +57,7 @@ final class ServiceCommand {
             } catch (URISyntaxException | SecurityException | NullPointerException e) {
                 // fall through
             }
-            throw new NodeException("Not running from lorehub-node.jar: give the jar to run with --jar.", NodeException.USAGE);
+            throw new NodeException("Not running from lorehub-node.jar: give the jar to run with --jar.", NodeException.Reason.USAGE);
         }
     }
 

@@ -149,7 +149,7 @@ final class StatusCommand implements Callable<Integer> {
                 }
             }
         }
-        int exit = configProblem == null ? 0 : dev.lorehub.node.runtime.NodeException.CONFIG;
+        int exit = configProblem == null ? 0 : dev.lorehub.node.runtime.NodeException.Reason.CONFIG.exitCode();
         if (json) {
             System.out.println(Json.PRETTY.writeValueAsString(out));
             return exit;

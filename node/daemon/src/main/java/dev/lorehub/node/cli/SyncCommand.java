@@ -41,11 +41,11 @@ final class SyncCommand {
             NodeConfig config = home.config();
             List<BackendConfig> backends = config.backends();
             if (backends.isEmpty()) {
-                throw new NodeException("No remotes are configured: add one with `lorehub-node remote add`.", NodeException.USAGE);
+                throw new NodeException("No remotes are configured: add one with `lorehub-node remote add`.", NodeException.Reason.USAGE);
             }
             if (only != null && backends.stream().noneMatch(b -> b.name().equals(only))) {
                 throw new NodeException("There is no remote named " + only + ": see `lorehub-node remote list`.",
-                    NodeException.REFUSED);
+                    NodeException.Reason.REFUSED);
             }
             int failed = 0;
             int tampered = 0;
@@ -65,9 +65,9 @@ final class SyncCommand {
                 }
             }
             if (failed > 0) {
-                return NodeException.NETWORK;
+                return NodeException.Reason.NETWORK.exitCode();
             }
-            return tampered > 0 ? NodeException.REFUSED : 0;
+            return tampered > 0 ? NodeException.Reason.REFUSED.exitCode() : 0;
         }
 
         /** What one remote's round did, as the running node or this command reports it. */

@@ -59,7 +59,7 @@ final class TimeArg {
             return LocalDateTime.parse(iso.replace(' ', 'T')).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
         } catch (DateTimeParseException e) {
             throw new NodeException("'" + text + "' is not a time: give an instant as `log` prints it (2026-12-02T10:14:02.999Z), "
-                + "a local time (2026-12-02 10:14), or a time ago (15m, 2h, 3d).", NodeException.USAGE);
+                + "a local time (2026-12-02 10:14), or a time ago (15m, 2h, 3d).", NodeException.Reason.USAGE);
         }
     }
 }

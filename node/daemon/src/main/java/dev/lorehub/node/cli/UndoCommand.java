@@ -40,7 +40,7 @@ final class UndoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if ((lore == null) == (realm == null)) {
-            throw new NodeException("Name one lore (LORE) or one realm (--realm REALM).", NodeException.USAGE);
+            throw new NodeException("Name one lore (LORE) or one realm (--realm REALM).", NodeException.Reason.USAGE);
         }
         NodeHome h = home.home();
         long now = System.currentTimeMillis();
@@ -57,7 +57,7 @@ final class UndoCommand implements Callable<Integer> {
             }
         } else {
             if (TimeArg.isVersion(to)) {
-                throw new NodeException("A realm goes back to a time, not a version: give --to a time.", NodeException.USAGE);
+                throw new NodeException("A realm goes back to a time, not a version: give --to a time.", NodeException.Reason.USAGE);
             }
             RealmId id = RealmCommand.resolve(h, realm);
             long t = TimeArg.parse(to, now);

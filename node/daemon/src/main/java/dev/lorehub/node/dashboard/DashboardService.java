@@ -94,10 +94,10 @@ public final class DashboardService implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NodeException("interrupted while starting the dashboard", NodeException.INTERNAL);
+            throw new NodeException("interrupted while starting the dashboard", NodeException.Reason.INTERNAL);
         } catch (RuntimeException e) {
             throw new NodeException("Cannot start the dashboard on 127.0.0.1: " + e.getMessage()
-                + ". Turn it off with \"dashboard\": {\"enabled\": false} in " + home.config() + ".", NodeException.NETWORK);
+                + ". Turn it off with \"dashboard\": {\"enabled\": false} in " + home.config() + ".", NodeException.Reason.NETWORK);
         }
         routes[0] = new DashboardRoutes(server.port(), token, sessions, model, this::snapshotJson,
             () -> runtime.metrics().scrape(), clock);

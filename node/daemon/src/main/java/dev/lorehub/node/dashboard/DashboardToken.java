@@ -59,9 +59,9 @@ public final class DashboardToken {
             Files.writeString(file, value + "\n");
         } catch (FileAlreadyExistsException e) {
             return read(home).orElseThrow(() -> new NodeException("Another process is writing " + file + "; try again.",
-                NodeException.STATE));
+                NodeException.Reason.STATE));
         } catch (IOException e) {
-            throw new NodeException("Cannot write the dashboard token " + file + ": " + e.getMessage(), NodeException.STATE);
+            throw new NodeException("Cannot write the dashboard token " + file + ": " + e.getMessage(), NodeException.Reason.STATE);
         }
         return new DashboardToken(value);
     }
@@ -75,7 +75,7 @@ public final class DashboardToken {
             return Optional.empty();
         } catch (IOException e) {
             throw new NodeException("Cannot read the dashboard token " + file(home) + ": " + e.getMessage(),
-                NodeException.STATE);
+                NodeException.Reason.STATE);
         }
     }
 

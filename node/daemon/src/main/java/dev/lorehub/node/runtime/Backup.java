@@ -69,14 +69,14 @@ public final class Backup {
         NodeFiles.requireInitialised(home);
         if (Files.exists(file)) {
             throw new NodeException(file + " already exists: choose another file name (a backup never overwrites one).",
-                NodeException.REFUSED);
+                NodeException.Reason.REFUSED);
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".partial");
         try {
             Files.deleteIfExists(tmp);
             createPrivate(tmp);
         } catch (IOException e) {
-            throw new NodeException("Cannot create " + tmp + ": " + e.getMessage(), NodeException.STATE);
+            throw new NodeException("Cannot create " + tmp + ": " + e.getMessage(), NodeException.Reason.STATE);
         }
         DeviceIdentity identity = DeviceIdentity.load(home.identity());
         Summary summary;
@@ -120,7 +120,7 @@ public final class Backup {
             summary = new Summary(identity.id().toString(), now, snap.events(), snap.realms().size(), snap.peers().size());
         } catch (SQLException | IOException e) {
             deleteQuietly(tmp);
-            throw new NodeException("Cannot write the backup " + file + ": " + e.getMessage(), NodeException.STATE);
+            throw new NodeException("Cannot write the backup " + file + ": " + e.getMessage(), NodeException.Reason.STATE);
         } catch (RuntimeException e) {
             deleteQuietly(tmp);
             throw e;
@@ -129,7 +129,7 @@ public final class Backup {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             deleteQuietly(tmp);
-            throw new NodeException("Cannot write the backup " + file + ": " + e.getMessage(), NodeException.STATE);
+            throw new NodeException("Cannot write the backup " + file + ": " + e.getMessage(), NodeException.Reason.STATE);
         }
         return summary;
     }
@@ -153,7 +153,7 @@ public final class Backup {
         if (Files.exists(home.identity())) {
             throw new NodeException(home.dataDir() + " already has a device identity (" + home.identity() + "): restore into a "
                 + "new --data-dir, or move " + home.nodeDir() + " away first. (Two devices with one identity would fork "
-                + "its history.)", NodeException.REFUSED);
+                + "its history.)", NodeException.Reason.REFUSED);
         }
         JsonNode secrets;
         String device;
@@ -166,12 +166,12 @@ public final class Backup {
             createdAt = Long.parseLong(meta.get("created_at"));
             byte[] box = in.box();
             if (box == null) {
-                throw new NodeException(file + " holds no keys: it is not a complete backup.", NodeException.REFUSED);
+                throw new NodeException(file + " holds no keys: it is not a complete backup.", NodeException.Reason.REFUSED);
             }
             try {
                 secrets = JSON.readTree(PassphraseBox.open(box, passphrase, aad(device)));
             } catch (CryptoException e) {
-                throw new NodeException("Cannot open the keys in " + file + ": " + e.getMessage() + ".", NodeException.REFUSED);
+                throw new NodeException("Cannot open the keys in " + file + ": " + e.getMessage() + ".", NodeException.Reason.REFUSED);
             }
             // membership first (it decides what the rest may do), each part in (HLC, id) order
             in.forEachEvent(sealed -> {
@@ -194,12 +194,12 @@ public final class Backup {
                 Files.writeString(home.config(), secrets.get("nodeJson").asText(), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
-            throw new NodeException("Cannot write the keys into " + home.nodeDir() + ": " + e.getMessage(), NodeException.STATE);
+            throw new NodeException("Cannot write the keys into " + home.nodeDir() + ": " + e.getMessage(), NodeException.Reason.STATE);
         }
         NodeFiles.init(home, new SecureRandom());
         DeviceIdentity identity = DeviceIdentity.load(home.identity());
         if (!identity.id().toString().equals(device)) {
-            throw new NodeException("The keys in " + file + " belong to another device than the backup names.", NodeException.REFUSED);
+            throw new NodeException("The keys in " + file + " belong to another device than the backup names.", NodeException.Reason.REFUSED);
         }
         List<EventStore.RealmRow> realms = new ArrayList<>();
         Map<RealmId, RealmRow> mapped = new TreeMap<>();
@@ -239,7 +239,7 @@ public final class Backup {
 
     private static BackupFile openBackup(Path file) throws SQLException {
         if (!Files.isRegularFile(file)) {
-            throw new NodeException("There is no backup at " + file + ".", NodeException.USAGE);
+            throw new NodeException("There is no backup at " + file + ".", NodeException.Reason.USAGE);
         }
         return BackupFile.open(file);
     }
@@ -251,13 +251,13 @@ public final class Backup {
         }
         if (!Integer.toString(VERSION).equals(meta.get("version"))) {
             throw new NodeException("This backup has format version " + meta.get("version") + "; this lorehub-node reads version "
-                + VERSION + ": restore it with a newer lorehub-node.", NodeException.REFUSED);
+                + VERSION + ": restore it with a newer lorehub-node.", NodeException.Reason.REFUSED);
         }
         return meta;
     }
 
     private static NodeException notABackup(Path file, Exception e) {
-        return new NodeException(file + " is not a lorehub-node backup (" + e.getMessage() + ").", NodeException.USAGE);
+        return new NodeException(file + " is not a lorehub-node backup (" + e.getMessage() + ").", NodeException.Reason.USAGE);
     }
 
     /** The box's associated data: the format and the device the backup describes. */
@@ -285,7 +285,7 @@ public final class Backup {
         try {
             createPrivate(file);
         } catch (FileAlreadyExistsException e) {
-            throw new NodeException(file + " already exists: restore into a new --data-dir.", NodeException.REFUSED);
+            throw new NodeException(file + " already exists: restore into a new --data-dir.", NodeException.Reason.REFUSED);
         }
         Files.write(file, content);
     }

@@ -40,18 +40,18 @@ public final class ControlClient {
             }
             if (last == null) {
                 throw new NodeException("The running node closed the control connection without answering; see its log.",
-                    NodeException.INTERNAL);
+                    NodeException.Reason.INTERNAL);
             }
             if (last.has("ok") && !last.get("ok").asBoolean()) {
                 throw new NodeException(last.path("error").asText("the running node refused"),
-                    last.path("code").asInt(NodeException.INTERNAL));
+                    NodeException.Reason.ofExitCode(last.path("code").asInt(NodeException.Reason.INTERNAL.exitCode())));
             }
             return last;
         } catch (IOException e) {
             // Called only while a node holds the data directory: either a node run for one command
             // (such as `pair`, waiting for its code), which has no control socket, or a daemon that
             // is starting or stopping. Neither is fixed by deleting anything.
-            throw new NodeException(BusyNote.busyMessage(home), NodeException.STATE);
+            throw new NodeException(BusyNote.busyMessage(home), NodeException.Reason.STATE);
         }
     }
 }

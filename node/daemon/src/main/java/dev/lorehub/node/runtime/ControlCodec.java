@@ -26,7 +26,7 @@ import java.util.Map;
  * cannot make the daemon buffer an unbounded line.
  *
  * <p>Decoding never guesses: an unknown {@code op}, a missing one, a field the request does not
- * have or malformed JSON is a {@link NodeException} ({@link NodeException#USAGE}) that says which,
+ * have or malformed JSON is a {@link NodeException} ({@link NodeException.Reason#USAGE}) that says which,
  * so a CLI and a daemon of different versions fail with a message rather than a silent misreading.
  *
  * <p>Threading: stateless; any thread.
@@ -108,7 +108,7 @@ final class ControlCodec {
     /**
      * Decodes one request line.
      *
-     * @throws NodeException ({@link NodeException#USAGE}) naming what is wrong with it
+     * @throws NodeException ({@link NodeException.Reason#USAGE}) naming what is wrong with it
      */
     static ControlRequest decode(String line) {
         try {
@@ -116,16 +116,16 @@ final class ControlCodec {
         } catch (InvalidTypeIdException e) {
             String op = e.getTypeId();
             if (op == null) {
-                throw new NodeException("The control request names no \"op\".", NodeException.USAGE);
+                throw new NodeException("The control request names no \"op\".", NodeException.Reason.USAGE);
             }
             throw new NodeException("unknown operation '" + op + "': this node does not know it (is the running "
-                + "daemon older than this command? restart it with `lorehub-node start`)", NodeException.USAGE);
+                + "daemon older than this command? restart it with `lorehub-node start`)", NodeException.Reason.USAGE);
         } catch (UnrecognizedPropertyException e) {
             throw new NodeException("The running node does not understand the field '" + e.getPropertyName()
                 + "' of this request (is it older than this command? restart it with `lorehub-node start`)",
-                NodeException.USAGE);
+                NodeException.Reason.USAGE);
         } catch (JsonProcessingException e) {
-            throw new NodeException("Malformed control request: " + e.getOriginalMessage(), NodeException.USAGE);
+            throw new NodeException("Malformed control request: " + e.getOriginalMessage(), NodeException.Reason.USAGE);
         }
     }
 
@@ -144,8 +144,8 @@ final class ControlCodec {
     }
 
     /** The error reply: {@code {"ok":false,"error":message,"code":exit code}}. */
-    static JsonNode error(String message, int code) {
-        return Json.object().put("ok", false).put("error", message).put("code", code);
+    static JsonNode error(String message, NodeException.Reason reason) {
+        return Json.object().put("ok", false).put("error", message).put("code", reason.exitCode());
     }
 
     /**

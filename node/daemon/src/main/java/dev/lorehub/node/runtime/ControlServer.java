@@ -54,7 +54,7 @@ public final class ControlServer implements AutoCloseable {
             return c;
         } catch (IOException | UnsupportedOperationException e) {
             throw new NodeException("Cannot open the control socket " + home.controlSocket() + ": " + e.getMessage(),
-                NodeException.STATE);
+                NodeException.Reason.STATE);
         }
     }
 
@@ -82,7 +82,7 @@ public final class ControlServer implements AutoCloseable {
             try {
                 line = ControlCodec.readLine(in, ControlCodec.MAX_LINE);
             } catch (ControlCodec.LineTooLongException e) {
-                reply(out, ControlCodec.error("request too large", NodeException.USAGE));
+                reply(out, ControlCodec.error("request too large", NodeException.Reason.USAGE));
                 return;
             }
             if (line == null) {
@@ -91,10 +91,10 @@ public final class ControlServer implements AutoCloseable {
             try {
                 operations.handle(ControlCodec.decode(line), response -> reply(out, response));
             } catch (NodeException e) {
-                reply(out, ControlCodec.error(e.getMessage(), e.exitCode()));
+                reply(out, ControlCodec.error(e.getMessage(), e.reason()));
             } catch (RuntimeException e) {
                 LOG.warn("Control request failed", e);
-                reply(out, ControlCodec.error("the daemon failed: " + e, NodeException.INTERNAL));
+                reply(out, ControlCodec.error("the daemon failed: " + e, NodeException.Reason.INTERNAL));
             }
         } catch (IOException e) {
             LOG.debug("Control client went away: {}", e.getMessage());

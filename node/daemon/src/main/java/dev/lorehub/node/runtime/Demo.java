@@ -55,7 +55,7 @@ public final class Demo {
                 synchronized (this) {
                     if (cleaned) { // stopped (Ctrl-C) while this node was starting
                         node.close();
-                        throw new NodeException("The demo was stopped.", NodeException.INTERNAL);
+                        throw new NodeException("The demo was stopped.", NodeException.Reason.INTERNAL);
                     }
                     nodes.add(node);
                 }
@@ -219,7 +219,7 @@ public final class Demo {
         long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new NodeException("The demo timed out waiting until " + what + ".", NodeException.INTERNAL);
+                throw new NodeException("The demo timed out waiting until " + what + ".", NodeException.Reason.INTERNAL);
             }
             Thread.sleep(50);
         }

@@ -73,7 +73,7 @@ final class DiscoveryDriver implements AutoCloseable {
                 statics.add(StaticPeer.parse(s));
             } catch (IllegalArgumentException e) {
                 throw new NodeException(home.config() + ": static peer \"" + s + "\" is not host:port: " + e.getMessage(),
-                    NodeException.CONFIG);
+                    NodeException.Reason.CONFIG);
             }
         }
         int version = self.protocolVersion();

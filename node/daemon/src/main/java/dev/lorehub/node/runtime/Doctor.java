@@ -363,7 +363,7 @@ public final class Doctor {
                     say.accept(LhMigrationRepair.repair(db).message());
                 }
             } catch (SQLException | dev.lorehub.node.store.LoreHubDatabaseException e) {
-                throw new NodeException("Cannot repair " + home.database() + ": " + e.getMessage(), NodeException.STATE);
+                throw new NodeException("Cannot repair " + home.database() + ": " + e.getMessage(), NodeException.Reason.STATE);
             }
             LoreHubDatabase db = LoreHubDatabase.open(home.database());
             try (Replica r = Replica.open(db, DeviceIdentity.load(home.identity()), SecretStore.open(home.realmKeys()),
@@ -410,7 +410,7 @@ public final class Doctor {
             s.execute("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
         } catch (SQLException e) {
             throw new NodeException("Cannot back up " + home.database() + " before repairing it: " + e.getMessage()
-                + ". Nothing was changed.", NodeException.STATE);
+                + ". Nothing was changed.", NodeException.Reason.STATE);
         }
         try {
             Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));

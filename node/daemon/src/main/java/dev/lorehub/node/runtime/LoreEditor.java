@@ -3,21 +3,26 @@ package dev.lorehub.node.runtime;
 import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.store.LoreRow;
 import dev.lorehub.node.store.LoreTables;
+import dev.lorehub.node.store.LoreWriter;
 import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.store.TransactionAction;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
- * Writes lores the way lh writes them (LOREHUB_SCHEMA.md), for users without lh: UUID ids, ISO
- * timestamps, JSON lists, every value validated first. The writes go through lh's tables like any
- * other program's, so the node's triggers capture them and a running daemon syncs them.
+ * The {@code lore} commands' editor, for users without lh: every value validated first (unlike lh,
+ * which stores what it is given), then written as lh writes it by {@link LoreWriter}, each change in
+ * one transaction. The writes go through lh's tables like any other program's, so the node's
+ * triggers capture them and a running daemon syncs them. Its lores' origin names the node:
+ * {@code {"type":"manual","reference":"lorehub-node"}}.
  */
 public final class LoreEditor {
     /** Lore types lh accepts. */
@@ -26,12 +31,16 @@ public final class LoreEditor {
     /** Statuses lh accepts. */
     public static final Set<String> STATUSES = Set.of("living", "ancient", "whispered", "proclaimed", "archived");
 
+    private static final String ORIGIN = LoreWriter.manualOrigin("lorehub-node");
+
     private final LoreHubDatabase db;
     private final LoreTables tables;
+    private final LoreWriter writer;
 
     public LoreEditor(LoreHubDatabase db) {
         this.db = db;
         this.tables = new LoreTables(db.connection());
+        this.writer = new LoreWriter(db.connection());
     }
 
     /** The realm whose path is {@code directory}, creating it as lh would (named after the directory) if missing. */
@@ -41,14 +50,14 @@ public final class LoreEditor {
             Optional<RealmRow> found = tables.realmByPath(path);
             if (found.isPresent() || !create) {
                 return found.orElseThrow(() -> new NodeException("No realm for " + path + ": run `lh` there once, "
-                    + "or add a lore there with `lorehub-node lore add` to create it.", NodeException.REFUSED));
+                    + "or add a lore there with `lorehub-node lore add` to create it.", NodeException.Reason.REFUSED));
             }
             String name = directory.getFileName() == null ? path : directory.getFileName().toString();
-            RealmRow row = new RealmRow(UUID.randomUUID().toString(), name, path, null, false, List.of());
-            db.runInTransaction(c -> tables.insertRealm(row, Instant.now()));
+            RealmRow row = new RealmRow(LoreWriter.newId(), name, path, null, false, List.of());
+            db.runInTransaction(c -> writer.insertRealm(row.id(), row.name(), row.path(), row.gitRemote(), Instant.now()));
             return row;
         } catch (SQLException e) {
-            throw new NodeException("Cannot read realms from " + db.file() + ": " + e.getMessage(), NodeException.INTERNAL);
+            throw new NodeException("Cannot read realms from " + db.file() + ": " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
     }
 
@@ -56,7 +65,7 @@ public final class LoreEditor {
      * Checks a new lore's values without writing anything, so that a caller can refuse bad input
      * before creating the realm it would go to.
      *
-     * @throws NodeException ({@link NodeException#USAGE}) saying what is wrong
+     * @throws NodeException ({@link NodeException.Reason#USAGE}) saying what is wrong
      */
     public static void validateNew(String content, String type, int confidence) {
         check(content, type, confidence, "living");
@@ -65,35 +74,51 @@ public final class LoreEditor {
     /** Adds a lore; returns its id. */
     public String add(String realmId, String content, String why, String type, List<String> sigils, List<String> provinces,
                       int confidence) {
-        check(content, type, confidence, "living");
-        String id = UUID.randomUUID().toString();
-        String now = LoreTables.iso(Instant.now());
-        LoreRow row = new LoreRow(id, realmId, content, why, type, provinces, sigils, confidence,
-            "{\"type\":\"manual\",\"reference\":\"lorehub-node\"}", "living", now, now);
-        write(row);
+        check(content, type, confidence, LoreWriter.DEFAULT_STATUS);
+        String id = LoreWriter.newId();
+        Instant now = Instant.now();
+        write(id, c -> writer.insertLore(id, realmId, content, why, type, provinces, sigils, confidence, ORIGIN,
+            LoreWriter.DEFAULT_STATUS, now));
         return id;
     }
 
-    /** Replaces a lore's editable fields; null leaves a field as it is. */
+    /**
+     * Changes a lore's editable fields; null leaves a field as it is. As lh's {@code updateLore}, only
+     * the given columns and {@code updated_at} are written. Returns the lore as it now is.
+     */
     public LoreRow edit(String id, String content, String why, String type, List<String> sigils, Integer confidence,
                         String status) {
         LoreRow old = get(id);
-        LoreRow row = new LoreRow(id, old.realmId(), content != null ? content : old.content(), why != null ? why : old.why(),
-            type != null ? type : old.type(), old.provinces(), sigils != null ? sigils : old.sigils(),
-            confidence != null ? confidence : old.confidence(), old.origin(), status != null ? status : old.status(),
-            old.createdAt(), LoreTables.iso(Instant.now()));
+        Instant now = Instant.now();
+        LoreRow row = new LoreRow(old.id(), old.realmId(), content != null ? content : old.content(),
+            why != null ? why : old.why(), type != null ? type : old.type(), old.provinces(),
+            sigils != null ? sigils : old.sigils(), confidence != null ? confidence : old.confidence(), old.origin(),
+            status != null ? status : old.status(), old.createdAt(), LoreTables.iso(now));
         check(row.content(), row.type(), row.confidence(), row.status());
-        write(row);
+        Map<String, Object> changes = new LinkedHashMap<>();
+        putIfGiven(changes, "content", content);
+        putIfGiven(changes, "why", why);
+        putIfGiven(changes, "type", type);
+        putIfGiven(changes, "sigils", sigils);
+        putIfGiven(changes, "confidence", confidence);
+        putIfGiven(changes, "status", status);
+        write(old.id(), c -> writer.updateLore(old.id(), changes, now));
         return row;
+    }
+
+    private static void putIfGiven(Map<String, Object> changes, String column, Object value) {
+        if (value != null) {
+            changes.put(column, value);
+        }
     }
 
     /** Deletes a lore (its relations go with it, as in lh). */
     public void remove(String id) {
         get(id);
         try {
-            db.runInTransaction(c -> tables.deleteLore(id));
+            db.runInTransaction(c -> writer.deleteLore(id));
         } catch (SQLException e) {
-            throw new NodeException("Cannot delete lore " + id + ": " + e.getMessage(), NodeException.INTERNAL);
+            throw new NodeException("Cannot delete lore " + id + ": " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
     }
 
@@ -117,9 +142,9 @@ public final class LoreEditor {
             }
             throw new NodeException(matches.isEmpty() ? "No lore with id " + idOrPrefix + ": see `lorehub-node lore list`."
                 : "Lore id prefix " + idOrPrefix + " matches " + matches.size() + " lores: give more of the id.",
-                NodeException.REFUSED);
+                NodeException.Reason.REFUSED);
         } catch (SQLException e) {
-            throw new NodeException("Cannot read lores: " + e.getMessage(), NodeException.INTERNAL);
+            throw new NodeException("Cannot read lores: " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
     }
 
@@ -133,32 +158,33 @@ public final class LoreEditor {
             out.sort(java.util.Comparator.comparing(LoreRow::createdAt).thenComparing(LoreRow::id));
             return out;
         } catch (SQLException e) {
-            throw new NodeException("Cannot read lores: " + e.getMessage(), NodeException.INTERNAL);
+            throw new NodeException("Cannot read lores: " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
     }
 
-    private void write(LoreRow row) {
+    /** A write of lore {@code id}, in its own transaction. */
+    private void write(String id, TransactionAction<SQLException> write) {
         try {
-            db.runInTransaction(c -> tables.writeLore(row));
+            db.runInTransaction(write);
         } catch (SQLException e) {
-            throw new NodeException("Cannot write lore " + row.id() + ": " + e.getMessage(), NodeException.INTERNAL);
+            throw new NodeException("Cannot write lore " + id + ": " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
     }
 
     private static void check(String content, String type, long confidence, String status) {
         if (content == null || content.isBlank()) {
-            throw new NodeException("A lore needs content.", NodeException.USAGE);
+            throw new NodeException("A lore needs content.", NodeException.Reason.USAGE);
         }
         if (!TYPES.contains(type)) {
             throw new NodeException("Unknown lore type '" + type + "': use one of " + String.join(", ", new java.util.TreeSet<>(TYPES))
-                + ".", NodeException.USAGE);
+                + ".", NodeException.Reason.USAGE);
         }
         if (confidence < 0 || confidence > 100) {
-            throw new NodeException("Confidence must be within 0..100, got " + confidence + ".", NodeException.USAGE);
+            throw new NodeException("Confidence must be within 0..100, got " + confidence + ".", NodeException.Reason.USAGE);
         }
         if (!STATUSES.contains(status)) {
             throw new NodeException("Unknown status '" + status + "': use one of " + String.join(", ",
-                new java.util.TreeSet<>(STATUSES)) + ".", NodeException.USAGE);
+                new java.util.TreeSet<>(STATUSES)) + ".", NodeException.Reason.USAGE);
         }
     }
 }

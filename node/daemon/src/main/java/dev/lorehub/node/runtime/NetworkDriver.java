@@ -84,7 +84,7 @@ final class NetworkDriver {
         } catch (RuntimeException e) {
             throw new NodeException("Cannot listen on " + bind.getHostAddress() + ":" + config.port() + ": " + e.getMessage()
                 + ". Another program may use the port: set \"port\" in " + home.config() + " (0 picks a free one).",
-                NodeException.NETWORK);
+                NodeException.Reason.NETWORK);
         }
         for (String extra : config.bind().subList(1, config.bind().size())) {
             transport.listen(new InetSocketAddress(InetAddress.getByName(extra), listening.address().getPort()));

@@ -233,12 +233,12 @@ public record NodeConfig(boolean enabled, Mode mode, int interval, String displa
         return NodeConfigReader.displayNameProblem(name);
     }
 
-    /** A configuration problem; the message names the file and key and says what to change. */
-    public static final class ConfigException extends RuntimeException {
+    /** A configuration problem ({@link NodeException.Reason#CONFIG}); the message names the file and key and says what to change. */
+    public static final class ConfigException extends NodeException {
         private static final long serialVersionUID = 1L;
 
         public ConfigException(String message) {
-            super(message);
+            super(message, Reason.CONFIG);
         }
     }
 }

@@ -42,7 +42,7 @@ public final class NodeFiles {
             Files.createDirectories(home.nodeDir());
             makePrivate(home);
         } catch (IOException e) {
-            throw new NodeException("Cannot create " + home.nodeDir() + ": " + e.getMessage(), NodeException.STATE);
+            throw new NodeException("Cannot create " + home.nodeDir() + ": " + e.getMessage(), NodeException.Reason.STATE);
         }
         boolean newDb = !Files.exists(home.database());
         try (LoreHubDatabase db = newDb ? LoreHubDatabase.create(home.database()) : LoreHubDatabase.open(home.database())) {
@@ -61,7 +61,7 @@ public final class NodeFiles {
             makePrivate(home);
         } catch (IOException e) {
             throw new NodeException("Cannot make " + home.dataDir() + " private to you: " + e.getMessage()
-                + ". Run: " + chmodCommand(privateFiles(home)), NodeException.STATE);
+                + ". Run: " + chmodCommand(privateFiles(home)), NodeException.Reason.STATE);
         }
         return new InitResult(newDb, newIdentity, identity, posix(home));
     }
@@ -107,7 +107,7 @@ public final class NodeFiles {
     }
 
     /**
-     * Refuses to run (exit code {@value NodeException#STATE}, as for any problem with the data
+     * Refuses to run (exit code 3, {@link NodeException.Reason#STATE}, as for any problem with the data
      * directory) while group or others may read or change any of the {@linkplain #privateFiles private
      * files}, naming them and giving the exact {@code chmod} command that fixes them (or
      * {@code lorehub-node init}, which does the same). Skipped without POSIX permissions.
@@ -117,7 +117,7 @@ public final class NodeFiles {
         if (!exposed.isEmpty()) {
             throw new NodeException("Other users of this machine can read or change this device's synced data and keys: "
                 + String.join(", ", exposed) + ". Make them private to you with:\n  " + chmodCommand(privateFiles(home))
-                + "\n(or run `lorehub-node init`, which does the same), then start again.", NodeException.STATE);
+                + "\n(or run `lorehub-node init`, which does the same), then start again.", NodeException.Reason.STATE);
         }
     }
 
@@ -136,7 +136,7 @@ public final class NodeFiles {
             try {
                 perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
-                throw new NodeException("Cannot check who may read " + p + ": " + e.getMessage(), NodeException.STATE);
+                throw new NodeException("Cannot check who may read " + p + ": " + e.getMessage(), NodeException.Reason.STATE);
             }
             Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
             open.addAll(perms);
@@ -178,11 +178,11 @@ public final class NodeFiles {
         if (!Files.exists(home.database())) {
             throw new NodeException("There is no LoreHub database at " + home.database()
                 + ": run `lorehub-node init` (or use lh once), or point --data-dir / LOREHUB_HOME at your data directory.",
-                NodeException.STATE);
+                NodeException.Reason.STATE);
         }
         if (!Files.exists(home.identity())) {
             throw new NodeException("This data directory has no node identity yet (" + home.identity()
-                + "): run `lorehub-node init` first.", NodeException.STATE);
+                + "): run `lorehub-node init` first.", NodeException.Reason.STATE);
         }
     }
 }

@@ -34,11 +34,11 @@ final class NodeLock implements AutoCloseable {
             if (lock == null) {
                 channel.close();
                 throw new NodeException("A node is already running on " + home.dataDir()
-                    + ": stop it first (Ctrl-C), or give this one another --data-dir.", NodeException.STATE);
+                    + ": stop it first (Ctrl-C), or give this one another --data-dir.", NodeException.Reason.STATE);
             }
             return new NodeLock(channel, lock);
         } catch (IOException e) {
-            throw new NodeException("Cannot lock " + home.lock() + ": " + e.getMessage(), NodeException.STATE);
+            throw new NodeException("Cannot lock " + home.lock() + ": " + e.getMessage(), NodeException.Reason.STATE);
         }
     }
 

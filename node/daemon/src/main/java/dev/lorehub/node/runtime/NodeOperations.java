@@ -109,7 +109,7 @@ public final class NodeOperations {
             });
             reply.accept(ok());
         } else {
-            throw new NodeException("unknown operation '" + ControlCodec.op(request) + "'", NodeException.USAGE);
+            throw new NodeException("unknown operation '" + ControlCodec.op(request) + "'", NodeException.Reason.USAGE);
         }
     }
 
@@ -190,12 +190,12 @@ public final class NodeOperations {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NodeException("interrupted", NodeException.INTERNAL);
+            throw new NodeException("interrupted", NodeException.Reason.INTERNAL);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof NodeException ne) {
                 throw ne;
             }
-            throw new NodeException("Pairing failed: " + e.getCause(), NodeException.PAIRING);
+            throw new NodeException("Pairing failed: " + e.getCause(), NodeException.Reason.PAIRING);
         }
     }
 
@@ -275,7 +275,7 @@ public final class NodeOperations {
             }
             throw new NodeException(matches.isEmpty()
                 ? "No known device matches '" + text + "': see `lorehub-node peers` and `lorehub-node realm members`."
-                : "'" + text + "' matches " + matches.size() + " devices: give more of the id.", NodeException.REFUSED);
+                : "'" + text + "' matches " + matches.size() + " devices: give more of the id.", NodeException.Reason.REFUSED);
         }
     }
 
@@ -286,7 +286,7 @@ public final class NodeOperations {
             }
         }
         throw new NodeException("Device " + device.shortForm() + " is not paired with this one: pair first "
-            + "(`lorehub-node pair`), then grant.", NodeException.REFUSED);
+            + "(`lorehub-node pair`), then grant.", NodeException.Reason.REFUSED);
     }
 
     static RealmId realm(String text) {
@@ -295,7 +295,7 @@ public final class NodeOperations {
             return RealmId.parse(realm);
         } catch (IllegalArgumentException e) {
             throw new NodeException("'" + realm + "' is not a realm id: " + e.getMessage()
-                + " (see `lorehub-node realm list`).", NodeException.USAGE);
+                + " (see `lorehub-node realm list`).", NodeException.Reason.USAGE);
         }
     }
 
@@ -303,7 +303,7 @@ public final class NodeOperations {
         try {
             return Role.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new NodeException(e.getMessage(), NodeException.USAGE);
+            throw new NodeException(e.getMessage(), NodeException.Reason.USAGE);
         }
     }
 
@@ -314,7 +314,7 @@ public final class NodeOperations {
                 return f;
             }
         }
-        throw new NodeException("'" + column + "' is not a lore field that can be resolved", NodeException.USAGE);
+        throw new NodeException("'" + column + "' is not a lore field that can be resolved", NodeException.Reason.USAGE);
     }
 
     /**
@@ -352,14 +352,14 @@ public final class NodeOperations {
     public static InetSocketAddress hostPort(String text) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
-            throw new NodeException("'" + text + "' is not host:port, e.g. 192.168.1.20:7465", NodeException.USAGE);
+            throw new NodeException("'" + text + "' is not host:port, e.g. 192.168.1.20:7465", NodeException.Reason.USAGE);
         }
         try {
             int port = Integer.parseInt(text.substring(colon + 1));
             String host = text.substring(0, colon).replaceAll("^\\[|]$", "");
             return new InetSocketAddress(host, port);
         } catch (IllegalArgumentException e) {
-            throw new NodeException("'" + text + "' is not host:port: " + e.getMessage(), NodeException.USAGE);
+            throw new NodeException("'" + text + "' is not host:port: " + e.getMessage(), NodeException.Reason.USAGE);
         }
     }
 
@@ -369,23 +369,23 @@ public final class NodeOperations {
 
     private ObjectNode syncRemotes(ControlRequest.SyncRemotes request) {
         RemoteRunner remotes = runtime.remotes().orElseThrow(() -> new NodeException("The running node has no remotes: add "
-            + "one with `lorehub-node remote add` and restart it.", NodeException.USAGE));
+            + "one with `lorehub-node remote add` and restart it.", NodeException.Reason.USAGE));
         String only = request.remote();
         if (only != null && !remotes.names().contains(only)) {
             throw new NodeException("The running node has no remote named " + only + " (it reads node.json when it starts).",
-                NodeException.REFUSED);
+                NodeException.Reason.REFUSED);
         }
         java.util.List<dev.lorehub.node.remote.RemoteDriver.Outcome> outcomes;
         try {
             outcomes = remotes.syncNow(only).get(10, java.util.concurrent.TimeUnit.MINUTES);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new NodeException(e.getCause().toString(), NodeException.INTERNAL);
+            throw e.getCause() instanceof RuntimeException r ? r : new NodeException(e.getCause().toString(), NodeException.Reason.INTERNAL);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new NodeException("The remotes did not finish within 10 minutes; the round goes on in the node.",
-                NodeException.NETWORK);
+                NodeException.Reason.NETWORK);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NodeException("Interrupted.", NodeException.INTERNAL);
+            throw new NodeException("Interrupted.", NodeException.Reason.INTERNAL);
         }
         ObjectNode out = ok();
         ArrayNode list = out.putArray("outcomes");

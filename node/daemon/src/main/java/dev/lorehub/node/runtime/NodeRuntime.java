@@ -191,7 +191,7 @@ public final class NodeRuntime implements AutoCloseable {
     void requireOnline(String what) {
         if (!online) {
             throw new NodeException(what + " needs the node on the network: run it while `lorehub-node start` is running, "
-                + "or let this command start the node (it does unless the data directory is in use).", NodeException.STATE);
+                + "or let this command start the node (it does unless the data directory is in use).", NodeException.Reason.STATE);
         }
     }
 

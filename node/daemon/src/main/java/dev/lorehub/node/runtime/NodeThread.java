@@ -39,29 +39,29 @@ final class NodeThread {
 
     /**
      * Runs {@code work} on the node thread and waits for it (inline when already there);
-     * exceptions come back unwrapped, a replica's refusal as {@link NodeException#REFUSED}.
+     * exceptions come back unwrapped, a replica's refusal as {@link NodeException.Reason#REFUSED}.
      */
     <T> T call(Callable<T> work) {
         if (Thread.currentThread() == thread) {
             try {
                 return work.call();
             } catch (ReplicaException e) {
-                throw new NodeException(e.getMessage(), NodeException.REFUSED);
+                throw new NodeException(e.getMessage(), NodeException.Reason.REFUSED);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Exception e) {
-                throw new NodeException(e.getMessage(), NodeException.INTERNAL);
+                throw new NodeException(e.getMessage(), NodeException.Reason.INTERNAL);
             }
         }
         try {
             return executor.submit(work).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NodeException("interrupted", NodeException.INTERNAL);
+            throw new NodeException("interrupted", NodeException.Reason.INTERNAL);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ReplicaException r) {
-                throw new NodeException(r.getMessage(), NodeException.REFUSED);
+                throw new NodeException(r.getMessage(), NodeException.Reason.REFUSED);
             }
             if (cause instanceof RuntimeException r) {
                 throw r;
@@ -69,9 +69,9 @@ final class NodeThread {
             if (cause instanceof Error err) {
                 throw err;
             }
-            throw new NodeException(cause.getMessage(), NodeException.INTERNAL);
+            throw new NodeException(cause.getMessage(), NodeException.Reason.INTERNAL);
         } catch (RejectedExecutionException e) {
-            throw new NodeException("the node has stopped", NodeException.INTERNAL);
+            throw new NodeException("the node has stopped", NodeException.Reason.INTERNAL);
         }
     }
 

@@ -72,7 +72,7 @@ public final class NodeView implements AutoCloseable {
             }
             return Optional.empty();
         } catch (SQLException e) {
-            throw new NodeException("Cannot read realms: " + e.getMessage(), NodeException.INTERNAL);
+            throw new NodeException("Cannot read realms: " + e.getMessage(), NodeException.Reason.INTERNAL);
         }
     }
 
@@ -84,7 +84,7 @@ public final class NodeView implements AutoCloseable {
         if (text == null) {
             return realmOfDirectory(cwd).orElseThrow(() -> new NodeException("The current directory (" + cwd
                 + ") is not a synced realm: name one with --realm (see `lorehub-node realm list`), or share it with "
-                + "`lorehub-node realm share`.", NodeException.REFUSED));
+                + "`lorehub-node realm share`.", NodeException.Reason.REFUSED));
         }
         Map<RealmId, EventStore.RealmRow> realms = replica.realms();
         java.util.List<RealmId> matches = new java.util.ArrayList<>();
@@ -102,7 +102,7 @@ public final class NodeView implements AutoCloseable {
             return byDir.get();
         }
         throw new NodeException(matches.isEmpty() ? "No synced realm matches '" + text + "': see `lorehub-node realm list`."
-            : "'" + text + "' matches " + matches.size() + " realms: give more of the id.", NodeException.REFUSED);
+            : "'" + text + "' matches " + matches.size() + " realms: give more of the id.", NodeException.Reason.REFUSED);
     }
 
     /**

@@ -147,12 +147,12 @@ public final class PairingService {
         return runtime.call(() -> {
             if (open != null && !open.result.isDone()) {
                 throw new NodeException("A pairing code is already open (" + open.code().substring(0, open.code().indexOf('-'))
-                    + "-…): use it, or wait for it to expire.", NodeException.PAIRING);
+                    + "-…): use it, or wait for it to expire.", NodeException.Reason.PAIRING);
             }
             for (RealmId realm : realms) {
                 if (runtime.replica().membership(realm).role(runtime.deviceId()).orElse(null) != Role.ADMIN) {
                     throw new NodeException("This device is not an admin of realm " + realm + ", so it cannot grant it.",
-                        NodeException.REFUSED);
+                        NodeException.Reason.REFUSED);
                 }
             }
             Invitation inv = new Invitation(PairingCode.generate(runtime.random()), realms, role);
@@ -179,13 +179,13 @@ public final class PairingService {
         try {
             code = PairingCode.parse(codeText);
         } catch (InvalidPairingCodeException e) {
-            throw new NodeException("That pairing code is not valid: " + e.getMessage(), NodeException.USAGE);
+            throw new NodeException("That pairing code is not valid: " + e.getMessage(), NodeException.Reason.USAGE);
         }
         InetSocketAddress address = peer != null ? peer : find(code, lookupTimeout);
         CompletableFuture<Paired> result = new CompletableFuture<>();
         runtime.call(() -> {
             if (pendingJoin != null || joining != null) {
-                throw new NodeException("A pairing is already in progress on this node.", NodeException.PAIRING);
+                throw new NodeException("A pairing is already in progress on this node.", NodeException.Reason.PAIRING);
             }
             pendingJoin = new PendingJoin(code, result);
             return null;
@@ -198,7 +198,7 @@ public final class PairingService {
                     }
                 });
                 result.completeExceptionally(new NodeException("Cannot reach the inviting device at " + address + ": "
-                    + rootMessage(failure) + ". Check it still shows the code.", NodeException.NETWORK));
+                    + rootMessage(failure) + ". Check it still shows the code.", NodeException.Reason.NETWORK));
             }
         });
         return result;
@@ -211,20 +211,20 @@ public final class PairingService {
                 TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NodeException("interrupted", NodeException.INTERNAL);
+            throw new NodeException("interrupted", NodeException.Reason.INTERNAL);
         } catch (ExecutionException | TimeoutException e) {
             found = List.of();
         }
         if (found.isEmpty()) {
             throw new NodeException("No device on this network is offering pairing code " + code.nameplate() + "-…: check "
                 + "that both devices are on the same network and the code is still open, or give the inviter's address with "
-                + "--peer host:port.", NodeException.NETWORK);
+                + "--peer host:port.", NodeException.Reason.NETWORK);
         }
         if (found.size() > 1) {
             List<String> who = new ArrayList<>();
             found.forEach(c -> who.add(c.address().toString()));
             throw new NodeException("Several devices offer nameplate " + code.nameplate() + " (" + String.join(", ", who)
-                + "): give the right one with --peer host:port.", NodeException.NETWORK);
+                + "): give the right one with --peer host:port.", NodeException.Reason.NETWORK);
         }
         return found.get(0).address();
     }
@@ -376,9 +376,9 @@ public final class PairingService {
             }
         }
         LOG.warn(message);
-        result.completeExceptionally(new NodeException(message, NodeException.PAIRING));
+        result.completeExceptionally(new NodeException(message, NodeException.Reason.PAIRING));
         if (inv != null) {
-            inv.result.completeExceptionally(new NodeException(message, NodeException.PAIRING));
+            inv.result.completeExceptionally(new NodeException(message, NodeException.Reason.PAIRING));
         }
     }
 

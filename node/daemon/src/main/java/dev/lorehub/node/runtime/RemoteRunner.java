@@ -92,7 +92,7 @@ public final class RemoteRunner implements AutoCloseable {
         CompletableFuture<List<RemoteDriver.Outcome>> result = new CompletableFuture<>();
         synchronized (lock) {
             if (!running) {
-                result.completeExceptionally(new NodeException("The node is stopping.", NodeException.STATE));
+                result.completeExceptionally(new NodeException("The node is stopping.", NodeException.Reason.STATE));
                 return result;
             }
             requests.add(new Request(only, result));
@@ -195,7 +195,7 @@ public final class RemoteRunner implements AutoCloseable {
     private void failPending() {
         synchronized (lock) {
             for (Request r : requests) {
-                r.result().completeExceptionally(new NodeException("The node is stopping.", NodeException.STATE));
+                r.result().completeExceptionally(new NodeException("The node is stopping.", NodeException.Reason.STATE));
             }
             requests.clear();
         }

@@ -18,7 +18,7 @@ final class StartupChecks {
     static void requireEnabled(NodeHome home, NodeConfig config) {
         if (!config.enabled()) {
             throw new NodeException("Sync is disabled in " + home.config() + " (\"enabled\": false): set it to true to start.",
-                NodeException.CONFIG);
+                NodeException.Reason.CONFIG);
         }
     }
 

@@ -40,5 +40,14 @@
  *   <li>Closing loses nothing: remotes stop first, sessions say goodbye, then the transport, mDNS,
  *       the database, the node thread and the lock.</li>
  * </ul>
+ *
+ * <h2>Errors</h2>
+ * {@link dev.lorehub.node.runtime.NodeException} is the root: a problem the user can act on, whose
+ * {@link dev.lorehub.node.runtime.NodeException.Reason} fixes the CLI's exit code (and crosses the control
+ * socket as that code). {@link dev.lorehub.node.runtime.NodeConfig.ConfigException} is one.
+ * {@link dev.lorehub.node.runtime.NodeException#translate} is the boundary for the layers below, which know
+ * nothing of exit codes: crypto's {@code KeyFileException} and the store's {@code LoreHubDatabaseException}
+ * become {@code STATE}; the node thread turns the core's {@code ReplicaException} into {@code REFUSED}.
+ * Anything else is a bug: exit code 1 in the CLI, "the daemon failed" ({@code INTERNAL}) over the socket.
  */
 package dev.lorehub.node.runtime;

@@ -1,5 +1,8 @@
 package dev.lorehub.node.transport;
 
+import dev.lorehub.node.sync.FrameTooLargeException;
+import dev.lorehub.node.sync.MalformedFrameException;
+import dev.lorehub.node.sync.ProtocolViolationException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
@@ -9,9 +12,9 @@ import java.nio.ByteOrder;
 /**
  * Splits the decrypted byte stream into frames (kind byte + body, prefix stripped). The limit is
  * checked on the length prefix alone, the moment its 4 bytes are in: an oversized frame raises
- * {@link OversizedFrameException} (naming the limit and the announced size) before anything is
+ * {@link FrameTooLargeException} (naming the limit and the announced size) before anything is
  * buffered for it, instead of Netty's generic {@code TooLongFrameException} or discard mode. A
- * length of zero (no kind byte) is a {@link ProtocolViolationException}.
+ * length of zero (no kind byte) is a {@link MalformedFrameException}.
  */
 final class BoundedFrameDecoder extends LengthFieldBasedFrameDecoder {
     private static final int PREFIX_BYTES = 4;
@@ -37,7 +40,7 @@ final class BoundedFrameDecoder extends LengthFieldBasedFrameDecoder {
         }
         try {
             return super.decode(ctx, in);
-        } catch (OversizedFrameException | ProtocolViolationException e) {
+        } catch (ProtocolViolationException e) {
             failed = true;
             in.skipBytes(in.readableBytes());
             throw e;
@@ -48,11 +51,11 @@ final class BoundedFrameDecoder extends LengthFieldBasedFrameDecoder {
     protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, ByteOrder order) {
         long wireLength = super.getUnadjustedFrameLength(buf, offset, length, order); // unsigned 32-bit
         if (wireLength == 0) {
-            throw new ProtocolViolationException("frame of length 0 has no kind byte");
+            throw new MalformedFrameException("frame of length 0 has no kind byte");
         }
         long payload = wireLength - 1;
         if (payload > maxFrameBytes) {
-            throw new OversizedFrameException(maxFrameBytes, payload, true);
+            throw new FrameTooLargeException(maxFrameBytes, payload, true);
         }
         return wireLength;
     }

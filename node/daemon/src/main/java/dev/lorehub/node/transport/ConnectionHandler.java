@@ -3,6 +3,9 @@ package dev.lorehub.node.transport;
 import dev.lorehub.crypto.CryptoException;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.TlsIdentity;
+import dev.lorehub.node.sync.CloseReason;
+import dev.lorehub.node.sync.MalformedFrameException;
+import dev.lorehub.node.sync.ProtocolViolationException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -165,7 +168,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     // A keep-alive; reading it already reset the idle timer.
                 }
                 case Frames.CLOSE -> onPeerClose(frame);
-                default -> throw new ProtocolViolationException("unknown frame kind " + kind);
+                default -> throw new MalformedFrameException("unknown frame kind " + kind);
             }
         } catch (ProtocolViolationException e) {
             close("protocol error: " + FailureText.forLog(e.getMessage()));
@@ -281,10 +284,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void onHello(ByteBuf body) {
         if (phase != Phase.HELLO) {
-            throw new ProtocolViolationException("unexpected transport hello");
+            throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION, "unexpected transport hello");
         }
         if (body.readableBytes() < 2) {
-            throw new ProtocolViolationException("transport hello of " + body.readableBytes() + " bytes, expected 2");
+            throw new MalformedFrameException("transport hello of " + body.readableBytes() + " bytes, expected 2");
         }
         byte version = body.readByte();
         byte peerMode = body.readByte();
@@ -320,7 +323,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void onData(ByteBuf body) {
         if (phase != Phase.OPEN) {
-            throw new ProtocolViolationException("application frame before the transport hello");
+            throw new ProtocolViolationException(CloseReason.PROTOCOL_VIOLATION,
+                "application frame before the transport hello");
         }
         byte[] frame = new byte[body.readableBytes()];
         body.readBytes(frame);

@@ -1,5 +1,7 @@
 package dev.lorehub.node.transport;
 
+import dev.lorehub.crypto.UnpairedDeviceException;
+import dev.lorehub.node.sync.ProtocolViolationException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslClosedEngineException;
@@ -7,7 +9,6 @@ import io.netty.handler.ssl.SslClosedEngineException;
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
-import java.security.cert.CertificateException;
 import java.util.regex.Pattern;
 
 /**
@@ -75,7 +76,7 @@ final class FailureText {
             return InboundRefusals.Kind.CLOSED;
         }
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof CertificateException && c.getMessage() != null && c.getMessage().contains("not paired")) {
+            if (c instanceof UnpairedDeviceException) {
                 return InboundRefusals.Kind.UNPAIRED;
             }
         }
@@ -85,7 +86,7 @@ final class FailureText {
     /** A short reason for any failure on a connection, naming limits and values where the exception has them. */
     static String of(Throwable cause) {
         Throwable t = unwrap(cause);
-        if (t instanceof OversizedFrameException || t instanceof ProtocolViolationException) {
+        if (t instanceof ProtocolViolationException) {
             return "protocol error: " + forLog(t.getMessage());
         }
         if (t instanceof SSLException) {

@@ -1,6 +1,7 @@
 package dev.lorehub.node.transport;
 
 import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.node.sync.FrameTooLargeException;
 import io.netty.channel.Channel;
 
 import java.net.SocketAddress;
@@ -74,7 +75,7 @@ final class NettyPeerConnection implements PeerConnection {
     public boolean send(byte[] frame) {
         Objects.requireNonNull(frame, "frame");
         if (frame.length > maxFrameBytes) {
-            throw new OversizedFrameException(maxFrameBytes, frame.length, false);
+            throw new FrameTooLargeException(maxFrameBytes, frame.length, false);
         }
         if (handler.closing() || !channel.isActive()) {
             return false;

@@ -41,7 +41,7 @@ public interface PeerConnection {
      *
      * @return false if the connection is already closing or closed (the frame is dropped;
      *         {@link ConnectionListener#closed} is or will be delivered)
-     * @throws OversizedFrameException if the frame is longer than {@link TransportConfig#maxFrameBytes()}
+     * @throws dev.lorehub.node.sync.FrameTooLargeException if the frame is longer than {@link TransportConfig#maxFrameBytes()}
      * @throws SendBufferFullException if queueing it would exceed {@link TransportConfig#maxPendingWriteBytes()}
      */
     boolean send(byte[] frame);

@@ -5,7 +5,7 @@ package dev.lorehub.node.transport;
  * outbound bytes on one connection: the producer ignored {@link PeerConnection#writable()}. Nothing
  * is queued; the connection stays open.
  */
-public final class SendBufferFullException extends RuntimeException {
+public final class SendBufferFullException extends TransportException {
     private static final long serialVersionUID = 1L;
 
     private final long limit;

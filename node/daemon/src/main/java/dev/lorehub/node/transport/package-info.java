@@ -27,5 +27,14 @@
  *       the peer can report why.</li>
  * </ul>
  * Any other kind, or DATA before the hello, is a protocol error and closes the connection.
+ *
+ * <h2>Errors</h2>
+ * {@link dev.lorehub.node.transport.TransportException} is the root of the transport's own failures
+ * (cannot bind, cannot set up TLS, a one-shot connection did not open), with
+ * {@link dev.lorehub.node.transport.SendBufferFullException} under it. A peer that breaks the framing or
+ * the transport hello raises the sync layer's {@link dev.lorehub.node.sync.ProtocolViolationException}
+ * ({@link dev.lorehub.node.sync.FrameTooLargeException}, {@link dev.lorehub.node.sync.MalformedFrameException}),
+ * and the connection closes with its message; a TLS peer whose device is not paired is crypto's
+ * {@link dev.lorehub.crypto.UnpairedDeviceException} among the handshake failure's causes.
  */
 package dev.lorehub.node.transport;

@@ -108,7 +108,7 @@ class ControlCodecTest {
             .isInstanceOf(NodeException.class)
             .hasMessageContaining("unknown operation 'teleport'")
             .hasMessageContaining("restart it")
-            .satisfies(e -> assertThat(((NodeException) e).exitCode()).isEqualTo(NodeException.USAGE));
+            .satisfies(e -> assertThat(((NodeException) e).exitCode()).isEqualTo(NodeException.Reason.USAGE.exitCode()));
     }
 
     @Test

@@ -34,7 +34,7 @@ class ControlServerTest {
         JsonNode reply = exchange("{\"op\":\"teleport\"}\n");
         assertThat(reply.get("ok").asBoolean()).isFalse();
         assertThat(reply.get("error").asText()).contains("unknown operation 'teleport'");
-        assertThat(reply.get("code").asInt()).isEqualTo(NodeException.USAGE);
+        assertThat(reply.get("code").asInt()).isEqualTo(NodeException.Reason.USAGE.exitCode());
     }
 
     @Test

@@ -2,6 +2,9 @@ package dev.lorehub.node.transport;
 
 import dev.lorehub.crypto.SeededRandom;
 import dev.lorehub.crypto.TlsIdentity;
+import dev.lorehub.node.sync.CloseReason;
+import dev.lorehub.node.sync.FrameTooLargeException;
+import dev.lorehub.node.sync.MalformedFrameException;
 import dev.lorehub.node.sync.SyncCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -52,7 +55,7 @@ class FrameLimitTest extends TransportHarness {
 
         assertThatThrownBy(() -> channel.writeInbound(prefixOnly))
             .isInstanceOf(DecoderException.class)
-            .cause().isInstanceOfSatisfying(OversizedFrameException.class, e -> {
+            .cause().isInstanceOfSatisfying(FrameTooLargeException.class, e -> {
                 assertThat(e.limit()).isEqualTo(LIMIT);
                 assertThat(e.size()).isEqualTo(LIMIT + 1);
                 assertThat(e.inbound()).isTrue();
@@ -68,7 +71,7 @@ class FrameLimitTest extends TransportHarness {
         EmbeddedChannel channel = new EmbeddedChannel(new BoundedFrameDecoder(SyncCodec.MAX_FRAME));
 
         assertThatThrownBy(() -> channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {-1, -1, -1, -1})))
-            .cause().isInstanceOfSatisfying(OversizedFrameException.class,
+            .cause().isInstanceOfSatisfying(FrameTooLargeException.class,
                 e -> assertThat(e.size()).isEqualTo(0xFFFF_FFFEL));
         channel.finishAndReleaseAll();
     }
@@ -78,7 +81,8 @@ class FrameLimitTest extends TransportHarness {
         EmbeddedChannel channel = new EmbeddedChannel(new BoundedFrameDecoder(LIMIT));
 
         assertThatThrownBy(() -> channel.writeInbound(Unpooled.buffer().writeInt(0)))
-            .cause().isInstanceOf(ProtocolViolationException.class).hasMessageContaining("no kind byte");
+            .cause().isInstanceOfSatisfying(MalformedFrameException.class, e -> assertThat(e.reason()).isEqualTo(CloseReason.MALFORMED))
+            .hasMessageContaining("no kind byte");
         channel.finishAndReleaseAll();
     }
 

@@ -1,6 +1,7 @@
 package dev.lorehub.node.transport;
 
 import dev.lorehub.crypto.TlsIdentity;
+import dev.lorehub.node.sync.FrameTooLargeException;
 import dev.lorehub.node.sync.SyncCodec;
 import io.netty.handler.ssl.SslHandler;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ class TlsAuthenticationTest extends TransportHarness {
         assertThat(atAliceFrames.get(1)).isEqualTo(max);
 
         assertThatThrownBy(() -> atAlice.send(new byte[SyncCodec.MAX_FRAME + 1]))
-            .isInstanceOfSatisfying(OversizedFrameException.class, e -> {
+            .isInstanceOfSatisfying(FrameTooLargeException.class, e -> {
                 assertThat(e.limit()).isEqualTo(SyncCodec.MAX_FRAME);
                 assertThat(e.size()).isEqualTo(SyncCodec.MAX_FRAME + 1);
                 assertThat(e.inbound()).isFalse();

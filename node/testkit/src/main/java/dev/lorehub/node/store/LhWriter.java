@@ -1,8 +1,5 @@
 package dev.lorehub.node.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,43 +8,36 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Plays LoreHub's {@code lh} CLI in tests: its own JDBC connection, configured as lh 0.2.2
  * configures better-sqlite3 (WAL, {@code synchronous=NORMAL}, foreign keys on, 5 s busy timeout),
- * writing rows exactly as lh's {@code Database} class does through drizzle: one autocommit
- * statement per write, every column listed, random UUID v4 ids, {@code Date.toISOString()}
- * timestamps (UTC, milliseconds, Z), {@code JSON.stringify} arrays and objects, booleans as 0/1.
+ * writing rows exactly as lh's {@code Database} class does, through {@link LoreWriter} (lh's
+ * statements, formats and defaults; one autocommit statement per write), with random UUID v4 ids
+ * and "now" from a clock the test may fix. It adds test conveniences: lh's defaults filled in,
+ * writes lh itself never makes (rename or delete a realm) to play other writers, and raw
+ * statements and queries.
  *
- * <p>It shares no code with the node's store except the verbatim migration texts of
- * {@link LoreHubSchema} (whose SHA-256 hashes, recorded by lh itself, prove them exact): it is the
- * independent other writer. {@link #createDatabaseAsLh} builds a database the way lh's first start
- * does (drizzle's migrator).
+ * <p>It shares no code with the node's apply path ({@link LoreTables}, which writes the rows that
+ * remote events decide), so a test that writes with it and reads the node's capture compares two
+ * writers. {@link #createDatabaseAsLh} builds a database the way lh's first start does (drizzle's
+ * migrator), from the verbatim migration texts of {@link LoreHubSchema} (whose SHA-256 hashes,
+ * recorded by lh itself, prove them exact).
  */
 public final class LhWriter implements AutoCloseable {
 
     /** better-sqlite3's default busy timeout, which lh does not change. */
     public static final int LH_BUSY_TIMEOUT_MS = 5000;
 
-    private static final DateTimeFormatter TO_ISO_STRING =
-        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final ObjectMapper JSON = dev.lorehub.node.json.Json.MAPPER; // the node's one shared mapper
-
-    /** lh's lores columns in drizzle's schema order (the order of drizzle's SET clauses). */
-    private static final List<String> LORE_COLUMNS = List.of(
-        "id", "realm_id", "content", "why", "type", "provinces", "sigils", "confidence", "origin", "status",
-        "created_at", "updated_at");
+    /** The origin lh's {@code add} writes. */
+    private static final String CLI_ORIGIN = LoreWriter.manualOrigin("cli");
 
     private final Connection connection;
     private final Clock clock;
-    private final PreparedStatement insertLore;
+    private final LoreWriter writer;
 
     /** Connects to an existing database as lh does. */
     public LhWriter(Path file) throws SQLException {
@@ -58,9 +48,7 @@ public final class LhWriter implements AutoCloseable {
     public LhWriter(Path file, Clock clock) throws SQLException {
         this.connection = connectAsLh(file);
         this.clock = clock;
-        this.insertLore = connection.prepareStatement("insert into \"lores\" (\"id\", \"realm_id\", \"content\", "
-            + "\"why\", \"type\", \"provinces\", \"sigils\", \"confidence\", \"origin\", \"status\", \"created_at\", "
-            + "\"updated_at\") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        this.writer = new LoreWriter(connection);
     }
 
     /** lh's connection: WAL, synchronous NORMAL, foreign keys on, better-sqlite3's busy timeout. */
@@ -190,17 +178,14 @@ public final class LhWriter implements AutoCloseable {
 
     /** {@code createRealm} with a git remote; returns the new realm's id. */
     public String addRealm(String name, String path, String gitRemote) throws SQLException {
-        String id = UUID.randomUUID().toString();
-        String now = now();
-        update("insert into \"realms\" (\"id\", \"name\", \"path\", \"git_remote\", \"is_monorepo\", \"provinces\", "
-            + "\"last_seen\", \"created_at\") values (?, ?, ?, ?, ?, ?, ?, ?)",
-            id, name, path, gitRemote, 0, json(List.of()), now, now);
+        String id = LoreWriter.newId();
+        writer.insertRealm(id, name, path, gitRemote, clock.instant());
         return id;
     }
 
     /** {@code updateRealmLastSeen}, which lh runs whenever it works in a realm. */
     public void touchRealm(String id) throws SQLException {
-        update("update \"realms\" set \"last_seen\" = ? where \"realms\".\"id\" = ?", now(), id);
+        writer.touchRealm(id, clock.instant());
     }
 
     /** Renames a realm (another writer's edit; lh itself only touches last_seen). */
@@ -220,17 +205,9 @@ public final class LhWriter implements AutoCloseable {
 
     /** {@code createLore}: confidence 80, status living, manual origin; returns the new lore's id. */
     public String addLore(String realmId, String content, String type, List<String> sigils) throws SQLException {
-        String id = UUID.randomUUID().toString();
-        String now = now();
-        Map<String, Object> origin = new LinkedHashMap<>();
-        origin.put("type", "manual");
-        origin.put("reference", "cli");
-        Object[] values = {id, realmId, content, null, type, json(List.of()), json(sigils), 80, json(origin),
-            "living", now, now};
-        for (int i = 0; i < values.length; i++) {
-            insertLore.setObject(i + 1, values[i]);
-        }
-        insertLore.executeUpdate();
+        String id = LoreWriter.newId();
+        writer.insertLore(id, realmId, content, null, type, List.of(), sigils, LoreWriter.DEFAULT_CONFIDENCE, CLI_ORIGIN,
+            LoreWriter.DEFAULT_STATUS, clock.instant());
         return id;
     }
 
@@ -240,23 +217,7 @@ public final class LhWriter implements AutoCloseable {
      * ({@code realm_id}, {@code id}) are accepted too, to play another writer.
      */
     public void updateLore(String id, Map<String, ?> changes) throws SQLException {
-        Map<String, Object> set = new LinkedHashMap<>();
-        for (String column : LORE_COLUMNS) {
-            if (changes.containsKey(column)) {
-                Object value = changes.get(column);
-                set.put(column, value instanceof List || value instanceof Map ? json(value) : value);
-            }
-        }
-        if (!LORE_COLUMNS.containsAll(changes.keySet())) {
-            throw new IllegalArgumentException("unknown lores columns in " + changes.keySet());
-        }
-        set.put("updated_at", now());
-        List<String> assignments = new ArrayList<>();
-        set.keySet().forEach(column -> assignments.add("\"" + column + "\" = ?"));
-        List<Object> args = new ArrayList<>(set.values());
-        args.add(id);
-        update("update \"lores\" set " + String.join(", ", assignments) + " where \"lores\".\"id\" = ?",
-            args.toArray());
+        writer.updateLore(id, changes, clock.instant());
     }
 
     /** {@code updateLore} of the content only. */
@@ -266,32 +227,28 @@ public final class LhWriter implements AutoCloseable {
 
     /** {@code softDeleteLore}: status archived. */
     public void archiveLore(String id) throws SQLException {
-        update("update \"lores\" set \"status\" = ?, \"updated_at\" = ? where \"lores\".\"id\" = ?",
-            "archived", now(), id);
+        writer.archiveLore(id, clock.instant());
     }
 
     /** {@code deleteLore}: a hard delete; its relations (both directions) cascade. */
     public void deleteLore(String id) throws SQLException {
-        update("delete from \"lores\" where \"lores\".\"id\" = ?", id);
+        writer.deleteLore(id);
     }
 
     /** {@code createRelation} with strength 1 and no metadata. */
     public void addRelation(String from, String to, String type) throws SQLException {
-        addRelation(from, to, type, 1.0, null);
+        addRelation(from, to, type, LoreWriter.DEFAULT_STRENGTH, null);
     }
 
     /** {@code createRelation}. */
     public void addRelation(String from, String to, String type, double strength, Map<String, ?> metadata)
         throws SQLException {
-        update("insert into \"lore_relations\" (\"from_lore_id\", \"to_lore_id\", \"type\", \"strength\", "
-            + "\"metadata\", \"created_at\") values (?, ?, ?, ?, ?, ?)",
-            from, to, type, strength, metadata == null ? null : json(metadata), now());
+        writer.insertRelation(from, to, type, strength, metadata == null ? null : LoreWriter.json(metadata), clock.instant());
     }
 
     /** {@code deleteRelation}. */
     public void deleteRelation(String from, String to, String type) throws SQLException {
-        update("delete from \"lore_relations\" where (\"lore_relations\".\"from_lore_id\" = ? and "
-            + "\"lore_relations\".\"to_lore_id\" = ? and \"lore_relations\".\"type\" = ?)", from, to, type);
+        writer.deleteRelation(from, to, type);
     }
 
     /** Runs one statement in its own autocommit transaction, as lh's drizzle {@code run()} does. */
@@ -318,19 +275,6 @@ public final class LhWriter implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        insertLore.close();
         connection.close();
-    }
-
-    private String now() {
-        return TO_ISO_STRING.format(clock.instant());
-    }
-
-    private static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot stringify " + value, e);
-        }
     }
 }
