@@ -19,12 +19,12 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every exception type that can escape a command ends with the exit code {@link Main}'s help
+ * Every exception type that can escape a command ends with the exit code {@link RootCommand}'s help
  * documents for it, and one line on standard error with its message unchanged.
  */
 class ExitCodesTest {
     /** Code → description, from {@code lorehub-node --help}'s exit code list. */
-    private static final Map<String, String> DOCUMENTED = Arrays.stream(Main.class.getAnnotation(Command.class).exitCodeList())
+    private static final Map<String, String> DOCUMENTED = Arrays.stream(RootCommand.class.getAnnotation(Command.class).exitCodeList())
         .map(line -> line.split(":", 2)).collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
 
     private final StringWriter err = new StringWriter();
