@@ -12,7 +12,8 @@ import java.util.Set;
  * over every option of every subcommand, up front; for the whole tree that was about a third of a
  * read-only command's time (CliBench). So when the arguments name a subcommand, the command line holds
  * the root ({@link RootCommand}) and that subcommand alone, which parses, validates, prints that
- * subcommand's help and errors exactly as the whole tree does. Everything else (no subcommand, the root's
+ * subcommand's help and errors exactly as the whole tree does; {@code --version} alone gets the root alone.
+ * Everything else (no subcommand, the root's
  * {@code --help} or {@code --version}, {@code help}, {@code completion}, an unknown word, an option this
  * class does not know in front of the subcommand) gets the whole tree ({@link Main}), since its answer
  * lists or describes every command, or suggests the nearest.
@@ -26,6 +27,9 @@ final class CommandLines {
 
     /** The command line for these arguments (see the class comment). */
     static CommandLine forArguments(String... args) {
+        if (versionOnly(args)) {
+            return new CommandLine(new RootCommand()); // the version is the root's own answer
+        }
         Class<?> only = invokedSubcommand(args);
         if (only == null) {
             return new CommandLine(new Main());
@@ -53,6 +57,17 @@ final class CommandLines {
             }
         }
         return null;
+    }
+
+    /** True for {@code -V} or {@code --version} alone (after {@code --data-dir}, if given). */
+    static boolean versionOnly(String... args) {
+        int i = 0;
+        if (args.length > 0 && args[0].equals("--data-dir")) {
+            i = 2;
+        } else if (args.length > 0 && args[0].startsWith("--data-dir=")) {
+            i = 1;
+        }
+        return args.length == i + 1 && (args[i].equals("-V") || args[i].equals("--version"));
     }
 
     /** Each subcommand of {@link Main} under its name and aliases, from their annotations. */

@@ -60,12 +60,30 @@ class CommandLinesTest {
 
     @Test
     void whateverDescribesOrGuessesAtTheTreeGetsTheWholeTree() {
-        for (String[] args : List.of(new String[] {}, new String[] {"--help"}, new String[] {"-V"},
+        for (String[] args : List.of(new String[] {}, new String[] {"--help"}, new String[] {"-h"},
             new String[] {"help", "status"}, new String[] {"completion", "bash"}, new String[] {"stauts"},
             new String[] {"--bogus", "status"}, new String[] {"--data-dir", "/tmp/a"})) {
             assertThat(CommandLines.invokedSubcommand(args)).as(String.join(" ", args)).isNull();
             assertThat(CommandLines.forArguments(args).getSubcommands()).hasSizeGreaterThan(20);
         }
+    }
+
+    @Test
+    void theVersionAloneComesFromTheRootAlone() {
+        for (String[] args : List.of(new String[] {"-V"}, new String[] {"--version"}, new String[] {"--data-dir", "/x", "-V"},
+            new String[] {"--data-dir=/x", "--version"})) {
+            assertThat(CommandLines.forArguments(args).getSubcommands()).as(String.join(" ", args)).isEmpty();
+            java.io.StringWriter alone = new java.io.StringWriter();
+            java.io.StringWriter whole = new java.io.StringWriter();
+            CommandLine a = CommandLines.forArguments(args);
+            a.setOut(new java.io.PrintWriter(alone));
+            CommandLine w = new CommandLine(new Main());
+            w.setOut(new java.io.PrintWriter(whole));
+            assertThat(a.execute(args)).isEqualTo(w.execute(args)).isZero();
+            assertThat(alone.toString()).isEqualTo(whole.toString()).startsWith("lorehub-node ");
+        }
+        assertThat(CommandLines.versionOnly("-V", "status")).isFalse();
+        assertThat(CommandLines.versionOnly("--help")).isFalse();
     }
 
     @Test
