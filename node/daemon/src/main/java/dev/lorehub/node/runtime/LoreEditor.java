@@ -31,11 +31,14 @@ public final class LoreEditor {
     /** Statuses lh accepts. */
     public static final Set<String> STATUSES = Set.of("living", "ancient", "whispered", "proclaimed", "archived");
 
-    private static final String ORIGIN = LoreWriter.manualOrigin("lorehub-node");
-
     private final LoreHubDatabase db;
     private final LoreTables tables;
     private final LoreWriter writer;
+
+    /** The origin of a lore added here; made when one is added (writing it takes the shared mapper, which listing never needs). */
+    private static String origin() {
+        return LoreWriter.manualOrigin("lorehub-node");
+    }
 
     public LoreEditor(LoreHubDatabase db) {
         this.db = db;
@@ -77,7 +80,7 @@ public final class LoreEditor {
         check(content, type, confidence, LoreWriter.DEFAULT_STATUS);
         String id = LoreWriter.newId();
         Instant now = Instant.now();
-        write(id, c -> writer.insertLore(id, realmId, content, why, type, provinces, sigils, confidence, ORIGIN,
+        write(id, c -> writer.insertLore(id, realmId, content, why, type, provinces, sigils, confidence, origin(),
             LoreWriter.DEFAULT_STATUS, now));
         return id;
     }
