@@ -1,0 +1,88 @@
+package dev.lorehub.node.dist;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the read-only commands load, from the unpacked distribution's launcher with class loading logged:
+ * none creates Jackson's ObjectMapper (its date format loads the JDK's locale data, a sixth of such a
+ * command's start), also with a node.json to read. Start-up time is CliBench's to measure; this pins a
+ * cause found there so it does not come back unnoticed (CommandLinesTest pins the other: one subcommand
+ * built, not the whole picocli tree).
+ */
+class ReadOnlyFootprintIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    @TempDir
+    static Path unpacked;
+    static Distribution dist;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void unpack() throws IOException {
+        dist = Distribution.unpack(unpacked);
+    }
+
+    private Run.Result launch(Map<String, String> env, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(dist.launcher().toString());
+        cmd.addAll(args);
+        return Run.run(TIMEOUT, tmp, env, cmd);
+    }
+
+    @Test
+    void readOnlyCommandsCreateNoObjectMapper() throws IOException {
+        Path data = tmp.resolve("data");
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Map<String, String> env = new HashMap<>();
+        env.put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+        String d = data.toString();
+        launch(env, List.of("--data-dir", d, "init", "--name", "footprint")).ok();
+        Files.writeString(data.resolve("node/node.json"), "{ \"displayName\": \"footprint\", \"mdns\": [] }");
+        Run.Result added = launch(env, List.of("--data-dir", d, "lore", "add", "--path", project.toString(), "retries need jitter")).ok();
+        Matcher id = Pattern.compile("Added lore ([0-9a-f]{8})").matcher(added.out());
+        assertThat(id.find()).as(added.out()).isTrue();
+        launch(env, List.of("--data-dir", d, "realm", "share", project.toString())).ok();
+
+        Map<String, List<String>> commands = new java.util.LinkedHashMap<>();
+        commands.put("status", List.of("status"));
+        commands.put("peers", List.of("peers"));
+        commands.put("log", List.of("log"));
+        commands.put("conflicts", List.of("conflicts"));
+        commands.put("realm", List.of("realm", "list"));
+        commands.put("lore-list", List.of("lore", "list", "--path", project.toString()));
+        commands.put("lore-show", List.of("lore", "show", id.group(1)));
+        for (Map.Entry<String, List<String>> c : commands.entrySet()) {
+            Path log = tmp.resolve(c.getKey() + ".classes");
+            Map<String, String> logged = new HashMap<>(env);
+            // The launcher's recommended options stay; the log is added after them.
+            logged.put("LOREHUB_NODE_JAVA_OPTS", "-Xmx96m -XX:+UseSerialGC -Xlog:class+load=info:file=" + log);
+            List<String> args = new ArrayList<>(List.of("--data-dir", d));
+            args.addAll(c.getValue());
+            // Twice: the first run of these options records their class-data archive, and the launcher then
+            // checks the archive with a second JVM (these options included), which rewrites the log.
+            launch(logged, args).ok();
+            launch(logged, args).ok();
+            String classes = Files.readString(log);
+            assertThat(classes).as(c.getKey() + " ran (its class log names picocli)").contains("picocli.CommandLine ");
+            assertThat(classes).as(c.getKey() + " creates no ObjectMapper")
+                .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ");
+        }
+    }
+}
