@@ -486,6 +486,9 @@ public final class LoreHubDatabase implements AutoCloseable {
         config.setSynchronous(settings.fsyncCommits() ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.OFF);
         config.enforceForeignKeys(true);
         config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+        // sqlite-jdbc otherwise prepares and runs "SELECT last_insert_rowid()" after every INSERT for
+        // getGeneratedKeys(), which the node never calls: measured ~5% of the simulator's CPU.
+        config.setGetGeneratedKeys(false);
         if (!create) {
             // Never let a mistyped path silently become a new empty database.
             config.resetOpenMode(SQLiteOpenMode.CREATE);
