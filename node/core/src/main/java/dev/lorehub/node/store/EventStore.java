@@ -249,6 +249,22 @@ public final class EventStore {
         }
     }
 
+    /** As {@link #forEachAuthorship}, for one author's events only (through the chain index). */
+    public void forEachAuthorshipBy(byte[] realm, byte[] author, int membershipKind, AuthorshipVisitor visitor)
+        throws SQLException {
+        PreparedStatement ps = sql("SELECT kind, entity, author, hlc, id, author_seq, auth FROM lhsync_events "
+            + "WHERE realm = ? AND author = ? AND kind IS NOT NULL AND kind <> ?");
+        ps.setBytes(1, realm);
+        ps.setBytes(2, author);
+        ps.setInt(3, membershipKind);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                visitor.visit(rs.getInt(1), rs.getString(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5), rs.getLong(6),
+                    rs.getBytes(7));
+            }
+        }
+    }
+
     /** Receives who wrote one event, and what it cites. */
     @FunctionalInterface
     public interface AuthorshipVisitor {
