@@ -339,6 +339,16 @@ public final class LoreHubDatabase implements AutoCloseable {
         }
     }
 
+    /** {@link ChangeCapture#readPending}, through a statement prepared once (read in every ingest transaction). */
+    public synchronized List<CapturedChange> pendingCapture(int limit) throws SQLException {
+        return ChangeCapture.readPending(statements, limit);
+    }
+
+    /** {@link ChangeCapture#deleteThrough}, through a statement prepared once. */
+    public synchronized int deleteCaptureThrough(long seq) throws SQLException {
+        return ChangeCapture.deleteThrough(statements, seq);
+    }
+
     /**
      * Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction and commits it; on any
      * exception (or error) rolls everything back and rethrows it unchanged. {@code BEGIN IMMEDIATE}
