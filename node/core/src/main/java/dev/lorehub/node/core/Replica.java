@@ -888,21 +888,35 @@ public final class Replica implements AutoCloseable {
     }
 
     private List<StoredKey> maintainEpochs(long now) {
+        // Asked at every maintenance and almost always nothing to do: find out in a read, so that
+        // maintenance takes the write lock (which lh waits for) only when it writes.
+        if (read(tx -> dueForRotation().isEmpty())) {
+            return List.of();
+        }
         return write(now, tx -> {
-            if (ctx.restoreGate() != null) {
-                return List.<StoredKey>of(); // restored from a backup: nothing automatic until a peer synced
-            }
-            for (RealmId realm : ctx.realms().keySet().stream().sorted().toList()) {
-                Membership m = ctx.membership(realm);
-                if (m.role(ctx.self()).orElse(null) != Role.ADMIN || ctx.secrets().keyring(realm).isEmpty()) {
-                    continue;
-                }
-                if (m.needsRotation() || !m.missingCurrentKey().isEmpty()) {
-                    rotate(tx, realm);
-                }
+            for (RealmId realm : dueForRotation()) {
+                rotate(tx, realm);
             }
             return List.copyOf(tx.stored());
         });
+    }
+
+    /** Realms this device administers whose key must be rotated or re-wrapped now, in order. */
+    private List<RealmId> dueForRotation() throws StorageException {
+        if (ctx.restoreGate() != null) {
+            return List.of(); // restored from a backup: nothing automatic until a peer synced
+        }
+        List<RealmId> due = new ArrayList<>();
+        for (RealmId realm : ctx.realms().keySet().stream().sorted().toList()) {
+            Membership m = ctx.membership(realm);
+            if (m.role(ctx.self()).orElse(null) != Role.ADMIN || ctx.secrets().keyring(realm).isEmpty()) {
+                continue;
+            }
+            if (m.needsRotation() || !m.missingCurrentKey().isEmpty()) {
+                due.add(realm);
+            }
+        }
+        return due;
     }
 
     // ---- conflicts
