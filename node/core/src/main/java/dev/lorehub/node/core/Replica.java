@@ -57,6 +57,12 @@ public final class Replica implements AutoCloseable {
     private final LegacySealing sealing;
     private final Undo undo;
     private final List<StoredKeyListener> listeners = new ArrayList<>();
+    /**
+     * The clock's last value as the latest committed write recorded it in {@code lhsync_meta}, or
+     * MIN_VALUE when unknown. Commits only raise it, and the clock only grows, so a write that finds
+     * the clock still there need not record it again.
+     */
+    private volatile long committedHlc = Long.MIN_VALUE;
 
     /** Told about every event stored, after its transaction commits. */
     @FunctionalInterface
@@ -169,13 +175,18 @@ public final class Replica implements AutoCloseable {
         Tx tx = new Tx(now);
         T result;
         ctx.resetTransaction();
+        long[] hlc = new long[1];
         try {
             result = storage.applyingRemote(() -> {
                 T r = work.run(tx);
-                ctx.events().putMeta("hlc", Long.toString(ctx.clock().last()));
+                hlc[0] = ctx.clock().last();
+                if (hlc[0] != committedHlc) { // most transactions (a duplicate, a capture of nothing new) leave it as it was
+                    ctx.events().putMeta("hlc", Long.toString(hlc[0]));
+                }
                 ctx.step("commit");
                 return r;
             });
+            committedHlc = hlc[0];
         } catch (StorageException e) {
             forgetCaches();
             throw new ReplicaException("A write to " + storage.describe() + " failed and was rolled back: " + e.getMessage(), e);
@@ -194,6 +205,7 @@ public final class Replica implements AutoCloseable {
     }
 
     private void forgetCaches() {
+        committedHlc = Long.MIN_VALUE;
         try {
             ctx.forgetAll();
         } catch (StorageException e) {
