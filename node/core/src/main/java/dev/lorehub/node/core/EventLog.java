@@ -162,6 +162,9 @@ public interface EventLog {
     /** Held events of a realm, oldest first, at most {@code limit}. */
     List<EventStore.HeldEvent> held(byte[] realm, int limit) throws StorageException;
 
+    /** As {@link #held(byte[], int)}, only those held for one reason. */
+    List<EventStore.HeldEvent> held(byte[] realm, String reason, int limit) throws StorageException;
+
     void release(byte[] id) throws StorageException;
 
     /** Count and bytes of the events held for a realm. */

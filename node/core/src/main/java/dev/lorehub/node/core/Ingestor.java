@@ -485,12 +485,10 @@ final class Ingestor {
      * refused are dropped, the rest stay. {@code timeOnly}: only events held for their timestamp.
      */
     void releaseHeld(Run run, RealmId realm, boolean timeOnly) throws StorageException {
-        List<EventStore.HeldEvent> held = ctx.events().held(realm.toBytes(), HOLD_MAX_EVENTS);
+        List<EventStore.HeldEvent> held = timeOnly ? ctx.events().held(realm.toBytes(), HoldReason.FUTURE.name(), HOLD_MAX_EVENTS)
+            : ctx.events().held(realm.toBytes(), HOLD_MAX_EVENTS);
         List<Candidate> again = new ArrayList<>();
         for (EventStore.HeldEvent h : held) {
-            if (timeOnly && !HoldReason.FUTURE.name().equals(h.reason())) {
-                continue;
-            }
             ctx.events().release(h.id());
             OpenedEnvelope header = SealedEnvelope.peek(h.sealed());
             again.add(new Candidate(-1, EventId.fromBytes(h.id()), h.sealed(), header));

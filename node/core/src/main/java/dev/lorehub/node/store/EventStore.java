@@ -587,6 +587,20 @@ public final class EventStore {
             + "WHERE realm = ? ORDER BY hlc, id LIMIT ?");
         ps.setBytes(1, realm);
         ps.setInt(2, limit);
+        return held(ps);
+    }
+
+    /** Held events of a realm held for one reason, oldest first, at most {@code limit} (through the (realm, reason) index). */
+    public List<HeldEvent> held(byte[] realm, String reason, int limit) throws SQLException {
+        PreparedStatement ps = sql("SELECT id, realm, hlc, author, reason, detail, source, sealed, received_at FROM lhsync_held "
+            + "WHERE realm = ? AND reason = ? ORDER BY hlc, id LIMIT ?");
+        ps.setBytes(1, realm);
+        ps.setString(2, reason);
+        ps.setInt(3, limit);
+        return held(ps);
+    }
+
+    private static List<HeldEvent> held(PreparedStatement ps) throws SQLException {
         List<HeldEvent> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

@@ -278,6 +278,11 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
+    public List<EventStore.HeldEvent> held(byte[] realm, String reason, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.held(realm, reason, limit));
+    }
+
+    @Override
     public void release(byte[] id) throws StorageException {
         SqlCalls.run(() -> store.release(id));
     }
