@@ -193,9 +193,14 @@ public final class EventStore {
         }
     }
 
-    /** Every readable event of a kind in a realm (membership events, for instance). */
+    /**
+     * Every readable event of a kind in a realm (membership events, for instance). Meant for the
+     * kinds a realm has few events of (membership, the realm's own), so it goes through the kind
+     * index: the unary {@code +} keeps SQLite from choosing the realm index instead, which visited
+     * every event of the realm (the sync session asks for the membership ids at every reconciliation).
+     */
     public List<StoredEvent> eventsOfKind(byte[] realm, int kind) throws SQLException {
-        PreparedStatement ps = sql(SELECT + " WHERE kind = ? AND realm = ?");
+        PreparedStatement ps = sql(SELECT + " WHERE kind = ? AND +realm = ?");
         ps.setInt(1, kind);
         ps.setBytes(2, realm);
         return read(ps);
