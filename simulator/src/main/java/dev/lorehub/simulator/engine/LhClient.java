@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Plays LoreHub's {@code lh} CLI on a node's database through its own JDBC connection, so that
@@ -48,7 +49,10 @@ final class LhClient implements AutoCloseable {
     private long lastAt;
 
     LhClient(Path file) throws SQLException {
-        c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        Properties options = new Properties();
+        // else sqlite-jdbc prepares and runs "SELECT last_insert_rowid()" after every INSERT (never read here)
+        options.setProperty("jdbc.get_generated_keys", "false");
+        c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), options);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA busy_timeout = 5000");
             s.execute("PRAGMA journal_mode = WAL");

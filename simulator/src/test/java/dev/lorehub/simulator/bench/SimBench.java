@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Simulated time against real time, and seeds per minute (BENCHMARKS.md). One thread, as the
@@ -28,7 +31,8 @@ import java.util.Locale;
  * </pre>
  *
  * Cases: 5 nodes × 10 simulated minutes × 1000 edits with every fault kind (and, as the
- * baseline, the same without faults); 50 nodes × 1 simulated hour on a ring (a mesh of 50 would
+ * baseline, the same without faults; and the first case on two threads, {@code run_jobs2}: seeds
+ * per minute of the whole machine, as {@code --jobs 2} sweeps); 50 nodes × 1 simulated hour on a ring (a mesh of 50 would
  * be 1225 connections) with 1800 edits.
  */
 public final class SimBench {
@@ -53,12 +57,43 @@ public final class SimBench {
         }
         measure("run", five, 5, tmp);
         measure("run_no_faults", five.withProfile(FaultProfile.NONE), 3, tmp);
+        measureParallel("run_jobs2", five, 6, 2, tmp);
         if (!smallOnly) {
             SimConfig fifty = SimConfig.defaults(1).withNodes(50).withDuration(3_600_000).withEditRate(0.5)
                 .withTopology(Topology.RING).withProfile(FaultProfile.ALL).withConvergeWithin(600_000)
                 .withCheckEvery(600_000);
             measure("run_50", fifty, 1, tmp);
         }
+    }
+
+    /**
+     * Seeds per minute of the whole machine: {@code seeds} runs on {@code jobs} threads, as the sweep's
+     * {@code --jobs} runs them (each run stays single-threaded). Wall time only: it is the figure a
+     * sweep sees, load included ({@code load_avg}).
+     */
+    private static void measureParallel(String name, SimConfig config, int seeds, int jobs, Path tmp) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(jobs);
+        long simulated = 0;
+        int failed = 0;
+        long t0 = System.nanoTime();
+        try {
+            List<Future<SimResult>> runs = new ArrayList<>();
+            for (int s = 1; s <= seeds; s++) {
+                SimConfig c = config.withSeed(s);
+                runs.add(pool.submit(() -> Simulation.run(c, tmp)));
+            }
+            for (Future<SimResult> f : runs) {
+                SimResult r = f.get();
+                simulated += r.simulatedMs();
+                failed += r.passed() ? 0 : 1;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long wall = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
+        System.out.printf(Locale.ROOT, "BENCH simulator.%s nodes=%d sim_s=%d jobs=%d seeds=%d real_ms=%d speedup=%.0f "
+            + "seeds_per_min=%.1f failed=%d load_avg=%.1f%n", name, config.nodes(), config.durationMs() / 1000, jobs, seeds, wall,
+            simulated / (double) wall, seeds * 60_000.0 / wall, failed, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static void measure(String name, SimConfig config, int seeds, Path tmp) {

@@ -95,6 +95,9 @@ public interface EventLog {
     /** Visits the authorship of every readable entity event of a realm (not membership events). */
     void forEachAuthorship(byte[] realm, int membershipKind, AuthorshipVisitor visitor) throws StorageException;
 
+    /** As {@link #forEachAuthorship}, for one author's events only. */
+    void forEachAuthorshipBy(byte[] realm, byte[] author, int membershipKind, AuthorshipVisitor visitor) throws StorageException;
+
     /** The events of a realm in (HLC, id) order, starting after a position, at most {@code limit}. */
     List<StoredEvent> page(byte[] realm, long afterHlc, int limit) throws StorageException;
 
@@ -158,6 +161,9 @@ public interface EventLog {
 
     /** Held events of a realm, oldest first, at most {@code limit}. */
     List<EventStore.HeldEvent> held(byte[] realm, int limit) throws StorageException;
+
+    /** As {@link #held(byte[], int)}, only those held for one reason. */
+    List<EventStore.HeldEvent> held(byte[] realm, String reason, int limit) throws StorageException;
 
     void release(byte[] id) throws StorageException;
 

@@ -57,6 +57,12 @@ public final class Replica implements AutoCloseable {
     private final LegacySealing sealing;
     private final Undo undo;
     private final List<StoredKeyListener> listeners = new ArrayList<>();
+    /**
+     * The clock's last value as the latest committed write recorded it in {@code lhsync_meta}, or
+     * MIN_VALUE when unknown. Commits only raise it, and the clock only grows, so a write that finds
+     * the clock still there need not record it again.
+     */
+    private volatile long committedHlc = Long.MIN_VALUE;
 
     /** Told about every event stored, after its transaction commits. */
     @FunctionalInterface
@@ -169,13 +175,18 @@ public final class Replica implements AutoCloseable {
         Tx tx = new Tx(now);
         T result;
         ctx.resetTransaction();
+        long[] hlc = new long[1];
         try {
             result = storage.applyingRemote(() -> {
                 T r = work.run(tx);
-                ctx.events().putMeta("hlc", Long.toString(ctx.clock().last()));
+                hlc[0] = ctx.clock().last();
+                if (hlc[0] != committedHlc) { // most transactions (a duplicate, a capture of nothing new) leave it as it was
+                    ctx.events().putMeta("hlc", Long.toString(hlc[0]));
+                }
                 ctx.step("commit");
                 return r;
             });
+            committedHlc = hlc[0];
         } catch (StorageException e) {
             forgetCaches();
             throw new ReplicaException("A write to " + storage.describe() + " failed and was rolled back: " + e.getMessage(), e);
@@ -194,6 +205,7 @@ public final class Replica implements AutoCloseable {
     }
 
     private void forgetCaches() {
+        committedHlc = Long.MIN_VALUE;
         try {
             ctx.forgetAll();
         } catch (StorageException e) {
@@ -888,21 +900,35 @@ public final class Replica implements AutoCloseable {
     }
 
     private List<StoredKey> maintainEpochs(long now) {
+        // Asked at every maintenance and almost always nothing to do: find out in a read, so that
+        // maintenance takes the write lock (which lh waits for) only when it writes.
+        if (read(tx -> dueForRotation().isEmpty())) {
+            return List.of();
+        }
         return write(now, tx -> {
-            if (ctx.restoreGate() != null) {
-                return List.<StoredKey>of(); // restored from a backup: nothing automatic until a peer synced
-            }
-            for (RealmId realm : ctx.realms().keySet().stream().sorted().toList()) {
-                Membership m = ctx.membership(realm);
-                if (m.role(ctx.self()).orElse(null) != Role.ADMIN || ctx.secrets().keyring(realm).isEmpty()) {
-                    continue;
-                }
-                if (m.needsRotation() || !m.missingCurrentKey().isEmpty()) {
-                    rotate(tx, realm);
-                }
+            for (RealmId realm : dueForRotation()) {
+                rotate(tx, realm);
             }
             return List.copyOf(tx.stored());
         });
+    }
+
+    /** Realms this device administers whose key must be rotated or re-wrapped now, in order. */
+    private List<RealmId> dueForRotation() throws StorageException {
+        if (ctx.restoreGate() != null) {
+            return List.of(); // restored from a backup: nothing automatic until a peer synced
+        }
+        List<RealmId> due = new ArrayList<>();
+        for (RealmId realm : ctx.realms().keySet().stream().sorted().toList()) {
+            Membership m = ctx.membership(realm);
+            if (m.role(ctx.self()).orElse(null) != Role.ADMIN || ctx.secrets().keyring(realm).isEmpty()) {
+                continue;
+            }
+            if (m.needsRotation() || !m.missingCurrentKey().isEmpty()) {
+                due.add(realm);
+            }
+        }
+        return due;
     }
 
     // ---- conflicts

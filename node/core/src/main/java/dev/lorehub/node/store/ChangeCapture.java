@@ -43,6 +43,8 @@ public final class ChangeCapture {
     private static final String SELECT =
         "SELECT seq, tbl, op, id, id2, id3, realm_id, at FROM " + TABLE + " WHERE seq > ? ORDER BY seq LIMIT ?";
 
+    private static final String DELETE_THROUGH = "DELETE FROM " + TABLE + " WHERE seq <= ?";
+
     private ChangeCapture() {
     }
 
@@ -129,15 +131,30 @@ public final class ChangeCapture {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
-        List<CapturedChange> changes = new ArrayList<>(Math.min(limit, 1024));
         try (PreparedStatement select = connection.prepareStatement(SELECT)) {
-            select.setLong(1, afterSeq);
-            select.setInt(2, limit);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    changes.add(new CapturedChange(rows.getLong(1), rows.getString(2), rows.getString(3).charAt(0),
-                        rows.getString(4), rows.getString(5), rows.getString(6), rows.getString(7), rows.getLong(8)));
-                }
+            return readAfter(select, afterSeq, limit);
+        }
+    }
+
+    /**
+     * {@link #readPending} through the connection's prepared statements: the node reads at the start
+     * of every ingest and capture transaction, and preparing the select cost more than running it.
+     */
+    static List<CapturedChange> readPending(PreparedStatements statements, int limit) throws SQLException {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive, got " + limit);
+        }
+        return readAfter(statements.get(SELECT), 0, limit);
+    }
+
+    private static List<CapturedChange> readAfter(PreparedStatement select, long afterSeq, int limit) throws SQLException {
+        List<CapturedChange> changes = new ArrayList<>(Math.min(limit, 1024));
+        select.setLong(1, afterSeq);
+        select.setInt(2, limit);
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                changes.add(new CapturedChange(rows.getLong(1), rows.getString(2), rows.getString(3).charAt(0),
+                    rows.getString(4), rows.getString(5), rows.getString(6), rows.getString(7), rows.getLong(8)));
             }
         }
         return changes;
@@ -149,10 +166,17 @@ public final class ChangeCapture {
      * never be deleted by mistake.
      */
     public static int deleteThrough(Connection connection, long seq) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE seq <= ?")) {
+        try (PreparedStatement delete = connection.prepareStatement(DELETE_THROUGH)) {
             delete.setLong(1, seq);
             return delete.executeUpdate();
         }
+    }
+
+    /** {@link #deleteThrough(Connection, long)} through the connection's prepared statements. */
+    static int deleteThrough(PreparedStatements statements, long seq) throws SQLException {
+        PreparedStatement delete = statements.get(DELETE_THROUGH);
+        delete.setLong(1, seq);
+        return delete.executeUpdate();
     }
 
     /** How many captured changes wait to be turned into events. */

@@ -193,9 +193,14 @@ public final class EventStore {
         }
     }
 
-    /** Every readable event of a kind in a realm (membership events, for instance). */
+    /**
+     * Every readable event of a kind in a realm (membership events, for instance). Meant for the
+     * kinds a realm has few events of (membership, the realm's own), so it goes through the kind
+     * index: the unary {@code +} keeps SQLite from choosing the realm index instead, which visited
+     * every event of the realm (the sync session asks for the membership ids at every reconciliation).
+     */
     public List<StoredEvent> eventsOfKind(byte[] realm, int kind) throws SQLException {
-        PreparedStatement ps = sql(SELECT + " WHERE kind = ? AND realm = ?");
+        PreparedStatement ps = sql(SELECT + " WHERE kind = ? AND +realm = ?");
         ps.setInt(1, kind);
         ps.setBytes(2, realm);
         return read(ps);
@@ -241,6 +246,22 @@ public final class EventStore {
             + "WHERE realm = ? AND kind IS NOT NULL AND kind <> ?");
         ps.setBytes(1, realm);
         ps.setInt(2, membershipKind);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                visitor.visit(rs.getInt(1), rs.getString(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5), rs.getLong(6),
+                    rs.getBytes(7));
+            }
+        }
+    }
+
+    /** As {@link #forEachAuthorship}, for one author's events only (through the chain index). */
+    public void forEachAuthorshipBy(byte[] realm, byte[] author, int membershipKind, AuthorshipVisitor visitor)
+        throws SQLException {
+        PreparedStatement ps = sql("SELECT kind, entity, author, hlc, id, author_seq, auth FROM lhsync_events "
+            + "WHERE realm = ? AND author = ? AND kind IS NOT NULL AND kind <> ?");
+        ps.setBytes(1, realm);
+        ps.setBytes(2, author);
+        ps.setInt(3, membershipKind);
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 visitor.visit(rs.getInt(1), rs.getString(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5), rs.getLong(6),
@@ -571,6 +592,20 @@ public final class EventStore {
             + "WHERE realm = ? ORDER BY hlc, id LIMIT ?");
         ps.setBytes(1, realm);
         ps.setInt(2, limit);
+        return held(ps);
+    }
+
+    /** Held events of a realm held for one reason, oldest first, at most {@code limit} (through the (realm, reason) index). */
+    public List<HeldEvent> held(byte[] realm, String reason, int limit) throws SQLException {
+        PreparedStatement ps = sql("SELECT id, realm, hlc, author, reason, detail, source, sealed, received_at FROM lhsync_held "
+            + "WHERE realm = ? AND reason = ? ORDER BY hlc, id LIMIT ?");
+        ps.setBytes(1, realm);
+        ps.setString(2, reason);
+        ps.setInt(3, limit);
+        return held(ps);
+    }
+
+    private static List<HeldEvent> held(PreparedStatement ps) throws SQLException {
         List<HeldEvent> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

@@ -146,6 +146,18 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
+    public void forEachAuthorshipBy(byte[] realm, byte[] author, int membershipKind, AuthorshipVisitor visitor)
+        throws StorageException {
+        SqlCalls.run(() -> store.forEachAuthorshipBy(realm, author, membershipKind, (kind, entity, by, hlc, id, seq, auth) -> {
+            try {
+                visitor.visit(kind, entity, by, hlc, id, seq, auth);
+            } catch (StorageException e) {
+                throw new SqlCalls.Carrier(e);
+            }
+        }));
+    }
+
+    @Override
     public List<StoredEvent> page(byte[] realm, long afterHlc, int limit) throws StorageException {
         return SqlCalls.call(() -> store.page(realm, afterHlc, limit));
     }
@@ -263,6 +275,11 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public List<EventStore.HeldEvent> held(byte[] realm, int limit) throws StorageException {
         return SqlCalls.call(() -> store.held(realm, limit));
+    }
+
+    @Override
+    public List<EventStore.HeldEvent> held(byte[] realm, String reason, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.held(realm, reason, limit));
     }
 
     @Override

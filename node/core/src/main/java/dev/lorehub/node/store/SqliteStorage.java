@@ -101,12 +101,12 @@ public final class SqliteStorage implements NodeStorage {
 
         @Override
         public List<CapturedChange> pending(int limit) throws StorageException {
-            return SqlCalls.call(() -> ChangeCapture.readPending(db.connection(), limit));
+            return SqlCalls.call(() -> db.pendingCapture(limit));
         }
 
         @Override
         public int deleteThrough(long seq) throws StorageException {
-            return SqlCalls.call(() -> ChangeCapture.deleteThrough(db.connection(), seq));
+            return SqlCalls.call(() -> db.deleteCaptureThrough(seq));
         }
 
         @Override
