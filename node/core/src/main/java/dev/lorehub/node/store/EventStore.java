@@ -246,6 +246,11 @@ public final class EventStore {
             + "WHERE realm = ? AND kind IS NOT NULL AND kind <> ?");
         ps.setBytes(1, realm);
         ps.setInt(2, membershipKind);
+        visitAuthorships(ps, visitor);
+    }
+
+    /** Runs an authorship query (kind, entity, author, hlc, id, author_seq, auth) and visits its rows. */
+    private static void visitAuthorships(PreparedStatement ps, AuthorshipVisitor visitor) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 visitor.visit(rs.getInt(1), rs.getString(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5), rs.getLong(6),
@@ -262,12 +267,7 @@ public final class EventStore {
         ps.setBytes(1, realm);
         ps.setBytes(2, author);
         ps.setInt(3, membershipKind);
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                visitor.visit(rs.getInt(1), rs.getString(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5), rs.getLong(6),
-                    rs.getBytes(7));
-            }
-        }
+        visitAuthorships(ps, visitor);
     }
 
     /** Receives who wrote one event, and what it cites. */
