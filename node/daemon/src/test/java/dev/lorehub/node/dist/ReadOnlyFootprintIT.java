@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What the read-only commands load, from the unpacked distribution's launcher with class loading logged:
  * none creates Jackson's ObjectMapper (its date format loads the JDK's locale data, a sixth of such a
- * command's start), also with a node.json to read. Start-up time is CliBench's to measure; this pins a
+ * command's start), also with a node.json to read; and none unpacks a native library into the JVM's
+ * temporary directory (SQLite's and zstd's come from the verified copies in the cache). Start-up time is CliBench's to measure; this pins a
  * cause found there so it does not come back unnoticed (CommandLinesTest pins the other: one subcommand
  * built, not the whole picocli tree).
  */
@@ -47,7 +48,7 @@ class ReadOnlyFootprintIT {
     }
 
     @Test
-    void readOnlyCommandsCreateNoObjectMapper() throws IOException {
+    void readOnlyCommandsCreateNoObjectMapperAndUnpackNoNativeLibrary() throws IOException {
         Path data = tmp.resolve("data");
         Path project = Files.createDirectories(tmp.resolve("project"));
         Map<String, String> env = new HashMap<>();
@@ -60,6 +61,7 @@ class ReadOnlyFootprintIT {
         assertThat(id.find()).as(added.out()).isTrue();
         launch(env, List.of("--data-dir", d, "realm", "share", project.toString())).ok();
 
+        Path jvmTmp = Files.createDirectories(tmp.resolve("jvm-tmp"));
         Map<String, List<String>> commands = new java.util.LinkedHashMap<>();
         commands.put("status", List.of("status"));
         commands.put("peers", List.of("peers"));
@@ -72,7 +74,8 @@ class ReadOnlyFootprintIT {
             Path log = tmp.resolve(c.getKey() + ".classes");
             Map<String, String> logged = new HashMap<>(env);
             // The launcher's recommended options stay; the log is added after them.
-            logged.put("LOREHUB_NODE_JAVA_OPTS", "-Xmx96m -XX:+UseSerialGC -Xlog:class+load=info:file=" + log);
+            logged.put("LOREHUB_NODE_JAVA_OPTS", "-Xmx96m -XX:+UseSerialGC -Xlog:class+load=info:file=" + log
+                + " -Djava.io.tmpdir=" + jvmTmp);
             List<String> args = new ArrayList<>(List.of("--data-dir", d));
             args.addAll(c.getValue());
             // Twice: the first run of these options records their class-data archive, and the launcher then
@@ -83,6 +86,14 @@ class ReadOnlyFootprintIT {
             assertThat(classes).as(c.getKey() + " ran (its class log names picocli)").contains("picocli.CommandLine ");
             assertThat(classes).as(c.getKey() + " creates no ObjectMapper")
                 .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ");
+        }
+        // SQLite's and zstd's native libraries come from the cache, never unpacked into the JVM's temporary directory.
+        try (var cached = Files.list(tmp.resolve("cache/lorehub-node"))) {
+            assertThat(cached.map(f -> f.getFileName().toString()))
+                .anyMatch(n -> n.startsWith("sqlite-")).anyMatch(n -> n.startsWith("zstd-"));
+        }
+        try (var unpacked = Files.list(jvmTmp)) {
+            assertThat(unpacked.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains("zstd") || n.contains("sqlite"));
         }
     }
 }
