@@ -181,7 +181,7 @@ final class Materializer {
                 c.field() == null ? 0 : c.field().code(), c.type().name(), c.winner() == null ? null : c.winner().toString(),
                 versionsJson(c)));
         }
-        ctx.events().replaceConflicts(realm.toBytes(), state.kind().code(), state.entityId(), rows);
+        ctx.events().replaceConflicts(realm, state.kind().code(), state.entityId(), rows);
     }
 
     /** A version's fields by lh's column names, as the conflict record shows them. */

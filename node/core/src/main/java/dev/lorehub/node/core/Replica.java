@@ -265,7 +265,7 @@ public final class Replica implements AutoCloseable {
             for (EventStore.UnsyncedRow u : ctx.events().unsynced()) {
                 RealmId realm = RealmId.fromBytes(u.realm());
                 if (ctx.realm(realm).isEmpty()) {
-                    ctx.events().clearUnsynced(u.realm(), u.kind(), u.entity());
+                    ctx.events().clearUnsynced(realm, u.kind(), u.entity());
                     continue;
                 }
                 boolean unmappedRealm = u.kind() == EntityKind.REALM.code() && ctx.localRealmId(realm) == null;
@@ -292,7 +292,7 @@ public final class Replica implements AutoCloseable {
                 if (ctx.realm(r).isPresent()) {
                     materializer.materialize(r, EntityKind.ofCode(u.kind()), u.entity());
                 }
-                ctx.events().clearUnsynced(u.realm(), u.kind(), u.entity());
+                ctx.events().clearUnsynced(r, u.kind(), u.entity());
                 n++;
             }
             return n;
@@ -423,8 +423,8 @@ public final class Replica implements AutoCloseable {
             ctx.random().nextBytes(nonce);
             RealmId realm = RealmIds.derive(ctx.self(), nonce);
             ctx.secrets().put(RealmKeyring.of(List.of(EpochKey.random(realm, 0, ctx.random()))));
-            ctx.events().addRealm(realm.toBytes(), ctx.self().toBytes(), row.name(), now);
-            ctx.events().mapRealm(realm.toBytes(), localRealmId);
+            ctx.events().addRealm(realm, ctx.self().toBytes(), row.name(), now);
+            ctx.events().mapRealm(realm, localRealmId);
             ctx.reloadRealms();
             writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.GENESIS, ctx.self(), Role.ADMIN,
                 ctx.identity().publicKeys().encode(), 0, List.of(), nonce, null), 0);
@@ -510,7 +510,7 @@ public final class Replica implements AutoCloseable {
             if (fromPeer >= MAX_INVITATIONS_PER_PEER) {
                 return false;
             }
-            ctx.events().addRealm(realm.toBytes(), founder.toBytes(), null, now, false, inviter.toBytes());
+            ctx.events().addRealm(realm, founder.toBytes(), null, now, false, inviter.toBytes());
             ctx.reloadRealms();
             return true;
         });
@@ -560,13 +560,13 @@ public final class Replica implements AutoCloseable {
                 // removal of this device, say, with the re-grant still to come) is not stale, however old its row;
                 // nor is one holding events stamped ahead of this clock (the grant may be among them): it counts
                 // from when they fall due (the per-peer cap bounds what a peer can park that way)
-                long since = ctx.events().lastReceivedAt(row.realm());
-                Optional<Long> ahead = ctx.events().maxHeldHlc(row.realm(), Ingestor.HoldReason.FUTURE.name());
+                long since = ctx.events().lastReceivedAt(e.getKey());
+                Optional<Long> ahead = ctx.events().maxHeldHlc(e.getKey(), Ingestor.HoldReason.FUTURE.name());
                 if (ahead.isPresent()) {
                     since = Math.max(since, HybridClock.millis(ahead.get()) - HybridClock.MAX_FORWARD_MILLIS);
                 }
                 if (now - since > INVITATION_GRACE_MILLIS) {
-                    ctx.events().forgetRealm(row.realm());
+                    ctx.events().forgetRealm(e.getKey());
                     ctx.forgetMembership(e.getKey());
                     pruned++;
                 }
@@ -587,7 +587,7 @@ public final class Replica implements AutoCloseable {
             if (ctx.realm(realm).isEmpty() || ctx.membership(realm).role(ctx.self()).isEmpty()) {
                 throw new ReplicaException("This device has no grant in realm " + realm + ": an admin must add it first.");
             }
-            ctx.events().markJoined(realm.toBytes());
+            ctx.events().markJoined(realm);
             ctx.reloadRealms();
             return null;
         });
@@ -627,8 +627,8 @@ public final class Replica implements AutoCloseable {
                     Boolean.TRUE.equals(shared.value(Field.REALM_IS_MONOREPO)), List.copyOf(shared.set(Field.REALM_PROVINCES))),
                     java.time.Instant.ofEpochMilli(now));
             }
-            ctx.events().mapRealm(realm.toBytes(), localId);
-            ctx.events().markJoined(realm.toBytes());
+            ctx.events().mapRealm(realm, localId);
+            ctx.events().markJoined(realm);
             ctx.reloadRealms();
             return localId;
         });
@@ -688,7 +688,7 @@ public final class Replica implements AutoCloseable {
         }
         List<Entity> entities = read(tx -> {
             java.util.Set<Entity> seen = new java.util.LinkedHashSet<>();
-            ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(),
+            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER.code(),
                 (kind, entity, author, hlc, id, seq, auth) -> seen.add(new Entity(EntityKind.ofCode(kind), entity)));
             List<EntityKind> order = List.of(EntityKind.REALM, EntityKind.LORE, EntityKind.RELATION);
             List<Entity> out = new ArrayList<>(seen);
@@ -811,7 +811,7 @@ public final class Replica implements AutoCloseable {
      * demotion names it, so that exactly the subject's events up to it keep their effect.
      */
     private EventId frontierOf(RealmId realm, DeviceId device) throws StorageException {
-        return ctx.events().chainTip(realm.toBytes(), device.toBytes()).map(l -> EventId.fromBytes(l.id())).orElse(null);
+        return ctx.events().chainTip(realm, device.toBytes()).map(l -> EventId.fromBytes(l.id())).orElse(null);
     }
 
     private void requireAdmin(RealmId realm) throws StorageException {
@@ -1154,7 +1154,7 @@ public final class Replica implements AutoCloseable {
             captureLocalChanges(now); // what lh changed becomes events first, in short transactions
         }
         List<Object[]> entities = read(tx ->
-            ctx.events().entitiesChangedAfter(realm.toBytes(), cutoff, EntityKind.LORE.code(), EntityKind.RELATION.code()));
+            ctx.events().entitiesChangedAfter(realm, cutoff, EntityKind.LORE.code(), EntityKind.RELATION.code()));
         int changed = 0;
         for (int from = 0; from < entities.size(); from += UNDO_CHUNK) {
             List<Object[]> chunk = entities.subList(from, Math.min(entities.size(), from + UNDO_CHUNK));
@@ -1168,7 +1168,7 @@ public final class Replica implements AutoCloseable {
             progress.progress("undoing", from + chunk.size(), entities.size());
         }
         write(now, tx -> {
-            ctx.events().markMassDeletionsUndone(realm.toBytes(), toMillis);
+            ctx.events().markMassDeletionsUndone(realm, toMillis);
             return null;
         });
         return new UndoResult(realm, changed, entities.size());
@@ -1208,7 +1208,7 @@ public final class Replica implements AutoCloseable {
                 if (m.undone() || local == null || ctx.realm(realm).isEmpty()) {
                     continue;
                 }
-                long gone = ctx.events().loresTouchedBetweenAndMissing(m.realm(), EntityKind.LORE.code(),
+                long gone = ctx.events().loresTouchedBetweenAndMissing(realm, EntityKind.LORE.code(),
                     m.firstAt() << HybridClock.LOGICAL_BITS, ((m.lastAt() + 1) << HybridClock.LOGICAL_BITS) - 1);
                 if (gone > 0) {
                     out.add(new MassDeletion(realm, m.firstAt(), m.lores(), gone, m.firstAt() - 1));
@@ -1251,7 +1251,7 @@ public final class Replica implements AutoCloseable {
                 }
                 long[] n = {0};
                 ctx.events().forEachStored((id, realm, hlc, author, sealed) -> {
-                    sink.accept(id, realm, hlc, author, sealed);
+                    sink.accept(id, realm.toBytes(), hlc, author, sealed);
                     n[0]++;
                 });
                 return new Snapshot(realms, ctx.events().peers(), mapped, n[0]);
@@ -1271,7 +1271,7 @@ public final class Replica implements AutoCloseable {
     public void restoreState(Snapshot snapshot, long backupTime, long now) {
         write(now, tx -> {
             for (EventStore.RealmRow r : snapshot.realms()) {
-                ctx.events().addRealm(r.realm(), r.founder(), r.nameHint(), r.addedAt(), r.joined(), r.inviter());
+                ctx.events().addRealm(RealmId.fromBytes(r.realm()), r.founder(), r.nameHint(), r.addedAt(), r.joined(), r.inviter());
             }
             for (EventStore.PeerRow p : snapshot.peers()) {
                 ctx.events().putPeer(p.device(), p.keys(), p.displayName(), p.pairedAt());
@@ -1290,7 +1290,7 @@ public final class Replica implements AutoCloseable {
                     ctx.tables().insertRealm(want, java.time.Instant.ofEpochMilli(now));
                     local = want.id();
                 }
-                ctx.events().mapRealm(m.getKey().toBytes(), local);
+                ctx.events().mapRealm(m.getKey(), local);
             }
             if (!snapshot.peers().isEmpty()) {
                 ctx.events().putMeta(RESTORED, Long.toString(backupTime));
@@ -1408,8 +1408,7 @@ public final class Replica implements AutoCloseable {
             List<DamagedEvent> out = new ArrayList<>();
             long total = ctx.events().countAll();
             long[] seen = {0};
-            ctx.events().forEachStored((id, realm, hlc, author, sealed) -> {
-                RealmId r = RealmId.fromBytes(realm);
+            ctx.events().forEachStored((id, r, hlc, author, sealed) -> {
                 String problem = null;
                 if (!EventId.of(sealed).equals(EventId.fromBytes(id))) {
                     problem = "its bytes do not hash to its id (changed on disk)";
@@ -1525,7 +1524,7 @@ public final class Replica implements AutoCloseable {
     public java.util.Set<EventId> membershipEventIds(RealmId realm) {
         return read(tx -> {
             java.util.Set<EventId> out = new java.util.HashSet<>();
-            for (StoredEvent e : ctx.events().eventsOfKind(realm.toBytes(), EntityKind.MEMBER.code())) {
+            for (StoredEvent e : ctx.events().eventsOfKind(realm, EntityKind.MEMBER.code())) {
                 out.add(EventId.fromBytes(e.id()));
             }
             return out;
@@ -1544,14 +1543,14 @@ public final class Replica implements AutoCloseable {
 
     /** The sealed bytes of an event, if held in {@code realm} (empty for another realm's event). */
     public Optional<byte[]> sealed(RealmId realm, EventId id) {
-        return read(tx -> ctx.events().sealed(realm.toBytes(), id.toBytes()));
+        return read(tx -> ctx.events().sealed(realm, id.toBytes()));
     }
 
     /** Every event key of a realm (for building its reconciliation set). */
     public List<StoredKey> keys(RealmId realm) {
         return read(tx -> {
             List<StoredKey> keys = new ArrayList<>();
-            ctx.events().forEachKey(realm.toBytes(), (hlc, id) -> keys.add(new StoredKey(realm, hlc, EventId.fromBytes(id), false, false)));
+            ctx.events().forEachKey(realm, (hlc, id) -> keys.add(new StoredKey(realm, hlc, EventId.fromBytes(id), false, false)));
             return keys;
         });
     }
@@ -1563,7 +1562,7 @@ public final class Replica implements AutoCloseable {
     public List<StoredKey> keysOfKind(RealmId realm, EntityKind kind) {
         return read(tx -> {
             List<StoredKey> keys = new ArrayList<>();
-            for (StoredEvent e : ctx.events().eventsOfKind(realm.toBytes(), kind.code())) {
+            for (StoredEvent e : ctx.events().eventsOfKind(realm, kind.code())) {
                 keys.add(new StoredKey(realm, e.hlc(), EventId.fromBytes(e.id()), kind == EntityKind.MEMBER, false));
             }
             return keys;

@@ -359,7 +359,7 @@ final class ReplicaContext {
         Membership m = memberships.get(realm);
         if (m == null) {
             List<MembershipEvent> history = new ArrayList<>();
-            for (StoredEvent e : events.eventsOfKind(realm.toBytes(), EntityKind.MEMBER.code())) {
+            for (StoredEvent e : events.eventsOfKind(realm, EntityKind.MEMBER.code())) {
                 history.add(new MembershipEvent(EventId.fromBytes(e.id()), e.hlc(), DeviceId.fromBytes(e.author()),
                     (MembershipChange) decode(e)));
             }
@@ -386,7 +386,7 @@ final class ReplicaContext {
     ChainTip chainTip(RealmId realm) throws StorageException {
         ChainTip tip = tips.get(realm);
         if (tip == null && !tips.containsKey(realm)) {
-            tip = events.chainTip(realm.toBytes(), self().toBytes())
+            tip = events.chainTip(realm, self().toBytes())
                 .map(l -> new ChainTip(l.seq(), EventId.fromBytes(l.id()))).orElse(null);
             tips.put(realm, tip);
         }
@@ -504,7 +504,7 @@ final class ReplicaContext {
         }
         if (chain == null) {
             Map<EventId, EventStore.ChainLink> links = new HashMap<>();
-            for (EventStore.ChainLink link : events.chain(realm.toBytes(), author.toBytes())) {
+            for (EventStore.ChainLink link : events.chain(realm, author.toBytes())) {
                 links.put(EventId.fromBytes(link.id()), link);
             }
             // the event being decided is a link too, though it is not stored yet

@@ -50,7 +50,7 @@ final class TableAudit {
             }
             Set<String> lores = new LinkedHashSet<>();
             Set<String> relations = new LinkedHashSet<>();
-            ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(), (kind, entity, author, hlc, id, seq, auth) -> {
+            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER.code(), (kind, entity, author, hlc, id, seq, auth) -> {
                 if (kind == EntityKind.LORE.code()) {
                     lores.add(entity);
                 } else if (kind == EntityKind.RELATION.code()) {

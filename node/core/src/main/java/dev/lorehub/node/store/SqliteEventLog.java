@@ -1,5 +1,6 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.EventLog;
 import dev.lorehub.node.core.RelationKey;
@@ -60,13 +61,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public Optional<EventStore.ChainLink> chainTip(byte[] realm, byte[] author) throws StorageException {
-        return SqlCalls.call(() -> store.chainTip(realm, author));
+    public Optional<EventStore.ChainLink> chainTip(RealmId realm, byte[] author) throws StorageException {
+        return SqlCalls.call(() -> store.chainTip(realm.toBytes(), author));
     }
 
     @Override
-    public List<EventStore.ChainLink> chain(byte[] realm, byte[] author) throws StorageException {
-        return SqlCalls.call(() -> store.chain(realm, author));
+    public List<EventStore.ChainLink> chain(RealmId realm, byte[] author) throws StorageException {
+        return SqlCalls.call(() -> store.chain(realm.toBytes(), author));
     }
 
     @Override
@@ -80,8 +81,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public Optional<byte[]> sealed(byte[] realm, byte[] id) throws StorageException {
-        return SqlCalls.call(() -> store.sealed(realm, id));
+    public Optional<byte[]> sealed(RealmId realm, byte[] id) throws StorageException {
+        return SqlCalls.call(() -> store.sealed(realm.toBytes(), id));
     }
 
     @Override
@@ -95,8 +96,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<byte[]> realmsOf(int kind, String entity) throws StorageException {
-        return SqlCalls.call(() -> store.realmsOf(kind, entity));
+    public List<RealmId> realmsOf(int kind, String entity) throws StorageException {
+        List<byte[]> rows = SqlCalls.call(() -> store.realmsOf(kind, entity));
+        List<RealmId> realms = new java.util.ArrayList<>(rows.size());
+        for (byte[] realm : rows) {
+            realms.add(RealmId.fromBytes(realm));
+        }
+        return realms;
     }
 
     @Override
@@ -120,23 +126,23 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<StoredEvent> eventsOfKind(byte[] realm, int kind) throws StorageException {
-        return SqlCalls.call(() -> store.eventsOfKind(realm, kind));
+    public List<StoredEvent> eventsOfKind(RealmId realm, int kind) throws StorageException {
+        return SqlCalls.call(() -> store.eventsOfKind(realm.toBytes(), kind));
     }
 
     @Override
-    public List<StoredEvent> opaqueEvents(byte[] realm) throws StorageException {
-        return SqlCalls.call(() -> store.opaqueEvents(realm));
+    public List<StoredEvent> opaqueEvents(RealmId realm) throws StorageException {
+        return SqlCalls.call(() -> store.opaqueEvents(realm.toBytes()));
     }
 
     @Override
-    public void forEachKey(byte[] realm, KeyVisitor visitor) throws StorageException {
-        SqlCalls.run(() -> store.forEachKey(realm, visitor::visit));
+    public void forEachKey(RealmId realm, KeyVisitor visitor) throws StorageException {
+        SqlCalls.run(() -> store.forEachKey(realm.toBytes(), visitor::visit));
     }
 
     @Override
-    public void forEachAuthorship(byte[] realm, int membershipKind, AuthorshipVisitor visitor) throws StorageException {
-        SqlCalls.run(() -> store.forEachAuthorship(realm, membershipKind, (kind, entity, author, hlc, id, seq, auth) -> {
+    public void forEachAuthorship(RealmId realm, int membershipKind, AuthorshipVisitor visitor) throws StorageException {
+        SqlCalls.run(() -> store.forEachAuthorship(realm.toBytes(), membershipKind, (kind, entity, author, hlc, id, seq, auth) -> {
             try {
                 visitor.visit(kind, entity, author, hlc, id, seq, auth);
             } catch (StorageException e) {
@@ -146,9 +152,9 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void forEachAuthorshipBy(byte[] realm, byte[] author, int membershipKind, AuthorshipVisitor visitor)
+    public void forEachAuthorshipBy(RealmId realm, byte[] author, int membershipKind, AuthorshipVisitor visitor)
         throws StorageException {
-        SqlCalls.run(() -> store.forEachAuthorshipBy(realm, author, membershipKind, (kind, entity, by, hlc, id, seq, auth) -> {
+        SqlCalls.run(() -> store.forEachAuthorshipBy(realm.toBytes(), author, membershipKind, (kind, entity, by, hlc, id, seq, auth) -> {
             try {
                 visitor.visit(kind, entity, by, hlc, id, seq, auth);
             } catch (StorageException e) {
@@ -158,8 +164,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<StoredEvent> page(byte[] realm, long afterHlc, int limit) throws StorageException {
-        return SqlCalls.call(() -> store.page(realm, afterHlc, limit));
+    public List<StoredEvent> page(RealmId realm, long afterHlc, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.page(realm.toBytes(), afterHlc, limit));
     }
 
     @Override
@@ -168,13 +174,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public long count(byte[] realm) throws StorageException {
-        return SqlCalls.call(() -> store.count(realm));
+    public long count(RealmId realm) throws StorageException {
+        return SqlCalls.call(() -> store.count(realm.toBytes()));
     }
 
     @Override
-    public long maxHlc(byte[] realm) throws StorageException {
-        return SqlCalls.call(() -> store.maxHlc(realm));
+    public long maxHlc(RealmId realm) throws StorageException {
+        return SqlCalls.call(() -> store.maxHlc(realm.toBytes()));
     }
 
     @Override
@@ -188,8 +194,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void replaceConflicts(byte[] realm, int kind, String entity, List<EventStore.ConflictRow> rows) throws StorageException {
-        SqlCalls.run(() -> store.replaceConflicts(realm, kind, entity, rows));
+    public void replaceConflicts(RealmId realm, int kind, String entity, List<EventStore.ConflictRow> rows) throws StorageException {
+        SqlCalls.run(() -> store.replaceConflicts(realm.toBytes(), kind, entity, rows));
     }
 
     @Override
@@ -198,43 +204,43 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void addRealm(byte[] realm, byte[] founder, String nameHint, long nowMillis) throws StorageException {
-        SqlCalls.run(() -> store.addRealm(realm, founder, nameHint, nowMillis));
+    public void addRealm(RealmId realm, byte[] founder, String nameHint, long nowMillis) throws StorageException {
+        SqlCalls.run(() -> store.addRealm(realm.toBytes(), founder, nameHint, nowMillis));
     }
 
     @Override
-    public void addRealm(byte[] realm, byte[] founder, String nameHint, long nowMillis, boolean joined, byte[] inviter) throws StorageException {
-        SqlCalls.run(() -> store.addRealm(realm, founder, nameHint, nowMillis, joined, inviter));
+    public void addRealm(RealmId realm, byte[] founder, String nameHint, long nowMillis, boolean joined, byte[] inviter) throws StorageException {
+        SqlCalls.run(() -> store.addRealm(realm.toBytes(), founder, nameHint, nowMillis, joined, inviter));
     }
 
     @Override
-    public void markJoined(byte[] realm) throws StorageException {
-        SqlCalls.run(() -> store.markJoined(realm));
+    public void markJoined(RealmId realm) throws StorageException {
+        SqlCalls.run(() -> store.markJoined(realm.toBytes()));
     }
 
     @Override
-    public Optional<Long> maxHeldHlc(byte[] realm, String reason) throws StorageException {
-        return SqlCalls.call(() -> store.maxHeldHlc(realm, reason));
+    public Optional<Long> maxHeldHlc(RealmId realm, String reason) throws StorageException {
+        return SqlCalls.call(() -> store.maxHeldHlc(realm.toBytes(), reason));
     }
 
     @Override
-    public long lastReceivedAt(byte[] realm) throws StorageException {
-        return SqlCalls.call(() -> store.lastReceivedAt(realm));
+    public long lastReceivedAt(RealmId realm) throws StorageException {
+        return SqlCalls.call(() -> store.lastReceivedAt(realm.toBytes()));
     }
 
     @Override
-    public void forgetRealm(byte[] realm) throws StorageException {
-        SqlCalls.run(() -> store.forgetRealm(realm));
+    public void forgetRealm(RealmId realm) throws StorageException {
+        SqlCalls.run(() -> store.forgetRealm(realm.toBytes()));
     }
 
     @Override
-    public void mapRealm(byte[] realm, String localRealmId) throws StorageException {
-        SqlCalls.run(() -> store.mapRealm(realm, localRealmId));
+    public void mapRealm(RealmId realm, String localRealmId) throws StorageException {
+        SqlCalls.run(() -> store.mapRealm(realm.toBytes(), localRealmId));
     }
 
     @Override
-    public void removeRealm(byte[] realm) throws StorageException {
-        SqlCalls.run(() -> store.removeRealm(realm));
+    public void removeRealm(RealmId realm) throws StorageException {
+        SqlCalls.run(() -> store.removeRealm(realm.toBytes()));
     }
 
     @Override
@@ -273,13 +279,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<EventStore.HeldEvent> held(byte[] realm, int limit) throws StorageException {
-        return SqlCalls.call(() -> store.held(realm, limit));
+    public List<EventStore.HeldEvent> held(RealmId realm, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.held(realm.toBytes(), limit));
     }
 
     @Override
-    public List<EventStore.HeldEvent> held(byte[] realm, String reason, int limit) throws StorageException {
-        return SqlCalls.call(() -> store.held(realm, reason, limit));
+    public List<EventStore.HeldEvent> held(RealmId realm, String reason, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.held(realm.toBytes(), reason, limit));
     }
 
     @Override
@@ -288,8 +294,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public long[] heldSize(byte[] realm) throws StorageException {
-        return SqlCalls.call(() -> store.heldSize(realm));
+    public long[] heldSize(RealmId realm) throws StorageException {
+        return SqlCalls.call(() -> store.heldSize(realm.toBytes()));
     }
 
     @Override
@@ -313,18 +319,18 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public long ownEventsAfter(byte[] realm, byte[] author, long afterSeq) throws StorageException {
-        return SqlCalls.call(() -> store.ownEventsAfter(realm, author, afterSeq));
+    public long ownEventsAfter(RealmId realm, byte[] author, long afterSeq) throws StorageException {
+        return SqlCalls.call(() -> store.ownEventsAfter(realm.toBytes(), author, afterSeq));
     }
 
     @Override
-    public void noteUnsynced(byte[] realm, int kind, String entity, String reason, long at) throws StorageException {
-        SqlCalls.run(() -> store.noteUnsynced(realm, kind, entity, reason, at));
+    public void noteUnsynced(RealmId realm, int kind, String entity, String reason, long at) throws StorageException {
+        SqlCalls.run(() -> store.noteUnsynced(realm.toBytes(), kind, entity, reason, at));
     }
 
     @Override
-    public void clearUnsynced(byte[] realm, int kind, String entity) throws StorageException {
-        SqlCalls.run(() -> store.clearUnsynced(realm, kind, entity));
+    public void clearUnsynced(RealmId realm, int kind, String entity) throws StorageException {
+        SqlCalls.run(() -> store.clearUnsynced(realm.toBytes(), kind, entity));
     }
 
     @Override
@@ -333,8 +339,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void recordRefusal(String source, byte[] realm, String reason, byte[] event, byte[] author, String detail, long at) throws StorageException {
-        SqlCalls.run(() -> store.recordRefusal(source, realm, reason, event, author, detail, at));
+    public void recordRefusal(String source, RealmId realm, String reason, byte[] event, byte[] author, String detail, long at) throws StorageException {
+        SqlCalls.run(() -> store.recordRefusal(source, realm.toBytes(), reason, event, author, detail, at));
     }
 
     @Override
@@ -351,7 +357,7 @@ public final class SqliteEventLog implements EventLog {
     public void forEachStored(StoredVisitor visitor) throws StorageException {
         SqlCalls.run(() -> store.forEachStored((id, realm, hlc, author, sealed) -> {
             try {
-                visitor.visit(id, realm, hlc, author, sealed);
+                visitor.visit(id, RealmId.fromBytes(realm), hlc, author, sealed);
             } catch (StorageException e) {
                 throw new SqlCalls.Carrier(e);
             }
@@ -369,8 +375,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<Object[]> entitiesChangedAfter(byte[] realm, long hlc, int loreKind, int relationKind) throws StorageException {
-        return SqlCalls.call(() -> store.entitiesChangedAfter(realm, hlc, loreKind, relationKind));
+    public List<Object[]> entitiesChangedAfter(RealmId realm, long hlc, int loreKind, int relationKind) throws StorageException {
+        return SqlCalls.call(() -> store.entitiesChangedAfter(realm.toBytes(), hlc, loreKind, relationKind));
     }
 
     @Override
@@ -379,13 +385,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void noteDeletions(byte[] realm, long lores, long fromAt, long toAt) throws StorageException {
-        SqlCalls.run(() -> store.noteDeletions(realm, lores, fromAt, toAt));
+    public void noteDeletions(RealmId realm, long lores, long fromAt, long toAt) throws StorageException {
+        SqlCalls.run(() -> store.noteDeletions(realm.toBytes(), lores, fromAt, toAt));
     }
 
     @Override
-    public long loresTouchedBetweenAndMissing(byte[] realm, int loreKind, long fromHlc, long toHlc) throws StorageException {
-        return SqlCalls.call(() -> store.loresTouchedBetweenAndMissing(realm, loreKind, fromHlc, toHlc));
+    public long loresTouchedBetweenAndMissing(RealmId realm, int loreKind, long fromHlc, long toHlc) throws StorageException {
+        return SqlCalls.call(() -> store.loresTouchedBetweenAndMissing(realm.toBytes(), loreKind, fromHlc, toHlc));
     }
 
     @Override
@@ -394,13 +400,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void markMassDeletionsUndone(byte[] realm, long fromAt) throws StorageException {
-        SqlCalls.run(() -> store.markMassDeletionsUndone(realm, fromAt));
+    public void markMassDeletionsUndone(RealmId realm, long fromAt) throws StorageException {
+        SqlCalls.run(() -> store.markMassDeletionsUndone(realm.toBytes(), fromAt));
     }
 
     @Override
-    public List<EventStore.LegacyRow> legacyEntityEvents(byte[] realm, int membershipKind) throws StorageException {
-        return SqlCalls.call(() -> store.legacyEntityEvents(realm, membershipKind));
+    public List<EventStore.LegacyRow> legacyEntityEvents(RealmId realm, int membershipKind) throws StorageException {
+        return SqlCalls.call(() -> store.legacyEntityEvents(realm.toBytes(), membershipKind));
     }
 
     @Override
