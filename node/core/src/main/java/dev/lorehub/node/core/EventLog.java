@@ -30,7 +30,7 @@ public interface EventLog {
      * ({@code seq}, {@code prev}, {@code auth} null for the previous release's format), and
      * indexes it as {@link #append} would have.
      */
-    void reveal(byte[] id, int kind, String entity, Long seq, byte[] prev, byte[] auth) throws StorageException;
+    void reveal(byte[] id, EntityKind kind, String entity, Long seq, byte[] prev, byte[] auth) throws StorageException;
 
     /** Receives one event key. */
     @FunctionalInterface
@@ -41,7 +41,7 @@ public interface EventLog {
     /** Receives who wrote one event, and what it cites. */
     @FunctionalInterface
     interface AuthorshipVisitor {
-        void visit(int kind, String entity, byte[] author, long hlc, byte[] id, long seq, byte[] auth) throws StorageException;
+        void visit(EntityKind kind, String entity, byte[] author, long hlc, byte[] id, long seq, byte[] auth) throws StorageException;
     }
 
     /** Receives one stored event's columns. */
@@ -67,10 +67,10 @@ public interface EventLog {
     Optional<StoredEvent> get(byte[] id) throws StorageException;
 
     /** Every readable event of one entity (any realm it has lived in). */
-    List<StoredEvent> eventsOf(int kind, String entity) throws StorageException;
+    List<StoredEvent> eventsOf(EntityKind kind, String entity) throws StorageException;
 
     /** The realms that hold readable events of this entity (an index scan; no bodies read). */
-    List<RealmId> realmsOf(int kind, String entity) throws StorageException;
+    List<RealmId> realmsOf(EntityKind kind, String entity) throws StorageException;
 
     /** Lores of a local realm that have no event yet (to adopt into a synced realm), at most {@code limit}. */
     List<String> unadoptedLores(String localRealmId, int limit) throws StorageException;
@@ -82,10 +82,10 @@ public interface EventLog {
     List<String[]> conflictedEntities() throws StorageException;
 
     /** True if any event of this entity is stored (cheap: an index probe). */
-    boolean hasEventsOf(int kind, String entity) throws StorageException;
+    boolean hasEventsOf(EntityKind kind, String entity) throws StorageException;
 
     /** Every readable event of a kind in a realm (membership events, for instance). */
-    List<StoredEvent> eventsOfKind(RealmId realm, int kind) throws StorageException;
+    List<StoredEvent> eventsOfKind(RealmId realm, EntityKind kind) throws StorageException;
 
     /** Events of a realm this device could not decrypt when they arrived. */
     List<StoredEvent> opaqueEvents(RealmId realm) throws StorageException;
@@ -94,10 +94,10 @@ public interface EventLog {
     void forEachKey(RealmId realm, KeyVisitor visitor) throws StorageException;
 
     /** Visits the authorship of every readable entity event of a realm (not membership events). */
-    void forEachAuthorship(RealmId realm, int membershipKind, AuthorshipVisitor visitor) throws StorageException;
+    void forEachAuthorship(RealmId realm, EntityKind membershipKind, AuthorshipVisitor visitor) throws StorageException;
 
     /** As {@link #forEachAuthorship}, for one author's events only. */
-    void forEachAuthorshipBy(RealmId realm, byte[] author, int membershipKind, AuthorshipVisitor visitor) throws StorageException;
+    void forEachAuthorshipBy(RealmId realm, byte[] author, EntityKind membershipKind, AuthorshipVisitor visitor) throws StorageException;
 
     /** The events of a realm in (HLC, id) order, starting after a position, at most {@code limit}. */
     List<StoredEvent> page(RealmId realm, long afterHlc, int limit) throws StorageException;
@@ -117,7 +117,7 @@ public interface EventLog {
     List<String> relationsTouching(String lore) throws StorageException;
 
     /** Replaces the conflicts recorded for one entity of one realm. */
-    void replaceConflicts(RealmId realm, int kind, String entity, List<EventStore.ConflictRow> rows) throws StorageException;
+    void replaceConflicts(RealmId realm, EntityKind kind, String entity, List<EventStore.ConflictRow> rows) throws StorageException;
 
     /** All recorded conflicts, ordered by realm, kind, entity. */
     List<EventStore.ConflictRow> conflicts() throws StorageException;
@@ -185,9 +185,9 @@ public interface EventLog {
     /** How many events {@code author} wrote in a realm after chain position {@code afterSeq}. */
     long ownEventsAfter(RealmId realm, byte[] author, long afterSeq) throws StorageException;
 
-    void noteUnsynced(RealmId realm, int kind, String entity, String reason, long at) throws StorageException;
+    void noteUnsynced(RealmId realm, EntityKind kind, String entity, String reason, long at) throws StorageException;
 
-    void clearUnsynced(RealmId realm, int kind, String entity) throws StorageException;
+    void clearUnsynced(RealmId realm, EntityKind kind, String entity) throws StorageException;
 
     /** Every unsynced local change, oldest first. */
     List<EventStore.UnsyncedRow> unsynced() throws StorageException;
@@ -211,10 +211,10 @@ public interface EventLog {
     List<EventStore.ForkRow> chainForks(byte[] author) throws StorageException;
 
     /** Readable lores and relations of a realm with an event stamped after {@code hlc}: (kind, entity), lores first. */
-    List<Object[]> entitiesChangedAfter(RealmId realm, long hlc, int loreKind, int relationKind) throws StorageException;
+    List<Object[]> entitiesChangedAfter(RealmId realm, long hlc, EntityKind loreKind, EntityKind relationKind) throws StorageException;
 
     /** Entity ids of a kind that start with {@code prefix}, from the log (deleted entities included), at most {@code limit}. */
-    List<String> entitiesStartingWith(int kind, String prefix, int limit) throws StorageException;
+    List<String> entitiesStartingWith(EntityKind kind, String prefix, int limit) throws StorageException;
 
     /**
      * Notes {@code lores} lore deletions of a realm captured together, made between {@code fromAt} and
@@ -224,7 +224,7 @@ public interface EventLog {
     void noteDeletions(RealmId realm, long lores, long fromAt, long toAt) throws StorageException;
 
     /** How many lores with an event of a realm stamped in [fromHlc, toHlc] have no row in lh's lores table now. */
-    long loresTouchedBetweenAndMissing(RealmId realm, int loreKind, long fromHlc, long toHlc) throws StorageException;
+    long loresTouchedBetweenAndMissing(RealmId realm, EntityKind loreKind, long fromHlc, long toHlc) throws StorageException;
 
     /** Recorded mass deletions, newest first. */
     List<EventStore.MassDeleteRow> massDeletions() throws StorageException;
@@ -236,7 +236,7 @@ public interface EventLog {
      * The readable entity events of a realm written in the previous release's format: those with no
      * chain position (membership events and events this device cannot read are left out).
      */
-    List<EventStore.LegacyRow> legacyEntityEvents(RealmId realm, int membershipKind) throws StorageException;
+    List<EventStore.LegacyRow> legacyEntityEvents(RealmId realm, EntityKind membershipKind) throws StorageException;
 
     Optional<String> meta(String key) throws StorageException;
 

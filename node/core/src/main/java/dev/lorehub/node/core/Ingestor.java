@@ -388,22 +388,22 @@ final class Ingestor {
     private void touchFlipped(Run run, RealmId realm) throws StorageException {
         Set<EventId> before = run.unappliedBefore.get(realm);
         if (before != null) {
-            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER.code(), (kind, entity, author, hlc, id, seq, auth) ->
+            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER, (kind, entity, author, hlc, id, seq, auth) ->
                 touchIfFlipped(run, realm, before, kind, entity, author, hlc, id, seq, auth));
             return;
         }
         for (Map.Entry<DeviceId, Set<EventId>> by : run.unappliedBeforeBy.getOrDefault(realm, Map.of()).entrySet()) {
             Set<EventId> was = by.getValue();
-            ctx.events().forEachAuthorshipBy(realm, by.getKey().toBytes(), EntityKind.MEMBER.code(),
+            ctx.events().forEachAuthorshipBy(realm, by.getKey().toBytes(), EntityKind.MEMBER,
                 (kind, entity, author, hlc, id, seq, auth) -> touchIfFlipped(run, realm, was, kind, entity, author, hlc, id, seq, auth));
         }
     }
 
-    private void touchIfFlipped(Run run, RealmId realm, Set<EventId> unappliedBefore, int kind, String entity, byte[] author,
+    private void touchIfFlipped(Run run, RealmId realm, Set<EventId> unappliedBefore, EntityKind kind, String entity, byte[] author,
         long hlc, byte[] id, long seq, byte[] auth) throws StorageException {
         EventId event = EventId.fromBytes(id);
         if (unappliedBefore.contains(event) == applies(realm, author, hlc, id, seq, auth, event)) {
-            run.touched.add(new Touched(realm, EntityKind.ofCode(kind), entity));
+            run.touched.add(new Touched(realm, kind, entity));
         }
     }
 
@@ -419,7 +419,7 @@ final class Ingestor {
         Set<EventId> out = new HashSet<>();
         earlier.values().forEach(out::addAll);
         try {
-            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER.code(), (kind, entity, author, hlc, id, seq, auth) -> {
+            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER, (kind, entity, author, hlc, id, seq, auth) -> {
                 EventId event = EventId.fromBytes(id);
                 if (!earlier.containsKey(DeviceId.fromBytes(author)) && !applies(realm, author, hlc, id, seq, auth, event)) {
                     out.add(event);
@@ -460,7 +460,7 @@ final class Ingestor {
     private Set<EventId> unapplied(RealmId realm, DeviceId author) {
         Set<EventId> out = new HashSet<>();
         try {
-            ctx.events().forEachAuthorshipBy(realm, author.toBytes(), EntityKind.MEMBER.code(),
+            ctx.events().forEachAuthorshipBy(realm, author.toBytes(), EntityKind.MEMBER,
                 (kind, entity, by, hlc, id, seq, auth) -> {
                     EventId event = EventId.fromBytes(id);
                     if (!applies(realm, by, hlc, id, seq, auth, event)) {
@@ -695,7 +695,7 @@ final class Ingestor {
                 + row.get().realmId() + " (not shared)");
         }
         if (row.isEmpty()) {
-            for (RealmId o : ctx.events().realmsOf(EntityKind.LORE.code(), loreId)) {
+            for (RealmId o : ctx.events().realmsOf(EntityKind.LORE, loreId)) {
                 if (!o.equals(realm) && ctx.localRealmId(o) != null) {
                     EntityState s = materializer.fold(o, EntityKind.LORE, loreId);
                     if (s.isLive()) {
@@ -780,9 +780,9 @@ final class Ingestor {
                 }
                 Causality c = change.causality();
                 if (c.legacy()) {
-                    ctx.events().reveal(e.id(), body.kind().code(), body.entityId(), null, null, null);
+                    ctx.events().reveal(e.id(), body.kind(), body.entityId(), null, null, null);
                 } else {
-                    ctx.events().reveal(e.id(), body.kind().code(), body.entityId(), c.seq(),
+                    ctx.events().reveal(e.id(), body.kind(), body.entityId(), c.seq(),
                         c.prev() == null ? null : c.prev().toBytes(), ReplicaContext.joinIds(c.auth()));
                 }
                 ctx.forgetFresh(realm, body.kind(), body.entityId()); // the entity has an older event now: fold from the log

@@ -221,9 +221,9 @@ final class LocalChanges {
             }
         }
         if (problems.isEmpty()) {
-            ctx.events().clearUnsynced(realm, kind.code(), entity);
+            ctx.events().clearUnsynced(realm, kind, entity);
         } else {
-            ctx.events().noteUnsynced(realm, kind.code(), entity, "a value the node cannot carry: "
+            ctx.events().noteUnsynced(realm, kind, entity, "a value the node cannot carry: "
                 + String.join("; ", problems), tx.now());
         }
         if (state.isLive() && assignments.isEmpty() && sets.isEmpty()) {
@@ -238,7 +238,7 @@ final class LocalChanges {
         if (!canWrite(tx, realm, kind, state.entityId())) {
             return;
         }
-        ctx.events().clearUnsynced(realm, kind.code(), state.entityId());
+        ctx.events().clearUnsynced(realm, kind, state.entityId());
         writer.emit(tx, realm, new EntityChange(kind, state.entityId(), true, state.heads(), new TreeMap<>(), new TreeMap<>()),
             state.latestHlc(), madeAt);
         if (kind == EntityKind.LORE) {
@@ -254,7 +254,7 @@ final class LocalChanges {
     private boolean canWrite(Tx tx, RealmId realm, EntityKind kind, String entity) throws StorageException {
         String why = whyNotWritable(realm);
         if (why != null) {
-            ctx.events().noteUnsynced(realm, kind.code(), entity, why, tx.now());
+            ctx.events().noteUnsynced(realm, kind, entity, why, tx.now());
             LOG.info("A local change to {} {} in realm {} is kept unsynced: {}", kind, entity, realm, why);
         }
         return why == null;
@@ -287,6 +287,6 @@ final class LocalChanges {
     }
 
     private List<RealmId> realmsWithEvents(EntityKind kind, String entity) throws StorageException {
-        return ctx.events().realmsOf(kind.code(), entity).stream().sorted().toList();
+        return ctx.events().realmsOf(kind, entity).stream().sorted().toList();
     }
 }

@@ -265,7 +265,7 @@ public final class Replica implements AutoCloseable {
             for (EventStore.UnsyncedRow u : ctx.events().unsynced()) {
                 RealmId realm = RealmId.fromBytes(u.realm());
                 if (ctx.realm(realm).isEmpty()) {
-                    ctx.events().clearUnsynced(realm, u.kind(), u.entity());
+                    ctx.events().clearUnsynced(realm, EntityKind.ofCode(u.kind()), u.entity());
                     continue;
                 }
                 boolean unmappedRealm = u.kind() == EntityKind.REALM.code() && ctx.localRealmId(realm) == null;
@@ -292,7 +292,7 @@ public final class Replica implements AutoCloseable {
                 if (ctx.realm(r).isPresent()) {
                     materializer.materialize(r, EntityKind.ofCode(u.kind()), u.entity());
                 }
-                ctx.events().clearUnsynced(r, u.kind(), u.entity());
+                ctx.events().clearUnsynced(r, EntityKind.ofCode(u.kind()), u.entity());
                 n++;
             }
             return n;
@@ -688,8 +688,8 @@ public final class Replica implements AutoCloseable {
         }
         List<Entity> entities = read(tx -> {
             java.util.Set<Entity> seen = new java.util.LinkedHashSet<>();
-            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER.code(),
-                (kind, entity, author, hlc, id, seq, auth) -> seen.add(new Entity(EntityKind.ofCode(kind), entity)));
+            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER,
+                (kind, entity, author, hlc, id, seq, auth) -> seen.add(new Entity(kind, entity)));
             List<EntityKind> order = List.of(EntityKind.REALM, EntityKind.LORE, EntityKind.RELATION);
             List<Entity> out = new ArrayList<>(seen);
             out.sort(java.util.Comparator.comparingInt(e -> order.indexOf(e.kind())));
@@ -994,7 +994,7 @@ public final class Replica implements AutoCloseable {
     }
 
     private Optional<RealmId> realmOfLore(String loreId) throws StorageException {
-        for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE.code(), loreId)) {
+        for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE, loreId)) {
             return Optional.of(RealmId.fromBytes(e.realm()));
         }
         return Optional.empty();
@@ -1090,7 +1090,7 @@ public final class Replica implements AutoCloseable {
     /** The full id of the lore that {@code prefix} names in the event log (deleted lores included). */
     public String loreIdByPrefix(String prefix) {
         return read(tx -> {
-            List<String> found = ctx.events().entitiesStartingWith(EntityKind.LORE.code(), prefix.toLowerCase(java.util.Locale.ROOT), 2);
+            List<String> found = ctx.events().entitiesStartingWith(EntityKind.LORE, prefix.toLowerCase(java.util.Locale.ROOT), 2);
             if (found.size() != 1) {
                 throw new ReplicaException(found.isEmpty() ? "No synced lore has an id starting with '" + prefix
                     + "' (see `lorehub-node log`)." : "'" + prefix + "' starts the ids of several lores: give more of it.");
@@ -1120,7 +1120,7 @@ public final class Replica implements AutoCloseable {
     private EventId versionOf(String lore, String version) throws StorageException {
         String v = version.toLowerCase(java.util.Locale.ROOT);
         List<EventId> matches = new ArrayList<>();
-        for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE.code(), lore)) {
+        for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE, lore)) {
             EventId id = EventId.fromBytes(e.id());
             if (id.toString().startsWith(v)) {
                 matches.add(id);
@@ -1154,7 +1154,7 @@ public final class Replica implements AutoCloseable {
             captureLocalChanges(now); // what lh changed becomes events first, in short transactions
         }
         List<Object[]> entities = read(tx ->
-            ctx.events().entitiesChangedAfter(realm, cutoff, EntityKind.LORE.code(), EntityKind.RELATION.code()));
+            ctx.events().entitiesChangedAfter(realm, cutoff, EntityKind.LORE, EntityKind.RELATION));
         int changed = 0;
         for (int from = 0; from < entities.size(); from += UNDO_CHUNK) {
             List<Object[]> chunk = entities.subList(from, Math.min(entities.size(), from + UNDO_CHUNK));
@@ -1208,7 +1208,7 @@ public final class Replica implements AutoCloseable {
                 if (m.undone() || local == null || ctx.realm(realm).isEmpty()) {
                     continue;
                 }
-                long gone = ctx.events().loresTouchedBetweenAndMissing(realm, EntityKind.LORE.code(),
+                long gone = ctx.events().loresTouchedBetweenAndMissing(realm, EntityKind.LORE,
                     m.firstAt() << HybridClock.LOGICAL_BITS, ((m.lastAt() + 1) << HybridClock.LOGICAL_BITS) - 1);
                 if (gone > 0) {
                     out.add(new MassDeletion(realm, m.firstAt(), m.lores(), gone, m.firstAt() - 1));
@@ -1524,7 +1524,7 @@ public final class Replica implements AutoCloseable {
     public java.util.Set<EventId> membershipEventIds(RealmId realm) {
         return read(tx -> {
             java.util.Set<EventId> out = new java.util.HashSet<>();
-            for (StoredEvent e : ctx.events().eventsOfKind(realm, EntityKind.MEMBER.code())) {
+            for (StoredEvent e : ctx.events().eventsOfKind(realm, EntityKind.MEMBER)) {
                 out.add(EventId.fromBytes(e.id()));
             }
             return out;
@@ -1562,7 +1562,7 @@ public final class Replica implements AutoCloseable {
     public List<StoredKey> keysOfKind(RealmId realm, EntityKind kind) {
         return read(tx -> {
             List<StoredKey> keys = new ArrayList<>();
-            for (StoredEvent e : ctx.events().eventsOfKind(realm, kind.code())) {
+            for (StoredEvent e : ctx.events().eventsOfKind(realm, kind)) {
                 keys.add(new StoredKey(realm, e.hlc(), EventId.fromBytes(e.id()), kind == EntityKind.MEMBER, false));
             }
             return keys;

@@ -138,7 +138,7 @@ final class ReplicaContext {
         String k = key(realm, change.kind(), change.entityId());
         List<FreshEvent> list = fresh.get(k);
         if (list == null) {
-            if (events.hasEventsOf(change.kind().code(), change.entityId())) {
+            if (events.hasEventsOf(change.kind(), change.entityId())) {
                 return;
             }
             list = new ArrayList<>();
@@ -359,7 +359,7 @@ final class ReplicaContext {
         Membership m = memberships.get(realm);
         if (m == null) {
             List<MembershipEvent> history = new ArrayList<>();
-            for (StoredEvent e : events.eventsOfKind(realm, EntityKind.MEMBER.code())) {
+            for (StoredEvent e : events.eventsOfKind(realm, EntityKind.MEMBER)) {
                 history.add(new MembershipEvent(EventId.fromBytes(e.id()), e.hlc(), DeviceId.fromBytes(e.author()),
                     (MembershipChange) decode(e)));
             }

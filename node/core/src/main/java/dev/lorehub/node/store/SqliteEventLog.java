@@ -35,10 +35,10 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void reveal(byte[] id, int kind, String entity, Long seq, byte[] prev, byte[] auth) throws StorageException {
+    public void reveal(byte[] id, EntityKind kind, String entity, Long seq, byte[] prev, byte[] auth) throws StorageException {
         SqlCalls.run(() -> {
-            store.reveal(id, kind, entity, seq, prev, auth);
-            index(kind, entity);
+            store.reveal(id, kind.code(), entity, seq, prev, auth);
+            index(kind.code(), entity);
         });
     }
 
@@ -91,13 +91,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<StoredEvent> eventsOf(int kind, String entity) throws StorageException {
-        return SqlCalls.call(() -> store.eventsOf(kind, entity));
+    public List<StoredEvent> eventsOf(EntityKind kind, String entity) throws StorageException {
+        return SqlCalls.call(() -> store.eventsOf(kind.code(), entity));
     }
 
     @Override
-    public List<RealmId> realmsOf(int kind, String entity) throws StorageException {
-        List<byte[]> rows = SqlCalls.call(() -> store.realmsOf(kind, entity));
+    public List<RealmId> realmsOf(EntityKind kind, String entity) throws StorageException {
+        List<byte[]> rows = SqlCalls.call(() -> store.realmsOf(kind.code(), entity));
         List<RealmId> realms = new java.util.ArrayList<>(rows.size());
         for (byte[] realm : rows) {
             realms.add(RealmId.fromBytes(realm));
@@ -121,13 +121,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public boolean hasEventsOf(int kind, String entity) throws StorageException {
-        return SqlCalls.call(() -> store.hasEventsOf(kind, entity));
+    public boolean hasEventsOf(EntityKind kind, String entity) throws StorageException {
+        return SqlCalls.call(() -> store.hasEventsOf(kind.code(), entity));
     }
 
     @Override
-    public List<StoredEvent> eventsOfKind(RealmId realm, int kind) throws StorageException {
-        return SqlCalls.call(() -> store.eventsOfKind(realm.toBytes(), kind));
+    public List<StoredEvent> eventsOfKind(RealmId realm, EntityKind kind) throws StorageException {
+        return SqlCalls.call(() -> store.eventsOfKind(realm.toBytes(), kind.code()));
     }
 
     @Override
@@ -141,10 +141,10 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void forEachAuthorship(RealmId realm, int membershipKind, AuthorshipVisitor visitor) throws StorageException {
-        SqlCalls.run(() -> store.forEachAuthorship(realm.toBytes(), membershipKind, (kind, entity, author, hlc, id, seq, auth) -> {
+    public void forEachAuthorship(RealmId realm, EntityKind membershipKind, AuthorshipVisitor visitor) throws StorageException {
+        SqlCalls.run(() -> store.forEachAuthorship(realm.toBytes(), membershipKind.code(), (kind, entity, author, hlc, id, seq, auth) -> {
             try {
-                visitor.visit(kind, entity, author, hlc, id, seq, auth);
+                visitor.visit(EntityKind.ofCode(kind), entity, author, hlc, id, seq, auth);
             } catch (StorageException e) {
                 throw new SqlCalls.Carrier(e);
             }
@@ -152,11 +152,11 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void forEachAuthorshipBy(RealmId realm, byte[] author, int membershipKind, AuthorshipVisitor visitor)
+    public void forEachAuthorshipBy(RealmId realm, byte[] author, EntityKind membershipKind, AuthorshipVisitor visitor)
         throws StorageException {
-        SqlCalls.run(() -> store.forEachAuthorshipBy(realm.toBytes(), author, membershipKind, (kind, entity, by, hlc, id, seq, auth) -> {
+        SqlCalls.run(() -> store.forEachAuthorshipBy(realm.toBytes(), author, membershipKind.code(), (kind, entity, by, hlc, id, seq, auth) -> {
             try {
-                visitor.visit(kind, entity, by, hlc, id, seq, auth);
+                visitor.visit(EntityKind.ofCode(kind), entity, by, hlc, id, seq, auth);
             } catch (StorageException e) {
                 throw new SqlCalls.Carrier(e);
             }
@@ -194,8 +194,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void replaceConflicts(RealmId realm, int kind, String entity, List<EventStore.ConflictRow> rows) throws StorageException {
-        SqlCalls.run(() -> store.replaceConflicts(realm.toBytes(), kind, entity, rows));
+    public void replaceConflicts(RealmId realm, EntityKind kind, String entity, List<EventStore.ConflictRow> rows) throws StorageException {
+        SqlCalls.run(() -> store.replaceConflicts(realm.toBytes(), kind.code(), entity, rows));
     }
 
     @Override
@@ -324,13 +324,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void noteUnsynced(RealmId realm, int kind, String entity, String reason, long at) throws StorageException {
-        SqlCalls.run(() -> store.noteUnsynced(realm.toBytes(), kind, entity, reason, at));
+    public void noteUnsynced(RealmId realm, EntityKind kind, String entity, String reason, long at) throws StorageException {
+        SqlCalls.run(() -> store.noteUnsynced(realm.toBytes(), kind.code(), entity, reason, at));
     }
 
     @Override
-    public void clearUnsynced(RealmId realm, int kind, String entity) throws StorageException {
-        SqlCalls.run(() -> store.clearUnsynced(realm.toBytes(), kind, entity));
+    public void clearUnsynced(RealmId realm, EntityKind kind, String entity) throws StorageException {
+        SqlCalls.run(() -> store.clearUnsynced(realm.toBytes(), kind.code(), entity));
     }
 
     @Override
@@ -375,13 +375,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<Object[]> entitiesChangedAfter(RealmId realm, long hlc, int loreKind, int relationKind) throws StorageException {
-        return SqlCalls.call(() -> store.entitiesChangedAfter(realm.toBytes(), hlc, loreKind, relationKind));
+    public List<Object[]> entitiesChangedAfter(RealmId realm, long hlc, EntityKind loreKind, EntityKind relationKind) throws StorageException {
+        return SqlCalls.call(() -> store.entitiesChangedAfter(realm.toBytes(), hlc, loreKind.code(), relationKind.code()));
     }
 
     @Override
-    public List<String> entitiesStartingWith(int kind, String prefix, int limit) throws StorageException {
-        return SqlCalls.call(() -> store.entitiesStartingWith(kind, prefix, limit));
+    public List<String> entitiesStartingWith(EntityKind kind, String prefix, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.entitiesStartingWith(kind.code(), prefix, limit));
     }
 
     @Override
@@ -390,8 +390,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public long loresTouchedBetweenAndMissing(RealmId realm, int loreKind, long fromHlc, long toHlc) throws StorageException {
-        return SqlCalls.call(() -> store.loresTouchedBetweenAndMissing(realm.toBytes(), loreKind, fromHlc, toHlc));
+    public long loresTouchedBetweenAndMissing(RealmId realm, EntityKind loreKind, long fromHlc, long toHlc) throws StorageException {
+        return SqlCalls.call(() -> store.loresTouchedBetweenAndMissing(realm.toBytes(), loreKind.code(), fromHlc, toHlc));
     }
 
     @Override
@@ -405,8 +405,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<EventStore.LegacyRow> legacyEntityEvents(RealmId realm, int membershipKind) throws StorageException {
-        return SqlCalls.call(() -> store.legacyEntityEvents(realm.toBytes(), membershipKind));
+    public List<EventStore.LegacyRow> legacyEntityEvents(RealmId realm, EntityKind membershipKind) throws StorageException {
+        return SqlCalls.call(() -> store.legacyEntityEvents(realm.toBytes(), membershipKind.code()));
     }
 
     @Override
