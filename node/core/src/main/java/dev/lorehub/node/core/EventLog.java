@@ -1,5 +1,6 @@
 package dev.lorehub.node.core;
 
+import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.StoredEvent;
@@ -41,20 +42,20 @@ public interface EventLog {
     /** Receives who wrote one event, and what it cites. */
     @FunctionalInterface
     interface AuthorshipVisitor {
-        void visit(EntityKind kind, String entity, byte[] author, long hlc, byte[] id, long seq, byte[] auth) throws StorageException;
+        void visit(EntityKind kind, String entity, DeviceId author, long hlc, byte[] id, long seq, byte[] auth) throws StorageException;
     }
 
     /** Receives one stored event's columns. */
     @FunctionalInterface
     interface StoredVisitor {
-        void visit(byte[] id, RealmId realm, long hlc, byte[] author, byte[] sealed) throws StorageException;
+        void visit(byte[] id, RealmId realm, long hlc, DeviceId author, byte[] sealed) throws StorageException;
     }
 
     /** The newest event of {@code author}'s chain in a realm as (seq, id), if it wrote any (the tip it extends). */
-    Optional<EventStore.ChainLink> chainTip(RealmId realm, byte[] author) throws StorageException;
+    Optional<EventStore.ChainLink> chainTip(RealmId realm, DeviceId author) throws StorageException;
 
     /** Every readable event of {@code author} in a realm as a chain link (id, seq, prev), any order. */
-    List<EventStore.ChainLink> chain(RealmId realm, byte[] author) throws StorageException;
+    List<EventStore.ChainLink> chain(RealmId realm, DeviceId author) throws StorageException;
 
     boolean contains(byte[] id) throws StorageException;
 
@@ -97,7 +98,7 @@ public interface EventLog {
     void forEachAuthorship(RealmId realm, EntityKind membershipKind, AuthorshipVisitor visitor) throws StorageException;
 
     /** As {@link #forEachAuthorship}, for one author's events only. */
-    void forEachAuthorshipBy(RealmId realm, byte[] author, EntityKind membershipKind, AuthorshipVisitor visitor) throws StorageException;
+    void forEachAuthorshipBy(RealmId realm, DeviceId author, EntityKind membershipKind, AuthorshipVisitor visitor) throws StorageException;
 
     /** The events of a realm in (HLC, id) order, starting after a position, at most {@code limit}. */
     List<StoredEvent> page(RealmId realm, long afterHlc, int limit) throws StorageException;
@@ -123,10 +124,10 @@ public interface EventLog {
     List<EventStore.ConflictRow> conflicts() throws StorageException;
 
     /** Adds a synced realm, or leaves an existing row alone. */
-    void addRealm(RealmId realm, byte[] founder, String nameHint, long nowMillis) throws StorageException;
+    void addRealm(RealmId realm, DeviceId founder, String nameHint, long nowMillis) throws StorageException;
 
     /** Adds a synced realm (joined, or an invitation from {@code inviter}), or leaves an existing row alone. */
-    void addRealm(RealmId realm, byte[] founder, String nameHint, long nowMillis, boolean joined, byte[] inviter) throws StorageException;
+    void addRealm(RealmId realm, DeviceId founder, String nameHint, long nowMillis, boolean joined, DeviceId inviter) throws StorageException;
 
     /** Marks a realm joined (the user consented to sync all of it here). */
     void markJoined(RealmId realm) throws StorageException;
@@ -147,11 +148,11 @@ public interface EventLog {
 
     List<EventStore.RealmRow> realms() throws StorageException;
 
-    void putPeer(byte[] device, byte[] keys, String displayName, long pairedAt) throws StorageException;
+    void putPeer(DeviceId device, byte[] keys, String displayName, long pairedAt) throws StorageException;
 
-    void removePeer(byte[] device) throws StorageException;
+    void removePeer(DeviceId device) throws StorageException;
 
-    void touchPeer(byte[] device, String address, Long lastSyncAt) throws StorageException;
+    void touchPeer(DeviceId device, String address, Long lastSyncAt) throws StorageException;
 
     List<EventStore.PeerRow> peers() throws StorageException;
 
@@ -183,7 +184,7 @@ public interface EventLog {
     List<EventStore.PeerStatusRow> peerStatuses() throws StorageException;
 
     /** How many events {@code author} wrote in a realm after chain position {@code afterSeq}. */
-    long ownEventsAfter(RealmId realm, byte[] author, long afterSeq) throws StorageException;
+    long ownEventsAfter(RealmId realm, DeviceId author, long afterSeq) throws StorageException;
 
     void noteUnsynced(RealmId realm, EntityKind kind, String entity, String reason, long at) throws StorageException;
 
@@ -193,7 +194,7 @@ public interface EventLog {
     List<EventStore.UnsyncedRow> unsynced() throws StorageException;
 
     /** Counts one refused event. */
-    void recordRefusal(String source, RealmId realm, String reason, byte[] event, byte[] author, String detail, long at) throws StorageException;
+    void recordRefusal(String source, RealmId realm, String reason, byte[] event, DeviceId author, String detail, long at) throws StorageException;
 
     /** Every refusal count, newest first. */
     List<EventStore.RefusalRow> refusals() throws StorageException;
@@ -208,7 +209,7 @@ public interface EventLog {
     boolean delete(byte[] id) throws StorageException;
 
     /** Places where an author's chain forks, per realm. */
-    List<EventStore.ForkRow> chainForks(byte[] author) throws StorageException;
+    List<EventStore.ForkRow> chainForks(DeviceId author) throws StorageException;
 
     /** Readable lores and relations of a realm with an event stamped after {@code hlc}: (kind, entity), lores first. */
     List<Object[]> entitiesChangedAfter(RealmId realm, long hlc, EntityKind loreKind, EntityKind relationKind) throws StorageException;

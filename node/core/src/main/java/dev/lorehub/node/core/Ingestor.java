@@ -159,7 +159,7 @@ final class Ingestor {
             if (!c.released()) {
                 rejected.add(new Rejection(c.index, c.id, reason, detail)); // a released held event was not in this batch
             }
-            ctx.events().recordRefusal(source, c.realm(), reason.name(), c.id.toBytes(), c.author().toBytes(), detail,
+            ctx.events().recordRefusal(source, c.realm(), reason.name(), c.id.toBytes(), c.author(), detail,
                 tx.now());
         }
 
@@ -394,12 +394,12 @@ final class Ingestor {
         }
         for (Map.Entry<DeviceId, Set<EventId>> by : run.unappliedBeforeBy.getOrDefault(realm, Map.of()).entrySet()) {
             Set<EventId> was = by.getValue();
-            ctx.events().forEachAuthorshipBy(realm, by.getKey().toBytes(), EntityKind.MEMBER,
+            ctx.events().forEachAuthorshipBy(realm, by.getKey(), EntityKind.MEMBER,
                 (kind, entity, author, hlc, id, seq, auth) -> touchIfFlipped(run, realm, was, kind, entity, author, hlc, id, seq, auth));
         }
     }
 
-    private void touchIfFlipped(Run run, RealmId realm, Set<EventId> unappliedBefore, EntityKind kind, String entity, byte[] author,
+    private void touchIfFlipped(Run run, RealmId realm, Set<EventId> unappliedBefore, EntityKind kind, String entity, DeviceId author,
         long hlc, byte[] id, long seq, byte[] auth) throws StorageException {
         EventId event = EventId.fromBytes(id);
         if (unappliedBefore.contains(event) == applies(realm, author, hlc, id, seq, auth, event)) {
@@ -421,7 +421,7 @@ final class Ingestor {
         try {
             ctx.events().forEachAuthorship(realm, EntityKind.MEMBER, (kind, entity, author, hlc, id, seq, auth) -> {
                 EventId event = EventId.fromBytes(id);
-                if (!earlier.containsKey(DeviceId.fromBytes(author)) && !applies(realm, author, hlc, id, seq, auth, event)) {
+                if (!earlier.containsKey(author) && !applies(realm, author, hlc, id, seq, auth, event)) {
                     out.add(event);
                 }
             });
@@ -460,7 +460,7 @@ final class Ingestor {
     private Set<EventId> unapplied(RealmId realm, DeviceId author) {
         Set<EventId> out = new HashSet<>();
         try {
-            ctx.events().forEachAuthorshipBy(realm, author.toBytes(), EntityKind.MEMBER,
+            ctx.events().forEachAuthorshipBy(realm, author, EntityKind.MEMBER,
                 (kind, entity, by, hlc, id, seq, auth) -> {
                     EventId event = EventId.fromBytes(id);
                     if (!applies(realm, by, hlc, id, seq, auth, event)) {
@@ -474,9 +474,9 @@ final class Ingestor {
     }
 
     /** Whether a stored readable entity event changes its realm's data under the current membership. */
-    private boolean applies(RealmId realm, byte[] author, long hlc, byte[] id, long seq, byte[] auth, EventId event)
+    private boolean applies(RealmId realm, DeviceId author, long hlc, byte[] id, long seq, byte[] auth, EventId event)
         throws StorageException {
-        return ctx.writeAuthority(realm, DeviceId.fromBytes(author), ReplicaContext.splitIds(auth), seq, null, hlc, event)
+        return ctx.writeAuthority(realm, author, ReplicaContext.splitIds(auth), seq, null, hlc, event)
             .authorized();
     }
 

@@ -423,7 +423,7 @@ public final class Replica implements AutoCloseable {
             ctx.random().nextBytes(nonce);
             RealmId realm = RealmIds.derive(ctx.self(), nonce);
             ctx.secrets().put(RealmKeyring.of(List.of(EpochKey.random(realm, 0, ctx.random()))));
-            ctx.events().addRealm(realm, ctx.self().toBytes(), row.name(), now);
+            ctx.events().addRealm(realm, ctx.self(), row.name(), now);
             ctx.events().mapRealm(realm, localRealmId);
             ctx.reloadRealms();
             writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.GENESIS, ctx.self(), Role.ADMIN,
@@ -510,7 +510,7 @@ public final class Replica implements AutoCloseable {
             if (fromPeer >= MAX_INVITATIONS_PER_PEER) {
                 return false;
             }
-            ctx.events().addRealm(realm, founder.toBytes(), null, now, false, inviter.toBytes());
+            ctx.events().addRealm(realm, founder, null, now, false, inviter);
             ctx.reloadRealms();
             return true;
         });
@@ -811,7 +811,7 @@ public final class Replica implements AutoCloseable {
      * demotion names it, so that exactly the subject's events up to it keep their effect.
      */
     private EventId frontierOf(RealmId realm, DeviceId device) throws StorageException {
-        return ctx.events().chainTip(realm, device.toBytes()).map(l -> EventId.fromBytes(l.id())).orElse(null);
+        return ctx.events().chainTip(realm, device).map(l -> EventId.fromBytes(l.id())).orElse(null);
     }
 
     private void requireAdmin(RealmId realm) throws StorageException {
@@ -1004,7 +1004,7 @@ public final class Replica implements AutoCloseable {
     public void pinPeer(DeviceRecord peer, long now) {
         DeviceRecord verified = peer.verified();
         write(now, tx -> {
-            ctx.events().putPeer(verified.id().toBytes(), verified.keys().encode(), verified.displayName(), now);
+            ctx.events().putPeer(verified.id(), verified.keys().encode(), verified.displayName(), now);
             return null;
         });
     }
@@ -1013,7 +1013,7 @@ public final class Replica implements AutoCloseable {
     public boolean unpinPeer(DeviceId peer, long now) {
         return write(now, tx -> {
             boolean known = ctx.events().peers().stream().anyMatch(p -> java.util.Arrays.equals(p.device(), peer.toBytes()));
-            ctx.events().removePeer(peer.toBytes());
+            ctx.events().removePeer(peer);
             return known;
         });
     }
@@ -1052,7 +1052,7 @@ public final class Replica implements AutoCloseable {
     /** Remembers the address a peer was last reached at (dialed again after restarts). */
     public void notePeerAddress(DeviceId peer, String address, long now) {
         try {
-            storage.runInTransaction(() -> ctx.events().touchPeer(peer.toBytes(), address, null));
+            storage.runInTransaction(() -> ctx.events().touchPeer(peer, address, null));
         } catch (StorageException e) {
             throw new ReplicaException("Cannot record " + peer.shortForm() + "'s address: " + e.getMessage(), e);
         }
@@ -1062,7 +1062,7 @@ public final class Replica implements AutoCloseable {
     public void notePeerSynced(DeviceId peer, long now) {
         try {
             storage.runInTransaction(() -> {
-                ctx.events().touchPeer(peer.toBytes(), null, now);
+                ctx.events().touchPeer(peer, null, now);
                 ctx.events().deleteMeta(RESTORED); // a peer synced: this device's own newer events, if any, are here now
                 // written by this release only: a sync since the upgrade (the previous release kept last_sync_at too)
                 ctx.events().putMeta(LegacySealing.syncedKey(peer), Long.toString(now));
@@ -1251,7 +1251,7 @@ public final class Replica implements AutoCloseable {
                 }
                 long[] n = {0};
                 ctx.events().forEachStored((id, realm, hlc, author, sealed) -> {
-                    sink.accept(id, realm.toBytes(), hlc, author, sealed);
+                    sink.accept(id, realm.toBytes(), hlc, author.toBytes(), sealed);
                     n[0]++;
                 });
                 return new Snapshot(realms, ctx.events().peers(), mapped, n[0]);
@@ -1271,10 +1271,11 @@ public final class Replica implements AutoCloseable {
     public void restoreState(Snapshot snapshot, long backupTime, long now) {
         write(now, tx -> {
             for (EventStore.RealmRow r : snapshot.realms()) {
-                ctx.events().addRealm(RealmId.fromBytes(r.realm()), r.founder(), r.nameHint(), r.addedAt(), r.joined(), r.inviter());
+                ctx.events().addRealm(RealmId.fromBytes(r.realm()), DeviceId.fromBytes(r.founder()), r.nameHint(), r.addedAt(), r.joined(),
+                    inviterOrNull(r.inviter()));
             }
             for (EventStore.PeerRow p : snapshot.peers()) {
-                ctx.events().putPeer(p.device(), p.keys(), p.displayName(), p.pairedAt());
+                ctx.events().putPeer(DeviceId.fromBytes(p.device()), p.keys(), p.displayName(), p.pairedAt());
             }
             for (Map.Entry<RealmId, RealmRow> m : snapshot.mapped().entrySet()) {
                 RealmRow want = m.getValue();
@@ -1298,6 +1299,11 @@ public final class Replica implements AutoCloseable {
             ctx.reloadRealms();
             return null;
         });
+    }
+
+    /** A backup row's inviter as an id (none for a realm this device founded or joined uninvited). */
+    private static DeviceId inviterOrNull(byte[] inviter) {
+        return inviter == null ? null : DeviceId.fromBytes(inviter);
     }
 
     /** When this device was restored from a backup and has not heard from a peer since (the backup's time), if so. */
@@ -1419,7 +1425,7 @@ public final class Replica implements AutoCloseable {
                     } else {
                         var header = checked.verified().envelope();
                         if (!header.header().realm().equals(r) || header.header().timestamp() != hlc
-                            || !header.author().equals(dev.lorehub.crypto.DeviceId.fromBytes(author))) {
+                            || !header.author().equals(author)) {
                             problem = "it is filed under another realm, time or author than it names";
                         }
                     }
@@ -1463,7 +1469,7 @@ public final class Replica implements AutoCloseable {
     public List<ChainFork> ownChainForks() {
         return read(tx -> {
             List<ChainFork> out = new ArrayList<>();
-            for (EventStore.ForkRow f : ctx.events().chainForks(ctx.self().toBytes())) {
+            for (EventStore.ForkRow f : ctx.events().chainForks(ctx.self())) {
                 out.add(new ChainFork(RealmId.fromBytes(f.realm()), f.seq(), f.events()));
             }
             return out;

@@ -386,7 +386,7 @@ final class ReplicaContext {
     ChainTip chainTip(RealmId realm) throws StorageException {
         ChainTip tip = tips.get(realm);
         if (tip == null && !tips.containsKey(realm)) {
-            tip = events.chainTip(realm, self().toBytes())
+            tip = events.chainTip(realm, self())
                 .map(l -> new ChainTip(l.seq(), EventId.fromBytes(l.id()))).orElse(null);
             tips.put(realm, tip);
         }
@@ -504,7 +504,7 @@ final class ReplicaContext {
         }
         if (chain == null) {
             Map<EventId, EventStore.ChainLink> links = new HashMap<>();
-            for (EventStore.ChainLink link : events.chain(realm, author.toBytes())) {
+            for (EventStore.ChainLink link : events.chain(realm, author)) {
                 links.put(EventId.fromBytes(link.id()), link);
             }
             // the event being decided is a link too, though it is not stored yet

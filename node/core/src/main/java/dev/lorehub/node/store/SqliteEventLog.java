@@ -1,5 +1,6 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.EventLog;
@@ -51,6 +52,11 @@ public final class SqliteEventLog implements EventLog {
         return keys;
     }
 
+    /** A device id's bytes for a nullable column. */
+    private static byte[] bytes(DeviceId device) {
+        return device == null ? null : device.toBytes();
+    }
+
     /** A relation's two ends, so a lore finds the relations that touch it (idempotent). */
     private void index(Integer kind, String entity) throws SQLException {
         if (kind != null && kind == EntityKind.RELATION.code()) {
@@ -61,13 +67,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public Optional<EventStore.ChainLink> chainTip(RealmId realm, byte[] author) throws StorageException {
-        return SqlCalls.call(() -> store.chainTip(realm.toBytes(), author));
+    public Optional<EventStore.ChainLink> chainTip(RealmId realm, DeviceId author) throws StorageException {
+        return SqlCalls.call(() -> store.chainTip(realm.toBytes(), author.toBytes()));
     }
 
     @Override
-    public List<EventStore.ChainLink> chain(RealmId realm, byte[] author) throws StorageException {
-        return SqlCalls.call(() -> store.chain(realm.toBytes(), author));
+    public List<EventStore.ChainLink> chain(RealmId realm, DeviceId author) throws StorageException {
+        return SqlCalls.call(() -> store.chain(realm.toBytes(), author.toBytes()));
     }
 
     @Override
@@ -144,7 +150,7 @@ public final class SqliteEventLog implements EventLog {
     public void forEachAuthorship(RealmId realm, EntityKind membershipKind, AuthorshipVisitor visitor) throws StorageException {
         SqlCalls.run(() -> store.forEachAuthorship(realm.toBytes(), membershipKind.code(), (kind, entity, author, hlc, id, seq, auth) -> {
             try {
-                visitor.visit(EntityKind.ofCode(kind), entity, author, hlc, id, seq, auth);
+                visitor.visit(EntityKind.ofCode(kind), entity, DeviceId.fromBytes(author), hlc, id, seq, auth);
             } catch (StorageException e) {
                 throw new SqlCalls.Carrier(e);
             }
@@ -152,11 +158,11 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void forEachAuthorshipBy(RealmId realm, byte[] author, EntityKind membershipKind, AuthorshipVisitor visitor)
+    public void forEachAuthorshipBy(RealmId realm, DeviceId author, EntityKind membershipKind, AuthorshipVisitor visitor)
         throws StorageException {
-        SqlCalls.run(() -> store.forEachAuthorshipBy(realm.toBytes(), author, membershipKind.code(), (kind, entity, by, hlc, id, seq, auth) -> {
-            try {
-                visitor.visit(EntityKind.ofCode(kind), entity, by, hlc, id, seq, auth);
+        SqlCalls.run(() -> store.forEachAuthorshipBy(realm.toBytes(), author.toBytes(), membershipKind.code(), (kind, entity, by, hlc, id, seq, auth) -> {
+            try { // every row is by {@code author}: hand on the id in hand rather than one made per row
+                visitor.visit(EntityKind.ofCode(kind), entity, author, hlc, id, seq, auth);
             } catch (StorageException e) {
                 throw new SqlCalls.Carrier(e);
             }
@@ -204,13 +210,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void addRealm(RealmId realm, byte[] founder, String nameHint, long nowMillis) throws StorageException {
-        SqlCalls.run(() -> store.addRealm(realm.toBytes(), founder, nameHint, nowMillis));
+    public void addRealm(RealmId realm, DeviceId founder, String nameHint, long nowMillis) throws StorageException {
+        SqlCalls.run(() -> store.addRealm(realm.toBytes(), founder.toBytes(), nameHint, nowMillis));
     }
 
     @Override
-    public void addRealm(RealmId realm, byte[] founder, String nameHint, long nowMillis, boolean joined, byte[] inviter) throws StorageException {
-        SqlCalls.run(() -> store.addRealm(realm.toBytes(), founder, nameHint, nowMillis, joined, inviter));
+    public void addRealm(RealmId realm, DeviceId founder, String nameHint, long nowMillis, boolean joined, DeviceId inviter) throws StorageException {
+        SqlCalls.run(() -> store.addRealm(realm.toBytes(), founder.toBytes(), nameHint, nowMillis, joined, bytes(inviter)));
     }
 
     @Override
@@ -249,18 +255,18 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void putPeer(byte[] device, byte[] keys, String displayName, long pairedAt) throws StorageException {
-        SqlCalls.run(() -> store.putPeer(device, keys, displayName, pairedAt));
+    public void putPeer(DeviceId device, byte[] keys, String displayName, long pairedAt) throws StorageException {
+        SqlCalls.run(() -> store.putPeer(device.toBytes(), keys, displayName, pairedAt));
     }
 
     @Override
-    public void removePeer(byte[] device) throws StorageException {
-        SqlCalls.run(() -> store.removePeer(device));
+    public void removePeer(DeviceId device) throws StorageException {
+        SqlCalls.run(() -> store.removePeer(device.toBytes()));
     }
 
     @Override
-    public void touchPeer(byte[] device, String address, Long lastSyncAt) throws StorageException {
-        SqlCalls.run(() -> store.touchPeer(device, address, lastSyncAt));
+    public void touchPeer(DeviceId device, String address, Long lastSyncAt) throws StorageException {
+        SqlCalls.run(() -> store.touchPeer(device.toBytes(), address, lastSyncAt));
     }
 
     @Override
@@ -319,8 +325,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public long ownEventsAfter(RealmId realm, byte[] author, long afterSeq) throws StorageException {
-        return SqlCalls.call(() -> store.ownEventsAfter(realm.toBytes(), author, afterSeq));
+    public long ownEventsAfter(RealmId realm, DeviceId author, long afterSeq) throws StorageException {
+        return SqlCalls.call(() -> store.ownEventsAfter(realm.toBytes(), author.toBytes(), afterSeq));
     }
 
     @Override
@@ -339,8 +345,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void recordRefusal(String source, RealmId realm, String reason, byte[] event, byte[] author, String detail, long at) throws StorageException {
-        SqlCalls.run(() -> store.recordRefusal(source, realm.toBytes(), reason, event, author, detail, at));
+    public void recordRefusal(String source, RealmId realm, String reason, byte[] event, DeviceId author, String detail, long at) throws StorageException {
+        SqlCalls.run(() -> store.recordRefusal(source, realm.toBytes(), reason, event, bytes(author), detail, at));
     }
 
     @Override
@@ -357,7 +363,7 @@ public final class SqliteEventLog implements EventLog {
     public void forEachStored(StoredVisitor visitor) throws StorageException {
         SqlCalls.run(() -> store.forEachStored((id, realm, hlc, author, sealed) -> {
             try {
-                visitor.visit(id, RealmId.fromBytes(realm), hlc, author, sealed);
+                visitor.visit(id, RealmId.fromBytes(realm), hlc, DeviceId.fromBytes(author), sealed);
             } catch (StorageException e) {
                 throw new SqlCalls.Carrier(e);
             }
@@ -370,8 +376,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<EventStore.ForkRow> chainForks(byte[] author) throws StorageException {
-        return SqlCalls.call(() -> store.chainForks(author));
+    public List<EventStore.ForkRow> chainForks(DeviceId author) throws StorageException {
+        return SqlCalls.call(() -> store.chainForks(author.toBytes()));
     }
 
     @Override
