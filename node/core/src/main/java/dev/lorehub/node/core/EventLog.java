@@ -52,10 +52,10 @@ public interface EventLog {
     }
 
     /** The newest event of {@code author}'s chain in a realm as (seq, id), if it wrote any (the tip it extends). */
-    Optional<EventStore.ChainLink> chainTip(RealmId realm, DeviceId author) throws StorageException;
+    Optional<LogRows.ChainLink> chainTip(RealmId realm, DeviceId author) throws StorageException;
 
     /** Every readable event of {@code author} in a realm as a chain link (id, seq, prev), any order. */
-    List<EventStore.ChainLink> chain(RealmId realm, DeviceId author) throws StorageException;
+    List<LogRows.ChainLink> chain(RealmId realm, DeviceId author) throws StorageException;
 
     boolean contains(byte[] id) throws StorageException;
 
@@ -157,15 +157,15 @@ public interface EventLog {
     List<EventStore.PeerRow> peers() throws StorageException;
 
     /** Holds an event (replacing an earlier hold of the same id). */
-    void hold(EventStore.HeldEvent e) throws StorageException;
+    void hold(LogRows.HeldEvent e) throws StorageException;
 
     boolean isHeld(byte[] id) throws StorageException;
 
     /** Held events of a realm, oldest first, at most {@code limit}. */
-    List<EventStore.HeldEvent> held(RealmId realm, int limit) throws StorageException;
+    List<LogRows.HeldEvent> held(RealmId realm, int limit) throws StorageException;
 
     /** As {@link #held(RealmId, int)}, only those held for one reason. */
-    List<EventStore.HeldEvent> held(RealmId realm, String reason, int limit) throws StorageException;
+    List<LogRows.HeldEvent> held(RealmId realm, String reason, int limit) throws StorageException;
 
     void release(byte[] id) throws StorageException;
 
@@ -209,7 +209,7 @@ public interface EventLog {
     boolean delete(byte[] id) throws StorageException;
 
     /** Places where an author's chain forks, per realm. */
-    List<EventStore.ForkRow> chainForks(DeviceId author) throws StorageException;
+    List<LogRows.ForkRow> chainForks(DeviceId author) throws StorageException;
 
     /** Readable lores and relations of a realm with an event stamped after {@code hlc}: (kind, entity), lores first. */
     List<Object[]> entitiesChangedAfter(RealmId realm, long hlc, EntityKind loreKind, EntityKind relationKind) throws StorageException;
@@ -219,8 +219,8 @@ public interface EventLog {
 
     /**
      * Notes {@code lores} lore deletions of a realm captured together, made between {@code fromAt} and
-     * {@code toAt}: they extend the realm's latest mass deletion when within {@link #MASS_DELETE_GAP_MILLIS}
-     * of it, or open a new one when there are at least {@link #MASS_DELETE_OPENS_AT}.
+     * {@code toAt}: they extend the realm's latest mass deletion when within {@link EventStore#MASS_DELETE_GAP_MILLIS}
+     * of it, or open a new one when there are at least {@link EventStore#MASS_DELETE_OPENS_AT}.
      */
     void noteDeletions(RealmId realm, long lores, long fromAt, long toAt) throws StorageException;
 
@@ -228,7 +228,7 @@ public interface EventLog {
     long loresTouchedBetweenAndMissing(RealmId realm, EntityKind loreKind, long fromHlc, long toHlc) throws StorageException;
 
     /** Recorded mass deletions, newest first. */
-    List<EventStore.MassDeleteRow> massDeletions() throws StorageException;
+    List<LogRows.MassDeleteRow> massDeletions() throws StorageException;
 
     /** Marks a realm's mass deletions made at or after {@code fromAt} as undone. */
     void markMassDeletionsUndone(RealmId realm, long fromAt) throws StorageException;
@@ -237,7 +237,7 @@ public interface EventLog {
      * The readable entity events of a realm written in the previous release's format: those with no
      * chain position (membership events and events this device cannot read are left out).
      */
-    List<EventStore.LegacyRow> legacyEntityEvents(RealmId realm, EntityKind membershipKind) throws StorageException;
+    List<LogRows.LegacyRow> legacyEntityEvents(RealmId realm, EntityKind membershipKind) throws StorageException;
 
     Optional<String> meta(String key) throws StorageException;
 

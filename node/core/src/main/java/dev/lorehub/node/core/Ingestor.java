@@ -175,7 +175,7 @@ final class Ingestor {
                     + " aside; not holding another (" + detail + ")");
                 return;
             }
-            ctx.events().hold(new EventStore.HeldEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), c.author().toBytes(),
+            ctx.events().hold(new LogRows.HeldEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), c.author().toBytes(),
                 reason.name(), detail, source, c.sealed, tx.now()));
             held++;
         }
@@ -485,10 +485,10 @@ final class Ingestor {
      * refused are dropped, the rest stay. {@code timeOnly}: only events held for their timestamp.
      */
     void releaseHeld(Run run, RealmId realm, boolean timeOnly) throws StorageException {
-        List<EventStore.HeldEvent> held = timeOnly ? ctx.events().held(realm, HoldReason.FUTURE.name(), HOLD_MAX_EVENTS)
+        List<LogRows.HeldEvent> held = timeOnly ? ctx.events().held(realm, HoldReason.FUTURE.name(), HOLD_MAX_EVENTS)
             : ctx.events().held(realm, HOLD_MAX_EVENTS);
         List<Candidate> again = new ArrayList<>();
-        for (EventStore.HeldEvent h : held) {
+        for (LogRows.HeldEvent h : held) {
             ctx.events().release(h.id());
             OpenedEnvelope header = SealedEnvelope.peek(h.sealed());
             again.add(new Candidate(-1, EventId.fromBytes(h.id()), h.sealed(), header));

@@ -1182,7 +1182,7 @@ public final class Replica implements AutoCloseable {
     }
 
     /** Mass deletions recorded (captured from lh here, or received), newest first. */
-    public List<EventStore.MassDeleteRow> massDeletions() {
+    public List<LogRows.MassDeleteRow> massDeletions() {
         return read(tx -> ctx.events().massDeletions());
     }
 
@@ -1202,7 +1202,7 @@ public final class Replica implements AutoCloseable {
     public List<MassDeletion> openMassDeletions() {
         return read(tx -> {
             List<MassDeletion> out = new ArrayList<>();
-            for (EventStore.MassDeleteRow m : ctx.events().massDeletions()) {
+            for (LogRows.MassDeleteRow m : ctx.events().massDeletions()) {
                 RealmId realm = RealmId.fromBytes(m.realm());
                 String local = ctx.localRealmId(realm);
                 if (m.undone() || local == null || ctx.realm(realm).isEmpty()) {
@@ -1469,7 +1469,7 @@ public final class Replica implements AutoCloseable {
     public List<ChainFork> ownChainForks() {
         return read(tx -> {
             List<ChainFork> out = new ArrayList<>();
-            for (EventStore.ForkRow f : ctx.events().chainForks(ctx.self())) {
+            for (LogRows.ForkRow f : ctx.events().chainForks(ctx.self())) {
                 out.add(new ChainFork(RealmId.fromBytes(f.realm()), f.seq(), f.events()));
             }
             return out;

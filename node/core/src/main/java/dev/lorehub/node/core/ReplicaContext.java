@@ -503,14 +503,14 @@ final class ReplicaContext {
             chain = null; // walk again with this event as a link
         }
         if (chain == null) {
-            Map<EventId, EventStore.ChainLink> links = new HashMap<>();
-            for (EventStore.ChainLink link : events.chain(realm, author)) {
+            Map<EventId, LogRows.ChainLink> links = new HashMap<>();
+            for (LogRows.ChainLink link : events.chain(realm, author)) {
                 links.put(EventId.fromBytes(link.id()), link);
             }
             // the event being decided is a link too, though it is not stored yet
-            links.putIfAbsent(id, new EventStore.ChainLink(id.toBytes(), seq, prev == null ? null : prev.toBytes()));
+            links.putIfAbsent(id, new LogRows.ChainLink(id.toBytes(), seq, prev == null ? null : prev.toBytes()));
             java.util.Set<EventId> ids = new java.util.HashSet<>();
-            EventStore.ChainLink at = links.get(frontier);
+            LogRows.ChainLink at = links.get(frontier);
             long top = at == null ? 0 : at.seq();
             long lowest = top;
             while (at != null) {

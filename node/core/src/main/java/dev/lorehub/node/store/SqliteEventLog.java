@@ -4,6 +4,7 @@ import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.EventLog;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.RelationKey;
 import dev.lorehub.node.core.StorageException;
 import java.sql.SQLException;
@@ -67,12 +68,12 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public Optional<EventStore.ChainLink> chainTip(RealmId realm, DeviceId author) throws StorageException {
+    public Optional<LogRows.ChainLink> chainTip(RealmId realm, DeviceId author) throws StorageException {
         return SqlCalls.call(() -> store.chainTip(realm.toBytes(), author.toBytes()));
     }
 
     @Override
-    public List<EventStore.ChainLink> chain(RealmId realm, DeviceId author) throws StorageException {
+    public List<LogRows.ChainLink> chain(RealmId realm, DeviceId author) throws StorageException {
         return SqlCalls.call(() -> store.chain(realm.toBytes(), author.toBytes()));
     }
 
@@ -275,7 +276,7 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void hold(EventStore.HeldEvent e) throws StorageException {
+    public void hold(LogRows.HeldEvent e) throws StorageException {
         SqlCalls.run(() -> store.hold(e));
     }
 
@@ -285,12 +286,12 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<EventStore.HeldEvent> held(RealmId realm, int limit) throws StorageException {
+    public List<LogRows.HeldEvent> held(RealmId realm, int limit) throws StorageException {
         return SqlCalls.call(() -> store.held(realm.toBytes(), limit));
     }
 
     @Override
-    public List<EventStore.HeldEvent> held(RealmId realm, String reason, int limit) throws StorageException {
+    public List<LogRows.HeldEvent> held(RealmId realm, String reason, int limit) throws StorageException {
         return SqlCalls.call(() -> store.held(realm.toBytes(), reason, limit));
     }
 
@@ -376,7 +377,7 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<EventStore.ForkRow> chainForks(DeviceId author) throws StorageException {
+    public List<LogRows.ForkRow> chainForks(DeviceId author) throws StorageException {
         return SqlCalls.call(() -> store.chainForks(author.toBytes()));
     }
 
@@ -401,7 +402,7 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<EventStore.MassDeleteRow> massDeletions() throws StorageException {
+    public List<LogRows.MassDeleteRow> massDeletions() throws StorageException {
         return SqlCalls.call(() -> store.massDeletions());
     }
 
@@ -411,7 +412,7 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<EventStore.LegacyRow> legacyEntityEvents(RealmId realm, EntityKind membershipKind) throws StorageException {
+    public List<LogRows.LegacyRow> legacyEntityEvents(RealmId realm, EntityKind membershipKind) throws StorageException {
         return SqlCalls.call(() -> store.legacyEntityEvents(realm.toBytes(), membershipKind.code()));
     }
 
