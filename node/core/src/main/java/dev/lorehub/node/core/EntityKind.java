@@ -22,13 +22,27 @@ public enum EntityKind {
         return code;
     }
 
+    /** The kinds indexed by wire code: {@link #ofCode} runs per stored row, so it avoids {@code values()}'s copy. */
+    private static final EntityKind[] BY_CODE = byCode();
+
+    private static EntityKind[] byCode() {
+        int max = 0;
+        for (EntityKind k : values()) {
+            max = Math.max(max, k.code);
+        }
+        EntityKind[] out = new EntityKind[max + 1];
+        for (EntityKind k : values()) {
+            out[k.code] = k;
+        }
+        return out;
+    }
+
     /** The kind with this wire code. */
     public static EntityKind ofCode(int code) {
-        for (EntityKind k : values()) {
-            if (k.code == code) {
-                return k;
-            }
+        EntityKind k = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+        if (k == null) {
+            throw new IllegalArgumentException("unknown entity kind code " + code);
         }
-        throw new IllegalArgumentException("unknown entity kind code " + code);
+        return k;
     }
 }

@@ -1,5 +1,7 @@
 package dev.lorehub.node.core;
 
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.StoredEvent;
 import java.util.List;
@@ -29,7 +31,7 @@ public interface EventLog {
      * ({@code seq}, {@code prev}, {@code auth} null for the previous release's format), and
      * indexes it as {@link #append} would have.
      */
-    void reveal(byte[] id, int kind, String entity, Long seq, byte[] prev, byte[] auth) throws StorageException;
+    void reveal(byte[] id, EntityKind kind, String entity, Long seq, byte[] prev, byte[] auth) throws StorageException;
 
     /** Receives one event key. */
     @FunctionalInterface
@@ -40,20 +42,20 @@ public interface EventLog {
     /** Receives who wrote one event, and what it cites. */
     @FunctionalInterface
     interface AuthorshipVisitor {
-        void visit(int kind, String entity, byte[] author, long hlc, byte[] id, long seq, byte[] auth) throws StorageException;
+        void visit(EntityKind kind, String entity, DeviceId author, long hlc, byte[] id, long seq, byte[] auth) throws StorageException;
     }
 
     /** Receives one stored event's columns. */
     @FunctionalInterface
     interface StoredVisitor {
-        void visit(byte[] id, byte[] realm, long hlc, byte[] author, byte[] sealed) throws StorageException;
+        void visit(byte[] id, RealmId realm, long hlc, DeviceId author, byte[] sealed) throws StorageException;
     }
 
     /** The newest event of {@code author}'s chain in a realm as (seq, id), if it wrote any (the tip it extends). */
-    Optional<EventStore.ChainLink> chainTip(byte[] realm, byte[] author) throws StorageException;
+    Optional<LogRows.ChainLink> chainTip(RealmId realm, DeviceId author) throws StorageException;
 
     /** Every readable event of {@code author} in a realm as a chain link (id, seq, prev), any order. */
-    List<EventStore.ChainLink> chain(byte[] realm, byte[] author) throws StorageException;
+    List<LogRows.ChainLink> chain(RealmId realm, DeviceId author) throws StorageException;
 
     boolean contains(byte[] id) throws StorageException;
 
@@ -61,15 +63,15 @@ public interface EventLog {
     Optional<byte[]> sealed(byte[] id) throws StorageException;
 
     /** The sealed bytes of an event if it is stored in {@code realm} (empty for another realm's event). */
-    Optional<byte[]> sealed(byte[] realm, byte[] id) throws StorageException;
+    Optional<byte[]> sealed(RealmId realm, byte[] id) throws StorageException;
 
     Optional<StoredEvent> get(byte[] id) throws StorageException;
 
     /** Every readable event of one entity (any realm it has lived in). */
-    List<StoredEvent> eventsOf(int kind, String entity) throws StorageException;
+    List<StoredEvent> eventsOf(EntityKind kind, String entity) throws StorageException;
 
     /** The realms that hold readable events of this entity (an index scan; no bodies read). */
-    List<byte[]> realmsOf(int kind, String entity) throws StorageException;
+    List<RealmId> realmsOf(EntityKind kind, String entity) throws StorageException;
 
     /** Lores of a local realm that have no event yet (to adopt into a synced realm), at most {@code limit}. */
     List<String> unadoptedLores(String localRealmId, int limit) throws StorageException;
@@ -81,33 +83,33 @@ public interface EventLog {
     List<String[]> conflictedEntities() throws StorageException;
 
     /** True if any event of this entity is stored (cheap: an index probe). */
-    boolean hasEventsOf(int kind, String entity) throws StorageException;
+    boolean hasEventsOf(EntityKind kind, String entity) throws StorageException;
 
     /** Every readable event of a kind in a realm (membership events, for instance). */
-    List<StoredEvent> eventsOfKind(byte[] realm, int kind) throws StorageException;
+    List<StoredEvent> eventsOfKind(RealmId realm, EntityKind kind) throws StorageException;
 
     /** Events of a realm this device could not decrypt when they arrived. */
-    List<StoredEvent> opaqueEvents(byte[] realm) throws StorageException;
+    List<StoredEvent> opaqueEvents(RealmId realm) throws StorageException;
 
     /** Visits (hlc, id) of every event of a realm. */
-    void forEachKey(byte[] realm, KeyVisitor visitor) throws StorageException;
+    void forEachKey(RealmId realm, KeyVisitor visitor) throws StorageException;
 
     /** Visits the authorship of every readable entity event of a realm (not membership events). */
-    void forEachAuthorship(byte[] realm, int membershipKind, AuthorshipVisitor visitor) throws StorageException;
+    void forEachAuthorship(RealmId realm, EntityKind membershipKind, AuthorshipVisitor visitor) throws StorageException;
 
     /** As {@link #forEachAuthorship}, for one author's events only. */
-    void forEachAuthorshipBy(byte[] realm, byte[] author, int membershipKind, AuthorshipVisitor visitor) throws StorageException;
+    void forEachAuthorshipBy(RealmId realm, DeviceId author, EntityKind membershipKind, AuthorshipVisitor visitor) throws StorageException;
 
     /** The events of a realm in (HLC, id) order, starting after a position, at most {@code limit}. */
-    List<StoredEvent> page(byte[] realm, long afterHlc, int limit) throws StorageException;
+    List<StoredEvent> page(RealmId realm, long afterHlc, int limit) throws StorageException;
 
     /** The newest events of all realms, newest first (the audit trail). */
     List<StoredEvent> newest(int limit) throws StorageException;
 
-    long count(byte[] realm) throws StorageException;
+    long count(RealmId realm) throws StorageException;
 
     /** The largest HLC among a realm's events (0 when none). */
-    long maxHlc(byte[] realm) throws StorageException;
+    long maxHlc(RealmId realm) throws StorageException;
 
     /** The largest HLC in the log (0 when empty): the clock starts above it after a restart. */
     long maxHlc() throws StorageException;
@@ -116,59 +118,59 @@ public interface EventLog {
     List<String> relationsTouching(String lore) throws StorageException;
 
     /** Replaces the conflicts recorded for one entity of one realm. */
-    void replaceConflicts(byte[] realm, int kind, String entity, List<EventStore.ConflictRow> rows) throws StorageException;
+    void replaceConflicts(RealmId realm, EntityKind kind, String entity, List<EventStore.ConflictRow> rows) throws StorageException;
 
     /** All recorded conflicts, ordered by realm, kind, entity. */
     List<EventStore.ConflictRow> conflicts() throws StorageException;
 
     /** Adds a synced realm, or leaves an existing row alone. */
-    void addRealm(byte[] realm, byte[] founder, String nameHint, long nowMillis) throws StorageException;
+    void addRealm(RealmId realm, DeviceId founder, String nameHint, long nowMillis) throws StorageException;
 
     /** Adds a synced realm (joined, or an invitation from {@code inviter}), or leaves an existing row alone. */
-    void addRealm(byte[] realm, byte[] founder, String nameHint, long nowMillis, boolean joined, byte[] inviter) throws StorageException;
+    void addRealm(RealmId realm, DeviceId founder, String nameHint, long nowMillis, boolean joined, DeviceId inviter) throws StorageException;
 
     /** Marks a realm joined (the user consented to sync all of it here). */
-    void markJoined(byte[] realm) throws StorageException;
+    void markJoined(RealmId realm) throws StorageException;
 
     /** The greatest HLC among a realm's events held for {@code reason}, if any. */
-    Optional<Long> maxHeldHlc(byte[] realm, String reason) throws StorageException;
+    Optional<Long> maxHeldHlc(RealmId realm, String reason) throws StorageException;
 
     /** When an event of the realm last arrived here (stored or held), or 0 when none did. */
-    long lastReceivedAt(byte[] realm) throws StorageException;
+    long lastReceivedAt(RealmId realm) throws StorageException;
 
     /** Forgets a realm and every event, held event and conflict of it (an invitation that came to nothing). */
-    void forgetRealm(byte[] realm) throws StorageException;
+    void forgetRealm(RealmId realm) throws StorageException;
 
     /** Maps a synced realm to a local {@code realms} row (null unmaps). */
-    void mapRealm(byte[] realm, String localRealmId) throws StorageException;
+    void mapRealm(RealmId realm, String localRealmId) throws StorageException;
 
-    void removeRealm(byte[] realm) throws StorageException;
+    void removeRealm(RealmId realm) throws StorageException;
 
     List<EventStore.RealmRow> realms() throws StorageException;
 
-    void putPeer(byte[] device, byte[] keys, String displayName, long pairedAt) throws StorageException;
+    void putPeer(DeviceId device, byte[] keys, String displayName, long pairedAt) throws StorageException;
 
-    void removePeer(byte[] device) throws StorageException;
+    void removePeer(DeviceId device) throws StorageException;
 
-    void touchPeer(byte[] device, String address, Long lastSyncAt) throws StorageException;
+    void touchPeer(DeviceId device, String address, Long lastSyncAt) throws StorageException;
 
     List<EventStore.PeerRow> peers() throws StorageException;
 
     /** Holds an event (replacing an earlier hold of the same id). */
-    void hold(EventStore.HeldEvent e) throws StorageException;
+    void hold(LogRows.HeldEvent e) throws StorageException;
 
     boolean isHeld(byte[] id) throws StorageException;
 
     /** Held events of a realm, oldest first, at most {@code limit}. */
-    List<EventStore.HeldEvent> held(byte[] realm, int limit) throws StorageException;
+    List<LogRows.HeldEvent> held(RealmId realm, int limit) throws StorageException;
 
-    /** As {@link #held(byte[], int)}, only those held for one reason. */
-    List<EventStore.HeldEvent> held(byte[] realm, String reason, int limit) throws StorageException;
+    /** As {@link #held(RealmId, int)}, only those held for one reason. */
+    List<LogRows.HeldEvent> held(RealmId realm, String reason, int limit) throws StorageException;
 
     void release(byte[] id) throws StorageException;
 
     /** Count and bytes of the events held for a realm. */
-    long[] heldSize(byte[] realm) throws StorageException;
+    long[] heldSize(RealmId realm) throws StorageException;
 
     /** The smallest HLC among events held for one reason, if any. */
     Optional<Long> minHeldHlc(String reason) throws StorageException;
@@ -182,17 +184,17 @@ public interface EventLog {
     List<EventStore.PeerStatusRow> peerStatuses() throws StorageException;
 
     /** How many events {@code author} wrote in a realm after chain position {@code afterSeq}. */
-    long ownEventsAfter(byte[] realm, byte[] author, long afterSeq) throws StorageException;
+    long ownEventsAfter(RealmId realm, DeviceId author, long afterSeq) throws StorageException;
 
-    void noteUnsynced(byte[] realm, int kind, String entity, String reason, long at) throws StorageException;
+    void noteUnsynced(RealmId realm, EntityKind kind, String entity, String reason, long at) throws StorageException;
 
-    void clearUnsynced(byte[] realm, int kind, String entity) throws StorageException;
+    void clearUnsynced(RealmId realm, EntityKind kind, String entity) throws StorageException;
 
     /** Every unsynced local change, oldest first. */
     List<EventStore.UnsyncedRow> unsynced() throws StorageException;
 
     /** Counts one refused event. */
-    void recordRefusal(String source, byte[] realm, String reason, byte[] event, byte[] author, String detail, long at) throws StorageException;
+    void recordRefusal(String source, RealmId realm, String reason, byte[] event, DeviceId author, String detail, long at) throws StorageException;
 
     /** Every refusal count, newest first. */
     List<EventStore.RefusalRow> refusals() throws StorageException;
@@ -207,35 +209,35 @@ public interface EventLog {
     boolean delete(byte[] id) throws StorageException;
 
     /** Places where an author's chain forks, per realm. */
-    List<EventStore.ForkRow> chainForks(byte[] author) throws StorageException;
+    List<LogRows.ForkRow> chainForks(DeviceId author) throws StorageException;
 
     /** Readable lores and relations of a realm with an event stamped after {@code hlc}: (kind, entity), lores first. */
-    List<Object[]> entitiesChangedAfter(byte[] realm, long hlc, int loreKind, int relationKind) throws StorageException;
+    List<Object[]> entitiesChangedAfter(RealmId realm, long hlc, EntityKind loreKind, EntityKind relationKind) throws StorageException;
 
     /** Entity ids of a kind that start with {@code prefix}, from the log (deleted entities included), at most {@code limit}. */
-    List<String> entitiesStartingWith(int kind, String prefix, int limit) throws StorageException;
+    List<String> entitiesStartingWith(EntityKind kind, String prefix, int limit) throws StorageException;
 
     /**
      * Notes {@code lores} lore deletions of a realm captured together, made between {@code fromAt} and
-     * {@code toAt}: they extend the realm's latest mass deletion when within {@link #MASS_DELETE_GAP_MILLIS}
-     * of it, or open a new one when there are at least {@link #MASS_DELETE_OPENS_AT}.
+     * {@code toAt}: they extend the realm's latest mass deletion when within {@link EventStore#MASS_DELETE_GAP_MILLIS}
+     * of it, or open a new one when there are at least {@link EventStore#MASS_DELETE_OPENS_AT}.
      */
-    void noteDeletions(byte[] realm, long lores, long fromAt, long toAt) throws StorageException;
+    void noteDeletions(RealmId realm, long lores, long fromAt, long toAt) throws StorageException;
 
     /** How many lores with an event of a realm stamped in [fromHlc, toHlc] have no row in lh's lores table now. */
-    long loresTouchedBetweenAndMissing(byte[] realm, int loreKind, long fromHlc, long toHlc) throws StorageException;
+    long loresTouchedBetweenAndMissing(RealmId realm, EntityKind loreKind, long fromHlc, long toHlc) throws StorageException;
 
     /** Recorded mass deletions, newest first. */
-    List<EventStore.MassDeleteRow> massDeletions() throws StorageException;
+    List<LogRows.MassDeleteRow> massDeletions() throws StorageException;
 
     /** Marks a realm's mass deletions made at or after {@code fromAt} as undone. */
-    void markMassDeletionsUndone(byte[] realm, long fromAt) throws StorageException;
+    void markMassDeletionsUndone(RealmId realm, long fromAt) throws StorageException;
 
     /**
      * The readable entity events of a realm written in the previous release's format: those with no
      * chain position (membership events and events this device cannot read are left out).
      */
-    List<EventStore.LegacyRow> legacyEntityEvents(byte[] realm, int membershipKind) throws StorageException;
+    List<LogRows.LegacyRow> legacyEntityEvents(RealmId realm, EntityKind membershipKind) throws StorageException;
 
     Optional<String> meta(String key) throws StorageException;
 

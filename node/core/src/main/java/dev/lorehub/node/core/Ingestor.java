@@ -58,7 +58,7 @@ final class Ingestor {
     static final int HOLD_MAX_EVENTS = 10_000;
     /** Most bytes held per realm. */
     static final long HOLD_MAX_BYTES = 64L << 20;
-    private static final byte[] NO_REALM = new byte[RealmId.LENGTH];
+    private static final RealmId NO_REALM = RealmId.fromBytes(new byte[RealmId.LENGTH]);
 
     /** Reasons for holding an event (stored in {@code lhsync_held.reason}). */
     enum HoldReason {
@@ -159,7 +159,7 @@ final class Ingestor {
             if (!c.released()) {
                 rejected.add(new Rejection(c.index, c.id, reason, detail)); // a released held event was not in this batch
             }
-            ctx.events().recordRefusal(source, c.realm().toBytes(), reason.name(), c.id.toBytes(), c.author().toBytes(), detail,
+            ctx.events().recordRefusal(source, c.realm(), reason.name(), c.id.toBytes(), c.author(), detail,
                 tx.now());
         }
 
@@ -169,13 +169,13 @@ final class Ingestor {
         }
 
         void hold(Candidate c, HoldReason reason, String detail) throws StorageException {
-            long[] size = ctx.events().heldSize(c.realm().toBytes());
+            long[] size = ctx.events().heldSize(c.realm());
             if (size[0] >= HOLD_MAX_EVENTS || size[1] + c.sealed.length > HOLD_MAX_BYTES) {
                 reject(c, RejectReason.HELD_FULL, "this device already holds " + size[0] + " events of realm " + c.realm()
                     + " aside; not holding another (" + detail + ")");
                 return;
             }
-            ctx.events().hold(new EventStore.HeldEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), c.author().toBytes(),
+            ctx.events().hold(new LogRows.HeldEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), c.author().toBytes(),
                 reason.name(), detail, source, c.sealed, tx.now()));
             held++;
         }
@@ -233,7 +233,7 @@ final class Ingestor {
         applyInOrder(run.touched);
         for (Map.Entry<RealmId, long[]> d : run.deletions.entrySet()) {
             // many lores deleted together elsewhere (another tool on another device): `status` flags it here too
-            ctx.events().noteDeletions(d.getKey().toBytes(), d.getValue()[0], d.getValue()[1], d.getValue()[2]);
+            ctx.events().noteDeletions(d.getKey(), d.getValue()[0], d.getValue()[1], d.getValue()[2]);
         }
         return new IngestResult(run.stored, List.of(), run.duplicates, run.held, run.opaque, run.rejected);
     }
@@ -359,7 +359,7 @@ final class Ingestor {
         }
         for (RealmId realm : realms) {
             for (int round = 0; round < 100; round++) {
-                if (ctx.events().heldSize(realm.toBytes())[0] == 0) {
+                if (ctx.events().heldSize(realm)[0] == 0) {
                     break;
                 }
                 int before = run.stored.size();
@@ -388,22 +388,22 @@ final class Ingestor {
     private void touchFlipped(Run run, RealmId realm) throws StorageException {
         Set<EventId> before = run.unappliedBefore.get(realm);
         if (before != null) {
-            ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(), (kind, entity, author, hlc, id, seq, auth) ->
+            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER, (kind, entity, author, hlc, id, seq, auth) ->
                 touchIfFlipped(run, realm, before, kind, entity, author, hlc, id, seq, auth));
             return;
         }
         for (Map.Entry<DeviceId, Set<EventId>> by : run.unappliedBeforeBy.getOrDefault(realm, Map.of()).entrySet()) {
             Set<EventId> was = by.getValue();
-            ctx.events().forEachAuthorshipBy(realm.toBytes(), by.getKey().toBytes(), EntityKind.MEMBER.code(),
+            ctx.events().forEachAuthorshipBy(realm, by.getKey(), EntityKind.MEMBER,
                 (kind, entity, author, hlc, id, seq, auth) -> touchIfFlipped(run, realm, was, kind, entity, author, hlc, id, seq, auth));
         }
     }
 
-    private void touchIfFlipped(Run run, RealmId realm, Set<EventId> unappliedBefore, int kind, String entity, byte[] author,
+    private void touchIfFlipped(Run run, RealmId realm, Set<EventId> unappliedBefore, EntityKind kind, String entity, DeviceId author,
         long hlc, byte[] id, long seq, byte[] auth) throws StorageException {
         EventId event = EventId.fromBytes(id);
         if (unappliedBefore.contains(event) == applies(realm, author, hlc, id, seq, auth, event)) {
-            run.touched.add(new Touched(realm, EntityKind.ofCode(kind), entity));
+            run.touched.add(new Touched(realm, kind, entity));
         }
     }
 
@@ -419,9 +419,9 @@ final class Ingestor {
         Set<EventId> out = new HashSet<>();
         earlier.values().forEach(out::addAll);
         try {
-            ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(), (kind, entity, author, hlc, id, seq, auth) -> {
+            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER, (kind, entity, author, hlc, id, seq, auth) -> {
                 EventId event = EventId.fromBytes(id);
-                if (!earlier.containsKey(DeviceId.fromBytes(author)) && !applies(realm, author, hlc, id, seq, auth, event)) {
+                if (!earlier.containsKey(author) && !applies(realm, author, hlc, id, seq, auth, event)) {
                     out.add(event);
                 }
             });
@@ -460,7 +460,7 @@ final class Ingestor {
     private Set<EventId> unapplied(RealmId realm, DeviceId author) {
         Set<EventId> out = new HashSet<>();
         try {
-            ctx.events().forEachAuthorshipBy(realm.toBytes(), author.toBytes(), EntityKind.MEMBER.code(),
+            ctx.events().forEachAuthorshipBy(realm, author, EntityKind.MEMBER,
                 (kind, entity, by, hlc, id, seq, auth) -> {
                     EventId event = EventId.fromBytes(id);
                     if (!applies(realm, by, hlc, id, seq, auth, event)) {
@@ -474,9 +474,9 @@ final class Ingestor {
     }
 
     /** Whether a stored readable entity event changes its realm's data under the current membership. */
-    private boolean applies(RealmId realm, byte[] author, long hlc, byte[] id, long seq, byte[] auth, EventId event)
+    private boolean applies(RealmId realm, DeviceId author, long hlc, byte[] id, long seq, byte[] auth, EventId event)
         throws StorageException {
-        return ctx.writeAuthority(realm, DeviceId.fromBytes(author), ReplicaContext.splitIds(auth), seq, null, hlc, event)
+        return ctx.writeAuthority(realm, author, ReplicaContext.splitIds(auth), seq, null, hlc, event)
             .authorized();
     }
 
@@ -485,10 +485,10 @@ final class Ingestor {
      * refused are dropped, the rest stay. {@code timeOnly}: only events held for their timestamp.
      */
     void releaseHeld(Run run, RealmId realm, boolean timeOnly) throws StorageException {
-        List<EventStore.HeldEvent> held = timeOnly ? ctx.events().held(realm.toBytes(), HoldReason.FUTURE.name(), HOLD_MAX_EVENTS)
-            : ctx.events().held(realm.toBytes(), HOLD_MAX_EVENTS);
+        List<LogRows.HeldEvent> held = timeOnly ? ctx.events().held(realm, HoldReason.FUTURE.name(), HOLD_MAX_EVENTS)
+            : ctx.events().held(realm, HOLD_MAX_EVENTS);
         List<Candidate> again = new ArrayList<>();
-        for (EventStore.HeldEvent h : held) {
+        for (LogRows.HeldEvent h : held) {
             ctx.events().release(h.id());
             OpenedEnvelope header = SealedEnvelope.peek(h.sealed());
             again.add(new Candidate(-1, EventId.fromBytes(h.id()), h.sealed(), header));
@@ -695,8 +695,7 @@ final class Ingestor {
                 + row.get().realmId() + " (not shared)");
         }
         if (row.isEmpty()) {
-            for (byte[] other : ctx.events().realmsOf(EntityKind.LORE.code(), loreId)) {
-                RealmId o = RealmId.fromBytes(other);
+            for (RealmId o : ctx.events().realmsOf(EntityKind.LORE, loreId)) {
                 if (!o.equals(realm) && ctx.localRealmId(o) != null) {
                     EntityState s = materializer.fold(o, EntityKind.LORE, loreId);
                     if (s.isLive()) {
@@ -769,7 +768,7 @@ final class Ingestor {
 
     /** Decrypts events that arrived before this device held their key. */
     private void reveal(RealmId realm, List<Touched> touched) throws StorageException {
-        for (StoredEvent e : ctx.events().opaqueEvents(realm.toBytes())) {
+        for (StoredEvent e : ctx.events().opaqueEvents(realm)) {
             try {
                 // verified when it was stored: decrypting is all that is left (cheap even for a whole realm)
                 byte[] plaintext = SealedEnvelope.openStored(e.sealed(), this::key).plaintext();
@@ -781,9 +780,9 @@ final class Ingestor {
                 }
                 Causality c = change.causality();
                 if (c.legacy()) {
-                    ctx.events().reveal(e.id(), body.kind().code(), body.entityId(), null, null, null);
+                    ctx.events().reveal(e.id(), body.kind(), body.entityId(), null, null, null);
                 } else {
-                    ctx.events().reveal(e.id(), body.kind().code(), body.entityId(), c.seq(),
+                    ctx.events().reveal(e.id(), body.kind(), body.entityId(), c.seq(),
                         c.prev() == null ? null : c.prev().toBytes(), ReplicaContext.joinIds(c.auth()));
                 }
                 ctx.forgetFresh(realm, body.kind(), body.entityId()); // the entity has an older event now: fold from the log

@@ -63,7 +63,7 @@ final class LegacySealing {
         }
         List<EventId> chain = m.legacyChain();
         TreeSet<EventId> data = new TreeSet<>();
-        for (EventStore.LegacyRow row : ctx.events().legacyEntityEvents(realm.toBytes(), EntityKind.MEMBER.code())) {
+        for (LogRows.LegacyRow row : ctx.events().legacyEntityEvents(realm, EntityKind.MEMBER)) {
             EventId id = EventId.fromBytes(row.id());
             ReplicaContext.Authority a = ctx.writeAuthority(realm, DeviceId.fromBytes(row.author()), List.of(), 0, null,
                 row.hlc(), id);

@@ -56,7 +56,7 @@ final class LocalChanges {
             apply(tx, e.getValue(), latest.get(e.getKey()));
         }
         for (Map.Entry<RealmId, long[]> d : deletions.entrySet()) {
-            ctx.events().noteDeletions(d.getKey().toBytes(), d.getValue()[0], d.getValue()[1], d.getValue()[2]);
+            ctx.events().noteDeletions(d.getKey(), d.getValue()[0], d.getValue()[1], d.getValue()[2]);
         }
         capture.deleteThrough(rows.get(rows.size() - 1).seq());
         return rows.size();
@@ -181,7 +181,7 @@ final class LocalChanges {
     private void unmap(RealmId realm, String localId) throws StorageException {
         LOG.info("Realm row {} was deleted locally: realm {} is no longer mapped here (nothing is deleted on other devices)",
             localId, realm);
-        ctx.events().mapRealm(realm.toBytes(), null);
+        ctx.events().mapRealm(realm, null);
         ctx.reloadRealms();
     }
 
@@ -221,9 +221,9 @@ final class LocalChanges {
             }
         }
         if (problems.isEmpty()) {
-            ctx.events().clearUnsynced(realm.toBytes(), kind.code(), entity);
+            ctx.events().clearUnsynced(realm, kind, entity);
         } else {
-            ctx.events().noteUnsynced(realm.toBytes(), kind.code(), entity, "a value the node cannot carry: "
+            ctx.events().noteUnsynced(realm, kind, entity, "a value the node cannot carry: "
                 + String.join("; ", problems), tx.now());
         }
         if (state.isLive() && assignments.isEmpty() && sets.isEmpty()) {
@@ -238,7 +238,7 @@ final class LocalChanges {
         if (!canWrite(tx, realm, kind, state.entityId())) {
             return;
         }
-        ctx.events().clearUnsynced(realm.toBytes(), kind.code(), state.entityId());
+        ctx.events().clearUnsynced(realm, kind, state.entityId());
         writer.emit(tx, realm, new EntityChange(kind, state.entityId(), true, state.heads(), new TreeMap<>(), new TreeMap<>()),
             state.latestHlc(), madeAt);
         if (kind == EntityKind.LORE) {
@@ -254,7 +254,7 @@ final class LocalChanges {
     private boolean canWrite(Tx tx, RealmId realm, EntityKind kind, String entity) throws StorageException {
         String why = whyNotWritable(realm);
         if (why != null) {
-            ctx.events().noteUnsynced(realm.toBytes(), kind.code(), entity, why, tx.now());
+            ctx.events().noteUnsynced(realm, kind, entity, why, tx.now());
             LOG.info("A local change to {} {} in realm {} is kept unsynced: {}", kind, entity, realm, why);
         }
         return why == null;
@@ -287,6 +287,6 @@ final class LocalChanges {
     }
 
     private List<RealmId> realmsWithEvents(EntityKind kind, String entity) throws StorageException {
-        return ctx.events().realmsOf(kind.code(), entity).stream().map(RealmId::fromBytes).sorted().toList();
+        return ctx.events().realmsOf(kind, entity).stream().sorted().toList();
     }
 }

@@ -41,7 +41,7 @@ final class Materializer {
             }
             return ctx.fold().fold(kind, entity, history);
         }
-        for (StoredEvent e : ctx.events().eventsOf(kind.code(), entity)) {
+        for (StoredEvent e : ctx.events().eventsOf(kind, entity)) {
             if (e.opaque() || !RealmId.fromBytes(e.realm()).equals(realm)) {
                 continue;
             }
@@ -181,7 +181,7 @@ final class Materializer {
                 c.field() == null ? 0 : c.field().code(), c.type().name(), c.winner() == null ? null : c.winner().toString(),
                 versionsJson(c)));
         }
-        ctx.events().replaceConflicts(realm.toBytes(), state.kind().code(), state.entityId(), rows);
+        ctx.events().replaceConflicts(realm, state.kind(), state.entityId(), rows);
     }
 
     /** A version's fields by lh's column names, as the conflict record shows them. */

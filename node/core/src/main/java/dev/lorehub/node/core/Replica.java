@@ -265,7 +265,7 @@ public final class Replica implements AutoCloseable {
             for (EventStore.UnsyncedRow u : ctx.events().unsynced()) {
                 RealmId realm = RealmId.fromBytes(u.realm());
                 if (ctx.realm(realm).isEmpty()) {
-                    ctx.events().clearUnsynced(u.realm(), u.kind(), u.entity());
+                    ctx.events().clearUnsynced(realm, EntityKind.ofCode(u.kind()), u.entity());
                     continue;
                 }
                 boolean unmappedRealm = u.kind() == EntityKind.REALM.code() && ctx.localRealmId(realm) == null;
@@ -292,7 +292,7 @@ public final class Replica implements AutoCloseable {
                 if (ctx.realm(r).isPresent()) {
                     materializer.materialize(r, EntityKind.ofCode(u.kind()), u.entity());
                 }
-                ctx.events().clearUnsynced(u.realm(), u.kind(), u.entity());
+                ctx.events().clearUnsynced(r, EntityKind.ofCode(u.kind()), u.entity());
                 n++;
             }
             return n;
@@ -423,8 +423,8 @@ public final class Replica implements AutoCloseable {
             ctx.random().nextBytes(nonce);
             RealmId realm = RealmIds.derive(ctx.self(), nonce);
             ctx.secrets().put(RealmKeyring.of(List.of(EpochKey.random(realm, 0, ctx.random()))));
-            ctx.events().addRealm(realm.toBytes(), ctx.self().toBytes(), row.name(), now);
-            ctx.events().mapRealm(realm.toBytes(), localRealmId);
+            ctx.events().addRealm(realm, ctx.self(), row.name(), now);
+            ctx.events().mapRealm(realm, localRealmId);
             ctx.reloadRealms();
             writer.emit(tx, realm, new MembershipChange(MembershipChange.Op.GENESIS, ctx.self(), Role.ADMIN,
                 ctx.identity().publicKeys().encode(), 0, List.of(), nonce, null), 0);
@@ -510,7 +510,7 @@ public final class Replica implements AutoCloseable {
             if (fromPeer >= MAX_INVITATIONS_PER_PEER) {
                 return false;
             }
-            ctx.events().addRealm(realm.toBytes(), founder.toBytes(), null, now, false, inviter.toBytes());
+            ctx.events().addRealm(realm, founder, null, now, false, inviter);
             ctx.reloadRealms();
             return true;
         });
@@ -560,13 +560,13 @@ public final class Replica implements AutoCloseable {
                 // removal of this device, say, with the re-grant still to come) is not stale, however old its row;
                 // nor is one holding events stamped ahead of this clock (the grant may be among them): it counts
                 // from when they fall due (the per-peer cap bounds what a peer can park that way)
-                long since = ctx.events().lastReceivedAt(row.realm());
-                Optional<Long> ahead = ctx.events().maxHeldHlc(row.realm(), Ingestor.HoldReason.FUTURE.name());
+                long since = ctx.events().lastReceivedAt(e.getKey());
+                Optional<Long> ahead = ctx.events().maxHeldHlc(e.getKey(), Ingestor.HoldReason.FUTURE.name());
                 if (ahead.isPresent()) {
                     since = Math.max(since, HybridClock.millis(ahead.get()) - HybridClock.MAX_FORWARD_MILLIS);
                 }
                 if (now - since > INVITATION_GRACE_MILLIS) {
-                    ctx.events().forgetRealm(row.realm());
+                    ctx.events().forgetRealm(e.getKey());
                     ctx.forgetMembership(e.getKey());
                     pruned++;
                 }
@@ -587,7 +587,7 @@ public final class Replica implements AutoCloseable {
             if (ctx.realm(realm).isEmpty() || ctx.membership(realm).role(ctx.self()).isEmpty()) {
                 throw new ReplicaException("This device has no grant in realm " + realm + ": an admin must add it first.");
             }
-            ctx.events().markJoined(realm.toBytes());
+            ctx.events().markJoined(realm);
             ctx.reloadRealms();
             return null;
         });
@@ -627,8 +627,8 @@ public final class Replica implements AutoCloseable {
                     Boolean.TRUE.equals(shared.value(Field.REALM_IS_MONOREPO)), List.copyOf(shared.set(Field.REALM_PROVINCES))),
                     java.time.Instant.ofEpochMilli(now));
             }
-            ctx.events().mapRealm(realm.toBytes(), localId);
-            ctx.events().markJoined(realm.toBytes());
+            ctx.events().mapRealm(realm, localId);
+            ctx.events().markJoined(realm);
             ctx.reloadRealms();
             return localId;
         });
@@ -688,8 +688,8 @@ public final class Replica implements AutoCloseable {
         }
         List<Entity> entities = read(tx -> {
             java.util.Set<Entity> seen = new java.util.LinkedHashSet<>();
-            ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(),
-                (kind, entity, author, hlc, id, seq, auth) -> seen.add(new Entity(EntityKind.ofCode(kind), entity)));
+            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER,
+                (kind, entity, author, hlc, id, seq, auth) -> seen.add(new Entity(kind, entity)));
             List<EntityKind> order = List.of(EntityKind.REALM, EntityKind.LORE, EntityKind.RELATION);
             List<Entity> out = new ArrayList<>(seen);
             out.sort(java.util.Comparator.comparingInt(e -> order.indexOf(e.kind())));
@@ -811,7 +811,7 @@ public final class Replica implements AutoCloseable {
      * demotion names it, so that exactly the subject's events up to it keep their effect.
      */
     private EventId frontierOf(RealmId realm, DeviceId device) throws StorageException {
-        return ctx.events().chainTip(realm.toBytes(), device.toBytes()).map(l -> EventId.fromBytes(l.id())).orElse(null);
+        return ctx.events().chainTip(realm, device).map(l -> EventId.fromBytes(l.id())).orElse(null);
     }
 
     private void requireAdmin(RealmId realm) throws StorageException {
@@ -994,7 +994,7 @@ public final class Replica implements AutoCloseable {
     }
 
     private Optional<RealmId> realmOfLore(String loreId) throws StorageException {
-        for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE.code(), loreId)) {
+        for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE, loreId)) {
             return Optional.of(RealmId.fromBytes(e.realm()));
         }
         return Optional.empty();
@@ -1004,7 +1004,7 @@ public final class Replica implements AutoCloseable {
     public void pinPeer(DeviceRecord peer, long now) {
         DeviceRecord verified = peer.verified();
         write(now, tx -> {
-            ctx.events().putPeer(verified.id().toBytes(), verified.keys().encode(), verified.displayName(), now);
+            ctx.events().putPeer(verified.id(), verified.keys().encode(), verified.displayName(), now);
             return null;
         });
     }
@@ -1013,7 +1013,7 @@ public final class Replica implements AutoCloseable {
     public boolean unpinPeer(DeviceId peer, long now) {
         return write(now, tx -> {
             boolean known = ctx.events().peers().stream().anyMatch(p -> java.util.Arrays.equals(p.device(), peer.toBytes()));
-            ctx.events().removePeer(peer.toBytes());
+            ctx.events().removePeer(peer);
             return known;
         });
     }
@@ -1052,7 +1052,7 @@ public final class Replica implements AutoCloseable {
     /** Remembers the address a peer was last reached at (dialed again after restarts). */
     public void notePeerAddress(DeviceId peer, String address, long now) {
         try {
-            storage.runInTransaction(() -> ctx.events().touchPeer(peer.toBytes(), address, null));
+            storage.runInTransaction(() -> ctx.events().touchPeer(peer, address, null));
         } catch (StorageException e) {
             throw new ReplicaException("Cannot record " + peer.shortForm() + "'s address: " + e.getMessage(), e);
         }
@@ -1062,7 +1062,7 @@ public final class Replica implements AutoCloseable {
     public void notePeerSynced(DeviceId peer, long now) {
         try {
             storage.runInTransaction(() -> {
-                ctx.events().touchPeer(peer.toBytes(), null, now);
+                ctx.events().touchPeer(peer, null, now);
                 ctx.events().deleteMeta(RESTORED); // a peer synced: this device's own newer events, if any, are here now
                 // written by this release only: a sync since the upgrade (the previous release kept last_sync_at too)
                 ctx.events().putMeta(LegacySealing.syncedKey(peer), Long.toString(now));
@@ -1090,7 +1090,7 @@ public final class Replica implements AutoCloseable {
     /** The full id of the lore that {@code prefix} names in the event log (deleted lores included). */
     public String loreIdByPrefix(String prefix) {
         return read(tx -> {
-            List<String> found = ctx.events().entitiesStartingWith(EntityKind.LORE.code(), prefix.toLowerCase(java.util.Locale.ROOT), 2);
+            List<String> found = ctx.events().entitiesStartingWith(EntityKind.LORE, prefix.toLowerCase(java.util.Locale.ROOT), 2);
             if (found.size() != 1) {
                 throw new ReplicaException(found.isEmpty() ? "No synced lore has an id starting with '" + prefix
                     + "' (see `lorehub-node log`)." : "'" + prefix + "' starts the ids of several lores: give more of it.");
@@ -1120,7 +1120,7 @@ public final class Replica implements AutoCloseable {
     private EventId versionOf(String lore, String version) throws StorageException {
         String v = version.toLowerCase(java.util.Locale.ROOT);
         List<EventId> matches = new ArrayList<>();
-        for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE.code(), lore)) {
+        for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE, lore)) {
             EventId id = EventId.fromBytes(e.id());
             if (id.toString().startsWith(v)) {
                 matches.add(id);
@@ -1154,7 +1154,7 @@ public final class Replica implements AutoCloseable {
             captureLocalChanges(now); // what lh changed becomes events first, in short transactions
         }
         List<Object[]> entities = read(tx ->
-            ctx.events().entitiesChangedAfter(realm.toBytes(), cutoff, EntityKind.LORE.code(), EntityKind.RELATION.code()));
+            ctx.events().entitiesChangedAfter(realm, cutoff, EntityKind.LORE, EntityKind.RELATION));
         int changed = 0;
         for (int from = 0; from < entities.size(); from += UNDO_CHUNK) {
             List<Object[]> chunk = entities.subList(from, Math.min(entities.size(), from + UNDO_CHUNK));
@@ -1168,7 +1168,7 @@ public final class Replica implements AutoCloseable {
             progress.progress("undoing", from + chunk.size(), entities.size());
         }
         write(now, tx -> {
-            ctx.events().markMassDeletionsUndone(realm.toBytes(), toMillis);
+            ctx.events().markMassDeletionsUndone(realm, toMillis);
             return null;
         });
         return new UndoResult(realm, changed, entities.size());
@@ -1182,7 +1182,7 @@ public final class Replica implements AutoCloseable {
     }
 
     /** Mass deletions recorded (captured from lh here, or received), newest first. */
-    public List<EventStore.MassDeleteRow> massDeletions() {
+    public List<LogRows.MassDeleteRow> massDeletions() {
         return read(tx -> ctx.events().massDeletions());
     }
 
@@ -1202,13 +1202,13 @@ public final class Replica implements AutoCloseable {
     public List<MassDeletion> openMassDeletions() {
         return read(tx -> {
             List<MassDeletion> out = new ArrayList<>();
-            for (EventStore.MassDeleteRow m : ctx.events().massDeletions()) {
+            for (LogRows.MassDeleteRow m : ctx.events().massDeletions()) {
                 RealmId realm = RealmId.fromBytes(m.realm());
                 String local = ctx.localRealmId(realm);
                 if (m.undone() || local == null || ctx.realm(realm).isEmpty()) {
                     continue;
                 }
-                long gone = ctx.events().loresTouchedBetweenAndMissing(m.realm(), EntityKind.LORE.code(),
+                long gone = ctx.events().loresTouchedBetweenAndMissing(realm, EntityKind.LORE,
                     m.firstAt() << HybridClock.LOGICAL_BITS, ((m.lastAt() + 1) << HybridClock.LOGICAL_BITS) - 1);
                 if (gone > 0) {
                     out.add(new MassDeletion(realm, m.firstAt(), m.lores(), gone, m.firstAt() - 1));
@@ -1251,7 +1251,7 @@ public final class Replica implements AutoCloseable {
                 }
                 long[] n = {0};
                 ctx.events().forEachStored((id, realm, hlc, author, sealed) -> {
-                    sink.accept(id, realm, hlc, author, sealed);
+                    sink.accept(id, realm.toBytes(), hlc, author.toBytes(), sealed);
                     n[0]++;
                 });
                 return new Snapshot(realms, ctx.events().peers(), mapped, n[0]);
@@ -1271,10 +1271,11 @@ public final class Replica implements AutoCloseable {
     public void restoreState(Snapshot snapshot, long backupTime, long now) {
         write(now, tx -> {
             for (EventStore.RealmRow r : snapshot.realms()) {
-                ctx.events().addRealm(r.realm(), r.founder(), r.nameHint(), r.addedAt(), r.joined(), r.inviter());
+                ctx.events().addRealm(RealmId.fromBytes(r.realm()), DeviceId.fromBytes(r.founder()), r.nameHint(), r.addedAt(), r.joined(),
+                    inviterOrNull(r.inviter()));
             }
             for (EventStore.PeerRow p : snapshot.peers()) {
-                ctx.events().putPeer(p.device(), p.keys(), p.displayName(), p.pairedAt());
+                ctx.events().putPeer(DeviceId.fromBytes(p.device()), p.keys(), p.displayName(), p.pairedAt());
             }
             for (Map.Entry<RealmId, RealmRow> m : snapshot.mapped().entrySet()) {
                 RealmRow want = m.getValue();
@@ -1290,7 +1291,7 @@ public final class Replica implements AutoCloseable {
                     ctx.tables().insertRealm(want, java.time.Instant.ofEpochMilli(now));
                     local = want.id();
                 }
-                ctx.events().mapRealm(m.getKey().toBytes(), local);
+                ctx.events().mapRealm(m.getKey(), local);
             }
             if (!snapshot.peers().isEmpty()) {
                 ctx.events().putMeta(RESTORED, Long.toString(backupTime));
@@ -1298,6 +1299,11 @@ public final class Replica implements AutoCloseable {
             ctx.reloadRealms();
             return null;
         });
+    }
+
+    /** A backup row's inviter as an id (none for a realm this device founded or joined uninvited). */
+    private static DeviceId inviterOrNull(byte[] inviter) {
+        return inviter == null ? null : DeviceId.fromBytes(inviter);
     }
 
     /** When this device was restored from a backup and has not heard from a peer since (the backup's time), if so. */
@@ -1408,8 +1414,7 @@ public final class Replica implements AutoCloseable {
             List<DamagedEvent> out = new ArrayList<>();
             long total = ctx.events().countAll();
             long[] seen = {0};
-            ctx.events().forEachStored((id, realm, hlc, author, sealed) -> {
-                RealmId r = RealmId.fromBytes(realm);
+            ctx.events().forEachStored((id, r, hlc, author, sealed) -> {
                 String problem = null;
                 if (!EventId.of(sealed).equals(EventId.fromBytes(id))) {
                     problem = "its bytes do not hash to its id (changed on disk)";
@@ -1420,7 +1425,7 @@ public final class Replica implements AutoCloseable {
                     } else {
                         var header = checked.verified().envelope();
                         if (!header.header().realm().equals(r) || header.header().timestamp() != hlc
-                            || !header.author().equals(dev.lorehub.crypto.DeviceId.fromBytes(author))) {
+                            || !header.author().equals(author)) {
                             problem = "it is filed under another realm, time or author than it names";
                         }
                     }
@@ -1464,7 +1469,7 @@ public final class Replica implements AutoCloseable {
     public List<ChainFork> ownChainForks() {
         return read(tx -> {
             List<ChainFork> out = new ArrayList<>();
-            for (EventStore.ForkRow f : ctx.events().chainForks(ctx.self().toBytes())) {
+            for (LogRows.ForkRow f : ctx.events().chainForks(ctx.self())) {
                 out.add(new ChainFork(RealmId.fromBytes(f.realm()), f.seq(), f.events()));
             }
             return out;
@@ -1525,7 +1530,7 @@ public final class Replica implements AutoCloseable {
     public java.util.Set<EventId> membershipEventIds(RealmId realm) {
         return read(tx -> {
             java.util.Set<EventId> out = new java.util.HashSet<>();
-            for (StoredEvent e : ctx.events().eventsOfKind(realm.toBytes(), EntityKind.MEMBER.code())) {
+            for (StoredEvent e : ctx.events().eventsOfKind(realm, EntityKind.MEMBER)) {
                 out.add(EventId.fromBytes(e.id()));
             }
             return out;
@@ -1544,14 +1549,14 @@ public final class Replica implements AutoCloseable {
 
     /** The sealed bytes of an event, if held in {@code realm} (empty for another realm's event). */
     public Optional<byte[]> sealed(RealmId realm, EventId id) {
-        return read(tx -> ctx.events().sealed(realm.toBytes(), id.toBytes()));
+        return read(tx -> ctx.events().sealed(realm, id.toBytes()));
     }
 
     /** Every event key of a realm (for building its reconciliation set). */
     public List<StoredKey> keys(RealmId realm) {
         return read(tx -> {
             List<StoredKey> keys = new ArrayList<>();
-            ctx.events().forEachKey(realm.toBytes(), (hlc, id) -> keys.add(new StoredKey(realm, hlc, EventId.fromBytes(id), false, false)));
+            ctx.events().forEachKey(realm, (hlc, id) -> keys.add(new StoredKey(realm, hlc, EventId.fromBytes(id), false, false)));
             return keys;
         });
     }
@@ -1563,7 +1568,7 @@ public final class Replica implements AutoCloseable {
     public List<StoredKey> keysOfKind(RealmId realm, EntityKind kind) {
         return read(tx -> {
             List<StoredKey> keys = new ArrayList<>();
-            for (StoredEvent e : ctx.events().eventsOfKind(realm.toBytes(), kind.code())) {
+            for (StoredEvent e : ctx.events().eventsOfKind(realm, kind)) {
                 keys.add(new StoredKey(realm, e.hlc(), EventId.fromBytes(e.id()), kind == EntityKind.MEMBER, false));
             }
             return keys;

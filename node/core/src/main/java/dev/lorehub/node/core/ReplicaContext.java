@@ -138,7 +138,7 @@ final class ReplicaContext {
         String k = key(realm, change.kind(), change.entityId());
         List<FreshEvent> list = fresh.get(k);
         if (list == null) {
-            if (events.hasEventsOf(change.kind().code(), change.entityId())) {
+            if (events.hasEventsOf(change.kind(), change.entityId())) {
                 return;
             }
             list = new ArrayList<>();
@@ -359,7 +359,7 @@ final class ReplicaContext {
         Membership m = memberships.get(realm);
         if (m == null) {
             List<MembershipEvent> history = new ArrayList<>();
-            for (StoredEvent e : events.eventsOfKind(realm.toBytes(), EntityKind.MEMBER.code())) {
+            for (StoredEvent e : events.eventsOfKind(realm, EntityKind.MEMBER)) {
                 history.add(new MembershipEvent(EventId.fromBytes(e.id()), e.hlc(), DeviceId.fromBytes(e.author()),
                     (MembershipChange) decode(e)));
             }
@@ -386,7 +386,7 @@ final class ReplicaContext {
     ChainTip chainTip(RealmId realm) throws StorageException {
         ChainTip tip = tips.get(realm);
         if (tip == null && !tips.containsKey(realm)) {
-            tip = events.chainTip(realm.toBytes(), self().toBytes())
+            tip = events.chainTip(realm, self())
                 .map(l -> new ChainTip(l.seq(), EventId.fromBytes(l.id()))).orElse(null);
             tips.put(realm, tip);
         }
@@ -503,14 +503,14 @@ final class ReplicaContext {
             chain = null; // walk again with this event as a link
         }
         if (chain == null) {
-            Map<EventId, EventStore.ChainLink> links = new HashMap<>();
-            for (EventStore.ChainLink link : events.chain(realm.toBytes(), author.toBytes())) {
+            Map<EventId, LogRows.ChainLink> links = new HashMap<>();
+            for (LogRows.ChainLink link : events.chain(realm, author)) {
                 links.put(EventId.fromBytes(link.id()), link);
             }
             // the event being decided is a link too, though it is not stored yet
-            links.putIfAbsent(id, new EventStore.ChainLink(id.toBytes(), seq, prev == null ? null : prev.toBytes()));
+            links.putIfAbsent(id, new LogRows.ChainLink(id.toBytes(), seq, prev == null ? null : prev.toBytes()));
             java.util.Set<EventId> ids = new java.util.HashSet<>();
-            EventStore.ChainLink at = links.get(frontier);
+            LogRows.ChainLink at = links.get(frontier);
             long top = at == null ? 0 : at.seq();
             long lowest = top;
             while (at != null) {

@@ -50,10 +50,10 @@ final class TableAudit {
             }
             Set<String> lores = new LinkedHashSet<>();
             Set<String> relations = new LinkedHashSet<>();
-            ctx.events().forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(), (kind, entity, author, hlc, id, seq, auth) -> {
-                if (kind == EntityKind.LORE.code()) {
+            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER, (kind, entity, author, hlc, id, seq, auth) -> {
+                if (kind == EntityKind.LORE) {
                     lores.add(entity);
-                } else if (kind == EntityKind.RELATION.code()) {
+                } else if (kind == EntityKind.RELATION) {
                     relations.add(entity);
                 }
             });

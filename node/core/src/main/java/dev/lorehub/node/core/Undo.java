@@ -64,7 +64,7 @@ final class Undo {
     /** The entity's events in a realm as the fold sees them. */
     List<FoldEvent> events(RealmId realm, EntityKind kind, String entity) throws StorageException {
         List<FoldEvent> out = new ArrayList<>();
-        for (StoredEvent e : ctx.events().eventsOf(kind.code(), entity)) {
+        for (StoredEvent e : ctx.events().eventsOf(kind, entity)) {
             if (e.opaque() || !RealmId.fromBytes(e.realm()).equals(realm)) {
                 continue;
             }

@@ -1,5 +1,10 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.node.core.LogRows.ChainLink;
+import dev.lorehub.node.core.LogRows.ForkRow;
+import dev.lorehub.node.core.LogRows.HeldEvent;
+import dev.lorehub.node.core.LogRows.LegacyRow;
+import dev.lorehub.node.core.LogRows.MassDeleteRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -78,10 +83,6 @@ public final class EventStore {
             }
         }
         return out;
-    }
-
-    /** One event in its author's chain. */
-    public record ChainLink(byte[] id, long seq, byte[] prev) {
     }
 
     public boolean contains(byte[] id) throws SQLException {
@@ -557,11 +558,6 @@ public final class EventStore {
 
     // ---- held events (quarantine)
 
-    /** An event received but held back: neither in the log nor forwarded (see {@code lhsync_held}). */
-    public record HeldEvent(byte[] id, byte[] realm, long hlc, byte[] author, String reason, String detail, String source,
-                            byte[] sealed, long receivedAt) {
-    }
-
     /** Holds an event (replacing an earlier hold of the same id). */
     public void hold(HeldEvent e) throws SQLException {
         PreparedStatement ps = sql("INSERT OR REPLACE INTO lhsync_held (id, realm, hlc, author, reason, detail, source, sealed, "
@@ -835,10 +831,6 @@ public final class EventStore {
         return ps.executeUpdate() == 1;
     }
 
-    /** Two or more events of one author at one place of its chain in a realm. */
-    public record ForkRow(byte[] realm, long seq, int events) {
-    }
-
     /** Places where an author's chain forks, per realm. */
     public List<ForkRow> chainForks(byte[] author) throws SQLException {
         PreparedStatement ps = sql("SELECT realm, author_seq, count(*) FROM lhsync_events WHERE author = ? "
@@ -892,10 +884,6 @@ public final class EventStore {
     public static final long MASS_DELETE_GAP_MILLIS = 60_000;
     /** Deletions captured together that open a mass-deletion record (smaller ones only extend an open one). */
     public static final int MASS_DELETE_OPENS_AT = 10;
-
-    /** A mass deletion: {@code lores} lores of a realm deleted between {@code firstAt} and {@code lastAt} (ms). */
-    public record MassDeleteRow(byte[] realm, long firstAt, long lastAt, long lores, boolean undone) {
-    }
 
     /**
      * Notes {@code lores} lore deletions of a realm captured together, made between {@code fromAt} and
@@ -963,10 +951,6 @@ public final class EventStore {
         ps.setBytes(1, realm);
         ps.setLong(2, fromAt);
         ps.executeUpdate();
-    }
-
-    /** A readable entity event written in the previous release's format (no chain position). */
-    public record LegacyRow(byte[] id, byte[] author, long hlc, int kind, String entity) {
     }
 
     /**

@@ -1,7 +1,10 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.EventLog;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.RelationKey;
 import dev.lorehub.node.core.StorageException;
 import java.sql.SQLException;
@@ -34,10 +37,10 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void reveal(byte[] id, int kind, String entity, Long seq, byte[] prev, byte[] auth) throws StorageException {
+    public void reveal(byte[] id, EntityKind kind, String entity, Long seq, byte[] prev, byte[] auth) throws StorageException {
         SqlCalls.run(() -> {
-            store.reveal(id, kind, entity, seq, prev, auth);
-            index(kind, entity);
+            store.reveal(id, kind.code(), entity, seq, prev, auth);
+            index(kind.code(), entity);
         });
     }
 
@@ -50,6 +53,11 @@ public final class SqliteEventLog implements EventLog {
         return keys;
     }
 
+    /** A device id's bytes for a nullable column. */
+    private static byte[] bytes(DeviceId device) {
+        return device == null ? null : device.toBytes();
+    }
+
     /** A relation's two ends, so a lore finds the relations that touch it (idempotent). */
     private void index(Integer kind, String entity) throws SQLException {
         if (kind != null && kind == EntityKind.RELATION.code()) {
@@ -60,13 +68,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public Optional<EventStore.ChainLink> chainTip(byte[] realm, byte[] author) throws StorageException {
-        return SqlCalls.call(() -> store.chainTip(realm, author));
+    public Optional<LogRows.ChainLink> chainTip(RealmId realm, DeviceId author) throws StorageException {
+        return SqlCalls.call(() -> store.chainTip(realm.toBytes(), author.toBytes()));
     }
 
     @Override
-    public List<EventStore.ChainLink> chain(byte[] realm, byte[] author) throws StorageException {
-        return SqlCalls.call(() -> store.chain(realm, author));
+    public List<LogRows.ChainLink> chain(RealmId realm, DeviceId author) throws StorageException {
+        return SqlCalls.call(() -> store.chain(realm.toBytes(), author.toBytes()));
     }
 
     @Override
@@ -80,8 +88,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public Optional<byte[]> sealed(byte[] realm, byte[] id) throws StorageException {
-        return SqlCalls.call(() -> store.sealed(realm, id));
+    public Optional<byte[]> sealed(RealmId realm, byte[] id) throws StorageException {
+        return SqlCalls.call(() -> store.sealed(realm.toBytes(), id));
     }
 
     @Override
@@ -90,13 +98,18 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<StoredEvent> eventsOf(int kind, String entity) throws StorageException {
-        return SqlCalls.call(() -> store.eventsOf(kind, entity));
+    public List<StoredEvent> eventsOf(EntityKind kind, String entity) throws StorageException {
+        return SqlCalls.call(() -> store.eventsOf(kind.code(), entity));
     }
 
     @Override
-    public List<byte[]> realmsOf(int kind, String entity) throws StorageException {
-        return SqlCalls.call(() -> store.realmsOf(kind, entity));
+    public List<RealmId> realmsOf(EntityKind kind, String entity) throws StorageException {
+        List<byte[]> rows = SqlCalls.call(() -> store.realmsOf(kind.code(), entity));
+        List<RealmId> realms = new java.util.ArrayList<>(rows.size());
+        for (byte[] realm : rows) {
+            realms.add(RealmId.fromBytes(realm));
+        }
+        return realms;
     }
 
     @Override
@@ -115,30 +128,30 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public boolean hasEventsOf(int kind, String entity) throws StorageException {
-        return SqlCalls.call(() -> store.hasEventsOf(kind, entity));
+    public boolean hasEventsOf(EntityKind kind, String entity) throws StorageException {
+        return SqlCalls.call(() -> store.hasEventsOf(kind.code(), entity));
     }
 
     @Override
-    public List<StoredEvent> eventsOfKind(byte[] realm, int kind) throws StorageException {
-        return SqlCalls.call(() -> store.eventsOfKind(realm, kind));
+    public List<StoredEvent> eventsOfKind(RealmId realm, EntityKind kind) throws StorageException {
+        return SqlCalls.call(() -> store.eventsOfKind(realm.toBytes(), kind.code()));
     }
 
     @Override
-    public List<StoredEvent> opaqueEvents(byte[] realm) throws StorageException {
-        return SqlCalls.call(() -> store.opaqueEvents(realm));
+    public List<StoredEvent> opaqueEvents(RealmId realm) throws StorageException {
+        return SqlCalls.call(() -> store.opaqueEvents(realm.toBytes()));
     }
 
     @Override
-    public void forEachKey(byte[] realm, KeyVisitor visitor) throws StorageException {
-        SqlCalls.run(() -> store.forEachKey(realm, visitor::visit));
+    public void forEachKey(RealmId realm, KeyVisitor visitor) throws StorageException {
+        SqlCalls.run(() -> store.forEachKey(realm.toBytes(), visitor::visit));
     }
 
     @Override
-    public void forEachAuthorship(byte[] realm, int membershipKind, AuthorshipVisitor visitor) throws StorageException {
-        SqlCalls.run(() -> store.forEachAuthorship(realm, membershipKind, (kind, entity, author, hlc, id, seq, auth) -> {
+    public void forEachAuthorship(RealmId realm, EntityKind membershipKind, AuthorshipVisitor visitor) throws StorageException {
+        SqlCalls.run(() -> store.forEachAuthorship(realm.toBytes(), membershipKind.code(), (kind, entity, author, hlc, id, seq, auth) -> {
             try {
-                visitor.visit(kind, entity, author, hlc, id, seq, auth);
+                visitor.visit(EntityKind.ofCode(kind), entity, DeviceId.fromBytes(author), hlc, id, seq, auth);
             } catch (StorageException e) {
                 throw new SqlCalls.Carrier(e);
             }
@@ -146,11 +159,11 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void forEachAuthorshipBy(byte[] realm, byte[] author, int membershipKind, AuthorshipVisitor visitor)
+    public void forEachAuthorshipBy(RealmId realm, DeviceId author, EntityKind membershipKind, AuthorshipVisitor visitor)
         throws StorageException {
-        SqlCalls.run(() -> store.forEachAuthorshipBy(realm, author, membershipKind, (kind, entity, by, hlc, id, seq, auth) -> {
-            try {
-                visitor.visit(kind, entity, by, hlc, id, seq, auth);
+        SqlCalls.run(() -> store.forEachAuthorshipBy(realm.toBytes(), author.toBytes(), membershipKind.code(), (kind, entity, by, hlc, id, seq, auth) -> {
+            try { // every row is by {@code author}: hand on the id in hand rather than one made per row
+                visitor.visit(EntityKind.ofCode(kind), entity, author, hlc, id, seq, auth);
             } catch (StorageException e) {
                 throw new SqlCalls.Carrier(e);
             }
@@ -158,8 +171,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<StoredEvent> page(byte[] realm, long afterHlc, int limit) throws StorageException {
-        return SqlCalls.call(() -> store.page(realm, afterHlc, limit));
+    public List<StoredEvent> page(RealmId realm, long afterHlc, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.page(realm.toBytes(), afterHlc, limit));
     }
 
     @Override
@@ -168,13 +181,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public long count(byte[] realm) throws StorageException {
-        return SqlCalls.call(() -> store.count(realm));
+    public long count(RealmId realm) throws StorageException {
+        return SqlCalls.call(() -> store.count(realm.toBytes()));
     }
 
     @Override
-    public long maxHlc(byte[] realm) throws StorageException {
-        return SqlCalls.call(() -> store.maxHlc(realm));
+    public long maxHlc(RealmId realm) throws StorageException {
+        return SqlCalls.call(() -> store.maxHlc(realm.toBytes()));
     }
 
     @Override
@@ -188,8 +201,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void replaceConflicts(byte[] realm, int kind, String entity, List<EventStore.ConflictRow> rows) throws StorageException {
-        SqlCalls.run(() -> store.replaceConflicts(realm, kind, entity, rows));
+    public void replaceConflicts(RealmId realm, EntityKind kind, String entity, List<EventStore.ConflictRow> rows) throws StorageException {
+        SqlCalls.run(() -> store.replaceConflicts(realm.toBytes(), kind.code(), entity, rows));
     }
 
     @Override
@@ -198,43 +211,43 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void addRealm(byte[] realm, byte[] founder, String nameHint, long nowMillis) throws StorageException {
-        SqlCalls.run(() -> store.addRealm(realm, founder, nameHint, nowMillis));
+    public void addRealm(RealmId realm, DeviceId founder, String nameHint, long nowMillis) throws StorageException {
+        SqlCalls.run(() -> store.addRealm(realm.toBytes(), founder.toBytes(), nameHint, nowMillis));
     }
 
     @Override
-    public void addRealm(byte[] realm, byte[] founder, String nameHint, long nowMillis, boolean joined, byte[] inviter) throws StorageException {
-        SqlCalls.run(() -> store.addRealm(realm, founder, nameHint, nowMillis, joined, inviter));
+    public void addRealm(RealmId realm, DeviceId founder, String nameHint, long nowMillis, boolean joined, DeviceId inviter) throws StorageException {
+        SqlCalls.run(() -> store.addRealm(realm.toBytes(), founder.toBytes(), nameHint, nowMillis, joined, bytes(inviter)));
     }
 
     @Override
-    public void markJoined(byte[] realm) throws StorageException {
-        SqlCalls.run(() -> store.markJoined(realm));
+    public void markJoined(RealmId realm) throws StorageException {
+        SqlCalls.run(() -> store.markJoined(realm.toBytes()));
     }
 
     @Override
-    public Optional<Long> maxHeldHlc(byte[] realm, String reason) throws StorageException {
-        return SqlCalls.call(() -> store.maxHeldHlc(realm, reason));
+    public Optional<Long> maxHeldHlc(RealmId realm, String reason) throws StorageException {
+        return SqlCalls.call(() -> store.maxHeldHlc(realm.toBytes(), reason));
     }
 
     @Override
-    public long lastReceivedAt(byte[] realm) throws StorageException {
-        return SqlCalls.call(() -> store.lastReceivedAt(realm));
+    public long lastReceivedAt(RealmId realm) throws StorageException {
+        return SqlCalls.call(() -> store.lastReceivedAt(realm.toBytes()));
     }
 
     @Override
-    public void forgetRealm(byte[] realm) throws StorageException {
-        SqlCalls.run(() -> store.forgetRealm(realm));
+    public void forgetRealm(RealmId realm) throws StorageException {
+        SqlCalls.run(() -> store.forgetRealm(realm.toBytes()));
     }
 
     @Override
-    public void mapRealm(byte[] realm, String localRealmId) throws StorageException {
-        SqlCalls.run(() -> store.mapRealm(realm, localRealmId));
+    public void mapRealm(RealmId realm, String localRealmId) throws StorageException {
+        SqlCalls.run(() -> store.mapRealm(realm.toBytes(), localRealmId));
     }
 
     @Override
-    public void removeRealm(byte[] realm) throws StorageException {
-        SqlCalls.run(() -> store.removeRealm(realm));
+    public void removeRealm(RealmId realm) throws StorageException {
+        SqlCalls.run(() -> store.removeRealm(realm.toBytes()));
     }
 
     @Override
@@ -243,18 +256,18 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void putPeer(byte[] device, byte[] keys, String displayName, long pairedAt) throws StorageException {
-        SqlCalls.run(() -> store.putPeer(device, keys, displayName, pairedAt));
+    public void putPeer(DeviceId device, byte[] keys, String displayName, long pairedAt) throws StorageException {
+        SqlCalls.run(() -> store.putPeer(device.toBytes(), keys, displayName, pairedAt));
     }
 
     @Override
-    public void removePeer(byte[] device) throws StorageException {
-        SqlCalls.run(() -> store.removePeer(device));
+    public void removePeer(DeviceId device) throws StorageException {
+        SqlCalls.run(() -> store.removePeer(device.toBytes()));
     }
 
     @Override
-    public void touchPeer(byte[] device, String address, Long lastSyncAt) throws StorageException {
-        SqlCalls.run(() -> store.touchPeer(device, address, lastSyncAt));
+    public void touchPeer(DeviceId device, String address, Long lastSyncAt) throws StorageException {
+        SqlCalls.run(() -> store.touchPeer(device.toBytes(), address, lastSyncAt));
     }
 
     @Override
@@ -263,7 +276,7 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void hold(EventStore.HeldEvent e) throws StorageException {
+    public void hold(LogRows.HeldEvent e) throws StorageException {
         SqlCalls.run(() -> store.hold(e));
     }
 
@@ -273,13 +286,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<EventStore.HeldEvent> held(byte[] realm, int limit) throws StorageException {
-        return SqlCalls.call(() -> store.held(realm, limit));
+    public List<LogRows.HeldEvent> held(RealmId realm, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.held(realm.toBytes(), limit));
     }
 
     @Override
-    public List<EventStore.HeldEvent> held(byte[] realm, String reason, int limit) throws StorageException {
-        return SqlCalls.call(() -> store.held(realm, reason, limit));
+    public List<LogRows.HeldEvent> held(RealmId realm, String reason, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.held(realm.toBytes(), reason, limit));
     }
 
     @Override
@@ -288,8 +301,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public long[] heldSize(byte[] realm) throws StorageException {
-        return SqlCalls.call(() -> store.heldSize(realm));
+    public long[] heldSize(RealmId realm) throws StorageException {
+        return SqlCalls.call(() -> store.heldSize(realm.toBytes()));
     }
 
     @Override
@@ -313,18 +326,18 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public long ownEventsAfter(byte[] realm, byte[] author, long afterSeq) throws StorageException {
-        return SqlCalls.call(() -> store.ownEventsAfter(realm, author, afterSeq));
+    public long ownEventsAfter(RealmId realm, DeviceId author, long afterSeq) throws StorageException {
+        return SqlCalls.call(() -> store.ownEventsAfter(realm.toBytes(), author.toBytes(), afterSeq));
     }
 
     @Override
-    public void noteUnsynced(byte[] realm, int kind, String entity, String reason, long at) throws StorageException {
-        SqlCalls.run(() -> store.noteUnsynced(realm, kind, entity, reason, at));
+    public void noteUnsynced(RealmId realm, EntityKind kind, String entity, String reason, long at) throws StorageException {
+        SqlCalls.run(() -> store.noteUnsynced(realm.toBytes(), kind.code(), entity, reason, at));
     }
 
     @Override
-    public void clearUnsynced(byte[] realm, int kind, String entity) throws StorageException {
-        SqlCalls.run(() -> store.clearUnsynced(realm, kind, entity));
+    public void clearUnsynced(RealmId realm, EntityKind kind, String entity) throws StorageException {
+        SqlCalls.run(() -> store.clearUnsynced(realm.toBytes(), kind.code(), entity));
     }
 
     @Override
@@ -333,8 +346,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void recordRefusal(String source, byte[] realm, String reason, byte[] event, byte[] author, String detail, long at) throws StorageException {
-        SqlCalls.run(() -> store.recordRefusal(source, realm, reason, event, author, detail, at));
+    public void recordRefusal(String source, RealmId realm, String reason, byte[] event, DeviceId author, String detail, long at) throws StorageException {
+        SqlCalls.run(() -> store.recordRefusal(source, realm.toBytes(), reason, event, bytes(author), detail, at));
     }
 
     @Override
@@ -351,7 +364,7 @@ public final class SqliteEventLog implements EventLog {
     public void forEachStored(StoredVisitor visitor) throws StorageException {
         SqlCalls.run(() -> store.forEachStored((id, realm, hlc, author, sealed) -> {
             try {
-                visitor.visit(id, realm, hlc, author, sealed);
+                visitor.visit(id, RealmId.fromBytes(realm), hlc, DeviceId.fromBytes(author), sealed);
             } catch (StorageException e) {
                 throw new SqlCalls.Carrier(e);
             }
@@ -364,43 +377,43 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<EventStore.ForkRow> chainForks(byte[] author) throws StorageException {
-        return SqlCalls.call(() -> store.chainForks(author));
+    public List<LogRows.ForkRow> chainForks(DeviceId author) throws StorageException {
+        return SqlCalls.call(() -> store.chainForks(author.toBytes()));
     }
 
     @Override
-    public List<Object[]> entitiesChangedAfter(byte[] realm, long hlc, int loreKind, int relationKind) throws StorageException {
-        return SqlCalls.call(() -> store.entitiesChangedAfter(realm, hlc, loreKind, relationKind));
+    public List<Object[]> entitiesChangedAfter(RealmId realm, long hlc, EntityKind loreKind, EntityKind relationKind) throws StorageException {
+        return SqlCalls.call(() -> store.entitiesChangedAfter(realm.toBytes(), hlc, loreKind.code(), relationKind.code()));
     }
 
     @Override
-    public List<String> entitiesStartingWith(int kind, String prefix, int limit) throws StorageException {
-        return SqlCalls.call(() -> store.entitiesStartingWith(kind, prefix, limit));
+    public List<String> entitiesStartingWith(EntityKind kind, String prefix, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.entitiesStartingWith(kind.code(), prefix, limit));
     }
 
     @Override
-    public void noteDeletions(byte[] realm, long lores, long fromAt, long toAt) throws StorageException {
-        SqlCalls.run(() -> store.noteDeletions(realm, lores, fromAt, toAt));
+    public void noteDeletions(RealmId realm, long lores, long fromAt, long toAt) throws StorageException {
+        SqlCalls.run(() -> store.noteDeletions(realm.toBytes(), lores, fromAt, toAt));
     }
 
     @Override
-    public long loresTouchedBetweenAndMissing(byte[] realm, int loreKind, long fromHlc, long toHlc) throws StorageException {
-        return SqlCalls.call(() -> store.loresTouchedBetweenAndMissing(realm, loreKind, fromHlc, toHlc));
+    public long loresTouchedBetweenAndMissing(RealmId realm, EntityKind loreKind, long fromHlc, long toHlc) throws StorageException {
+        return SqlCalls.call(() -> store.loresTouchedBetweenAndMissing(realm.toBytes(), loreKind.code(), fromHlc, toHlc));
     }
 
     @Override
-    public List<EventStore.MassDeleteRow> massDeletions() throws StorageException {
+    public List<LogRows.MassDeleteRow> massDeletions() throws StorageException {
         return SqlCalls.call(() -> store.massDeletions());
     }
 
     @Override
-    public void markMassDeletionsUndone(byte[] realm, long fromAt) throws StorageException {
-        SqlCalls.run(() -> store.markMassDeletionsUndone(realm, fromAt));
+    public void markMassDeletionsUndone(RealmId realm, long fromAt) throws StorageException {
+        SqlCalls.run(() -> store.markMassDeletionsUndone(realm.toBytes(), fromAt));
     }
 
     @Override
-    public List<EventStore.LegacyRow> legacyEntityEvents(byte[] realm, int membershipKind) throws StorageException {
-        return SqlCalls.call(() -> store.legacyEntityEvents(realm, membershipKind));
+    public List<LogRows.LegacyRow> legacyEntityEvents(RealmId realm, EntityKind membershipKind) throws StorageException {
+        return SqlCalls.call(() -> store.legacyEntityEvents(realm.toBytes(), membershipKind.code()));
     }
 
     @Override

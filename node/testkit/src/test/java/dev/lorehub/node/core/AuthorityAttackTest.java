@@ -114,7 +114,7 @@ class AuthorityAttackTest extends NodesFixture {
         Pipe.connect(founder, attacker, tick()); // the founder sees it, then removes the writer
         EpochKey oldKey = attacker.replica.keyring(realm).orElseThrow().current();
         List<EventId> heads = attacker.replica.membership(realm).heads();
-        EventStore.ChainLink tip = attacker.replica.events().chainTip(realm.toBytes(), attacker.id().toBytes()).orElseThrow();
+        LogRows.ChainLink tip = attacker.replica.events().chainTip(realm.toBytes(), attacker.id().toBytes()).orElseThrow();
         founder.replica.removeMember(realm, attacker.id(), tick());
         Pipe.connect(founder, honest, tick());
         assertThat(honest.lh.queryString("SELECT count(*) FROM lores WHERE content = 'written before the removal'"))

@@ -1,7 +1,6 @@
 package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.RealmId;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
 import org.junit.jupiter.api.AfterEach;
@@ -116,7 +115,7 @@ class UndoTest {
         capture(a);
         Pipe.connect(a, b, now());
         assertThat(b.lh.queryString("SELECT count(*) FROM lores")).isEqualTo("0");
-        List<EventStore.MassDeleteRow> flagged = a.replica.massDeletions();
+        List<LogRows.MassDeleteRow> flagged = a.replica.massDeletions();
         assertThat(flagged).singleElement().satisfies(m -> {
             assertThat(m.lores()).isEqualTo(300);
             assertThat(m.firstAt()).isGreaterThan(before);

@@ -67,7 +67,7 @@ class SqliteStorageTest {
         StoredEvent opaque = event(3, null, null);
         storage.runInTransaction(() -> storage.events().append(opaque, 5));
         assertThat(storage.events().relationsTouching("lore-a")).isEmpty();
-        storage.runInTransaction(() -> storage.events().reveal(opaque.id(), EntityKind.RELATION.code(), relation, 1L, null,
+        storage.runInTransaction(() -> storage.events().reveal(opaque.id(), EntityKind.RELATION, relation, 1L, null,
             new byte[0]));
         assertThat(storage.events().relationsTouching("lore-a")).containsExactly(relation);
     }
