@@ -1,11 +1,13 @@
 package dev.lorehub.node.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -34,13 +36,37 @@ public final class Json {
     private Json() {
     }
 
-    /** A new, empty JSON object. */
+    /** A new, empty JSON object (the mapper's own node factory, {@link Streams#object()}). */
     public static ObjectNode object() {
-        return MAPPER.createObjectNode();
+        return Streams.object();
     }
 
-    /** A new, empty JSON array. */
+    /** A new, empty JSON array (the mapper's own node factory, {@link Streams#array()}). */
     public static ArrayNode array() {
-        return MAPPER.createArrayNode();
+        return Streams.array();
+    }
+
+    /**
+     * JSON without the mapper: the streaming factory and the node factory, Jackson's defaults, which
+     * are the mapper's too. A nested class initialises on its own, so using it never creates
+     * {@link #MAPPER}: the short commands read and write their JSON through it, because creating the
+     * mapper (its date format loads the JDK's locale data) was a sixth of such a command's start.
+     */
+    public static final class Streams {
+        /** The one streaming factory (parsers and generators without the mapper). */
+        public static final JsonFactory FACTORY = new JsonFactory();
+
+        private Streams() {
+        }
+
+        /** A new, empty JSON object. */
+        public static ObjectNode object() {
+            return JsonNodeFactory.instance.objectNode();
+        }
+
+        /** A new, empty JSON array. */
+        public static ArrayNode array() {
+            return JsonNodeFactory.instance.arrayNode();
+        }
     }
 }

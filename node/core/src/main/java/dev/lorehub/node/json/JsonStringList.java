@@ -1,6 +1,5 @@
 package dev.lorehub.node.json;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
@@ -20,9 +19,6 @@ import java.util.List;
  * parser reads in microseconds. The equivalence is a property test against the mapper.
  */
 public final class JsonStringList {
-    // A factory holds no settings beyond Jackson's defaults here, which are the shared mapper's too.
-    private static final JsonFactory FACTORY = new JsonFactory();
-
     private JsonStringList() {
     }
 
@@ -31,7 +27,7 @@ public final class JsonStringList {
         if (json == null || json.isBlank()) {
             return List.of();
         }
-        try (JsonParser p = FACTORY.createParser(json)) {
+        try (JsonParser p = Json.Streams.FACTORY.createParser(json)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 return List.of();
             }

@@ -1,6 +1,5 @@
 package dev.lorehub.node.json;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,8 +23,6 @@ import java.io.IOException;
  * data) was a sixth of such a command's start. The equivalence is a property test against the mapper.
  */
 public final class JsonTrees {
-    // Jackson's defaults, which are the shared mapper's factory settings too.
-    private static final JsonFactory FACTORY = new JsonFactory();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private JsonTrees() {
@@ -36,7 +33,7 @@ public final class JsonTrees {
      * broken JSON, a key given twice when {@code rejectDuplicateKeys}, or anything after the value.
      */
     public static JsonNode read(String json, boolean rejectDuplicateKeys) throws JsonProcessingException {
-        try (JsonParser p = FACTORY.createParser(json)) {
+        try (JsonParser p = Json.Streams.FACTORY.createParser(json)) {
             if (rejectDuplicateKeys) {
                 p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             }

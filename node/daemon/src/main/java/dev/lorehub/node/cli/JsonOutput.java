@@ -3,7 +3,6 @@ package dev.lorehub.node.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.node.json.Json;
 
@@ -20,17 +19,16 @@ final class JsonOutput {
     }
 
     /**
-     * A new object, made without the shared mapper: commands build their answer as a tree also when
-     * they print it as text, and creating the mapper (its date format loads the JDK's locale data)
-     * was a sixth of such a command's start. The mapper's own node factory is this one.
+     * A new object, made without the shared mapper ({@link Json.Streams}): commands build their answer as
+     * a tree also when they print it as text.
      */
     static ObjectNode object() {
-        return JsonNodeFactory.instance.objectNode();
+        return Json.Streams.object();
     }
 
     /** A new array, made without the shared mapper (see {@link #object()}). */
     static ArrayNode array() {
-        return JsonNodeFactory.instance.arrayNode();
+        return Json.Streams.array();
     }
 
     static String time(Long millis) {

@@ -1,7 +1,6 @@
 package dev.lorehub.node.runtime;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,9 +35,6 @@ final class ControlCodec {
     static final int MAX_LINE = 64 * 1024;
 
     private static final Map<Class<?>, String> OPS = new HashMap<>();
-    // Requests are written with the streaming generator: a command that asks the running node something
-    // must not pay for creating the shared mapper (ControlCodecTest checks the bytes equal the mapper's).
-    private static final JsonFactory FACTORY = new JsonFactory();
 
     static {
         for (JsonSubTypes.Type t : ControlRequest.class.getAnnotation(JsonSubTypes.class).value()) {
@@ -65,8 +61,10 @@ final class ControlCodec {
      * and {@code NON_NULL}).
      */
     static String encode(ControlRequest request) {
+        // The streaming generator: a command that asks the running node something must not pay for
+        // creating the shared mapper (ControlCodecTest checks the bytes equal the mapper's).
         StringWriter out = new StringWriter();
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+        try (JsonGenerator g = Json.Streams.FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("op", op(request));
             for (RecordComponent c : request.getClass().getRecordComponents()) {
