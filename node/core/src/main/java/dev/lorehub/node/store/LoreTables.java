@@ -1,6 +1,5 @@
 package dev.lorehub.node.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -246,13 +245,9 @@ public final class LoreTables {
         return dev.lorehub.node.json.JsonStringList.parse(json);
     }
 
-    /** JSON array text as lh writes it (compact). */
+    /** JSON array text as lh writes it (compact): {@link LoreWriter#json}, typed for lh's list columns. */
     public static String json(List<String> values) {
-        try {
-            return dev.lorehub.node.json.Json.MAPPER.writeValueAsString(values);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a list of strings always serialises", e);
-        }
+        return LoreWriter.json(values);
     }
 
     /** The ISO form lh writes: UTC with milliseconds, e.g. {@code 2025-07-13T02:18:14.000Z}. */
