@@ -44,30 +44,26 @@ final class CommandLines {
      * {@code --data-dir DIR} / {@code --data-dir=DIR} may come before the subcommand's name.
      */
     static Class<?> invokedSubcommand(String... args) {
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--data-dir")) {
-                i++;
-            } else if (arg.startsWith("--data-dir=")) {
-                continue;
-            } else if (arg.startsWith("-")) {
-                return null;
-            } else {
-                return WHOLE_TREE.contains(arg) ? null : byName().get(arg);
-            }
+        int i = afterDataDir(args);
+        if (i >= args.length || args[i].startsWith("-")) {
+            return null;
         }
-        return null;
+        return WHOLE_TREE.contains(args[i]) ? null : byName().get(args[i]);
     }
 
     /** True for {@code -V} or {@code --version} alone (after {@code --data-dir}, if given). */
     static boolean versionOnly(String... args) {
+        int i = afterDataDir(args);
+        return i == args.length - 1 && (args[i].equals("-V") || args[i].equals("--version"));
+    }
+
+    /** The index of the first argument after any {@code --data-dir DIR} / {@code --data-dir=DIR} in front. */
+    private static int afterDataDir(String[] args) {
         int i = 0;
-        if (args.length > 0 && args[0].equals("--data-dir")) {
-            i = 2;
-        } else if (args.length > 0 && args[0].startsWith("--data-dir=")) {
-            i = 1;
+        while (i < args.length && (args[i].equals("--data-dir") || args[i].startsWith("--data-dir="))) {
+            i += args[i].equals("--data-dir") ? 2 : 1;
         }
-        return args.length == i + 1 && (args[i].equals("-V") || args[i].equals("--version"));
+        return i;
     }
 
     /** Each subcommand of {@link Main} under its name and aliases, from their annotations. */
