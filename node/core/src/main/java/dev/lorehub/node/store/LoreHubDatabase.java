@@ -161,12 +161,11 @@ public final class LoreHubDatabase implements AutoCloseable {
                 + ". Check that the path points to LoreHub's lorehub.db and that the file is not damaged.", e);
         }
         LoreHubDatabase database = new LoreHubDatabase(absolute, connection, Settings.DEFAULT, true);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA query_only = 1");
-        } catch (SQLException e) {
-            database.close();
-            throw unreadableSchema(absolute, e);
-        }
+        closedUnless(database, () -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA query_only = 1");
+            }
+        });
         return requireComplete(database);
     }
 
@@ -208,17 +207,7 @@ public final class LoreHubDatabase implements AutoCloseable {
         }
         Connection connection = connect(absolute, false, settings);
         LoreHubDatabase database = new LoreHubDatabase(absolute, connection, settings);
-        requireComplete(database);
-        try {
-            database.releaseStrandedGuard();
-            return database;
-        } catch (SQLException e) {
-            database.close();
-            throw unreadableSchema(absolute, e);
-        } catch (RuntimeException e) {
-            database.close();
-            throw e;
-        }
+        return closedUnless(requireComplete(database), database::releaseStrandedGuard);
     }
 
     /**
@@ -226,18 +215,33 @@ public final class LoreHubDatabase implements AutoCloseable {
      * and says what is missing (read-write and read-only opens check the same way).
      */
     private static LoreHubDatabase requireComplete(LoreHubDatabase database) {
-        Path absolute = database.file();
-        try {
+        return closedUnless(database, () -> {
             List<String> missing = LoreHubSchema.missingParts(database.connection());
             if (!missing.isEmpty()) {
-                throw new LoreHubDatabaseException("The database " + absolute + " is not a complete LoreHub database: "
-                    + "it lacks " + String.join(", ", missing) + ". Run `lh` once so it creates or migrates "
+                throw new LoreHubDatabaseException("The database " + database.file() + " is not a complete LoreHub "
+                    + "database: it lacks " + String.join(", ", missing) + ". Run `lh` once so it creates or migrates "
                     + "its tables, or check that the path points to LoreHub's lorehub.db.");
             }
+        });
+    }
+
+    /** A step of opening a database, against its connection. */
+    @FunctionalInterface
+    private interface OpenStep {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code step} on a database being opened and returns the database; if the step fails, closes
+     * it first (a failed open leaves no connection behind), a SQL failure reported as an unreadable schema.
+     */
+    private static LoreHubDatabase closedUnless(LoreHubDatabase database, OpenStep step) {
+        try {
+            step.run();
             return database;
         } catch (SQLException e) {
             database.close();
-            throw unreadableSchema(absolute, e);
+            throw unreadableSchema(database.file(), e);
         } catch (RuntimeException e) {
             database.close();
             throw e;
