@@ -26,7 +26,7 @@ import java.util.zip.ZipEntry;
  * never see half a file. Callers ({@link SqliteNativeLibrary}, {@link ZstdNativeLibrary}) fall back to
  * the library's own unpacking whenever anything here fails.
  */
-final class NativeLibraryCache {
+public final class NativeLibraryCache {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     /** Finds the library's resource in the jar for this system; null when there is none. */
@@ -36,6 +36,16 @@ final class NativeLibraryCache {
     }
 
     private NativeLibraryCache() {
+    }
+
+    /**
+     * Points sqlite-jdbc and zstd-jni at cached copies of this program's libraries. Call it first thing in
+     * {@code main}, before anything opens a database or compresses: a JVM loads each library once.
+     */
+    public static void useCachedCopies(Map<String, String> env) {
+        Path jar = jarOf(NativeLibraryCache.class); // one jar holds both libraries: found once
+        SqliteNativeLibrary.useCachedCopy(env, jar);
+        ZstdNativeLibrary.useCachedCopy(env, jar);
     }
 
     /**

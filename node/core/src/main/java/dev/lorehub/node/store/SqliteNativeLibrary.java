@@ -13,18 +13,17 @@ import java.util.Map;
  * was about half the time of a short command's first database open. Whenever anything here fails,
  * nothing is set and sqlite-jdbc extracts as before.
  *
- * <p>Call it first thing in {@code main}, before anything opens a database: a JVM loads the library once.
+ * <p>{@link NativeLibraryCache#useCachedCopies} calls it first thing in {@code main}: a JVM loads the library once.
  */
 public final class SqliteNativeLibrary {
     private SqliteNativeLibrary() {
     }
 
-    /** Points sqlite-jdbc at the cached copy (making it first if needed), unless its location was set already. */
-    public static void useCachedCopy(Map<String, String> env) {
-        useCachedCopy(env, NativeLibraryCache.jarOf(SqliteNativeLibrary.class));
-    }
-
-    /** {@link #useCachedCopy(Map)} for a program shipped as {@code jar} (tests name one; from a directory: null). */
+    /**
+     * Points the library at the cached copy of {@code jar}'s (making it first if needed), unless its location was
+     * set already; from a directory ({@code jar} null) nothing is cached. {@link NativeLibraryCache#useCachedCopies}
+     * calls it for the program's own jar.
+     */
     public static void useCachedCopy(Map<String, String> env, Path jar) {
         if (System.getProperty("org.sqlite.lib.path") != null) {
             return;

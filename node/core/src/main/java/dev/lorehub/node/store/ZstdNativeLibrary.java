@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <p>Which of its libraries fits this system is zstd-jni's own choice, asked of it through its private
  * {@code resourceName()} (it has no public way to say): a zstd-jni that renames it only means no cache.
- * Call it first thing in {@code main}, before anything compresses.
+ * {@link NativeLibraryCache#useCachedCopies} calls it first thing in {@code main}, before anything compresses.
  */
 public final class ZstdNativeLibrary {
     /** zstd-jni's property naming the library file to load instead of unpacking one. */
@@ -25,12 +25,11 @@ public final class ZstdNativeLibrary {
     private ZstdNativeLibrary() {
     }
 
-    /** Points zstd-jni at the cached copy (making it first if needed), unless its location was set already. */
-    public static void useCachedCopy(Map<String, String> env) {
-        useCachedCopy(env, NativeLibraryCache.jarOf(ZstdNativeLibrary.class));
-    }
-
-    /** {@link #useCachedCopy(Map)} for a program shipped as {@code jar} (tests name one; from a directory: null). */
+    /**
+     * Points the library at the cached copy of {@code jar}'s (making it first if needed), unless its location was
+     * set already; from a directory ({@code jar} null) nothing is cached. {@link NativeLibraryCache#useCachedCopies}
+     * calls it for the program's own jar.
+     */
     public static void useCachedCopy(Map<String, String> env, Path jar) {
         if (System.getProperty(PATH_PROPERTY) != null) {
             return;

@@ -23,8 +23,7 @@ public final class Main extends RootCommand {
 
     public static void main(String[] args) {
         quietUnlessDaemon(args);
-        dev.lorehub.node.store.SqliteNativeLibrary.useCachedCopy(System.getenv());
-        dev.lorehub.node.store.ZstdNativeLibrary.useCachedCopy(System.getenv());
+        dev.lorehub.node.store.NativeLibraryCache.useCachedCopies(System.getenv());
         System.exit(run(args));
     }
 
