@@ -1,5 +1,7 @@
 package dev.lorehub.node.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.node.dashboard.TwoNodes;
 import dev.lorehub.node.runtime.ControlServer;
 import dev.lorehub.node.runtime.NodeConfig;
@@ -21,6 +23,8 @@ import static org.awaitility.Awaitility.await;
  * this node stopped, from what it recorded); in sync again once the peer is back.
  */
 class StatusTruthTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     Path dir;
 
@@ -46,9 +50,25 @@ class StatusTruthTest {
             });
             String json = cliA.run("status", "--json").out();
             assertThat(json).contains("\"inSync\" : false").contains("\"theyLack\" : 2");
+            String peersJson = cliA.run("peers", "--json").out();
 
             controlA.close();
             nodes.a.close();
+            // The daemon built that report; with no daemon the CLI builds it from the database and what
+            // the node recorded: the same, but for what only a running node knows.
+            JsonNode byDaemon = JSON.readTree(json);
+            JsonNode byCli = JSON.readTree(cliA.run("status", "--json").out());
+            assertThat(byDaemon.get("running").asBoolean()).isTrue();
+            assertThat(byCli.get("running").asBoolean()).isFalse();
+            for (String same : List.of("device", "dataDir", "realms", "massDeletions", "invitations", "held", "refused",
+                "unsynced", "notYetCaptured", "conflicts", "remotes")) {
+                assertThat(byCli.get(same)).as(same).isEqualTo(byDaemon.get(same));
+            }
+            assertThat(byCli.at("/peers/0/realms/0/theyLack")).isEqualTo(byDaemon.at("/peers/0/realms/0/theyLack"));
+            assertThat(byCli.at("/peers/0/lastSync")).isEqualTo(byDaemon.at("/peers/0/lastSync"));
+            JsonNode peersByCli = JSON.readTree(cliA.run("peers", "--json").out());
+            assertThat(JSON.readTree(peersJson).at("/peers/0/realms/0")).as("peers --json, by the daemon and by the CLI")
+                .isEqualTo(peersByCli.at("/peers/0/realms/0"));
             CliRunner.Result stopped = cliA.run("status");
             assertThat(stopped.out()).as("from what the node recorded").contains("node not running")
                 .contains("api: behind: it lacks 2 of this device's event(s)");

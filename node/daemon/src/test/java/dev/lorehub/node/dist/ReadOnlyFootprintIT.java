@@ -96,4 +96,51 @@ class ReadOnlyFootprintIT {
             assertThat(unpacked.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains("zstd") || n.contains("sqlite"));
         }
     }
+
+    @Test
+    void withADaemonRunningStatusAndPeersAskItAndOpenNoDatabase() throws Exception {
+        Path data = tmp.resolve("data");
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Map<String, String> env = new HashMap<>();
+        env.put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+        String d = data.toString();
+        launch(env, List.of("--data-dir", d, "init", "--name", "footprint")).ok();
+        // Loopback only, no mDNS: nothing reaches a real interface.
+        Files.writeString(data.resolve("node/node.json"),
+            "{ \"displayName\": \"footprint\", \"bind\": [\"127.0.0.1\"], \"port\": 0, \"mdns\": [], "
+                + "\"dashboard\": { \"enabled\": false } }");
+        launch(env, List.of("--data-dir", d, "lore", "add", "--path", project.toString(), "retries need jitter")).ok();
+        launch(env, List.of("--data-dir", d, "realm", "share", project.toString())).ok();
+
+        ProcessBuilder pb = new ProcessBuilder(dist.launcher().toString(), "--data-dir", d, "start", "--loopback");
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.out").toFile());
+        Process daemon = pb.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.exists(data.resolve("node/control.sock")) || !daemon.isAlive());
+            assertThat(daemon.isAlive()).as(Files.readString(tmp.resolve("daemon.out"))).isTrue();
+            for (String command : List.of("status", "peers")) {
+                Path log = tmp.resolve(command + "-with-node.classes");
+                Map<String, String> logged = new HashMap<>(env);
+                logged.put("LOREHUB_NODE_JAVA_OPTS", "-Xmx96m -XX:+UseSerialGC -Xlog:class+load=info:file=" + log);
+                launch(logged, List.of("--data-dir", d, command)).ok();
+                Run.Result r = launch(logged, List.of("--data-dir", d, command)).ok();
+                if (command.equals("status")) {
+                    assertThat(r.out()).contains("node running").contains("project");
+                }
+                String classes = Files.readString(log);
+                assertThat(classes).as(command + " ran").contains("picocli.CommandLine ");
+                assertThat(classes).as(command + " leaves the database to the daemon: no SQLite driver loaded")
+                    .doesNotContain("org.sqlite.");
+                assertThat(classes).as(command + " creates no ObjectMapper")
+                    .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ");
+            }
+        } finally {
+            daemon.destroy();
+            if (!daemon.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                daemon.destroyForcibly();
+            }
+        }
+    }
 }

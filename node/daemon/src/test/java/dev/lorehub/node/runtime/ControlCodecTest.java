@@ -27,8 +27,8 @@ class ControlCodecTest {
             new ControlRequest.Resolve("lore-1", values),
             new ControlRequest.DiscardUnsynced(null),
             new ControlRequest.SyncRemotes("team"),
-            new ControlRequest.PeerStatus(),
-            new ControlRequest.Connections(),
+            new ControlRequest.Status(),
+            new ControlRequest.Peers(),
             new ControlRequest.Undo("lore-1", 1_700_000_000_000L, null, null),
             new ControlRequest.Seal("ab12"),
             new ControlRequest.AutoSeal(false),
@@ -85,7 +85,7 @@ class ControlCodecTest {
 
     @Test
     void theWireIsTheOneOlderClientsWrote() {
-        assertThat(ControlCodec.encode(new ControlRequest.Connections())).isEqualTo("{\"op\":\"connections\"}");
+        assertThat(ControlCodec.encode(new ControlRequest.Status())).isEqualTo("{\"op\":\"status\"}");
         assertThat(ControlCodec.encode(new ControlRequest.Unpair("DEV1"))).isEqualTo("{\"op\":\"unpair\",\"device\":\"DEV1\"}");
         assertThat(ControlCodec.encode(new ControlRequest.DiscardUnsynced(null))).isEqualTo("{\"op\":\"discardUnsynced\"}");
 
