@@ -15,8 +15,9 @@ import dev.lorehub.node.runtime.NodeHome;
  * @param running whether a node holds the data directory
  * @param reply   the daemon's final reply, or null when it did not answer
  * @param busy    why a node holds the directory but did not answer (a node run for one command,
- *                such as {@code pair} waiting for its code; a daemon starting, stopping or older
- *                than this command), or null
+ *                such as {@code pair} waiting for its code; a daemon starting, stopping, failing
+ *                or older than this command), or null. A daemon that refuses the request
+ *                ({@code NodeException.Reason.REFUSED}) did answer: {@link #ask} throws its refusal.
  */
 record DaemonAnswer(boolean running, JsonNode reply, String busy) {
     static DaemonAnswer ask(NodeHome home, ControlRequest request) {
@@ -26,6 +27,9 @@ record DaemonAnswer(boolean running, JsonNode reply, String busy) {
         try {
             return new DaemonAnswer(true, ControlClient.call(home, request, x -> { }), null);
         } catch (NodeException e) {
+            if (e.reason() == NodeException.Reason.REFUSED) {
+                throw e; // an answer: what was asked is refused (an unknown lore prefix …), here as much as there
+            }
             // A daemon refuses a request it does not know as a usage error: it predates this command.
             return new DaemonAnswer(true, null, e.reason() == NodeException.Reason.USAGE
                 ? "the running node is an older release than this command (it says: " + e.getMessage() + "); stop it and "

@@ -34,6 +34,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = ControlRequest.SyncRemotes.class, name = "syncRemotes"),
     @JsonSubTypes.Type(value = ControlRequest.Status.class, name = "status"),
     @JsonSubTypes.Type(value = ControlRequest.Peers.class, name = "peers"),
+    @JsonSubTypes.Type(value = ControlRequest.Log.class, name = "log"),
     @JsonSubTypes.Type(value = ControlRequest.Undo.class, name = "undo"),
     @JsonSubTypes.Type(value = ControlRequest.Seal.class, name = "seal"),
     @JsonSubTypes.Type(value = ControlRequest.AutoSeal.class, name = "autoSeal"),
@@ -101,6 +102,16 @@ public sealed interface ControlRequest {
      * ({@link PeersReport}; the warning says why discovery finds no one, when it does not).
      */
     record Peers() implements ControlRequest {
+    }
+
+    /**
+     * What {@code log --json} prints; replies {@code {"report":{…}}} ({@link LogReport}).
+     *
+     * @param limit   how many events or refusals (default 50)
+     * @param lore    only this lore's history (an id or a unique prefix), or null
+     * @param refused the refusals instead of the events (default false)
+     */
+    record Log(Integer limit, String lore, Boolean refused) implements ControlRequest {
     }
 
     /**

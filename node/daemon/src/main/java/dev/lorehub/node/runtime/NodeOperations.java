@@ -38,6 +38,7 @@ import java.util.function.Consumer;
  *   Share → {"realm"}     MapRealm → {"localRealm"}     Grant → {"device","role"}     Revoke → {"device","epoch"}
  *   Unpair → {"device","wasPaired"}     Resolve → {"lore"}     DiscardUnsynced → {"discarded"}
  *   Status → {"report":{…}} (StatusReport)     Peers → {"report":{…},"discoveryWarning"?} (PeersReport)
+ *   Log → {"report":{…}} (LogReport)
  *   SyncRemotes → {"outcomes":[{"remote","error"?,"result"?,"tampered":[],"refused":[]}]}
  *   Undo → {"realm","changed","examined"}     Seal → {"accepted"}     AutoSeal, RestoreDone → {}
  * </pre>
@@ -87,6 +88,13 @@ public final class NodeOperations {
             reply.accept(status());
         } else if (request instanceof ControlRequest.Peers) {
             reply.accept(peers());
+        } else if (request instanceof ControlRequest.Log r) {
+            int limit = r.limit() == null ? 50 : r.limit();
+            ObjectNode report = runtime.withReplica((rep, now) -> Boolean.TRUE.equals(r.refused())
+                ? LogReport.refusals(rep, limit) : LogReport.events(rep, limit, r.lore()));
+            ObjectNode out = ok();
+            out.set("report", report);
+            reply.accept(out);
         } else if (request instanceof ControlRequest.Undo r) {
             long to = r.toMillis() == null ? 0 : r.toMillis();
             Replica.UndoResult u = runtime.withReplica((rep, now) -> r.lore() != null

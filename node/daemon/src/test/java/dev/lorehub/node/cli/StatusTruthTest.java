@@ -51,6 +51,10 @@ class StatusTruthTest {
             String json = cliA.run("status", "--json").out();
             assertThat(json).contains("\"inSync\" : false").contains("\"theyLack\" : 2");
             String peersJson = cliA.run("peers", "--json").out();
+            String logJson = cliA.run("log", "--json", "-n", "5").out();
+            CliRunner.Result unknownLore = cliA.run("log", "--lore", "zzzz");
+            assertThat(unknownLore.exit()).as("refused by the daemon: " + unknownLore).isEqualTo(7);
+            assertThat(unknownLore.err()).contains("No synced lore has an id starting with 'zzzz'");
 
             controlA.close();
             nodes.a.close();
@@ -69,6 +73,12 @@ class StatusTruthTest {
             JsonNode peersByCli = JSON.readTree(cliA.run("peers", "--json").out());
             assertThat(JSON.readTree(peersJson).at("/peers/0/realms/0")).as("peers --json, by the daemon and by the CLI")
                 .isEqualTo(peersByCli.at("/peers/0/realms/0"));
+            JsonNode logByDaemon = JSON.readTree(logJson);
+            assertThat(logByDaemon.get("events")).hasSize(5);
+            assertThat(JSON.readTree(cliA.run("log", "--json", "-n", "5").out())).as("log --json, by the daemon and by the CLI")
+                .isEqualTo(logByDaemon);
+            CliRunner.Result unknownHere = cliA.run("log", "--lore", "zzzz");
+            assertThat(unknownHere.exit()).as("refused here too, not an unexpected failure: " + unknownHere).isEqualTo(7);
             CliRunner.Result stopped = cliA.run("status");
             assertThat(stopped.out()).as("from what the node recorded").contains("node not running")
                 .contains("api: behind: it lacks 2 of this device's event(s)");

@@ -98,7 +98,7 @@ class ReadOnlyFootprintIT {
     }
 
     @Test
-    void withADaemonRunningStatusAndPeersAskItAndOpenNoDatabase() throws Exception {
+    void withADaemonRunningStatusPeersAndLogAskItAndOpenNoDatabase() throws Exception {
         Path data = tmp.resolve("data");
         Path project = Files.createDirectories(tmp.resolve("project"));
         Map<String, String> env = new HashMap<>();
@@ -120,7 +120,7 @@ class ReadOnlyFootprintIT {
             org.awaitility.Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
                 .until(() -> Files.exists(data.resolve("node/control.sock")) || !daemon.isAlive());
             assertThat(daemon.isAlive()).as(Files.readString(tmp.resolve("daemon.out"))).isTrue();
-            for (String command : List.of("status", "peers")) {
+            for (String command : List.of("status", "peers", "log")) {
                 Path log = tmp.resolve(command + "-with-node.classes");
                 Map<String, String> logged = new HashMap<>(env);
                 logged.put("LOREHUB_NODE_JAVA_OPTS", "-Xmx96m -XX:+UseSerialGC -Xlog:class+load=info:file=" + log);
@@ -133,6 +133,8 @@ class ReadOnlyFootprintIT {
                 assertThat(classes).as(command + " ran").contains("picocli.CommandLine ");
                 assertThat(classes).as(command + " leaves the database to the daemon: no SQLite driver loaded")
                     .doesNotContain("org.sqlite.");
+                assertThat(classes).as(command + " leaves decoding to the daemon: no Kryo, no cipher")
+                    .doesNotContain("com.esotericsoftware.kryo.Kryo ").doesNotContain("javax.crypto.Cipher ");
                 assertThat(classes).as(command + " creates no ObjectMapper")
                     .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ");
             }
