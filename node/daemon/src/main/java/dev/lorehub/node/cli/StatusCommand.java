@@ -2,7 +2,6 @@ package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.node.core.Replica;
-import dev.lorehub.node.json.Json;
 import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeHome;
@@ -64,7 +63,7 @@ final class StatusCommand implements Callable<Integer> {
         String discoveryWarning = text(out, "discoveryWarning");
         int exit = configProblem == null ? 0 : dev.lorehub.node.runtime.NodeException.Reason.CONFIG.exitCode();
         if (json) {
-            System.out.println(Json.PRETTY.writeValueAsString(out));
+            JsonOutput.print(out);
             return exit;
         }
         System.out.println("Device   " + out.get("device").asText() + " (" + out.get("shortId").asText() + ")");

@@ -49,7 +49,7 @@ class StatusTruthTest {
                     .doesNotContain("in sync (established");
             });
             String json = cliA.run("status", "--json").out();
-            assertThat(json).contains("\"inSync\" : false").contains("\"theyLack\" : 2");
+            assertThat(json).contains("\"inSync\":false").contains("\"theyLack\":2");
             String peersJson = cliA.run("peers", "--json").out();
             String logJson = cliA.run("log", "--json", "-n", "5").out();
             CliRunner.Result unknownLore = cliA.run("log", "--lore", "zzzz");

@@ -70,6 +70,9 @@ class ReadOnlyFootprintIT {
         commands.put("realm", List.of("realm", "list"));
         commands.put("lore-list", List.of("lore", "list", "--path", project.toString()));
         commands.put("lore-show", List.of("lore", "show", id.group(1)));
+        commands.put("status-json", List.of("status", "--json"));
+        commands.put("log-json", List.of("log", "--json"));
+        commands.put("unsynced-json", List.of("unsynced", "--json"));
         for (Map.Entry<String, List<String>> c : commands.entrySet()) {
             Path log = tmp.resolve(c.getKey() + ".classes");
             Map<String, String> logged = new HashMap<>(env);
