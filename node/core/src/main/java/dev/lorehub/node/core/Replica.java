@@ -548,12 +548,23 @@ public final class Replica implements AutoCloseable {
      * peer cannot park realms here). Returns how many.
      */
     public int pruneInvitations(long now) {
+        // The endpoint asks at every maintenance (every 2 s) and there is almost never a stale
+        // invitation: look first, so that the common case costs no write transaction.
+        boolean any = read(tx -> {
+            for (Map.Entry<RealmId, EventStore.RealmRow> e : ctx.realms().entrySet()) {
+                if (mayBeStaleInvitation(e.getKey(), e.getValue(), now)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        if (!any) {
+            return 0;
+        }
         return write(now, tx -> {
             int pruned = 0;
             for (Map.Entry<RealmId, EventStore.RealmRow> e : new ArrayList<>(ctx.realms().entrySet())) {
-                EventStore.RealmRow row = e.getValue();
-                if (row.joined() || now - row.addedAt() <= INVITATION_GRACE_MILLIS
-                    || ctx.membership(e.getKey()).role(ctx.self()).isPresent()) {
+                if (!mayBeStaleInvitation(e.getKey(), e.getValue(), now)) {
                     continue;
                 }
                 // the grace counts from the last arrival too: an invitation whose membership is arriving right now (a
@@ -576,6 +587,11 @@ public final class Replica implements AutoCloseable {
             }
             return pruned;
         });
+    }
+
+    /** An invitation older than the grace period that brought this device no role (the last arrival is checked apart). */
+    private boolean mayBeStaleInvitation(RealmId realm, EventStore.RealmRow row, long now) throws StorageException {
+        return !row.joined() && now - row.addedAt() > INVITATION_GRACE_MILLIS && ctx.membership(realm).role(ctx.self()).isEmpty();
     }
 
     /**
