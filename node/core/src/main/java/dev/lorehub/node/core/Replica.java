@@ -63,6 +63,8 @@ public final class Replica implements AutoCloseable {
      * the clock still there need not record it again.
      */
     private volatile long committedHlc = Long.MIN_VALUE;
+    /** Peers whose "synced since the upgrade" key this process has committed ({@link #notePeerSynced}). */
+    private final java.util.Set<DeviceId> syncedKeyWritten = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Told about every event stored, after its transaction commits. */
     @FunctionalInterface
@@ -1076,16 +1078,22 @@ public final class Replica implements AutoCloseable {
 
     /** Records that a full sync with a paired peer completed (for status output). */
     public void notePeerSynced(DeviceId peer, long now) {
+        boolean firstHere = !syncedKeyWritten.contains(peer);
         try {
             storage.runInTransaction(() -> {
                 ctx.events().touchPeer(peer, null, now);
                 ctx.events().deleteMeta(RESTORED); // a peer synced: this device's own newer events, if any, are here now
-                // written by this release only: a sync since the upgrade (the previous release kept last_sync_at too)
-                ctx.events().putMeta(LegacySealing.syncedKey(peer), Long.toString(now));
+                // written by this release only: a sync since the upgrade (the previous release kept last_sync_at too).
+                // Only its presence is read, so once per peer and process: a session reports "synced" after every
+                // exchange, and rewriting the key each time cost a page write per report.
+                if (firstHere) {
+                    ctx.events().putMeta(LegacySealing.syncedKey(peer), Long.toString(now));
+                }
             });
         } catch (StorageException e) {
             throw new ReplicaException("Cannot record the sync with " + peer.shortForm() + ": " + e.getMessage(), e);
         }
+        syncedKeyWritten.add(peer); // committed
     }
 
     // ---- undo
