@@ -243,6 +243,24 @@ public final class Membership {
         EventId id() {
             return event.id();
         }
+
+        /**
+         * The headers of its wrapped keys (null where one does not verify), read once: they depend on the
+         * bytes alone, and {@link #derived} goes through every event's wraps again after each admission
+         * (a signature check per wrap each time was ~3% of the simulator's time).
+         */
+        private List<KeyWrap.WrappedKeyInfo> wraps;
+
+        List<KeyWrap.WrappedKeyInfo> wraps() {
+            if (wraps == null) {
+                List<KeyWrap.WrappedKeyInfo> out = new ArrayList<>(change().wrappedKeys().size());
+                for (byte[] w : change().wrappedKeys()) {
+                    out.add(inspect(w));
+                }
+                wraps = out;
+            }
+            return wraps;
+        }
     }
 
     /** The membership of a causally closed set, after strong removals: its state and what it applied. */
@@ -957,8 +975,10 @@ public final class Membership {
             holders.add(s.founder);
         }
         for (Node n : nodes) {
-            for (byte[] w : n.change().wrappedKeys()) {
-                KeyWrap.WrappedKeyInfo info = inspect(w);
+            List<KeyWrap.WrappedKeyInfo> infos = n.wraps();
+            for (int wi = 0; wi < infos.size(); wi++) {
+                byte[] w = n.change().wrappedKeys().get(wi);
+                KeyWrap.WrappedKeyInfo info = infos.get(wi);
                 if (info == null || !info.realm().equals(realm) || !info.admin().equals(n.author()) || !knownEpoch(info.epoch())) {
                     continue;
                 }

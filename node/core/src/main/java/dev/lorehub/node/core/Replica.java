@@ -63,6 +63,8 @@ public final class Replica implements AutoCloseable {
      * the clock still there need not record it again.
      */
     private volatile long committedHlc = Long.MIN_VALUE;
+    /** Peers whose "synced since the upgrade" key this process has committed ({@link #notePeerSynced}). */
+    private final java.util.Set<DeviceId> syncedKeyWritten = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Told about every event stored, after its transaction commits. */
     @FunctionalInterface
@@ -548,12 +550,23 @@ public final class Replica implements AutoCloseable {
      * peer cannot park realms here). Returns how many.
      */
     public int pruneInvitations(long now) {
+        // The endpoint asks at every maintenance (every 2 s) and there is almost never a stale
+        // invitation: look first, so that the common case costs no write transaction.
+        boolean any = read(tx -> {
+            for (Map.Entry<RealmId, EventStore.RealmRow> e : ctx.realms().entrySet()) {
+                if (mayBeStaleInvitation(e.getKey(), e.getValue(), now)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        if (!any) {
+            return 0;
+        }
         return write(now, tx -> {
             int pruned = 0;
             for (Map.Entry<RealmId, EventStore.RealmRow> e : new ArrayList<>(ctx.realms().entrySet())) {
-                EventStore.RealmRow row = e.getValue();
-                if (row.joined() || now - row.addedAt() <= INVITATION_GRACE_MILLIS
-                    || ctx.membership(e.getKey()).role(ctx.self()).isPresent()) {
+                if (!mayBeStaleInvitation(e.getKey(), e.getValue(), now)) {
                     continue;
                 }
                 // the grace counts from the last arrival too: an invitation whose membership is arriving right now (a
@@ -576,6 +589,11 @@ public final class Replica implements AutoCloseable {
             }
             return pruned;
         });
+    }
+
+    /** An invitation older than the grace period that brought this device no role (the last arrival is checked apart). */
+    private boolean mayBeStaleInvitation(RealmId realm, EventStore.RealmRow row, long now) throws StorageException {
+        return !row.joined() && now - row.addedAt() > INVITATION_GRACE_MILLIS && ctx.membership(realm).role(ctx.self()).isEmpty();
     }
 
     /**
@@ -1060,16 +1078,22 @@ public final class Replica implements AutoCloseable {
 
     /** Records that a full sync with a paired peer completed (for status output). */
     public void notePeerSynced(DeviceId peer, long now) {
+        boolean firstHere = !syncedKeyWritten.contains(peer);
         try {
             storage.runInTransaction(() -> {
                 ctx.events().touchPeer(peer, null, now);
                 ctx.events().deleteMeta(RESTORED); // a peer synced: this device's own newer events, if any, are here now
-                // written by this release only: a sync since the upgrade (the previous release kept last_sync_at too)
-                ctx.events().putMeta(LegacySealing.syncedKey(peer), Long.toString(now));
+                // written by this release only: a sync since the upgrade (the previous release kept last_sync_at too).
+                // Only its presence is read, so once per peer and process: a session reports "synced" after every
+                // exchange, and rewriting the key each time cost a page write per report.
+                if (firstHere) {
+                    ctx.events().putMeta(LegacySealing.syncedKey(peer), Long.toString(now));
+                }
             });
         } catch (StorageException e) {
             throw new ReplicaException("Cannot record the sync with " + peer.shortForm() + ": " + e.getMessage(), e);
         }
+        syncedKeyWritten.add(peer); // committed
     }
 
     // ---- undo
