@@ -6,6 +6,7 @@ import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SecretStore;
 import dev.lorehub.crypto.SeededRandom;
 import dev.lorehub.merkle.ReconcileConfig;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.core.FoldPolicy;
 import dev.lorehub.node.core.Replica;
@@ -14,7 +15,6 @@ import dev.lorehub.node.core.Role;
 import dev.lorehub.node.endpoint.EndpointConfig;
 import dev.lorehub.node.endpoint.NodeEndpoint;
 import dev.lorehub.node.endpoint.PeerAddress;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.sync.ReplicaSyncStore;
 
@@ -142,7 +142,7 @@ final class SimNode {
         wakeAt = Long.MAX_VALUE;
         wakeGeneration++;
         mapped.clear();
-        for (Map.Entry<RealmId, EventStore.RealmRow> e : replica.realms().entrySet()) {
+        for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : replica.realms().entrySet()) {
             if (e.getValue().localRealmId() != null) {
                 mapped.put(e.getKey(), e.getValue().localRealmId());
             }

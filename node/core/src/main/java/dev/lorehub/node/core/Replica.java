@@ -9,13 +9,9 @@ import dev.lorehub.crypto.KeyWrap;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.RealmKeyring;
 import dev.lorehub.crypto.SecretStore;
-import dev.lorehub.node.store.CapturedChange;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.KeyFile;
 import dev.lorehub.node.store.LoreHubDatabase;
-import dev.lorehub.node.store.RealmRow;
 import dev.lorehub.node.store.SqliteStorage;
-import dev.lorehub.node.store.StoredEvent;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -252,7 +248,7 @@ public final class Replica implements AutoCloseable {
     }
 
     /** Local changes that could not sync (see {@link #retryUnsynced}), oldest first. */
-    public List<EventStore.UnsyncedRow> unsynced() {
+    public List<LogRows.UnsyncedRow> unsynced() {
         return read(tx -> ctx.events().unsynced());
     }
 
@@ -262,15 +258,15 @@ public final class Replica implements AutoCloseable {
      */
     public List<StoredKey> retryUnsynced(long now) {
         return write(now, tx -> {
-            for (EventStore.UnsyncedRow u : ctx.events().unsynced()) {
-                RealmId realm = RealmId.fromBytes(u.realm());
+            for (LogRows.UnsyncedRow u : ctx.events().unsynced()) {
+                RealmId realm = u.realm();
                 if (ctx.realm(realm).isEmpty()) {
-                    ctx.events().clearUnsynced(realm, EntityKind.ofCode(u.kind()), u.entity());
+                    ctx.events().clearUnsynced(realm, u.kind(), u.entity());
                     continue;
                 }
-                boolean unmappedRealm = u.kind() == EntityKind.REALM.code() && ctx.localRealmId(realm) == null;
+                boolean unmappedRealm = u.kind() == EntityKind.REALM && ctx.localRealmId(realm) == null;
                 if (local.whyNotWritable(realm) == null && !unmappedRealm) {
-                    local.apply(tx, capturedFor(realm, EntityKind.ofCode(u.kind()), u.entity()));
+                    local.apply(tx, capturedFor(realm, u.kind(), u.entity()));
                 }
             }
             return List.copyOf(tx.stored());
@@ -284,15 +280,15 @@ public final class Replica implements AutoCloseable {
     public int discardUnsynced(RealmId realm, long now) {
         return write(now, tx -> {
             int n = 0;
-            for (EventStore.UnsyncedRow u : ctx.events().unsynced()) {
-                RealmId r = RealmId.fromBytes(u.realm());
+            for (LogRows.UnsyncedRow u : ctx.events().unsynced()) {
+                RealmId r = u.realm();
                 if (realm != null && !realm.equals(r)) {
                     continue;
                 }
                 if (ctx.realm(r).isPresent()) {
-                    materializer.materialize(r, EntityKind.ofCode(u.kind()), u.entity());
+                    materializer.materialize(r, u.kind(), u.entity());
                 }
-                ctx.events().clearUnsynced(r, EntityKind.ofCode(u.kind()), u.entity());
+                ctx.events().clearUnsynced(r, u.kind(), u.entity());
                 n++;
             }
             return n;
@@ -506,7 +502,7 @@ public final class Replica implements AutoCloseable {
                 return true;
             }
             long fromPeer = ctx.realms().values().stream()
-                .filter(r -> !r.joined() && r.inviter() != null && java.util.Arrays.equals(r.inviter(), inviter.toBytes())).count();
+                .filter(r -> !r.joined() && r.inviter() != null && inviter.equals(r.inviter())).count();
             if (fromPeer >= MAX_INVITATIONS_PER_PEER) {
                 return false;
             }
@@ -524,8 +520,8 @@ public final class Replica implements AutoCloseable {
     public List<Invitation> invitations() {
         return read(tx -> {
             List<Invitation> out = new ArrayList<>();
-            for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
-                EventStore.RealmRow row = e.getValue();
+            for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
+                LogRows.SyncedRealmRow row = e.getValue();
                 if (row.joined()) {
                     continue;
                 }
@@ -533,8 +529,8 @@ public final class Replica implements AutoCloseable {
                 if (role.isPresent()) {
                     EntityState shared = materializer.fold(e.getKey(), EntityKind.REALM, e.getKey().toString());
                     Object name = shared.isLive() ? shared.value(Field.REALM_NAME) : null;
-                    out.add(new Invitation(e.getKey(), DeviceId.fromBytes(row.founder()),
-                        row.inviter() == null ? null : DeviceId.fromBytes(row.inviter()), role.get(),
+                    out.add(new Invitation(e.getKey(), row.founder(),
+                        row.inviter(), role.get(),
                         name instanceof String n ? n : row.nameHint()));
                 }
             }
@@ -550,8 +546,8 @@ public final class Replica implements AutoCloseable {
     public int pruneInvitations(long now) {
         return write(now, tx -> {
             int pruned = 0;
-            for (Map.Entry<RealmId, EventStore.RealmRow> e : new ArrayList<>(ctx.realms().entrySet())) {
-                EventStore.RealmRow row = e.getValue();
+            for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : new ArrayList<>(ctx.realms().entrySet())) {
+                LogRows.SyncedRealmRow row = e.getValue();
                 if (row.joined() || now - row.addedAt() <= INVITATION_GRACE_MILLIS
                     || ctx.membership(e.getKey()).role(ctx.self()).isPresent()) {
                     continue;
@@ -649,9 +645,9 @@ public final class Replica implements AutoCloseable {
     public List<RealmId> autoMapByGitRemote(long now, java.util.function.Predicate<DeviceId> trustedFounder) {
         List<RealmId> candidates = read(tx -> {
             List<RealmId> out = new ArrayList<>();
-            for (Map.Entry<RealmId, EventStore.RealmRow> e : ctx.realms().entrySet()) {
-                EventStore.RealmRow row = e.getValue();
-                if (row.localRealmId() == null && !row.joined() && trustedFounder.test(DeviceId.fromBytes(row.founder()))
+            for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : ctx.realms().entrySet()) {
+                LogRows.SyncedRealmRow row = e.getValue();
+                if (row.localRealmId() == null && !row.joined() && trustedFounder.test(row.founder())
                     && ctx.membership(e.getKey()).role(ctx.self()).isPresent()) {
                     out.add(e.getKey());
                 }
@@ -688,7 +684,7 @@ public final class Replica implements AutoCloseable {
         }
         List<Entity> entities = read(tx -> {
             java.util.Set<Entity> seen = new java.util.LinkedHashSet<>();
-            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER,
+            ctx.events().forEachAuthorship(realm,
                 (kind, entity, author, hlc, id, seq, auth) -> seen.add(new Entity(kind, entity)));
             List<EntityKind> order = List.of(EntityKind.REALM, EntityKind.LORE, EntityKind.RELATION);
             List<Entity> out = new ArrayList<>(seen);
@@ -970,11 +966,11 @@ public final class Replica implements AutoCloseable {
                 return List.<StoredKey>of();
             }
             java.util.Set<String> done = new java.util.HashSet<>();
-            for (EventStore.ConflictRow c : ctx.events().conflicts()) {
-                if (c.kind() != EntityKind.LORE.code() || !done.add(c.entity())) {
+            for (LogRows.ConflictRow c : ctx.events().conflicts()) {
+                if (c.kind() != EntityKind.LORE || !done.add(c.entity())) {
                     continue;
                 }
-                RealmId realm = RealmId.fromBytes(c.realm());
+                RealmId realm = c.realm();
                 if (!ctx.membership(realm).role(ctx.self()).map(Role::canWrite).orElse(false)) {
                     continue;
                 }
@@ -1012,14 +1008,14 @@ public final class Replica implements AutoCloseable {
     /** Forgets a paired device (its realm memberships are unchanged; revoke them separately). Returns false if unknown. */
     public boolean unpinPeer(DeviceId peer, long now) {
         return write(now, tx -> {
-            boolean known = ctx.events().peers().stream().anyMatch(p -> java.util.Arrays.equals(p.device(), peer.toBytes()));
+            boolean known = ctx.events().peers().stream().anyMatch(p -> peer.equals(p.device()));
             ctx.events().removePeer(peer);
             return known;
         });
     }
 
     /** Paired devices. */
-    public List<EventStore.PeerRow> peers() {
+    public List<LogRows.PeerRow> peers() {
         return read(tx -> ctx.events().peers());
     }
 
@@ -1032,15 +1028,15 @@ public final class Replica implements AutoCloseable {
     }
 
     /** Where peers stood in realms when last recorded (see {@link #recordPeerStatus}). */
-    public List<EventStore.PeerStatusRow> peerStatuses() {
+    public List<LogRows.PeerStatusRow> peerStatuses() {
         return read(tx -> ctx.events().peerStatuses());
     }
 
     /** Records where a peer stands in realms (the running node calls this now and then; status reads it). */
-    public void recordPeerStatus(List<EventStore.PeerStatusRow> rows) {
+    public void recordPeerStatus(List<LogRows.PeerStatusRow> rows) {
         try {
             storage.runInTransaction(() -> {
-                for (EventStore.PeerStatusRow r : rows) {
+                for (LogRows.PeerStatusRow r : rows) {
                     ctx.events().putPeerStatus(r);
                 }
             });
@@ -1154,7 +1150,7 @@ public final class Replica implements AutoCloseable {
             captureLocalChanges(now); // what lh changed becomes events first, in short transactions
         }
         List<Object[]> entities = read(tx ->
-            ctx.events().entitiesChangedAfter(realm, cutoff, EntityKind.LORE, EntityKind.RELATION));
+            ctx.events().entitiesChangedAfter(realm, cutoff));
         int changed = 0;
         for (int from = 0; from < entities.size(); from += UNDO_CHUNK) {
             List<Object[]> chunk = entities.subList(from, Math.min(entities.size(), from + UNDO_CHUNK));
@@ -1203,13 +1199,13 @@ public final class Replica implements AutoCloseable {
         return read(tx -> {
             List<MassDeletion> out = new ArrayList<>();
             for (LogRows.MassDeleteRow m : ctx.events().massDeletions()) {
-                RealmId realm = RealmId.fromBytes(m.realm());
+                RealmId realm = m.realm();
                 String local = ctx.localRealmId(realm);
                 if (m.undone() || local == null || ctx.realm(realm).isEmpty()) {
                     continue;
                 }
-                long gone = ctx.events().loresTouchedBetweenAndMissing(realm, EntityKind.LORE,
-                    m.firstAt() << HybridClock.LOGICAL_BITS, ((m.lastAt() + 1) << HybridClock.LOGICAL_BITS) - 1);
+                long gone = ctx.events().loresTouchedBetweenAndMissing(realm, m.firstAt() << HybridClock.LOGICAL_BITS,
+                    ((m.lastAt() + 1) << HybridClock.LOGICAL_BITS) - 1);
                 if (gone > 0) {
                     out.add(new MassDeletion(realm, m.firstAt(), m.lores(), gone, m.firstAt() - 1));
                 }
@@ -1234,7 +1230,7 @@ public final class Replica implements AutoCloseable {
      * while lh and the daemon keep working): every stored event as sealed, the synced realms, the
      * paired peers and the local realm rows the realms are mapped to.
      */
-    public record Snapshot(List<EventStore.RealmRow> realms, List<EventStore.PeerRow> peers, Map<RealmId, RealmRow> mapped,
+    public record Snapshot(List<LogRows.SyncedRealmRow> realms, List<LogRows.PeerRow> peers, Map<RealmId, RealmRow> mapped,
                            long events) {
     }
 
@@ -1242,11 +1238,11 @@ public final class Replica implements AutoCloseable {
     public Snapshot snapshot(EventSink sink) {
         try {
             return storage.inReadTransaction(() -> {
-                List<EventStore.RealmRow> realms = ctx.events().realms();
+                List<LogRows.SyncedRealmRow> realms = ctx.events().realms();
                 Map<RealmId, RealmRow> mapped = new TreeMap<>();
-                for (EventStore.RealmRow r : realms) {
+                for (LogRows.SyncedRealmRow r : realms) {
                     if (r.localRealmId() != null) {
-                        ctx.tables().realm(r.localRealmId()).ifPresent(row -> mapped.put(RealmId.fromBytes(r.realm()), row));
+                        ctx.tables().realm(r.localRealmId()).ifPresent(row -> mapped.put(r.realm(), row));
                     }
                 }
                 long[] n = {0};
@@ -1270,12 +1266,12 @@ public final class Replica implements AutoCloseable {
      */
     public void restoreState(Snapshot snapshot, long backupTime, long now) {
         write(now, tx -> {
-            for (EventStore.RealmRow r : snapshot.realms()) {
-                ctx.events().addRealm(RealmId.fromBytes(r.realm()), DeviceId.fromBytes(r.founder()), r.nameHint(), r.addedAt(), r.joined(),
-                    inviterOrNull(r.inviter()));
+            for (LogRows.SyncedRealmRow r : snapshot.realms()) {
+                ctx.events().addRealm(r.realm(), r.founder(), r.nameHint(), r.addedAt(), r.joined(),
+                    r.inviter());
             }
-            for (EventStore.PeerRow p : snapshot.peers()) {
-                ctx.events().putPeer(DeviceId.fromBytes(p.device()), p.keys(), p.displayName(), p.pairedAt());
+            for (LogRows.PeerRow p : snapshot.peers()) {
+                ctx.events().putPeer(p.device(), p.keys(), p.displayName(), p.pairedAt());
             }
             for (Map.Entry<RealmId, RealmRow> m : snapshot.mapped().entrySet()) {
                 RealmRow want = m.getValue();
@@ -1302,10 +1298,6 @@ public final class Replica implements AutoCloseable {
     }
 
     /** A backup row's inviter as an id (none for a realm this device founded or joined uninvited). */
-    private static DeviceId inviterOrNull(byte[] inviter) {
-        return inviter == null ? null : DeviceId.fromBytes(inviter);
-    }
-
     /** When this device was restored from a backup and has not heard from a peer since (the backup's time), if so. */
     public Optional<Long> restoredAwaitingPeers() {
         return read(tx -> ctx.events().meta(RESTORED).map(Long::parseLong));
@@ -1325,7 +1317,7 @@ public final class Replica implements AutoCloseable {
      */
     public int rematerialiseAll(long now, ProgressListener progress) {
         int done = 0;
-        for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
+        for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
             if (e.getValue().localRealmId() != null && e.getValue().joined()) {
                 done += rematerialise(e.getKey(), now, progress);
             }
@@ -1376,7 +1368,7 @@ public final class Replica implements AutoCloseable {
     public int rebuildTables(long now, ProgressListener progress) {
         discardUnsynced(null, now);
         int done = 0;
-        for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
+        for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
             String local = e.getValue().localRealmId();
             if (local == null || !e.getValue().joined() || read(tx -> ctx.tables().realm(local).isEmpty())) {
                 continue;
@@ -1470,7 +1462,7 @@ public final class Replica implements AutoCloseable {
         return read(tx -> {
             List<ChainFork> out = new ArrayList<>();
             for (LogRows.ForkRow f : ctx.events().chainForks(ctx.self())) {
-                out.add(new ChainFork(RealmId.fromBytes(f.realm()), f.seq(), f.events()));
+                out.add(new ChainFork(f.realm(), f.seq(), f.events()));
             }
             return out;
         });
@@ -1479,7 +1471,7 @@ public final class Replica implements AutoCloseable {
     // ---- reading
 
     /** The synced realms this device knows, by id. */
-    public Map<RealmId, EventStore.RealmRow> realms() {
+    public Map<RealmId, LogRows.SyncedRealmRow> realms() {
         return Map.copyOf(ctx.realms());
     }
 
@@ -1576,16 +1568,17 @@ public final class Replica implements AutoCloseable {
     }
 
     /** Recorded conflicts. */
-    public List<EventStore.ConflictRow> conflicts() {
+    public List<LogRows.ConflictRow> conflicts() {
         return read(tx -> ctx.events().conflicts());
     }
 
     /**
-     * The SQL store under the core's {@link EventLog}, for read-only queries by the CLI, the daemon
-     * and tests (same thread as every other call). The core itself goes through its ports.
+     * The event log, for read-only queries by the CLI, the daemon and tests (on the same thread as
+     * every other call, outside the replica's transactions). Writes go through the replica's
+     * methods, never through this.
      */
-    public EventStore events() {
-        return sql.eventStore();
+    public EventLog events() {
+        return ctx.events();
     }
 
     /** The device identity's public keys. */

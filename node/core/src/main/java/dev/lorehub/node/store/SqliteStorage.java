@@ -1,5 +1,7 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.node.core.CapturedChange;
+
 import dev.lorehub.node.core.CaptureQueue;
 import dev.lorehub.node.core.EventLog;
 import dev.lorehub.node.core.LhRows;

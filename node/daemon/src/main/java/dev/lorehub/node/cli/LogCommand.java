@@ -9,7 +9,7 @@ import dev.lorehub.node.core.HybridClock;
 import dev.lorehub.node.core.LegacySeal;
 import dev.lorehub.node.core.MembershipChange;
 import dev.lorehub.node.store.query.NodeQuery;
-import dev.lorehub.node.store.StoredEvent;
+import dev.lorehub.node.core.StoredEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,7 +45,7 @@ final class LogCommand implements Callable<Integer> {
     String lore;
 
     @Override
-    public Integer call() throws java.sql.SQLException {
+    public Integer call() throws dev.lorehub.node.core.StorageException {
         if (limit < 0) {
             throw new dev.lorehub.node.runtime.NodeException("-n must be 0 or more, got " + limit + ".",
                 dev.lorehub.node.runtime.NodeException.Reason.USAGE);
@@ -56,14 +56,14 @@ final class LogCommand implements Callable<Integer> {
             }
             Map<DeviceId, String> names = new HashMap<>();
             names.put(view.replica().deviceId(), "this device");
-            view.replica().peers().forEach(p -> names.put(DeviceId.fromBytes(p.device()), p.displayName()));
+            view.replica().peers().forEach(p -> names.put(p.device(), p.displayName()));
             if (limit == 0 && !json) {
                 return 0;
             }
             List<StoredEvent> events;
             if (lore != null) {
                 String id = view.replica().loreIdByPrefix(lore);
-                events = new ArrayList<>(view.replica().events().eventsOf(dev.lorehub.node.core.EntityKind.LORE.code(), id));
+                events = new ArrayList<>(view.replica().events().eventsOf(dev.lorehub.node.core.EntityKind.LORE, id));
                 events.sort(java.util.Comparator.comparingLong(StoredEvent::hlc).reversed());
                 events = events.subList(0, Math.min(events.size(), Math.max(limit, 0)));
             } else {
@@ -107,14 +107,14 @@ final class LogCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int refusals(NodeQuery view) throws java.sql.SQLException {
+    private int refusals(NodeQuery view) throws dev.lorehub.node.core.StorageException {
         var rows = view.replica().events().refusals();
         if (json) {
             com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object();
             com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("refused");
             for (var r : rows.subList(0, Math.min(rows.size(), Math.max(limit, 0)))) {
                 list.addObject().put("lastAt", WHEN.format(Instant.ofEpochMilli(r.lastAt()))).put("from", r.source())
-                    .put("realm", RealmId.fromBytes(r.realm()).toString()).put("count", r.count())
+                    .put("realm", r.realm().toString()).put("count", r.count())
                     .put("reason", r.reason().toLowerCase()).put("lastDetail", r.lastDetail());
             }
             JsonOutput.print(out);
@@ -128,7 +128,7 @@ final class LogCommand implements Callable<Integer> {
         }
         for (var r : rows.subList(0, Math.min(rows.size(), Math.max(limit, 0)))) {
             System.out.printf("%s  from %s  realm %s  %d × %s; last: %s%n", WHEN.format(Instant.ofEpochMilli(r.lastAt())), r.source(),
-                RealmId.fromBytes(r.realm()).toString().substring(0, 8), r.count(), r.reason().toLowerCase(), r.lastDetail());
+                r.realm().toString().substring(0, 8), r.count(), r.reason().toLowerCase(), r.lastDetail());
         }
         return 0;
     }

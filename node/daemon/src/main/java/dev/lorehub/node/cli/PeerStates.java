@@ -3,11 +3,11 @@ package dev.lorehub.node.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.runtime.ControlClient;
 import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeHome;
-import dev.lorehub.node.store.EventStore;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -38,10 +38,10 @@ final class PeerStates {
      * Every paired peer's state: asked of the running node when {@code askNode} (it answers
      * requests), else read from what the node last recorded.
      */
-    static List<State> of(NodeHome home, Replica replica, boolean askNode) throws SQLException {
+    static List<State> of(NodeHome home, Replica replica, boolean askNode) throws dev.lorehub.node.core.StorageException {
         Map<DeviceId, String> names = new LinkedHashMap<>();
-        for (EventStore.PeerRow p : replica.peers()) {
-            names.put(DeviceId.fromBytes(p.device()), p.displayName());
+        for (LogRows.PeerRow p : replica.peers()) {
+            names.put(p.device(), p.displayName());
         }
         List<State> out = new ArrayList<>();
         if (askNode) {
@@ -60,17 +60,17 @@ final class PeerStates {
             }
             return out;
         }
-        Map<DeviceId, List<EventStore.PeerStatusRow>> recorded = new LinkedHashMap<>();
-        for (EventStore.PeerStatusRow row : replica.events().peerStatuses()) {
-            recorded.computeIfAbsent(DeviceId.fromBytes(row.peer()), d -> new ArrayList<>()).add(row);
+        Map<DeviceId, List<LogRows.PeerStatusRow>> recorded = new LinkedHashMap<>();
+        for (LogRows.PeerStatusRow row : replica.events().peerStatuses()) {
+            recorded.computeIfAbsent(row.peer(), d -> new ArrayList<>()).add(row);
         }
         for (Map.Entry<DeviceId, String> peer : names.entrySet()) {
             List<RealmState> realms = new ArrayList<>();
             Long lastContact = null;
             String lastError = null;
-            for (EventStore.PeerStatusRow row : recorded.getOrDefault(peer.getKey(), List.of())) {
-                long written = replica.events().ownEventsAfter(row.realm(), replica.deviceId().toBytes(), row.ownSeqSynced());
-                realms.add(new RealmState(RealmId.fromBytes(row.realm()), false, row.lastSyncedAt(), row.theyLack() + written,
+            for (LogRows.PeerStatusRow row : recorded.getOrDefault(peer.getKey(), List.of())) {
+                long written = replica.events().ownEventsAfter(row.realm(), replica.deviceId(), row.ownSeqSynced());
+                realms.add(new RealmState(row.realm(), false, row.lastSyncedAt(), row.theyLack() + written,
                     row.weLack()));
                 lastContact = row.lastContact();
                 lastError = row.lastError();

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Membership;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.json.Json;
 import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.store.ChangeCapture;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.query.NodeQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,8 +63,8 @@ final class StatusCommand implements Callable<Integer> {
             out.put("restoredAwaitingPeers", r.restoredAwaitingPeers().map(t -> Instant.ofEpochMilli(t).toString()).orElse(null));
             ArrayNode peers = out.putArray("peers");
             Map<DeviceId, Long> lastSyncs = new java.util.HashMap<>();
-            for (EventStore.PeerRow p : r.peers()) {
-                lastSyncs.put(DeviceId.fromBytes(p.device()), p.lastSyncAt());
+            for (LogRows.PeerRow p : r.peers()) {
+                lastSyncs.put(p.device(), p.lastSyncAt());
             }
             for (PeerStates.State p : PeerStates.of(h, r, daemon.answers())) {
                 ObjectNode n = peers.addObject().put("device", p.device().toString()).put("name", p.name())
@@ -79,7 +79,7 @@ final class StatusCommand implements Callable<Integer> {
                 }
             }
             ArrayNode realms = out.putArray("realms");
-            for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(r.realms()).entrySet()) {
+            for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : new TreeMap<>(r.realms()).entrySet()) {
                 if (!e.getValue().joined()) {
                     continue; // an invitation, listed below
                 }
@@ -92,8 +92,8 @@ final class StatusCommand implements Callable<Integer> {
                     .orElse(removedBy.isPresent() ? "removed" : "none"));
                 n.put("removedBy", removedBy.map(Object::toString).orElse(null));
                 n.put("members", m.members().size());
-                n.put("events", r.events().count(e.getKey().toBytes()));
-                n.put("unreadable", r.events().opaqueEvents(e.getKey().toBytes()).size());
+                n.put("events", r.events().count(e.getKey()));
+                n.put("unreadable", r.events().opaqueEvents(e.getKey()).size());
                 n.put("keyEpoch", m.currentEpoch());
                 r.legacyStatus(e.getKey()).ifPresent(l -> n.putObject("previousRelease").put("sealed", l.sealed())
                     .put("seals", l.sealCount()).put("autoSeal", l.autoSealOn())
@@ -114,20 +114,20 @@ final class StatusCommand implements Callable<Integer> {
                     .put("founder", inv.founder().toString());
             }
             ArrayNode held = out.putArray("held");
-            for (EventStore.HeldCount c : r.events().heldCounts()) {
-                held.addObject().put("realm", RealmId.fromBytes(c.realm()).toString()).put("reason", c.reason())
+            for (LogRows.HeldCount c : r.events().heldCounts()) {
+                held.addObject().put("realm", c.realm().toString()).put("reason", c.reason())
                     .put("events", c.count()).put("example", c.example());
             }
             ArrayNode refused = out.putArray("refused");
-            for (EventStore.RefusalRow f : r.events().refusals()) {
-                refused.addObject().put("from", f.source()).put("realm", RealmId.fromBytes(f.realm()).toString())
+            for (LogRows.RefusalRow f : r.events().refusals()) {
+                refused.addObject().put("from", f.source()).put("realm", f.realm().toString())
                     .put("reason", f.reason()).put("events", f.count()).put("last", Instant.ofEpochMilli(f.lastAt()).toString())
                     .put("example", f.lastDetail());
             }
             ArrayNode unsynced = out.putArray("unsynced");
-            for (EventStore.UnsyncedRow u : r.unsynced()) {
-                unsynced.addObject().put("realm", RealmId.fromBytes(u.realm()).toString())
-                    .put("kind", dev.lorehub.node.core.EntityKind.ofCode(u.kind()).name().toLowerCase(java.util.Locale.ROOT))
+            for (LogRows.UnsyncedRow u : r.unsynced()) {
+                unsynced.addObject().put("realm", u.realm().toString())
+                    .put("kind", u.kind().name().toLowerCase(java.util.Locale.ROOT))
                     .put("entity", u.entity()).put("reason", u.reason()).put("since", Instant.ofEpochMilli(u.firstAt()).toString());
             }
             out.put("notYetCaptured", ChangeCapture.pendingCount(view.database().connection()));

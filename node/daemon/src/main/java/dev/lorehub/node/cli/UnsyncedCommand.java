@@ -1,12 +1,12 @@
 package dev.lorehub.node.cli;
 
+import dev.lorehub.node.core.LogRows;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeView;
-import dev.lorehub.node.store.EventStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,14 +27,14 @@ final class UnsyncedCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (NodeView view = NodeView.open(home.home())) {
-            List<EventStore.UnsyncedRow> rows = view.replica().unsynced();
+            List<LogRows.UnsyncedRow> rows = view.replica().unsynced();
             if (rows.isEmpty()) {
                 System.out.println("Every local change is synced or on its way.");
             }
-            for (EventStore.UnsyncedRow u : rows) {
+            for (LogRows.UnsyncedRow u : rows) {
                 System.out.printf("%s  realm %s  %s %s: %s%n", Instant.ofEpochMilli(u.lastAt()),
-                    RealmId.fromBytes(u.realm()).toString().substring(0, 12),
-                    dev.lorehub.node.core.EntityKind.ofCode(u.kind()).name().toLowerCase(), u.entity(), u.reason());
+                    u.realm().toString().substring(0, 12),
+                    u.kind().name().toLowerCase(), u.entity(), u.reason());
             }
         }
         return 0;

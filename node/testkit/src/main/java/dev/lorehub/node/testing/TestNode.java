@@ -83,9 +83,9 @@ public final class TestNode implements AutoCloseable {
     }
 
     /** True if this node holds as many events as the other for every realm the other knows. */
-    public boolean digestMatches(TestNode other) throws SQLException {
+    public boolean digestMatches(TestNode other) throws dev.lorehub.node.core.StorageException {
         for (var realm : other.replica.realms().keySet()) {
-            if (replica.events().count(realm.toBytes()) != other.replica.events().count(realm.toBytes())) {
+            if (replica.events().count(realm) != other.replica.events().count(realm)) {
                 return false;
             }
         }

@@ -2,7 +2,6 @@ package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.store.LhCompatibility;
-import dev.lorehub.node.store.StoredEvent;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
 import net.jqwik.api.ForAll;
@@ -72,7 +71,7 @@ class ConvergencePropertyTest {
             // the union of every device's events
             Map<EventId, byte[]> union = new LinkedHashMap<>();
             for (TestNode n : writers) {
-                for (StoredEvent e : n.replica.events().page(realm.toBytes(), Long.MIN_VALUE, Integer.MAX_VALUE)) {
+                for (StoredEvent e : n.replica.events().page(realm, Long.MIN_VALUE, Integer.MAX_VALUE)) {
                     union.put(EventId.fromBytes(e.id()), e.sealed());
                 }
             }
@@ -105,7 +104,7 @@ class ConvergencePropertyTest {
                     events = retry;
                 }
                 assertThat(events).isEmpty();
-                assertThat(fresh.replica.events().count(realm.toBytes())).isEqualTo(union.size());
+                assertThat(fresh.replica.events().count(realm)).isEqualTo(union.size());
                 assertThat(LhCompatibility.check(fresh.replica.database().connection())).isEmpty();
                 String digest = fresh.digest();
                 String dump = dump(fresh);
