@@ -16,6 +16,7 @@ import dev.lorehub.node.endpoint.EndpointConfig;
 import dev.lorehub.node.endpoint.NodeEndpoint;
 import dev.lorehub.node.endpoint.PeerAddress;
 import dev.lorehub.node.store.LoreHubDatabase;
+import dev.lorehub.node.store.SqliteReplicas;
 import dev.lorehub.node.sync.ReplicaSyncStore;
 
 import java.nio.file.Path;
@@ -134,7 +135,7 @@ final class SimNode {
         incarnation++;
         SecureRandom random = SeededRandom.of(cryptoSeed * 1_000_003L + incarnation);
         LoreHubDatabase db = LoreHubDatabase.open(databaseFile(), DB);
-        replica = Replica.open(db, identity, SecretStore.open(dir.resolve("keys.lhks")), random, options.withFold(fold));
+        replica = SqliteReplicas.open(db, identity, SecretStore.open(dir.resolve("keys.lhks")), random, options.withFold(fold));
         store = new ReplicaSyncStore(replica, ReconcileConfig.defaults(), random);
         endpoint = new NodeEndpoint(replica, store, config, new SplittableRandom(cryptoSeed ^ (incarnation * 0x9E3779B97F4A7C15L)),
             hooks, moment(now));

@@ -82,8 +82,8 @@ public interface EventLog {
     /** Relations starting in a local realm that have no event yet, as (from, to, type), at most {@code limit}. */
     List<RelationKey> unadoptedRelations(String localRealmId, int limit) throws StorageException;
 
-    /** Kind and entity of every entity with recorded conflicts. */
-    List<String[]> conflictedEntities() throws StorageException;
+    /** Every entity with recorded conflicts. */
+    List<LogRows.EntityRef> conflictedEntities() throws StorageException;
 
     /** True if any event of this entity is stored (cheap: an index probe). */
     boolean hasEventsOf(EntityKind kind, String entity) throws StorageException;
@@ -215,7 +215,7 @@ public interface EventLog {
     List<LogRows.ForkRow> chainForks(DeviceId author) throws StorageException;
 
     /** Readable lores and relations of a realm with an event stamped after {@code hlc}: (kind, entity), lores first. */
-    List<Object[]> entitiesChangedAfter(RealmId realm, long hlc) throws StorageException;
+    List<LogRows.EntityRef> entitiesChangedAfter(RealmId realm, long hlc) throws StorageException;
 
     /** Entity ids of a kind that start with {@code prefix}, from the log (deleted entities included), at most {@code limit}. */
     List<String> entitiesStartingWith(EntityKind kind, String prefix, int limit) throws StorageException;

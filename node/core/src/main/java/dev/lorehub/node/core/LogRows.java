@@ -14,6 +14,10 @@ public final class LogRows {
     private LogRows() {
     }
 
+    /** An entity of the log, by kind and id. */
+    public record EntityRef(EntityKind kind, String entity) {
+    }
+
     /** One event in its author's chain. */
     public record ChainLink(byte[] id, long seq, byte[] prev) {
     }

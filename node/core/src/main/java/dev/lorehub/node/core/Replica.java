@@ -8,10 +8,6 @@ import dev.lorehub.crypto.EpochKey;
 import dev.lorehub.crypto.KeyWrap;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.RealmKeyring;
-import dev.lorehub.crypto.SecretStore;
-import dev.lorehub.node.store.KeyFile;
-import dev.lorehub.node.store.LoreHubDatabase;
-import dev.lorehub.node.store.SqliteStorage;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -40,8 +36,6 @@ public final class Replica implements AutoCloseable {
     static final int INGEST_BATCH = 4096;
 
     private final NodeStorage storage;
-    /** The same storage as SQL types, for the daemon's readers ({@link #database()}, {@link #events()}). */
-    private final SqliteStorage sql;
     private final ReplicaContext ctx;
     private final Materializer materializer;
     private final EventWriter writer;
@@ -66,9 +60,8 @@ public final class Replica implements AutoCloseable {
         void stored(List<StoredKey> keys);
     }
 
-    private Replica(SqliteStorage storage, ReplicaContext ctx, EnvelopeVerifier verifier, java.util.function.LongSupplier ticker) {
+    private Replica(NodeStorage storage, ReplicaContext ctx, EnvelopeVerifier verifier, java.util.function.LongSupplier ticker) {
         this.storage = storage;
-        this.sql = storage;
         this.ctx = ctx;
         this.captureBudget = new TransactionBudget(ticker, TransactionBudget.DEFAULT_TARGET_NANOS, 16, CAPTURE_BATCH);
         this.ingestBudget = new TransactionBudget(ticker, TransactionBudget.DEFAULT_TARGET_NANOS, 8, INGEST_BATCH);
@@ -81,22 +74,15 @@ public final class Replica implements AutoCloseable {
     }
 
     /**
-     * Opens the replica on a LoreHub database: installs change capture and the node's tables if
-     * needed (idempotent) and restores the clock above everything recorded.
+     * Opens the replica on its storage ports: installs change capture (unless {@code options} say
+     * not to) and the node's tables if needed (idempotent) and restores the clock above everything
+     * recorded. The replica owns {@code storage} from then on and closes it with itself. The store
+     * builds the ports for a LoreHub database ({@code dev.lorehub.node.store.SqliteReplicas}).
+     *
+     * @throws ReplicaException if the storage cannot be prepared for syncing
      */
-    public static Replica open(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random) {
-        return open(db, identity, secrets, random, ReplicaOptions.DEFAULT);
-    }
-
-    /** As {@link #open(LoreHubDatabase, DeviceIdentity, SecretStore, SecureRandom)}, with options. */
-    public static Replica open(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
+    public static Replica open(NodeStorage storage, DeviceIdentity identity, RealmKeys keys, SecureRandom random,
                                ReplicaOptions options) {
-        return open(new SqliteStorage(db), identity, secrets, random, options);
-    }
-
-    /** As {@link #open(LoreHubDatabase, DeviceIdentity, SecretStore, SecureRandom, ReplicaOptions)}, on the core's storage ports. */
-    static Replica open(SqliteStorage storage, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
-                        ReplicaOptions options) {
         if (options.installCapture()) {
             storage.installCapture();
         }
@@ -106,7 +92,7 @@ public final class Replica implements AutoCloseable {
                 long meta = storage.events().meta("hlc").map(Long::parseLong).orElse(0L);
                 return Math.max(meta, storage.events().maxHlc());
             });
-            ReplicaContext ctx = new ReplicaContext(storage.events(), storage.rows(), identity, new KeyFile(secrets), random,
+            ReplicaContext ctx = new ReplicaContext(storage.events(), storage.rows(), identity, keys, random,
                 new HybridClock(persisted), options.fold(), options.wire());
             ctx.reloadRealms();
             ctx.loadConflicted();
@@ -120,28 +106,27 @@ public final class Replica implements AutoCloseable {
      * Opens the replica to look only (the query side of the read-only commands): nothing is
      * installed, repaired or upgraded and no transaction writes, so capture stays as it is and the
      * write lock is never taken; the realm and conflict indexes are read, memberships and entities
-     * are folded only when asked for. Use it on a database from {@link LoreHubDatabase#openReadOnly},
-     * where every write method of this replica fails.
+     * are folded only when asked for. Use it on storage that refuses writes (the store's read-only
+     * database), where every write method of this replica fails.
      *
      * @return empty if the node's tables are missing or of another version than this release's (a
      *         full {@link #open} creates or upgrades them; this one never writes)
      * @throws ReplicaException if the database cannot be read
      */
-    public static Optional<Replica> openReadOnly(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets,
+    public static Optional<Replica> openReadOnly(NodeStorage storage, DeviceIdentity identity, RealmKeys keys,
                                                  SecureRandom random) {
-        SqliteStorage storage = new SqliteStorage(db);
         try {
             if (!storage.tablesCurrent()) {
                 return Optional.empty();
             }
             long persisted = Math.max(storage.events().meta("hlc").map(Long::parseLong).orElse(0L), storage.events().maxHlc());
-            ReplicaContext ctx = new ReplicaContext(storage.events(), storage.rows(), identity, new KeyFile(secrets),
+            ReplicaContext ctx = new ReplicaContext(storage.events(), storage.rows(), identity, keys,
                 random, new HybridClock(persisted), ReplicaOptions.DEFAULT.fold(), ReplicaOptions.DEFAULT.wire());
             ctx.reloadRealms();
             ctx.loadConflicted();
             return Optional.of(new Replica(storage, ctx, ReplicaOptions.DEFAULT.verifier(), null));
         } catch (StorageException e) {
-            throw new ReplicaException("Cannot read " + db.file() + ": " + e.getMessage(), e);
+            throw new ReplicaException("Cannot read " + storage.describe() + ": " + e.getMessage(), e);
         }
     }
 
@@ -158,8 +143,14 @@ public final class Replica implements AutoCloseable {
         return ctx.self();
     }
 
-    public LoreHubDatabase database() {
-        return sql.database();
+    /** How many changes lh (or anyone) made wait in the capture queue, not yet turned into events. */
+    public long pendingCaptureCount() {
+        return read(tx -> storage.capture().pendingCount());
+    }
+
+    /** lh's row of a local realm, if it exists. */
+    public Optional<RealmRow> localRealm(String localRealmId) {
+        return read(tx -> ctx.tables().realm(localRealmId));
     }
 
     @FunctionalInterface
@@ -1149,15 +1140,14 @@ public final class Replica implements AutoCloseable {
              round++) {
             captureLocalChanges(now); // what lh changed becomes events first, in short transactions
         }
-        List<Object[]> entities = read(tx ->
-            ctx.events().entitiesChangedAfter(realm, cutoff));
+        List<LogRows.EntityRef> entities = read(tx -> ctx.events().entitiesChangedAfter(realm, cutoff));
         int changed = 0;
         for (int from = 0; from < entities.size(); from += UNDO_CHUNK) {
-            List<Object[]> chunk = entities.subList(from, Math.min(entities.size(), from + UNDO_CHUNK));
+            List<LogRows.EntityRef> chunk = entities.subList(from, Math.min(entities.size(), from + UNDO_CHUNK));
             changed += write(now, tx -> {
                 int n = 0;
-                for (Object[] e : chunk) {
-                    n += undo.undo(tx, realm, EntityKind.ofCode((Integer) e[0]), (String) e[1], Undo.atOrBefore(toMillis)) ? 1 : 0;
+                for (LogRows.EntityRef e : chunk) {
+                    n += undo.undo(tx, realm, e.kind(), e.entity(), Undo.atOrBefore(toMillis)) ? 1 : 0;
                 }
                 return n;
             });
@@ -1603,6 +1593,6 @@ public final class Replica implements AutoCloseable {
 
     @Override
     public void close() {
-        sql.database().close();
+        storage.close();
     }
 }

@@ -161,8 +161,8 @@ final class ReplicaContext {
     /** Loads which entities have conflicts. */
     void loadConflicted() throws StorageException {
         conflicted.clear();
-        for (String[] c : events.conflictedEntities()) {
-            conflicted.add(c[0] + "\u0000" + c[1]);
+        for (LogRows.EntityRef c : events.conflictedEntities()) {
+            conflicted.add(c.kind().code() + "\u0000" + c.entity());
         }
     }
 

@@ -25,11 +25,6 @@ public final class SqliteEventLog implements EventLog {
         this.store = store;
     }
 
-    /** The SQL store underneath, for the daemon's own readers. */
-    public EventStore store() {
-        return store;
-    }
-
     @Override
     public boolean append(StoredEvent e, long receivedAtMillis) throws StorageException {
         return SqlCalls.call(() -> {
@@ -126,8 +121,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<String[]> conflictedEntities() throws StorageException {
-        return SqlCalls.call(() -> store.conflictedEntities());
+    public List<LogRows.EntityRef> conflictedEntities() throws StorageException {
+        List<String[]> rows = SqlCalls.call(() -> store.conflictedEntities());
+        List<LogRows.EntityRef> out = new java.util.ArrayList<>(rows.size());
+        for (String[] r : rows) {
+            out.add(new LogRows.EntityRef(EntityKind.ofCode(Integer.parseInt(r[0])), r[1]));
+        }
+        return out;
     }
 
     @Override
@@ -385,8 +385,14 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<Object[]> entitiesChangedAfter(RealmId realm, long hlc) throws StorageException {
-        return SqlCalls.call(() -> store.entitiesChangedAfter(realm.toBytes(), hlc, EntityKind.LORE.code(), EntityKind.RELATION.code()));
+    public List<LogRows.EntityRef> entitiesChangedAfter(RealmId realm, long hlc) throws StorageException {
+        List<Object[]> rows = SqlCalls.call(() -> store.entitiesChangedAfter(realm.toBytes(), hlc, EntityKind.LORE.code(),
+            EntityKind.RELATION.code()));
+        List<LogRows.EntityRef> out = new java.util.ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            out.add(new LogRows.EntityRef(EntityKind.ofCode((Integer) r[0]), (String) r[1]));
+        }
+        return out;
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.lorehub.node.runtime.ControlClient;
 import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeHome;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

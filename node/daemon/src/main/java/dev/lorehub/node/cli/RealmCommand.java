@@ -1,7 +1,6 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Membership;

@@ -2,7 +2,6 @@ package dev.lorehub.node.cli;
 
 import dev.lorehub.node.core.LogRows;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeHome;

@@ -21,11 +21,8 @@ import dev.lorehub.node.metrics.SessionSnapshot;
 import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeRuntime;
-import dev.lorehub.node.store.ChangeCapture;
-import dev.lorehub.node.store.LoreTables;
 import dev.lorehub.node.core.StoredEvent;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -131,12 +128,12 @@ public final class RuntimeDashboardModel implements DashboardModel {
             }
             knownConflicts = current;
             metrics.conflicts(recorded, resolved, current.size(), now);
-            metrics.pendingLocalChanges(ChangeCapture.pendingCount(r.database().connection()));
+            metrics.pendingLocalChanges(r.pendingCaptureCount());
             return null;
         });
     }
 
-    private DashboardSnapshot build(Replica r, long now) throws SQLException, dev.lorehub.node.core.StorageException, java.io.IOException {
+    private DashboardSnapshot build(Replica r, long now) throws dev.lorehub.node.core.StorageException, java.io.IOException {
         DeviceId self = r.deviceId();
         Map<DeviceId, String> names = new HashMap<>();
         names.put(self, runtime.displayName());
@@ -144,7 +141,6 @@ public final class RuntimeDashboardModel implements DashboardModel {
         for (LogRows.PeerRow p : peerRows) {
             names.put(p.device(), p.displayName());
         }
-        LoreTables tables = new LoreTables(r.database().connection());
         Map<RealmId, LogRows.SyncedRealmRow> realmRows = new TreeMap<>(r.realms());
         Map<RealmId, String> realmNames = new HashMap<>();
         Map<RealmId, Membership> memberships = new HashMap<>();
@@ -154,7 +150,7 @@ public final class RuntimeDashboardModel implements DashboardModel {
             String name = dev.lorehub.node.runtime.NodeView.sharedName(r, e.getValue()).orElse("(name not known yet)");
             String path = null;
             if (e.getValue().localRealmId() != null) {
-                var local = tables.realm(e.getValue().localRealmId());
+                var local = r.localRealm(e.getValue().localRealmId());
                 if (local.isPresent()) {
                     name = local.get().name();
                     path = local.get().path();
@@ -222,7 +218,7 @@ public final class RuntimeDashboardModel implements DashboardModel {
         }
         int offline = (int) peers.stream().filter(p -> !p.online()).count();
         DashboardSnapshot.Unsynced unsynced = new DashboardSnapshot.Unsynced(
-            ChangeCapture.pendingCount(r.database().connection()), awaiting, offline);
+            r.pendingCaptureCount(), awaiting, offline);
 
         MinuteSeries.View series = metrics.series(now);
         DashboardSnapshot.Charts charts = new DashboardSnapshot.Charts(series.startMinute(),

@@ -16,6 +16,7 @@ import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.json.Json;
 import dev.lorehub.node.store.BackupFile;
 import dev.lorehub.node.store.LoreHubDatabase;
+import dev.lorehub.node.store.SqliteReplicas;
 import dev.lorehub.node.core.RealmRow;
 
 import java.io.IOException;
@@ -83,7 +84,7 @@ public final class Backup {
         Summary summary;
         try (BackupFile out = BackupFile.create(tmp);
              LoreHubDatabase db = LoreHubDatabase.open(home.database());
-             Replica replica = Replica.open(db, identity, SecretStore.open(home.realmKeys()), new SecureRandom(),
+             Replica replica = SqliteReplicas.open(db, identity, SecretStore.open(home.realmKeys()), new SecureRandom(),
                  dev.lorehub.node.core.ReplicaOptions.DEFAULT.withoutInstallingCapture())) {
             Replica.Snapshot snap = replica.snapshot(out::add);
             // keys after the events: a rotation in between only adds a key the events do not need
@@ -225,7 +226,7 @@ public final class Backup {
         }
         long stored = 0;
         try (LoreHubDatabase db = LoreHubDatabase.open(home.database());
-             Replica replica = Replica.open(db, identity, SecretStore.open(home.realmKeys()), new SecureRandom())) {
+             Replica replica = SqliteReplicas.open(db, identity, SecretStore.open(home.realmKeys()), new SecureRandom())) {
             replica.restoreState(new Replica.Snapshot(realms, peers, mapped, membership.size() + data.size()), createdAt, now);
             List<byte[]> all = new ArrayList<>(membership);
             all.addAll(data);

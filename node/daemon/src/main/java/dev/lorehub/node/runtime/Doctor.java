@@ -17,6 +17,7 @@ import dev.lorehub.node.store.LhMigrationRecord;
 import dev.lorehub.node.store.LhMigrationRepair;
 import dev.lorehub.node.store.LhViolation;
 import dev.lorehub.node.store.LoreHubDatabase;
+import dev.lorehub.node.store.SqliteReplicas;
 import dev.lorehub.node.store.LoreHubDatabaseException;
 
 import java.io.IOException;
@@ -161,7 +162,7 @@ public final class Doctor {
             }
             migrations(c, out);
             readability(c, out);
-            Replica r = Replica.open(db, DeviceIdentity.load(home.identity()), SecretStore.open(home.realmKeys()),
+            Replica r = SqliteReplicas.open(db, DeviceIdentity.load(home.identity()), SecretStore.open(home.realmKeys()),
                 new SecureRandom(), ReplicaOptions.DEFAULT.withoutInstallingCapture());
             db = null; // the replica owns it now
             try {
@@ -369,7 +370,7 @@ public final class Doctor {
                 throw new NodeException("Cannot repair " + home.database() + ": " + e.getMessage(), NodeException.Reason.STATE);
             }
             LoreHubDatabase db = LoreHubDatabase.open(home.database());
-            try (Replica r = Replica.open(db, DeviceIdentity.load(home.identity()), SecretStore.open(home.realmKeys()),
+            try (Replica r = SqliteReplicas.open(db, DeviceIdentity.load(home.identity()), SecretStore.open(home.realmKeys()),
                 new SecureRandom())) {
                 List<byte[]> damaged = r.verifyLog(progress).stream().map(Replica.DamagedEvent::id).toList();
                 if (!damaged.isEmpty()) {

@@ -16,6 +16,7 @@ import dev.lorehub.node.endpoint.PeerAddress;
 import dev.lorehub.node.metrics.NodeMetrics;
 import dev.lorehub.node.metrics.SessionSnapshot;
 import dev.lorehub.node.store.LoreHubDatabase;
+import dev.lorehub.node.store.SqliteReplicas;
 import dev.lorehub.node.sync.ReplicaSyncStore;
 import dev.lorehub.node.transport.ListeningEndpoint;
 import dev.lorehub.node.transport.PeerTransport;
@@ -122,7 +123,7 @@ public final class NodeRuntime implements AutoCloseable {
         StartupChecks.requireInitialised(home);
         identity = DeviceIdentity.load(home.identity());
         verifier = ParallelEnvelopeVerifier.perCore();
-        replica = Replica.open(LoreHubDatabase.open(home.database()), identity, SecretStore.open(home.realmKeys()), random,
+        replica = SqliteReplicas.open(LoreHubDatabase.open(home.database()), identity, SecretStore.open(home.realmKeys()), random,
             ReplicaOptions.DEFAULT.withVerifier(verifier).withTicker(System::nanoTime));
         ReplicaSyncStore store = new ReplicaSyncStore(replica, ReconcileConfig.defaults(), random);
         peers.load(replica);

@@ -6,6 +6,7 @@ import dev.lorehub.crypto.SecretStore;
 import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.store.LoreHubDatabase;
+import dev.lorehub.node.store.SqliteReplicas;
 import dev.lorehub.node.store.LoreTables;
 import dev.lorehub.node.core.RealmRow;
 import dev.lorehub.node.store.query.NodeQuery;
@@ -36,7 +37,7 @@ public final class NodeView implements AutoCloseable {
         NodeFiles.requireInitialised(home);
         LoreHubDatabase db = LoreHubDatabase.open(home.database());
         try {
-            Replica replica = Replica.open(db, DeviceIdentity.load(home.identity()), SecretStore.open(home.realmKeys()),
+            Replica replica = SqliteReplicas.open(db, DeviceIdentity.load(home.identity()), SecretStore.open(home.realmKeys()),
                 new SecureRandom());
             return new NodeView(home, db, replica);
         } catch (RuntimeException e) {

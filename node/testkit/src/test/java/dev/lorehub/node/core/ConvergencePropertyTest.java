@@ -65,7 +65,7 @@ class ConvergencePropertyTest {
                 now[0] += 1 + rnd.nextInt(2000);
                 randomOp(rnd, n, writers, now[0]);
                 n.replica.captureLocalChanges(now[0]);
-                assertThat(LhCompatibility.check(n.replica.database().connection())).isEmpty();
+                assertThat(LhCompatibility.check(n.db.connection())).isEmpty();
             }
 
             // the union of every device's events
@@ -105,7 +105,7 @@ class ConvergencePropertyTest {
                 }
                 assertThat(events).isEmpty();
                 assertThat(fresh.replica.events().count(realm)).isEqualTo(union.size());
-                assertThat(LhCompatibility.check(fresh.replica.database().connection())).isEmpty();
+                assertThat(LhCompatibility.check(fresh.db.connection())).isEmpty();
                 String digest = fresh.digest();
                 String dump = dump(fresh);
                 if (expectedDigest == null) {

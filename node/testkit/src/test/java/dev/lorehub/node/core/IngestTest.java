@@ -110,7 +110,7 @@ class IngestTest {
         assertThat(r.stored()).hasSize(2);
         assertThat(r.duplicates()).isEqualTo(1);
         assertThat(b.lh.queryString("SELECT count(*) FROM lores")).isEqualTo("2");
-        assertThat(LhCompatibility.check(b.replica.database().connection())).isEmpty();
+        assertThat(LhCompatibility.check(b.db.connection())).isEmpty();
     }
 
     @Test
@@ -157,7 +157,7 @@ class IngestTest {
     }
 
     private TestNode copyOf(TestNode n, String name) throws Exception {
-        n.replica.database().connection().createStatement().execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        n.db.connection().createStatement().execute("PRAGMA wal_checkpoint(TRUNCATE)");
         Path dir = tmp.resolve(name);
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Files.copy(n.dir.resolve("lorehub.db"), dir.resolve("lorehub.db"));

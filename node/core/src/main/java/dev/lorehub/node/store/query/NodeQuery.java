@@ -9,6 +9,7 @@ import dev.lorehub.node.core.EntityState;
 import dev.lorehub.node.core.Field;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.store.LoreHubDatabase;
+import dev.lorehub.node.store.SqliteReplicas;
 import dev.lorehub.node.store.LoreTables;
 import dev.lorehub.node.core.RealmRow;
 
@@ -19,7 +20,7 @@ import java.util.Optional;
 
 /**
  * A read-only look at a node's data: the LoreHub database opened with
- * {@link LoreHubDatabase#openReadOnly} and a {@link Replica#openReadOnly} over it. Safe beside a
+ * {@link LoreHubDatabase#openReadOnly} and a replica over it ({@link SqliteReplicas#openReadOnly}). Safe beside a
  * running node and lh (WAL: a reader never blocks the writer), and changes nothing: no capture
  * triggers, no schema upgrade, no write lock, not even on a database file the user cannot write.
  *
@@ -49,7 +50,7 @@ public final class NodeQuery implements AutoCloseable {
         }
         LoreHubDatabase db = LoreHubDatabase.openReadOnly(database);
         try {
-            Optional<Replica> replica = Replica.openReadOnly(db, DeviceIdentity.load(identity), SecretStore.open(realmKeys),
+            Optional<Replica> replica = SqliteReplicas.openReadOnly(db, DeviceIdentity.load(identity), SecretStore.open(realmKeys),
                 new java.security.SecureRandom());
             if (replica.isEmpty()) {
                 db.close();
