@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -67,6 +68,57 @@ public final class Json {
         /** A new, empty JSON array. */
         public static ArrayNode array() {
             return JsonNodeFactory.instance.arrayNode();
+        }
+
+        /**
+         * {@code tree} as compact JSON text, exactly as {@code MAPPER.writeValueAsString(tree)}
+         * writes it (JsonTreesTest compares them), through the streaming generator.
+         *
+         * @throws IllegalArgumentException for a tree holding a POJO node (only the mapper can write one)
+         */
+        public static String write(JsonNode tree) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            try (com.fasterxml.jackson.core.JsonGenerator g = FACTORY.createGenerator(out)) {
+                write(tree, g);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("writing JSON to memory failed", e); // a StringWriter does not fail
+            }
+            return out.toString();
+        }
+
+        private static void write(JsonNode node, com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+            switch (node.getNodeType()) {
+                case OBJECT -> {
+                    g.writeStartObject();
+                    for (java.util.Map.Entry<String, JsonNode> field : node.properties()) {
+                        g.writeFieldName(field.getKey());
+                        write(field.getValue(), g);
+                    }
+                    g.writeEndObject();
+                }
+                case ARRAY -> {
+                    g.writeStartArray();
+                    for (JsonNode element : node) {
+                        write(element, g);
+                    }
+                    g.writeEndArray();
+                }
+                case STRING -> g.writeString(node.textValue());
+                case BOOLEAN -> g.writeBoolean(node.booleanValue());
+                case NULL, MISSING -> g.writeNull();
+                case BINARY -> g.writeBinary(node.binaryValue());
+                case NUMBER -> {
+                    switch (node.numberType()) {
+                        case INT -> g.writeNumber(node.intValue());
+                        case LONG -> g.writeNumber(node.longValue());
+                        case BIG_INTEGER -> g.writeNumber(node.bigIntegerValue());
+                        case FLOAT -> g.writeNumber(node.floatValue());
+                        case DOUBLE -> g.writeNumber(node.doubleValue());
+                        case BIG_DECIMAL -> g.writeNumber(node.decimalValue());
+                    }
+                }
+                case POJO -> throw new IllegalArgumentException("a POJO node in a JSON tree: only the mapper writes it");
+            }
         }
     }
 }

@@ -66,4 +66,29 @@ class JsonTreesTest {
             "99999999999", "123456789012345678901234", "true", "false", "null", " ", "\n", "x", "\"");
         return token.list().ofMaxSize(12).map(parts -> String.join("", parts));
     }
+
+    /** The streaming writer writes every tree the mapper reads exactly as the mapper writes it. */
+    @Property(tries = 3000)
+    void writesAsTheMapperDoes(@ForAll("jsonish") String json) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = Json.MAPPER.readTree(json);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            return; // not JSON: nothing to write
+        }
+        if (tree == null || tree.isMissingNode()) {
+            return;
+        }
+        assertThat(Json.Streams.write(tree)).isEqualTo(Json.MAPPER.writeValueAsString(tree));
+    }
+
+    @org.junit.jupiter.api.Test
+    void writesBuiltTreesAsTheMapperDoes() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode tree = Json.Streams.object().put("s", "caf\u00e9 \u2603 \"q\" \\ \n\t\u0001")
+            .put("d", 0.1).put("f", 1e300).put("neg", -0.0).put("l", Long.MIN_VALUE).put("b", true).putNull("n")
+            .put("big", new java.math.BigDecimal("123456789012345678901234.5"));
+        tree.putArray("a").add(1).add("x").addNull().addObject().putArray("empty");
+        tree.putObject("o");
+        assertThat(Json.Streams.write(tree)).isEqualTo(Json.MAPPER.writeValueAsString(tree));
+    }
 }

@@ -24,7 +24,9 @@ public final class Main extends RootCommand {
     public static void main(String[] args) {
         quietUnlessDaemon(args);
         dev.lorehub.node.store.NativeLibraryCache.useCachedCopies(System.getenv());
-        System.exit(run(args));
+        int exit = run(args);
+        ClassArchiveTraining.loadIfRecording();
+        System.exit(exit);
     }
 
     /**

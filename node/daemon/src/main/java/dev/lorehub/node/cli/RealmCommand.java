@@ -130,7 +130,7 @@ final class RealmCommand {
                         Role role = m.role(view.replica().deviceId()).orElse(null);
                         list.addObject().put("id", e.getKey().toString()).put("name", view.localName(e.getValue()))
                             .put("role", role != null ? role.name().toLowerCase()
-                                : StatusCommand.removedBy(m, view.replica().deviceId()).isPresent() ? "removed" : null)
+                                : dev.lorehub.node.runtime.StatusReport.removedBy(m, view.replica().deviceId()).isPresent() ? "removed" : null)
                             .put("joined", e.getValue().joined()).put("path", view.localPath(e.getValue()).map(Object::toString).orElse(null));
                     }
                     JsonOutput.print(out);
@@ -143,7 +143,7 @@ final class RealmCommand {
                     Role role = view.replica().membership(e.getKey()).role(view.replica().deviceId()).orElse(null);
                     System.out.printf("%s  %-16s %-6s %s%n", e.getKey(), view.localName(e.getValue()),
                         role != null ? role.name().toLowerCase()
-                            : StatusCommand.removedBy(view.replica().membership(e.getKey()), view.replica().deviceId()).isPresent()
+                            : dev.lorehub.node.runtime.StatusReport.removedBy(view.replica().membership(e.getKey()), view.replica().deviceId()).isPresent()
                             ? "removed" : "-", view.localPath(e.getValue()).orElse("(not mapped)"));
                 }
             }

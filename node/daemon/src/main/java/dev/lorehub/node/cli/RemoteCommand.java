@@ -234,7 +234,7 @@ final class RemoteCommand {
                 }
             }
             if (json) {
-                System.out.println(Json.PRETTY.writeValueAsString(out));
+                JsonOutput.print(out);
                 return 0;
             }
             if (out.isEmpty()) {

@@ -1,23 +1,18 @@
 package dev.lorehub.node.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lorehub.crypto.DeviceId;
-import dev.lorehub.crypto.RealmId;
-import dev.lorehub.node.core.LogRows;
-import dev.lorehub.node.core.Membership;
 import dev.lorehub.node.core.Replica;
-import dev.lorehub.node.json.Json;
+import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeHome;
-import dev.lorehub.node.store.ChangeCapture;
+import dev.lorehub.node.runtime.PeerStates;
+import dev.lorehub.node.runtime.StatusReport;
 import dev.lorehub.node.store.query.NodeQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code status}: this device, its peers and realms, pending work and conflicts. */
@@ -48,123 +43,40 @@ final class StatusCommand implements Callable<Integer> {
         } catch (NodeConfig.ConfigException e) {
             configProblem = e.getMessage();
         }
-        ObjectNode out = JsonOutput.object();
-        PeersCommand.Daemon daemon = PeersCommand.Daemon.ask(h);
-        boolean running = daemon.running();
-        try (NodeQuery view = HomeOption.query(h)) {
-            Replica r = view.replica();
-            out.put("device", r.deviceId().toString());
-            out.put("shortId", r.deviceId().shortForm());
-            out.put("dataDir", h.dataDir().toString());
-            out.put("running", running);
-            out.put("busy", daemon.busy());
+        // With a daemon answering, it builds the whole report (live peer states) and this process
+        // opens no database; otherwise the same report is built here from a read-only look.
+        DaemonAnswer daemon = DaemonAnswer.ask(h, new ControlRequest.Status());
+        ObjectNode out;
+        if (daemon.answered()) {
+            out = (ObjectNode) daemon.reply().get("report");
             out.put("configError", configProblem);
-            out.put("discoveryWarning", daemon.discoveryWarning());
-            out.put("restoredAwaitingPeers", r.restoredAwaitingPeers().map(t -> Instant.ofEpochMilli(t).toString()).orElse(null));
-            ArrayNode peers = out.putArray("peers");
-            Map<DeviceId, Long> lastSyncs = new java.util.HashMap<>();
-            for (LogRows.PeerRow p : r.peers()) {
-                lastSyncs.put(p.device(), p.lastSyncAt());
-            }
-            for (PeerStates.State p : PeerStates.of(h, r, daemon.answers())) {
-                ObjectNode n = peers.addObject().put("device", p.device().toString()).put("name", p.name())
-                    .put("connected", p.connected());
-                n.put("lastSync", iso(lastSyncs.get(p.device())));
-                n.put("lastContact", iso(p.lastContact()));
-                n.put("lastError", p.lastError());
-                ArrayNode pr = n.putArray("realms");
-                for (PeerStates.RealmState rs : p.realms()) {
-                    pr.addObject().put("realm", rs.realm().toString()).put("inSync", rs.inSync())
-                        .put("lastSyncedAt", iso(rs.lastSyncedAt())).put("theyLack", rs.theyLack()).put("weLack", rs.weLack());
-                }
-            }
-            ArrayNode realms = out.putArray("realms");
-            for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : new TreeMap<>(r.realms()).entrySet()) {
-                if (!e.getValue().joined()) {
-                    continue; // an invitation, listed below
-                }
-                Membership m = r.membership(e.getKey());
-                ObjectNode n = realms.addObject().put("realm", e.getKey().toString()).put("name", view.localName(e.getValue()));
-                n.put("path", view.localPath(e.getValue()).orElse(null));
-                java.util.Optional<dev.lorehub.crypto.DeviceId> removedBy = m.role(r.deviceId()).isPresent()
-                    ? java.util.Optional.empty() : removedBy(m, r.deviceId());
-                n.put("role", m.role(r.deviceId()).map(x -> x.name().toLowerCase())
-                    .orElse(removedBy.isPresent() ? "removed" : "none"));
-                n.put("removedBy", removedBy.map(Object::toString).orElse(null));
-                n.put("members", m.members().size());
-                n.put("events", r.events().count(e.getKey()));
-                n.put("unreadable", r.events().opaqueEvents(e.getKey()).size());
-                n.put("keyEpoch", m.currentEpoch());
-                r.legacyStatus(e.getKey()).ifPresent(l -> n.putObject("previousRelease").put("sealed", l.sealed())
-                    .put("seals", l.sealCount()).put("autoSeal", l.autoSealOn())
-                    .put("autoSealBy", l.autoSealBy() == null ? null : Instant.ofEpochMilli(l.autoSealBy()).toString()));
-            }
-            ArrayNode massDeletions = out.putArray("massDeletions");
-            for (Replica.MassDeletion md : r.openMassDeletions()) {
-                massDeletions.addObject().put("realm", md.realm().toString()).put("at", Instant.ofEpochMilli(md.at()).toString())
-                    .put("lores", md.lores()).put("stillDeleted", md.stillDeleted())
-                    .put("undoTo", Instant.ofEpochMilli(md.undoTo()).toString())
-                    .put("undo", dev.lorehub.node.runtime.Doctor.undoCommand(md));
-            }
-            ArrayNode invitations = out.putArray("invitations");
-            for (Replica.Invitation inv : r.invitations()) {
-                invitations.addObject().put("realm", inv.realm().toString()).put("name", inv.name())
-                    .put("role", inv.role().name().toLowerCase(java.util.Locale.ROOT))
-                    .put("invitedBy", inv.inviter() == null ? null : inv.inviter().toString())
-                    .put("founder", inv.founder().toString());
-            }
-            ArrayNode held = out.putArray("held");
-            for (LogRows.HeldCount c : r.events().heldCounts()) {
-                held.addObject().put("realm", c.realm().toString()).put("reason", c.reason())
-                    .put("events", c.count()).put("example", c.example());
-            }
-            ArrayNode refused = out.putArray("refused");
-            for (LogRows.RefusalRow f : r.events().refusals()) {
-                refused.addObject().put("from", f.source()).put("realm", f.realm().toString())
-                    .put("reason", f.reason()).put("events", f.count()).put("last", Instant.ofEpochMilli(f.lastAt()).toString())
-                    .put("example", f.lastDetail());
-            }
-            ArrayNode unsynced = out.putArray("unsynced");
-            for (LogRows.UnsyncedRow u : r.unsynced()) {
-                unsynced.addObject().put("realm", u.realm().toString())
-                    .put("kind", u.kind().name().toLowerCase(java.util.Locale.ROOT))
-                    .put("entity", u.entity()).put("reason", u.reason()).put("since", Instant.ofEpochMilli(u.firstAt()).toString());
-            }
-            out.put("notYetCaptured", ChangeCapture.pendingCount(view.database().connection()));
-            out.put("conflicts", r.conflicts().size());
-            ArrayNode remotes = out.putArray("remotes");
-            java.util.List<dev.lorehub.node.remote.BackendConfig> backends = config == null ? java.util.List.of()
-                : config.backends();
-            if (!backends.isEmpty()) {
-                try (dev.lorehub.node.remote.RemoteState state = dev.lorehub.node.remote.RemoteState.open(h.database())) {
-                    var local = dev.lorehub.node.remote.ReplicaEvents.direct(r);
-                    for (dev.lorehub.node.remote.BackendConfig b : backends) {
-                        dev.lorehub.node.remote.RemoteState.Status st = state.status(b.name());
-                        ObjectNode n = remotes.addObject().put("name", b.name());
-                        n.put("lastPush", st.lastPush() == null ? null : Instant.ofEpochMilli(st.lastPush()).toString());
-                        n.put("lastPull", st.lastPull() == null ? null : Instant.ofEpochMilli(st.lastPull()).toString());
-                        n.put("eventsNotOnRemote", dev.lorehub.node.remote.RemoteSync.unpushed(local, state, b.name()));
-                        n.put("lastError", st.lastError());
-                    }
-                }
+        } else {
+            try (NodeQuery view = HomeOption.query(h)) {
+                Replica r = view.replica();
+                out = StatusReport.build(h, view.database(), r, PeerStates.recorded(r),
+                    new StatusReport.Presence(daemon.running(), daemon.busy(), null, configProblem),
+                    config == null ? List.of() : config.backends());
             }
         }
+        boolean running = out.get("running").asBoolean();
+        String busy = text(out, "busy");
+        String discoveryWarning = text(out, "discoveryWarning");
         int exit = configProblem == null ? 0 : dev.lorehub.node.runtime.NodeException.Reason.CONFIG.exitCode();
         if (json) {
-            System.out.println(Json.PRETTY.writeValueAsString(out));
+            JsonOutput.print(out);
             return exit;
         }
         System.out.println("Device   " + out.get("device").asText() + " (" + out.get("shortId").asText() + ")");
         System.out.println("Data     " + out.get("dataDir").asText() + (!running ? " — node not running"
-            : daemon.busy() != null ? " — busy" : " — node running"));
-        if (daemon.busy() != null) {
-            System.out.println("Busy     " + daemon.busy());
+            : busy != null ? " — busy" : " — node running"));
+        if (busy != null) {
+            System.out.println("Busy     " + busy);
         }
         if (configProblem != null) {
             System.out.println("Config   " + configProblem);
         }
-        if (daemon.discoveryWarning() != null) {
-            System.out.println("Network  " + daemon.discoveryWarning());
+        if (discoveryWarning != null) {
+            System.out.println("Network  " + discoveryWarning);
         }
         if (!out.get("restoredAwaitingPeers").isNull()) {
             System.out.println("Restored from a backup made at " + out.get("restoredAwaitingPeers").asText() + ": this device writes "
@@ -179,7 +91,7 @@ final class StatusCommand implements Callable<Integer> {
         out.get("realms").forEach(n -> realmNames.put(n.get("realm").asText(), n.get("name").asText()));
         out.get("peers").forEach(p -> {
             System.out.printf("  %-9s %-20s %s%s%n", p.get("device").asText().substring(0, 7), p.get("name").asText(),
-                daemon.describe(p.get("connected").asBoolean()),
+                DaemonAnswer.connection(out, p.get("connected").asBoolean()),
                 p.get("lastContact").isNull() ? "" : ", last contact " + p.get("lastContact").asText());
             if (!p.get("lastError").isNull()) {
                 System.out.println("            last error: " + p.get("lastError").asText());
@@ -260,22 +172,8 @@ final class StatusCommand implements Callable<Integer> {
         return exit;
     }
 
-    private static String iso(Long millis) {
-        return millis == null ? null : Instant.ofEpochMilli(millis).toString();
-    }
-
-    /**
-     * Who removed {@code self} from the realm, if the membership shows it removed (the latest removal
-     * naming it): a removed device still receives the realm's membership, so it learns this.
-     */
-    static java.util.Optional<dev.lorehub.crypto.DeviceId> removedBy(Membership m, dev.lorehub.crypto.DeviceId self) {
-        dev.lorehub.node.core.MembershipEvent latest = null;
-        for (dev.lorehub.node.core.MembershipEvent e : m.events()) {
-            if (e.change().op() == dev.lorehub.node.core.MembershipChange.Op.REMOVE && self.equals(e.change().subject())
-                && (latest == null || e.hlc() > latest.hlc())) {
-                latest = e;
-            }
-        }
-        return java.util.Optional.ofNullable(latest).map(dev.lorehub.node.core.MembershipEvent::author);
+    /** A text field of the report, null when it is null. */
+    private static String text(ObjectNode report, String field) {
+        return report.hasNonNull(field) ? report.get(field).asText() : null;
     }
 }

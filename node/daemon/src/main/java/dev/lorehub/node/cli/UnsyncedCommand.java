@@ -1,16 +1,21 @@
 package dev.lorehub.node.cli;
 
-import dev.lorehub.node.core.LogRows;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
+import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeHome;
-import dev.lorehub.node.runtime.NodeView;
+import dev.lorehub.node.store.query.NodeQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -23,17 +28,34 @@ import java.util.concurrent.Callable;
 final class UnsyncedCommand implements Callable<Integer> {
     final HomeOption home = new HomeOption();
 
+    @Option(names = "--json", description = "Print JSON instead of text: {\"unsynced\": [{\"realm\", \"kind\", \"entity\", "
+        + "\"reason\", \"firstAt\", \"lastAt\"}]}")
+    boolean json;
+
     @Override
     public Integer call() {
-        try (NodeView view = NodeView.open(home.home())) {
+        // A look: the read-only query side (no capture installed, no write lock).
+        try (NodeQuery view = HomeOption.query(home.checkedHome())) {
             List<LogRows.UnsyncedRow> rows = view.replica().unsynced();
+            if (json) {
+                ObjectNode out = JsonOutput.object();
+                ArrayNode list = out.putArray("unsynced");
+                for (LogRows.UnsyncedRow u : rows) {
+                    list.addObject().put("realm", u.realm().toString())
+                        .put("kind", u.kind().name().toLowerCase(Locale.ROOT)).put("entity", u.entity())
+                        .put("reason", u.reason()).put("firstAt", JsonOutput.time(u.firstAt()))
+                        .put("lastAt", JsonOutput.time(u.lastAt()));
+                }
+                JsonOutput.print(out);
+                return 0;
+            }
             if (rows.isEmpty()) {
                 System.out.println("Every local change is synced or on its way.");
             }
             for (LogRows.UnsyncedRow u : rows) {
                 System.out.printf("%s  realm %s  %s %s: %s%n", Instant.ofEpochMilli(u.lastAt()),
                     u.realm().toString().substring(0, 12),
-                    u.kind().name().toLowerCase(), u.entity(), u.reason());
+                    u.kind().name().toLowerCase(Locale.ROOT), u.entity(), u.reason());
             }
         }
         return 0;

@@ -3,17 +3,20 @@ package dev.lorehub.node.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * The node's logging, set up in code (found by logback as a service): time, level, short logger
  * name and message on stderr, at the level of {@code LOREHUB_LOG_LEVEL} (a system property, which
  * {@code cli.Main} sets, or the environment variable; default INFO), with JmDNS and Netty at WARN.
+ *
+ * <p>Lines are written by {@link LogLineLayout}, which formats {@link #PATTERN} without logback's
+ * pattern machinery.
  *
  * <p>Why not logback.xml: reading an XML configuration loads and runs logback's Joran and the
  * JDK's XML parser, several hundred classes, which was a sixth of a short read-only command's
@@ -26,6 +29,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     public LogSetup() {
     }
 
+    /** The line format, as a logback pattern (what {@link LogLineLayout} writes). */
     static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n";
 
     @Override
@@ -34,9 +38,12 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
             || LogSetup.class.getClassLoader().getResource("logback-test.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        LogLineLayout layout = new LogLineLayout();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
+        encoder.setLayout(layout);
         encoder.start();
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);

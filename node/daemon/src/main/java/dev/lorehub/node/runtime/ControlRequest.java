@@ -32,8 +32,9 @@ import java.util.List;
     @JsonSubTypes.Type(value = ControlRequest.Resolve.class, name = "resolve"),
     @JsonSubTypes.Type(value = ControlRequest.DiscardUnsynced.class, name = "discardUnsynced"),
     @JsonSubTypes.Type(value = ControlRequest.SyncRemotes.class, name = "syncRemotes"),
-    @JsonSubTypes.Type(value = ControlRequest.PeerStatus.class, name = "peerStatus"),
-    @JsonSubTypes.Type(value = ControlRequest.Connections.class, name = "connections"),
+    @JsonSubTypes.Type(value = ControlRequest.Status.class, name = "status"),
+    @JsonSubTypes.Type(value = ControlRequest.Peers.class, name = "peers"),
+    @JsonSubTypes.Type(value = ControlRequest.Log.class, name = "log"),
     @JsonSubTypes.Type(value = ControlRequest.Undo.class, name = "undo"),
     @JsonSubTypes.Type(value = ControlRequest.Seal.class, name = "seal"),
     @JsonSubTypes.Type(value = ControlRequest.AutoSeal.class, name = "autoSeal"),
@@ -92,12 +93,25 @@ public sealed interface ControlRequest {
     record SyncRemotes(String remote) implements ControlRequest {
     }
 
-    /** Where each paired peer stands, per realm. */
-    record PeerStatus() implements ControlRequest {
+    /** What {@code status --json} prints, with the live peer states; replies {@code {"report":{…}}} ({@link StatusReport}). */
+    record Status() implements ControlRequest {
     }
 
-    /** Connected peers, and what discovery says when it finds none. */
-    record Connections() implements ControlRequest {
+    /**
+     * What {@code peers --json} prints, live; replies {@code {"report":{…},"discoveryWarning"?}}
+     * ({@link PeersReport}; the warning says why discovery finds no one, when it does not).
+     */
+    record Peers() implements ControlRequest {
+    }
+
+    /**
+     * What {@code log --json} prints; replies {@code {"report":{…}}} ({@link LogReport}).
+     *
+     * @param limit   how many events or refusals (default 50)
+     * @param lore    only this lore's history (an id or a unique prefix), or null
+     * @param refused the refusals instead of the events (default false)
+     */
+    record Log(Integer limit, String lore, Boolean refused) implements ControlRequest {
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.lorehub.node.runtime;
 
 import dev.lorehub.crypto.KeyFileException;
+import dev.lorehub.node.core.ReplicaException;
 import dev.lorehub.node.store.LoreHubDatabaseException;
 
 import java.util.Optional;
@@ -81,7 +82,8 @@ public class NodeException extends RuntimeException {
     /**
      * The runtime boundary for failures that reach a command: {@code failure} itself if it is a
      * NodeException; a key file problem (crypto) or a database problem (store), which know nothing of
-     * exit codes, as a {@link Reason#STATE} problem with the same message and the original as cause;
+     * exit codes, as a {@link Reason#STATE} problem with the same message and the original as cause; a
+     * replica's refusal ({@code ReplicaException}) as {@link Reason#REFUSED}, as the node thread maps it;
      * empty for anything else (an unexpected failure, a bug).
      */
     public static Optional<NodeException> translate(Throwable failure) {
@@ -90,6 +92,10 @@ public class NodeException extends RuntimeException {
         }
         if (failure instanceof KeyFileException || failure instanceof LoreHubDatabaseException) {
             return Optional.of(new NodeException(failure.getMessage(), Reason.STATE, failure));
+        }
+        if (failure instanceof ReplicaException) {
+            // as the node thread maps it: the replica refused what was asked (an unknown lore prefix …)
+            return Optional.of(new NodeException(failure.getMessage(), Reason.REFUSED, failure));
         }
         return Optional.empty();
     }

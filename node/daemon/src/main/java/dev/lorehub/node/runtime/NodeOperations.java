@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  *   Invite  → {"code","address"}, then {"device","name","verification","granted"}   Join → the same outcome
  *   Share → {"realm"}     MapRealm → {"localRealm"}     Grant → {"device","role"}     Revoke → {"device","epoch"}
  *   Unpair → {"device","wasPaired"}     Resolve → {"lore"}     DiscardUnsynced → {"discarded"}
- *   Connections → {"connected":[{"device","synced"}],"discoveryWarning"?}    PeerStatus → {"peers":[…]}
+ *   Status → {"report":{…}} (StatusReport)     Peers → {"report":{…},"discoveryWarning"?} (PeersReport)
+ *   Log → {"report":{…}} (LogReport)
  *   SyncRemotes → {"outcomes":[{"remote","error"?,"result"?,"tampered":[],"refused":[]}]}
  *   Undo → {"realm","changed","examined"}     Seal → {"accepted"}     AutoSeal, RestoreDone → {}
  * </pre>
@@ -83,10 +84,17 @@ public final class NodeOperations {
             reply.accept(ok().put("discarded", n));
         } else if (request instanceof ControlRequest.SyncRemotes r) {
             reply.accept(syncRemotes(r));
-        } else if (request instanceof ControlRequest.PeerStatus) {
-            reply.accept(peerStatus());
-        } else if (request instanceof ControlRequest.Connections) {
-            reply.accept(connections());
+        } else if (request instanceof ControlRequest.Status) {
+            reply.accept(status());
+        } else if (request instanceof ControlRequest.Peers) {
+            reply.accept(peers());
+        } else if (request instanceof ControlRequest.Log r) {
+            int limit = r.limit() == null ? 50 : r.limit();
+            ObjectNode report = runtime.withReplica((rep, now) -> Boolean.TRUE.equals(r.refused())
+                ? LogReport.refusals(rep, limit) : LogReport.events(rep, limit, r.lore()));
+            ObjectNode out = ok();
+            out.set("report", report);
+            reply.accept(out);
         } else if (request instanceof ControlRequest.Undo r) {
             long to = r.toMillis() == null ? 0 : r.toMillis();
             Replica.UndoResult u = runtime.withReplica((rep, now) -> r.lore() != null
@@ -118,34 +126,35 @@ public final class NodeOperations {
         return value == null ? "" : value;
     }
 
-    private ObjectNode peerStatus() {
+    /**
+     * The whole status, built here so the CLI opens no database while a daemon runs. The peer
+     * states and the discovery warning are taken first: each runs on the node thread itself.
+     */
+    private ObjectNode status() {
+        List<dev.lorehub.node.endpoint.NodeEndpoint.PeerStatus> live = runtime.peerStatus();
+        StatusReport.Presence presence = new StatusReport.Presence(true, null, discoveryWarning(), null);
+        ObjectNode report = runtime.withReplica((rep, now) -> StatusReport.build(runtime.home(), runtime.database(), rep,
+            PeerStates.live(rep, live), presence, runtime.config().backends()));
         ObjectNode out = ok();
-        ArrayNode peers = out.putArray("peers");
-        for (dev.lorehub.node.endpoint.NodeEndpoint.PeerStatus p : runtime.peerStatus()) {
-            ObjectNode n = peers.addObject().put("device", p.peer().toString()).put("connected", p.connected());
-            n.put("lastContact", p.lastContact());
-            n.put("lastError", p.lastError());
-            n.put("failedDials", p.failedDials());
-            ArrayNode addresses = n.putArray("addresses");
-            p.addresses().forEach(a -> addresses.add(a.toString()));
-            ArrayNode realms = n.putArray("realms");
-            for (dev.lorehub.node.endpoint.NodeEndpoint.PeerRealmStatus rs : p.realms()) {
-                realms.addObject().put("realm", rs.realm().toString()).put("inSync", rs.inSync())
-                    .put("lastSyncedAt", rs.lastSyncedAt()).put("theyLack", rs.theyLack()).put("weLack", rs.weLack());
-            }
-        }
+        out.set("report", report);
         return out;
     }
 
-    private ObjectNode connections() {
+    private ObjectNode peers() {
+        List<dev.lorehub.node.endpoint.NodeEndpoint.PeerStatus> live = runtime.peerStatus();
+        ObjectNode report = runtime.withReplica((rep, now) -> PeersReport.build(runtime.database(), rep,
+            PeerStates.live(rep, live), true));
         ObjectNode out = ok();
-        ArrayNode peers = out.putArray("connected");
-        runtime.connectedPeers().forEach((id, synced) -> peers.addObject().put("device", id.toString())
-            .put("synced", synced));
-        runtime.call(() -> runtime.mdns().warning(runtime.discovery().peers(),
-            !runtime.discovery().boundAddresses().isEmpty(), runtime.config().staticPeers(),
-            runtime.home().config().toString())).ifPresent(w -> out.put("discoveryWarning", w));
+        out.set("report", report);
+        out.put("discoveryWarning", discoveryWarning());
         return out;
+    }
+
+    /** Why discovery finds no peer, when it finds none and should (mDNS off or silent), else null. */
+    private String discoveryWarning() {
+        return runtime.call(() -> runtime.mdns().warning(runtime.discovery().peers(),
+            !runtime.discovery().boundAddresses().isEmpty(), runtime.config().staticPeers(),
+            runtime.home().config().toString())).orElse(null);
     }
 
     /**

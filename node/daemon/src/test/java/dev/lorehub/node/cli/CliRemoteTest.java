@@ -70,7 +70,7 @@ class CliRemoteTest {
         assertThat(ok(a.run("status")).out()).contains("Remotes:").contains("team").contains("0 event(s) not on it yet");
         CliRunner.Result list = ok(b.run("remote list"));
         assertThat(list.out()).contains("team").contains("git").contains("last pull 20");
-        assertThat(ok(b.run("remote list", "--json")).out()).contains("\"queuedSegments\" : 0");
+        assertThat(ok(b.run("remote list", "--json")).out()).contains("\"queuedSegments\":0");
 
         ok(b.run("remote remove", "team"));
         assertThat(ok(b.run("remote list")).out()).contains("No remotes");

@@ -40,6 +40,9 @@ class RemovedDeviceStatusTest {
                     (r, now) -> !r.membership(nodes.realm).members().containsKey(b.deviceId())));
                 java.util.Optional<String> why = b.withReplica((r, now) -> r.whyNotWritable(localB));
                 assertThat(why).get().asString().contains("not a member");
+                // lh writes on the removed device: captured, kept here, listed as unsynced.
+                nodes.editB.add(localB, "Written on the desktop after its removal", null, "wisdom", List.of(), List.of(), 60);
+                await().atMost(Duration.ofSeconds(20)).until(() -> b.withReplica((r, now) -> !r.unsynced().isEmpty()));
             }
             try (var ps = nodes.lhB.connection().prepareStatement("SELECT count(*) FROM lores WHERE content = ?")) {
                 ps.setString(1, "Written after the desktop was removed");
@@ -53,6 +56,18 @@ class RemovedDeviceStatusTest {
             assertThat(status.out()).as(status.toString()).contains("removed")
                 .contains("this device was removed from the realm by " + nodes.a.deviceId().toString().substring(0, 7));
             assertThat(cliB.run("realm", "list").out()).contains("removed");
+            CliRunner.Result unsynced = cliB.run("unsynced");
+            assertThat(unsynced.out()).as(unsynced.toString()).contains("realm " + nodes.realm.toString().substring(0, 12))
+                .contains("lore ").contains("not a member");
+            CliRunner.Result json = cliB.run("unsynced", "--json");
+            assertThat(json.exit()).isZero();
+            com.fasterxml.jackson.databind.JsonNode list = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out())
+                .get("unsynced");
+            assertThat(list).hasSize(1);
+            assertThat(list.get(0).get("realm").asText()).isEqualTo(nodes.realm.toString());
+            assertThat(list.get(0).get("kind").asText()).isEqualTo("lore");
+            assertThat(list.get(0).get("reason").asText()).contains("not a member");
+            assertThat(list.get(0).get("firstAt").asText()).startsWith("20");
         }
     }
 }

@@ -70,6 +70,9 @@ class ReadOnlyFootprintIT {
         commands.put("realm", List.of("realm", "list"));
         commands.put("lore-list", List.of("lore", "list", "--path", project.toString()));
         commands.put("lore-show", List.of("lore", "show", id.group(1)));
+        commands.put("status-json", List.of("status", "--json"));
+        commands.put("log-json", List.of("log", "--json"));
+        commands.put("unsynced-json", List.of("unsynced", "--json"));
         for (Map.Entry<String, List<String>> c : commands.entrySet()) {
             Path log = tmp.resolve(c.getKey() + ".classes");
             Map<String, String> logged = new HashMap<>(env);
@@ -94,6 +97,148 @@ class ReadOnlyFootprintIT {
         }
         try (var unpacked = Files.list(jvmTmp)) {
             assertThat(unpacked.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains("zstd") || n.contains("sqlite"));
+        }
+    }
+
+    @Test
+    void withADaemonRunningStatusPeersAndLogAskItAndOpenNoDatabase() throws Exception {
+        Path data = tmp.resolve("data");
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Map<String, String> env = new HashMap<>();
+        env.put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+        String d = data.toString();
+        launch(env, List.of("--data-dir", d, "init", "--name", "footprint")).ok();
+        // Loopback only, no mDNS: nothing reaches a real interface.
+        Files.writeString(data.resolve("node/node.json"),
+            "{ \"displayName\": \"footprint\", \"bind\": [\"127.0.0.1\"], \"port\": 0, \"mdns\": [], "
+                + "\"dashboard\": { \"enabled\": false } }");
+        launch(env, List.of("--data-dir", d, "lore", "add", "--path", project.toString(), "retries need jitter")).ok();
+        launch(env, List.of("--data-dir", d, "realm", "share", project.toString())).ok();
+
+        ProcessBuilder pb = new ProcessBuilder(dist.launcher().toString(), "--data-dir", d, "start", "--loopback");
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.out").toFile());
+        Process daemon = pb.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.exists(data.resolve("node/control.sock")) || !daemon.isAlive());
+            assertThat(daemon.isAlive()).as(Files.readString(tmp.resolve("daemon.out"))).isTrue();
+            for (String command : List.of("status", "peers", "log")) {
+                Path log = tmp.resolve(command + "-with-node.classes");
+                Map<String, String> logged = new HashMap<>(env);
+                logged.put("LOREHUB_NODE_JAVA_OPTS", "-Xmx96m -XX:+UseSerialGC -Xlog:class+load=info:file=" + log);
+                launch(logged, List.of("--data-dir", d, command)).ok();
+                Run.Result r = launch(logged, List.of("--data-dir", d, command)).ok();
+                if (command.equals("status")) {
+                    assertThat(r.out()).contains("node running").contains("project");
+                }
+                String classes = Files.readString(log);
+                assertThat(classes).as(command + " ran").contains("picocli.CommandLine ");
+                assertThat(classes).as(command + " leaves the database to the daemon: no SQLite driver loaded")
+                    .doesNotContain("org.sqlite.");
+                assertThat(classes).as(command + " leaves decoding to the daemon: no Kryo, no cipher")
+                    .doesNotContain("com.esotericsoftware.kryo.Kryo ").doesNotContain("javax.crypto.Cipher ");
+                assertThat(classes).as(command + " creates no ObjectMapper")
+                    .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ");
+            }
+        } finally {
+            daemon.destroy();
+            if (!daemon.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                daemon.destroyForcibly();
+            }
+        }
+    }
+
+    /** The quick commands, as a user types them, in a data directory with one shared realm holding one lore. */
+    private Map<String, List<String>> quickCommands(Path project, String loreId) {
+        Map<String, List<String>> commands = new java.util.LinkedHashMap<>();
+        commands.put("status", List.of("status"));
+        commands.put("peers", List.of("peers"));
+        commands.put("log", List.of("log"));
+        commands.put("conflicts", List.of("conflicts"));
+        commands.put("realm", List.of("realm", "list"));
+        commands.put("lore-list", List.of("lore", "list", "--path", project.toString()));
+        commands.put("lore-show", List.of("lore", "show", loreId));
+        return commands;
+    }
+
+    /**
+     * Classes a run loaded from the jar (and, with {@code alsoJdk}, the JDK's modules), not from a
+     * class-data archive: picocli's (class files too old to archive) and generated ones (lambdas,
+     * proxies) aside. Which JDK classes a run loads varies (security providers are looked up
+     * lazily), so only the jar's are asserted on.
+     */
+    private static java.util.SortedSet<String> loadedOutsideArchives(Path classLog, boolean alsoJdk) throws IOException {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        Pattern line = Pattern.compile("\\] (\\S+) source: " + (alsoJdk ? "(jrt:|file:)" : "file:"));
+        for (String l : Files.readAllLines(classLog)) {
+            Matcher m = line.matcher(l);
+            if (m.find() && !m.group(1).startsWith("picocli.") && !m.group(1).contains("/0x")
+                && !m.group(1).contains("$$Lambda") && !m.group(1).startsWith("jdk.proxy")) {
+                out.add(m.group(1));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void anArchiveRecordedByInitServesEveryQuickCommand() throws IOException {
+        Path data = tmp.resolve("data");
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Map<String, String> env = new HashMap<>();
+        env.put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+        String d = data.toString();
+        // init first, as a new user runs it: it records the archive.
+        launch(env, List.of("--data-dir", d, "init", "--name", "footprint")).ok();
+        try (var cached = Files.list(tmp.resolve("cache/lorehub-node"))) {
+            assertThat(cached.map(f -> f.getFileName().toString())).as("init recorded the archive")
+                .anyMatch(n -> n.startsWith("cds-") && n.endsWith(".jsa"));
+        }
+        Run.Result added = launch(env, List.of("--data-dir", d, "lore", "add", "--path", project.toString(), "retries need jitter")).ok();
+        Matcher id = Pattern.compile("Added lore ([0-9a-f]{8})").matcher(added.out());
+        assertThat(id.find()).as(added.out()).isTrue();
+        launch(env, List.of("--data-dir", d, "realm", "share", project.toString())).ok();
+
+        // 1. The shipped list names every class the quick commands load beyond the JDK's own archive.
+        java.util.SortedSet<String> needed = new java.util.TreeSet<>();
+        java.util.SortedSet<String> jarNeeded = new java.util.TreeSet<>();
+        Map<String, List<String>> commands = quickCommands(project, id.group(1));
+        for (Map.Entry<String, List<String>> c : commands.entrySet()) {
+            Path log = tmp.resolve(c.getKey() + ".no-archive.classes");
+            Map<String, String> logged = new HashMap<>(env);
+            logged.put("LOREHUB_NODE_CDS", "off");
+            logged.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
+            List<String> args = new ArrayList<>(List.of("--data-dir", d));
+            args.addAll(c.getValue());
+            launch(logged, args).ok();
+            needed.addAll(loadedOutsideArchives(log, true));
+            jarNeeded.addAll(loadedOutsideArchives(log, false));
+        }
+        Path shipped = Path.of("src/main/resources/META-INF/lorehub-node/quick-command-classes.txt");
+        java.util.Set<String> listed = new java.util.HashSet<>(Files.readAllLines(shipped));
+        java.util.SortedSet<String> missing = new java.util.TreeSet<>(jarNeeded);
+        missing.removeAll(listed);
+        if (!missing.isEmpty()) {
+            java.util.SortedSet<String> proposed = new java.util.TreeSet<>(listed);
+            proposed.addAll(needed);
+            proposed.remove("");
+            Path out = Path.of("target/quick-command-classes.txt");
+            Files.write(out, proposed);
+            throw new AssertionError(missing.size() + " class(es) the quick commands load are not in " + shipped
+                + ", so an archive recorded by another command lacks them: " + missing + ". Copy " + out.toAbsolutePath()
+                + " over it.");
+        }
+
+        // 2. With the archive init recorded, the quick commands load next to nothing from the jar.
+        for (Map.Entry<String, List<String>> c : commands.entrySet()) {
+            Path log = tmp.resolve(c.getKey() + ".archive.classes");
+            Map<String, String> logged = new HashMap<>(env);
+            logged.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
+            List<String> args = new ArrayList<>(List.of("--data-dir", d));
+            args.addAll(c.getValue());
+            launch(logged, args).ok();
+            assertThat(loadedOutsideArchives(log, false)).as(c.getKey() + " loads its classes from the archive init recorded")
+                .hasSizeLessThan(5);
         }
     }
 }

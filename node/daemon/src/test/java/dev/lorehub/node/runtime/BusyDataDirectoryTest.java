@@ -29,7 +29,7 @@ class BusyDataDirectoryTest {
             assertThat(NodeClient.daemonRunning(home)).isTrue();
             assertThat(Files.exists(home.controlSocket())).isFalse();
 
-            assertThatThrownBy(() -> ControlClient.call(home, new ControlRequest.Connections(), x -> { }))
+            assertThatThrownBy(() -> ControlClient.call(home, new ControlRequest.Status(), x -> { }))
                 .isInstanceOf(NodeException.class)
                 .hasMessageContaining("is busy: another lorehub-node command is showing a pairing code")
                 .hasMessageContaining("process " + ProcessHandle.current().pid())

@@ -27,8 +27,9 @@ class ControlCodecTest {
             new ControlRequest.Resolve("lore-1", values),
             new ControlRequest.DiscardUnsynced(null),
             new ControlRequest.SyncRemotes("team"),
-            new ControlRequest.PeerStatus(),
-            new ControlRequest.Connections(),
+            new ControlRequest.Status(),
+            new ControlRequest.Peers(),
+            new ControlRequest.Log(20, "1a2b", false),
             new ControlRequest.Undo("lore-1", 1_700_000_000_000L, null, null),
             new ControlRequest.Seal("ab12"),
             new ControlRequest.AutoSeal(false),
@@ -73,6 +74,8 @@ class ControlCodecTest {
             return "v" + i + " \"quoted\" caf\u00e9 \u2603\n";
         } else if (type == Long.class) {
             return -1_700_000_000_000L - i;
+        } else if (type == Integer.class) {
+            return -2_000_000_000 + i;
         } else if (type == Boolean.class) {
             return i % 2 == 0;
         } else if (type == List.class) {
@@ -85,7 +88,7 @@ class ControlCodecTest {
 
     @Test
     void theWireIsTheOneOlderClientsWrote() {
-        assertThat(ControlCodec.encode(new ControlRequest.Connections())).isEqualTo("{\"op\":\"connections\"}");
+        assertThat(ControlCodec.encode(new ControlRequest.Status())).isEqualTo("{\"op\":\"status\"}");
         assertThat(ControlCodec.encode(new ControlRequest.Unpair("DEV1"))).isEqualTo("{\"op\":\"unpair\",\"device\":\"DEV1\"}");
         assertThat(ControlCodec.encode(new ControlRequest.DiscardUnsynced(null))).isEqualTo("{\"op\":\"discardUnsynced\"}");
 
