@@ -179,7 +179,7 @@ public final class RuntimeDashboardModel implements DashboardModel {
             activity.add(new DashboardSnapshot.Activity(HybridClock.millis(e.hlc()), author.shortForm(),
                 author.equals(self) ? "this device" : names.getOrDefault(author, "unknown device"), author.equals(self),
                 realm.toString(), realmNames.getOrDefault(realm, "?"),
-                body.map(ActivityText::describe).orElse("(encrypted: this device holds no key for it)"),
+                body.map(dev.lorehub.node.runtime.LogReport::describe).orElse("(encrypted: this device holds no key for it)"),
                 dev.lorehub.node.core.EventId.fromBytes(e.id()).toString(),
                 body.filter(b -> b instanceof dev.lorehub.node.core.EntityChange c && c.kind() == EntityKind.LORE)
                     .map(b -> ((dev.lorehub.node.core.EntityChange) b).entityId()).orElse(null)));

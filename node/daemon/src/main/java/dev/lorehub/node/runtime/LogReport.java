@@ -94,8 +94,11 @@ public final class LogReport {
         return out;
     }
 
-    /** One event in words: "created lore 1a2b3c4d (content, type)", "removed ABCDEFG", … */
-    static String describe(EventBody body) {
+    /**
+     * One event in words, as {@code log} and the dashboard's activity list show it: "created lore
+     * 1a2b3c4d (content, type)", "removed ABCDEFG", "rotated the realm key to epoch 3", …
+     */
+    public static String describe(EventBody body) {
         if (body instanceof MembershipChange m) {
             return switch (m.op()) {
                 case GENESIS -> "founded the realm";

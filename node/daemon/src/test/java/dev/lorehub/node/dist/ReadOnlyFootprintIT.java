@@ -34,6 +34,18 @@ class ReadOnlyFootprintIT {
 
     @TempDir
     Path tmp;
+    /** Each test's data directory, project directory and environment (its own class-data cache). */
+    Path data;
+    Path project;
+    Map<String, String> env;
+
+    @org.junit.jupiter.api.BeforeEach
+    void directories() throws IOException {
+        data = tmp.resolve("data");
+        project = Files.createDirectories(tmp.resolve("project"));
+        env = new HashMap<>();
+        env.put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+    }
 
     @BeforeAll
     static void unpack() throws IOException {
@@ -47,29 +59,31 @@ class ReadOnlyFootprintIT {
         return Run.run(TIMEOUT, tmp, env, cmd);
     }
 
-    @Test
-    void readOnlyCommandsCreateNoObjectMapperAndUnpackNoNativeLibrary() throws IOException {
-        Path data = tmp.resolve("data");
-        Path project = Files.createDirectories(tmp.resolve("project"));
-        Map<String, String> env = new HashMap<>();
-        env.put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+    /**
+     * A data directory as a user leaves it after {@code init} (the first command: it records the
+     * class-data archive), writing {@code nodeJson} (unless null), adding one lore and sharing its
+     * realm; returns the lore's short id.
+     */
+    private String prepare(String nodeJson) throws IOException {
         String d = data.toString();
         launch(env, List.of("--data-dir", d, "init", "--name", "footprint")).ok();
-        Files.writeString(data.resolve("node/node.json"), "{ \"displayName\": \"footprint\", \"mdns\": [] }");
+        if (nodeJson != null) {
+            Files.writeString(data.resolve("node/node.json"), nodeJson);
+        }
         Run.Result added = launch(env, List.of("--data-dir", d, "lore", "add", "--path", project.toString(), "retries need jitter")).ok();
         Matcher id = Pattern.compile("Added lore ([0-9a-f]{8})").matcher(added.out());
         assertThat(id.find()).as(added.out()).isTrue();
         launch(env, List.of("--data-dir", d, "realm", "share", project.toString())).ok();
+        return id.group(1);
+    }
+
+    @Test
+    void readOnlyCommandsCreateNoObjectMapperAndUnpackNoNativeLibrary() throws IOException {
+        String d = data.toString();
+        String loreId = prepare("{ \"displayName\": \"footprint\", \"mdns\": [] }");
 
         Path jvmTmp = Files.createDirectories(tmp.resolve("jvm-tmp"));
-        Map<String, List<String>> commands = new java.util.LinkedHashMap<>();
-        commands.put("status", List.of("status"));
-        commands.put("peers", List.of("peers"));
-        commands.put("log", List.of("log"));
-        commands.put("conflicts", List.of("conflicts"));
-        commands.put("realm", List.of("realm", "list"));
-        commands.put("lore-list", List.of("lore", "list", "--path", project.toString()));
-        commands.put("lore-show", List.of("lore", "show", id.group(1)));
+        Map<String, List<String>> commands = quickCommands(loreId);
         commands.put("status-json", List.of("status", "--json"));
         commands.put("log-json", List.of("log", "--json"));
         commands.put("unsynced-json", List.of("unsynced", "--json"));
@@ -102,18 +116,10 @@ class ReadOnlyFootprintIT {
 
     @Test
     void withADaemonRunningStatusPeersAndLogAskItAndOpenNoDatabase() throws Exception {
-        Path data = tmp.resolve("data");
-        Path project = Files.createDirectories(tmp.resolve("project"));
-        Map<String, String> env = new HashMap<>();
-        env.put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
         String d = data.toString();
-        launch(env, List.of("--data-dir", d, "init", "--name", "footprint")).ok();
         // Loopback only, no mDNS: nothing reaches a real interface.
-        Files.writeString(data.resolve("node/node.json"),
-            "{ \"displayName\": \"footprint\", \"bind\": [\"127.0.0.1\"], \"port\": 0, \"mdns\": [], "
-                + "\"dashboard\": { \"enabled\": false } }");
-        launch(env, List.of("--data-dir", d, "lore", "add", "--path", project.toString(), "retries need jitter")).ok();
-        launch(env, List.of("--data-dir", d, "realm", "share", project.toString())).ok();
+        prepare("{ \"displayName\": \"footprint\", \"bind\": [\"127.0.0.1\"], \"port\": 0, "
+            + "\"mdns\": [], \"dashboard\": { \"enabled\": false } }");
 
         ProcessBuilder pb = new ProcessBuilder(dist.launcher().toString(), "--data-dir", d, "start", "--loopback");
         pb.environment().putAll(env);
@@ -150,7 +156,7 @@ class ReadOnlyFootprintIT {
     }
 
     /** The quick commands, as a user types them, in a data directory with one shared realm holding one lore. */
-    private Map<String, List<String>> quickCommands(Path project, String loreId) {
+    private Map<String, List<String>> quickCommands(String loreId) {
         Map<String, List<String>> commands = new java.util.LinkedHashMap<>();
         commands.put("status", List.of("status"));
         commands.put("peers", List.of("peers"));
@@ -183,26 +189,17 @@ class ReadOnlyFootprintIT {
 
     @Test
     void anArchiveRecordedByInitServesEveryQuickCommand() throws IOException {
-        Path data = tmp.resolve("data");
-        Path project = Files.createDirectories(tmp.resolve("project"));
-        Map<String, String> env = new HashMap<>();
-        env.put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
         String d = data.toString();
-        // init first, as a new user runs it: it records the archive.
-        launch(env, List.of("--data-dir", d, "init", "--name", "footprint")).ok();
+        String loreId = prepare(null); // init first, as a new user runs it: it records the archive
         try (var cached = Files.list(tmp.resolve("cache/lorehub-node"))) {
             assertThat(cached.map(f -> f.getFileName().toString())).as("init recorded the archive")
                 .anyMatch(n -> n.startsWith("cds-") && n.endsWith(".jsa"));
         }
-        Run.Result added = launch(env, List.of("--data-dir", d, "lore", "add", "--path", project.toString(), "retries need jitter")).ok();
-        Matcher id = Pattern.compile("Added lore ([0-9a-f]{8})").matcher(added.out());
-        assertThat(id.find()).as(added.out()).isTrue();
-        launch(env, List.of("--data-dir", d, "realm", "share", project.toString())).ok();
 
         // 1. The shipped list names every class the quick commands load beyond the JDK's own archive.
         java.util.SortedSet<String> needed = new java.util.TreeSet<>();
         java.util.SortedSet<String> jarNeeded = new java.util.TreeSet<>();
-        Map<String, List<String>> commands = quickCommands(project, id.group(1));
+        Map<String, List<String>> commands = quickCommands(loreId);
         for (Map.Entry<String, List<String>> c : commands.entrySet()) {
             Path log = tmp.resolve(c.getKey() + ".no-archive.classes");
             Map<String, String> logged = new HashMap<>(env);
