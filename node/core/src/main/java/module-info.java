@@ -4,10 +4,12 @@
  * its own (DESIGN.md §4; SansIoRules checks it).
  *
  * <ul>
- *   <li>{@code dev.lorehub.node.store}: lh's SQLite database, the event log beside it, change capture;
+ *   <li>{@code dev.lorehub.node.store}: lh's SQLite database, the event log beside it, change capture: the
+ *       adapters of the core's ports, and {@code SqliteReplicas}, which opens a replica on them;
  *       {@code store.query} is the read-only side the read-only commands use.</li>
  *   <li>{@code dev.lorehub.node.core}: events, their signatures and sealing, membership and authority,
- *       the fold of entities and text merge; {@code Replica} ties them to the store.</li>
+ *       the fold of entities and text merge; the storage ports it owns and the rows they speak;
+ *       {@code Replica} ties them together. It never names the store.</li>
  *   <li>{@code dev.lorehub.node.sync}: one sync session with one peer (fingerprints, wants, events).</li>
  *   <li>{@code dev.lorehub.node.endpoint}: the node: sessions per peer, fan-out, restarts, redial,
  *       capture cadence; inputs carry time, outputs are actions for a driver.</li>

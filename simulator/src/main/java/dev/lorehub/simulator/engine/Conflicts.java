@@ -1,7 +1,7 @@
 package dev.lorehub.simulator.engine;
 
-import dev.lorehub.node.store.EventStore;
 
+import dev.lorehub.node.core.LogRows;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -19,15 +19,15 @@ final class Conflicts {
     }
 
     /** One row as text, for comparison and reports. */
-    static String render(EventStore.ConflictRow c) {
-        return HexFormat.of().formatHex(c.realm()).substring(0, 12) + " kind " + c.kind() + " " + c.entity() + " field "
+    static String render(LogRows.ConflictRow c) {
+        return HexFormat.of().formatHex(c.realm().toBytes()).substring(0, 12) + " kind " + c.kind().code() + " " + c.entity() + " field "
             + c.field() + " " + c.type() + " winner " + c.winner() + " versions " + c.versionsJson();
     }
 
     /** The conflict records of a running node, as a sorted set of rendered rows. */
     static TreeSet<String> of(SimNode n) {
         TreeSet<String> out = new TreeSet<>();
-        for (EventStore.ConflictRow c : n.replica.conflicts()) {
+        for (LogRows.ConflictRow c : n.replica.conflicts()) {
             out.add(render(c));
         }
         return out;

@@ -8,9 +8,9 @@ import dev.lorehub.node.core.EventBody;
 import dev.lorehub.node.core.EventCodec;
 import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.core.MembershipChange;
-import dev.lorehub.node.store.StoredEvent;
+import dev.lorehub.node.core.StoredEvent;
 
-import java.sql.SQLException;
+import dev.lorehub.node.core.StorageException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,7 +44,7 @@ final class EventCatalog {
     }
 
     /** Records an event a node just stored, reading its body from that node (skipped while it is opaque there). */
-    void learn(SimNode node, EventId id, RealmId realm) throws SQLException {
+    void learn(SimNode node, EventId id, RealmId realm) throws StorageException {
         if (events.containsKey(id)) {
             return;
         }

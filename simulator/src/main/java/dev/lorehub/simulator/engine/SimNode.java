@@ -6,6 +6,7 @@ import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SecretStore;
 import dev.lorehub.crypto.SeededRandom;
 import dev.lorehub.merkle.ReconcileConfig;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.core.FoldPolicy;
 import dev.lorehub.node.core.Replica;
@@ -14,8 +15,8 @@ import dev.lorehub.node.core.Role;
 import dev.lorehub.node.endpoint.EndpointConfig;
 import dev.lorehub.node.endpoint.NodeEndpoint;
 import dev.lorehub.node.endpoint.PeerAddress;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
+import dev.lorehub.node.store.SqliteReplicas;
 import dev.lorehub.node.sync.ReplicaSyncStore;
 
 import java.nio.file.Path;
@@ -134,7 +135,7 @@ final class SimNode {
         incarnation++;
         SecureRandom random = SeededRandom.of(cryptoSeed * 1_000_003L + incarnation);
         LoreHubDatabase db = LoreHubDatabase.open(databaseFile(), DB);
-        replica = Replica.open(db, identity, SecretStore.open(dir.resolve("keys.lhks")), random, options.withFold(fold));
+        replica = SqliteReplicas.open(db, identity, SecretStore.open(dir.resolve("keys.lhks")), random, options.withFold(fold));
         store = new ReplicaSyncStore(replica, ReconcileConfig.defaults(), random);
         endpoint = new NodeEndpoint(replica, store, config, new SplittableRandom(cryptoSeed ^ (incarnation * 0x9E3779B97F4A7C15L)),
             hooks, moment(now));
@@ -142,7 +143,7 @@ final class SimNode {
         wakeAt = Long.MAX_VALUE;
         wakeGeneration++;
         mapped.clear();
-        for (Map.Entry<RealmId, EventStore.RealmRow> e : replica.realms().entrySet()) {
+        for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : replica.realms().entrySet()) {
             if (e.getValue().localRealmId() != null) {
                 mapped.put(e.getKey(), e.getValue().localRealmId());
             }

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import dev.lorehub.node.core.StorageException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -405,7 +406,7 @@ public final class Simulation {
                         + " batch=" + keys.size() + " membership=" + keys.stream().filter(StoredKey::membership).count()
                         + " state=" + (catalog.get(id) == null || catalog.get(id).change() == null ? "?"
                         : viewOf(n, realm, catalog.get(id).change().entityId())));
-                } catch (SQLException ex) {
+                } catch (StorageException ex) {
                     throw new IllegalStateException(ex);
                 }
             }
@@ -416,7 +417,7 @@ public final class Simulation {
                     arrivals.computeIfAbsent(id, x -> newArrivals())[n.index] = now;
                     try {
                         catalog.learn(n, id, k.realm());
-                    } catch (SQLException e) {
+                    } catch (StorageException e) {
                         throw new IllegalStateException("reading event " + id.shortForm() + " back from " + n + " failed", e);
                     }
                 }
@@ -1387,7 +1388,7 @@ public final class Simulation {
                 var e = n.replica.events().get(id.toBytes());
                 sb.append(", ").append(id.shortForm()).append(e.isEmpty() ? " missing" : e.get().opaque() ? " opaque"
                     : n.replica.authorized(r, id) ? " applied" : " unauthorised");
-            } catch (SQLException ex) {
+            } catch (StorageException ex) {
                 sb.append(", unreadable");
             }
         }
@@ -1439,7 +1440,7 @@ public final class Simulation {
                         sb.append(", refused ").append(refusal.count()).append(' ').append(refusal.reason()).append(" (")
                             .append(refusal.lastDetail()).append(')');
                     }
-                } catch (SQLException e) {
+                } catch (StorageException e) {
                     sb.append(", refusals unreadable: ").append(e.getMessage());
                 }
                 for (NodeEndpoint.PeerStatus p : n.endpoint.status()) {

@@ -1,6 +1,5 @@
 package dev.lorehub.node.core;
 
-import dev.lorehub.node.store.CapturedChange;
 import java.util.List;
 
 /**

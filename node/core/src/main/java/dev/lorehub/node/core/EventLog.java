@@ -2,8 +2,6 @@ package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
-import dev.lorehub.node.store.EventStore;
-import dev.lorehub.node.store.StoredEvent;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +16,11 @@ import java.util.Optional;
  * so no caller maintains an index by hand.
  */
 public interface EventLog {
+
+    /** Lore deletions closer together than this (ms) belong to one mass deletion ({@link #noteDeletions}). */
+    long MASS_DELETE_GAP_MILLIS = 60_000;
+    /** Deletions captured together that open a mass-deletion record (smaller ones only extend an open one). */
+    int MASS_DELETE_OPENS_AT = 10;
 
     /**
      * Appends an event and indexes it; returns false (and changes nothing in the log) if its id
@@ -79,8 +82,8 @@ public interface EventLog {
     /** Relations starting in a local realm that have no event yet, as (from, to, type), at most {@code limit}. */
     List<RelationKey> unadoptedRelations(String localRealmId, int limit) throws StorageException;
 
-    /** Kind and entity of every entity with recorded conflicts. */
-    List<String[]> conflictedEntities() throws StorageException;
+    /** Every entity with recorded conflicts. */
+    List<LogRows.EntityRef> conflictedEntities() throws StorageException;
 
     /** True if any event of this entity is stored (cheap: an index probe). */
     boolean hasEventsOf(EntityKind kind, String entity) throws StorageException;
@@ -95,10 +98,10 @@ public interface EventLog {
     void forEachKey(RealmId realm, KeyVisitor visitor) throws StorageException;
 
     /** Visits the authorship of every readable entity event of a realm (not membership events). */
-    void forEachAuthorship(RealmId realm, EntityKind membershipKind, AuthorshipVisitor visitor) throws StorageException;
+    void forEachAuthorship(RealmId realm, AuthorshipVisitor visitor) throws StorageException;
 
     /** As {@link #forEachAuthorship}, for one author's events only. */
-    void forEachAuthorshipBy(RealmId realm, DeviceId author, EntityKind membershipKind, AuthorshipVisitor visitor) throws StorageException;
+    void forEachAuthorshipBy(RealmId realm, DeviceId author, AuthorshipVisitor visitor) throws StorageException;
 
     /** The events of a realm in (HLC, id) order, starting after a position, at most {@code limit}. */
     List<StoredEvent> page(RealmId realm, long afterHlc, int limit) throws StorageException;
@@ -118,10 +121,10 @@ public interface EventLog {
     List<String> relationsTouching(String lore) throws StorageException;
 
     /** Replaces the conflicts recorded for one entity of one realm. */
-    void replaceConflicts(RealmId realm, EntityKind kind, String entity, List<EventStore.ConflictRow> rows) throws StorageException;
+    void replaceConflicts(RealmId realm, EntityKind kind, String entity, List<LogRows.ConflictRow> rows) throws StorageException;
 
     /** All recorded conflicts, ordered by realm, kind, entity. */
-    List<EventStore.ConflictRow> conflicts() throws StorageException;
+    List<LogRows.ConflictRow> conflicts() throws StorageException;
 
     /** Adds a synced realm, or leaves an existing row alone. */
     void addRealm(RealmId realm, DeviceId founder, String nameHint, long nowMillis) throws StorageException;
@@ -146,7 +149,7 @@ public interface EventLog {
 
     void removeRealm(RealmId realm) throws StorageException;
 
-    List<EventStore.RealmRow> realms() throws StorageException;
+    List<LogRows.SyncedRealmRow> realms() throws StorageException;
 
     void putPeer(DeviceId device, byte[] keys, String displayName, long pairedAt) throws StorageException;
 
@@ -154,7 +157,7 @@ public interface EventLog {
 
     void touchPeer(DeviceId device, String address, Long lastSyncAt) throws StorageException;
 
-    List<EventStore.PeerRow> peers() throws StorageException;
+    List<LogRows.PeerRow> peers() throws StorageException;
 
     /** Holds an event (replacing an earlier hold of the same id). */
     void hold(LogRows.HeldEvent e) throws StorageException;
@@ -176,12 +179,12 @@ public interface EventLog {
     Optional<Long> minHeldHlc(String reason) throws StorageException;
 
     /** Held events per realm and reason: (realm, reason, count). */
-    List<EventStore.HeldCount> heldCounts() throws StorageException;
+    List<LogRows.HeldCount> heldCounts() throws StorageException;
 
-    void putPeerStatus(EventStore.PeerStatusRow r) throws StorageException;
+    void putPeerStatus(LogRows.PeerStatusRow r) throws StorageException;
 
     /** Every recorded peer status. */
-    List<EventStore.PeerStatusRow> peerStatuses() throws StorageException;
+    List<LogRows.PeerStatusRow> peerStatuses() throws StorageException;
 
     /** How many events {@code author} wrote in a realm after chain position {@code afterSeq}. */
     long ownEventsAfter(RealmId realm, DeviceId author, long afterSeq) throws StorageException;
@@ -191,13 +194,13 @@ public interface EventLog {
     void clearUnsynced(RealmId realm, EntityKind kind, String entity) throws StorageException;
 
     /** Every unsynced local change, oldest first. */
-    List<EventStore.UnsyncedRow> unsynced() throws StorageException;
+    List<LogRows.UnsyncedRow> unsynced() throws StorageException;
 
     /** Counts one refused event. */
     void recordRefusal(String source, RealmId realm, String reason, byte[] event, DeviceId author, String detail, long at) throws StorageException;
 
     /** Every refusal count, newest first. */
-    List<EventStore.RefusalRow> refusals() throws StorageException;
+    List<LogRows.RefusalRow> refusals() throws StorageException;
 
     /** How many events are stored, all realms. */
     long countAll() throws StorageException;
@@ -212,20 +215,20 @@ public interface EventLog {
     List<LogRows.ForkRow> chainForks(DeviceId author) throws StorageException;
 
     /** Readable lores and relations of a realm with an event stamped after {@code hlc}: (kind, entity), lores first. */
-    List<Object[]> entitiesChangedAfter(RealmId realm, long hlc, EntityKind loreKind, EntityKind relationKind) throws StorageException;
+    List<LogRows.EntityRef> entitiesChangedAfter(RealmId realm, long hlc) throws StorageException;
 
     /** Entity ids of a kind that start with {@code prefix}, from the log (deleted entities included), at most {@code limit}. */
     List<String> entitiesStartingWith(EntityKind kind, String prefix, int limit) throws StorageException;
 
     /**
      * Notes {@code lores} lore deletions of a realm captured together, made between {@code fromAt} and
-     * {@code toAt}: they extend the realm's latest mass deletion when within {@link EventStore#MASS_DELETE_GAP_MILLIS}
-     * of it, or open a new one when there are at least {@link EventStore#MASS_DELETE_OPENS_AT}.
+     * {@code toAt}: they extend the realm's latest mass deletion when within {@link #MASS_DELETE_GAP_MILLIS}
+     * of it, or open a new one when there are at least {@link #MASS_DELETE_OPENS_AT}.
      */
     void noteDeletions(RealmId realm, long lores, long fromAt, long toAt) throws StorageException;
 
     /** How many lores with an event of a realm stamped in [fromHlc, toHlc] have no row in lh's lores table now. */
-    long loresTouchedBetweenAndMissing(RealmId realm, EntityKind loreKind, long fromHlc, long toHlc) throws StorageException;
+    long loresTouchedBetweenAndMissing(RealmId realm, long fromHlc, long toHlc) throws StorageException;
 
     /** Recorded mass deletions, newest first. */
     List<LogRows.MassDeleteRow> massDeletions() throws StorageException;
@@ -237,7 +240,7 @@ public interface EventLog {
      * The readable entity events of a realm written in the previous release's format: those with no
      * chain position (membership events and events this device cannot read are left out).
      */
-    List<LogRows.LegacyRow> legacyEntityEvents(RealmId realm, EntityKind membershipKind) throws StorageException;
+    List<LogRows.LegacyRow> legacyEntityEvents(RealmId realm) throws StorageException;
 
     Optional<String> meta(String key) throws StorageException;
 

@@ -5,7 +5,6 @@ import dev.lorehub.crypto.EpochKey;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.RealmKeyring;
 import dev.lorehub.crypto.SealedEnvelope;
-import dev.lorehub.node.store.StoredEvent;
 
 
 /**

@@ -9,8 +9,6 @@ import dev.lorehub.crypto.OpenedEnvelope;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.RealmKeyring;
 import dev.lorehub.crypto.SealedEnvelope;
-import dev.lorehub.node.store.EventStore;
-import dev.lorehub.node.store.StoredEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,7 +173,7 @@ final class Ingestor {
                     + " aside; not holding another (" + detail + ")");
                 return;
             }
-            ctx.events().hold(new LogRows.HeldEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), c.author().toBytes(),
+            ctx.events().hold(new LogRows.HeldEvent(c.id.toBytes(), c.realm(), c.hlc(), c.author(),
                 reason.name(), detail, source, c.sealed, tx.now()));
             held++;
         }
@@ -205,7 +203,7 @@ final class Ingestor {
                 continue;
             }
             Candidate c = new Candidate(i, id, sealed, header);
-            Optional<EventStore.RealmRow> realm = ctx.realm(c.realm());
+            Optional<LogRows.SyncedRealmRow> realm = ctx.realm(c.realm());
             if (realm.isEmpty()) {
                 run.reject(c, RejectReason.UNKNOWN_REALM, "realm " + c.realm() + " is not synced by this device");
                 continue;
@@ -388,13 +386,13 @@ final class Ingestor {
     private void touchFlipped(Run run, RealmId realm) throws StorageException {
         Set<EventId> before = run.unappliedBefore.get(realm);
         if (before != null) {
-            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER, (kind, entity, author, hlc, id, seq, auth) ->
+            ctx.events().forEachAuthorship(realm, (kind, entity, author, hlc, id, seq, auth) ->
                 touchIfFlipped(run, realm, before, kind, entity, author, hlc, id, seq, auth));
             return;
         }
         for (Map.Entry<DeviceId, Set<EventId>> by : run.unappliedBeforeBy.getOrDefault(realm, Map.of()).entrySet()) {
             Set<EventId> was = by.getValue();
-            ctx.events().forEachAuthorshipBy(realm, by.getKey(), EntityKind.MEMBER,
+            ctx.events().forEachAuthorshipBy(realm, by.getKey(),
                 (kind, entity, author, hlc, id, seq, auth) -> touchIfFlipped(run, realm, was, kind, entity, author, hlc, id, seq, auth));
         }
     }
@@ -419,7 +417,7 @@ final class Ingestor {
         Set<EventId> out = new HashSet<>();
         earlier.values().forEach(out::addAll);
         try {
-            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER, (kind, entity, author, hlc, id, seq, auth) -> {
+            ctx.events().forEachAuthorship(realm, (kind, entity, author, hlc, id, seq, auth) -> {
                 EventId event = EventId.fromBytes(id);
                 if (!earlier.containsKey(author) && !applies(realm, author, hlc, id, seq, auth, event)) {
                     out.add(event);
@@ -460,8 +458,7 @@ final class Ingestor {
     private Set<EventId> unapplied(RealmId realm, DeviceId author) {
         Set<EventId> out = new HashSet<>();
         try {
-            ctx.events().forEachAuthorshipBy(realm, author, EntityKind.MEMBER,
-                (kind, entity, by, hlc, id, seq, auth) -> {
+            ctx.events().forEachAuthorshipBy(realm, author, (kind, entity, by, hlc, id, seq, auth) -> {
                     EventId event = EventId.fromBytes(id);
                     if (!applies(realm, by, hlc, id, seq, auth, event)) {
                         out.add(event);
@@ -543,7 +540,7 @@ final class Ingestor {
         if (verified == null) {
             return;
         }
-        boolean joined = ctx.realm(c.realm()).map(EventStore.RealmRow::joined).orElse(false);
+        boolean joined = ctx.realm(c.realm()).map(LogRows.SyncedRealmRow::joined).orElse(false);
         OpenedEnvelope opened;
         try {
             opened = SealedEnvelope.open(verified, this::key);

@@ -2,7 +2,6 @@ package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
-import dev.lorehub.node.store.EventStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -63,9 +62,9 @@ final class LegacySealing {
         }
         List<EventId> chain = m.legacyChain();
         TreeSet<EventId> data = new TreeSet<>();
-        for (LogRows.LegacyRow row : ctx.events().legacyEntityEvents(realm, EntityKind.MEMBER)) {
+        for (LogRows.LegacyRow row : ctx.events().legacyEntityEvents(realm)) {
             EventId id = EventId.fromBytes(row.id());
-            ReplicaContext.Authority a = ctx.writeAuthority(realm, DeviceId.fromBytes(row.author()), List.of(), 0, null,
+            ReplicaContext.Authority a = ctx.writeAuthority(realm, row.author(), List.of(), 0, null,
                 row.hlc(), id);
             if (a.status() == Membership.WriteStatus.AUTHORIZED || a.status() == Membership.WriteStatus.VOIDED) {
                 data.add(id);
@@ -123,7 +122,7 @@ final class LegacySealing {
 
     /** Where the automatic seal of a realm stands now (see the class comment). */
     AutoSeal autoSeal(RealmId realm, long now) throws StorageException {
-        EventStore.RealmRow row = ctx.realm(realm).orElse(null);
+        LogRows.SyncedRealmRow row = ctx.realm(realm).orElse(null);
         if (row == null || !row.joined() || "off".equals(ctx.events().meta(AUTO).orElse(null))
             || ctx.events().meta(sealedKey(realm)).isPresent()) {
             return AutoSeal.NONE;

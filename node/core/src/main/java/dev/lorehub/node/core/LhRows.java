@@ -1,8 +1,5 @@
 package dev.lorehub.node.core;
 
-import dev.lorehub.node.store.LoreRow;
-import dev.lorehub.node.store.RealmRow;
-import dev.lorehub.node.store.RelationRow;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

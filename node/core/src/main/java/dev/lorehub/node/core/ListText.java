@@ -1,7 +1,5 @@
 package dev.lorehub.node.core;
 
-import dev.lorehub.node.store.LoreTables;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,9 +24,9 @@ final class ListText {
      */
     static String of(String authored, SortedSet<String> merged) {
         if (authored == null) {
-            return LoreTables.json(List.copyOf(merged));
+            return json(List.copyOf(merged));
         }
-        List<String> typed = LoreTables.list(authored);
+        List<String> typed = parse(authored);
         Set<String> distinct = new HashSet<>(typed);
         if (distinct.equals(merged)) {
             return authored; // exactly what lh stored on the author's device
@@ -44,6 +42,20 @@ final class ListText {
                 out.add(s);
             }
         }
-        return LoreTables.json(out);
+        return json(out);
+    }
+
+    /** Parses lh's JSON array text; anything that is not a JSON array of strings reads as empty. */
+    static List<String> parse(String json) {
+        return dev.lorehub.node.json.JsonStringList.parse(json);
+    }
+
+    /** JSON array text as lh writes it ({@code JSON.stringify}: compact, in the order given). */
+    static String json(List<String> values) {
+        try {
+            return dev.lorehub.node.json.Json.MAPPER.writeValueAsString(values);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot stringify " + values, e);
+        }
     }
 }

@@ -1,10 +1,6 @@
 package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.RealmId;
-import dev.lorehub.node.store.CapturedChange;
-import dev.lorehub.node.store.LoreRow;
-import dev.lorehub.node.store.RealmRow;
-import dev.lorehub.node.store.RelationRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,11 +3,6 @@ package dev.lorehub.node.core;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
-import dev.lorehub.node.store.EventStore;
-import dev.lorehub.node.store.LoreRow;
-import dev.lorehub.node.store.RealmRow;
-import dev.lorehub.node.store.RelationRow;
-import dev.lorehub.node.store.StoredEvent;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -175,9 +170,9 @@ final class Materializer {
         if (!had && state.conflicts().isEmpty()) {
             return; // nothing recorded before, nothing now: skip the delete
         }
-        List<EventStore.ConflictRow> rows = new ArrayList<>();
+        List<LogRows.ConflictRow> rows = new ArrayList<>();
         for (Conflict c : state.conflicts()) {
-            rows.add(new EventStore.ConflictRow(realm.toBytes(), c.kind().code(), c.entityId(),
+            rows.add(new LogRows.ConflictRow(realm, c.kind(), c.entityId(),
                 c.field() == null ? 0 : c.field().code(), c.type().name(), c.winner() == null ? null : c.winner().toString(),
                 versionsJson(c)));
         }

@@ -4,7 +4,8 @@ package dev.lorehub.node.core;
  * Everything the core stores, as the ports it owns: the {@link EventLog}, lh's rows
  * ({@link LhRows}) and the {@link CaptureQueue}, with the transactions that make a batch of
  * them atomic. The store implements it on the LoreHub SQLite file
- * ({@code dev.lorehub.node.store.SqliteStorage}).
+ * ({@code dev.lorehub.node.store.SqliteStorage}) and hands it to {@link Replica#open}
+ * ({@code dev.lorehub.node.store.SqliteReplicas}); the core never names the implementation.
  *
  * <p>Not thread-safe: callers serialise on {@link #monitor()}.
  */
@@ -34,6 +35,12 @@ public interface NodeStorage {
     /** The object whose lock serialises every use of this storage (reads included). */
     Object monitor();
 
+    /**
+     * True if the node's tables exist in this release's version; false where {@link #installTables}
+     * would create or upgrade them (the read-only side then refuses rather than writing).
+     */
+    boolean tablesCurrent() throws StorageException;
+
     /** Creates the node's own tables if they are missing (idempotent); runs inside a transaction. */
     void installTables() throws StorageException;
 
@@ -56,4 +63,7 @@ public interface NodeStorage {
 
     /** Runs read-only {@code work} on one consistent snapshot. */
     <T> T inReadTransaction(Work<T> work) throws StorageException;
+
+    /** Releases the storage (closes the database); nothing may use it afterwards. */
+    void close();
 }

@@ -8,14 +8,6 @@ import dev.lorehub.crypto.EpochKey;
 import dev.lorehub.crypto.KeyWrap;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.RealmKeyring;
-import dev.lorehub.crypto.SecretStore;
-import dev.lorehub.node.store.CapturedChange;
-import dev.lorehub.node.store.EventStore;
-import dev.lorehub.node.store.KeyFile;
-import dev.lorehub.node.store.LoreHubDatabase;
-import dev.lorehub.node.store.RealmRow;
-import dev.lorehub.node.store.SqliteStorage;
-import dev.lorehub.node.store.StoredEvent;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -44,8 +36,6 @@ public final class Replica implements AutoCloseable {
     static final int INGEST_BATCH = 4096;
 
     private final NodeStorage storage;
-    /** The same storage as SQL types, for the daemon's readers ({@link #database()}, {@link #events()}). */
-    private final SqliteStorage sql;
     private final ReplicaContext ctx;
     private final Materializer materializer;
     private final EventWriter writer;
@@ -72,9 +62,8 @@ public final class Replica implements AutoCloseable {
         void stored(List<StoredKey> keys);
     }
 
-    private Replica(SqliteStorage storage, ReplicaContext ctx, EnvelopeVerifier verifier, java.util.function.LongSupplier ticker) {
+    private Replica(NodeStorage storage, ReplicaContext ctx, EnvelopeVerifier verifier, java.util.function.LongSupplier ticker) {
         this.storage = storage;
-        this.sql = storage;
         this.ctx = ctx;
         this.captureBudget = new TransactionBudget(ticker, TransactionBudget.DEFAULT_TARGET_NANOS, 16, CAPTURE_BATCH);
         this.ingestBudget = new TransactionBudget(ticker, TransactionBudget.DEFAULT_TARGET_NANOS, 8, INGEST_BATCH);
@@ -87,22 +76,15 @@ public final class Replica implements AutoCloseable {
     }
 
     /**
-     * Opens the replica on a LoreHub database: installs change capture and the node's tables if
-     * needed (idempotent) and restores the clock above everything recorded.
+     * Opens the replica on its storage ports: installs change capture (unless {@code options} say
+     * not to) and the node's tables if needed (idempotent) and restores the clock above everything
+     * recorded. The replica owns {@code storage} from then on and closes it with itself. The store
+     * builds the ports for a LoreHub database ({@code dev.lorehub.node.store.SqliteReplicas}).
+     *
+     * @throws ReplicaException if the storage cannot be prepared for syncing
      */
-    public static Replica open(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random) {
-        return open(db, identity, secrets, random, ReplicaOptions.DEFAULT);
-    }
-
-    /** As {@link #open(LoreHubDatabase, DeviceIdentity, SecretStore, SecureRandom)}, with options. */
-    public static Replica open(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
+    public static Replica open(NodeStorage storage, DeviceIdentity identity, RealmKeys keys, SecureRandom random,
                                ReplicaOptions options) {
-        return open(new SqliteStorage(db), identity, secrets, random, options);
-    }
-
-    /** As {@link #open(LoreHubDatabase, DeviceIdentity, SecretStore, SecureRandom, ReplicaOptions)}, on the core's storage ports. */
-    static Replica open(SqliteStorage storage, DeviceIdentity identity, SecretStore secrets, SecureRandom random,
-                        ReplicaOptions options) {
         if (options.installCapture()) {
             storage.installCapture();
         }
@@ -112,7 +94,7 @@ public final class Replica implements AutoCloseable {
                 long meta = storage.events().meta("hlc").map(Long::parseLong).orElse(0L);
                 return Math.max(meta, storage.events().maxHlc());
             });
-            ReplicaContext ctx = new ReplicaContext(storage.events(), storage.rows(), identity, new KeyFile(secrets), random,
+            ReplicaContext ctx = new ReplicaContext(storage.events(), storage.rows(), identity, keys, random,
                 new HybridClock(persisted), options.fold(), options.wire());
             ctx.reloadRealms();
             ctx.loadConflicted();
@@ -126,28 +108,27 @@ public final class Replica implements AutoCloseable {
      * Opens the replica to look only (the query side of the read-only commands): nothing is
      * installed, repaired or upgraded and no transaction writes, so capture stays as it is and the
      * write lock is never taken; the realm and conflict indexes are read, memberships and entities
-     * are folded only when asked for. Use it on a database from {@link LoreHubDatabase#openReadOnly},
-     * where every write method of this replica fails.
+     * are folded only when asked for. Use it on storage that refuses writes (the store's read-only
+     * database), where every write method of this replica fails.
      *
      * @return empty if the node's tables are missing or of another version than this release's (a
      *         full {@link #open} creates or upgrades them; this one never writes)
      * @throws ReplicaException if the database cannot be read
      */
-    public static Optional<Replica> openReadOnly(LoreHubDatabase db, DeviceIdentity identity, SecretStore secrets,
+    public static Optional<Replica> openReadOnly(NodeStorage storage, DeviceIdentity identity, RealmKeys keys,
                                                  SecureRandom random) {
-        SqliteStorage storage = new SqliteStorage(db);
         try {
             if (!storage.tablesCurrent()) {
                 return Optional.empty();
             }
             long persisted = Math.max(storage.events().meta("hlc").map(Long::parseLong).orElse(0L), storage.events().maxHlc());
-            ReplicaContext ctx = new ReplicaContext(storage.events(), storage.rows(), identity, new KeyFile(secrets),
+            ReplicaContext ctx = new ReplicaContext(storage.events(), storage.rows(), identity, keys,
                 random, new HybridClock(persisted), ReplicaOptions.DEFAULT.fold(), ReplicaOptions.DEFAULT.wire());
             ctx.reloadRealms();
             ctx.loadConflicted();
             return Optional.of(new Replica(storage, ctx, ReplicaOptions.DEFAULT.verifier(), null));
         } catch (StorageException e) {
-            throw new ReplicaException("Cannot read " + db.file() + ": " + e.getMessage(), e);
+            throw new ReplicaException("Cannot read " + storage.describe() + ": " + e.getMessage(), e);
         }
     }
 
@@ -164,8 +145,14 @@ public final class Replica implements AutoCloseable {
         return ctx.self();
     }
 
-    public LoreHubDatabase database() {
-        return sql.database();
+    /** How many changes lh (or anyone) made wait in the capture queue, not yet turned into events. */
+    public long pendingCaptureCount() {
+        return read(tx -> storage.capture().pendingCount());
+    }
+
+    /** lh's row of a local realm, if it exists. */
+    public Optional<RealmRow> localRealm(String localRealmId) {
+        return read(tx -> ctx.tables().realm(localRealmId));
     }
 
     @FunctionalInterface
@@ -254,7 +241,7 @@ public final class Replica implements AutoCloseable {
     }
 
     /** Local changes that could not sync (see {@link #retryUnsynced}), oldest first. */
-    public List<EventStore.UnsyncedRow> unsynced() {
+    public List<LogRows.UnsyncedRow> unsynced() {
         return read(tx -> ctx.events().unsynced());
     }
 
@@ -264,15 +251,15 @@ public final class Replica implements AutoCloseable {
      */
     public List<StoredKey> retryUnsynced(long now) {
         return write(now, tx -> {
-            for (EventStore.UnsyncedRow u : ctx.events().unsynced()) {
-                RealmId realm = RealmId.fromBytes(u.realm());
+            for (LogRows.UnsyncedRow u : ctx.events().unsynced()) {
+                RealmId realm = u.realm();
                 if (ctx.realm(realm).isEmpty()) {
-                    ctx.events().clearUnsynced(realm, EntityKind.ofCode(u.kind()), u.entity());
+                    ctx.events().clearUnsynced(realm, u.kind(), u.entity());
                     continue;
                 }
-                boolean unmappedRealm = u.kind() == EntityKind.REALM.code() && ctx.localRealmId(realm) == null;
+                boolean unmappedRealm = u.kind() == EntityKind.REALM && ctx.localRealmId(realm) == null;
                 if (local.whyNotWritable(realm) == null && !unmappedRealm) {
-                    local.apply(tx, capturedFor(realm, EntityKind.ofCode(u.kind()), u.entity()));
+                    local.apply(tx, capturedFor(realm, u.kind(), u.entity()));
                 }
             }
             return List.copyOf(tx.stored());
@@ -286,15 +273,15 @@ public final class Replica implements AutoCloseable {
     public int discardUnsynced(RealmId realm, long now) {
         return write(now, tx -> {
             int n = 0;
-            for (EventStore.UnsyncedRow u : ctx.events().unsynced()) {
-                RealmId r = RealmId.fromBytes(u.realm());
+            for (LogRows.UnsyncedRow u : ctx.events().unsynced()) {
+                RealmId r = u.realm();
                 if (realm != null && !realm.equals(r)) {
                     continue;
                 }
                 if (ctx.realm(r).isPresent()) {
-                    materializer.materialize(r, EntityKind.ofCode(u.kind()), u.entity());
+                    materializer.materialize(r, u.kind(), u.entity());
                 }
-                ctx.events().clearUnsynced(r, EntityKind.ofCode(u.kind()), u.entity());
+                ctx.events().clearUnsynced(r, u.kind(), u.entity());
                 n++;
             }
             return n;
@@ -508,7 +495,7 @@ public final class Replica implements AutoCloseable {
                 return true;
             }
             long fromPeer = ctx.realms().values().stream()
-                .filter(r -> !r.joined() && r.inviter() != null && java.util.Arrays.equals(r.inviter(), inviter.toBytes())).count();
+                .filter(r -> !r.joined() && r.inviter() != null && inviter.equals(r.inviter())).count();
             if (fromPeer >= MAX_INVITATIONS_PER_PEER) {
                 return false;
             }
@@ -526,8 +513,8 @@ public final class Replica implements AutoCloseable {
     public List<Invitation> invitations() {
         return read(tx -> {
             List<Invitation> out = new ArrayList<>();
-            for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
-                EventStore.RealmRow row = e.getValue();
+            for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
+                LogRows.SyncedRealmRow row = e.getValue();
                 if (row.joined()) {
                     continue;
                 }
@@ -535,8 +522,8 @@ public final class Replica implements AutoCloseable {
                 if (role.isPresent()) {
                     EntityState shared = materializer.fold(e.getKey(), EntityKind.REALM, e.getKey().toString());
                     Object name = shared.isLive() ? shared.value(Field.REALM_NAME) : null;
-                    out.add(new Invitation(e.getKey(), DeviceId.fromBytes(row.founder()),
-                        row.inviter() == null ? null : DeviceId.fromBytes(row.inviter()), role.get(),
+                    out.add(new Invitation(e.getKey(), row.founder(),
+                        row.inviter(), role.get(),
                         name instanceof String n ? n : row.nameHint()));
                 }
             }
@@ -553,7 +540,7 @@ public final class Replica implements AutoCloseable {
         // The endpoint asks at every maintenance (every 2 s) and there is almost never a stale
         // invitation: look first, so that the common case costs no write transaction.
         boolean any = read(tx -> {
-            for (Map.Entry<RealmId, EventStore.RealmRow> e : ctx.realms().entrySet()) {
+            for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : ctx.realms().entrySet()) {
                 if (mayBeStaleInvitation(e.getKey(), e.getValue(), now)) {
                     return true;
                 }
@@ -565,7 +552,7 @@ public final class Replica implements AutoCloseable {
         }
         return write(now, tx -> {
             int pruned = 0;
-            for (Map.Entry<RealmId, EventStore.RealmRow> e : new ArrayList<>(ctx.realms().entrySet())) {
+            for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : new ArrayList<>(ctx.realms().entrySet())) {
                 if (!mayBeStaleInvitation(e.getKey(), e.getValue(), now)) {
                     continue;
                 }
@@ -592,7 +579,7 @@ public final class Replica implements AutoCloseable {
     }
 
     /** An invitation older than the grace period that brought this device no role (the last arrival is checked apart). */
-    private boolean mayBeStaleInvitation(RealmId realm, EventStore.RealmRow row, long now) throws StorageException {
+    private boolean mayBeStaleInvitation(RealmId realm, LogRows.SyncedRealmRow row, long now) throws StorageException {
         return !row.joined() && now - row.addedAt() > INVITATION_GRACE_MILLIS && ctx.membership(realm).role(ctx.self()).isEmpty();
     }
 
@@ -667,9 +654,9 @@ public final class Replica implements AutoCloseable {
     public List<RealmId> autoMapByGitRemote(long now, java.util.function.Predicate<DeviceId> trustedFounder) {
         List<RealmId> candidates = read(tx -> {
             List<RealmId> out = new ArrayList<>();
-            for (Map.Entry<RealmId, EventStore.RealmRow> e : ctx.realms().entrySet()) {
-                EventStore.RealmRow row = e.getValue();
-                if (row.localRealmId() == null && !row.joined() && trustedFounder.test(DeviceId.fromBytes(row.founder()))
+            for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : ctx.realms().entrySet()) {
+                LogRows.SyncedRealmRow row = e.getValue();
+                if (row.localRealmId() == null && !row.joined() && trustedFounder.test(row.founder())
                     && ctx.membership(e.getKey()).role(ctx.self()).isPresent()) {
                     out.add(e.getKey());
                 }
@@ -706,7 +693,7 @@ public final class Replica implements AutoCloseable {
         }
         List<Entity> entities = read(tx -> {
             java.util.Set<Entity> seen = new java.util.LinkedHashSet<>();
-            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER,
+            ctx.events().forEachAuthorship(realm,
                 (kind, entity, author, hlc, id, seq, auth) -> seen.add(new Entity(kind, entity)));
             List<EntityKind> order = List.of(EntityKind.REALM, EntityKind.LORE, EntityKind.RELATION);
             List<Entity> out = new ArrayList<>(seen);
@@ -988,11 +975,11 @@ public final class Replica implements AutoCloseable {
                 return List.<StoredKey>of();
             }
             java.util.Set<String> done = new java.util.HashSet<>();
-            for (EventStore.ConflictRow c : ctx.events().conflicts()) {
-                if (c.kind() != EntityKind.LORE.code() || !done.add(c.entity())) {
+            for (LogRows.ConflictRow c : ctx.events().conflicts()) {
+                if (c.kind() != EntityKind.LORE || !done.add(c.entity())) {
                     continue;
                 }
-                RealmId realm = RealmId.fromBytes(c.realm());
+                RealmId realm = c.realm();
                 if (!ctx.membership(realm).role(ctx.self()).map(Role::canWrite).orElse(false)) {
                     continue;
                 }
@@ -1030,14 +1017,14 @@ public final class Replica implements AutoCloseable {
     /** Forgets a paired device (its realm memberships are unchanged; revoke them separately). Returns false if unknown. */
     public boolean unpinPeer(DeviceId peer, long now) {
         return write(now, tx -> {
-            boolean known = ctx.events().peers().stream().anyMatch(p -> java.util.Arrays.equals(p.device(), peer.toBytes()));
+            boolean known = ctx.events().peers().stream().anyMatch(p -> peer.equals(p.device()));
             ctx.events().removePeer(peer);
             return known;
         });
     }
 
     /** Paired devices. */
-    public List<EventStore.PeerRow> peers() {
+    public List<LogRows.PeerRow> peers() {
         return read(tx -> ctx.events().peers());
     }
 
@@ -1050,15 +1037,15 @@ public final class Replica implements AutoCloseable {
     }
 
     /** Where peers stood in realms when last recorded (see {@link #recordPeerStatus}). */
-    public List<EventStore.PeerStatusRow> peerStatuses() {
+    public List<LogRows.PeerStatusRow> peerStatuses() {
         return read(tx -> ctx.events().peerStatuses());
     }
 
     /** Records where a peer stands in realms (the running node calls this now and then; status reads it). */
-    public void recordPeerStatus(List<EventStore.PeerStatusRow> rows) {
+    public void recordPeerStatus(List<LogRows.PeerStatusRow> rows) {
         try {
             storage.runInTransaction(() -> {
-                for (EventStore.PeerStatusRow r : rows) {
+                for (LogRows.PeerStatusRow r : rows) {
                     ctx.events().putPeerStatus(r);
                 }
             });
@@ -1177,15 +1164,14 @@ public final class Replica implements AutoCloseable {
              round++) {
             captureLocalChanges(now); // what lh changed becomes events first, in short transactions
         }
-        List<Object[]> entities = read(tx ->
-            ctx.events().entitiesChangedAfter(realm, cutoff, EntityKind.LORE, EntityKind.RELATION));
+        List<LogRows.EntityRef> entities = read(tx -> ctx.events().entitiesChangedAfter(realm, cutoff));
         int changed = 0;
         for (int from = 0; from < entities.size(); from += UNDO_CHUNK) {
-            List<Object[]> chunk = entities.subList(from, Math.min(entities.size(), from + UNDO_CHUNK));
+            List<LogRows.EntityRef> chunk = entities.subList(from, Math.min(entities.size(), from + UNDO_CHUNK));
             changed += write(now, tx -> {
                 int n = 0;
-                for (Object[] e : chunk) {
-                    n += undo.undo(tx, realm, EntityKind.ofCode((Integer) e[0]), (String) e[1], Undo.atOrBefore(toMillis)) ? 1 : 0;
+                for (LogRows.EntityRef e : chunk) {
+                    n += undo.undo(tx, realm, e.kind(), e.entity(), Undo.atOrBefore(toMillis)) ? 1 : 0;
                 }
                 return n;
             });
@@ -1227,13 +1213,13 @@ public final class Replica implements AutoCloseable {
         return read(tx -> {
             List<MassDeletion> out = new ArrayList<>();
             for (LogRows.MassDeleteRow m : ctx.events().massDeletions()) {
-                RealmId realm = RealmId.fromBytes(m.realm());
+                RealmId realm = m.realm();
                 String local = ctx.localRealmId(realm);
                 if (m.undone() || local == null || ctx.realm(realm).isEmpty()) {
                     continue;
                 }
-                long gone = ctx.events().loresTouchedBetweenAndMissing(realm, EntityKind.LORE,
-                    m.firstAt() << HybridClock.LOGICAL_BITS, ((m.lastAt() + 1) << HybridClock.LOGICAL_BITS) - 1);
+                long gone = ctx.events().loresTouchedBetweenAndMissing(realm, m.firstAt() << HybridClock.LOGICAL_BITS,
+                    ((m.lastAt() + 1) << HybridClock.LOGICAL_BITS) - 1);
                 if (gone > 0) {
                     out.add(new MassDeletion(realm, m.firstAt(), m.lores(), gone, m.firstAt() - 1));
                 }
@@ -1258,7 +1244,7 @@ public final class Replica implements AutoCloseable {
      * while lh and the daemon keep working): every stored event as sealed, the synced realms, the
      * paired peers and the local realm rows the realms are mapped to.
      */
-    public record Snapshot(List<EventStore.RealmRow> realms, List<EventStore.PeerRow> peers, Map<RealmId, RealmRow> mapped,
+    public record Snapshot(List<LogRows.SyncedRealmRow> realms, List<LogRows.PeerRow> peers, Map<RealmId, RealmRow> mapped,
                            long events) {
     }
 
@@ -1266,11 +1252,11 @@ public final class Replica implements AutoCloseable {
     public Snapshot snapshot(EventSink sink) {
         try {
             return storage.inReadTransaction(() -> {
-                List<EventStore.RealmRow> realms = ctx.events().realms();
+                List<LogRows.SyncedRealmRow> realms = ctx.events().realms();
                 Map<RealmId, RealmRow> mapped = new TreeMap<>();
-                for (EventStore.RealmRow r : realms) {
+                for (LogRows.SyncedRealmRow r : realms) {
                     if (r.localRealmId() != null) {
-                        ctx.tables().realm(r.localRealmId()).ifPresent(row -> mapped.put(RealmId.fromBytes(r.realm()), row));
+                        ctx.tables().realm(r.localRealmId()).ifPresent(row -> mapped.put(r.realm(), row));
                     }
                 }
                 long[] n = {0};
@@ -1294,12 +1280,12 @@ public final class Replica implements AutoCloseable {
      */
     public void restoreState(Snapshot snapshot, long backupTime, long now) {
         write(now, tx -> {
-            for (EventStore.RealmRow r : snapshot.realms()) {
-                ctx.events().addRealm(RealmId.fromBytes(r.realm()), DeviceId.fromBytes(r.founder()), r.nameHint(), r.addedAt(), r.joined(),
-                    inviterOrNull(r.inviter()));
+            for (LogRows.SyncedRealmRow r : snapshot.realms()) {
+                ctx.events().addRealm(r.realm(), r.founder(), r.nameHint(), r.addedAt(), r.joined(),
+                    r.inviter());
             }
-            for (EventStore.PeerRow p : snapshot.peers()) {
-                ctx.events().putPeer(DeviceId.fromBytes(p.device()), p.keys(), p.displayName(), p.pairedAt());
+            for (LogRows.PeerRow p : snapshot.peers()) {
+                ctx.events().putPeer(p.device(), p.keys(), p.displayName(), p.pairedAt());
             }
             for (Map.Entry<RealmId, RealmRow> m : snapshot.mapped().entrySet()) {
                 RealmRow want = m.getValue();
@@ -1326,10 +1312,6 @@ public final class Replica implements AutoCloseable {
     }
 
     /** A backup row's inviter as an id (none for a realm this device founded or joined uninvited). */
-    private static DeviceId inviterOrNull(byte[] inviter) {
-        return inviter == null ? null : DeviceId.fromBytes(inviter);
-    }
-
     /** When this device was restored from a backup and has not heard from a peer since (the backup's time), if so. */
     public Optional<Long> restoredAwaitingPeers() {
         return read(tx -> ctx.events().meta(RESTORED).map(Long::parseLong));
@@ -1349,7 +1331,7 @@ public final class Replica implements AutoCloseable {
      */
     public int rematerialiseAll(long now, ProgressListener progress) {
         int done = 0;
-        for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
+        for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
             if (e.getValue().localRealmId() != null && e.getValue().joined()) {
                 done += rematerialise(e.getKey(), now, progress);
             }
@@ -1400,7 +1382,7 @@ public final class Replica implements AutoCloseable {
     public int rebuildTables(long now, ProgressListener progress) {
         discardUnsynced(null, now);
         int done = 0;
-        for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
+        for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : new TreeMap<>(ctx.realms()).entrySet()) {
             String local = e.getValue().localRealmId();
             if (local == null || !e.getValue().joined() || read(tx -> ctx.tables().realm(local).isEmpty())) {
                 continue;
@@ -1494,7 +1476,7 @@ public final class Replica implements AutoCloseable {
         return read(tx -> {
             List<ChainFork> out = new ArrayList<>();
             for (LogRows.ForkRow f : ctx.events().chainForks(ctx.self())) {
-                out.add(new ChainFork(RealmId.fromBytes(f.realm()), f.seq(), f.events()));
+                out.add(new ChainFork(f.realm(), f.seq(), f.events()));
             }
             return out;
         });
@@ -1503,7 +1485,7 @@ public final class Replica implements AutoCloseable {
     // ---- reading
 
     /** The synced realms this device knows, by id. */
-    public Map<RealmId, EventStore.RealmRow> realms() {
+    public Map<RealmId, LogRows.SyncedRealmRow> realms() {
         return Map.copyOf(ctx.realms());
     }
 
@@ -1600,16 +1582,17 @@ public final class Replica implements AutoCloseable {
     }
 
     /** Recorded conflicts. */
-    public List<EventStore.ConflictRow> conflicts() {
+    public List<LogRows.ConflictRow> conflicts() {
         return read(tx -> ctx.events().conflicts());
     }
 
     /**
-     * The SQL store under the core's {@link EventLog}, for read-only queries by the CLI, the daemon
-     * and tests (same thread as every other call). The core itself goes through its ports.
+     * The event log, for read-only queries by the CLI, the daemon and tests (on the same thread as
+     * every other call, outside the replica's transactions). Writes go through the replica's
+     * methods, never through this.
      */
-    public EventStore events() {
-        return sql.eventStore();
+    public EventLog events() {
+        return ctx.events();
     }
 
     /** The device identity's public keys. */
@@ -1634,6 +1617,6 @@ public final class Replica implements AutoCloseable {
 
     @Override
     public void close() {
-        sql.database().close();
+        storage.close();
     }
 }

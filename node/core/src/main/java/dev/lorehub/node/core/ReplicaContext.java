@@ -5,8 +5,6 @@ import dev.lorehub.crypto.DeviceIdentity;
 import dev.lorehub.crypto.OpenedEnvelope;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SealedEnvelope;
-import dev.lorehub.node.store.EventStore;
-import dev.lorehub.node.store.StoredEvent;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -29,7 +27,7 @@ final class ReplicaContext {
     private final SecureRandom random;
     private final HybridClock clock;
     private final FoldPolicy fold;
-    private final Map<RealmId, EventStore.RealmRow> realms = new HashMap<>();
+    private final Map<RealmId, LogRows.SyncedRealmRow> realms = new HashMap<>();
     private final Map<RealmId, Membership> memberships = new HashMap<>();
     /** This device's chain tip per realm (a null value: it wrote nothing there yet). */
     private final Map<RealmId, ChainTip> tips = new HashMap<>();
@@ -163,8 +161,8 @@ final class ReplicaContext {
     /** Loads which entities have conflicts. */
     void loadConflicted() throws StorageException {
         conflicted.clear();
-        for (String[] c : events.conflictedEntities()) {
-            conflicted.add(c[0] + "\u0000" + c[1]);
+        for (LogRows.EntityRef c : events.conflictedEntities()) {
+            conflicted.add(c.kind().code() + "\u0000" + c.entity());
         }
     }
 
@@ -177,28 +175,28 @@ final class ReplicaContext {
     /** Reloads the synced-realm rows from the database. */
     void reloadRealms() throws StorageException {
         realms.clear();
-        for (EventStore.RealmRow r : events.realms()) {
-            realms.put(RealmId.fromBytes(r.realm()), r);
+        for (LogRows.SyncedRealmRow r : events.realms()) {
+            realms.put(r.realm(), r);
         }
     }
 
-    Optional<EventStore.RealmRow> realm(RealmId realm) {
+    Optional<LogRows.SyncedRealmRow> realm(RealmId realm) {
         return Optional.ofNullable(realms.get(realm));
     }
 
-    Map<RealmId, EventStore.RealmRow> realms() {
+    Map<RealmId, LogRows.SyncedRealmRow> realms() {
         return realms;
     }
 
     /** The local realms row a synced realm is mapped to, or null. */
     String localRealmId(RealmId realm) {
-        EventStore.RealmRow r = realms.get(realm);
+        LogRows.SyncedRealmRow r = realms.get(realm);
         return r == null ? null : r.localRealmId();
     }
 
     /** The synced realm a local realms row is mapped to. */
     Optional<RealmId> syncedRealmOf(String localRealmId) {
-        for (Map.Entry<RealmId, EventStore.RealmRow> e : realms.entrySet()) {
+        for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : realms.entrySet()) {
             if (localRealmId.equals(e.getValue().localRealmId())) {
                 return Optional.of(e.getKey());
             }

@@ -1,11 +1,6 @@
 package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.RealmId;
-import dev.lorehub.node.store.EventStore;
-import dev.lorehub.node.store.LoreRow;
-import dev.lorehub.node.store.LoreTables;
-import dev.lorehub.node.store.RealmRow;
-import dev.lorehub.node.store.RelationRow;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,8 +28,8 @@ final class StateDigest {
             throw new IllegalStateException("every Java platform provides SHA-256", e);
         }
         LhRows tables = ctx.tables();
-        TreeMap<RealmId, EventStore.RealmRow> realms = new TreeMap<>(ctx.realms());
-        for (Map.Entry<RealmId, EventStore.RealmRow> e : realms.entrySet()) {
+        TreeMap<RealmId, LogRows.SyncedRealmRow> realms = new TreeMap<>(ctx.realms());
+        for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : realms.entrySet()) {
             String local = e.getValue().localRealmId();
             if (local == null) {
                 continue;
@@ -44,7 +39,7 @@ final class StateDigest {
                 continue;
             }
             put(sha, "realm", e.getKey().toString(), realm.name(), realm.gitRemote(), Boolean.toString(realm.monorepo()),
-                LoreTables.json(realm.provinces()));
+                ListText.json(realm.provinces()));
             for (String id : tables.loreIds(local)) {
                 LoreRow l = tables.lore(id).orElseThrow();
                 put(sha, "lore", l.id(), l.content(), l.why(), l.type(), l.provincesJson(),

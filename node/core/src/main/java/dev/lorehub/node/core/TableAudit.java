@@ -1,11 +1,6 @@
 package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.RealmId;
-import dev.lorehub.node.store.CapturedChange;
-import dev.lorehub.node.store.EventStore;
-import dev.lorehub.node.store.LoreRow;
-import dev.lorehub.node.store.RealmRow;
-import dev.lorehub.node.store.RelationRow;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,7 +33,7 @@ final class TableAudit {
         List<Replica.Divergence> out = new ArrayList<>();
         for (RealmId realm : ctx.realms().keySet().stream().sorted().toList()) {
             String local = ctx.localRealmId(realm);
-            EventStore.RealmRow row = ctx.realm(realm).orElseThrow();
+            LogRows.SyncedRealmRow row = ctx.realm(realm).orElseThrow();
             if (local == null || !row.joined()) {
                 continue;
             }
@@ -50,7 +45,7 @@ final class TableAudit {
             }
             Set<String> lores = new LinkedHashSet<>();
             Set<String> relations = new LinkedHashSet<>();
-            ctx.events().forEachAuthorship(realm, EntityKind.MEMBER, (kind, entity, author, hlc, id, seq, auth) -> {
+            ctx.events().forEachAuthorship(realm, (kind, entity, author, hlc, id, seq, auth) -> {
                 if (kind == EntityKind.LORE) {
                     lores.add(entity);
                 } else if (kind == EntityKind.RELATION) {
@@ -109,8 +104,8 @@ final class TableAudit {
                 }
             }
         }
-        for (EventStore.UnsyncedRow u : ctx.events().unsynced()) {
-            out.add(u.kind() + "\u0000" + u.entity());
+        for (LogRows.UnsyncedRow u : ctx.events().unsynced()) {
+            out.add(u.kind().code() + "\u0000" + u.entity());
         }
         return out;
     }

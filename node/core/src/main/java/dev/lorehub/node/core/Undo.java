@@ -2,7 +2,6 @@ package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
-import dev.lorehub.node.store.StoredEvent;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

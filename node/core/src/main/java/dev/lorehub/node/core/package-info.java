@@ -1,8 +1,9 @@
 /**
  * The node's domain: signed events, who may write them, and what lh's tables must say once they are
  * applied (DESIGN.md §3). Sans-IO: no thread, no clock read, no unseeded randomness (SansIoRules), and
- * no {@code java.sql} (CorePortsArchitectureTest): storage is reached only through the ports this
- * package owns.
+ * neither {@code java.sql} nor {@code dev.lorehub.node.store} (CorePortsArchitectureTest): storage is
+ * reached only through the ports this package owns, which the store implements and hands to
+ * {@link dev.lorehub.node.core.Replica#open} ({@code store.SqliteReplicas} is the composition root).
  *
  * <p><b>Roles.</b>
  * <ul>
@@ -24,10 +25,14 @@
  *       (word-level merge and deltas), {@link dev.lorehub.node.core.Materializer} (the fold into lh's
  *       rows and conflicts), {@link dev.lorehub.node.core.Undo} (new events that bring an entity or a realm
  *       back).</li>
- *   <li>Ports: {@link dev.lorehub.node.core.NodeStorage} with {@link dev.lorehub.node.core.EventLog} (one
- *       {@code append} path that keeps its own indexes), {@link dev.lorehub.node.core.LhRows},
+ *   <li>Ports, owned here: {@link dev.lorehub.node.core.NodeStorage} with {@link dev.lorehub.node.core.EventLog}
+ *       (one {@code append} path that keeps its own indexes), {@link dev.lorehub.node.core.LhRows},
  *       {@link dev.lorehub.node.core.CaptureQueue}, {@link dev.lorehub.node.core.RealmKeys}; failures
- *       arrive as {@link dev.lorehub.node.core.StorageException}.</li>
+ *       arrive as {@link dev.lorehub.node.core.StorageException}. The rows they speak are this package's
+ *       too: {@link dev.lorehub.node.core.StoredEvent}, {@link dev.lorehub.node.core.LogRows} (the node's
+ *       bookkeeping, typed with realm and device ids and entity kinds), lh's {@link dev.lorehub.node.core.LoreRow},
+ *       {@link dev.lorehub.node.core.RelationRow}, {@link dev.lorehub.node.core.RealmRow}, and the capture
+ *       queue's {@link dev.lorehub.node.core.CapturedChange}.</li>
  * </ul>
  *
  * <p><b>Threading.</b> A replica is used by one thread at a time (the daemon's node thread, or the

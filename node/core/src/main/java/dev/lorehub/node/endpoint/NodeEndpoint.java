@@ -2,10 +2,10 @@ package dev.lorehub.node.endpoint;
 
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.core.ReplicaException;
 import dev.lorehub.node.core.StoredKey;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.sync.CloseReason;
 import dev.lorehub.node.sync.ReplicaSyncStore;
 import dev.lorehub.node.sync.SyncSession;
@@ -191,8 +191,8 @@ public final class NodeEndpoint {
         this.backoff = new Backoff(config.backoffBase(), config.backoffMax());
         this.now = now;
         replica.addListener(stored::addAll);
-        for (EventStore.PeerRow p : replica.peers()) {
-            Peer peer = addPeer(DeviceId.fromBytes(p.device()));
+        for (LogRows.PeerRow p : replica.peers()) {
+            Peer peer = addPeer(p.device());
             if (p.lastAddress() != null) {
                 try {
                     peer.dialing.reported(PeerAddress.parse(p.lastAddress()), now.mono());
@@ -201,10 +201,10 @@ public final class NodeEndpoint {
                 }
             }
         }
-        for (EventStore.PeerStatusRow row : safePeerStatuses()) {
-            Peer peer = peers.get(DeviceId.fromBytes(row.peer()));
+        for (LogRows.PeerStatusRow row : safePeerStatuses()) {
+            Peer peer = peers.get(row.peer());
             if (peer != null) {
-                RealmState rs = peer.realms.computeIfAbsent(RealmId.fromBytes(row.realm()), r -> new RealmState());
+                RealmState rs = peer.realms.computeIfAbsent(row.realm(), r -> new RealmState());
                 rs.lastSyncedAt = row.lastSyncedAt();
                 rs.theyLack = row.theyLack();
                 rs.weLack = row.weLack();
@@ -219,7 +219,7 @@ public final class NodeEndpoint {
         nextStatusAt = now.mono() + config.statusEvery();
     }
 
-    private List<EventStore.PeerStatusRow> safePeerStatuses() {
+    private List<LogRows.PeerStatusRow> safePeerStatuses() {
         try {
             return replica.peerStatuses();
         } catch (ReplicaException e) {
@@ -731,7 +731,7 @@ public final class NodeEndpoint {
     }
 
     private void writeStatus(java.util.Collection<Peer> which) {
-        List<EventStore.PeerStatusRow> rows = new ArrayList<>();
+        List<LogRows.PeerStatusRow> rows = new ArrayList<>();
         for (Peer p : which) {
             for (Map.Entry<RealmId, RealmState> e : p.realms.entrySet()) {
                 RealmState rs = e.getValue();
@@ -739,7 +739,7 @@ public final class NodeEndpoint {
                     continue;
                 }
                 rs.dirty = false;
-                rows.add(new EventStore.PeerStatusRow(p.id.toBytes(), e.getKey().toBytes(), rs.lastSyncedAt, rs.theyLack,
+                rows.add(new LogRows.PeerStatusRow(p.id, e.getKey(), rs.lastSyncedAt, rs.theyLack,
                     rs.weLack, rs.ownSeqSynced, p.lastContact, p.lastError, now.wall()));
             }
         }

@@ -1,5 +1,7 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.node.core.CapturedChange;
+
 import java.util.ArrayList;
 import java.util.List;
 

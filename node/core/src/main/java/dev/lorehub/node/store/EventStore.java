@@ -1,10 +1,24 @@
 package dev.lorehub.node.store;
 
+
+import dev.lorehub.node.core.StoredEvent;
+
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.EntityKind;
+import dev.lorehub.node.core.EventLog;
 import dev.lorehub.node.core.LogRows.ChainLink;
+import dev.lorehub.node.core.LogRows.ConflictRow;
 import dev.lorehub.node.core.LogRows.ForkRow;
+import dev.lorehub.node.core.LogRows.HeldCount;
 import dev.lorehub.node.core.LogRows.HeldEvent;
 import dev.lorehub.node.core.LogRows.LegacyRow;
 import dev.lorehub.node.core.LogRows.MassDeleteRow;
+import dev.lorehub.node.core.LogRows.PeerRow;
+import dev.lorehub.node.core.LogRows.PeerStatusRow;
+import dev.lorehub.node.core.LogRows.RefusalRow;
+import dev.lorehub.node.core.LogRows.SyncedRealmRow;
+import dev.lorehub.node.core.LogRows.UnsyncedRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -368,10 +382,6 @@ public final class EventStore {
 
     // ---- conflicts
 
-    /** A stored conflict row; {@code versionsJson} lists every version. */
-    public record ConflictRow(byte[] realm, int kind, String entity, int field, String type, String winner,
-                              String versionsJson) {
-    }
 
     /** Replaces the conflicts recorded for one entity of one realm. */
     public void replaceConflicts(byte[] realm, int kind, String entity, List<ConflictRow> rows) throws SQLException {
@@ -383,8 +393,8 @@ public final class EventStore {
         PreparedStatement ins = sql("INSERT OR REPLACE INTO lhsync_conflicts (realm, kind, entity, field, type, winner, versions) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?)");
         for (ConflictRow r : rows) {
-            ins.setBytes(1, r.realm());
-            ins.setInt(2, r.kind());
+            ins.setBytes(1, r.realm().toBytes());
+            ins.setInt(2, r.kind().code());
             ins.setString(3, r.entity());
             ins.setInt(4, r.field());
             ins.setString(5, r.type());
@@ -400,7 +410,7 @@ public final class EventStore {
         try (ResultSet rs = sql("SELECT realm, kind, entity, field, type, winner, versions FROM lhsync_conflicts "
             + "ORDER BY realm, kind, entity, field, type").executeQuery()) {
             while (rs.next()) {
-                out.add(new ConflictRow(rs.getBytes(1), rs.getInt(2), rs.getString(3), rs.getInt(4), rs.getString(5),
+                out.add(new ConflictRow(RealmId.fromBytes(rs.getBytes(1)), EntityKind.ofCode(rs.getInt(2)), rs.getString(3), rs.getInt(4), rs.getString(5),
                     rs.getString(6), rs.getString(7)));
             }
         }
@@ -409,16 +419,6 @@ public final class EventStore {
 
     // ---- realms
 
-    /**
-     * A synced realm known to this device.
-     *
-     * @param joined  true once the user joined it here (shared it, ran {@code realm join}, or joined as a relay);
-     *                false while it is only an invitation a peer named, of which only membership events are synced
-     * @param inviter the paired device that named it, for an invitation; null otherwise
-     */
-    public record RealmRow(byte[] realm, byte[] founder, String localRealmId, String nameHint, boolean joined, byte[] inviter,
-                           long addedAt) {
-    }
 
     /** Adds a synced realm, or leaves an existing row alone. */
     public void addRealm(byte[] realm, byte[] founder, String nameHint, long nowMillis) throws SQLException {
@@ -495,13 +495,14 @@ public final class EventStore {
         ps.executeUpdate();
     }
 
-    public List<RealmRow> realms() throws SQLException {
-        List<RealmRow> out = new ArrayList<>();
+    public List<SyncedRealmRow> realms() throws SQLException {
+        List<SyncedRealmRow> out = new ArrayList<>();
         try (ResultSet rs = sql("SELECT realm, founder, local_realm_id, name_hint, joined, inviter, added_at FROM lhsync_realms "
             + "ORDER BY realm").executeQuery()) {
             while (rs.next()) {
-                out.add(new RealmRow(rs.getBytes(1), rs.getBytes(2), rs.getString(3), rs.getString(4), rs.getInt(5) != 0,
-                    rs.getBytes(6), rs.getLong(7)));
+                byte[] inviter = rs.getBytes(6);
+                out.add(new SyncedRealmRow(RealmId.fromBytes(rs.getBytes(1)), DeviceId.fromBytes(rs.getBytes(2)), rs.getString(3),
+                    rs.getString(4), rs.getInt(5) != 0, inviter == null ? null : DeviceId.fromBytes(inviter), rs.getLong(7)));
             }
         }
         return out;
@@ -509,10 +510,6 @@ public final class EventStore {
 
     // ---- peers
 
-    /** A paired device. */
-    public record PeerRow(byte[] device, byte[] keys, String displayName, long pairedAt, String lastAddress,
-                          Long lastSyncAt) {
-    }
 
     public void putPeer(byte[] device, byte[] keys, String displayName, long pairedAt) throws SQLException {
         PreparedStatement ps = sql("INSERT INTO lhsync_peers (device, keys, display_name, paired_at) VALUES (?, ?, ?, ?) "
@@ -550,7 +547,7 @@ public final class EventStore {
             while (rs.next()) {
                 long last = rs.getLong(6);
                 Long lastSync = rs.wasNull() ? null : last;
-                out.add(new PeerRow(rs.getBytes(1), rs.getBytes(2), rs.getString(3), rs.getLong(4), rs.getString(5), lastSync));
+                out.add(new PeerRow(DeviceId.fromBytes(rs.getBytes(1)), rs.getBytes(2), rs.getString(3), rs.getLong(4), rs.getString(5), lastSync));
             }
         }
         return out;
@@ -563,9 +560,9 @@ public final class EventStore {
         PreparedStatement ps = sql("INSERT OR REPLACE INTO lhsync_held (id, realm, hlc, author, reason, detail, source, sealed, "
             + "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         ps.setBytes(1, e.id());
-        ps.setBytes(2, e.realm());
+        ps.setBytes(2, e.realm().toBytes());
         ps.setLong(3, e.hlc());
-        ps.setBytes(4, e.author());
+        ps.setBytes(4, e.author().toBytes());
         ps.setString(5, e.reason());
         ps.setString(6, e.detail());
         ps.setString(7, e.source());
@@ -605,7 +602,8 @@ public final class EventStore {
         List<HeldEvent> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new HeldEvent(rs.getBytes(1), rs.getBytes(2), rs.getLong(3), rs.getBytes(4), rs.getString(5),
+                out.add(new HeldEvent(rs.getBytes(1), RealmId.fromBytes(rs.getBytes(2)), rs.getLong(3), DeviceId.fromBytes(rs.getBytes(4)),
+                    rs.getString(5),
                     rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getLong(9)));
             }
         }
@@ -644,30 +642,15 @@ public final class EventStore {
         try (ResultSet rs = sql("SELECT realm, reason, count(*), min(detail) FROM lhsync_held GROUP BY realm, reason "
             + "ORDER BY realm, reason").executeQuery()) {
             while (rs.next()) {
-                out.add(new HeldCount(rs.getBytes(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+                out.add(new HeldCount(RealmId.fromBytes(rs.getBytes(1)), rs.getString(2), rs.getLong(3), rs.getString(4)));
             }
         }
         return out;
     }
 
-    /** How many events of a realm are held for one reason, with an example detail. */
-    public record HeldCount(byte[] realm, String reason, long count, String example) {
-    }
 
     // ---- per peer and realm status
 
-    /**
-     * Where a peer stands in one realm, as the running node last recorded it.
-     *
-     * @param lastSyncedAt when both sides last held everything the other had (null: never)
-     * @param theyLack     events the peer lacked at the last reconciliation or push not yet sent
-     * @param weLack       events this device lacked that had not arrived yet
-     * @param ownSeqSynced this device's chain position in the realm when the two counts were measured (what it wrote
-     *     since is not counted in theyLack yet)
-     */
-    public record PeerStatusRow(byte[] peer, byte[] realm, Long lastSyncedAt, long theyLack, long weLack, long ownSeqSynced,
-                                Long lastContact, String lastError, long updatedAt) {
-    }
 
     public void putPeerStatus(PeerStatusRow r) throws SQLException {
         PreparedStatement ps = sql("INSERT INTO lhsync_peer_status (peer, realm, last_synced_at, they_lack, we_lack, "
@@ -675,8 +658,8 @@ public final class EventStore {
             + "ON CONFLICT (peer, realm) DO UPDATE SET last_synced_at = excluded.last_synced_at, they_lack = excluded.they_lack, "
             + "we_lack = excluded.we_lack, own_seq_synced = excluded.own_seq_synced, last_contact = excluded.last_contact, "
             + "last_error = excluded.last_error, updated_at = excluded.updated_at");
-        ps.setBytes(1, r.peer());
-        ps.setBytes(2, r.realm());
+        ps.setBytes(1, r.peer().toBytes());
+        ps.setBytes(2, r.realm().toBytes());
         setLong(ps, 3, r.lastSyncedAt());
         ps.setLong(4, r.theyLack());
         ps.setLong(5, r.weLack());
@@ -705,7 +688,7 @@ public final class EventStore {
                 Long lastSynced = rs.wasNull() ? null : synced;
                 long contact = rs.getLong(7);
                 Long lastContact = rs.wasNull() ? null : contact;
-                out.add(new PeerStatusRow(rs.getBytes(1), rs.getBytes(2), lastSynced, rs.getLong(4), rs.getLong(5),
+                out.add(new PeerStatusRow(DeviceId.fromBytes(rs.getBytes(1)), RealmId.fromBytes(rs.getBytes(2)), lastSynced, rs.getLong(4), rs.getLong(5),
                     rs.getLong(6), lastContact, rs.getString(8), rs.getLong(9)));
             }
         }
@@ -726,9 +709,6 @@ public final class EventStore {
 
     // ---- local changes that cannot sync
 
-    /** A local change that could not become an event. */
-    public record UnsyncedRow(byte[] realm, int kind, String entity, String reason, long firstAt, long lastAt) {
-    }
 
     public void noteUnsynced(byte[] realm, int kind, String entity, String reason, long at) throws SQLException {
         PreparedStatement ps = sql("INSERT INTO lhsync_unsynced (realm, kind, entity, reason, first_at, last_at) "
@@ -757,7 +737,7 @@ public final class EventStore {
         try (ResultSet rs = sql("SELECT realm, kind, entity, reason, first_at, last_at FROM lhsync_unsynced "
             + "ORDER BY first_at, kind, entity").executeQuery()) {
             while (rs.next()) {
-                out.add(new UnsyncedRow(rs.getBytes(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                out.add(new UnsyncedRow(RealmId.fromBytes(rs.getBytes(1)), EntityKind.ofCode(rs.getInt(2)), rs.getString(3), rs.getString(4), rs.getLong(5),
                     rs.getLong(6)));
             }
         }
@@ -766,10 +746,6 @@ public final class EventStore {
 
     // ---- refusals
 
-    /** Refusals of one source (a peer's device id text or a remote's name) in one realm for one reason. */
-    public record RefusalRow(String source, byte[] realm, String reason, long count, long firstAt, long lastAt, byte[] lastEvent,
-                             byte[] lastAuthor, String lastDetail) {
-    }
 
     /** Counts one refused event. */
     public void recordRefusal(String source, byte[] realm, String reason, byte[] event, byte[] author, String detail, long at)
@@ -795,8 +771,10 @@ public final class EventStore {
         try (ResultSet rs = sql("SELECT source, realm, reason, count, first_at, last_at, last_event, last_author, last_detail "
             + "FROM lhsync_refusals ORDER BY last_at DESC, source, reason").executeQuery()) {
             while (rs.next()) {
-                out.add(new RefusalRow(rs.getString(1), rs.getBytes(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
-                    rs.getLong(6), rs.getBytes(7), rs.getBytes(8), rs.getString(9)));
+                byte[] lastAuthor = rs.getBytes(8);
+                out.add(new RefusalRow(rs.getString(1), RealmId.fromBytes(rs.getBytes(2)), rs.getString(3), rs.getLong(4),
+                    rs.getLong(5), rs.getLong(6), rs.getBytes(7), lastAuthor == null ? null : DeviceId.fromBytes(lastAuthor),
+                    rs.getString(9)));
             }
         }
         return out;
@@ -839,7 +817,7 @@ public final class EventStore {
         List<ForkRow> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new ForkRow(rs.getBytes(1), rs.getLong(2), rs.getInt(3)));
+                out.add(new ForkRow(RealmId.fromBytes(rs.getBytes(1)), rs.getLong(2), rs.getInt(3)));
             }
         }
         return out;
@@ -880,15 +858,10 @@ public final class EventStore {
         return out;
     }
 
-    /** Lore deletions closer together than this (ms) belong to one mass deletion. */
-    public static final long MASS_DELETE_GAP_MILLIS = 60_000;
-    /** Deletions captured together that open a mass-deletion record (smaller ones only extend an open one). */
-    public static final int MASS_DELETE_OPENS_AT = 10;
-
     /**
      * Notes {@code lores} lore deletions of a realm captured together, made between {@code fromAt} and
-     * {@code toAt}: they extend the realm's latest mass deletion when within {@link #MASS_DELETE_GAP_MILLIS}
-     * of it, or open a new one when there are at least {@link #MASS_DELETE_OPENS_AT}.
+     * {@code toAt}: they extend the realm's latest mass deletion when within {@link EventLog#MASS_DELETE_GAP_MILLIS}
+     * of it, or open a new one when there are at least {@link EventLog#MASS_DELETE_OPENS_AT}.
      */
     public void noteDeletions(byte[] realm, long lores, long fromAt, long toAt) throws SQLException {
         PreparedStatement find = sql("SELECT first_at, last_at FROM lhsync_mass_deletes WHERE realm = ? AND undone = 0 "
@@ -896,7 +869,7 @@ public final class EventStore {
         find.setBytes(1, realm);
         Long open = null;
         try (ResultSet rs = find.executeQuery()) {
-            if (rs.next() && fromAt - rs.getLong(2) <= MASS_DELETE_GAP_MILLIS && toAt >= rs.getLong(1) - MASS_DELETE_GAP_MILLIS) {
+            if (rs.next() && fromAt - rs.getLong(2) <= EventLog.MASS_DELETE_GAP_MILLIS && toAt >= rs.getLong(1) - EventLog.MASS_DELETE_GAP_MILLIS) {
                 open = rs.getLong(1);
             }
         }
@@ -909,7 +882,7 @@ public final class EventStore {
             ps.setBytes(4, realm);
             ps.setLong(5, open);
             ps.executeUpdate();
-        } else if (lores >= MASS_DELETE_OPENS_AT) {
+        } else if (lores >= EventLog.MASS_DELETE_OPENS_AT) {
             PreparedStatement ps = sql("INSERT INTO lhsync_mass_deletes (realm, first_at, last_at, lores) VALUES (?, ?, ?, ?) "
                 + "ON CONFLICT (realm, first_at) DO UPDATE SET lores = lores + excluded.lores, last_at = max(last_at, excluded.last_at)");
             ps.setBytes(1, realm);
@@ -939,7 +912,7 @@ public final class EventStore {
         try (ResultSet rs = sql("SELECT realm, first_at, last_at, lores, undone FROM lhsync_mass_deletes ORDER BY first_at DESC")
             .executeQuery()) {
             while (rs.next()) {
-                out.add(new MassDeleteRow(rs.getBytes(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5) != 0));
+                out.add(new MassDeleteRow(RealmId.fromBytes(rs.getBytes(1)), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5) != 0));
             }
         }
         return out;
@@ -965,7 +938,8 @@ public final class EventStore {
         List<LegacyRow> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new LegacyRow(rs.getBytes(1), rs.getBytes(2), rs.getLong(3), rs.getInt(4), rs.getString(5)));
+                out.add(new LegacyRow(rs.getBytes(1), DeviceId.fromBytes(rs.getBytes(2)), rs.getLong(3), EntityKind.ofCode(rs.getInt(4)),
+                    rs.getString(5)));
             }
         }
         return out;

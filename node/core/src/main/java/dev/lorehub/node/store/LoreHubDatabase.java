@@ -1,5 +1,7 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.node.core.CapturedChange;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

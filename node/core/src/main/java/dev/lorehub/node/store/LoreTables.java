@@ -1,5 +1,11 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.node.core.RealmRow;
+
+import dev.lorehub.node.core.RelationRow;
+
+import dev.lorehub.node.core.LoreRow;
+
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -247,7 +253,7 @@ public final class LoreTables {
 
     /** JSON array text as lh writes it (compact): {@link LoreWriter#json}, typed for lh's list columns. */
     public static String json(List<String> values) {
-        return LoreWriter.json(values);
+        return LoreWriter.json(values); // the same compact text as dev.lorehub.node.core.ListText.json
     }
 
     /** The ISO form lh writes: UTC with milliseconds, e.g. {@code 2025-07-13T02:18:14.000Z}. */

@@ -1,5 +1,8 @@
 package dev.lorehub.node.store;
 
+
+import dev.lorehub.node.core.StoredEvent;
+
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.EntityKind;
@@ -20,11 +23,6 @@ public final class SqliteEventLog implements EventLog {
 
     public SqliteEventLog(EventStore store) {
         this.store = store;
-    }
-
-    /** The SQL store underneath, for the daemon's own readers. */
-    public EventStore store() {
-        return store;
     }
 
     @Override
@@ -123,8 +121,13 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<String[]> conflictedEntities() throws StorageException {
-        return SqlCalls.call(() -> store.conflictedEntities());
+    public List<LogRows.EntityRef> conflictedEntities() throws StorageException {
+        List<String[]> rows = SqlCalls.call(() -> store.conflictedEntities());
+        List<LogRows.EntityRef> out = new java.util.ArrayList<>(rows.size());
+        for (String[] r : rows) {
+            out.add(new LogRows.EntityRef(EntityKind.ofCode(Integer.parseInt(r[0])), r[1]));
+        }
+        return out;
     }
 
     @Override
@@ -148,8 +151,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void forEachAuthorship(RealmId realm, EntityKind membershipKind, AuthorshipVisitor visitor) throws StorageException {
-        SqlCalls.run(() -> store.forEachAuthorship(realm.toBytes(), membershipKind.code(), (kind, entity, author, hlc, id, seq, auth) -> {
+    public void forEachAuthorship(RealmId realm, AuthorshipVisitor visitor) throws StorageException {
+        SqlCalls.run(() -> store.forEachAuthorship(realm.toBytes(), EntityKind.MEMBER.code(), (kind, entity, author, hlc, id, seq, auth) -> {
             try {
                 visitor.visit(EntityKind.ofCode(kind), entity, DeviceId.fromBytes(author), hlc, id, seq, auth);
             } catch (StorageException e) {
@@ -159,9 +162,9 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void forEachAuthorshipBy(RealmId realm, DeviceId author, EntityKind membershipKind, AuthorshipVisitor visitor)
+    public void forEachAuthorshipBy(RealmId realm, DeviceId author, AuthorshipVisitor visitor)
         throws StorageException {
-        SqlCalls.run(() -> store.forEachAuthorshipBy(realm.toBytes(), author.toBytes(), membershipKind.code(), (kind, entity, by, hlc, id, seq, auth) -> {
+        SqlCalls.run(() -> store.forEachAuthorshipBy(realm.toBytes(), author.toBytes(), EntityKind.MEMBER.code(), (kind, entity, by, hlc, id, seq, auth) -> {
             try { // every row is by {@code author}: hand on the id in hand rather than one made per row
                 visitor.visit(EntityKind.ofCode(kind), entity, author, hlc, id, seq, auth);
             } catch (StorageException e) {
@@ -201,12 +204,12 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void replaceConflicts(RealmId realm, EntityKind kind, String entity, List<EventStore.ConflictRow> rows) throws StorageException {
+    public void replaceConflicts(RealmId realm, EntityKind kind, String entity, List<LogRows.ConflictRow> rows) throws StorageException {
         SqlCalls.run(() -> store.replaceConflicts(realm.toBytes(), kind.code(), entity, rows));
     }
 
     @Override
-    public List<EventStore.ConflictRow> conflicts() throws StorageException {
+    public List<LogRows.ConflictRow> conflicts() throws StorageException {
         return SqlCalls.call(() -> store.conflicts());
     }
 
@@ -251,7 +254,7 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<EventStore.RealmRow> realms() throws StorageException {
+    public List<LogRows.SyncedRealmRow> realms() throws StorageException {
         return SqlCalls.call(() -> store.realms());
     }
 
@@ -271,7 +274,7 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<EventStore.PeerRow> peers() throws StorageException {
+    public List<LogRows.PeerRow> peers() throws StorageException {
         return SqlCalls.call(() -> store.peers());
     }
 
@@ -311,17 +314,17 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<EventStore.HeldCount> heldCounts() throws StorageException {
+    public List<LogRows.HeldCount> heldCounts() throws StorageException {
         return SqlCalls.call(() -> store.heldCounts());
     }
 
     @Override
-    public void putPeerStatus(EventStore.PeerStatusRow r) throws StorageException {
+    public void putPeerStatus(LogRows.PeerStatusRow r) throws StorageException {
         SqlCalls.run(() -> store.putPeerStatus(r));
     }
 
     @Override
-    public List<EventStore.PeerStatusRow> peerStatuses() throws StorageException {
+    public List<LogRows.PeerStatusRow> peerStatuses() throws StorageException {
         return SqlCalls.call(() -> store.peerStatuses());
     }
 
@@ -341,7 +344,7 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<EventStore.UnsyncedRow> unsynced() throws StorageException {
+    public List<LogRows.UnsyncedRow> unsynced() throws StorageException {
         return SqlCalls.call(() -> store.unsynced());
     }
 
@@ -351,7 +354,7 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<EventStore.RefusalRow> refusals() throws StorageException {
+    public List<LogRows.RefusalRow> refusals() throws StorageException {
         return SqlCalls.call(() -> store.refusals());
     }
 
@@ -382,8 +385,14 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<Object[]> entitiesChangedAfter(RealmId realm, long hlc, EntityKind loreKind, EntityKind relationKind) throws StorageException {
-        return SqlCalls.call(() -> store.entitiesChangedAfter(realm.toBytes(), hlc, loreKind.code(), relationKind.code()));
+    public List<LogRows.EntityRef> entitiesChangedAfter(RealmId realm, long hlc) throws StorageException {
+        List<Object[]> rows = SqlCalls.call(() -> store.entitiesChangedAfter(realm.toBytes(), hlc, EntityKind.LORE.code(),
+            EntityKind.RELATION.code()));
+        List<LogRows.EntityRef> out = new java.util.ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            out.add(new LogRows.EntityRef(EntityKind.ofCode((Integer) r[0]), (String) r[1]));
+        }
+        return out;
     }
 
     @Override
@@ -397,8 +406,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public long loresTouchedBetweenAndMissing(RealmId realm, EntityKind loreKind, long fromHlc, long toHlc) throws StorageException {
-        return SqlCalls.call(() -> store.loresTouchedBetweenAndMissing(realm.toBytes(), loreKind.code(), fromHlc, toHlc));
+    public long loresTouchedBetweenAndMissing(RealmId realm, long fromHlc, long toHlc) throws StorageException {
+        return SqlCalls.call(() -> store.loresTouchedBetweenAndMissing(realm.toBytes(), EntityKind.LORE.code(), fromHlc, toHlc));
     }
 
     @Override
@@ -412,8 +421,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<LogRows.LegacyRow> legacyEntityEvents(RealmId realm, EntityKind membershipKind) throws StorageException {
-        return SqlCalls.call(() -> store.legacyEntityEvents(realm.toBytes(), membershipKind.code()));
+    public List<LogRows.LegacyRow> legacyEntityEvents(RealmId realm) throws StorageException {
+        return SqlCalls.call(() -> store.legacyEntityEvents(realm.toBytes(), EntityKind.MEMBER.code()));
     }
 
     @Override

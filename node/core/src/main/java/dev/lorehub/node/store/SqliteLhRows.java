@@ -1,5 +1,11 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.node.core.RealmRow;
+
+import dev.lorehub.node.core.RelationRow;
+
+import dev.lorehub.node.core.LoreRow;
+
 import dev.lorehub.node.core.LhRows;
 import dev.lorehub.node.core.RelationKey;
 import dev.lorehub.node.core.StorageException;

@@ -1,5 +1,7 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.node.core.CapturedChange;
+
 import dev.lorehub.node.core.CaptureQueue;
 import dev.lorehub.node.core.EventLog;
 import dev.lorehub.node.core.LhRows;
@@ -24,20 +26,7 @@ public final class SqliteStorage implements NodeStorage {
         this.capture = new Capture();
     }
 
-    /** The database underneath. */
-    public LoreHubDatabase database() {
-        return db;
-    }
-
-    /** The SQL event store underneath, for the daemon's own readers (they speak SQL types). */
-    public EventStore eventStore() {
-        return events.store();
-    }
-
-    /**
-     * True if the node's tables exist in this release's version; false where a full open would
-     * create or upgrade them (the read-only side then refuses rather than writing).
-     */
+    @Override
     public boolean tablesCurrent() throws StorageException {
         return SqlCalls.call(() -> SyncTables.isCurrent(db.connection()));
     }
@@ -90,6 +79,11 @@ public final class SqliteStorage implements NodeStorage {
     @Override
     public <T> T inReadTransaction(Work<T> work) throws StorageException {
         return db.inReadTransaction(c -> work.run());
+    }
+
+    @Override
+    public void close() {
+        db.close();
     }
 
     /** The capture table on the database's connection. */

@@ -1,6 +1,9 @@
 /**
  * The LoreHub SQLite database, shared with {@code lh} (LOREHUB_SCHEMA.md), and the node's own tables
- * beside it (DESIGN.md §5). It implements the core's storage ports and is the only place that speaks JDBC.
+ * beside it (DESIGN.md §5). It implements the storage ports the core owns ({@code dev.lorehub.node.core}:
+ * {@code NodeStorage}, {@code EventLog}, {@code LhRows}, {@code CaptureQueue}, {@code RealmKeys}, and the
+ * row records they speak) and is the only place that speaks JDBC. The dependency points one way: the store
+ * knows the core, the core never names the store (CorePortsArchitectureTest).
  *
  * <p><b>Roles.</b>
  * <ul>
@@ -8,8 +11,8 @@
  *       ({@code BEGIN IMMEDIATE}, budgeted so lh never waits long), schema checks; opening never alters
  *       lh's table definitions. {@code openReadOnly} for the query side ({@code store.query}).</li>
  *   <li>lh's tables: {@link dev.lorehub.node.store.LoreHubSchema} (lh 0.2.2's schema, byte for byte),
- *       {@link dev.lorehub.node.store.LoreTables} and the row records (the node's applies, written the way lh
- *       writes them), {@link dev.lorehub.node.store.LoreWriter} (lh's own statements, for the {@code lore}
+ *       {@link dev.lorehub.node.store.LoreTables} (the node's applies of the core's row records, written the
+ *       way lh writes them), {@link dev.lorehub.node.store.LoreWriter} (lh's own statements, for the {@code lore}
  *       commands, the simulator's lh and the tests' lh),
  *       {@link dev.lorehub.node.store.LhCompatibility}, {@link dev.lorehub.node.store.LhMigrationRecord}
  *       and {@link dev.lorehub.node.store.LhMigrationRepair} (drizzle's record of lh's migrations).</li>
@@ -18,10 +21,16 @@
  *       (the node's own applies are not captured back).</li>
  *   <li>The node's tables: {@link dev.lorehub.node.store.SyncTables}, {@link dev.lorehub.node.store.EventStore};
  *       {@link dev.lorehub.node.store.NodeObjects} removes them all without touching lh's.</li>
- *   <li>Adapters of the core's ports: {@link dev.lorehub.node.store.SqliteStorage},
- *       {@link dev.lorehub.node.store.SqliteEventLog}, {@link dev.lorehub.node.store.SqliteLhRows},
- *       {@link dev.lorehub.node.store.KeyFile}; {@link dev.lorehub.node.store.SqlCalls} turns an
- *       {@code SQLException} into the core's {@code StorageException}, keeping SQLite's message.</li>
+ *   <li>Adapters of the core's ports, one per port: {@link dev.lorehub.node.store.SqliteStorage}
+ *       ({@code NodeStorage}), {@link dev.lorehub.node.store.SqliteEventLog} ({@code EventLog}: typed ids in,
+ *       {@link dev.lorehub.node.store.EventStore}'s statements underneath, and the relation index kept on
+ *       append), {@link dev.lorehub.node.store.SqliteLhRows} ({@code LhRows} over
+ *       {@link dev.lorehub.node.store.LoreTables}), {@link dev.lorehub.node.store.KeyFile} ({@code RealmKeys});
+ *       {@link dev.lorehub.node.store.SqlCalls} turns an {@code SQLException} into the core's
+ *       {@code StorageException}, keeping SQLite's message.</li>
+ *   <li>Composition root: {@link dev.lorehub.node.store.SqliteReplicas} opens a {@code Replica} on a
+ *       {@link dev.lorehub.node.store.LoreHubDatabase} (read-write, or read-only for the query side) by
+ *       handing the core these adapters.</li>
  * </ul>
  *
  * <p><b>Threading.</b> Not thread-safe: one connection, used by the thread that owns the replica. lh

@@ -4,13 +4,13 @@ import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.merkle.FingerprintSet;
 import dev.lorehub.merkle.ReconcileConfig;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.core.IngestResult;
 import dev.lorehub.node.core.Membership;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.core.StoredKey;
-import dev.lorehub.node.store.EventStore;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -59,12 +59,12 @@ public final class ReplicaSyncStore implements SyncStore {
     @Override
     public List<RealmOffer> offersFor(DeviceId peer) {
         List<RealmOffer> offers = new ArrayList<>();
-        for (Map.Entry<RealmId, EventStore.RealmRow> e : new java.util.TreeMap<>(replica.realms()).entrySet()) {
+        for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : new java.util.TreeMap<>(replica.realms()).entrySet()) {
             Membership m = replica.membership(e.getKey());
             // FULL only while this device is a member itself (a removed device syncs membership only)
             if (e.getValue().joined() && m.members().containsKey(peer)
                 && (m.founder().isEmpty() || m.members().containsKey(self()))) {
-                offers.add(new RealmOffer(e.getKey(), DeviceId.fromBytes(e.getValue().founder())));
+                offers.add(new RealmOffer(e.getKey(), e.getValue().founder()));
             }
         }
         return offers;
@@ -73,7 +73,7 @@ public final class ReplicaSyncStore implements SyncStore {
     @Override
     public List<RealmOffer> membershipOffersFor(DeviceId peer) {
         List<RealmOffer> offers = new ArrayList<>();
-        for (Map.Entry<RealmId, EventStore.RealmRow> e : new java.util.TreeMap<>(replica.realms()).entrySet()) {
+        for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : new java.util.TreeMap<>(replica.realms()).entrySet()) {
             if (!e.getValue().joined()) {
                 continue; // an invitation: the admin that invited this device opens it
             }
@@ -81,7 +81,7 @@ public final class ReplicaSyncStore implements SyncStore {
             boolean peerMember = m.members().containsKey(peer);
             boolean selfMember = m.members().containsKey(self());
             if ((peerMember && !selfMember) || (!peerMember && everMember(m, peer))) {
-                offers.add(new RealmOffer(e.getKey(), DeviceId.fromBytes(e.getValue().founder())));
+                offers.add(new RealmOffer(e.getKey(), e.getValue().founder()));
             }
         }
         return offers;
@@ -89,7 +89,7 @@ public final class ReplicaSyncStore implements SyncStore {
 
     @Override
     public RealmScope scope(DeviceId peer, RealmId realm) {
-        EventStore.RealmRow row = replica.realms().get(realm);
+        LogRows.SyncedRealmRow row = replica.realms().get(realm);
         if (row == null || !row.joined()) {
             return RealmScope.MEMBERSHIP_ONLY;
         }
@@ -103,11 +103,11 @@ public final class ReplicaSyncStore implements SyncStore {
 
     @Override
     public boolean acceptMembershipOnly(DeviceId peer, RealmId realm, DeviceId founder, long now) {
-        EventStore.RealmRow row = replica.realms().get(realm);
+        LogRows.SyncedRealmRow row = replica.realms().get(realm);
         if (row == null) {
             return replica.acceptInvitation(realm, founder, peer, now);
         }
-        if (!DeviceId.fromBytes(row.founder()).equals(founder)) {
+        if (!row.founder().equals(founder)) {
             return false;
         }
         Membership m = replica.membership(realm);
@@ -166,11 +166,11 @@ public final class ReplicaSyncStore implements SyncStore {
 
     @Override
     public boolean accept(DeviceId peer, RealmId realm, DeviceId founder, long now) {
-        EventStore.RealmRow row = replica.realms().get(realm);
+        LogRows.SyncedRealmRow row = replica.realms().get(realm);
         if (row == null) {
             return replica.acceptInvitation(realm, founder, peer, now); // membership only, until the user joins it
         }
-        if (!DeviceId.fromBytes(row.founder()).equals(founder)) {
+        if (!row.founder().equals(founder)) {
             return false;
         }
         Membership m = replica.membership(realm);
@@ -179,7 +179,7 @@ public final class ReplicaSyncStore implements SyncStore {
 
     @Override
     public boolean joined(RealmId realm) {
-        EventStore.RealmRow row = replica.realms().get(realm);
+        LogRows.SyncedRealmRow row = replica.realms().get(realm);
         return row != null && row.joined();
     }
 

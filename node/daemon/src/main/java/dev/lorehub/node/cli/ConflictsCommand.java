@@ -1,8 +1,8 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Field;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.query.NodeQuery;
 import picocli.CommandLine.Command;
 
@@ -49,13 +49,13 @@ final class ConflictsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (NodeQuery view = HomeOption.query(home.checkedHome())) {
-            List<EventStore.ConflictRow> rows = view.replica().conflicts();
+            List<LogRows.ConflictRow> rows = view.replica().conflicts();
             if (json) {
                 com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object();
                 com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("conflicts");
-                for (EventStore.ConflictRow c : rows) {
+                for (LogRows.ConflictRow c : rows) {
                     com.fasterxml.jackson.databind.node.ObjectNode n = list.addObject().put("lore", c.entity())
-                        .put("realm", dev.lorehub.crypto.RealmId.fromBytes(c.realm()).toString())
+                        .put("realm", c.realm().toString())
                         .put("field", c.field() == 0 ? null : Field.ofCode(c.field()).column())
                         .put("type", c.type().toLowerCase()).put("shownNow", c.winner());
                     com.fasterxml.jackson.databind.node.ArrayNode versions = n.putArray("versions");
@@ -73,7 +73,7 @@ final class ConflictsCommand implements Callable<Integer> {
                 return 0;
             }
             String self = view.replica().deviceId().toString();
-            for (EventStore.ConflictRow c : rows) {
+            for (LogRows.ConflictRow c : rows) {
                 String field = c.field() == 0 ? "the lore itself" : Field.ofCode(c.field()).column();
                 System.out.println("lore " + c.entity() + " — " + field + " (" + c.type().toLowerCase().replace('_', ' ') + ")");
                 System.out.println("  shown now: " + (c.winner() == null ? "(kept)" : "\"" + c.winner() + "\""));

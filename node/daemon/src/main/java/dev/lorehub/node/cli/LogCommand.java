@@ -38,7 +38,7 @@ final class LogCommand implements Callable<Integer> {
     String lore;
 
     @Override
-    public Integer call() throws java.sql.SQLException {
+    public Integer call() throws dev.lorehub.node.core.StorageException {
         if (limit < 0) {
             throw new NodeException("-n must be 0 or more, got " + limit + ".", NodeException.Reason.USAGE);
         }
@@ -82,7 +82,7 @@ final class LogCommand implements Callable<Integer> {
     }
 
     /** The report, from the running daemon when one answers, else built here. */
-    private ObjectNode report(NodeHome h) throws java.sql.SQLException {
+    private ObjectNode report(NodeHome h) throws dev.lorehub.node.core.StorageException {
         DaemonAnswer daemon = DaemonAnswer.ask(h, new ControlRequest.Log(limit, lore, refused));
         if (daemon.answered()) {
             return (ObjectNode) daemon.reply().get("report");

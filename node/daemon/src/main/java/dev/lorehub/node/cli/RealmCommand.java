@@ -1,8 +1,8 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Membership;
 import dev.lorehub.node.core.Role;
 import dev.lorehub.node.runtime.ControlRequest;
@@ -11,9 +11,8 @@ import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeView;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreTables;
-import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.core.RealmRow;
 import dev.lorehub.node.store.query.NodeQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -122,11 +121,11 @@ final class RealmCommand {
         @Override
         public Integer call() {
             try (NodeQuery view = HomeOption.query(home.checkedHome())) {
-                Map<RealmId, EventStore.RealmRow> realms = new TreeMap<>(view.replica().realms());
+                Map<RealmId, LogRows.SyncedRealmRow> realms = new TreeMap<>(view.replica().realms());
                 if (json) {
                     com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object();
                     com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("realms");
-                    for (Map.Entry<RealmId, EventStore.RealmRow> e : realms.entrySet()) {
+                    for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : realms.entrySet()) {
                         Membership m = view.replica().membership(e.getKey());
                         Role role = m.role(view.replica().deviceId()).orElse(null);
                         list.addObject().put("id", e.getKey().toString()).put("name", view.localName(e.getValue()))
@@ -140,7 +139,7 @@ final class RealmCommand {
                 if (realms.isEmpty()) {
                     System.out.println("No synced realms: share one with `lorehub-node realm share`.");
                 }
-                for (Map.Entry<RealmId, EventStore.RealmRow> e : realms.entrySet()) {
+                for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : realms.entrySet()) {
                     Role role = view.replica().membership(e.getKey()).role(view.replica().deviceId()).orElse(null);
                     System.out.printf("%s  %-16s %-6s %s%n", e.getKey(), view.localName(e.getValue()),
                         role != null ? role.name().toLowerCase()
@@ -169,7 +168,7 @@ final class RealmCommand {
                 RealmId id = view.realm(realm, HomeOption.cwd());
                 Membership m = view.replica().membership(id);
                 Map<String, String> names = new TreeMap<>();
-                view.replica().peers().forEach(p -> names.put(DeviceId.fromBytes(p.device()).toString(), p.displayName()));
+                view.replica().peers().forEach(p -> names.put(p.device().toString(), p.displayName()));
                 if (json) {
                     com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object().put("realm", id.toString())
                         .put("epoch", m.currentEpoch());

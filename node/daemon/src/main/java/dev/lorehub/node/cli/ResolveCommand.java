@@ -3,6 +3,7 @@ package dev.lorehub.node.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Field;
 import dev.lorehub.node.json.Json;
 import dev.lorehub.node.runtime.ControlRequest;
@@ -11,7 +12,6 @@ import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeView;
-import dev.lorehub.node.store.EventStore;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,8 +59,8 @@ final class ResolveCommand implements Callable<Integer> {
         String id;
         try (NodeView view = NodeView.open(h)) {
             id = new LoreEditor(view.database()).get(lore).id();
-            List<EventStore.ConflictRow> rows = new ArrayList<>();
-            for (EventStore.ConflictRow c : view.replica().conflicts()) {
+            List<LogRows.ConflictRow> rows = new ArrayList<>();
+            for (LogRows.ConflictRow c : view.replica().conflicts()) {
                 if (c.entity().equals(id)) {
                     rows.add(c);
                 }
@@ -69,7 +69,7 @@ final class ResolveCommand implements Callable<Integer> {
                 throw new NodeException("Lore " + id + " has no conflicts.", NodeException.Reason.REFUSED);
             }
             String self = view.replica().deviceId().toString();
-            for (EventStore.ConflictRow c : rows) {
+            for (LogRows.ConflictRow c : rows) {
                 if (c.field() == 0) {
                     continue; // delete versus edit: the edit is kept; resolving just settles the heads
                 }
@@ -109,7 +109,7 @@ final class ResolveCommand implements Callable<Integer> {
         return best;
     }
 
-    private static String edit(EventStore.ConflictRow c, ObjectMapper json) throws Exception {
+    private static String edit(LogRows.ConflictRow c, ObjectMapper json) throws Exception {
         Path file = Files.createTempFile("lorehub-resolve", ".txt");
         try {
             StringBuilder text = new StringBuilder(c.winner() == null ? "" : c.winner()).append("\n\n");

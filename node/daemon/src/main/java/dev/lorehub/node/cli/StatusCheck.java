@@ -1,5 +1,6 @@
 package dev.lorehub.node.cli;
 
+import dev.lorehub.node.core.LogRows;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.node.dashboard.Alert;
@@ -8,7 +9,6 @@ import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeView;
-import dev.lorehub.node.store.EventStore;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -61,8 +61,8 @@ final class StatusCheck {
         long now = System.currentTimeMillis();
         List<AlertRules.PeerHealth> peers = new ArrayList<>();
         try (NodeView view = NodeView.open(h)) {
-            for (EventStore.PeerRow p : view.replica().peers()) {
-                DeviceId id = DeviceId.fromBytes(p.device());
+            for (LogRows.PeerRow p : view.replica().peers()) {
+                DeviceId id = p.device();
                 long since = p.lastSyncAt() != null ? p.lastSyncAt() : p.pairedAt();
                 peers.add(new AlertRules.PeerHealth(id.shortForm(), p.displayName(), false, 0, since, 0, null));
             }

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeHome;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.query.NodeQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,13 +36,13 @@ final class UnsyncedCommand implements Callable<Integer> {
     public Integer call() {
         // A look: the read-only query side (no capture installed, no write lock).
         try (NodeQuery view = HomeOption.query(home.checkedHome())) {
-            List<EventStore.UnsyncedRow> rows = view.replica().unsynced();
+            List<LogRows.UnsyncedRow> rows = view.replica().unsynced();
             if (json) {
                 ObjectNode out = JsonOutput.object();
                 ArrayNode list = out.putArray("unsynced");
-                for (EventStore.UnsyncedRow u : rows) {
-                    list.addObject().put("realm", RealmId.fromBytes(u.realm()).toString())
-                        .put("kind", EntityKind.ofCode(u.kind()).name().toLowerCase(Locale.ROOT)).put("entity", u.entity())
+                for (LogRows.UnsyncedRow u : rows) {
+                    list.addObject().put("realm", u.realm().toString())
+                        .put("kind", u.kind().name().toLowerCase(Locale.ROOT)).put("entity", u.entity())
                         .put("reason", u.reason()).put("firstAt", JsonOutput.time(u.firstAt()))
                         .put("lastAt", JsonOutput.time(u.lastAt()));
                 }
@@ -52,10 +52,10 @@ final class UnsyncedCommand implements Callable<Integer> {
             if (rows.isEmpty()) {
                 System.out.println("Every local change is synced or on its way.");
             }
-            for (EventStore.UnsyncedRow u : rows) {
+            for (LogRows.UnsyncedRow u : rows) {
                 System.out.printf("%s  realm %s  %s %s: %s%n", Instant.ofEpochMilli(u.lastAt()),
-                    RealmId.fromBytes(u.realm()).toString().substring(0, 12),
-                    EntityKind.ofCode(u.kind()).name().toLowerCase(Locale.ROOT), u.entity(), u.reason());
+                    u.realm().toString().substring(0, 12),
+                    u.kind().name().toLowerCase(Locale.ROOT), u.entity(), u.reason());
             }
         }
         return 0;

@@ -3,10 +3,10 @@ package dev.lorehub.node.dashboard;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.Field;
 import dev.lorehub.node.json.Json;
-import dev.lorehub.node.store.EventStore;
 
 import java.util.List;
 import java.util.Map;
@@ -26,13 +26,13 @@ final class ConflictChoice {
     }
 
     /** The values for {@code Replica.resolve}. */
-    static Map<Field, Object> values(List<EventStore.ConflictRow> rows, Resolution choice, String self) {
+    static Map<Field, Object> values(List<LogRows.ConflictRow> rows, Resolution choice, String self) {
         if (rows.isEmpty()) {
             throw new DashboardActionException("This lore has no conflicts any more (resolved elsewhere?).");
         }
         Map<Field, Object> values = new TreeMap<>();
-        for (EventStore.ConflictRow c : rows) {
-            if (c.field() == 0 || c.kind() != EntityKind.LORE.code()) {
+        for (LogRows.ConflictRow c : rows) {
+            if (c.field() == 0 || c.kind() != EntityKind.LORE) {
                 continue;
             }
             Field field = Field.ofCode(c.field());
@@ -58,7 +58,7 @@ final class ConflictChoice {
         return values;
     }
 
-    private static JsonNode versions(EventStore.ConflictRow c) {
+    private static JsonNode versions(LogRows.ConflictRow c) {
         try {
             return JSON.readTree(c.versionsJson());
         } catch (JsonProcessingException e) {

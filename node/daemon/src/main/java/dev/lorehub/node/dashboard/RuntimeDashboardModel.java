@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.Field;
 import dev.lorehub.node.core.HybridClock;
@@ -20,12 +21,8 @@ import dev.lorehub.node.metrics.SessionSnapshot;
 import dev.lorehub.node.runtime.NodeConfig;
 import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeRuntime;
-import dev.lorehub.node.store.ChangeCapture;
-import dev.lorehub.node.store.EventStore;
-import dev.lorehub.node.store.LoreTables;
-import dev.lorehub.node.store.StoredEvent;
+import dev.lorehub.node.core.StoredEvent;
 
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -101,9 +98,9 @@ public final class RuntimeDashboardModel implements DashboardModel {
     public void resolve(String lore, Resolution resolution) {
         try {
             runtime.withReplica((r, now) -> {
-                List<EventStore.ConflictRow> rows = new ArrayList<>();
-                for (EventStore.ConflictRow c : r.conflicts()) {
-                    if (c.kind() == EntityKind.LORE.code() && c.entity().equals(lore)) {
+                List<LogRows.ConflictRow> rows = new ArrayList<>();
+                for (LogRows.ConflictRow c : r.conflicts()) {
+                    if (c.kind() == EntityKind.LORE && c.entity().equals(lore)) {
                         rows.add(c);
                     }
                 }
@@ -120,8 +117,8 @@ public final class RuntimeDashboardModel implements DashboardModel {
     public void tick() {
         runtime.withReplica((r, now) -> {
             Set<String> current = new HashSet<>();
-            for (EventStore.ConflictRow c : r.conflicts()) {
-                current.add(c.kind() + "/" + c.entity() + "/" + c.field());
+            for (LogRows.ConflictRow c : r.conflicts()) {
+                current.add(c.kind().code() + "/" + c.entity() + "/" + c.field());
             }
             int recorded = 0;
             int resolved = 0;
@@ -131,30 +128,29 @@ public final class RuntimeDashboardModel implements DashboardModel {
             }
             knownConflicts = current;
             metrics.conflicts(recorded, resolved, current.size(), now);
-            metrics.pendingLocalChanges(ChangeCapture.pendingCount(r.database().connection()));
+            metrics.pendingLocalChanges(r.pendingCaptureCount());
             return null;
         });
     }
 
-    private DashboardSnapshot build(Replica r, long now) throws SQLException, java.io.IOException {
+    private DashboardSnapshot build(Replica r, long now) throws dev.lorehub.node.core.StorageException, java.io.IOException {
         DeviceId self = r.deviceId();
         Map<DeviceId, String> names = new HashMap<>();
         names.put(self, runtime.displayName());
-        List<EventStore.PeerRow> peerRows = r.peers();
-        for (EventStore.PeerRow p : peerRows) {
-            names.put(DeviceId.fromBytes(p.device()), p.displayName());
+        List<LogRows.PeerRow> peerRows = r.peers();
+        for (LogRows.PeerRow p : peerRows) {
+            names.put(p.device(), p.displayName());
         }
-        LoreTables tables = new LoreTables(r.database().connection());
-        Map<RealmId, EventStore.RealmRow> realmRows = new TreeMap<>(r.realms());
+        Map<RealmId, LogRows.SyncedRealmRow> realmRows = new TreeMap<>(r.realms());
         Map<RealmId, String> realmNames = new HashMap<>();
         Map<RealmId, Membership> memberships = new HashMap<>();
         List<DashboardSnapshot.Realm> realms = new ArrayList<>();
-        for (Map.Entry<RealmId, EventStore.RealmRow> e : realmRows.entrySet()) {
+        for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : realmRows.entrySet()) {
             RealmId id = e.getKey();
             String name = dev.lorehub.node.runtime.NodeView.sharedName(r, e.getValue()).orElse("(name not known yet)");
             String path = null;
             if (e.getValue().localRealmId() != null) {
-                var local = tables.realm(e.getValue().localRealmId());
+                var local = r.localRealm(e.getValue().localRealmId());
                 if (local.isPresent()) {
                     name = local.get().name();
                     path = local.get().path();
@@ -169,7 +165,7 @@ public final class RuntimeDashboardModel implements DashboardModel {
                     names.getOrDefault(member.device(), ""), member.role().name().toLowerCase(), member.device().equals(self)));
             }
             realms.add(new DashboardSnapshot.Realm(id.toString(), name, path,
-                m.role(self).map(x -> x.name().toLowerCase()).orElse("none"), r.events().count(id.toBytes()), members));
+                m.role(self).map(x -> x.name().toLowerCase()).orElse("none"), r.events().count(id), members));
         }
 
         List<SessionSnapshot> sessions = runtime.sessions();
@@ -195,11 +191,11 @@ public final class RuntimeDashboardModel implements DashboardModel {
         }
 
         List<DashboardSnapshot.ConflictView> conflicts = new ArrayList<>();
-        for (EventStore.ConflictRow c : r.conflicts()) {
-            if (c.kind() != EntityKind.LORE.code()) {
+        for (LogRows.ConflictRow c : r.conflicts()) {
+            if (c.kind() != EntityKind.LORE) {
                 continue;
             }
-            RealmId realm = RealmId.fromBytes(c.realm());
+            RealmId realm = c.realm();
             List<DashboardSnapshot.Version> versions = new ArrayList<>();
             for (JsonNode v : JSON.readTree(c.versionsJson())) {
                 DeviceId author = DeviceId.parse(v.path("author").asText());
@@ -222,7 +218,7 @@ public final class RuntimeDashboardModel implements DashboardModel {
         }
         int offline = (int) peers.stream().filter(p -> !p.online()).count();
         DashboardSnapshot.Unsynced unsynced = new DashboardSnapshot.Unsynced(
-            ChangeCapture.pendingCount(r.database().connection()), awaiting, offline);
+            r.pendingCaptureCount(), awaiting, offline);
 
         MinuteSeries.View series = metrics.series(now);
         DashboardSnapshot.Charts charts = new DashboardSnapshot.Charts(series.startMinute(),
@@ -247,7 +243,7 @@ public final class RuntimeDashboardModel implements DashboardModel {
     }
 
     /** Paired devices with what the open sessions and the ledger know of each. */
-    private List<DashboardSnapshot.Peer> peers(List<EventStore.PeerRow> rows, List<SessionSnapshot> sessions,
+    private List<DashboardSnapshot.Peer> peers(List<LogRows.PeerRow> rows, List<SessionSnapshot> sessions,
                                                Map<RealmId, Membership> memberships, Map<RealmId, String> realmNames,
                                                long now) {
         Map<DeviceId, SessionSnapshot> byPeer = new HashMap<>();
@@ -255,8 +251,8 @@ public final class RuntimeDashboardModel implements DashboardModel {
             byPeer.merge(s.progress().peer(), s, (a, b) -> a.progress().openedAt() >= b.progress().openedAt() ? a : b);
         }
         List<DashboardSnapshot.Peer> out = new ArrayList<>();
-        for (EventStore.PeerRow row : rows) {
-            DeviceId id = DeviceId.fromBytes(row.device());
+        for (LogRows.PeerRow row : rows) {
+            DeviceId id = row.device();
             SessionSnapshot session = byPeer.get(id);
             PeerLedger.Peer seen = metrics.peers().peer(id).orElse(null);
             long lastSync = row.lastSyncAt() == null ? 0 : row.lastSyncAt();

@@ -5,17 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.crypto.CryptoException;
+import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.DeviceIdentity;
 import dev.lorehub.crypto.PassphraseBox;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SecretStore;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.ProgressListener;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.json.Json;
 import dev.lorehub.node.store.BackupFile;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
-import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.store.SqliteReplicas;
+import dev.lorehub.node.core.RealmRow;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +84,7 @@ public final class Backup {
         Summary summary;
         try (BackupFile out = BackupFile.create(tmp);
              LoreHubDatabase db = LoreHubDatabase.open(home.database());
-             Replica replica = Replica.open(db, identity, SecretStore.open(home.realmKeys()), new SecureRandom(),
+             Replica replica = SqliteReplicas.open(db, identity, SecretStore.open(home.realmKeys()), new SecureRandom(),
                  dev.lorehub.node.core.ReplicaOptions.DEFAULT.withoutInstallingCapture())) {
             Replica.Snapshot snap = replica.snapshot(out::add);
             // keys after the events: a rotation in between only adds a key the events do not need
@@ -90,11 +92,11 @@ public final class Backup {
             secrets.put("identity", Base64.getEncoder().encodeToString(Files.readAllBytes(home.identity())));
             secrets.put("realmKeys", Base64.getEncoder().encodeToString(Files.readAllBytes(home.realmKeys())));
             ArrayNode realms = secrets.putArray("realms");
-            for (EventStore.RealmRow r : snap.realms()) {
-                ObjectNode n = realms.addObject().put("realm", RealmId.fromBytes(r.realm()).toString())
-                    .put("founder", b64(r.founder())).put("nameHint", r.nameHint()).put("addedAt", r.addedAt())
-                    .put("joined", r.joined()).put("inviter", r.inviter() == null ? null : b64(r.inviter()));
-                RealmRow local = snap.mapped().get(RealmId.fromBytes(r.realm()));
+            for (LogRows.SyncedRealmRow r : snap.realms()) {
+                ObjectNode n = realms.addObject().put("realm", r.realm().toString())
+                    .put("founder", b64(r.founder().toBytes())).put("nameHint", r.nameHint()).put("addedAt", r.addedAt())
+                    .put("joined", r.joined()).put("inviter", r.inviter() == null ? null : b64(r.inviter().toBytes()));
+                RealmRow local = snap.mapped().get(r.realm());
                 if (local != null) {
                     ObjectNode l = n.putObject("local").put("id", local.id()).put("name", local.name()).put("path", local.path())
                         .put("gitRemote", local.gitRemote()).put("monorepo", local.monorepo());
@@ -102,8 +104,8 @@ public final class Backup {
                 }
             }
             ArrayNode peers = secrets.putArray("peers");
-            for (EventStore.PeerRow p : snap.peers()) {
-                peers.addObject().put("device", b64(p.device())).put("keys", b64(p.keys())).put("name", p.displayName())
+            for (LogRows.PeerRow p : snap.peers()) {
+                peers.addObject().put("device", b64(p.device().toBytes())).put("keys", b64(p.keys())).put("name", p.displayName())
                     .put("pairedAt", p.pairedAt());
             }
             if (Files.exists(home.config())) {
@@ -201,13 +203,13 @@ public final class Backup {
         if (!identity.id().toString().equals(device)) {
             throw new NodeException("The keys in " + file + " belong to another device than the backup names.", NodeException.Reason.REFUSED);
         }
-        List<EventStore.RealmRow> realms = new ArrayList<>();
+        List<LogRows.SyncedRealmRow> realms = new ArrayList<>();
         Map<RealmId, RealmRow> mapped = new TreeMap<>();
         for (JsonNode r : secrets.path("realms")) {
             RealmId id = RealmId.parse(r.get("realm").asText());
-            realms.add(new EventStore.RealmRow(id.toBytes(), unb64(r.get("founder").asText()), null,
+            realms.add(new LogRows.SyncedRealmRow(id, DeviceId.fromBytes(unb64(r.get("founder").asText())), null,
                 r.path("nameHint").isNull() ? null : r.path("nameHint").asText(), r.path("joined").asBoolean(true),
-                r.path("inviter").isNull() ? null : unb64(r.path("inviter").asText()), r.path("addedAt").asLong(now)));
+                r.path("inviter").isNull() ? null : DeviceId.fromBytes(unb64(r.path("inviter").asText())), r.path("addedAt").asLong(now)));
             JsonNode l = r.get("local");
             if (l != null && !l.isNull()) {
                 List<String> provinces = new ArrayList<>();
@@ -217,14 +219,14 @@ public final class Backup {
                     provinces));
             }
         }
-        List<EventStore.PeerRow> peers = new ArrayList<>();
+        List<LogRows.PeerRow> peers = new ArrayList<>();
         for (JsonNode p : secrets.path("peers")) {
-            peers.add(new EventStore.PeerRow(unb64(p.get("device").asText()), unb64(p.get("keys").asText()),
+            peers.add(new LogRows.PeerRow(DeviceId.fromBytes(unb64(p.get("device").asText())), unb64(p.get("keys").asText()),
                 p.get("name").asText(), p.path("pairedAt").asLong(now), null, null));
         }
         long stored = 0;
         try (LoreHubDatabase db = LoreHubDatabase.open(home.database());
-             Replica replica = Replica.open(db, identity, SecretStore.open(home.realmKeys()), new SecureRandom())) {
+             Replica replica = SqliteReplicas.open(db, identity, SecretStore.open(home.realmKeys()), new SecureRandom())) {
             replica.restoreState(new Replica.Snapshot(realms, peers, mapped, membership.size() + data.size()), createdAt, now);
             List<byte[]> all = new ArrayList<>(membership);
             all.addAll(data);

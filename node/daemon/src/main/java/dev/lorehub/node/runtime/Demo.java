@@ -1,11 +1,11 @@
 package dev.lorehub.node.runtime;
 
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Role;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
-import dev.lorehub.node.store.LoreRow;
-import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.core.LoreRow;
+import dev.lorehub.node.core.RealmRow;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -122,8 +122,8 @@ public final class Demo {
                 out.printf("  %-12s state digest %s%n", names[i], digest.substring(0, 16));
             }
             step("the recorded conflict (the same on every device)");
-            List<EventStore.ConflictRow> conflicts = nodes.get(0).withReplica((r, now) -> r.conflicts());
-            for (EventStore.ConflictRow c : conflicts) {
+            List<LogRows.ConflictRow> conflicts = nodes.get(0).withReplica((r, now) -> r.conflicts());
+            for (LogRows.ConflictRow c : conflicts) {
                 out.println("  lore " + c.entity().substring(0, 8) + ", " + fieldName(c.field()) + " (" + c.type()
                     + "): every device shows \"" + c.winner() + "\" (latest writer) and keeps both versions:");
                 for (var v : dev.lorehub.node.json.Json.MAPPER.readTree(c.versionsJson())) {

@@ -9,12 +9,15 @@ import dev.lorehub.node.core.ProgressListener;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.core.ReplicaOptions;
 import dev.lorehub.node.store.ChangeCapture;
-import dev.lorehub.node.store.EventStore;
+import dev.lorehub.node.core.EventLog;
+import dev.lorehub.node.core.LogRows;
+import dev.lorehub.node.core.StorageException;
 import dev.lorehub.node.store.LhCompatibility;
 import dev.lorehub.node.store.LhMigrationRecord;
 import dev.lorehub.node.store.LhMigrationRepair;
 import dev.lorehub.node.store.LhViolation;
 import dev.lorehub.node.store.LoreHubDatabase;
+import dev.lorehub.node.store.SqliteReplicas;
 import dev.lorehub.node.store.LoreHubDatabaseException;
 
 import java.io.IOException;
@@ -159,7 +162,7 @@ public final class Doctor {
             }
             migrations(c, out);
             readability(c, out);
-            Replica r = Replica.open(db, DeviceIdentity.load(home.identity()), SecretStore.open(home.realmKeys()),
+            Replica r = SqliteReplicas.open(db, DeviceIdentity.load(home.identity()), SecretStore.open(home.realmKeys()),
                 new SecureRandom(), ReplicaOptions.DEFAULT.withoutInstallingCapture());
             db = null; // the replica owns it now
             try {
@@ -167,7 +170,7 @@ public final class Doctor {
             } finally {
                 r.close();
             }
-        } catch (SQLException e) {
+        } catch (SQLException | StorageException e) {
             out.add(new Finding(Finding.Kind.DATABASE, "lorehub.db could not be read through.", List.of(e.getMessage()),
                 "restore it from a backup (`lorehub-node restore FILE`)"));
         } finally {
@@ -229,7 +232,8 @@ public final class Doctor {
         }
     }
 
-    private static void replicaChecks(Replica r, Connection c, ProgressListener progress, List<Finding> out) throws SQLException {
+    private static void replicaChecks(Replica r, Connection c, ProgressListener progress, List<Finding> out)
+        throws SQLException, StorageException {
         List<Replica.DamagedEvent> damaged = r.verifyLog(progress);
         if (!damaged.isEmpty()) {
             out.add(new Finding(Finding.Kind.EVENTS, damaged.size() + " stored event(s) do not check out (changed on disk?).",
@@ -274,14 +278,14 @@ public final class Doctor {
         };
     }
 
-    private static void notices(Replica r, Connection c, List<Finding> out) throws SQLException {
-        EventStore events = r.events();
-        long held = events.heldCounts().stream().mapToLong(EventStore.HeldCount::count).sum();
+    private static void notices(Replica r, Connection c, List<Finding> out) throws SQLException, StorageException {
+        EventLog events = r.events();
+        long held = events.heldCounts().stream().mapToLong(LogRows.HeldCount::count).sum();
         if (held > 0) {
             out.add(new Finding(Finding.Kind.NOTICE, held + " event(s) held aside (waiting for membership, or stamped ahead).",
                 List.of(), "none: they are re-examined as membership arrives and time passes (see `lorehub-node status`)"));
         }
-        long refused = events.refusals().stream().mapToLong(EventStore.RefusalRow::count).sum();
+        long refused = events.refusals().stream().mapToLong(LogRows.RefusalRow::count).sum();
         if (refused > 0) {
             out.add(new Finding(Finding.Kind.NOTICE, refused + " event(s) refused from peers or remotes.", List.of(),
                 "see `lorehub-node log --refused`"));
@@ -366,7 +370,7 @@ public final class Doctor {
                 throw new NodeException("Cannot repair " + home.database() + ": " + e.getMessage(), NodeException.Reason.STATE);
             }
             LoreHubDatabase db = LoreHubDatabase.open(home.database());
-            try (Replica r = Replica.open(db, DeviceIdentity.load(home.identity()), SecretStore.open(home.realmKeys()),
+            try (Replica r = SqliteReplicas.open(db, DeviceIdentity.load(home.identity()), SecretStore.open(home.realmKeys()),
                 new SecureRandom())) {
                 List<byte[]> damaged = r.verifyLog(progress).stream().map(Replica.DamagedEvent::id).toList();
                 if (!damaged.isEmpty()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.EntityChange;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.EventBody;
@@ -14,8 +15,7 @@ import dev.lorehub.node.core.HybridClock;
 import dev.lorehub.node.core.LegacySeal;
 import dev.lorehub.node.core.MembershipChange;
 import dev.lorehub.node.core.Replica;
-import dev.lorehub.node.store.EventStore;
-import dev.lorehub.node.store.StoredEvent;
+import dev.lorehub.node.core.StoredEvent;
 
 import java.sql.SQLException;
 import java.time.Instant;
@@ -52,14 +52,14 @@ public final class LogReport {
      * The newest {@code limit} events, or (with {@code lore}, an id or a unique prefix) the newest
      * {@code limit} of that lore's history, deleted lores included.
      */
-    public static ObjectNode events(Replica replica, int limit, String lore) throws SQLException {
+    public static ObjectNode events(Replica replica, int limit, String lore) throws dev.lorehub.node.core.StorageException {
         Map<DeviceId, String> names = new HashMap<>();
         names.put(replica.deviceId(), "this device");
-        replica.peers().forEach(p -> names.put(DeviceId.fromBytes(p.device()), p.displayName()));
+        replica.peers().forEach(p -> names.put(p.device(), p.displayName()));
         List<StoredEvent> events;
         if (lore != null) {
             String id = replica.loreIdByPrefix(lore);
-            events = new ArrayList<>(replica.events().eventsOf(EntityKind.LORE.code(), id));
+            events = new ArrayList<>(replica.events().eventsOf(EntityKind.LORE, id));
             events.sort(Comparator.comparingLong(StoredEvent::hlc).reversed());
             events = events.subList(0, Math.min(events.size(), Math.max(limit, 0)));
         } else {
@@ -82,13 +82,13 @@ public final class LogReport {
     }
 
     /** The first {@code limit} kinds of refusal this device recorded (from whom, why, how often). */
-    public static ObjectNode refusals(Replica replica, int limit) throws SQLException {
-        List<EventStore.RefusalRow> rows = replica.events().refusals();
+    public static ObjectNode refusals(Replica replica, int limit) throws dev.lorehub.node.core.StorageException {
+        List<LogRows.RefusalRow> rows = replica.events().refusals();
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode list = out.putArray("refused");
-        for (EventStore.RefusalRow r : rows.subList(0, Math.min(rows.size(), Math.max(limit, 0)))) {
+        for (LogRows.RefusalRow r : rows.subList(0, Math.min(rows.size(), Math.max(limit, 0)))) {
             list.addObject().put("lastAt", WHEN.format(Instant.ofEpochMilli(r.lastAt()))).put("from", r.source())
-                .put("realm", RealmId.fromBytes(r.realm()).toString()).put("count", r.count())
+                .put("realm", r.realm().toString()).put("count", r.count())
                 .put("reason", r.reason().toLowerCase(Locale.ROOT)).put("lastDetail", r.lastDetail());
         }
         return out;

@@ -1,10 +1,10 @@
 package dev.lorehub.node.runtime;
 
 import dev.lorehub.node.store.LoreHubDatabase;
-import dev.lorehub.node.store.LoreRow;
+import dev.lorehub.node.core.LoreRow;
 import dev.lorehub.node.store.LoreTables;
 import dev.lorehub.node.store.LoreWriter;
-import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.core.RealmRow;
 import dev.lorehub.node.store.TransactionAction;
 
 import java.nio.file.Path;

@@ -21,7 +21,7 @@ final class NodeDescription {
             + replica.hasPendingCapture() + ", digest " + replica.digest().substring(0, 12));
         for (var e : replica.realms().entrySet()) {
             sb.append(", realm ").append(e.getKey().toString(), 0, 8).append(" mapped to ").append(e.getValue().localRealmId())
-                .append(" events ").append(replica.events().count(e.getKey().toBytes()));
+                .append(" events ").append(replica.events().count(e.getKey()));
         }
         for (SyncSession session : sessions) {
             sb.append("; session with ").append(session.peer().shortForm()).append(session.isSynced() ? " synced" : " busy")

@@ -8,12 +8,12 @@ import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.DeviceKeys;
 import dev.lorehub.crypto.InvalidDeviceIdException;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Field;
 import dev.lorehub.node.core.Membership;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.core.Role;
 import dev.lorehub.node.json.Json;
-import dev.lorehub.node.store.EventStore;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -133,7 +133,7 @@ public final class NodeOperations {
     private ObjectNode status() {
         List<dev.lorehub.node.endpoint.NodeEndpoint.PeerStatus> live = runtime.peerStatus();
         StatusReport.Presence presence = new StatusReport.Presence(true, null, discoveryWarning(), null);
-        ObjectNode report = runtime.withReplica((rep, now) -> StatusReport.build(runtime.home(), rep.database(), rep,
+        ObjectNode report = runtime.withReplica((rep, now) -> StatusReport.build(runtime.home(), runtime.database(), rep,
             PeerStates.live(rep, live), presence, runtime.config().backends()));
         ObjectNode out = ok();
         out.set("report", report);
@@ -142,7 +142,7 @@ public final class NodeOperations {
 
     private ObjectNode peers() {
         List<dev.lorehub.node.endpoint.NodeEndpoint.PeerStatus> live = runtime.peerStatus();
-        ObjectNode report = runtime.withReplica((rep, now) -> PeersReport.build(rep.database(), rep,
+        ObjectNode report = runtime.withReplica((rep, now) -> PeersReport.build(runtime.database(), rep,
             PeerStates.live(rep, live), true));
         ObjectNode out = ok();
         out.set("report", report);
@@ -264,8 +264,8 @@ public final class NodeOperations {
     /** Devices this node knows: paired peers and the members of {@code realm} (or of every realm). */
     static Set<DeviceId> known(Replica r, RealmId realm) {
         Set<DeviceId> out = new LinkedHashSet<>();
-        for (EventStore.PeerRow p : r.peers()) {
-            out.add(DeviceId.fromBytes(p.device()));
+        for (LogRows.PeerRow p : r.peers()) {
+            out.add(p.device());
         }
         for (RealmId id : realm != null ? List.of(realm) : List.copyOf(r.realms().keySet())) {
             out.addAll(r.membership(id).members().keySet());
@@ -289,8 +289,8 @@ public final class NodeOperations {
     }
 
     private static DeviceKeys peerKeys(Replica r, DeviceId device) {
-        for (EventStore.PeerRow p : r.peers()) {
-            if (DeviceId.fromBytes(p.device()).equals(device)) {
+        for (LogRows.PeerRow p : r.peers()) {
+            if (p.device().equals(device)) {
                 return DeviceKeys.decode(p.keys());
             }
         }

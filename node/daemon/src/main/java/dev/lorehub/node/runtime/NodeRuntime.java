@@ -16,6 +16,7 @@ import dev.lorehub.node.endpoint.PeerAddress;
 import dev.lorehub.node.metrics.NodeMetrics;
 import dev.lorehub.node.metrics.SessionSnapshot;
 import dev.lorehub.node.store.LoreHubDatabase;
+import dev.lorehub.node.store.SqliteReplicas;
 import dev.lorehub.node.sync.ReplicaSyncStore;
 import dev.lorehub.node.transport.ListeningEndpoint;
 import dev.lorehub.node.transport.PeerTransport;
@@ -65,6 +66,8 @@ public final class NodeRuntime implements AutoCloseable {
 
     private DeviceIdentity identity;
     private Replica replica;
+    /** The LoreHub database under {@link #replica} (the replica owns and closes it), for the status reports' lh lookups. */
+    private LoreHubDatabase database;
     private NodeEndpoint endpoint;
     private SessionMetricsHooks hooks;
     private ParallelEnvelopeVerifier verifier;
@@ -122,7 +125,8 @@ public final class NodeRuntime implements AutoCloseable {
         StartupChecks.requireInitialised(home);
         identity = DeviceIdentity.load(home.identity());
         verifier = ParallelEnvelopeVerifier.perCore();
-        replica = Replica.open(LoreHubDatabase.open(home.database()), identity, SecretStore.open(home.realmKeys()), random,
+        database = LoreHubDatabase.open(home.database());
+        replica = SqliteReplicas.open(database, identity, SecretStore.open(home.realmKeys()), random,
             ReplicaOptions.DEFAULT.withVerifier(verifier).withTicker(System::nanoTime));
         ReplicaSyncStore store = new ReplicaSyncStore(replica, ReconcileConfig.defaults(), random);
         peers.load(replica);
@@ -197,6 +201,11 @@ public final class NodeRuntime implements AutoCloseable {
 
     public NodeHome home() {
         return home;
+    }
+
+    /** The LoreHub database the replica runs on; use it on the node thread only ({@link #withReplica}). */
+    LoreHubDatabase database() {
+        return database;
     }
 
     Replica replica() {

@@ -3,11 +3,12 @@ package dev.lorehub.node.runtime;
 import dev.lorehub.crypto.DeviceIdentity;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SecretStore;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Replica;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
+import dev.lorehub.node.store.SqliteReplicas;
 import dev.lorehub.node.store.LoreTables;
-import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.core.RealmRow;
 import dev.lorehub.node.store.query.NodeQuery;
 
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ public final class NodeView implements AutoCloseable {
         NodeFiles.requireInitialised(home);
         LoreHubDatabase db = LoreHubDatabase.open(home.database());
         try {
-            Replica replica = Replica.open(db, DeviceIdentity.load(home.identity()), SecretStore.open(home.realmKeys()),
+            Replica replica = SqliteReplicas.open(db, DeviceIdentity.load(home.identity()), SecretStore.open(home.realmKeys()),
                 new SecureRandom());
             return new NodeView(home, db, replica);
         } catch (RuntimeException e) {
@@ -65,7 +66,7 @@ public final class NodeView implements AutoCloseable {
             if (local.isEmpty()) {
                 return Optional.empty();
             }
-            for (Map.Entry<RealmId, EventStore.RealmRow> e : replica.realms().entrySet()) {
+            for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : replica.realms().entrySet()) {
                 if (local.get().id().equals(e.getValue().localRealmId())) {
                     return Optional.of(e.getKey());
                 }
@@ -86,9 +87,9 @@ public final class NodeView implements AutoCloseable {
                 + ") is not a synced realm: name one with --realm (see `lorehub-node realm list`), or share it with "
                 + "`lorehub-node realm share`.", NodeException.Reason.REFUSED));
         }
-        Map<RealmId, EventStore.RealmRow> realms = replica.realms();
+        Map<RealmId, LogRows.SyncedRealmRow> realms = replica.realms();
         java.util.List<RealmId> matches = new java.util.ArrayList<>();
-        for (Map.Entry<RealmId, EventStore.RealmRow> e : realms.entrySet()) {
+        for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : realms.entrySet()) {
             String name = localName(e.getValue());
             if (e.getKey().toString().startsWith(text.toLowerCase()) || text.equals(name)) {
                 matches.add(e.getKey());
@@ -110,17 +111,17 @@ public final class NodeView implements AutoCloseable {
      * shared under (the realm's synced name, once its events arrived), else its hint, else
      * "(name not known yet)".
      */
-    public String localName(EventStore.RealmRow row) {
+    public String localName(LogRows.SyncedRealmRow row) {
         return NodeQuery.localName(db, replica, row);
     }
 
     /** The name a synced realm was shared under: its synced REALM entity's name, else the hint stored with it. */
-    public static Optional<String> sharedName(Replica replica, EventStore.RealmRow row) {
+    public static Optional<String> sharedName(Replica replica, LogRows.SyncedRealmRow row) {
         return NodeQuery.sharedName(replica, row);
     }
 
     /** The directory a synced realm is mapped to here, if any. */
-    public Optional<String> localPath(EventStore.RealmRow row) {
+    public Optional<String> localPath(LogRows.SyncedRealmRow row) {
         return NodeQuery.localPath(db, row);
     }
 

@@ -3,9 +3,9 @@ package dev.lorehub.node.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.endpoint.NodeEndpoint;
-import dev.lorehub.node.store.EventStore;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -50,19 +50,19 @@ public final class PeerStates {
      * Every paired peer as the node last recorded it (no node running: none is connected), with
      * what this device wrote since each realm was last in sync added to what the peer lacks.
      */
-    public static List<State> recorded(Replica replica) throws SQLException {
-        Map<DeviceId, List<EventStore.PeerStatusRow>> rows = new LinkedHashMap<>();
-        for (EventStore.PeerStatusRow row : replica.events().peerStatuses()) {
-            rows.computeIfAbsent(DeviceId.fromBytes(row.peer()), d -> new ArrayList<>()).add(row);
+    public static List<State> recorded(Replica replica) throws dev.lorehub.node.core.StorageException {
+        Map<DeviceId, List<LogRows.PeerStatusRow>> rows = new LinkedHashMap<>();
+        for (LogRows.PeerStatusRow row : replica.events().peerStatuses()) {
+            rows.computeIfAbsent(row.peer(), d -> new ArrayList<>()).add(row);
         }
         List<State> out = new ArrayList<>();
         for (Map.Entry<DeviceId, String> peer : names(replica).entrySet()) {
             List<RealmState> realms = new ArrayList<>();
             Long lastContact = null;
             String lastError = null;
-            for (EventStore.PeerStatusRow row : rows.getOrDefault(peer.getKey(), List.of())) {
-                long written = replica.events().ownEventsAfter(row.realm(), replica.deviceId().toBytes(), row.ownSeqSynced());
-                realms.add(new RealmState(RealmId.fromBytes(row.realm()), false, row.lastSyncedAt(), row.theyLack() + written,
+            for (LogRows.PeerStatusRow row : rows.getOrDefault(peer.getKey(), List.of())) {
+                long written = replica.events().ownEventsAfter(row.realm(), replica.deviceId(), row.ownSeqSynced());
+                realms.add(new RealmState(row.realm(), false, row.lastSyncedAt(), row.theyLack() + written,
                     row.weLack()));
                 lastContact = row.lastContact();
                 lastError = row.lastError();
@@ -74,8 +74,8 @@ public final class PeerStates {
 
     private static Map<DeviceId, String> names(Replica replica) {
         Map<DeviceId, String> names = new LinkedHashMap<>();
-        for (EventStore.PeerRow p : replica.peers()) {
-            names.put(DeviceId.fromBytes(p.device()), p.displayName());
+        for (LogRows.PeerRow p : replica.peers()) {
+            names.put(p.device(), p.displayName());
         }
         return names;
     }

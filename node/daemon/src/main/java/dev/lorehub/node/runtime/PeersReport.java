@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Replica;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.store.query.NodeQuery;
 
@@ -43,7 +43,7 @@ public final class PeersReport {
     }
 
     private static String label(LoreHubDatabase db, Replica replica, RealmId realm) {
-        EventStore.RealmRow row = replica.realms().get(realm);
+        LogRows.SyncedRealmRow row = replica.realms().get(realm);
         return row == null ? realm.toString().substring(0, 12) : NodeQuery.localName(db, replica, row);
     }
 

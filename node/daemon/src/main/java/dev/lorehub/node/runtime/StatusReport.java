@@ -5,17 +5,18 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.Membership;
 import dev.lorehub.node.core.MembershipChange;
 import dev.lorehub.node.core.MembershipEvent;
 import dev.lorehub.node.core.Replica;
+import dev.lorehub.node.core.StorageException;
 import dev.lorehub.node.remote.BackendConfig;
 import dev.lorehub.node.remote.RemoteState;
 import dev.lorehub.node.remote.RemoteSync;
 import dev.lorehub.node.remote.ReplicaEvents;
 import dev.lorehub.node.store.ChangeCapture;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.store.query.NodeQuery;
 
@@ -58,7 +59,7 @@ public final class StatusReport {
      * and unsynced events, lh writes not yet captured, conflicts and the {@code backends}' remote state.
      */
     public static ObjectNode build(NodeHome home, LoreHubDatabase db, Replica replica, List<PeerStates.State> peers,
-                                   Presence presence, List<BackendConfig> backends) throws SQLException {
+                                   Presence presence, List<BackendConfig> backends) throws SQLException, StorageException {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("device", replica.deviceId().toString());
         out.put("shortId", replica.deviceId().shortForm());
@@ -85,20 +86,20 @@ public final class StatusReport {
                 .put("founder", inv.founder().toString());
         }
         ArrayNode held = out.putArray("held");
-        for (EventStore.HeldCount c : replica.events().heldCounts()) {
-            held.addObject().put("realm", RealmId.fromBytes(c.realm()).toString()).put("reason", c.reason())
+        for (LogRows.HeldCount c : replica.events().heldCounts()) {
+            held.addObject().put("realm", c.realm().toString()).put("reason", c.reason())
                 .put("events", c.count()).put("example", c.example());
         }
         ArrayNode refused = out.putArray("refused");
-        for (EventStore.RefusalRow f : replica.events().refusals()) {
-            refused.addObject().put("from", f.source()).put("realm", RealmId.fromBytes(f.realm()).toString())
+        for (LogRows.RefusalRow f : replica.events().refusals()) {
+            refused.addObject().put("from", f.source()).put("realm", f.realm().toString())
                 .put("reason", f.reason()).put("events", f.count()).put("last", Instant.ofEpochMilli(f.lastAt()).toString())
                 .put("example", f.lastDetail());
         }
         ArrayNode unsynced = out.putArray("unsynced");
-        for (EventStore.UnsyncedRow u : replica.unsynced()) {
-            unsynced.addObject().put("realm", RealmId.fromBytes(u.realm()).toString())
-                .put("kind", EntityKind.ofCode(u.kind()).name().toLowerCase(Locale.ROOT))
+        for (LogRows.UnsyncedRow u : replica.unsynced()) {
+            unsynced.addObject().put("realm", u.realm().toString())
+                .put("kind", u.kind().name().toLowerCase(Locale.ROOT))
                 .put("entity", u.entity()).put("reason", u.reason()).put("since", Instant.ofEpochMilli(u.firstAt()).toString());
         }
         out.put("notYetCaptured", ChangeCapture.pendingCount(db.connection()));
@@ -109,8 +110,8 @@ public final class StatusReport {
 
     private static void peers(ArrayNode out, Replica replica, List<PeerStates.State> peers) {
         Map<DeviceId, Long> lastSyncs = new HashMap<>();
-        for (EventStore.PeerRow p : replica.peers()) {
-            lastSyncs.put(DeviceId.fromBytes(p.device()), p.lastSyncAt());
+        for (LogRows.PeerRow p : replica.peers()) {
+            lastSyncs.put(p.device(), p.lastSyncAt());
         }
         for (PeerStates.State p : peers) {
             ObjectNode n = out.addObject().put("device", p.device().toString()).put("name", p.name())
@@ -126,8 +127,8 @@ public final class StatusReport {
         }
     }
 
-    private static void realms(ArrayNode out, LoreHubDatabase db, Replica replica) throws SQLException {
-        for (Map.Entry<RealmId, EventStore.RealmRow> e : new TreeMap<>(replica.realms()).entrySet()) {
+    private static void realms(ArrayNode out, LoreHubDatabase db, Replica replica) throws SQLException, StorageException {
+        for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : new TreeMap<>(replica.realms()).entrySet()) {
             if (!e.getValue().joined()) {
                 continue; // an invitation, listed on its own
             }
@@ -141,8 +142,8 @@ public final class StatusReport {
                 .orElse(removedBy.isPresent() ? "removed" : "none"));
             n.put("removedBy", removedBy.map(Object::toString).orElse(null));
             n.put("members", m.members().size());
-            n.put("events", replica.events().count(e.getKey().toBytes()));
-            n.put("unreadable", replica.events().opaqueEvents(e.getKey().toBytes()).size());
+            n.put("events", replica.events().count(e.getKey()));
+            n.put("unreadable", replica.events().opaqueEvents(e.getKey()).size());
             n.put("keyEpoch", m.currentEpoch());
             replica.legacyStatus(e.getKey()).ifPresent(l -> n.putObject("previousRelease").put("sealed", l.sealed())
                 .put("seals", l.sealCount()).put("autoSeal", l.autoSealOn())

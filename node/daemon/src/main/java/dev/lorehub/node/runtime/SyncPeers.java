@@ -2,10 +2,10 @@ package dev.lorehub.node.runtime;
 
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.DeviceRecord;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.endpoint.NodeEndpoint;
 import dev.lorehub.node.endpoint.PeerAddress;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.sync.SyncSession;
 
 import java.util.HashMap;
@@ -39,8 +39,8 @@ final class SyncPeers {
     /** Loads the devices {@code replica} has pinned (node thread, before the endpoint exists). */
     void load(Replica replica) throws Exception {
         this.replica = replica;
-        for (EventStore.PeerRow p : replica.peers()) {
-            paired.add(DeviceId.fromBytes(p.device()));
+        for (LogRows.PeerRow p : replica.peers()) {
+            paired.add(p.device());
         }
     }
 

@@ -3,7 +3,7 @@ package dev.lorehub.node.bench;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.Role;
 import dev.lorehub.node.core.StoredKey;
-import dev.lorehub.node.store.StoredEvent;
+import dev.lorehub.node.core.StoredEvent;
 import dev.lorehub.node.testing.TestNode;
 
 import java.nio.file.Files;
@@ -91,7 +91,7 @@ final class BenchSupport {
     /** Every sealed event of a realm, oldest first. */
     static List<byte[]> sealedEvents(TestNode node, RealmId realm) throws Exception {
         List<byte[]> out = new ArrayList<>();
-        for (StoredEvent e : node.replica.events().page(realm.toBytes(), Long.MIN_VALUE, Integer.MAX_VALUE)) {
+        for (StoredEvent e : node.replica.events().page(realm, Long.MIN_VALUE, Integer.MAX_VALUE)) {
             out.add(e.sealed());
         }
         return out;

@@ -9,7 +9,7 @@ import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeRuntime;
 import dev.lorehub.node.runtime.PairingService;
 import dev.lorehub.node.store.LoreHubDatabase;
-import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.core.RealmRow;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -67,7 +67,7 @@ public final class NodeBench {
             awaitTrue("A captured its lores", Duration.ofMinutes(5),
                 () -> a.withReplica((r, t) -> !r.hasPendingCapture()));
             RealmId realm = a.withReplica((r, t) -> r.shareRealm(realmRow.id(), t));
-            long events = a.withReplica((r, t) -> r.events().count(realm.toBytes()));
+            long events = a.withReplica((r, t) -> r.events().count(realm));
 
             b = startNode(homeB);
             PairingService.Invitation inv = a.pairing().invite(List.of(realm), Role.WRITE, PairingService.CODE_LIFETIME);

@@ -129,8 +129,8 @@ public final class RemoteBench {
             long t1 = System.nanoTime();
             RoundResult pulled = syncB.round(now);
             long t2 = System.nanoTime();
-            long events = a.replica.events().count(realm.toBytes());
-            if (bb.replica.events().count(realm.toBytes()) != events || !pulled.tampering().isEmpty()) {
+            long events = a.replica.events().count(realm);
+            if (bb.replica.events().count(realm) != events || !pulled.tampering().isEmpty()) {
                 throw new IllegalStateException(b.name() + ": initial sync incomplete: " + pushed + " / " + pulled);
             }
             long up = relayA.up.get() + relayB.up.get();

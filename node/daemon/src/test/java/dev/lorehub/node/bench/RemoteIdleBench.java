@@ -144,7 +144,7 @@ public final class RemoteIdleBench {
                     }
                 }
             }
-            if (a.replica.events().count(realm.toBytes()) != reader.replica.events().count(realm.toBytes())) {
+            if (a.replica.events().count(realm) != reader.replica.events().count(realm)) {
                 throw new IllegalStateException(b.name() + ": the devices did not converge");
             }
             return perHour;

@@ -163,7 +163,7 @@ public final class SyncBench {
 
         SyncSession[] s = pair(a, b, now);
         Exchange initial = lockstep(s[0], s[1], now);
-        if (b.replica.events().count(realm.toBytes()) != events.size()) {
+        if (b.replica.events().count(realm) != events.size()) {
             throw new IllegalStateException("initial sync incomplete");
         }
         double syncRate = n / initial.seconds();

@@ -1,6 +1,7 @@
 package dev.lorehub.node.cli;
 
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Role;
 import dev.lorehub.node.runtime.ControlServer;
 import dev.lorehub.node.runtime.LoreEditor;
@@ -9,7 +10,6 @@ import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeOperations;
 import dev.lorehub.node.runtime.NodeRuntime;
 import dev.lorehub.node.runtime.PairingService;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
 import dev.lorehub.node.store.LoreTables;
 import org.junit.jupiter.api.AfterEach;
@@ -201,7 +201,7 @@ class PairByAddressTest {
     }
 
     private static String lastAddress(NodeRuntime node) {
-        List<EventStore.PeerRow> peers = node.withReplica((r, now) -> r.peers());
+        List<LogRows.PeerRow> peers = node.withReplica((r, now) -> r.peers());
         assertThat(peers).hasSize(1);
         return peers.get(0).lastAddress();
     }

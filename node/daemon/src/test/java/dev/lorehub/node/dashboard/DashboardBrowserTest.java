@@ -1,8 +1,8 @@
 package dev.lorehub.node.dashboard;
 
+import dev.lorehub.node.core.LogRows;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lorehub.node.metrics.PrometheusTextParser;
-import dev.lorehub.node.store.EventStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,7 +148,7 @@ class DashboardBrowserTest {
         // another page on this machine (here B's dashboard: another origin) cannot act through A's
         String refused = foreignAttempt();
         assertThat(refused).contains("stream refused");
-        assertThat(nodes.a.withReplica((r, now) -> r.conflicts()).stream().map(EventStore.ConflictRow::entity))
+        assertThat(nodes.a.withReplica((r, now) -> r.conflicts()).stream().map(LogRows.ConflictRow::entity))
             .as("the foreign POST changed nothing").contains(nodes.firstLore);
 
         on(tabA);

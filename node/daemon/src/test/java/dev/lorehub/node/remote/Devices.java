@@ -88,8 +88,8 @@ final class Devices implements AutoCloseable {
 
     long events(int i) {
         try {
-            return nodes.get(i).replica.events().count(realm.toBytes());
-        } catch (java.sql.SQLException e) {
+            return nodes.get(i).replica.events().count(realm);
+        } catch (dev.lorehub.node.core.StorageException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -3,7 +3,7 @@ package dev.lorehub.node.runtime;
 import dev.lorehub.node.store.LhCompatibility;
 import dev.lorehub.node.store.LhWriter;
 import dev.lorehub.node.store.LoreHubDatabase;
-import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.core.RealmRow;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -64,11 +64,11 @@ class RemoteDaemonTest {
             LoreEditor editB = new LoreEditor(lhB);
             String localB = b.withReplica((r, now) -> r.realms().get(realm).localRealmId());
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(editB.list(localB))
-                .extracting(dev.lorehub.node.store.LoreRow::content).contains("The deploy window is Tuesday 10:00 to 12:00 UTC"));
+                .extracting(dev.lorehub.node.core.LoreRow::content).contains("The deploy window is Tuesday 10:00 to 12:00 UTC"));
 
             editB.add(localB, "Rollbacks need two approvals", null, "decree", List.of(), List.of(), 60);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(editA.list(localA))
-                .extracting(dev.lorehub.node.store.LoreRow::content).contains("Rollbacks need two approvals"));
+                .extracting(dev.lorehub.node.core.LoreRow::content).contains("Rollbacks need two approvals"));
 
             // `sync now` against the running node: its own thread runs the round and reports it
             var reply = new java.util.concurrent.atomic.AtomicReference<com.fasterxml.jackson.databind.JsonNode>();

@@ -10,7 +10,7 @@ import dev.lorehub.node.core.Membership;
 import dev.lorehub.node.core.MembershipChange;
 import dev.lorehub.node.core.MembershipEvent;
 import dev.lorehub.node.core.MembershipFold;
-import dev.lorehub.node.store.StoredEvent;
+import dev.lorehub.node.core.StoredEvent;
 import dev.lorehub.node.testing.TestNode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -65,7 +65,7 @@ class LegacyOrderTest {
 
     private static List<MembershipEvent> membership(TestNode a) throws Exception {
         List<MembershipEvent> out = new ArrayList<>();
-        for (StoredEvent e : a.replica.events().eventsOfKind(realm.toBytes(), EntityKind.MEMBER.code())) {
+        for (StoredEvent e : a.replica.events().eventsOfKind(realm, EntityKind.MEMBER)) {
             out.add(new MembershipEvent(EventId.fromBytes(e.id()), e.hlc(), dev.lorehub.crypto.DeviceId.fromBytes(e.author()),
                 (MembershipChange) a.replica.decode(e).orElseThrow()));
         }

@@ -9,6 +9,7 @@ import dev.lorehub.node.core.EnvelopeVerifier;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.store.LhWriter;
 import dev.lorehub.node.store.LoreHubDatabase;
+import dev.lorehub.node.store.SqliteReplicas;
 import dev.lorehub.node.sync.ReplicaSyncStore;
 
 import java.nio.file.Files;
@@ -27,6 +28,8 @@ public final class TestNode implements AutoCloseable {
     public final DeviceIdentity identity;
     public final SecureRandom random;
     public Replica replica;
+    /** The LoreHub database under {@link #replica} (the replica owns it): for tests that look at lh's tables directly. */
+    public LoreHubDatabase db;
     public ReplicaSyncStore store;
     public LhWriter lh;
 
@@ -63,12 +66,12 @@ public final class TestNode implements AutoCloseable {
 
     /** (Re)opens the replica on the same files, as after a restart. */
     public void open() {
-        LoreHubDatabase db = LoreHubDatabase.openOrCreate(dir.resolve("lorehub.db"),
+        db = LoreHubDatabase.openOrCreate(dir.resolve("lorehub.db"),
             LoreHubDatabase.Settings.DEFAULT.withYieldToOtherWriters(false));
         if (myWire == null) {
             myWire = wire;
         }
-        replica = Replica.open(db, identity, SecretStore.open(dir.resolve("keys.json")), random,
+        replica = SqliteReplicas.open(db, identity, SecretStore.open(dir.resolve("keys.json")), random,
             dev.lorehub.node.core.ReplicaOptions.DEFAULT.withVerifier(verifier).withWire(myWire).withTicker(ticker));
         store = new ReplicaSyncStore(replica, ReconcileConfig.defaults(), random);
         try {
@@ -83,9 +86,9 @@ public final class TestNode implements AutoCloseable {
     }
 
     /** True if this node holds as many events as the other for every realm the other knows. */
-    public boolean digestMatches(TestNode other) throws SQLException {
+    public boolean digestMatches(TestNode other) throws dev.lorehub.node.core.StorageException {
         for (var realm : other.replica.realms().keySet()) {
-            if (replica.events().count(realm.toBytes()) != other.replica.events().count(realm.toBytes())) {
+            if (replica.events().count(realm) != other.replica.events().count(realm)) {
                 return false;
             }
         }

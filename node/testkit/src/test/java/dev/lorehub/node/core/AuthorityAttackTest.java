@@ -7,7 +7,6 @@ import dev.lorehub.crypto.EpochKey;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SealedEnvelope;
 import dev.lorehub.crypto.SeededRandom;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,7 +68,7 @@ class AuthorityAttackTest extends NodesFixture {
 
     long refusals(TestNode n, RejectReason reason) throws Exception {
         return n.replica.events().refusals().stream().filter(r -> r.reason().equals(reason.name()))
-            .mapToLong(EventStore.RefusalRow::count).sum();
+            .mapToLong(LogRows.RefusalRow::count).sum();
     }
 
     @Test
@@ -114,7 +113,7 @@ class AuthorityAttackTest extends NodesFixture {
         Pipe.connect(founder, attacker, tick()); // the founder sees it, then removes the writer
         EpochKey oldKey = attacker.replica.keyring(realm).orElseThrow().current();
         List<EventId> heads = attacker.replica.membership(realm).heads();
-        LogRows.ChainLink tip = attacker.replica.events().chainTip(realm.toBytes(), attacker.id().toBytes()).orElseThrow();
+        LogRows.ChainLink tip = attacker.replica.events().chainTip(realm, attacker.id()).orElseThrow();
         founder.replica.removeMember(realm, attacker.id(), tick());
         Pipe.connect(founder, honest, tick());
         assertThat(honest.lh.queryString("SELECT count(*) FROM lores WHERE content = 'written before the removal'"))
@@ -146,7 +145,7 @@ class AuthorityAttackTest extends NodesFixture {
         assertThat(r.held()).isEqualTo(1);
         assertThat(r.stored()).isEmpty();
         assertThat(HybridClock.millis(founder.replica.clockValue())).isLessThan(now + HybridClock.MAX_FORWARD_MILLIS);
-        assertThat(founder.replica.events().heldCounts()).extracting(EventStore.HeldCount::reason).containsExactly("FUTURE");
+        assertThat(founder.replica.events().heldCounts()).extracting(LogRows.HeldCount::reason).containsExactly("FUTURE");
         assertThat(founder.lh.queryString("SELECT count(*) FROM lores WHERE content = 'from the future'")).isEqualTo("0");
         // not forwarded: held events are in no reconciliation set
         assertThat(founder.replica.keys(realm)).extracting(StoredKey::id).doesNotContain(EventId.of(future));
@@ -188,10 +187,10 @@ class AuthorityAttackTest extends NodesFixture {
                 i == 0 ? null : EventId.of(new byte[] {(byte) i})));
             junk.add(forge(stranger, realm, c, founder.replica.clockValue() + 10 + i, null));
         }
-        long before = founder.replica.events().count(realm.toBytes());
+        long before = founder.replica.events().count(realm);
         IngestResult r = founder.replica.ingest(junk, tick(), "honest");
         assertThat(r.rejected()).hasSize(500).allSatisfy(x -> assertThat(x.reason()).isEqualTo(RejectReason.UNAUTHORIZED));
-        assertThat(founder.replica.events().count(realm.toBytes())).isEqualTo(before);
+        assertThat(founder.replica.events().count(realm)).isEqualTo(before);
         assertThat(founder.replica.events().heldCounts()).isEmpty();
         assertThat(refusals(founder, RejectReason.UNAUTHORIZED)).isEqualTo(500);
     }

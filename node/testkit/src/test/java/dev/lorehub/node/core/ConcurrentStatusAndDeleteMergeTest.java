@@ -3,7 +3,6 @@ package dev.lorehub.node.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.crypto.RealmId;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +82,7 @@ class ConcurrentStatusAndDeleteMergeTest {
         for (TestNode n : new TestNode[] {a, b}) {
             assertThat(n.lh.queryString("SELECT content FROM lores WHERE id = ?", lore)).as(n.name)
                 .isEqualTo("Cache lookups time out after 250 ms");
-            EventStore.ConflictRow c = n.replica.conflicts().get(0);
+            LogRows.ConflictRow c = n.replica.conflicts().get(0);
             assertThat(c.type()).isEqualTo("DELETE_VS_EDIT");
             JsonNode versions = new ObjectMapper().readTree(c.versionsJson());
             assertThat(versions).hasSize(2);

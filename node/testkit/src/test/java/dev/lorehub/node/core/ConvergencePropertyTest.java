@@ -2,7 +2,6 @@ package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.store.LhCompatibility;
-import dev.lorehub.node.store.StoredEvent;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
 import net.jqwik.api.ForAll;
@@ -66,13 +65,13 @@ class ConvergencePropertyTest {
                 now[0] += 1 + rnd.nextInt(2000);
                 randomOp(rnd, n, writers, now[0]);
                 n.replica.captureLocalChanges(now[0]);
-                assertThat(LhCompatibility.check(n.replica.database().connection())).isEmpty();
+                assertThat(LhCompatibility.check(n.db.connection())).isEmpty();
             }
 
             // the union of every device's events
             Map<EventId, byte[]> union = new LinkedHashMap<>();
             for (TestNode n : writers) {
-                for (StoredEvent e : n.replica.events().page(realm.toBytes(), Long.MIN_VALUE, Integer.MAX_VALUE)) {
+                for (StoredEvent e : n.replica.events().page(realm, Long.MIN_VALUE, Integer.MAX_VALUE)) {
                     union.put(EventId.fromBytes(e.id()), e.sealed());
                 }
             }
@@ -105,8 +104,8 @@ class ConvergencePropertyTest {
                     events = retry;
                 }
                 assertThat(events).isEmpty();
-                assertThat(fresh.replica.events().count(realm.toBytes())).isEqualTo(union.size());
-                assertThat(LhCompatibility.check(fresh.replica.database().connection())).isEmpty();
+                assertThat(fresh.replica.events().count(realm)).isEqualTo(union.size());
+                assertThat(LhCompatibility.check(fresh.db.connection())).isEmpty();
                 String digest = fresh.digest();
                 String dump = dump(fresh);
                 if (expectedDigest == null) {

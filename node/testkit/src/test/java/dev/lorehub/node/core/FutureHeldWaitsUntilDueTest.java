@@ -1,7 +1,6 @@
 package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.RealmId;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
@@ -63,8 +62,8 @@ class FutureHeldWaitsUntilDueTest extends NodesFixture {
         assertThat(member.lh.queryString("SELECT content FROM lores WHERE id = ?", later)).isEqualTo("written with the clock right");
     }
 
-    private static EventStore.HeldCount onlyHold(TestNode n) throws Exception {
-        List<EventStore.HeldCount> holds = n.replica.events().heldCounts();
+    private static LogRows.HeldCount onlyHold(TestNode n) throws Exception {
+        List<LogRows.HeldCount> holds = n.replica.events().heldCounts();
         assertThat(holds).hasSize(1);
         assertThat(holds.get(0).reason()).isEqualTo("FUTURE");
         assertThat(holds.get(0).count()).isEqualTo(1);

@@ -6,7 +6,6 @@ import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SealedEnvelope;
 import dev.lorehub.crypto.SeededRandom;
 import dev.lorehub.node.store.LhCompatibility;
-import dev.lorehub.node.store.StoredEvent;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
 import org.junit.jupiter.api.AfterEach;
@@ -111,7 +110,7 @@ class IngestTest {
         assertThat(r.stored()).hasSize(2);
         assertThat(r.duplicates()).isEqualTo(1);
         assertThat(b.lh.queryString("SELECT count(*) FROM lores")).isEqualTo("2");
-        assertThat(LhCompatibility.check(b.replica.database().connection())).isEmpty();
+        assertThat(LhCompatibility.check(b.db.connection())).isEmpty();
     }
 
     @Test
@@ -158,7 +157,7 @@ class IngestTest {
     }
 
     private TestNode copyOf(TestNode n, String name) throws Exception {
-        n.replica.database().connection().createStatement().execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        n.db.connection().createStatement().execute("PRAGMA wal_checkpoint(TRUNCATE)");
         Path dir = tmp.resolve(name);
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Files.copy(n.dir.resolve("lorehub.db"), dir.resolve("lorehub.db"));
@@ -238,8 +237,8 @@ class IngestTest {
         Pipe.connect(a, b, tick());
         assertThat(a.lh.queryString("SELECT count(*) FROM lores")).isEqualTo("2");
         assertThat(b.digest()).isEqualTo(a.digest());
-        assertThat(a.replica.events().opaqueEvents(realm.toBytes())).isEmpty();
-        assertThat(b.replica.events().opaqueEvents(realm.toBytes())).isEmpty();
+        assertThat(a.replica.events().opaqueEvents(realm)).isEmpty();
+        assertThat(b.replica.events().opaqueEvents(realm)).isEmpty();
         // and both now write under the same current epoch
         assertThat(a.replica.membership(realm).currentEpoch()).isEqualTo(b.replica.membership(realm).currentEpoch());
     }
@@ -280,7 +279,7 @@ class IngestTest {
         newEventsOnA(2);
         Pipe.connect(a, b, tick());
         long byA = 0;
-        for (StoredEvent e : b.replica.events().page(realm.toBytes(), Long.MIN_VALUE, 1000)) {
+        for (StoredEvent e : b.replica.events().page(realm, Long.MIN_VALUE, 1000)) {
             if (Arrays.equals(e.author(), a.id().toBytes())) {
                 byA++;
             }

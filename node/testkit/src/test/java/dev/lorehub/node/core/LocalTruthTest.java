@@ -1,7 +1,6 @@
 package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.RealmId;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
 import org.junit.jupiter.api.AfterEach;
@@ -111,8 +110,8 @@ class LocalTruthTest {
         Pipe.connect(d, e, now());
         String lore = e.lh.addLore(eRealm, "written while reading only");
         e.replica.captureLocalChanges(now());
-        List<EventStore.UnsyncedRow> unsynced = e.replica.unsynced();
-        assertThat(unsynced).extracting(EventStore.UnsyncedRow::entity).containsExactly(lore);
+        List<LogRows.UnsyncedRow> unsynced = e.replica.unsynced();
+        assertThat(unsynced).extracting(LogRows.UnsyncedRow::entity).containsExactly(lore);
         assertThat(unsynced.get(0).reason()).contains("read role");
         assertThat(e.replica.whyNotWritable(eRealm)).get().asString().contains("read role");
         Pipe.connect(d, e, now());

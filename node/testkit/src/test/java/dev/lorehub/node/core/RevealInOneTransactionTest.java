@@ -4,7 +4,6 @@ import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.DeviceIdentity;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SeededRandom;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
 import org.junit.jupiter.api.Test;
@@ -83,7 +82,7 @@ class RevealInOneTransactionTest extends NodesFixture {
         // the rotation and the creation wait for M1
         victim.replica.ingest(List.of(sealed(founder, m2)), tick(), "founder");
         victim.replica.ingest(List.of(sealed(author, creation)), tick(), "author");
-        assertThat(victim.replica.events().heldCounts()).extracting(EventStore.HeldCount::count).containsExactly(2L);
+        assertThat(victim.replica.events().heldCounts()).extracting(LogRows.HeldCount::count).containsExactly(2L);
         // M1 arrives: one transaction stores the creation and reveals the edits
         victim.replica.ingest(List.of(sealed(founder, m1)), tick(), "founder");
 

@@ -1,7 +1,6 @@
 package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.RealmId;
-import dev.lorehub.node.store.StoredEvent;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
 import net.jqwik.api.ForAll;
@@ -102,7 +101,7 @@ class TextDeltaEquivalenceTest {
             for (int round = 0; round < 2; round++) {
                 Pipe.connect(a, b, now[0] += 10);
             }
-            List<StoredEvent> log = a.replica.events().page(realm.toBytes(), Long.MIN_VALUE, Integer.MAX_VALUE);
+            List<StoredEvent> log = a.replica.events().page(realm, Long.MIN_VALUE, Integer.MAX_VALUE);
             List<byte[]> events = new ArrayList<>(log.stream().map(StoredEvent::sealed).toList());
             long bytes = events.stream().mapToLong(e -> e.length).sum();
             int deltas = 0;
@@ -128,11 +127,11 @@ class TextDeltaEquivalenceTest {
                     fresh.replica.ingest(events.subList(i, Math.min(events.size(), i + size)), now[0]);
                     i += size;
                 }
-                if (fresh.replica.events().count(realm.toBytes()) == log.size()) {
+                if (fresh.replica.events().count(realm) == log.size()) {
                     break;
                 }
             }
-            assertThat(fresh.replica.events().count(realm.toBytes())).isEqualTo(log.size());
+            assertThat(fresh.replica.events().count(realm)).isEqualTo(log.size());
             dumps.add(ConvergencePropertyTest.dump(fresh));
             digests.add(fresh.digest());
             assertThat(digests).containsOnly(digests.get(0));

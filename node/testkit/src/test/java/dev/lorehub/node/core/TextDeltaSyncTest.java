@@ -5,7 +5,6 @@ import dev.lorehub.crypto.EpochKey;
 import dev.lorehub.crypto.OpenedEnvelope;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SealedEnvelope;
-import dev.lorehub.node.store.StoredEvent;
 import dev.lorehub.node.testing.TestNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -178,7 +177,7 @@ class TextDeltaSyncTest {
         try {
             StoredEvent e = n.replica.events().get(EventId.of(sealed).toBytes()).orElseThrow();
             return lore.equals(e.entity()) && isCreation(n, e);
-        } catch (java.sql.SQLException ex) {
+        } catch (StorageException ex) {
             throw new IllegalStateException(ex);
         }
     }
@@ -188,7 +187,7 @@ class TextDeltaSyncTest {
     }
 
     private List<byte[]> sealed(TestNode n) throws Exception {
-        return n.replica.events().page(realm.toBytes(), Long.MIN_VALUE, Integer.MAX_VALUE).stream()
+        return n.replica.events().page(realm, Long.MIN_VALUE, Integer.MAX_VALUE).stream()
             .map(StoredEvent::sealed).toList();
     }
 

@@ -97,7 +97,7 @@ class TransactionBudgetTest {
             long now = 1_764_000_000_000L;
             a.replica.shareRealm(local, now);
             List<byte[]> batch = new ArrayList<>();
-            for (var e : a.replica.events().page(a.replica.realms().keySet().iterator().next().toBytes(), 0, 10_000)) {
+            for (var e : a.replica.events().page(a.replica.realms().keySet().iterator().next(), 0, 10_000)) {
                 batch.add(e.sealed());
             }
             assertThat(batch).hasSizeGreaterThan(300);

@@ -72,8 +72,8 @@ class UndoTest {
         after(t1);
         a.lh.updateLoreContent(lore, "second words");
         capture(a);
-        String v2 = a.replica.events().eventsOf(EntityKind.LORE.code(), lore).stream()
-            .max(java.util.Comparator.comparingLong(dev.lorehub.node.store.StoredEvent::hlc)).map(e -> EventId.fromBytes(e.id()))
+        String v2 = a.replica.events().eventsOf(EntityKind.LORE, lore).stream()
+            .max(java.util.Comparator.comparingLong(dev.lorehub.node.core.StoredEvent::hlc)).map(e -> EventId.fromBytes(e.id()))
             .orElseThrow().toString();
         after(now());
         a.lh.updateLoreContent(lore, "third words");

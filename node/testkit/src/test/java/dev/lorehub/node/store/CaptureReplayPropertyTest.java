@@ -1,5 +1,7 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.node.core.CapturedChange;
+
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;

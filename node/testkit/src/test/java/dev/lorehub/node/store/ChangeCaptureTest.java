@@ -1,5 +1,7 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.node.core.CapturedChange;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.node.core.StoredEvent;
+
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.RelationKey;
 import dev.lorehub.node.core.StorageException;

@@ -3,13 +3,13 @@ package dev.lorehub.node.sync;
 import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.core.IngestResult;
 import dev.lorehub.node.core.Rejection;
 import dev.lorehub.node.core.Role;
 import dev.lorehub.node.core.StoredKey;
-import dev.lorehub.node.store.EventStore;
-import dev.lorehub.node.store.StoredEvent;
+import dev.lorehub.node.core.StoredEvent;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
 import org.junit.jupiter.api.BeforeEach;
@@ -163,7 +163,7 @@ class MembershipScopeTest extends NodesFixture {
     Set<EventId> dataEventsOf(TestNode n, RealmId r) throws Exception {
         Set<EventId> membership = n.replica.membershipEventIds(r);
         Set<EventId> out = new HashSet<>();
-        for (StoredEvent e : n.replica.events().page(r.toBytes(), 0, 100_000)) {
+        for (StoredEvent e : n.replica.events().page(r, 0, 100_000)) {
             EventId id = EventId.fromBytes(e.id());
             if (!membership.contains(id)) {
                 out.add(id);
@@ -174,7 +174,7 @@ class MembershipScopeTest extends NodesFixture {
 
     long notJoinedRefusals(TestNode n) throws Exception {
         long count = 0;
-        for (EventStore.RefusalRow row : n.replica.events().refusals()) {
+        for (LogRows.RefusalRow row : n.replica.events().refusals()) {
             if (row.reason().equals("NOT_JOINED")) {
                 count += row.count();
             }
@@ -228,7 +228,7 @@ class MembershipScopeTest extends NodesFixture {
         Pipe.connect(a, b, tick());
         assertThat(b.lh.queryString("SELECT count(*) FROM lores")).isEqualTo("20");
         Set<EventId> before = new HashSet<>();
-        for (StoredEvent e : a.replica.events().page(realm.toBytes(), 0, 100_000)) {
+        for (StoredEvent e : a.replica.events().page(realm, 0, 100_000)) {
             before.add(EventId.fromBytes(e.id()));
         }
         a.replica.removeMember(realm, b.id(), tick());
@@ -260,13 +260,13 @@ class MembershipScopeTest extends NodesFixture {
             .contains("not a member");
 
         // b writes on locally anyway: it is kept unsynced, and nothing of it reaches a
-        long aEvents = a.replica.events().count(realm.toBytes());
+        long aEvents = a.replica.events().count(realm);
         b.lh.addLore(b.lh.queryString("SELECT id FROM realms"), "b writes after its removal");
         b.replica.captureLocalChanges(tick());
         SyncSession[] again = removedDials ? connect(b.store, b.id(), a.store, a.id(), tick())
             : connect(a.store, a.id(), b.store, b.id(), tick());
         assertThat(again[0].closeReason()).isNull();
-        assertThat(a.replica.events().count(realm.toBytes())).isEqualTo(aEvents);
+        assertThat(a.replica.events().count(realm)).isEqualTo(aEvents);
     }
 
     @Test
@@ -378,13 +378,13 @@ class MembershipScopeTest extends NodesFixture {
         }
         assertThat(pushed).isNotEmpty();
         SyncSession sa = openAtA();
-        long before = a.replica.events().count(realm.toBytes());
+        long before = a.replica.events().count(realm);
 
         sa.onFrame(new SyncCodec().encode(new SyncMessage.Events(realm, pushed)), tick());
 
         // dropped, not stored; not a violation, since an honest push can cross the frame that narrowed the realm
         assertThat(sa.isOpen()).as(String.valueOf(sa.closeMessage())).isTrue();
-        assertThat(a.replica.events().count(realm.toBytes())).isEqualTo(before);
+        assertThat(a.replica.events().count(realm)).isEqualTo(before);
     }
 
     @Test
@@ -421,18 +421,18 @@ class MembershipScopeTest extends NodesFixture {
             names.add(EventId.fromBytes(k.id()));
         }
         List<byte[]> pushed = new ArrayList<>();
-        for (StoredEvent e : a.replica.events().page(realm.toBytes(), 0, 100_000)) {
+        for (StoredEvent e : a.replica.events().page(realm, 0, 100_000)) {
             EventId id = EventId.fromBytes(e.id());
             if (!names.contains(id) && !a.replica.membershipEventIds(realm).contains(id) && pushed.size() < 3) {
                 pushed.add(e.sealed());
             }
         }
-        long before = b.replica.events().count(realm.toBytes());
+        long before = b.replica.events().count(realm);
 
         sb.onFrame(new SyncCodec().encode(new SyncMessage.Events(realm, pushed)), tick());
 
         assertThat(sb.isOpen()).as(String.valueOf(sb.closeMessage())).isTrue();
-        assertThat(b.replica.events().count(realm.toBytes())).isEqualTo(before);
+        assertThat(b.replica.events().count(realm)).isEqualTo(before);
         assertThat(notJoinedRefusals(b)).isZero();
     }
 

@@ -3,7 +3,7 @@ package dev.lorehub.node.sync;
 import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.Role;
-import dev.lorehub.node.store.StoredEvent;
+import dev.lorehub.node.core.StoredEvent;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,20 +60,20 @@ class RealmBoundaryTest extends NodesFixture {
     void eventsOfAnotherRealmSmuggledInRealmXsFrameEndTheSessionAndNothingIsStored() throws Exception {
         RealmId y = share(b, "secret", 5); // B's own realm; A is no member of it
         List<byte[]> smuggled = new ArrayList<>();
-        for (StoredEvent e : b.replica.events().page(y.toBytes(), 0, 1000)) {
+        for (StoredEvent e : b.replica.events().page(y, 0, 1000)) {
             smuggled.add(e.sealed());
         }
         assertThat(smuggled).hasSizeGreaterThan(5);
-        long xBefore = a.replica.events().count(x.toBytes());
+        long xBefore = a.replica.events().count(x);
         SyncSession sa = openSession()[0];
 
         sa.onFrame(new SyncCodec().encode(new SyncMessage.Events(x, smuggled)), tick());
 
         assertThat(sa.closeReason()).isEqualTo(CloseReason.PROTOCOL_VIOLATION);
         assertThat(sa.closeMessage()).contains("realm " + x).contains("realm " + y);
-        assertThat(a.replica.events().count(y.toBytes())).isZero();
+        assertThat(a.replica.events().count(y)).isZero();
         assertThat(a.replica.realms()).doesNotContainKey(y);
-        assertThat(a.replica.events().count(x.toBytes())).isEqualTo(xBefore);
+        assertThat(a.replica.events().count(x)).isEqualTo(xBefore);
     }
 
     @Test
@@ -87,20 +87,20 @@ class RealmBoundaryTest extends NodesFixture {
             frame.add(b.replica.sealed(k.id()).orElseThrow());
         }
         assertThat(frame).isNotEmpty();
-        frame.add(b.replica.events().page(y.toBytes(), 0, 1).get(0).sealed());
-        long xBefore = a.replica.events().count(x.toBytes());
+        frame.add(b.replica.events().page(y, 0, 1).get(0).sealed());
+        long xBefore = a.replica.events().count(x);
 
         sa.onFrame(new SyncCodec().encode(new SyncMessage.Events(x, frame)), tick());
 
         assertThat(sa.closeReason()).isEqualTo(CloseReason.PROTOCOL_VIOLATION);
-        assertThat(a.replica.events().count(x.toBytes())).isEqualTo(xBefore);
+        assertThat(a.replica.events().count(x)).isEqualTo(xBefore);
     }
 
     @Test
     void aWantForAnotherRealmsEventIdGetsNothing() throws Exception {
         RealmId y = share(a, "private", 3); // A's realm that B is not in
         List<byte[]> yIds = new ArrayList<>();
-        for (StoredEvent e : a.replica.events().page(y.toBytes(), 0, 1000)) {
+        for (StoredEvent e : a.replica.events().page(y, 0, 1000)) {
             yIds.add(e.id());
         }
         SyncSession sa = openSession()[0];
@@ -114,7 +114,7 @@ class RealmBoundaryTest extends NodesFixture {
         for (SyncMessage m : sent) {
             if (m instanceof SyncMessage.Events e) {
                 for (byte[] event : e.events()) {
-                    for (StoredEvent secret : a.replica.events().page(y.toBytes(), 0, 1000)) {
+                    for (StoredEvent secret : a.replica.events().page(y, 0, 1000)) {
                         assertThat(Arrays.equals(event, secret.sealed())).as("an event of realm Y was served").isFalse();
                     }
                 }
@@ -126,7 +126,7 @@ class RealmBoundaryTest extends NodesFixture {
 
     @Test
     void aWantForItsOwnRealmsEventIsServed() throws Exception {
-        StoredEvent first = a.replica.events().page(x.toBytes(), 0, 1).get(0);
+        StoredEvent first = a.replica.events().page(x, 0, 1).get(0);
         SyncSession sa = openSession()[0];
 
         sa.onFrame(new SyncCodec().encode(new SyncMessage.Want(x, List.of(first.id()))), tick());

@@ -62,7 +62,7 @@ class SessionMemoryTest extends NodesFixture {
         while (!a.replica.captureLocalChanges(tick()).isEmpty()) {
             // drain in batches
         }
-        total = a.replica.events().count(realm.toBytes());
+        total = a.replica.events().count(realm);
         assertThat(total).isGreaterThan(lores);
     }
 
@@ -151,7 +151,7 @@ class SessionMemoryTest extends NodesFixture {
     void aRealmOfFiveThousandEventsReachesAWellBehavedPeerCompletely() throws Exception {
         Pipe.connect(a, b, tick()); // b learns of the realm as an invitation, and joins it
         b.replica.mapRealm(realm, "/home/bob/api", tick());
-        long had = b.replica.events().count(realm.toBytes());
+        long had = b.replica.events().count(realm);
         fill(LORES);
         SyncSession sa = new SyncSession(a.store, smallWindow(), true, b.id());
         SyncSession sb = new SyncSession(b.store, SessionConfig.defaults(), false, a.id());
@@ -161,7 +161,7 @@ class SessionMemoryTest extends NodesFixture {
         assertThat(sa.closeReason()).as("%s", sa.closeMessage()).isNull();
         assertThat(sb.closeReason()).as("%s", sb.closeMessage()).isNull();
         assertThat(sa.isSynced()).isTrue();
-        assertThat(b.replica.events().count(realm.toBytes())).isEqualTo(total);
+        assertThat(b.replica.events().count(realm)).isEqualTo(total);
         assertThat(sb.stats().eventsReceived()).isEqualTo(total - had);
         assertThat(b.lh.queryString("SELECT count(*) FROM lores")).isEqualTo(Integer.toString(LORES));
         assertThat(b.digest()).isEqualTo(a.digest());

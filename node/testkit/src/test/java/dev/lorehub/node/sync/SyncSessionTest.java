@@ -2,10 +2,11 @@ package dev.lorehub.node.sync;
 
 import dev.lorehub.node.testing.NodesFixture;
 import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.Replica;
 import dev.lorehub.node.core.Role;
 import dev.lorehub.node.core.StoredKey;
-import dev.lorehub.node.store.StoredEvent;
+import dev.lorehub.node.core.StoredEvent;
 import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
 import org.junit.jupiter.api.BeforeEach;
@@ -169,9 +170,9 @@ class SyncSessionTest extends NodesFixture {
         // the relay holds every event but no plaintext: no key, no lores, every entity event opaque
         assertThat(relay.replica.keyring(realm)).isEmpty();
         assertThat(relay.lh.queryString("SELECT count(*) FROM lores")).isEqualTo("0");
-        long opaque = relay.replica.events().opaqueEvents(realm.toBytes()).size();
-        long total = relay.replica.events().count(realm.toBytes());
-        assertThat(opaque).isEqualTo(total - relay.replica.events().eventsOfKind(realm.toBytes(), 4).size());
+        long opaque = relay.replica.events().opaqueEvents(realm).size();
+        long total = relay.replica.events().count(realm);
+        assertThat(opaque).isEqualTo(total - relay.replica.events().eventsOfKind(realm, EntityKind.MEMBER).size());
         assertThat(opaque).isGreaterThanOrEqualTo(31);
         // and a live edit from a reaches c through the relay
         String aRealm = a.lh.queryString("SELECT id FROM realms");
@@ -189,7 +190,7 @@ class SyncSessionTest extends NodesFixture {
     @Test
     void anInterruptedTransferResumesWithoutResendingWhatArrived() throws Exception {
         syncAndMap();
-        long had = b.replica.events().count(realm.toBytes());
+        long had = b.replica.events().count(realm);
         String aRealm = a.lh.queryString("SELECT id FROM realms");
         for (int i = 0; i < 3000; i++) {
             a.lh.addLore(aRealm, "bulk lore " + i + " ".repeat(200));
@@ -197,7 +198,7 @@ class SyncSessionTest extends NodesFixture {
         while (!a.replica.captureLocalChanges(tick()).isEmpty()) {
             // drain in batches
         }
-        long total = a.replica.events().count(realm.toBytes());
+        long total = a.replica.events().count(realm);
         SyncSession sa = new SyncSession(a.store, SessionConfig.defaults(), true, b.id());
         SyncSession sb = new SyncSession(b.store, SessionConfig.defaults(), false, a.id());
         sa.start(tick());
@@ -219,7 +220,7 @@ class SyncSessionTest extends NodesFixture {
         assertThat(firstSession).isBetween(1L, total - had - 1);
         SyncSession[] again = Pipe.connect(a, b, tick());
         long secondSession = again[1].stats().eventsReceived();
-        assertThat(b.replica.events().count(realm.toBytes())).isEqualTo(total);
+        assertThat(b.replica.events().count(realm)).isEqualTo(total);
         assertThat(firstSession + secondSession).isEqualTo(total - had);
         assertThat(b.digest()).isEqualTo(a.digest());
     }
@@ -322,7 +323,7 @@ class SyncSessionTest extends NodesFixture {
         assertThat(sa.closeReason()).as("%s", sa.closeMessage()).isNull();
         assertThat(sb.closeReason()).isNull();
         assertThat(sa.isSynced()).as("%s", sa.stats()).isTrue();
-        assertThat(b.replica.events().count(realm.toBytes())).isEqualTo(a.replica.events().count(realm.toBytes()));
+        assertThat(b.replica.events().count(realm)).isEqualTo(a.replica.events().count(realm));
     }
 
     @Test
@@ -352,7 +353,7 @@ class SyncSessionTest extends NodesFixture {
     @Test
     void storedEventsAreOpaqueOnlyWithoutAKey() throws Exception {
         syncAndMap();
-        for (StoredEvent e : b.replica.events().page(realm.toBytes(), 0, 1000)) {
+        for (StoredEvent e : b.replica.events().page(realm, 0, 1000)) {
             assertThat(e.opaque()).isFalse();
         }
     }

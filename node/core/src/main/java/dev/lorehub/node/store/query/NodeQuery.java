@@ -3,14 +3,15 @@ package dev.lorehub.node.store.query;
 import dev.lorehub.crypto.DeviceIdentity;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.crypto.SecretStore;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.EntityState;
 import dev.lorehub.node.core.Field;
 import dev.lorehub.node.core.Replica;
-import dev.lorehub.node.store.EventStore;
 import dev.lorehub.node.store.LoreHubDatabase;
+import dev.lorehub.node.store.SqliteReplicas;
 import dev.lorehub.node.store.LoreTables;
-import dev.lorehub.node.store.RealmRow;
+import dev.lorehub.node.core.RealmRow;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import java.util.Optional;
 
 /**
  * A read-only look at a node's data: the LoreHub database opened with
- * {@link LoreHubDatabase#openReadOnly} and a {@link Replica#openReadOnly} over it. Safe beside a
+ * {@link LoreHubDatabase#openReadOnly} and a replica over it ({@link SqliteReplicas#openReadOnly}). Safe beside a
  * running node and lh (WAL: a reader never blocks the writer), and changes nothing: no capture
  * triggers, no schema upgrade, no write lock, not even on a database file the user cannot write.
  *
@@ -49,7 +50,7 @@ public final class NodeQuery implements AutoCloseable {
         }
         LoreHubDatabase db = LoreHubDatabase.openReadOnly(database);
         try {
-            Optional<Replica> replica = Replica.openReadOnly(db, DeviceIdentity.load(identity), SecretStore.open(realmKeys),
+            Optional<Replica> replica = SqliteReplicas.openReadOnly(db, DeviceIdentity.load(identity), SecretStore.open(realmKeys),
                 new java.security.SecureRandom());
             if (replica.isEmpty()) {
                 db.close();
@@ -82,17 +83,17 @@ public final class NodeQuery implements AutoCloseable {
      * shared under (the realm's synced name, once its events arrived), else its hint, else
      * "(name not known yet)".
      */
-    public String localName(EventStore.RealmRow row) {
+    public String localName(LogRows.SyncedRealmRow row) {
         return localName(db, replica, row);
     }
 
     /** The directory a synced realm is mapped to here, if any. */
-    public Optional<String> localPath(EventStore.RealmRow row) {
+    public Optional<String> localPath(LogRows.SyncedRealmRow row) {
         return localPath(db, row);
     }
 
-    /** {@link #localName(EventStore.RealmRow)} on any database and replica (the node's own view uses it too). */
-    public static String localName(LoreHubDatabase db, Replica replica, EventStore.RealmRow row) {
+    /** {@link #localName(LogRows.SyncedRealmRow)} on any database and replica (the node's own view uses it too). */
+    public static String localName(LoreHubDatabase db, Replica replica, LogRows.SyncedRealmRow row) {
         if (row.localRealmId() != null) {
             try {
                 Optional<RealmRow> r = new LoreTables(db.connection()).realm(row.localRealmId());
@@ -106,8 +107,8 @@ public final class NodeQuery implements AutoCloseable {
         return sharedName(replica, row).orElse("(name not known yet)");
     }
 
-    /** {@link #localPath(EventStore.RealmRow)} on any database. */
-    public static Optional<String> localPath(LoreHubDatabase db, EventStore.RealmRow row) {
+    /** {@link #localPath(LogRows.SyncedRealmRow)} on any database. */
+    public static Optional<String> localPath(LoreHubDatabase db, LogRows.SyncedRealmRow row) {
         if (row.localRealmId() == null) {
             return Optional.empty();
         }
@@ -119,9 +120,9 @@ public final class NodeQuery implements AutoCloseable {
     }
 
     /** The name a synced realm was shared under: its synced REALM entity's name, else the hint stored with it. */
-    public static Optional<String> sharedName(Replica replica, EventStore.RealmRow row) {
+    public static Optional<String> sharedName(Replica replica, LogRows.SyncedRealmRow row) {
         try {
-            RealmId realm = RealmId.fromBytes(row.realm());
+            RealmId realm = row.realm();
             EntityState shared = replica.state(realm, EntityKind.REALM, realm.toString());
             if (shared.isLive() && shared.value(Field.REALM_NAME) instanceof String name && !name.isBlank()) {
                 return Optional.of(name);

@@ -1,4 +1,4 @@
-package dev.lorehub.node.store;
+package dev.lorehub.node.core;
 
 /**
  * A row of the event log. The plaintext is not stored apart from the event: a readable event is

@@ -1,4 +1,4 @@
-package dev.lorehub.node.store;
+package dev.lorehub.node.core;
 
 /**
  * One row of the capture table: a change some writer ({@code lh}, or the node's own CLI) made to

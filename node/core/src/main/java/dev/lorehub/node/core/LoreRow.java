@@ -1,4 +1,4 @@
-package dev.lorehub.node.store;
+package dev.lorehub.node.core;
 
 import java.util.List;
 
@@ -14,17 +14,17 @@ public record LoreRow(String id, String realmId, String content, String why, Str
     /** A row whose lists are written as lh writes them (compact JSON arrays). */
     public LoreRow(String id, String realmId, String content, String why, String type, List<String> provinces,
                    List<String> sigils, long confidence, String origin, String status, String createdAt, String updatedAt) {
-        this(id, realmId, content, why, type, LoreTables.json(provinces), LoreTables.json(sigils), confidence, origin, status,
+        this(id, realmId, content, why, type, ListText.json(provinces), ListText.json(sigils), confidence, origin, status,
             createdAt, updatedAt);
     }
 
     /** The provinces in the order stored, duplicates included. */
     public List<String> provinces() {
-        return LoreTables.list(provincesJson);
+        return ListText.parse(provincesJson);
     }
 
     /** The sigils in the order stored, duplicates included. */
     public List<String> sigils() {
-        return LoreTables.list(sigilsJson);
+        return ListText.parse(sigilsJson);
     }
 }

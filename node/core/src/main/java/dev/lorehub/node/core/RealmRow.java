@@ -1,4 +1,4 @@
-package dev.lorehub.node.store;
+package dev.lorehub.node.core;
 
 import java.util.List;
 
