@@ -24,21 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChainLinkDecidesStoredTest extends NodesFixture {
     @Test
     void aStoredDeleteDecidedByALaterChainLinkIsMaterialised() throws Exception {
-        TestNode founder = node("founder", 1);
-        TestNode writer = node("writer", 2);
-        TestNode member = node("member", 3);
-        String local = founder.lh.addRealm("api", "/f/api");
-        founder.lh.addLore(local, "a first lore");
-        founder.replica.captureLocalChanges(tick());
-        RealmId realm = founder.replica.shareRealm(local, tick());
-        for (TestNode n : List.of(writer, member)) {
-            founder.replica.addMember(realm, n.replica.publicKeys(), Role.WRITE, tick());
-        }
-        for (TestNode n : List.of(writer, member)) {
-            Pipe.connect(founder, n, tick());
-            n.replica.mapRealm(realm, "/" + n.name + "/api", tick());
-            Pipe.connect(founder, n, tick());
-        }
+        Trio trio = foundedRealmWithTwoWriters();
+        TestNode founder = trio.founder();
+        TestNode writer = trio.writer();
+        TestNode member = trio.member();
+        String local = trio.founderLocal();
+        RealmId realm = trio.realm();
         String lore = founder.lh.addLore(local, "doomed");
         founder.replica.captureLocalChanges(tick());
         for (TestNode n : List.of(writer, member)) {

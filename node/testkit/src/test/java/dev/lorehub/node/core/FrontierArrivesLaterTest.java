@@ -24,21 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FrontierArrivesLaterTest extends NodesFixture {
     @Test
     void eventsHeldForTheirStampWithTheirRemovalAreAllDecidedWhenMaintenanceReleasesThem() throws Exception {
-        TestNode founder = node("founder", 1);
-        TestNode writer = node("writer", 2);
-        TestNode member = node("member", 3);
-        String local = founder.lh.addRealm("api", "/f/api");
-        founder.lh.addLore(local, "a first lore");
-        founder.replica.captureLocalChanges(tick());
-        RealmId realm = founder.replica.shareRealm(local, tick());
-        for (TestNode n : List.of(writer, member)) {
-            founder.replica.addMember(realm, n.replica.publicKeys(), Role.WRITE, tick());
-        }
-        for (TestNode n : List.of(writer, member)) {
-            Pipe.connect(founder, n, tick());
-            n.replica.mapRealm(realm, "/" + n.name + "/api", tick());
-            Pipe.connect(founder, n, tick());
-        }
+        Trio trio = foundedRealmWithTwoWriters();
+        TestNode founder = trio.founder();
+        TestNode writer = trio.writer();
+        TestNode member = trio.member();
+        RealmId realm = trio.realm();
         String writerRealm = writer.lh.queryString("SELECT id FROM realms");
         String lore = writer.lh.addLore(writerRealm, "early");
         writer.replica.captureLocalChanges(tick());

@@ -2,7 +2,6 @@ package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.testing.NodesFixture;
-import dev.lorehub.node.testing.Pipe;
 import dev.lorehub.node.testing.TestNode;
 import org.junit.jupiter.api.Test;
 
@@ -21,21 +20,12 @@ class FutureHeldWaitsUntilDueTest extends NodesFixture {
 
     @Test
     void anEventStampedAheadIsNotReexaminedByLaterArrivalsAndIsStoredOnceDue() throws Exception {
-        TestNode founder = node("founder", 1);
-        TestNode writer = node("writer", 2);
-        TestNode member = node("member", 3);
-        String local = founder.lh.addRealm("api", "/f/api");
-        founder.lh.addLore(local, "a first lore");
-        founder.replica.captureLocalChanges(tick());
-        RealmId realm = founder.replica.shareRealm(local, tick());
-        for (TestNode n : List.of(writer, member)) {
-            founder.replica.addMember(realm, n.replica.publicKeys(), Role.WRITE, tick());
-        }
-        for (TestNode n : List.of(writer, member)) {
-            Pipe.connect(founder, n, tick());
-            n.replica.mapRealm(realm, "/" + n.name + "/api", tick());
-            Pipe.connect(founder, n, tick());
-        }
+        Trio trio = foundedRealmWithTwoWriters();
+        TestNode founder = trio.founder();
+        TestNode writer = trio.writer();
+        TestNode member = trio.member();
+        String local = trio.founderLocal();
+        RealmId realm = trio.realm();
         String writerRealm = writer.lh.queryString("SELECT id FROM realms");
         String early = writer.lh.addLore(writerRealm, "written with the clock hours ahead");
         EventId ahead = writer.replica.captureLocalChanges(now + 150 * MINUTE).get(0).id();
