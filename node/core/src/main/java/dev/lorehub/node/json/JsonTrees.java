@@ -59,8 +59,9 @@ public final class JsonTrees {
         switch (t) {
             case START_OBJECT: {
                 ObjectNode object = NODES.objectNode();
-                for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
-                    String name = p.currentName();
+                // nextFieldName, as the mapper's deserializer reads objects: the parser words a missing
+                // value differently on this path than after nextToken, and the messages must match
+                for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
                     object.replace(name, value(p, p.nextToken()));
                 }
                 return object;
