@@ -75,11 +75,15 @@ class LauncherIT {
         return home;
     }
 
-    /** A Java 17 that prints each argument on a line and, like the JVM, writes the archive it is asked to. */
+    /**
+     * A Java 17 that prints each argument on a line and, like the JVM, writes the class list it is asked
+     * to and, when dumping, the archive.
+     */
     private Path echoingJava17() throws IOException {
         return fakeJavaHome("echo17", "17.0.2",
-            "for a in \"$@\"; do printf 'ARG %s\\n' \"$a\"; case $a in -XX:ArchiveClassesAtExit=*) "
-                + "printf x > \"${a#*=}\";; esac; done");
+            "dump=no; for a in \"$@\"; do [ \"$a\" = -Xshare:dump ] && dump=yes; done\n"
+                + "for a in \"$@\"; do printf 'ARG %s\\n' \"$a\"; case $a in -XX:DumpLoadedClassList=*) "
+                + "printf x > \"${a#*=}\";; -XX:SharedArchiveFile=*) [ $dump = yes ] && printf x > \"${a#*=}\";; esac; done");
     }
 
     private static List<String> args(Run.Result r) {
@@ -187,24 +191,31 @@ class LauncherIT {
         Path cache = tmp.resolve("cache/lorehub-node");
 
         // Help and version neither make the archive nor fail without one.
-        assertThat(args(launch(dist.launcher(), env, "--version").ok())).noneMatch(x -> x.contains("Archive"));
+        assertThat(args(launch(dist.launcher(), env, "--version").ok())).noneMatch(x -> x.contains("Archive")
+            || x.contains("ClassList"));
         assertThat(archives(cache)).isEmpty();
 
-        // The first real command records it, at exit, under a name tied to this jar, Java and options.
-        assertThat(args(launch(dist.launcher(), env, "status").ok())).anyMatch(x -> x.startsWith("-XX:ArchiveClassesAtExit="));
-        assertThat(archives(cache)).hasSize(1);
+        // The first real command lists its classes, then they are dumped into an archive under a name tied
+        // to this jar, Java and options; the list itself does not stay.
+        List<String> first = args(launch(dist.launcher(), env, "status").ok());
+        assertThat(first).anyMatch(x -> x.startsWith("-XX:DumpLoadedClassList="));
+        assertThat(archives(cache)).as("the fake Java writes the archive only when asked to dump").hasSize(1);
         Path archive = archives(cache).get(0);
+        try (Stream<Path> s = Files.list(cache)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".classlist"));
+        }
 
-        // Later runs map it, with -Xshare:auto so that an unusable one is skipped, not fatal.
+        // Later runs map it, with -Xshare:auto so that an unusable one is skipped, not fatal; version and
+        // help too (the archive holds picocli, which is most of their start).
         List<String> a = args(launch(dist.launcher(), env, "peers").ok());
-        assertThat(a).contains("-XX:SharedArchiveFile=" + archive, "-Xshare:auto").noneMatch(x -> x.contains("AtExit"));
-        assertThat(args(launch(dist.launcher(), env, "--version").ok())).as("too few classes to gain from it")
-            .noneMatch(x -> x.contains("Archive"));
+        assertThat(a).contains("-XX:SharedArchiveFile=" + archive, "-Xshare:auto")
+            .noneMatch(x -> x.contains("ClassList") || x.equals("-Xshare:dump"));
+        assertThat(args(launch(dist.launcher(), env, "--version").ok())).contains("-XX:SharedArchiveFile=" + archive);
 
         // Other options make another archive, beside this one.
         Map<String, String> other = new HashMap<>(env);
         other.put("LOREHUB_NODE_JAVA_OPTS", "-Xmx64m");
-        assertThat(args(launch(dist.launcher(), other, "status").ok())).anyMatch(x -> x.startsWith("-XX:ArchiveClassesAtExit="));
+        assertThat(args(launch(dist.launcher(), other, "status").ok())).anyMatch(x -> x.startsWith("-XX:DumpLoadedClassList="));
         assertThat(archives(cache)).hasSize(2).contains(archive);
         assertThat(args(launch(dist.launcher(), env, "status").ok())).contains("-XX:SharedArchiveFile=" + archive);
 
@@ -223,7 +234,7 @@ class LauncherIT {
         assertThat(first).hasSize(1);
         Files.writeString(app.resolve("lib/lorehub-node.jar"), "a rebuilt jar, of another size");
         assertThat(args(launch(app.resolve("bin/lorehub-node"), env, "status").ok()))
-            .anyMatch(x -> x.startsWith("-XX:ArchiveClassesAtExit="));
+            .anyMatch(x -> x.startsWith("-XX:DumpLoadedClassList="));
         assertThat(archives(cache)).hasSize(1).doesNotContainAnyElementsOf(first);
     }
 
