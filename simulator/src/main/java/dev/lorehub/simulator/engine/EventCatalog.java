@@ -48,13 +48,13 @@ final class EventCatalog {
         if (events.containsKey(id)) {
             return;
         }
-        Optional<StoredEvent> stored = node.replica.events().get(id.toBytes());
+        Optional<StoredEvent> stored = node.replica.events().get(id);
         if (stored.isEmpty() || stored.get().opaque()) {
             return; // another node will tell us once it can read it
         }
         StoredEvent e = stored.get();
         EventBody body = node.replica.decode(e).orElseThrow();
-        DeviceId author = DeviceId.fromBytes(e.author());
+        DeviceId author = e.author();
         if (body instanceof EntityChange change) {
             events.put(id, new Info(id, realm, e.hlc(), author, change, null));
             byEntity.computeIfAbsent(key(change.kind(), change.entityId()), k -> new ArrayList<>()).add(id);

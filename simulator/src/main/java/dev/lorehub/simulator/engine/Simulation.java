@@ -399,7 +399,7 @@ public final class Simulation {
             EventId id = k.id();
             if (DEBUG != null && DEBUG.contains(id.shortForm())) {
                 try {
-                    var e = n.replica.events().get(id.toBytes());
+                    var e = n.replica.events().get(id);
                     System.err.println("DEBUG " + SimTime.format(now) + " " + n + " stored " + id.shortForm() + " local=" + k.local()
                         + " opaque=" + e.map(x -> x.opaque()).orElse(null) + " role=" + n.replica.membership(realm).role(n.id())
                         + " epochs=" + n.replica.keyring(realm).map(x -> x.epochs().size()).orElse(-1)
@@ -1385,7 +1385,7 @@ public final class Simulation {
             .append(" pending ").append(state.pendingEvents());
         for (EventId id : catalog.eventsOf(EventCatalog.key(EntityKind.LORE, lore))) {
             try {
-                var e = n.replica.events().get(id.toBytes());
+                var e = n.replica.events().get(id);
                 sb.append(", ").append(id.shortForm()).append(e.isEmpty() ? " missing" : e.get().opaque() ? " opaque"
                     : n.replica.authorized(r, id) ? " applied" : " unauthorised");
             } catch (StorageException ex) {

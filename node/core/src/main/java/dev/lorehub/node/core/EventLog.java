@@ -34,7 +34,7 @@ public interface EventLog {
      * ({@code seq}, {@code prev}, {@code auth} null for the previous release's format), and
      * indexes it as {@link #append} would have.
      */
-    void reveal(byte[] id, EntityKind kind, String entity, Long seq, byte[] prev, byte[] auth) throws StorageException;
+    void reveal(EventId id, EntityKind kind, String entity, Long seq, EventId prev, byte[] auth) throws StorageException;
 
     /** Receives one event key. */
     @FunctionalInterface
@@ -68,7 +68,7 @@ public interface EventLog {
     /** The sealed bytes of an event if it is stored in {@code realm} (empty for another realm's event). */
     Optional<byte[]> sealed(RealmId realm, byte[] id) throws StorageException;
 
-    Optional<StoredEvent> get(byte[] id) throws StorageException;
+    Optional<StoredEvent> get(EventId id) throws StorageException;
 
     /** Every readable event of one entity (any realm it has lived in). */
     List<StoredEvent> eventsOf(EntityKind kind, String entity) throws StorageException;

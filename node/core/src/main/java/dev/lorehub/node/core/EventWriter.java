@@ -70,8 +70,8 @@ final class EventWriter {
             ctx.noteStored(realm, id, hlc, ctx.self(), change);
             ctx.rememberTexts(realm, epoch, id, change, deltas);
         }
-        ctx.events().append(new StoredEvent(id.toBytes(), realm.toBytes(), hlc, ctx.self().toBytes(), body.kind().code(),
-            body.entityId(), sealed, causality.seq(), causality.prev() == null ? null : causality.prev().toBytes(),
+        ctx.events().append(new StoredEvent(id, realm, hlc, ctx.self(), body.kind(),
+            body.entityId(), sealed, causality.seq(), causality.prev(),
             ReplicaContext.joinIds(heads)), tx.now());
         ctx.advanceChain(realm, new ReplicaContext.ChainTip(causality.seq(), id));
         if (membership) {
@@ -127,7 +127,7 @@ final class EventWriter {
                     }
                     break;
                 }
-                var stored = ctx.events().get(at.toBytes());
+                var stored = ctx.events().get(at);
                 if (stored.isPresent() && !stored.get().opaque()) {
                     for (EventId p : ctx.decodeParts(stored.get()).body().parents()) {
                         if (seen.add(p)) {

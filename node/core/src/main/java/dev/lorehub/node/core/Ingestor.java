@@ -548,7 +548,7 @@ final class Ingestor {
             if (e.reason() == EnvelopeException.Reason.NO_KEY && !joined) {
                 run.reject(c, RejectReason.NOT_JOINED, notJoined(c));
             } else if (e.reason() == EnvelopeException.Reason.NO_KEY) {
-                ctx.events().append(new StoredEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), author.toBytes(), null, null,
+                ctx.events().append(new StoredEvent(c.id, c.realm(), c.hlc(), author, null, null,
                     c.sealed), run.tx.now());
                 StoredKey key = new StoredKey(c.realm(), c.hlc(), c.id, false, false);
                 run.stored.add(key);
@@ -724,9 +724,9 @@ final class Ingestor {
         }
         Causality causality = body.causality();
         boolean legacy = causality.legacy(); // stored as the previous release stored it: no chain position
-        ctx.events().append(new StoredEvent(c.id.toBytes(), c.realm().toBytes(), c.hlc(), c.author().toBytes(),
-            body.kind().code(), body.entityId(), c.sealed, legacy ? null : causality.seq(),
-            causality.prev() == null ? null : causality.prev().toBytes(), legacy ? null : ReplicaContext.joinIds(causality.auth())),
+        ctx.events().append(new StoredEvent(c.id, c.realm(), c.hlc(), c.author(),
+            body.kind(), body.entityId(), c.sealed, legacy ? null : causality.seq(),
+            causality.prev(), legacy ? null : ReplicaContext.joinIds(causality.auth())),
             run.tx.now());
         if (c.author().equals(ctx.self())) {
             ctx.forgetChainTip(c.realm()); // this device's own event came back (after a restore): its chain may have grown
@@ -793,8 +793,8 @@ final class Ingestor {
                 if (c.legacy()) {
                     ctx.events().reveal(e.id(), body.kind(), body.entityId(), null, null, null);
                 } else {
-                    ctx.events().reveal(e.id(), body.kind(), body.entityId(), c.seq(),
-                        c.prev() == null ? null : c.prev().toBytes(), ReplicaContext.joinIds(c.auth()));
+                    ctx.events().reveal(e.id(), body.kind(), body.entityId(), c.seq(), c.prev(),
+                        ReplicaContext.joinIds(c.auth()));
                 }
                 ctx.forgetFresh(realm, body.kind(), body.entityId()); // the entity has an older event now: fold from the log
                 touched.add(new Touched(realm, body.kind(), body.entityId()));

@@ -37,11 +37,11 @@ final class Materializer {
             return ctx.fold().fold(kind, entity, history);
         }
         for (StoredEvent e : ctx.events().eventsOf(kind, entity)) {
-            if (e.opaque() || !RealmId.fromBytes(e.realm()).equals(realm)) {
+            if (e.opaque() || !e.realm().equals(realm)) {
                 continue;
             }
-            EventId id = EventId.fromBytes(e.id());
-            DeviceId author = DeviceId.fromBytes(e.author());
+            EventId id = e.id();
+            DeviceId author = e.author();
             EntityChange change;
             try {
                 change = (EntityChange) ctx.decode(e);

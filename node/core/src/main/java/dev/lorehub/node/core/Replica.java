@@ -1000,7 +1000,7 @@ public final class Replica implements AutoCloseable {
 
     private Optional<RealmId> realmOfLore(String loreId) throws StorageException {
         for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE, loreId)) {
-            return Optional.of(RealmId.fromBytes(e.realm()));
+            return Optional.of(e.realm());
         }
         return Optional.empty();
     }
@@ -1132,7 +1132,7 @@ public final class Replica implements AutoCloseable {
         String v = version.toLowerCase(java.util.Locale.ROOT);
         List<EventId> matches = new ArrayList<>();
         for (StoredEvent e : ctx.events().eventsOf(EntityKind.LORE, lore)) {
-            EventId id = EventId.fromBytes(e.id());
+            EventId id = e.id();
             if (id.toString().startsWith(v)) {
                 matches.add(id);
             }
@@ -1522,12 +1522,12 @@ public final class Replica implements AutoCloseable {
      */
     public boolean authorized(RealmId realm, EventId id) {
         return read(tx -> {
-            Optional<StoredEvent> e = ctx.events().get(id.toBytes());
+            Optional<StoredEvent> e = ctx.events().get(id);
             if (e.isEmpty() || e.get().opaque()) {
                 return false;
             }
             long seq = e.get().seq() == null ? 0 : e.get().seq(); // null: the previous release's format
-            return ctx.writeAuthority(realm, DeviceId.fromBytes(e.get().author()), ReplicaContext.splitIds(e.get().auth()),
+            return ctx.writeAuthority(realm, e.get().author(), ReplicaContext.splitIds(e.get().auth()),
                 seq, null, e.get().hlc(), id).authorized();
         });
     }
@@ -1537,7 +1537,7 @@ public final class Replica implements AutoCloseable {
         return read(tx -> {
             java.util.Set<EventId> out = new java.util.HashSet<>();
             for (StoredEvent e : ctx.events().eventsOfKind(realm, EntityKind.MEMBER)) {
-                out.add(EventId.fromBytes(e.id()));
+                out.add(e.id());
             }
             return out;
         });
@@ -1575,7 +1575,7 @@ public final class Replica implements AutoCloseable {
         return read(tx -> {
             List<StoredKey> keys = new ArrayList<>();
             for (StoredEvent e : ctx.events().eventsOfKind(realm, kind)) {
-                keys.add(new StoredKey(realm, e.hlc(), EventId.fromBytes(e.id()), kind == EntityKind.MEMBER, false));
+                keys.add(new StoredKey(realm, e.hlc(), e.id(), kind == EntityKind.MEMBER, false));
             }
             return keys;
         });

@@ -212,14 +212,14 @@ final class ReplicaContext {
      */
     EventBody decode(StoredEvent e) {
         if (e.opaque()) {
-            throw new IllegalArgumentException("event " + EventId.fromBytes(e.id()).shortForm() + " is not readable here");
+            throw new IllegalArgumentException("event " + e.id().shortForm() + " is not readable here");
         }
         OpenedEnvelope opened = openStored(e.sealed());
         EventCodec.Decoded d = codec.decodeParts(opened.plaintext());
         if (d.complete()) {
             return d.body();
         }
-        return resolve(opened.header().realm(), opened.header().epoch(), EventId.fromBytes(e.id()), d);
+        return resolve(opened.header().realm(), opened.header().epoch(), e.id(), d);
     }
 
     /** Decodes a stored event without resolving its deltas (they are returned alongside). */
@@ -302,7 +302,7 @@ final class ReplicaContext {
 
     /** Reads a base event's value of {@code field} from the log (resolving its own delta, within {@code budget}). */
     private TextCache.Entry load(EventId base, Field field, int budget) throws StorageException {
-        StoredEvent stored = events.get(base.toBytes()).orElse(null);
+        StoredEvent stored = events.get(base).orElse(null);
         if (stored == null || stored.opaque()) {
             throw new MissingDeltaBaseException(base, "its " + field.column() + " is an edit of event " + base.shortForm()
                 + ", which " + (stored == null ? "has not arrived" : "this device cannot read yet"));
@@ -358,7 +358,7 @@ final class ReplicaContext {
         if (m == null) {
             List<MembershipEvent> history = new ArrayList<>();
             for (StoredEvent e : events.eventsOfKind(realm, EntityKind.MEMBER)) {
-                history.add(new MembershipEvent(EventId.fromBytes(e.id()), e.hlc(), DeviceId.fromBytes(e.author()),
+                history.add(new MembershipEvent(e.id(), e.hlc(), e.author(),
                     (MembershipChange) decode(e)));
             }
             m = MembershipFold.fold(realm, history);

@@ -64,11 +64,11 @@ final class Undo {
     List<FoldEvent> events(RealmId realm, EntityKind kind, String entity) throws StorageException {
         List<FoldEvent> out = new ArrayList<>();
         for (StoredEvent e : ctx.events().eventsOf(kind, entity)) {
-            if (e.opaque() || !RealmId.fromBytes(e.realm()).equals(realm)) {
+            if (e.opaque() || !e.realm().equals(realm)) {
                 continue;
             }
-            EventId id = EventId.fromBytes(e.id());
-            DeviceId author = DeviceId.fromBytes(e.author());
+            EventId id = e.id();
+            DeviceId author = e.author();
             EntityChange change = (EntityChange) ctx.decode(e);
             out.add(new FoldEvent(id, e.hlc(), author, change, ctx.writeAuthority(realm, author, change.causality(), e.hlc(), id)
                 .authorized()));

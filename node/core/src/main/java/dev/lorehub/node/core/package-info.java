@@ -29,8 +29,9 @@
  *       (one {@code append} path that keeps its own indexes), {@link dev.lorehub.node.core.LhRows},
  *       {@link dev.lorehub.node.core.CaptureQueue}, {@link dev.lorehub.node.core.RealmKeys}; failures
  *       arrive as {@link dev.lorehub.node.core.StorageException}. The rows they speak are this package's
- *       too: {@link dev.lorehub.node.core.StoredEvent}, {@link dev.lorehub.node.core.LogRows} (the node's
- *       bookkeeping, typed with realm and device ids and entity kinds), lh's {@link dev.lorehub.node.core.LoreRow},
+ *       too: {@link dev.lorehub.node.core.StoredEvent} (typed with event, realm and device ids and entity
+ *       kinds), {@link dev.lorehub.node.core.LogRows} (the node's bookkeeping, typed with realm and device ids
+ *       and entity kinds), lh's {@link dev.lorehub.node.core.LoreRow},
  *       {@link dev.lorehub.node.core.RelationRow}, {@link dev.lorehub.node.core.RealmRow}, and the capture
  *       queue's {@link dev.lorehub.node.core.CapturedChange}.</li>
  * </ul>

@@ -6,6 +6,7 @@ import dev.lorehub.node.core.StoredEvent;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.EntityKind;
+import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.core.EventLog;
 import dev.lorehub.node.core.LogRows.ChainLink;
 import dev.lorehub.node.core.LogRows.ConflictRow;
@@ -51,14 +52,14 @@ public final class EventStore {
     public boolean insert(StoredEvent e, long receivedAtMillis) throws SQLException {
         PreparedStatement ps = sql("INSERT INTO lhsync_events (id, realm, hlc, author, kind, entity, sealed, received_at, "
             + "author_seq, prev, auth) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING");
-        ps.setBytes(1, e.id());
-        ps.setBytes(2, e.realm());
+        ps.setBytes(1, e.id().toBytes());
+        ps.setBytes(2, e.realm().toBytes());
         ps.setLong(3, e.hlc());
-        ps.setBytes(4, e.author());
+        ps.setBytes(4, e.author().toBytes());
         if (e.kind() == null) {
-            ps.setNull(5, Types.INTEGER);
+            ps.setNull(5, Types.INTEGER); // opaque: its kind is not known here
         } else {
-            ps.setInt(5, e.kind());
+            ps.setInt(5, e.kind().code());
         }
         ps.setString(6, e.entity());
         ps.setBytes(7, e.sealed());
@@ -68,7 +69,7 @@ public final class EventStore {
         } else {
             ps.setLong(9, e.seq());
         }
-        ps.setBytes(10, e.prev());
+        ps.setBytes(10, e.prev() == null ? null : e.prev().toBytes());
         ps.setBytes(11, e.auth());
         return ps.executeUpdate() == 1;
     }
@@ -126,9 +127,9 @@ public final class EventStore {
         }
     }
 
-    public Optional<StoredEvent> get(byte[] id) throws SQLException {
+    public Optional<StoredEvent> get(EventId id) throws SQLException {
         PreparedStatement ps = sql(SELECT + " WHERE id = ?");
-        ps.setBytes(1, id);
+        ps.setBytes(1, id.toBytes());
         List<StoredEvent> found = read(ps);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
@@ -229,18 +230,18 @@ public final class EventStore {
     }
 
     /** Records that an event which arrived opaque can now be read, with its causal position. */
-    public void reveal(byte[] id, int kind, String entity, Long seq, byte[] prev, byte[] auth) throws SQLException {
+    public void reveal(EventId id, EntityKind kind, String entity, Long seq, EventId prev, byte[] auth) throws SQLException {
         PreparedStatement ps = sql("UPDATE lhsync_events SET kind = ?, entity = ?, author_seq = ?, prev = ?, auth = ? WHERE id = ?");
-        ps.setInt(1, kind);
+        ps.setInt(1, kind.code());
         ps.setString(2, entity);
         if (seq == null) {
             ps.setNull(3, Types.INTEGER); // the previous release's format: no chain position
         } else {
             ps.setLong(3, seq);
         }
-        ps.setBytes(4, prev);
+        ps.setBytes(4, prev == null ? null : prev.toBytes());
         ps.setBytes(5, auth);
-        ps.setBytes(6, id);
+        ps.setBytes(6, id.toBytes());
         ps.executeUpdate();
     }
 
@@ -347,11 +348,13 @@ public final class EventStore {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 int kind = rs.getInt(5);
-                Integer k = rs.wasNull() ? null : kind;
+                EntityKind k = rs.wasNull() ? null : EntityKind.ofCode(kind); // NULL: opaque
                 long seq = rs.getLong(8);
                 Long s = rs.wasNull() ? null : seq;
-                out.add(new StoredEvent(rs.getBytes(1), rs.getBytes(2), rs.getLong(3), rs.getBytes(4), k, rs.getString(6),
-                    rs.getBytes(7), s, rs.getBytes(9), rs.getBytes(10)));
+                byte[] prev = rs.getBytes(9);
+                out.add(new StoredEvent(EventId.fromBytes(rs.getBytes(1)), RealmId.fromBytes(rs.getBytes(2)), rs.getLong(3),
+                    DeviceId.fromBytes(rs.getBytes(4)), k, rs.getString(6), rs.getBytes(7), s,
+                    prev == null ? null : EventId.fromBytes(prev), rs.getBytes(10)));
             }
         }
         return out;

@@ -6,6 +6,7 @@ import dev.lorehub.node.core.StoredEvent;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.EntityKind;
+import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.core.EventLog;
 import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.RelationKey;
@@ -35,10 +36,10 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void reveal(byte[] id, EntityKind kind, String entity, Long seq, byte[] prev, byte[] auth) throws StorageException {
+    public void reveal(EventId id, EntityKind kind, String entity, Long seq, EventId prev, byte[] auth) throws StorageException {
         SqlCalls.run(() -> {
-            store.reveal(id, kind.code(), entity, seq, prev, auth);
-            index(kind.code(), entity);
+            store.reveal(id, kind, entity, seq, prev, auth);
+            index(kind, entity);
         });
     }
 
@@ -57,8 +58,8 @@ public final class SqliteEventLog implements EventLog {
     }
 
     /** A relation's two ends, so a lore finds the relations that touch it (idempotent). */
-    private void index(Integer kind, String entity) throws SQLException {
-        if (kind != null && kind == EntityKind.RELATION.code()) {
+    private void index(EntityKind kind, String entity) throws SQLException {
+        if (kind == EntityKind.RELATION) { // null (opaque) is not indexed until revealed
             RelationKey key = RelationKey.of(entity);
             store.indexRelationEnd(key.from(), entity);
             store.indexRelationEnd(key.to(), entity);
@@ -91,7 +92,7 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public Optional<StoredEvent> get(byte[] id) throws StorageException {
+    public Optional<StoredEvent> get(EventId id) throws StorageException {
         return SqlCalls.call(() -> store.get(id));
     }
 

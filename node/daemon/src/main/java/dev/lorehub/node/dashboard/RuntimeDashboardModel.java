@@ -173,14 +173,14 @@ public final class RuntimeDashboardModel implements DashboardModel {
 
         List<DashboardSnapshot.Activity> activity = new ArrayList<>();
         for (StoredEvent e : r.events().newest(ACTIVITY)) {
-            DeviceId author = DeviceId.fromBytes(e.author());
-            RealmId realm = RealmId.fromBytes(e.realm());
+            DeviceId author = e.author();
+            RealmId realm = e.realm();
             java.util.Optional<dev.lorehub.node.core.EventBody> body = r.decode(e); // decrypts: once per entry
             activity.add(new DashboardSnapshot.Activity(HybridClock.millis(e.hlc()), author.shortForm(),
                 author.equals(self) ? "this device" : names.getOrDefault(author, "unknown device"), author.equals(self),
                 realm.toString(), realmNames.getOrDefault(realm, "?"),
                 body.map(dev.lorehub.node.runtime.LogReport::describe).orElse("(encrypted: this device holds no key for it)"),
-                dev.lorehub.node.core.EventId.fromBytes(e.id()).toString(),
+                e.id().toString(),
                 body.filter(b -> b instanceof dev.lorehub.node.core.EntityChange c && c.kind() == EntityKind.LORE)
                     .map(b -> ((dev.lorehub.node.core.EntityChange) b).entityId()).orElse(null)));
         }

@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.crypto.DeviceId;
-import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.EntityChange;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.EventBody;
-import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.core.Field;
 import dev.lorehub.node.core.HybridClock;
 import dev.lorehub.node.core.LegacySeal;
@@ -68,12 +66,12 @@ public final class LogReport {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode list = out.putArray("events");
         for (StoredEvent e : events) {
-            DeviceId author = DeviceId.fromBytes(e.author());
+            DeviceId author = e.author();
             Optional<EventBody> body = replica.decode(e);
             list.addObject().put("at", WHEN.format(Instant.ofEpochMilli(HybridClock.millis(e.hlc()))))
-                .put("version", EventId.fromBytes(e.id()).toString())
+                .put("version", e.id().toString())
                 .put("author", author.toString()).put("authorName", names.get(author))
-                .put("realm", RealmId.fromBytes(e.realm()).toString())
+                .put("realm", e.realm().toString())
                 .put("what", body.map(LogReport::describe).orElse(null))
                 .put("lore", body.filter(b -> b instanceof EntityChange c && c.kind() == EntityKind.LORE)
                     .map(b -> ((EntityChange) b).entityId()).orElse(null));

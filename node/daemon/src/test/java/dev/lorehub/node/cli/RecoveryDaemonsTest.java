@@ -191,8 +191,8 @@ class RecoveryDaemonsTest {
                 lhA.queryString("SELECT content FROM lores WHERE id = ?", after)));
             List<dev.lorehub.node.core.Replica.ChainFork> forks = b.withReplica((r, now) -> r.ownChainForks());
             assertThat(forks).as("B's own history did not fork").isEmpty();
-            boolean applied = a.withReplica((r, now) -> r.authorized(realm, dev.lorehub.node.core.EventId.fromBytes(
-                r.events().eventsOf(dev.lorehub.node.core.EntityKind.LORE, after).get(0).id())));
+            boolean applied = a.withReplica((r, now) -> r.authorized(realm,
+                r.events().eventsOf(dev.lorehub.node.core.EntityKind.LORE, after).get(0).id()));
             assertThat(applied).isTrue();
             CliRunner.Result doctor = cliB.run("doctor");
             assertThat(doctor.exit()).as(doctor.toString()).isZero();

@@ -66,7 +66,7 @@ class LegacyOrderTest {
     private static List<MembershipEvent> membership(TestNode a) throws Exception {
         List<MembershipEvent> out = new ArrayList<>();
         for (StoredEvent e : a.replica.events().eventsOfKind(realm, EntityKind.MEMBER)) {
-            out.add(new MembershipEvent(EventId.fromBytes(e.id()), e.hlc(), dev.lorehub.crypto.DeviceId.fromBytes(e.author()),
+            out.add(new MembershipEvent(e.id(), e.hlc(), e.author(),
                 (MembershipChange) a.replica.decode(e).orElseThrow()));
         }
         return out;

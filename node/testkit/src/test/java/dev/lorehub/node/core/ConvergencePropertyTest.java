@@ -72,7 +72,7 @@ class ConvergencePropertyTest {
             Map<EventId, byte[]> union = new LinkedHashMap<>();
             for (TestNode n : writers) {
                 for (StoredEvent e : n.replica.events().page(realm, Long.MIN_VALUE, Integer.MAX_VALUE)) {
-                    union.put(EventId.fromBytes(e.id()), e.sealed());
+                    union.put(e.id(), e.sealed());
                 }
             }
             reader.close();

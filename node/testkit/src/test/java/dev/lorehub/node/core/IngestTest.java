@@ -280,7 +280,7 @@ class IngestTest {
         Pipe.connect(a, b, tick());
         long byA = 0;
         for (StoredEvent e : b.replica.events().page(realm, Long.MIN_VALUE, 1000)) {
-            if (Arrays.equals(e.author(), a.id().toBytes())) {
+            if (e.author().equals(a.id())) {
                 byA++;
             }
         }

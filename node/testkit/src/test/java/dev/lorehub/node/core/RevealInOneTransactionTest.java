@@ -78,7 +78,7 @@ class RevealInOneTransactionTest extends NodesFixture {
 
         // the victim gets the edits first: it cannot read them yet
         victim.replica.ingest(List.of(sealed(editor, edit), sealed(editor, delete)), tick(), "editor");
-        assertThat(victim.replica.events().get(edit.toBytes()).orElseThrow().opaque()).isTrue();
+        assertThat(victim.replica.events().get(edit).orElseThrow().opaque()).isTrue();
         // the rotation and the creation wait for M1
         victim.replica.ingest(List.of(sealed(founder, m2)), tick(), "founder");
         victim.replica.ingest(List.of(sealed(author, creation)), tick(), "author");

@@ -65,7 +65,7 @@ class TextDeltaSyncTest {
         // the stored event reads back whole, on both devices, also after a restart (cache gone)
         b.close();
         b.open();
-        StoredEvent stored = b.replica.events().get(EventId.of(edit).toBytes()).orElseThrow();
+        StoredEvent stored = b.replica.events().get(EventId.of(edit)).orElseThrow();
         assertThat(((EntityChange) b.replica.decode(stored).orElseThrow()).assignments().get(Field.CONTENT))
             .isEqualTo(content(a));
     }
@@ -175,7 +175,7 @@ class TextDeltaSyncTest {
             return false;
         }
         try {
-            StoredEvent e = n.replica.events().get(EventId.of(sealed).toBytes()).orElseThrow();
+            StoredEvent e = n.replica.events().get(EventId.of(sealed)).orElseThrow();
             return lore.equals(e.entity()) && isCreation(n, e);
         } catch (StorageException ex) {
             throw new IllegalStateException(ex);

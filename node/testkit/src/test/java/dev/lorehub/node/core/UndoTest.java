@@ -73,7 +73,7 @@ class UndoTest {
         a.lh.updateLoreContent(lore, "second words");
         capture(a);
         String v2 = a.replica.events().eventsOf(EntityKind.LORE, lore).stream()
-            .max(java.util.Comparator.comparingLong(dev.lorehub.node.core.StoredEvent::hlc)).map(e -> EventId.fromBytes(e.id()))
+            .max(java.util.Comparator.comparingLong(dev.lorehub.node.core.StoredEvent::hlc)).map(e -> e.id())
             .orElseThrow().toString();
         after(now());
         a.lh.updateLoreContent(lore, "third words");

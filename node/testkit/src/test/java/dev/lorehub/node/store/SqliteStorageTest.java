@@ -2,7 +2,10 @@ package dev.lorehub.node.store;
 
 import dev.lorehub.node.core.StoredEvent;
 
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.EntityKind;
+import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.core.RelationKey;
 import dev.lorehub.node.core.StorageException;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +49,8 @@ class SqliteStorageTest {
     }
 
     private static StoredEvent event(int n, EntityKind kind, String entity) {
-        return new StoredEvent(bytes(32, n), bytes(16, 1), 1000L + n, bytes(32, 9), kind == null ? null : kind.code(), entity,
+        return new StoredEvent(EventId.fromBytes(bytes(32, n)), RealmId.fromBytes(bytes(16, 1)), 1000L + n,
+            DeviceId.fromBytes(bytes(32, 9)), kind, entity,
             bytes(64, n), 1L, null, new byte[0]);
     }
 

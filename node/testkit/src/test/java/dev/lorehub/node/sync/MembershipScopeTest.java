@@ -164,7 +164,7 @@ class MembershipScopeTest extends NodesFixture {
         Set<EventId> membership = n.replica.membershipEventIds(r);
         Set<EventId> out = new HashSet<>();
         for (StoredEvent e : n.replica.events().page(r, 0, 100_000)) {
-            EventId id = EventId.fromBytes(e.id());
+            EventId id = e.id();
             if (!membership.contains(id)) {
                 out.add(id);
             }
@@ -229,7 +229,7 @@ class MembershipScopeTest extends NodesFixture {
         assertThat(b.lh.queryString("SELECT count(*) FROM lores")).isEqualTo("20");
         Set<EventId> before = new HashSet<>();
         for (StoredEvent e : a.replica.events().page(realm, 0, 100_000)) {
-            before.add(EventId.fromBytes(e.id()));
+            before.add(e.id());
         }
         a.replica.removeMember(realm, b.id(), tick());
         for (int i = 0; i < 5; i++) {
@@ -422,7 +422,7 @@ class MembershipScopeTest extends NodesFixture {
         }
         List<byte[]> pushed = new ArrayList<>();
         for (StoredEvent e : a.replica.events().page(realm, 0, 100_000)) {
-            EventId id = EventId.fromBytes(e.id());
+            EventId id = e.id();
             if (!names.contains(id) && !a.replica.membershipEventIds(realm).contains(id) && pushed.size() < 3) {
                 pushed.add(e.sealed());
             }

@@ -101,7 +101,7 @@ class RealmBoundaryTest extends NodesFixture {
         RealmId y = share(a, "private", 3); // A's realm that B is not in
         List<byte[]> yIds = new ArrayList<>();
         for (StoredEvent e : a.replica.events().page(y, 0, 1000)) {
-            yIds.add(e.id());
+            yIds.add(e.id().toBytes());
         }
         SyncSession sa = openSession()[0];
 
@@ -129,7 +129,7 @@ class RealmBoundaryTest extends NodesFixture {
         StoredEvent first = a.replica.events().page(x, 0, 1).get(0);
         SyncSession sa = openSession()[0];
 
-        sa.onFrame(new SyncCodec().encode(new SyncMessage.Want(x, List.of(first.id()))), tick());
+        sa.onFrame(new SyncCodec().encode(new SyncMessage.Want(x, List.of(first.id().toBytes()))), tick());
 
         SyncMessage sent = new SyncCodec().decode(sa.pollFrame());
         assertThat(sent).isInstanceOfSatisfying(SyncMessage.Events.class, e -> {
