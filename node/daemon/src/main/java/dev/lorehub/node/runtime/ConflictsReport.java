@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.node.core.Field;
 import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Replica;
-import dev.lorehub.node.json.Json;
+import dev.lorehub.node.json.JsonTrees;
 
 import java.util.Locale;
 
@@ -39,7 +39,8 @@ public final class ConflictsReport {
                 .put("field", c.field() == 0 ? null : Field.ofCode(c.field()).column())
                 .put("type", c.type().toLowerCase(Locale.ROOT)).put("shownNow", c.winner());
             ArrayNode versions = n.putArray("versions");
-            for (JsonNode v : Json.MAPPER.readTree(c.versionsJson())) {
+            // the tree the mapper reads, without creating it: a look with no node runs in a fresh JVM
+            for (JsonNode v : JsonTrees.read(c.versionsJson(), false)) {
                 versions.addObject().put("event", v.path("event").asText()).put("author", v.path("author").asText())
                     .put("at", v.path("at").asText()).put("deleted", v.path("deleted").asBoolean())
                     .set("value", v.get("value"));
