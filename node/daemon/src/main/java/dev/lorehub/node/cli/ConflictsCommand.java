@@ -1,15 +1,20 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lorehub.node.core.LogRows;
-import dev.lorehub.node.core.Field;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lorehub.node.runtime.ConflictsReport;
+import dev.lorehub.node.runtime.ControlRequest;
+import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.store.query.NodeQuery;
 import picocli.CommandLine.Command;
 
-import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code conflicts}: concurrent edits that could not all be honoured, with every version. */
+/**
+ * {@code conflicts}: concurrent edits that could not all be honoured, with every version. A running
+ * daemon builds the report ({@link ConflictsReport}) and this process opens no database; otherwise
+ * it is built here from a read-only look. The text is rendered from the report, so both read the same.
+ */
 @Command(name = "conflicts", description = "List recorded conflicts: what is shown now and every concurrent version.")
 final class ConflictsCommand implements Callable<Integer> {
     final HomeOption home = new HomeOption();
@@ -48,43 +53,40 @@ final class ConflictsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (NodeQuery view = HomeOption.query(home.checkedHome())) {
-            List<LogRows.ConflictRow> rows = view.replica().conflicts();
-            if (json) {
-                com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object();
-                com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("conflicts");
-                for (LogRows.ConflictRow c : rows) {
-                    com.fasterxml.jackson.databind.node.ObjectNode n = list.addObject().put("lore", c.entity())
-                        .put("realm", c.realm().toString())
-                        .put("field", c.field() == 0 ? null : Field.ofCode(c.field()).column())
-                        .put("type", c.type().toLowerCase()).put("shownNow", c.winner());
-                    com.fasterxml.jackson.databind.node.ArrayNode versions = n.putArray("versions");
-                    for (JsonNode v : dev.lorehub.node.json.Json.MAPPER.readTree(c.versionsJson())) {
-                        versions.addObject().put("event", v.path("event").asText()).put("author", v.path("author").asText())
-                            .put("at", v.path("at").asText()).put("deleted", v.path("deleted").asBoolean())
-                            .set("value", v.get("value"));
-                    }
-                }
-                JsonOutput.print(out);
-                return 0;
+        NodeHome h = home.checkedHome();
+        String self;
+        ObjectNode report;
+        DaemonAnswer daemon = DaemonAnswer.ask(h, new ControlRequest.Conflicts());
+        if (daemon.answered()) {
+            report = (ObjectNode) daemon.reply().get("report");
+            self = daemon.reply().get("device").asText();
+        } else {
+            try (NodeQuery view = HomeOption.query(h)) {
+                report = ConflictsReport.build(view.replica());
+                self = view.replica().deviceId().toString();
             }
-            if (rows.isEmpty()) {
-                System.out.println("No conflicts.");
-                return 0;
+        }
+        if (json) {
+            JsonOutput.print(report);
+            return 0;
+        }
+        JsonNode conflicts = report.get("conflicts");
+        if (conflicts.isEmpty()) {
+            System.out.println("No conflicts.");
+            return 0;
+        }
+        for (JsonNode c : conflicts) {
+            String lore = c.get("lore").asText();
+            String field = c.get("field").isNull() ? "the lore itself" : c.get("field").asText();
+            System.out.println("lore " + lore + " — " + field + " (" + c.get("type").asText().replace('_', ' ') + ")");
+            System.out.println("  shown now: " + (c.get("shownNow").isNull() ? "(kept)" : "\"" + c.get("shownNow").asText() + "\""));
+            for (JsonNode v : c.get("versions")) {
+                String who = v.get("author").asText().equals(self) ? "this device" : v.get("author").asText().substring(0, 7);
+                System.out.printf("  version %s by %-11s at %s: %s%n", v.get("event").asText().substring(0, 12), who,
+                    v.get("at").asText(), v.get("deleted").asBoolean() ? "(deleted)" : shown(v.get("value")));
             }
-            String self = view.replica().deviceId().toString();
-            for (LogRows.ConflictRow c : rows) {
-                String field = c.field() == 0 ? "the lore itself" : Field.ofCode(c.field()).column();
-                System.out.println("lore " + c.entity() + " — " + field + " (" + c.type().toLowerCase().replace('_', ' ') + ")");
-                System.out.println("  shown now: " + (c.winner() == null ? "(kept)" : "\"" + c.winner() + "\""));
-                for (JsonNode v : dev.lorehub.node.json.Json.MAPPER.readTree(c.versionsJson())) {
-                    String who = v.get("author").asText().equals(self) ? "this device" : v.get("author").asText().substring(0, 7);
-                    System.out.printf("  version %s by %-11s at %s: %s%n", v.get("event").asText().substring(0, 12), who,
-                        v.get("at").asText(), v.get("deleted").asBoolean() ? "(deleted)" : shown(v.get("value")));
-                }
-                System.out.println("  resolve: lorehub-node resolve " + c.entity().substring(0, 8)
-                    + " --keep mine|theirs|<version>   (or --edit)");
-            }
+            System.out.println("  resolve: lorehub-node resolve " + lore.substring(0, 8)
+                + " --keep mine|theirs|<version>   (or --edit)");
         }
         return 0;
     }

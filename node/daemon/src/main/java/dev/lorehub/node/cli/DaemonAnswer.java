@@ -8,7 +8,8 @@ import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeHome;
 
 /**
- * What the process holding the data directory answers to a look ({@code status}, {@code peers}):
+ * What the process holding the data directory answers to a look ({@code status}, {@code peers},
+ * {@code log}, {@code conflicts}, {@code realm list}, {@code lore list}, {@code lore show}):
  * the running daemon's reply, or why none came, in which case the command reads the database
  * itself (read-only) and says so.
  *

@@ -1,6 +1,11 @@
 package dev.lorehub.node.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.LoreEditor;
+import dev.lorehub.node.runtime.LoreReport;
+import dev.lorehub.node.runtime.LoresReport;
 import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeFiles;
 import dev.lorehub.node.runtime.NodeHome;
@@ -12,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -37,11 +43,6 @@ final class LoreCommand {
             NodeHome h = home.checkedHome();
             NodeFiles.requireInitialised(h);
             return LoreHubDatabase.open(h.database());
-        }
-
-        /** lh's database opened to read only (list, show): nothing is installed or locked. */
-        LoreHubDatabase openToRead() {
-            return HomeOption.readDatabase(home.checkedHome());
         }
 
         /**
@@ -93,6 +94,11 @@ final class LoreCommand {
         }
     }
 
+    /**
+     * {@code lore list}. A running daemon builds the report ({@link LoresReport}) and this process
+     * opens no database; otherwise it is built here from a read-only look at lh's tables. The text is
+     * rendered from the report, so both read the same.
+     */
     @Command(name = "list", description = "List the lores of the current directory's realm.")
     static final class ListLores extends Where implements Callable<Integer> {
         @Option(names = "--json", description = "Print JSON instead of text: {\"realm\": {\"id\", \"name\"}, \"lores\": "
@@ -101,30 +107,39 @@ final class LoreCommand {
 
         @Override
         public Integer call() {
-            try (LoreHubDatabase db = openToRead()) {
-                LoreEditor editor = new LoreEditor(db);
-                RealmRow realm = editor.realmFor(dir(), false);
-                List<LoreRow> lores = editor.list(realm.id());
-                if (json) {
-                    com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object();
-                    out.putObject("realm").put("id", realm.id()).put("name", realm.name());
-                    com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("lores");
-                    lores.forEach(l -> list.add(Show.json(l)));
-                    JsonOutput.print(out);
-                    return 0;
+            NodeHome h = home.checkedHome();
+            // Resolved here: the daemon's working directory is not this command's.
+            Path directory = dir().toAbsolutePath().normalize();
+            ObjectNode report;
+            DaemonAnswer daemon = DaemonAnswer.ask(h, new ControlRequest.Lores(directory.toString()));
+            if (daemon.answered()) {
+                report = (ObjectNode) daemon.reply().get("report");
+            } else {
+                try (LoreHubDatabase db = HomeOption.readDatabase(h)) {
+                    report = LoresReport.build(db, directory);
                 }
-                if (lores.isEmpty()) {
-                    System.out.println("No lores in realm " + realm.name() + " yet.");
-                }
-                for (LoreRow l : lores) {
-                    System.out.printf("%-8s %-11s %3d %-9s %s%n", l.id().substring(0, 8), l.type(), l.confidence(), l.status(),
-                        l.content());
-                }
+            }
+            if (json) {
+                JsonOutput.print(report);
+                return 0;
+            }
+            JsonNode lores = report.get("lores");
+            if (lores.isEmpty()) {
+                System.out.println("No lores in realm " + report.get("realm").get("name").asText() + " yet.");
+            }
+            for (JsonNode l : lores) {
+                System.out.printf("%-8s %-11s %3d %-9s %s%n", l.get("id").asText().substring(0, 8), l.get("type").asText(),
+                    l.get("confidence").asInt(), l.get("status").asText(), l.get("content").asText());
             }
             return 0;
         }
     }
 
+    /**
+     * {@code lore show}. A running daemon builds the report ({@link LoreReport}), or refuses an unknown
+     * or ambiguous id as this process would, and this process opens no database; otherwise it is built
+     * here from a read-only look at lh's tables. The text is rendered from the report.
+     */
     @Command(name = "show", description = "Show one lore in full.")
     static final class Show extends Where implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "LORE", description = "Lore id or a unique prefix")
@@ -135,35 +150,41 @@ final class LoreCommand {
             + "(times as lh stores them)")
         boolean json;
 
-        static com.fasterxml.jackson.databind.node.ObjectNode json(LoreRow l) {
-            com.fasterxml.jackson.databind.node.ObjectNode n = JsonOutput.object().put("id", l.id()).put("content", l.content())
-                .put("why", l.why()).put("type", l.type()).put("confidence", l.confidence()).put("status", l.status());
-            l.sigils().forEach(n.putArray("sigils")::add);
-            l.provinces().forEach(n.putArray("provinces")::add);
-            return n.put("origin", l.origin()).put("createdAt", l.createdAt()).put("updatedAt", l.updatedAt());
-        }
-
         @Override
         public Integer call() {
-            try (LoreHubDatabase db = openToRead()) {
-                LoreRow l = new LoreEditor(db).get(id);
-                if (json) {
-                    JsonOutput.print(json(l));
-                    return 0;
+            NodeHome h = home.checkedHome();
+            ObjectNode l;
+            DaemonAnswer daemon = DaemonAnswer.ask(h, new ControlRequest.Lore(id));
+            if (daemon.answered()) {
+                l = (ObjectNode) daemon.reply().get("report");
+            } else {
+                try (LoreHubDatabase db = HomeOption.readDatabase(h)) {
+                    l = LoreReport.build(db, id);
                 }
-                System.out.println("id          " + l.id());
-                System.out.println("content     " + l.content());
-                System.out.println("why         " + (l.why() == null ? "" : l.why()));
-                System.out.println("type        " + l.type());
-                System.out.println("confidence  " + l.confidence());
-                System.out.println("status      " + l.status());
-                System.out.println("sigils      " + String.join(", ", l.sigils()));
-                System.out.println("provinces   " + String.join(", ", l.provinces()));
-                System.out.println("origin      " + l.origin());
-                System.out.println("created     " + l.createdAt());
-                System.out.println("updated     " + l.updatedAt());
             }
+            if (json) {
+                JsonOutput.print(l);
+                return 0;
+            }
+            System.out.println("id          " + l.get("id").asText());
+            System.out.println("content     " + l.get("content").asText());
+            System.out.println("why         " + (l.get("why").isNull() ? "" : l.get("why").asText()));
+            System.out.println("type        " + l.get("type").asText());
+            System.out.println("confidence  " + l.get("confidence").asInt());
+            System.out.println("status      " + l.get("status").asText());
+            System.out.println("sigils      " + joined(l.get("sigils")));
+            System.out.println("provinces   " + joined(l.get("provinces")));
+            System.out.println("origin      " + l.get("origin").asText());
+            System.out.println("created     " + l.get("createdAt").asText());
+            System.out.println("updated     " + l.get("updatedAt").asText());
             return 0;
+        }
+
+        /** A list's values as the text shows them: "a, b". */
+        private static String joined(JsonNode values) {
+            List<String> out = new ArrayList<>();
+            values.forEach(v -> out.add(v.asText()));
+            return String.join(", ", out);
         }
     }
 

@@ -1,16 +1,16 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.crypto.RealmId;
-import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.Membership;
-import dev.lorehub.node.core.Role;
 import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.LoreEditor;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeHome;
 import dev.lorehub.node.runtime.NodeView;
+import dev.lorehub.node.runtime.RealmsReport;
 import dev.lorehub.node.store.LoreTables;
 import dev.lorehub.node.core.RealmRow;
 import dev.lorehub.node.store.query.NodeQuery;
@@ -110,6 +110,11 @@ final class RealmCommand {
         }
     }
 
+    /**
+     * {@code realm list}. A running daemon builds the report ({@link RealmsReport}) and this process
+     * opens no database; otherwise it is built here from a read-only look. The text is rendered from
+     * the report, so both read the same.
+     */
     @Command(name = "list", description = "List synced realms.")
     static final class ListRealms implements Callable<Integer> {
         final HomeOption home = new HomeOption();
@@ -120,32 +125,28 @@ final class RealmCommand {
 
         @Override
         public Integer call() {
-            try (NodeQuery view = HomeOption.query(home.checkedHome())) {
-                Map<RealmId, LogRows.SyncedRealmRow> realms = new TreeMap<>(view.replica().realms());
-                if (json) {
-                    com.fasterxml.jackson.databind.node.ObjectNode out = JsonOutput.object();
-                    com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("realms");
-                    for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : realms.entrySet()) {
-                        Membership m = view.replica().membership(e.getKey());
-                        Role role = m.role(view.replica().deviceId()).orElse(null);
-                        list.addObject().put("id", e.getKey().toString()).put("name", view.localName(e.getValue()))
-                            .put("role", role != null ? role.name().toLowerCase()
-                                : dev.lorehub.node.runtime.StatusReport.removedBy(m, view.replica().deviceId()).isPresent() ? "removed" : null)
-                            .put("joined", e.getValue().joined()).put("path", view.localPath(e.getValue()).map(Object::toString).orElse(null));
-                    }
-                    JsonOutput.print(out);
-                    return 0;
+            NodeHome h = home.checkedHome();
+            ObjectNode report;
+            DaemonAnswer daemon = DaemonAnswer.ask(h, new ControlRequest.Realms());
+            if (daemon.answered()) {
+                report = (ObjectNode) daemon.reply().get("report");
+            } else {
+                try (NodeQuery view = HomeOption.query(h)) {
+                    report = RealmsReport.build(view.database(), view.replica());
                 }
-                if (realms.isEmpty()) {
-                    System.out.println("No synced realms: share one with `lorehub-node realm share`.");
-                }
-                for (Map.Entry<RealmId, LogRows.SyncedRealmRow> e : realms.entrySet()) {
-                    Role role = view.replica().membership(e.getKey()).role(view.replica().deviceId()).orElse(null);
-                    System.out.printf("%s  %-16s %-6s %s%n", e.getKey(), view.localName(e.getValue()),
-                        role != null ? role.name().toLowerCase()
-                            : dev.lorehub.node.runtime.StatusReport.removedBy(view.replica().membership(e.getKey()), view.replica().deviceId()).isPresent()
-                            ? "removed" : "-", view.localPath(e.getValue()).orElse("(not mapped)"));
-                }
+            }
+            if (json) {
+                JsonOutput.print(report);
+                return 0;
+            }
+            JsonNode realms = report.get("realms");
+            if (realms.isEmpty()) {
+                System.out.println("No synced realms: share one with `lorehub-node realm share`.");
+            }
+            for (JsonNode r : realms) {
+                System.out.printf("%s  %-16s %-6s %s%n", r.get("id").asText(), r.get("name").asText(),
+                    r.get("role").isNull() ? "-" : r.get("role").asText(),
+                    r.get("path").isNull() ? "(not mapped)" : r.get("path").asText());
             }
             return 0;
         }

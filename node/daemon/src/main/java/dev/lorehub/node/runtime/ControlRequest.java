@@ -35,6 +35,10 @@ import java.util.List;
     @JsonSubTypes.Type(value = ControlRequest.Status.class, name = "status"),
     @JsonSubTypes.Type(value = ControlRequest.Peers.class, name = "peers"),
     @JsonSubTypes.Type(value = ControlRequest.Log.class, name = "log"),
+    @JsonSubTypes.Type(value = ControlRequest.Conflicts.class, name = "conflicts"),
+    @JsonSubTypes.Type(value = ControlRequest.Realms.class, name = "realms"),
+    @JsonSubTypes.Type(value = ControlRequest.Lores.class, name = "lores"),
+    @JsonSubTypes.Type(value = ControlRequest.Lore.class, name = "lore"),
     @JsonSubTypes.Type(value = ControlRequest.Undo.class, name = "undo"),
     @JsonSubTypes.Type(value = ControlRequest.Seal.class, name = "seal"),
     @JsonSubTypes.Type(value = ControlRequest.AutoSeal.class, name = "autoSeal"),
@@ -112,6 +116,34 @@ public sealed interface ControlRequest {
      * @param refused the refusals instead of the events (default false)
      */
     record Log(Integer limit, String lore, Boolean refused) implements ControlRequest {
+    }
+
+    /**
+     * What {@code conflicts --json} prints; replies {@code {"report":{…},"device"}} ({@link ConflictsReport}; the
+     * device, this node's, tells which versions the text calls "this device").
+     */
+    record Conflicts() implements ControlRequest {
+    }
+
+    /** What {@code realm list --json} prints; replies {@code {"report":{…}}} ({@link RealmsReport}). */
+    record Realms() implements ControlRequest {
+    }
+
+    /**
+     * What {@code lore list --json} prints; replies {@code {"report":{…}}} ({@link LoresReport}).
+     *
+     * @param path the project directory, absolute (the asking process resolves it against its own working directory)
+     */
+    record Lores(String path) implements ControlRequest {
+    }
+
+    /**
+     * What {@code lore show --json} prints; replies {@code {"report":{…}}} ({@link LoreReport}), or
+     * refuses an unknown or ambiguous id as a look on this device would.
+     *
+     * @param id a lore id or a unique prefix of one
+     */
+    record Lore(String id) implements ControlRequest {
     }
 
     /**

@@ -38,7 +38,8 @@ import java.util.function.Consumer;
  *   Share → {"realm"}     MapRealm → {"localRealm"}     Grant → {"device","role"}     Revoke → {"device","epoch"}
  *   Unpair → {"device","wasPaired"}     Resolve → {"lore"}     DiscardUnsynced → {"discarded"}
  *   Status → {"report":{…}} (StatusReport)     Peers → {"report":{…},"discoveryWarning"?} (PeersReport)
- *   Log → {"report":{…}} (LogReport)
+ *   Log → {"report":{…}} (LogReport)     Conflicts → {"report":{…},"device"} (ConflictsReport)
+ *   Realms → {"report":{…}} (RealmsReport)     Lores → {"report":{…}} (LoresReport)     Lore → {"report":{…}} (LoreReport)
  *   SyncRemotes → {"outcomes":[{"remote","error"?,"result"?,"tampered":[],"refused":[]}]}
  *   Undo → {"realm","changed","examined"}     Seal → {"accepted"}     AutoSeal, RestoreDone → {}
  * </pre>
@@ -95,6 +96,16 @@ public final class NodeOperations {
             ObjectNode out = ok();
             out.set("report", report);
             reply.accept(out);
+        } else if (request instanceof ControlRequest.Conflicts) {
+            ObjectNode out = report(runtime.withReplica((rep, now) -> ConflictsReport.build(rep)));
+            reply.accept(out.put("device", runtime.deviceId().toString()));
+        } else if (request instanceof ControlRequest.Realms) {
+            reply.accept(report(runtime.withReplica((rep, now) -> RealmsReport.build(runtime.database(), rep))));
+        } else if (request instanceof ControlRequest.Lores r) {
+            // lh's tables alone: no replica work, so nothing to push to peers afterwards
+            reply.accept(report(runtime.call(() -> LoresReport.build(runtime.database(), java.nio.file.Path.of(text(r.path()))))));
+        } else if (request instanceof ControlRequest.Lore r) {
+            reply.accept(report(runtime.call(() -> LoreReport.build(runtime.database(), text(r.id())))));
         } else if (request instanceof ControlRequest.Undo r) {
             long to = r.toMillis() == null ? 0 : r.toMillis();
             Replica.UndoResult u = runtime.withReplica((rep, now) -> r.lore() != null
@@ -119,6 +130,13 @@ public final class NodeOperations {
         } else {
             throw new NodeException("unknown operation '" + ControlCodec.op(request) + "'", NodeException.Reason.USAGE);
         }
+    }
+
+    /** The final reply to a look: {@code {"ok":true,"report":{…}}}. */
+    private static ObjectNode report(ObjectNode report) {
+        ObjectNode out = ok();
+        out.set("report", report);
+        return out;
     }
 
     /** A text field as the JSON requests read it before they were typed: absent is the empty string. */

@@ -121,7 +121,7 @@ public final class CliBench {
                 }
             }
         }
-        // The same commands while a node runs (status and peers then also ask it over its control socket).
+        // The same commands while a node runs (each then asks it over its control socket and opens no database).
         Variant withNode = variants.stream().filter(v -> v.name().equals("launcher_flags_cds")).findFirst()
             .orElse(variants.get(0));
         Map<String, List<Long>> nodeSamples = new HashMap<>();

@@ -115,10 +115,10 @@ class ReadOnlyFootprintIT {
     }
 
     @Test
-    void withADaemonRunningStatusPeersAndLogAskItAndOpenNoDatabase() throws Exception {
+    void withADaemonRunningTheQuickCommandsAskItAndOpenNoDatabase() throws Exception {
         String d = data.toString();
         // Loopback only, no mDNS: nothing reaches a real interface.
-        prepare("{ \"displayName\": \"footprint\", \"bind\": [\"127.0.0.1\"], \"port\": 0, "
+        String loreId = prepare("{ \"displayName\": \"footprint\", \"bind\": [\"127.0.0.1\"], \"port\": 0, "
             + "\"mdns\": [], \"dashboard\": { \"enabled\": false } }");
 
         ProcessBuilder pb = new ProcessBuilder(dist.launcher().toString(), "--data-dir", d, "start", "--loopback");
@@ -129,14 +129,21 @@ class ReadOnlyFootprintIT {
             org.awaitility.Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
                 .until(() -> Files.exists(data.resolve("node/control.sock")) || !daemon.isAlive());
             assertThat(daemon.isAlive()).as(Files.readString(tmp.resolve("daemon.out"))).isTrue();
-            for (String command : List.of("status", "peers", "log")) {
+            for (Map.Entry<String, List<String>> c : quickCommands(loreId).entrySet()) {
+                String command = c.getKey();
                 Path log = tmp.resolve(command + "-with-node.classes");
                 Map<String, String> logged = new HashMap<>(env);
                 logged.put("LOREHUB_NODE_JAVA_OPTS", "-Xmx96m -XX:+UseSerialGC -Xlog:class+load=info:file=" + log);
-                launch(logged, List.of("--data-dir", d, command)).ok();
-                Run.Result r = launch(logged, List.of("--data-dir", d, command)).ok();
+                List<String> args = new ArrayList<>(List.of("--data-dir", d));
+                args.addAll(c.getValue());
+                launch(logged, args).ok();
+                Run.Result r = launch(logged, args).ok();
                 if (command.equals("status")) {
                     assertThat(r.out()).contains("node running").contains("project");
+                } else if (command.startsWith("lore-")) {
+                    assertThat(r.out()).as(command + " answered").contains("retries need jitter");
+                } else if (command.equals("realm")) {
+                    assertThat(r.out()).as(command + " answered").contains("project").contains("admin");
                 }
                 String classes = Files.readString(log);
                 assertThat(classes).as(command + " ran").contains("picocli.CommandLine ");

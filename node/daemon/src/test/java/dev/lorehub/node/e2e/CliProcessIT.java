@@ -214,7 +214,16 @@ class CliProcessIT {
                 .doesNotContain("control.sock").doesNotContain("remove");
         }
         Path project = Files.createDirectories(dir.resolve("work/api"));
-        cli("lore", "add", "--data-dir", a.toString(), "--path", project.toString(), "Written while pairing waits").ok();
+        String added = cli("lore", "add", "--data-dir", a.toString(), "--path", project.toString(), "Written while pairing waits")
+            .ok().out();
+        // The looks read the database themselves while the node run for `pair` holds it (it has no control socket).
+        assertThat(cli("lore", "list", "--data-dir", a.toString(), "--path", project.toString()).ok().out())
+            .contains("Written while pairing waits");
+        Matcher loreId = Pattern.compile("Added lore ([0-9a-f]{8})").matcher(added);
+        assertThat(loreId.find()).as(added).isTrue();
+        assertThat(cli("lore", "show", loreId.group(1), "--data-dir", a.toString()).ok().out()).contains("Written while pairing waits");
+        assertThat(cli("conflicts", "--data-dir", a.toString()).ok().out()).contains("No conflicts.");
+        assertThat(cli("realm", "list", "--data-dir", a.toString()).ok().out()).contains("No synced realms");
         Exec.Result share = cli("realm", "share", "--data-dir", a.toString(), project.toString());
         assertThat(share.exit()).as(share.toString()).isEqualTo(3);
         assertThat(share.err()).contains("is busy: another lorehub-node command is showing a pairing code")
