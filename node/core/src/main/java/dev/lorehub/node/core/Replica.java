@@ -55,6 +55,12 @@ public final class Replica implements AutoCloseable {
     private volatile long committedHlc = Long.MIN_VALUE;
     /** Peers whose "synced since the upgrade" key this process has committed ({@link #notePeerSynced}). */
     private final java.util.Set<DeviceId> syncedKeyWritten = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Syncs {@link #notePeerSynced} noted and no transaction has committed yet: peer → when. Only
+     * {@code lhsync_peers.last_sync_at} waits here (status shows it); the node's next write
+     * transaction, or {@link #recordNotedSyncs}, writes it.
+     */
+    private final Map<DeviceId, Long> unwrittenSyncs = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Told about every event stored, after its transaction commits. */
     @FunctionalInterface
@@ -166,8 +172,10 @@ public final class Replica implements AutoCloseable {
         ctx.resetTransaction();
         long[] hlc = new long[1];
         try {
+            Map<DeviceId, Long> syncs = Map.copyOf(unwrittenSyncs);
             result = storage.applyingRemote(() -> {
                 T r = work.run(tx);
+                writeSyncs(syncs);
                 hlc[0] = ctx.clock().last();
                 if (hlc[0] != committedHlc) { // most transactions (a duplicate, a capture of nothing new) leave it as it was
                     ctx.events().putMeta("hlc", Long.toString(hlc[0]));
@@ -176,6 +184,7 @@ public final class Replica implements AutoCloseable {
                 return r;
             });
             committedHlc = hlc[0];
+            syncsWritten(syncs);
         } catch (StorageException e) {
             forgetCaches();
             throw new ReplicaException("A write to " + storage.describe() + " failed and was rolled back: " + e.getMessage(), e);
@@ -1043,12 +1052,15 @@ public final class Replica implements AutoCloseable {
 
     /** Records where a peer stands in realms (the running node calls this now and then; status reads it). */
     public void recordPeerStatus(List<LogRows.PeerStatusRow> rows) {
+        Map<DeviceId, Long> syncs = Map.copyOf(unwrittenSyncs);
         try {
             storage.runInTransaction(() -> {
                 for (LogRows.PeerStatusRow r : rows) {
                     ctx.events().putPeerStatus(r);
                 }
+                writeSyncs(syncs);
             });
+            syncsWritten(syncs);
         } catch (StorageException e) {
             throw new ReplicaException("Cannot record peer status: " + e.getMessage(), e);
         }
@@ -1063,9 +1075,21 @@ public final class Replica implements AutoCloseable {
         }
     }
 
-    /** Records that a full sync with a paired peer completed (for status output). */
+    /**
+     * Records that a full sync with a paired peer completed (for status output). The first sync with
+     * each peer in this process is committed at once (it clears a restore's wait and marks the peer
+     * synced since the upgrade); later ones only move {@code last_sync_at}, which a session reports
+     * after every exchange (about a third of the node's write transactions in the simulator when
+     * each was its own): it waits in memory for the node's next write transaction, or for
+     * {@link #recordNotedSyncs}, which the endpoint calls with its status writes. A crash loses at
+     * most that not yet committed time, never anything told to a peer.
+     */
     public void notePeerSynced(DeviceId peer, long now) {
         boolean firstHere = !syncedKeyWritten.contains(peer);
+        if (!firstHere) {
+            unwrittenSyncs.put(peer, now);
+            return;
+        }
         try {
             storage.runInTransaction(() -> {
                 ctx.events().touchPeer(peer, null, now);
@@ -1081,6 +1105,36 @@ public final class Replica implements AutoCloseable {
             throw new ReplicaException("Cannot record the sync with " + peer.shortForm() + ": " + e.getMessage(), e);
         }
         syncedKeyWritten.add(peer); // committed
+        unwrittenSyncs.remove(peer); // an older note, if any: this one is later
+    }
+
+    /**
+     * Writes the syncs noted since the last write transaction ({@link #notePeerSynced}), if any, in a
+     * transaction of their own.
+     */
+    public void recordNotedSyncs() {
+        if (unwrittenSyncs.isEmpty()) {
+            return;
+        }
+        Map<DeviceId, Long> syncs = Map.copyOf(unwrittenSyncs);
+        try {
+            storage.runInTransaction(() -> writeSyncs(syncs));
+        } catch (StorageException e) {
+            throw new ReplicaException("Cannot record the syncs with peers: " + e.getMessage(), e);
+        }
+        syncsWritten(syncs);
+    }
+
+    /** Writes noted syncs inside the current transaction. */
+    private void writeSyncs(Map<DeviceId, Long> syncs) throws StorageException {
+        for (Map.Entry<DeviceId, Long> e : syncs.entrySet()) {
+            ctx.events().touchPeer(e.getKey(), null, e.getValue());
+        }
+    }
+
+    /** After the commit that wrote {@code syncs}: forgets those notes, unless a later one came meanwhile. */
+    private void syncsWritten(Map<DeviceId, Long> syncs) {
+        syncs.forEach(unwrittenSyncs::remove);
     }
 
     // ---- undo
@@ -1305,6 +1359,7 @@ public final class Replica implements AutoCloseable {
             }
             if (!snapshot.peers().isEmpty()) {
                 ctx.events().putMeta(RESTORED, Long.toString(backupTime));
+                syncedKeyWritten.clear(); // the next sync with each peer commits at once again: it ends this wait
             }
             ctx.reloadRealms();
             return null;

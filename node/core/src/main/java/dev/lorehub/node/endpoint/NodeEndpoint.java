@@ -743,12 +743,14 @@ public final class NodeEndpoint {
                     rs.weLack, rs.ownSeqSynced, p.lastContact, p.lastError, now.wall()));
             }
         }
-        if (!rows.isEmpty()) {
-            try {
-                replica.recordPeerStatus(rows);
-            } catch (ReplicaException e) {
-                // written again at the next chance
+        try {
+            if (!rows.isEmpty()) {
+                replica.recordPeerStatus(rows); // with the syncs noted since the last write
+            } else {
+                replica.recordNotedSyncs();
             }
+        } catch (ReplicaException e) {
+            // written again at the next chance
         }
     }
 

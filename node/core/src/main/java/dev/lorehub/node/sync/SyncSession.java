@@ -812,7 +812,13 @@ public final class SyncSession {
     }
 
     private boolean awaitingPeer() {
-        return realms.values().stream().anyMatch(rs -> !rs.reconciled || !rs.toSend.isEmpty());
+        // a loop, not a stream: asked for every open session each time the driver schedules a wake-up
+        for (RealmSync rs : realms.values()) {
+            if (!rs.reconciled || !rs.toSend.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** When (monotonic) the driver should call {@link #onTimer}, or {@link Long#MAX_VALUE} for never. */
