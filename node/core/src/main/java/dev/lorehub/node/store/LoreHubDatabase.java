@@ -118,16 +118,6 @@ public final class LoreHubDatabase implements AutoCloseable {
     private long verifiedSchemaVersion = -2;
     /** System.nanoTime() before which the node leaves the write lock to others. */
     private long lockFreeUntil = System.nanoTime();
-    /**
-     * The first {@value #WAL_HEADER_BYTES} bytes of the {@code -shm} file (SQLite's wal-index header),
-     * mapped read-only once the file is there; null until then, or for good if it cannot be mapped
-     * ({@link #walHeaderUnavailable}).
-     */
-    private java.nio.MappedByteBuffer walHeader;
-    private boolean walHeaderUnavailable;
-    /** The wal-index header as read just before the last count of captured changes, and that count. */
-    private final long[] countedAtHeader = new long[WAL_HEADER_BYTES / Long.BYTES];
-    private long counted = -1;
 
     private LoreHubDatabase(Path file, Connection connection, Settings settings) {
         this(file, connection, settings, false);
@@ -350,80 +340,9 @@ public final class LoreHubDatabase implements AutoCloseable {
      * and preparing the count cost more than running it.
      */
     public synchronized long pendingCaptureCount() throws SQLException {
-        if (inTransaction) {
-            return countCapture(); // this transaction's own changes are in no header yet
-        }
-        // Nobody committed since the last count (no commit leaves the wal-index header as it was): the
-        // count stands. Saves the statement and its read transaction (two file-lock calls), polled 20
-        // times a second per node: about a tenth of the simulator's time before.
-        if (counted >= 0 && walHeaderEquals(countedAtHeader)) {
-            return counted;
-        }
-        boolean known = readWalHeader(countedAtHeader); // before the count: a commit after it differs
-        long count = countCapture();
-        counted = known ? count : -1;
-        return count;
-    }
-
-    private long countCapture() throws SQLException {
         try (ResultSet rows = statements.get(ChangeCapture.COUNT).executeQuery()) {
             return rows.next() ? rows.getLong(1) : 0;
         }
-    }
-
-    /**
-     * Bytes of SQLite's wal-index header (the first copy, at the start of the {@code -shm} file:
-     * https://www.sqlite.org/walformat.html): every commit by any connection changes it (the frame
-     * count, the change counter, or, when the log restarts, the salts).
-     */
-    private static final int WAL_HEADER_BYTES = 48;
-
-    /** Reads the wal-index header into {@code into}; false if it cannot be read (nothing then is cached). */
-    private boolean readWalHeader(long[] into) {
-        java.nio.MappedByteBuffer header = walHeader();
-        if (header == null) {
-            return false;
-        }
-        for (int i = 0; i < into.length; i++) {
-            into[i] = header.getLong(i * Long.BYTES);
-        }
-        return true;
-    }
-
-    private boolean walHeaderEquals(long[] seen) {
-        java.nio.MappedByteBuffer header = walHeader();
-        if (header == null) {
-            return false;
-        }
-        for (int i = 0; i < seen.length; i++) {
-            if (header.getLong(i * Long.BYTES) != seen[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The mapped header, mapped at the first call that finds the {@code -shm} file initialised. While
-     * this connection is open SQLite never truncates the file (only the first connection to open a
-     * database does), so the mapping stays valid until {@link #close}.
-     */
-    private java.nio.MappedByteBuffer walHeader() {
-        if (walHeader != null || walHeaderUnavailable) {
-            return walHeader;
-        }
-        Path shm = file.resolveSibling(file.getFileName() + "-shm");
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(shm,
-            java.nio.file.StandardOpenOption.READ)) {
-            if (channel.size() >= WAL_HEADER_BYTES) {
-                walHeader = channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, WAL_HEADER_BYTES);
-            }
-        } catch (java.nio.file.NoSuchFileException e) {
-            // created with the first read in WAL mode: tried again at the next count
-        } catch (IOException | UnsupportedOperationException e) {
-            walHeaderUnavailable = true; // then every count runs the statement, as it always did
-        }
-        return walHeader;
     }
 
     /** {@link ChangeCapture#readPending}, through a statement prepared once (read in every ingest transaction). */
@@ -582,8 +501,6 @@ public final class LoreHubDatabase implements AutoCloseable {
     /** Closes the connection. Idempotent. */
     @Override
     public synchronized void close() {
-        walHeader = null; // never read again: the file may be truncated once no connection is open
-        walHeaderUnavailable = true;
         try {
             connection.close();
         } catch (SQLException e) {
