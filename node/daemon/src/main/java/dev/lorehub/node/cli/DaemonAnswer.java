@@ -1,11 +1,14 @@
 package dev.lorehub.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lorehub.node.runtime.ControlClient;
 import dev.lorehub.node.runtime.ControlRequest;
 import dev.lorehub.node.runtime.NodeClient;
 import dev.lorehub.node.runtime.NodeException;
 import dev.lorehub.node.runtime.NodeHome;
+
+import java.util.function.Supplier;
 
 /**
  * What the process holding the data directory answers to a look ({@code status}, {@code peers},
@@ -37,6 +40,16 @@ record DaemonAnswer(boolean running, JsonNode reply, String busy) {
                     + "run `lorehub-node start` again to see live peer states"
                 : e.getMessage());
         }
+    }
+
+    /**
+     * The report a running daemon builds for {@code request}, or, when no node answers (none runs, or
+     * one that cannot answer holds the directory), the one {@code local} builds from a read-only look at
+     * the database. A refusal from the daemon is thrown, not retried locally (see {@link #ask}).
+     */
+    static ObjectNode report(NodeHome home, ControlRequest request, Supplier<ObjectNode> local) {
+        DaemonAnswer daemon = ask(home, request);
+        return daemon.answered() ? (ObjectNode) daemon.reply().get("report") : local.get();
     }
 
     /** True when the daemon answered: its reply holds the live report. */

@@ -110,15 +110,11 @@ final class LoreCommand {
             NodeHome h = home.checkedHome();
             // Resolved here: the daemon's working directory is not this command's.
             Path directory = dir().toAbsolutePath().normalize();
-            ObjectNode report;
-            DaemonAnswer daemon = DaemonAnswer.ask(h, new ControlRequest.Lores(directory.toString()));
-            if (daemon.answered()) {
-                report = (ObjectNode) daemon.reply().get("report");
-            } else {
+            ObjectNode report = DaemonAnswer.report(h, new ControlRequest.Lores(directory.toString()), () -> {
                 try (LoreHubDatabase db = HomeOption.readDatabase(h)) {
-                    report = LoresReport.build(db, directory);
+                    return LoresReport.build(db, directory);
                 }
-            }
+            });
             if (json) {
                 JsonOutput.print(report);
                 return 0;
@@ -153,15 +149,11 @@ final class LoreCommand {
         @Override
         public Integer call() {
             NodeHome h = home.checkedHome();
-            ObjectNode l;
-            DaemonAnswer daemon = DaemonAnswer.ask(h, new ControlRequest.Lore(id));
-            if (daemon.answered()) {
-                l = (ObjectNode) daemon.reply().get("report");
-            } else {
+            ObjectNode l = DaemonAnswer.report(h, new ControlRequest.Lore(id), () -> {
                 try (LoreHubDatabase db = HomeOption.readDatabase(h)) {
-                    l = LoreReport.build(db, id);
+                    return LoreReport.build(db, id);
                 }
-            }
+            });
             if (json) {
                 JsonOutput.print(l);
                 return 0;

@@ -126,15 +126,11 @@ final class RealmCommand {
         @Override
         public Integer call() {
             NodeHome h = home.checkedHome();
-            ObjectNode report;
-            DaemonAnswer daemon = DaemonAnswer.ask(h, new ControlRequest.Realms());
-            if (daemon.answered()) {
-                report = (ObjectNode) daemon.reply().get("report");
-            } else {
+            ObjectNode report = DaemonAnswer.report(h, new ControlRequest.Realms(), () -> {
                 try (NodeQuery view = HomeOption.query(h)) {
-                    report = RealmsReport.build(view.database(), view.replica());
+                    return RealmsReport.build(view.database(), view.replica());
                 }
-            }
+            });
             if (json) {
                 JsonOutput.print(report);
                 return 0;
