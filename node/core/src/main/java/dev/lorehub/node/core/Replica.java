@@ -58,7 +58,7 @@ public final class Replica implements AutoCloseable {
     /**
      * Syncs {@link #notePeerSynced} noted and no transaction has committed yet: peer → when. Only
      * {@code lhsync_peers.last_sync_at} waits here (status shows it); the node's next write
-     * transaction, or {@link #recordNotedSyncs}, writes it.
+     * transaction, or {@link #recordPeerStatus}, writes it.
      */
     private final Map<DeviceId, Long> unwrittenSyncs = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -1050,8 +1050,15 @@ public final class Replica implements AutoCloseable {
         return read(tx -> ctx.events().peerStatuses());
     }
 
-    /** Records where a peer stands in realms (the running node calls this now and then; status reads it). */
+    /**
+     * Records where a peer stands in realms (the running node calls this now and then; status reads it),
+     * and with it the syncs noted since the last write transaction ({@link #notePeerSynced}). Opens no
+     * transaction when there is neither.
+     */
     public void recordPeerStatus(List<LogRows.PeerStatusRow> rows) {
+        if (rows.isEmpty() && unwrittenSyncs.isEmpty()) {
+            return;
+        }
         Map<DeviceId, Long> syncs = Map.copyOf(unwrittenSyncs);
         try {
             storage.runInTransaction(() -> {
@@ -1081,7 +1088,7 @@ public final class Replica implements AutoCloseable {
      * synced since the upgrade); later ones only move {@code last_sync_at}, which a session reports
      * after every exchange (about a third of the node's write transactions in the simulator when
      * each was its own): it waits in memory for the node's next write transaction, or for
-     * {@link #recordNotedSyncs}, which the endpoint calls with its status writes. A crash loses at
+     * {@link #recordPeerStatus}, which the endpoint calls with its status writes. A crash loses at
      * most that not yet committed time, never anything told to a peer.
      */
     public void notePeerSynced(DeviceId peer, long now) {
@@ -1106,23 +1113,6 @@ public final class Replica implements AutoCloseable {
         }
         syncedKeyWritten.add(peer); // committed
         unwrittenSyncs.remove(peer); // an older note, if any: this one is later
-    }
-
-    /**
-     * Writes the syncs noted since the last write transaction ({@link #notePeerSynced}), if any, in a
-     * transaction of their own.
-     */
-    public void recordNotedSyncs() {
-        if (unwrittenSyncs.isEmpty()) {
-            return;
-        }
-        Map<DeviceId, Long> syncs = Map.copyOf(unwrittenSyncs);
-        try {
-            storage.runInTransaction(() -> writeSyncs(syncs));
-        } catch (StorageException e) {
-            throw new ReplicaException("Cannot record the syncs with peers: " + e.getMessage(), e);
-        }
-        syncsWritten(syncs);
     }
 
     /** Writes noted syncs inside the current transaction. */

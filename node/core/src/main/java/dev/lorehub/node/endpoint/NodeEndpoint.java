@@ -744,11 +744,7 @@ public final class NodeEndpoint {
             }
         }
         try {
-            if (!rows.isEmpty()) {
-                replica.recordPeerStatus(rows); // with the syncs noted since the last write
-            } else {
-                replica.recordNotedSyncs();
-            }
+            replica.recordPeerStatus(rows); // with the syncs noted since the last write; nothing when neither
         } catch (ReplicaException e) {
             // written again at the next chance
         }

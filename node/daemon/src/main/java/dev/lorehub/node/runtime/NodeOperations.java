@@ -93,9 +93,7 @@ public final class NodeOperations {
             int limit = r.limit() == null ? 50 : r.limit();
             ObjectNode report = runtime.withReplica((rep, now) -> Boolean.TRUE.equals(r.refused())
                 ? LogReport.refusals(rep, limit) : LogReport.events(rep, limit, r.lore()));
-            ObjectNode out = ok();
-            out.set("report", report);
-            reply.accept(out);
+            reply.accept(report(report));
         } else if (request instanceof ControlRequest.Conflicts) {
             ObjectNode out = report(runtime.withReplica((rep, now) -> ConflictsReport.build(rep)));
             reply.accept(out.put("device", runtime.deviceId().toString()));
@@ -153,19 +151,14 @@ public final class NodeOperations {
         StatusReport.Presence presence = new StatusReport.Presence(true, null, discoveryWarning(), null);
         ObjectNode report = runtime.withReplica((rep, now) -> StatusReport.build(runtime.home(), runtime.database(), rep,
             PeerStates.live(rep, live), presence, runtime.config().backends()));
-        ObjectNode out = ok();
-        out.set("report", report);
-        return out;
+        return report(report);
     }
 
     private ObjectNode peers() {
         List<dev.lorehub.node.endpoint.NodeEndpoint.PeerStatus> live = runtime.peerStatus();
         ObjectNode report = runtime.withReplica((rep, now) -> PeersReport.build(runtime.database(), rep,
             PeerStates.live(rep, live), true));
-        ObjectNode out = ok();
-        out.set("report", report);
-        out.put("discoveryWarning", discoveryWarning());
-        return out;
+        return report(report).put("discoveryWarning", discoveryWarning());
     }
 
     /** Why discovery finds no peer, when it finds none and should (mDNS off or silent), else null. */

@@ -32,7 +32,7 @@ class PeerSyncNoteTest extends NodesFixture {
         assertThat(lastSyncAt(a)).as("written with the next transaction").isEqualTo(now + 2000);
 
         a.replica.notePeerSynced(b.id(), now + 4000);
-        a.replica.recordNotedSyncs(); // the endpoint's status write, when nothing else wrote
+        a.replica.recordPeerStatus(java.util.List.of()); // the endpoint's status write, when nothing else wrote
         assertThat(lastSyncAt(a)).isEqualTo(now + 4000);
 
         a.replica.notePeerSynced(b.id(), now + 5000);
