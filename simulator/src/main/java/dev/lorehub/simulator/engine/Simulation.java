@@ -92,6 +92,7 @@ public final class Simulation {
     static final int JOIN = 20;
     static final int STOP = 21;
     static final int ATTACK = 22;
+    static final int DB_CHANGED = 23;
 
     private final SimConfig config;
     private final Path root;
@@ -100,6 +101,7 @@ public final class Simulation {
     private final SplittableRandom workRandom;
     private final SplittableRandom faultRandom;
     private final SplittableRandom userRandom;
+    private final SplittableRandom watchRandom;
     private final EventQueue queue = new EventQueue();
     private final TraceHash trace = new TraceHash();
     private final List<SimNode> nodes = new ArrayList<>();
@@ -110,7 +112,9 @@ public final class Simulation {
     private final Network network;
     private final Workload workload;
     private final EventCatalog catalog = new EventCatalog();
-    private final EndpointConfig endpointConfig = EndpointConfig.defaults();
+    /** As the daemon runs where the OS reports file changes: a capture soon after each report, a safety poll between. */
+    private final EndpointConfig endpointConfig =
+        EndpointConfig.defaults().withDatabaseWatched(EndpointConfig.WATCHED_CAPTURE_EVERY);
     private final ReplicaOptions replicaOptions;
     private final Map<EventId, long[]> arrivals = new HashMap<>();
     private final List<long[]> ackRecords = new ArrayList<>(); // {author, at, index into partitionMembers}
@@ -165,6 +169,7 @@ public final class Simulation {
         SplittableRandom nodeRandom = master.split();
         this.userRandom = master.split();
         SplittableRandom attackRandom = master.split();
+        this.watchRandom = master.split();
         this.plan = FaultPlan.draw(config, planRandom);
         this.workload = new Workload(workRandom);
         this.replicaOptions = ReplicaOptions.DEFAULT.withVerifier(new SharedVerifier());
@@ -1039,12 +1044,33 @@ public final class Simulation {
                 opsPerformed++;
                 if (!n.up) {
                     count("edits_while_stopped");
+                } else {
+                    reportDatabaseChange(n);
                 }
                 trace.add(n.index);
                 trace.add(result);
             }
         }
         at(now + Math.max(1, exponential(workRandom, 1000.0 / config.editsPerSecond())), OP, 0, 0, this::operation);
+    }
+
+    /**
+     * The daemon's database watcher, played by the simulator: lh wrote on a running node, and its endpoint hears of it
+     * 1 to 10 ms later; or, one report in twenty (the OS drops file-change events when its queue overflows), never,
+     * and the endpoint finds the change at its safety poll.
+     */
+    private void reportDatabaseChange(SimNode n) {
+        if (watchRandom.nextInt(20) == 0) {
+            count("change_reports_lost");
+            return;
+        }
+        int incarnation = n.incarnation;
+        at(now + 1 + watchRandom.nextInt(10), DB_CHANGED, n.index, 0, () -> {
+            if (n.incarnation == incarnation && n.up && !n.paused) {
+                n.endpoint.databaseChanged(n.moment(now));
+                drive(n);
+            }
+        });
     }
 
     private boolean adminReady() {

@@ -39,9 +39,10 @@ import java.util.random.RandomGenerator;
  *       shares with the peer change (a grant, a removal, a join) the session is restarted;</li>
  *   <li><b>reconnecting</b>: per paired peer, {@link PeerDialing} (backoff with jitter, addresses in
  *       turn, a report of a known address redials at once at most every few seconds);</li>
- *   <li><b>cadence</b>: polling lh's captured changes, and maintenance (key rotation, held events
- *       falling due, unsynced changes that can now sync, stale invitations, opt-in auto-join,
- *       auto-resolve, manual-mode resyncs);</li>
+ *   <li><b>cadence</b>: looking for lh's captured changes (every 50 ms; or, where the driver
+ *       reports changes to the database files, soon after each report and otherwise once a
+ *       second), and maintenance (key rotation, held events falling due, unsynced changes that
+ *       can now sync, stale invitations, opt-in auto-join, auto-resolve, manual-mode resyncs);</li>
  *   <li><b>status</b>: where each peer stands per realm (in sync since when, or what each side
  *       lacks), recorded in the database now and then so that {@code status} can show it.</li>
  * </ul>
@@ -109,6 +110,14 @@ public final class NodeEndpoint {
 
     private static final int CAPTURE_BATCHES_PER_TICK = 200;
 
+    /**
+     * After a reported change: wait this long before looking (a report can come as lh writes its log, a moment before
+     * the commit is visible), then keep looking at the unwatched cadence for {@link #AFTER_CHANGE_WINDOW} ms (lh
+     * rarely writes once, and a report that came too early is covered).
+     */
+    static final long CHANGE_SETTLE = 5;
+    static final long AFTER_CHANGE_WINDOW = 500;
+
     private static final class Link {
         final long connection;
         final DeviceId peer;
@@ -170,6 +179,8 @@ public final class NodeEndpoint {
     private final List<StoredKey> stored = new ArrayList<>();
     private Moment now;
     private long nextCaptureAt;
+    /** Until when (monotonic) captured changes are looked for at the unwatched cadence; see {@link #databaseChanged}. */
+    private long pollFastUntil;
     private long nextMaintainAt;
     private long nextResyncAt;
     private long nextStatusAt;
@@ -214,6 +225,7 @@ public final class NodeEndpoint {
             }
         }
         nextCaptureAt = now.mono();
+        pollFastUntil = now.mono() + AFTER_CHANGE_WINDOW;
         nextMaintainAt = now.mono() + config.maintainEvery();
         nextResyncAt = now.mono() + config.resyncEvery();
         nextStatusAt = now.mono() + config.statusEvery();
@@ -437,6 +449,18 @@ public final class NodeEndpoint {
         }
     }
 
+    /**
+     * The driver saw the database files change (lh wrote, or this node did; the driver cannot tell): look for
+     * captured changes {@value #CHANGE_SETTLE} ms from now and often for a while after. Only has an effect on the
+     * cadence when the configuration says the driver reports changes ({@link EndpointConfig#withDatabaseWatched});
+     * without reports the endpoint polls at {@link EndpointConfig#captureEvery} anyway.
+     */
+    public void databaseChanged(Moment at) {
+        now = at;
+        nextCaptureAt = Math.min(nextCaptureAt, at.mono() + CHANGE_SETTLE);
+        pollFastUntil = Math.max(pollFastUntil, at.mono() + CHANGE_SETTLE + AFTER_CHANGE_WINDOW);
+    }
+
     /** Time passed: session timers, due dials, capture, maintenance. Call at {@link #nextWakeup} (or earlier). */
     public void tick(Moment at) {
         now = at;
@@ -451,8 +475,11 @@ public final class NodeEndpoint {
             dialDue(mono);
         }
         if (mono >= nextCaptureAt) {
-            nextCaptureAt = mono + config.captureEvery();
-            capture();
+            if (capture()) {
+                pollFastUntil = Math.max(pollFastUntil, mono + AFTER_CHANGE_WINDOW);
+            }
+            boolean watched = config.watchedCaptureEvery() > 0;
+            nextCaptureAt = mono + (watched && mono >= pollFastUntil ? config.watchedCaptureEvery() : config.captureEvery());
         }
         if (mono >= nextMaintainAt) {
             nextMaintainAt = mono + config.maintainEvery();
@@ -534,9 +561,12 @@ public final class NodeEndpoint {
         return peers.values().stream().anyMatch(p -> p.link != null);
     }
 
-    private void capture() {
+    /** Turns lh's captured changes into events; true when there were any (written or not). */
+    private boolean capture() {
+        boolean found = false;
         try {
             for (int i = 0; i < CAPTURE_BATCHES_PER_TICK && replica.hasPendingCapture(); i++) {
+                found = true;
                 if (replica.captureLocalChanges(now.wall()).isEmpty()) {
                     break;
                 }
@@ -545,6 +575,7 @@ public final class NodeEndpoint {
         } catch (ReplicaException e) {
             // lh holds the write lock, or the disk is full: the captured rows stay and are tried again
         }
+        return found;
     }
 
     private void maintain() {

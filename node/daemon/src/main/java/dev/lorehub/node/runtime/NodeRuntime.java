@@ -76,6 +76,7 @@ public final class NodeRuntime implements AutoCloseable {
     private DiscoveryDriver discovery;
     private PairingService pairing;
     private MdnsWatch mdns;
+    private DatabaseWatcher watcher;
     private String displayName;
     private volatile boolean closed;
     /** The remotes' thread (null without remotes or offline). */
@@ -135,6 +136,12 @@ public final class NodeRuntime implements AutoCloseable {
             .withLivePush(config.mode() != NodeConfig.Mode.MANUAL, config.interval() * 1000L)
             .withAutoResolve(config.conflicts().autoResolve())
             .withAutoJoin(config.autoJoinFounders(peers.live())); // live view: a device unpaired later stops counting
+        if (online) {
+            watcher = DatabaseWatcher.start(home.database(), () -> node.later(this::databaseChanged)).orElse(null);
+            if (watcher != null) {
+                endpointConfig = endpointConfig.withDatabaseWatched(EndpointConfig.WATCHED_CAPTURE_EVERY);
+            }
+        }
         hooks = new SessionMetricsHooks(metrics, clock, () -> closed, () -> remotes);
         endpoint = new NodeEndpoint(replica, store, endpointConfig, random, hooks, clock.moment());
         pairing = new PairingService(this);
@@ -157,6 +164,15 @@ public final class NodeRuntime implements AutoCloseable {
         LOG.info("Node {} ({}) listening on {}:{}, {} paired peer(s)", identity.id().shortForm(), displayName,
             listening.address().getAddress().getHostAddress(), listening.address().getPort(), peers.live().size());
         return null;
+    }
+
+    /** The database files changed (node thread): the endpoint looks for lh's changes now. */
+    private void databaseChanged() {
+        watcher.handled(); // before looking: a change from now on reports again
+        if (!closed && endpoint != null && network != null) {
+            endpoint.databaseChanged(clock.moment());
+            network.drive();
+        }
     }
 
     // ---- the node thread, for the services wired here
@@ -337,6 +353,9 @@ public final class NodeRuntime implements AutoCloseable {
             return;
         }
         closed = true;
+        if (watcher != null) {
+            watcher.close();
+        }
         if (network != null) {
             network.stopping();
         }

@@ -89,6 +89,38 @@ class NodeEndpointTest {
     }
 
     @Test
+    void whereTheDriverReportsDatabaseChangesACaptureFollowsEachReportAndOtherwiseOnlyTheSafetyPoll() throws Exception {
+        EndpointNet.Node m1 = member("m1", 2, Role.WRITE);
+        EndpointConfig watched = EndpointConfig.defaults().withDatabaseWatched(60_000);
+        for (EndpointNet.Node n : net.nodes) {
+            n.start(watched);
+        }
+        net.pair(hub, m1);
+        net.advance(1_000);
+        joinAll();
+        net.advance(61_000); // past the start's fast polling, onto the safety poll's cadence
+
+        hub.node.lh.addLore(hubRealm, "unreported");
+        net.advance(1_000);
+        assertThat(lores(m1, "unreported")).as("no report: waits for the once-a-minute poll").isZero();
+        hub.endpoint.databaseChanged(hub.now());
+        net.advance(NodeEndpoint.CHANGE_SETTLE + 50);
+        assertThat(lores(m1, "unreported")).as("a report: captured at once").isEqualTo(1);
+
+        net.advance(61_000);
+        hub.endpoint.databaseChanged(hub.now()); // a report that came before the commit it announced was visible
+        net.advance(NodeEndpoint.CHANGE_SETTLE + 1);
+        hub.node.lh.addLore(hubRealm, "reported early");
+        net.advance(NodeEndpoint.AFTER_CHANGE_WINDOW);
+        assertThat(lores(m1, "reported early")).as("the polls after a report cover it").isEqualTo(1);
+
+        net.advance(61_000);
+        hub.node.lh.addLore(hubRealm, "report lost");
+        net.advance(60_000);
+        assertThat(lores(m1, "report lost")).as("the safety poll catches a lost report").isEqualTo(1);
+    }
+
+    @Test
     void whatOneSessionReceivesIsRelayedToTheOthers() throws Exception {
         EndpointNet.Node a = member("a", 2, Role.WRITE);
         EndpointNet.Node c = member("c", 3, Role.WRITE);
