@@ -92,6 +92,7 @@ public final class LogRows {
     /**
      * Refusals of one source (a peer's device id text or a remote's name) in one realm for one reason.
      *
+     * @param lastEvent  the id of the last refused event, or null when it had none (it was too large to be hashed)
      * @param lastAuthor the author of the last refused event, or null when it was not known
      */
     public record RefusalRow(String source, RealmId realm, String reason, long count, long firstAt, long lastAt, EventId lastEvent,

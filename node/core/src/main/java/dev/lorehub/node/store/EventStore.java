@@ -91,7 +91,7 @@ public final class EventStore {
         ps.setBytes(1, realm);
         ps.setBytes(2, author);
         try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(new ChainLink(eventId(rs.getBytes(1)), rs.getLong(2), eventId(rs.getBytes(3)))) : Optional.empty();
+            return rs.next() ? Optional.of(chainLink(rs)) : Optional.empty();
         }
     }
 
@@ -104,10 +104,15 @@ public final class EventStore {
         List<ChainLink> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new ChainLink(eventId(rs.getBytes(1)), rs.getLong(2), eventId(rs.getBytes(3))));
+                out.add(chainLink(rs));
             }
         }
         return out;
+    }
+
+    /** A row of (id, author_seq, prev) as a chain link. */
+    private static ChainLink chainLink(ResultSet rs) throws SQLException {
+        return new ChainLink(EventId.fromBytes(rs.getBytes(1)), rs.getLong(2), eventId(rs.getBytes(3)));
     }
 
     public boolean contains(EventId id) throws SQLException {
@@ -279,8 +284,8 @@ public final class EventStore {
     private static void visitAuthorships(PreparedStatement ps, AuthorshipVisitor visitor) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                visitor.visit(rs.getInt(1), rs.getString(2), rs.getBytes(3), rs.getLong(4), EventId.fromBytes(rs.getBytes(5)), rs.getLong(6),
-                    rs.getBytes(7));
+                visitor.visit(rs.getInt(1), rs.getString(2), rs.getBytes(3), rs.getLong(4), EventId.fromBytes(rs.getBytes(5)),
+                    rs.getLong(6), rs.getBytes(7));
             }
         }
     }
@@ -785,8 +790,8 @@ public final class EventStore {
             while (rs.next()) {
                 byte[] lastAuthor = rs.getBytes(8);
                 out.add(new RefusalRow(rs.getString(1), RealmId.fromBytes(rs.getBytes(2)), rs.getString(3), rs.getLong(4),
-                    rs.getLong(5), rs.getLong(6), eventId(rs.getBytes(7)), lastAuthor == null ? null : DeviceId.fromBytes(lastAuthor),
-                    rs.getString(9)));
+                    rs.getLong(5), rs.getLong(6), eventId(rs.getBytes(7)),
+                    lastAuthor == null ? null : DeviceId.fromBytes(lastAuthor), rs.getString(9)));
             }
         }
         return out;
@@ -950,8 +955,8 @@ public final class EventStore {
         List<LegacyRow> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new LegacyRow(EventId.fromBytes(rs.getBytes(1)), DeviceId.fromBytes(rs.getBytes(2)), rs.getLong(3), EntityKind.ofCode(rs.getInt(4)),
-                    rs.getString(5)));
+                out.add(new LegacyRow(EventId.fromBytes(rs.getBytes(1)), DeviceId.fromBytes(rs.getBytes(2)), rs.getLong(3),
+                    EntityKind.ofCode(rs.getInt(4)), rs.getString(5)));
             }
         }
         return out;
