@@ -39,19 +39,19 @@ public interface EventLog {
     /** Receives one event key. */
     @FunctionalInterface
     interface KeyVisitor {
-        void visit(long hlc, byte[] id);
+        void visit(long hlc, EventId id);
     }
 
     /** Receives who wrote one event, and what it cites. */
     @FunctionalInterface
     interface AuthorshipVisitor {
-        void visit(EntityKind kind, String entity, DeviceId author, long hlc, byte[] id, long seq, byte[] auth) throws StorageException;
+        void visit(EntityKind kind, String entity, DeviceId author, long hlc, EventId id, long seq, byte[] auth) throws StorageException;
     }
 
     /** Receives one stored event's columns. */
     @FunctionalInterface
     interface StoredVisitor {
-        void visit(byte[] id, RealmId realm, long hlc, DeviceId author, byte[] sealed) throws StorageException;
+        void visit(EventId id, RealmId realm, long hlc, DeviceId author, byte[] sealed) throws StorageException;
     }
 
     /** The newest event of {@code author}'s chain in a realm as (seq, id), if it wrote any (the tip it extends). */
@@ -60,13 +60,13 @@ public interface EventLog {
     /** Every readable event of {@code author} in a realm as a chain link (id, seq, prev), any order. */
     List<LogRows.ChainLink> chain(RealmId realm, DeviceId author) throws StorageException;
 
-    boolean contains(byte[] id) throws StorageException;
+    boolean contains(EventId id) throws StorageException;
 
     /** The sealed bytes of an event. */
-    Optional<byte[]> sealed(byte[] id) throws StorageException;
+    Optional<byte[]> sealed(EventId id) throws StorageException;
 
     /** The sealed bytes of an event if it is stored in {@code realm} (empty for another realm's event). */
-    Optional<byte[]> sealed(RealmId realm, byte[] id) throws StorageException;
+    Optional<byte[]> sealed(RealmId realm, EventId id) throws StorageException;
 
     Optional<StoredEvent> get(EventId id) throws StorageException;
 
@@ -162,7 +162,7 @@ public interface EventLog {
     /** Holds an event (replacing an earlier hold of the same id). */
     void hold(LogRows.HeldEvent e) throws StorageException;
 
-    boolean isHeld(byte[] id) throws StorageException;
+    boolean isHeld(EventId id) throws StorageException;
 
     /** Held events of a realm, oldest first, at most {@code limit}. */
     List<LogRows.HeldEvent> held(RealmId realm, int limit) throws StorageException;
@@ -170,7 +170,7 @@ public interface EventLog {
     /** As {@link #held(RealmId, int)}, only those held for one reason. */
     List<LogRows.HeldEvent> held(RealmId realm, String reason, int limit) throws StorageException;
 
-    void release(byte[] id) throws StorageException;
+    void release(EventId id) throws StorageException;
 
     /** Count and bytes of the events held for a realm. */
     long[] heldSize(RealmId realm) throws StorageException;
@@ -197,7 +197,7 @@ public interface EventLog {
     List<LogRows.UnsyncedRow> unsynced() throws StorageException;
 
     /** Counts one refused event. */
-    void recordRefusal(String source, RealmId realm, String reason, byte[] event, DeviceId author, String detail, long at) throws StorageException;
+    void recordRefusal(String source, RealmId realm, String reason, EventId event, DeviceId author, String detail, long at) throws StorageException;
 
     /** Every refusal count, newest first. */
     List<LogRows.RefusalRow> refusals() throws StorageException;
@@ -209,7 +209,7 @@ public interface EventLog {
     void forEachStored(StoredVisitor visitor) throws StorageException;
 
     /** Removes an event from the log; false if it was not there. */
-    boolean delete(byte[] id) throws StorageException;
+    boolean delete(EventId id) throws StorageException;
 
     /** Places where an author's chain forks, per realm. */
     List<LogRows.ForkRow> chainForks(DeviceId author) throws StorageException;

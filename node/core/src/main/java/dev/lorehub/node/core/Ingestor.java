@@ -157,13 +157,13 @@ final class Ingestor {
             if (!c.released()) {
                 rejected.add(new Rejection(c.index, c.id, reason, detail)); // a released held event was not in this batch
             }
-            ctx.events().recordRefusal(source, c.realm(), reason.name(), c.id.toBytes(), c.author(), detail,
+            ctx.events().recordRefusal(source, c.realm(), reason.name(), c.id, c.author(), detail,
                 tx.now());
         }
 
         void reject(int index, EventId id, RejectReason reason, String detail) throws StorageException {
             rejected.add(new Rejection(index, id, reason, detail));
-            ctx.events().recordRefusal(source, NO_REALM, reason.name(), id == null ? null : id.toBytes(), null, detail, tx.now());
+            ctx.events().recordRefusal(source, NO_REALM, reason.name(), id, null, detail, tx.now());
         }
 
         void hold(Candidate c, HoldReason reason, String detail) throws StorageException {
@@ -173,7 +173,7 @@ final class Ingestor {
                     + " aside; not holding another (" + detail + ")");
                 return;
             }
-            ctx.events().hold(new LogRows.HeldEvent(c.id.toBytes(), c.realm(), c.hlc(), c.author(),
+            ctx.events().hold(new LogRows.HeldEvent(c.id, c.realm(), c.hlc(), c.author(),
                 reason.name(), detail, source, c.sealed, tx.now()));
             held++;
         }
@@ -191,7 +191,7 @@ final class Ingestor {
                 continue;
             }
             EventId id = EventId.of(sealed);
-            if (!seen.add(id) || ctx.events().contains(id.toBytes()) || ctx.events().isHeld(id.toBytes())) {
+            if (!seen.add(id) || ctx.events().contains(id) || ctx.events().isHeld(id)) {
                 run.duplicates++;
                 continue;
             }
@@ -398,9 +398,8 @@ final class Ingestor {
     }
 
     private void touchIfFlipped(Run run, RealmId realm, Set<EventId> unappliedBefore, EntityKind kind, String entity, DeviceId author,
-        long hlc, byte[] id, long seq, byte[] auth) throws StorageException {
-        EventId event = EventId.fromBytes(id);
-        if (unappliedBefore.contains(event) == applies(realm, author, hlc, id, seq, auth, event)) {
+        long hlc, EventId id, long seq, byte[] auth) throws StorageException {
+        if (unappliedBefore.contains(id) == applies(realm, author, hlc, seq, auth, id)) {
             run.touched.add(new Touched(realm, kind, entity));
         }
     }
@@ -418,9 +417,8 @@ final class Ingestor {
         earlier.values().forEach(out::addAll);
         try {
             ctx.events().forEachAuthorship(realm, (kind, entity, author, hlc, id, seq, auth) -> {
-                EventId event = EventId.fromBytes(id);
-                if (!earlier.containsKey(author) && !applies(realm, author, hlc, id, seq, auth, event)) {
-                    out.add(event);
+                if (!earlier.containsKey(author) && !applies(realm, author, hlc, seq, auth, id)) {
+                    out.add(id);
                 }
             });
         } catch (StorageException e) {
@@ -459,9 +457,8 @@ final class Ingestor {
         Set<EventId> out = new HashSet<>();
         try {
             ctx.events().forEachAuthorshipBy(realm, author, (kind, entity, by, hlc, id, seq, auth) -> {
-                    EventId event = EventId.fromBytes(id);
-                    if (!applies(realm, by, hlc, id, seq, auth, event)) {
-                        out.add(event);
+                    if (!applies(realm, by, hlc, seq, auth, id)) {
+                        out.add(id);
                     }
                 });
         } catch (StorageException e) {
@@ -471,7 +468,7 @@ final class Ingestor {
     }
 
     /** Whether a stored readable entity event changes its realm's data under the current membership. */
-    private boolean applies(RealmId realm, DeviceId author, long hlc, byte[] id, long seq, byte[] auth, EventId event)
+    private boolean applies(RealmId realm, DeviceId author, long hlc, long seq, byte[] auth, EventId event)
         throws StorageException {
         return ctx.writeAuthority(realm, author, ReplicaContext.splitIds(auth), seq, null, hlc, event)
             .authorized();
@@ -496,7 +493,7 @@ final class Ingestor {
             }
             ctx.events().release(h.id());
             OpenedEnvelope header = SealedEnvelope.peek(h.sealed());
-            again.add(new Candidate(-1, EventId.fromBytes(h.id()), h.sealed(), header));
+            again.add(new Candidate(-1, h.id(), h.sealed(), header));
         }
         if (again.isEmpty()) {
             return;

@@ -63,7 +63,7 @@ final class LegacySealing {
         List<EventId> chain = m.legacyChain();
         TreeSet<EventId> data = new TreeSet<>();
         for (LogRows.LegacyRow row : ctx.events().legacyEntityEvents(realm)) {
-            EventId id = EventId.fromBytes(row.id());
+            EventId id = row.id();
             ReplicaContext.Authority a = ctx.writeAuthority(realm, row.author(), List.of(), 0, null,
                 row.hlc(), id);
             if (a.status() == Membership.WriteStatus.AUTHORIZED || a.status() == Membership.WriteStatus.VOIDED) {

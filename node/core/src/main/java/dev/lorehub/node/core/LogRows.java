@@ -8,7 +8,8 @@ import dev.lorehub.crypto.RealmId;
  * realms, peers, held events, conflicts, refusals, mass deletions). The core owns their shape and
  * the store fills them from its tables, so neither the core nor the daemon and simulator that read
  * them need anything of the store. Ids and kinds are typed ({@link RealmId}, {@link DeviceId},
- * {@link EntityKind}); event ids stay raw 32-byte arrays, as stored.
+ * {@link EntityKind}), and so are event ids ({@link EventId}); the store turns them into
+ * bytes and back where it binds and reads its columns.
  */
 public final class LogRows {
     private LogRows() {
@@ -19,11 +20,11 @@ public final class LogRows {
     }
 
     /** One event in its author's chain. */
-    public record ChainLink(byte[] id, long seq, byte[] prev) {
+    public record ChainLink(EventId id, long seq, EventId prev) {
     }
 
     /** An event received but held back: neither in the log nor forwarded (see {@code lhsync_held}). */
-    public record HeldEvent(byte[] id, RealmId realm, long hlc, DeviceId author, String reason, String detail, String source,
+    public record HeldEvent(EventId id, RealmId realm, long hlc, DeviceId author, String reason, String detail, String source,
                             byte[] sealed, long receivedAt) {
     }
 
@@ -36,7 +37,7 @@ public final class LogRows {
     }
 
     /** A readable entity event written in the previous release's format (no chain position). */
-    public record LegacyRow(byte[] id, DeviceId author, long hlc, EntityKind kind, String entity) {
+    public record LegacyRow(EventId id, DeviceId author, long hlc, EntityKind kind, String entity) {
     }
 
     /**
@@ -91,9 +92,10 @@ public final class LogRows {
     /**
      * Refusals of one source (a peer's device id text or a remote's name) in one realm for one reason.
      *
+     * @param lastEvent  the id of the last refused event, or null when it had none (it was too large to be hashed)
      * @param lastAuthor the author of the last refused event, or null when it was not known
      */
-    public record RefusalRow(String source, RealmId realm, String reason, long count, long firstAt, long lastAt, byte[] lastEvent,
+    public record RefusalRow(String source, RealmId realm, String reason, long count, long firstAt, long lastAt, EventId lastEvent,
                              DeviceId lastAuthor, String lastDetail) {
     }
 }

@@ -825,7 +825,7 @@ public final class Replica implements AutoCloseable {
      * demotion names it, so that exactly the subject's events up to it keep their effect.
      */
     private EventId frontierOf(RealmId realm, DeviceId device) throws StorageException {
-        return ctx.events().chainTip(realm, device).map(l -> EventId.fromBytes(l.id())).orElse(null);
+        return ctx.events().chainTip(realm, device).map(LogRows.ChainLink::id).orElse(null);
     }
 
     private void requireAdmin(RealmId realm) throws StorageException {
@@ -1280,7 +1280,7 @@ public final class Replica implements AutoCloseable {
     /** Receives each stored event of a snapshot. */
     @FunctionalInterface
     public interface EventSink {
-        void accept(byte[] id, byte[] realm, long hlc, byte[] author, byte[] sealed) throws StorageException;
+        void accept(EventId id, RealmId realm, long hlc, DeviceId author, byte[] sealed) throws StorageException;
     }
 
     /**
@@ -1305,7 +1305,7 @@ public final class Replica implements AutoCloseable {
                 }
                 long[] n = {0};
                 ctx.events().forEachStored((id, realm, hlc, author, sealed) -> {
-                    sink.accept(id, realm.toBytes(), hlc, author.toBytes(), sealed);
+                    sink.accept(id, realm, hlc, author, sealed);
                     n[0]++;
                 });
                 return new Snapshot(realms, ctx.events().peers(), mapped, n[0]);
@@ -1452,7 +1452,7 @@ public final class Replica implements AutoCloseable {
     }
 
     /** A stored event that does not verify. */
-    public record DamagedEvent(byte[] id, RealmId realm, String reason) {
+    public record DamagedEvent(EventId id, RealmId realm, String reason) {
     }
 
     /**
@@ -1467,7 +1467,7 @@ public final class Replica implements AutoCloseable {
             long[] seen = {0};
             ctx.events().forEachStored((id, r, hlc, author, sealed) -> {
                 String problem = null;
-                if (!EventId.of(sealed).equals(EventId.fromBytes(id))) {
+                if (!EventId.of(sealed).equals(id)) {
                     problem = "its bytes do not hash to its id (changed on disk)";
                 } else {
                     EnvelopeVerifier.Checked checked = EnvelopeVerifier.check(sealed);
@@ -1496,13 +1496,13 @@ public final class Replica implements AutoCloseable {
      * Removes damaged events from the log (a peer that holds them sends them again), in short
      * transactions, and re-applies the entities they touched. Returns how many were removed.
      */
-    public int dropEvents(List<byte[]> ids, long now) {
+    public int dropEvents(List<EventId> ids, long now) {
         int removed = 0;
         for (int from = 0; from < ids.size(); from += ADOPT_CHUNK) {
-            List<byte[]> chunk = ids.subList(from, Math.min(ids.size(), from + ADOPT_CHUNK));
+            List<EventId> chunk = ids.subList(from, Math.min(ids.size(), from + ADOPT_CHUNK));
             removed += write(now, tx -> {
                 int n = 0;
-                for (byte[] id : chunk) {
+                for (EventId id : chunk) {
                     n += ctx.events().delete(id) ? 1 : 0;
                 }
                 return n;
@@ -1590,24 +1590,24 @@ public final class Replica implements AutoCloseable {
 
     /** True if the event is held. */
     public boolean has(EventId id) {
-        return read(tx -> ctx.events().contains(id.toBytes()));
+        return read(tx -> ctx.events().contains(id));
     }
 
     /** The sealed bytes of an event, if held. */
     public Optional<byte[]> sealed(EventId id) {
-        return read(tx -> ctx.events().sealed(id.toBytes()));
+        return read(tx -> ctx.events().sealed(id));
     }
 
     /** The sealed bytes of an event, if held in {@code realm} (empty for another realm's event). */
     public Optional<byte[]> sealed(RealmId realm, EventId id) {
-        return read(tx -> ctx.events().sealed(realm, id.toBytes()));
+        return read(tx -> ctx.events().sealed(realm, id));
     }
 
     /** Every event key of a realm (for building its reconciliation set). */
     public List<StoredKey> keys(RealmId realm) {
         return read(tx -> {
             List<StoredKey> keys = new ArrayList<>();
-            ctx.events().forEachKey(realm, (hlc, id) -> keys.add(new StoredKey(realm, hlc, EventId.fromBytes(id), false, false)));
+            ctx.events().forEachKey(realm, (hlc, id) -> keys.add(new StoredKey(realm, hlc, id, false, false)));
             return keys;
         });
     }

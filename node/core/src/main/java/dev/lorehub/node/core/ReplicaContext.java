@@ -274,7 +274,7 @@ final class ReplicaContext {
     BaseText baseText(RealmId realm, int epoch, EntityKind kind, String entity, EventId base, Field field, int budget) {
         TextCache.Entry entry = texts.get(base, field);
         try {
-            if (entry != null && !events.contains(base.toBytes())) {
+            if (entry != null && !events.contains(base)) {
                 entry = null; // remembered from a write that did not stay: read the log
             }
             if (entry == null) {
@@ -385,7 +385,7 @@ final class ReplicaContext {
         ChainTip tip = tips.get(realm);
         if (tip == null && !tips.containsKey(realm)) {
             tip = events.chainTip(realm, self())
-                .map(l -> new ChainTip(l.seq(), EventId.fromBytes(l.id()))).orElse(null);
+                .map(l -> new ChainTip(l.seq(), l.id())).orElse(null);
             tips.put(realm, tip);
         }
         return tip;
@@ -503,21 +503,21 @@ final class ReplicaContext {
         if (chain == null) {
             Map<EventId, LogRows.ChainLink> links = new HashMap<>();
             for (LogRows.ChainLink link : events.chain(realm, author)) {
-                links.put(EventId.fromBytes(link.id()), link);
+                links.put(link.id(), link);
             }
             // the event being decided is a link too, though it is not stored yet
-            links.putIfAbsent(id, new LogRows.ChainLink(id.toBytes(), seq, prev == null ? null : prev.toBytes()));
+            links.putIfAbsent(id, new LogRows.ChainLink(id, seq, prev));
             java.util.Set<EventId> ids = new java.util.HashSet<>();
             LogRows.ChainLink at = links.get(frontier);
             long top = at == null ? 0 : at.seq();
             long lowest = top;
             while (at != null) {
-                EventId atId = EventId.fromBytes(at.id());
+                EventId atId = at.id();
                 if (!ids.add(atId)) {
                     break; // a cycle cannot be signed into existence, but never loop on stored data
                 }
                 lowest = at.seq();
-                at = at.prev() == null ? null : links.get(EventId.fromBytes(at.prev()));
+                at = at.prev() == null ? null : links.get(at.prev());
             }
             chain = new ChainView(ids, top, lowest, top > 0 && lowest == 1);
             chains.put(key, chain);

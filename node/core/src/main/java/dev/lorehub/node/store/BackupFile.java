@@ -1,5 +1,8 @@
 package dev.lorehub.node.store;
 
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.core.StorageException;
 import org.sqlite.SQLiteConfig;
 
@@ -47,8 +50,8 @@ public final class BackupFile implements AutoCloseable {
     }
 
     /** {@link #addEvent}, failing with the core's storage exception (a backup's snapshot sink). */
-    public void add(byte[] id, byte[] realm, long hlc, byte[] author, byte[] sealed) throws StorageException {
-        SqlCalls.run(() -> addEvent(id, realm, hlc, author, sealed));
+    public void add(EventId id, RealmId realm, long hlc, DeviceId author, byte[] sealed) throws StorageException {
+        SqlCalls.run(() -> addEvent(id.toBytes(), realm.toBytes(), hlc, author.toBytes(), sealed));
     }
 
     public void addEvent(byte[] id, byte[] realm, long hlc, byte[] author, byte[] sealed) throws SQLException {

@@ -46,6 +46,16 @@ public final class EventStore {
         return statements.get(sql);
     }
 
+    /** An event id's bytes for a nullable column: here, where a statement binds it, and nowhere else. */
+    private static byte[] bytes(EventId id) {
+        return id == null ? null : id.toBytes();
+    }
+
+    /** A nullable event id column as read. */
+    private static EventId eventId(byte[] bytes) {
+        return bytes == null ? null : EventId.fromBytes(bytes);
+    }
+
     // ---- events
 
     /** Inserts an event; returns false (and changes nothing) if its id is already stored. */
@@ -69,7 +79,7 @@ public final class EventStore {
         } else {
             ps.setLong(9, e.seq());
         }
-        ps.setBytes(10, e.prev() == null ? null : e.prev().toBytes());
+        ps.setBytes(10, bytes(e.prev()));
         ps.setBytes(11, e.auth());
         return ps.executeUpdate() == 1;
     }
@@ -81,7 +91,7 @@ public final class EventStore {
         ps.setBytes(1, realm);
         ps.setBytes(2, author);
         try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(new ChainLink(rs.getBytes(1), rs.getLong(2), rs.getBytes(3))) : Optional.empty();
+            return rs.next() ? Optional.of(chainLink(rs)) : Optional.empty();
         }
     }
 
@@ -94,33 +104,38 @@ public final class EventStore {
         List<ChainLink> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new ChainLink(rs.getBytes(1), rs.getLong(2), rs.getBytes(3)));
+                out.add(chainLink(rs));
             }
         }
         return out;
     }
 
-    public boolean contains(byte[] id) throws SQLException {
+    /** A row of (id, author_seq, prev) as a chain link. */
+    private static ChainLink chainLink(ResultSet rs) throws SQLException {
+        return new ChainLink(EventId.fromBytes(rs.getBytes(1)), rs.getLong(2), eventId(rs.getBytes(3)));
+    }
+
+    public boolean contains(EventId id) throws SQLException {
         PreparedStatement ps = sql("SELECT 1 FROM lhsync_events WHERE id = ?");
-        ps.setBytes(1, id);
+        ps.setBytes(1, id.toBytes());
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next();
         }
     }
 
     /** The sealed bytes of an event. */
-    public Optional<byte[]> sealed(byte[] id) throws SQLException {
+    public Optional<byte[]> sealed(EventId id) throws SQLException {
         PreparedStatement ps = sql("SELECT sealed FROM lhsync_events WHERE id = ?");
-        ps.setBytes(1, id);
+        ps.setBytes(1, id.toBytes());
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
         }
     }
 
     /** The sealed bytes of an event if it is stored in {@code realm} (empty for another realm's event). */
-    public Optional<byte[]> sealed(byte[] realm, byte[] id) throws SQLException {
+    public Optional<byte[]> sealed(byte[] realm, EventId id) throws SQLException {
         PreparedStatement ps = sql("SELECT sealed FROM lhsync_events WHERE id = ? AND realm = ?");
-        ps.setBytes(1, id);
+        ps.setBytes(1, id.toBytes());
         ps.setBytes(2, realm);
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
@@ -239,7 +254,7 @@ public final class EventStore {
         } else {
             ps.setLong(3, seq);
         }
-        ps.setBytes(4, prev == null ? null : prev.toBytes());
+        ps.setBytes(4, bytes(prev));
         ps.setBytes(5, auth);
         ps.setBytes(6, id.toBytes());
         ps.executeUpdate();
@@ -251,7 +266,7 @@ public final class EventStore {
         ps.setBytes(1, realm);
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                visitor.visit(rs.getLong(1), rs.getBytes(2));
+                visitor.visit(rs.getLong(1), EventId.fromBytes(rs.getBytes(2)));
             }
         }
     }
@@ -269,8 +284,8 @@ public final class EventStore {
     private static void visitAuthorships(PreparedStatement ps, AuthorshipVisitor visitor) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                visitor.visit(rs.getInt(1), rs.getString(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5), rs.getLong(6),
-                    rs.getBytes(7));
+                visitor.visit(rs.getInt(1), rs.getString(2), rs.getBytes(3), rs.getLong(4), EventId.fromBytes(rs.getBytes(5)),
+                    rs.getLong(6), rs.getBytes(7));
             }
         }
     }
@@ -289,13 +304,13 @@ public final class EventStore {
     /** Receives who wrote one event, and what it cites. */
     @FunctionalInterface
     public interface AuthorshipVisitor {
-        void visit(int kind, String entity, byte[] author, long hlc, byte[] id, long seq, byte[] auth) throws SQLException;
+        void visit(int kind, String entity, byte[] author, long hlc, EventId id, long seq, byte[] auth) throws SQLException;
     }
 
     /** Receives one event key. */
     @FunctionalInterface
     public interface KeyVisitor {
-        void visit(long hlc, byte[] id);
+        void visit(long hlc, EventId id);
     }
 
     /** The events of a realm in (HLC, id) order, starting after a position, at most {@code limit}. */
@@ -351,10 +366,9 @@ public final class EventStore {
                 EntityKind k = rs.wasNull() ? null : EntityKind.ofCode(kind); // NULL: opaque
                 long seq = rs.getLong(8);
                 Long s = rs.wasNull() ? null : seq;
-                byte[] prev = rs.getBytes(9);
                 out.add(new StoredEvent(EventId.fromBytes(rs.getBytes(1)), RealmId.fromBytes(rs.getBytes(2)), rs.getLong(3),
-                    DeviceId.fromBytes(rs.getBytes(4)), k, rs.getString(6), rs.getBytes(7), s,
-                    prev == null ? null : EventId.fromBytes(prev), rs.getBytes(10)));
+                    DeviceId.fromBytes(rs.getBytes(4)), k, rs.getString(6), rs.getBytes(7), s, eventId(rs.getBytes(9)),
+                    rs.getBytes(10)));
             }
         }
         return out;
@@ -562,7 +576,7 @@ public final class EventStore {
     public void hold(HeldEvent e) throws SQLException {
         PreparedStatement ps = sql("INSERT OR REPLACE INTO lhsync_held (id, realm, hlc, author, reason, detail, source, sealed, "
             + "received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        ps.setBytes(1, e.id());
+        ps.setBytes(1, e.id().toBytes());
         ps.setBytes(2, e.realm().toBytes());
         ps.setLong(3, e.hlc());
         ps.setBytes(4, e.author().toBytes());
@@ -574,9 +588,9 @@ public final class EventStore {
         ps.executeUpdate();
     }
 
-    public boolean isHeld(byte[] id) throws SQLException {
+    public boolean isHeld(EventId id) throws SQLException {
         PreparedStatement ps = sql("SELECT 1 FROM lhsync_held WHERE id = ?");
-        ps.setBytes(1, id);
+        ps.setBytes(1, id.toBytes());
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next();
         }
@@ -605,7 +619,7 @@ public final class EventStore {
         List<HeldEvent> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new HeldEvent(rs.getBytes(1), RealmId.fromBytes(rs.getBytes(2)), rs.getLong(3), DeviceId.fromBytes(rs.getBytes(4)),
+                out.add(new HeldEvent(EventId.fromBytes(rs.getBytes(1)), RealmId.fromBytes(rs.getBytes(2)), rs.getLong(3), DeviceId.fromBytes(rs.getBytes(4)),
                     rs.getString(5),
                     rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getLong(9)));
             }
@@ -613,9 +627,9 @@ public final class EventStore {
         return out;
     }
 
-    public void release(byte[] id) throws SQLException {
+    public void release(EventId id) throws SQLException {
         PreparedStatement ps = sql("DELETE FROM lhsync_held WHERE id = ?");
-        ps.setBytes(1, id);
+        ps.setBytes(1, id.toBytes());
         ps.executeUpdate();
     }
 
@@ -751,7 +765,7 @@ public final class EventStore {
 
 
     /** Counts one refused event. */
-    public void recordRefusal(String source, byte[] realm, String reason, byte[] event, byte[] author, String detail, long at)
+    public void recordRefusal(String source, byte[] realm, String reason, EventId event, byte[] author, String detail, long at)
         throws SQLException {
         PreparedStatement ps = sql("INSERT INTO lhsync_refusals (source, realm, reason, count, first_at, last_at, last_event, "
             + "last_author, last_detail) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?) ON CONFLICT (source, realm, reason) DO UPDATE SET "
@@ -762,7 +776,7 @@ public final class EventStore {
         ps.setString(3, reason);
         ps.setLong(4, at);
         ps.setLong(5, at);
-        ps.setBytes(6, event);
+        ps.setBytes(6, bytes(event));
         ps.setBytes(7, author);
         ps.setString(8, detail);
         ps.executeUpdate();
@@ -776,8 +790,8 @@ public final class EventStore {
             while (rs.next()) {
                 byte[] lastAuthor = rs.getBytes(8);
                 out.add(new RefusalRow(rs.getString(1), RealmId.fromBytes(rs.getBytes(2)), rs.getString(3), rs.getLong(4),
-                    rs.getLong(5), rs.getLong(6), rs.getBytes(7), lastAuthor == null ? null : DeviceId.fromBytes(lastAuthor),
-                    rs.getString(9)));
+                    rs.getLong(5), rs.getLong(6), eventId(rs.getBytes(7)),
+                    lastAuthor == null ? null : DeviceId.fromBytes(lastAuthor), rs.getString(9)));
             }
         }
         return out;
@@ -793,22 +807,22 @@ public final class EventStore {
     /** Receives one stored event as filed. */
     @FunctionalInterface
     public interface StoredVisitor {
-        void visit(byte[] id, byte[] realm, long hlc, byte[] author, byte[] sealed) throws SQLException;
+        void visit(EventId id, byte[] realm, long hlc, byte[] author, byte[] sealed) throws SQLException;
     }
 
     /** Visits every stored event as filed (id, realm, hlc, author, sealed bytes), in storage order. */
     public void forEachStored(StoredVisitor visitor) throws SQLException {
         try (ResultSet rs = sql("SELECT id, realm, hlc, author, sealed FROM lhsync_events ORDER BY seq").executeQuery()) {
             while (rs.next()) {
-                visitor.visit(rs.getBytes(1), rs.getBytes(2), rs.getLong(3), rs.getBytes(4), rs.getBytes(5));
+                visitor.visit(EventId.fromBytes(rs.getBytes(1)), rs.getBytes(2), rs.getLong(3), rs.getBytes(4), rs.getBytes(5));
             }
         }
     }
 
     /** Removes an event from the log; false if it was not there. */
-    public boolean delete(byte[] id) throws SQLException {
+    public boolean delete(EventId id) throws SQLException {
         PreparedStatement ps = sql("DELETE FROM lhsync_events WHERE id = ?");
-        ps.setBytes(1, id);
+        ps.setBytes(1, id.toBytes());
         return ps.executeUpdate() == 1;
     }
 
@@ -941,8 +955,8 @@ public final class EventStore {
         List<LegacyRow> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new LegacyRow(rs.getBytes(1), DeviceId.fromBytes(rs.getBytes(2)), rs.getLong(3), EntityKind.ofCode(rs.getInt(4)),
-                    rs.getString(5)));
+                out.add(new LegacyRow(EventId.fromBytes(rs.getBytes(1)), DeviceId.fromBytes(rs.getBytes(2)), rs.getLong(3),
+                    EntityKind.ofCode(rs.getInt(4)), rs.getString(5)));
             }
         }
         return out;

@@ -77,17 +77,17 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public boolean contains(byte[] id) throws StorageException {
+    public boolean contains(EventId id) throws StorageException {
         return SqlCalls.call(() -> store.contains(id));
     }
 
     @Override
-    public Optional<byte[]> sealed(byte[] id) throws StorageException {
+    public Optional<byte[]> sealed(EventId id) throws StorageException {
         return SqlCalls.call(() -> store.sealed(id));
     }
 
     @Override
-    public Optional<byte[]> sealed(RealmId realm, byte[] id) throws StorageException {
+    public Optional<byte[]> sealed(RealmId realm, EventId id) throws StorageException {
         return SqlCalls.call(() -> store.sealed(realm.toBytes(), id));
     }
 
@@ -285,7 +285,7 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public boolean isHeld(byte[] id) throws StorageException {
+    public boolean isHeld(EventId id) throws StorageException {
         return SqlCalls.call(() -> store.isHeld(id));
     }
 
@@ -300,7 +300,7 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void release(byte[] id) throws StorageException {
+    public void release(EventId id) throws StorageException {
         SqlCalls.run(() -> store.release(id));
     }
 
@@ -350,7 +350,7 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public void recordRefusal(String source, RealmId realm, String reason, byte[] event, DeviceId author, String detail, long at) throws StorageException {
+    public void recordRefusal(String source, RealmId realm, String reason, EventId event, DeviceId author, String detail, long at) throws StorageException {
         SqlCalls.run(() -> store.recordRefusal(source, realm.toBytes(), reason, event, bytes(author), detail, at));
     }
 
@@ -376,7 +376,7 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public boolean delete(byte[] id) throws StorageException {
+    public boolean delete(EventId id) throws StorageException {
         return SqlCalls.call(() -> store.delete(id));
     }
 

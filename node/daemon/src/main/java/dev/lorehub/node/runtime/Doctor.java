@@ -237,7 +237,7 @@ public final class Doctor {
         List<Replica.DamagedEvent> damaged = r.verifyLog(progress);
         if (!damaged.isEmpty()) {
             out.add(new Finding(Finding.Kind.EVENTS, damaged.size() + " stored event(s) do not check out (changed on disk?).",
-                damaged.stream().limit(20).map(d -> EventId.fromBytes(d.id()).shortForm() + " in realm " + d.realm() + ": "
+                damaged.stream().limit(20).map(d -> d.id().shortForm() + " in realm " + d.realm() + ": "
                     + d.reason()).toList(), "lorehub-node doctor --repair (they are removed; a peer that holds them sends them "
                 + "again)"));
         }
@@ -372,7 +372,7 @@ public final class Doctor {
             LoreHubDatabase db = LoreHubDatabase.open(home.database());
             try (Replica r = SqliteReplicas.open(db, DeviceIdentity.load(home.identity()), SecretStore.open(home.realmKeys()),
                 new SecureRandom())) {
-                List<byte[]> damaged = r.verifyLog(progress).stream().map(Replica.DamagedEvent::id).toList();
+                List<EventId> damaged = r.verifyLog(progress).stream().map(Replica.DamagedEvent::id).toList();
                 if (!damaged.isEmpty()) {
                     say.accept("Removed " + r.dropEvents(damaged, now) + " damaged event(s) from the log.");
                 }

@@ -87,7 +87,7 @@ public final class SyncBench {
         int at = text.indexOf(' ', text.length() / 2);
         a.lh.updateLoreContent(lore, text.substring(0, at + 1) + "Tuesday" + text.substring(text.indexOf(' ', at + 1)));
         var written = a.replica.captureLocalChanges(now + 3000);
-        int sealed = a.replica.events().sealed(written.get(0).id().toBytes()).orElseThrow().length;
+        int sealed = a.replica.events().sealed(written.get(0).id()).orElseThrow().length;
         s = pair(a, b, now + 4000);
         Exchange edit = lockstep(s[0], s[1], now + 4000);
         String there = b.lh.queryString("SELECT content FROM lores WHERE id = ?", lore);

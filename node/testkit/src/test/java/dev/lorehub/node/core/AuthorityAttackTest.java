@@ -120,7 +120,7 @@ class AuthorityAttackTest extends NodesFixture {
             .isEqualTo("1");
         // forged after the removal under the old key, backdated, extending its own chain ...
         byte[] extending = forge(attacker.identity, realm, newLore("00000000-0000-4000-8000-0000000000a1", "backdated",
-            new Causality(heads, tip.seq() + 1, EventId.fromBytes(tip.id()))), founder.replica.clockValue() - 500_000, oldKey);
+            new Causality(heads, tip.seq() + 1, tip.id())), founder.replica.clockValue() - 500_000, oldKey);
         // ... and one forking its chain to claim an earlier place
         byte[] forking = forge(attacker.identity, realm, newLore("00000000-0000-4000-8000-0000000000a2", "forked",
             new Causality(heads, 1, null)), founder.replica.clockValue() - 400_000, oldKey);

@@ -83,11 +83,11 @@ class TextDeltaSyncTest {
             IngestResult first = c.replica.ingest(withoutBase, now[0] += 10);
             assertThat(first.rejected()).isEmpty();
             assertThat(first.held()).isPositive(); // counted again each time it is re-examined in the batch
-            assertThat(c.replica.events().contains(EventId.of(edit).toBytes())).isFalse();
+            assertThat(c.replica.events().contains(EventId.of(edit))).isFalse();
             assertThat(c.lh.queryString("SELECT count(*) FROM lores")).isEqualTo("0");
             IngestResult second = c.replica.ingest(all, now[0] += 10);
             assertThat(second.rejected()).isEmpty();
-            assertThat(c.replica.events().contains(EventId.of(edit).toBytes())).isTrue();
+            assertThat(c.replica.events().contains(EventId.of(edit))).isTrue();
             assertThat(content(c)).isEqualTo(content(a));
             assertThat(c.digest()).isEqualTo(a.digest());
         } finally {
@@ -148,7 +148,7 @@ class TextDeltaSyncTest {
         a.lh.updateLoreContent(lore, text.substring(0, at + 1) + "EDITED" + text.substring(text.indexOf(' ', at + 1)));
         List<StoredKey> written = a.replica.captureLocalChanges(now[0] += 10);
         assertThat(written).hasSize(1);
-        return a.replica.events().sealed(written.get(0).id().toBytes()).orElseThrow();
+        return a.replica.events().sealed(written.get(0).id()).orElseThrow();
     }
 
     private byte[] forgeWrongHash(byte[] honest) throws Exception {
