@@ -9,7 +9,9 @@ import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.EventId;
 import dev.lorehub.node.core.EventLog;
 import dev.lorehub.node.core.LogRows.ChainLink;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.LogRows.ConflictRow;
+import dev.lorehub.node.core.RelationKey;
 import dev.lorehub.node.core.LogRows.ForkRow;
 import dev.lorehub.node.core.LogRows.HeldCount;
 import dev.lorehub.node.core.LogRows.HeldEvent;
@@ -186,29 +188,29 @@ public final class EventStore {
         return out;
     }
 
-    /** Relations starting in a local realm that have no event yet, as (from, to, type), at most {@code limit}. */
-    public List<String[]> unadoptedRelations(String localRealmId, int limit) throws SQLException {
+    /** Relations starting in a local realm that have no event yet, at most {@code limit}, in key order. */
+    public List<RelationKey> unadoptedRelations(String localRealmId, int limit) throws SQLException {
         PreparedStatement ps = sql("SELECT r.from_lore_id, r.to_lore_id, r.type FROM lore_relations r "
             + "JOIN lores l ON l.id = r.from_lore_id WHERE l.realm_id = ? AND NOT EXISTS (SELECT 1 FROM lhsync_events e "
             + "WHERE e.kind = 3 AND e.entity = r.from_lore_id || char(10) || r.to_lore_id || char(10) || r.type) "
             + "ORDER BY 1, 2, 3 LIMIT ?");
         ps.setString(1, localRealmId);
         ps.setInt(2, limit);
-        List<String[]> out = new ArrayList<>();
+        List<RelationKey> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                out.add(new RelationKey(rs.getString(1), rs.getString(2), rs.getString(3)));
             }
         }
         return out;
     }
 
     /** Kind and entity of every entity with recorded conflicts. */
-    public List<String[]> conflictedEntities() throws SQLException {
-        List<String[]> out = new ArrayList<>();
+    public List<LogRows.EntityRef> conflictedEntities() throws SQLException {
+        List<LogRows.EntityRef> out = new ArrayList<>();
         try (ResultSet rs = sql("SELECT DISTINCT kind, entity FROM lhsync_conflicts").executeQuery()) {
             while (rs.next()) {
-                out.add(new String[] {Integer.toString(rs.getInt(1)), rs.getString(2)});
+                out.add(new LogRows.EntityRef(EntityKind.ofCode(rs.getInt(1)), rs.getString(2)));
             }
         }
         return out;

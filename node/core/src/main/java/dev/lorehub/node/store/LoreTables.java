@@ -2,6 +2,7 @@ package dev.lorehub.node.store;
 
 import dev.lorehub.node.core.RealmRow;
 
+import dev.lorehub.node.core.RelationKey;
 import dev.lorehub.node.core.RelationRow;
 
 import dev.lorehub.node.core.LoreRow;
@@ -127,16 +128,16 @@ public final class LoreTables {
         }
     }
 
-    /** Relations that start or end at a lore, as (from, to, type) triples. */
-    public List<String[]> relationKeysOf(String loreId) throws SQLException {
+    /** Relations that start or end at a lore. */
+    public List<RelationKey> relationKeysOf(String loreId) throws SQLException {
         PreparedStatement ps = sql("SELECT from_lore_id, to_lore_id, type FROM lore_relations WHERE from_lore_id = ? "
             + "UNION SELECT from_lore_id, to_lore_id, type FROM lore_relations WHERE to_lore_id = ?");
         ps.setString(1, loreId);
         ps.setString(2, loreId);
-        List<String[]> keys = new ArrayList<>();
+        List<RelationKey> keys = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                keys.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                keys.add(new RelationKey(rs.getString(1), rs.getString(2), rs.getString(3)));
             }
         }
         return keys;

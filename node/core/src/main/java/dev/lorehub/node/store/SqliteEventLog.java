@@ -43,15 +43,6 @@ public final class SqliteEventLog implements EventLog {
         });
     }
 
-    /** The store's (from, to, type) rows as keys. */
-    static List<RelationKey> keys(List<String[]> rows) {
-        List<RelationKey> keys = new java.util.ArrayList<>(rows.size());
-        for (String[] r : rows) {
-            keys.add(new RelationKey(r[0], r[1], r[2]));
-        }
-        return keys;
-    }
-
     /** A device id's bytes for a nullable column. */
     private static byte[] bytes(DeviceId device) {
         return device == null ? null : device.toBytes();
@@ -118,17 +109,12 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public List<RelationKey> unadoptedRelations(String localRealmId, int limit) throws StorageException {
-        return keys(SqlCalls.call(() -> store.unadoptedRelations(localRealmId, limit)));
+        return SqlCalls.call(() -> store.unadoptedRelations(localRealmId, limit));
     }
 
     @Override
     public List<LogRows.EntityRef> conflictedEntities() throws StorageException {
-        List<String[]> rows = SqlCalls.call(() -> store.conflictedEntities());
-        List<LogRows.EntityRef> out = new java.util.ArrayList<>(rows.size());
-        for (String[] r : rows) {
-            out.add(new LogRows.EntityRef(EntityKind.ofCode(Integer.parseInt(r[0])), r[1]));
-        }
-        return out;
+        return SqlCalls.call(() -> store.conflictedEntities());
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class SqliteLhRows implements LhRows {
 
     @Override
     public List<RelationKey> relationKeysOf(String loreId) throws StorageException {
-        return SqliteEventLog.keys(SqlCalls.call(() -> tables.relationKeysOf(loreId)));
+        return SqlCalls.call(() -> tables.relationKeysOf(loreId));
     }
 
     @Override
