@@ -145,7 +145,9 @@ public final class NodeBench {
         dev.lorehub.node.testing.TestNode.verifier = dev.lorehub.node.runtime.ParallelEnvelopeVerifier.perCore();
         b.close();
         b.open();
-        BenchSupport.sharedRealm(a, b, n, 512, now);
+        var realm = BenchSupport.sharedRealm(a, b, n, 512, now);
+        b.replica.acceptRealm(realm, a.id(), now); // a realm syncs only once the user joins it
+        b.replica.mapRealm(realm, "/bench/b", now);
         var s = SyncBench.pair(a, b, now);
         SyncBench.Exchange x = SyncBench.lockstep(s[0], s[1], now);
         a.close();
