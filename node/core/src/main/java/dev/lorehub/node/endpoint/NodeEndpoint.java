@@ -451,9 +451,11 @@ public final class NodeEndpoint {
 
     /**
      * The driver saw the database files change (lh wrote, or this node did; the driver cannot tell): look for
-     * captured changes {@value #CHANGE_SETTLE} ms from now and often for a while after. Only has an effect on the
-     * cadence when the configuration says the driver reports changes ({@link EndpointConfig#withDatabaseWatched});
-     * without reports the endpoint polls at {@link EndpointConfig#captureEvery} anyway.
+     * captured changes {@value #CHANGE_SETTLE} ms from now, then every {@link EndpointConfig#captureEvery} for
+     * {@value #AFTER_CHANGE_WINDOW} ms. Between reports the endpoint looks only every
+     * {@link EndpointConfig#watchedCaptureEvery}, where the configuration says the driver reports changes
+     * ({@link EndpointConfig#withDatabaseWatched}); otherwise it looks every {@code captureEvery} throughout, and a
+     * report only brings the next look forward.
      */
     public void databaseChanged(Moment at) {
         now = at;
