@@ -114,6 +114,30 @@ class IngestTest {
     }
 
     @Test
+    void aBatchOfEventsAlreadyHereTakesNoWriteLockFromLh() throws Exception {
+        List<byte[]> events = newEventsOnA(3);
+        assertThat(b.replica.ingest(events, tick()).stored()).hasSize(3);
+        try (Statement lhWrites = b.lh.connection().createStatement()) {
+            lhWrites.execute("BEGIN IMMEDIATE"); // lh is in the middle of a write
+            try {
+                // another peer's copy of the same events: answered from what is stored, without waiting for lh
+                IngestResult again = b.replica.ingest(events, tick());
+                assertThat(again.duplicates()).isEqualTo(3);
+                assertThat(again.stored()).isEmpty();
+                assertThat(again.rejected()).isEmpty();
+            } finally {
+                lhWrites.execute("ROLLBACK");
+            }
+        }
+        // one new event among them still takes the lock and is stored
+        List<byte[]> mixed = new ArrayList<>(events);
+        mixed.addAll(newEventsOnA(1));
+        IngestResult r = b.replica.ingest(mixed, tick());
+        assertThat(r.stored()).hasSize(1);
+        assertThat(r.duplicates()).isEqualTo(3);
+    }
+
+    @Test
     void ownAppliesNeverComeBackAsLocalChanges() throws Exception {
         List<byte[]> events = newEventsOnA(5);
         b.replica.ingest(events, tick());
