@@ -53,6 +53,7 @@ final class ReplicaContext {
      * always read from the database. Bounded in total characters.
      */
     private final TextCache texts = new TextCache(8 << 20);
+    private final DecodedBodies bodies = new DecodedBodies(8 << 20);
 
     ReplicaContext(EventLog events, LhRows tables, DeviceIdentity identity, RealmKeys secrets, SecureRandom random,
                    HybridClock clock, FoldPolicy fold) {
@@ -214,12 +215,15 @@ final class ReplicaContext {
         if (e.opaque()) {
             throw new IllegalArgumentException("event " + e.id().shortForm() + " is not readable here");
         }
+        EventBody known = bodies.get(e.id());
+        if (known != null) {
+            return known;
+        }
         OpenedEnvelope opened = openStored(e.sealed());
         EventCodec.Decoded d = codec.decodeParts(opened.plaintext());
-        if (d.complete()) {
-            return d.body();
-        }
-        return resolve(opened.header().realm(), opened.header().epoch(), e.id(), d);
+        EventBody body = d.complete() ? d.body() : resolve(opened.header().realm(), opened.header().epoch(), e.id(), d);
+        bodies.put(e.id(), body, e.sealed().length); // not reached when a delta's base is missing: decoded again later
+        return body;
     }
 
     /** Decodes a stored event without resolving its deltas (they are returned alongside). */
@@ -553,6 +557,7 @@ final class ReplicaContext {
     /** Drops every cache (after a rollback). */
     void forgetAll() throws StorageException {
         texts.clear();
+        bodies.clear();
         memberships.clear();
         chains.clear();
         tips.clear();
