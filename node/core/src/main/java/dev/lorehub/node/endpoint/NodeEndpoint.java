@@ -10,6 +10,7 @@ import dev.lorehub.node.sync.CloseReason;
 import dev.lorehub.node.sync.ReplicaSyncStore;
 import dev.lorehub.node.sync.SyncSession;
 import dev.lorehub.node.sync.SyncStore;
+import dev.lorehub.node.sync.WantLedger;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -173,6 +174,8 @@ public final class NodeEndpoint {
     private final Hooks hooks;
     private final Backoff backoff;
     private final Map<Long, Link> links = new LinkedHashMap<>();
+    /** What this node's sessions asked peers for and did not receive yet: an event several peers offer is asked of one. */
+    private final WantLedger wants = WantLedger.shared();
     private final Map<DeviceId, Peer> peers = new TreeMap<>();
     private final Map<PeerAddress, PeerDialing> staticDials = new LinkedHashMap<>();
     private final ArrayDeque<Action> actions = new ArrayDeque<>();
@@ -318,7 +321,7 @@ public final class NodeEndpoint {
             detach(old, reason);
         }
         SyncStore sessionStore = hooks.sessionStore(peer, connection, store);
-        SyncSession session = new SyncSession(sessionStore, config.session(), initiator, peer);
+        SyncSession session = new SyncSession(sessionStore, config.session(), initiator, peer, wants);
         Link link = new Link(connection, peer, initiator, session, dialed, at.mono());
         link.sharedAtOpen = sharedWith(peer);
         links.put(connection, link);
@@ -401,6 +404,7 @@ public final class NodeEndpoint {
         }
         link.closed = true;
         links.remove(link.connection);
+        wants.releaseAll(link.session);
         Peer p = peers.get(link.peer);
         if (p != null && p.link == link) {
             p.link = null;
@@ -419,6 +423,13 @@ public final class NodeEndpoint {
             writeStatus(List.of(p));
         }
         hooks.sessionClosed(link.peer, link.connection, link.session, reason, now);
+        // what it was asked for and did not send may be asked of the other peers now
+        for (Link other : List.copyOf(links.values())) {
+            if (!other.closed) {
+                other.session.retryDeferredWants(now.mono());
+                pump(other);
+            }
+        }
     }
 
     /** Closes that are the tie-break between two connections of one pair, not failures. */

@@ -143,6 +143,16 @@ public final class SyncSession {
     private final SessionConfig config;
     private final boolean initiator;
     private final DeviceId peer;
+    /** What the node's sessions asked for and did not receive yet (shared by them; see {@link WantLedger}). */
+    private final WantLedger wants;
+
+    /** An offered event not asked for because another session had asked for it: asked for at {@code retryAt} if still missing. */
+    private record DeferredWant(RealmId realm, byte[] id, long retryAt) {
+    }
+
+    /** Deferred Wants (at most {@link SessionConfig#maxOfferKeys()}), and the earliest retry among them (monotonic). */
+    private final Map<EventId, DeferredWant> deferred = new LinkedHashMap<>();
+    private long nextRetry = Long.MAX_VALUE;
     private final SyncCodec codec = new SyncCodec();
     /** Replies and control frames waiting for {@link #pollFrame}; bounded (see the class comment). */
     private final ArrayDeque<byte[]> outbox = new ArrayDeque<>();
@@ -187,10 +197,19 @@ public final class SyncSession {
      * @param peer      the peer's device id as authenticated by the transport
      */
     public SyncSession(SyncStore store, SessionConfig config, boolean initiator, DeviceId peer) {
+        this(store, config, initiator, peer, WantLedger.shared());
+    }
+
+    /**
+     * As {@link #SyncSession(SyncStore, SessionConfig, boolean, DeviceId)}, asking for offered events through
+     * {@code wants}, the ledger every session of this node shares: an event several peers offer is asked of one.
+     */
+    public SyncSession(SyncStore store, SessionConfig config, boolean initiator, DeviceId peer, WantLedger wants) {
         this.store = store;
         this.config = config;
         this.initiator = initiator;
         this.peer = peer;
+        this.wants = wants;
         this.receiveAllowance = config.receiveWindow();
         this.tokens = config.frameBurst();
     }
@@ -302,6 +321,7 @@ public final class SyncSession {
             closeReason = close.reason();
             closeMessage = close.message();
             state = State.CLOSED;
+            wants.releaseAll(this);
             return;
         }
         if (state == State.AWAIT_HELLO && !(message instanceof SyncMessage.Hello)) {
@@ -319,7 +339,7 @@ public final class SyncSession {
             }
             sendCredit = Math.min(saturatedAdd(sendCredit, c.bytes()), maxSendCredit());
         } else if (message instanceof SyncMessage.Offer o) {
-            onOffer(o);
+            onOffer(o, lastHeard);
         } else if (message instanceof SyncMessage.Want w) {
             onWant(w);
         } else if (message instanceof SyncMessage.ScopedOpen so) {
@@ -590,6 +610,13 @@ public final class SyncSession {
                 target.wantedData.remove(EventId.of(event));
             }
         }
+        if (wants.size() > 0 || !deferred.isEmpty()) {
+            for (byte[] event : e.events()) {
+                EventId id = EventId.of(event);
+                wants.arrived(id);
+                deferred.remove(id);
+            }
+        }
         receiveAllowance -= bytes;
         eventsReceived += e.events().size();
         IngestResult result = events.isEmpty() ? new IngestResult(List.of(), List.of(), 0, 0, 0, List.of())
@@ -635,7 +662,7 @@ public final class SyncSession {
         return kept;
     }
 
-    private void onOffer(SyncMessage.Offer offer) {
+    private void onOffer(SyncMessage.Offer offer, long mono) {
         RealmSync rs = realms.get(offer.realm());
         if (rs == null) {
             return; // a realm that closed or opened concurrently; the next session reconciles it
@@ -655,11 +682,73 @@ public final class SyncSession {
                     }
                     rs.wantedData.add(id);
                 }
+                if (!invitee && !wants.claim(id, this, mono) && defer(rs.realm, id, k.id(), mono)) {
+                    continue; // another session asked for it: asked for here only if it has not come in time
+                }
                 wanted.add(k.id());
             }
         }
         if (!wanted.isEmpty()) {
             reply(new SyncMessage.Want(offer.realm(), wanted));
+        }
+    }
+
+    /** Defers a Want for {@code id} (false when too many are deferred already: then it is asked for at once). */
+    private boolean defer(RealmId realm, EventId id, byte[] key, long mono) {
+        if (deferred.size() >= config.maxOfferKeys() && !deferred.containsKey(id)) {
+            return false;
+        }
+        long at = wants.retryAt(id, mono);
+        deferred.put(id, new DeferredWant(realm, key, at));
+        nextRetry = Math.min(nextRetry, at);
+        return true;
+    }
+
+    /**
+     * Asks now for the deferred events that are due and still missing, unless yet another session
+     * claimed them meanwhile (then they wait for that claim). A realm no longer open drops its entries.
+     */
+    private void retryDeferred(long mono) {
+        retryDeferred(mono, false);
+    }
+
+    /**
+     * Another session of this node ended, and with it its claims (the driver calls this): the Wants this
+     * session deferred for them are made now, not when those claims would have expired.
+     */
+    public void retryDeferredWants(long now) {
+        if (state == State.OPEN && !deferred.isEmpty()) {
+            retryDeferred(now, true);
+        }
+    }
+
+    private void retryDeferred(long mono, boolean all) {
+        if (mono < nextRetry && !all) {
+            return;
+        }
+        nextRetry = Long.MAX_VALUE;
+        Map<RealmId, List<byte[]>> ask = new LinkedHashMap<>();
+        var it = deferred.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<EventId, DeferredWant> e = it.next();
+            DeferredWant d = e.getValue();
+            if (d.retryAt() > mono && !all) {
+                nextRetry = Math.min(nextRetry, d.retryAt());
+                continue;
+            }
+            if (!realms.containsKey(d.realm()) || store.has(e.getKey())) {
+                it.remove();
+            } else if (wants.claim(e.getKey(), this, mono)) {
+                it.remove();
+                ask.computeIfAbsent(d.realm(), r -> new ArrayList<>()).add(d.id());
+            } else {
+                long at = wants.retryAt(e.getKey(), mono);
+                e.setValue(new DeferredWant(d.realm(), d.id(), at));
+                nextRetry = Math.min(nextRetry, at);
+            }
+        }
+        for (Map.Entry<RealmId, List<byte[]>> a : ask.entrySet()) {
+            reply(new SyncMessage.Want(a.getKey(), a.getValue()));
         }
     }
 
@@ -808,6 +897,8 @@ public final class SyncSession {
             close(CloseReason.TIMEOUT, "no Hello from the peer within " + config.helloTimeout() + " ms");
         } else if (state == State.OPEN && awaitingPeer() && now - lastHeard >= config.progressTimeout()) {
             close(CloseReason.TIMEOUT, "no progress from the peer within " + config.progressTimeout() + " ms");
+        } else if (state == State.OPEN) {
+            retryDeferred(now);
         }
     }
 
@@ -825,7 +916,7 @@ public final class SyncSession {
     public long nextTimer() {
         return switch (state) {
             case AWAIT_HELLO -> startedAt + config.helloTimeout();
-            case OPEN -> awaitingPeer() ? lastHeard + config.progressTimeout() : Long.MAX_VALUE;
+            case OPEN -> Math.min(awaitingPeer() ? lastHeard + config.progressTimeout() : Long.MAX_VALUE, nextRetry);
             default -> Long.MAX_VALUE;
         };
     }
@@ -906,6 +997,7 @@ public final class SyncSession {
             send(new SyncMessage.Close(reason, message));
         }
         state = State.CLOSED;
+        wants.releaseAll(this);
         closeReason = reason;
         closeMessage = message;
     }
@@ -1009,6 +1101,8 @@ public final class SyncSession {
         }
         pendingOffers = 0;
         offeredEarly.clear();
+        deferred.clear();
+        nextRetry = Long.MAX_VALUE;
     }
 
     /**
