@@ -153,6 +153,12 @@ public final class SyncSession {
     /** Deferred Wants (at most {@link SessionConfig#maxOfferKeys()}), and the earliest retry among them (monotonic). */
     private final Map<EventId, DeferredWant> deferred = new LinkedHashMap<>();
     private long nextRetry = Long.MAX_VALUE;
+    /**
+     * Events the peer offered or sent in this session, most recent {@value #PEER_HAS_LIMIT}: not offered back to it
+     * (in a mesh, a relay would otherwise offer each new event to peers that offered it first).
+     */
+    private final java.util.LinkedHashSet<EventId> peerHas = new java.util.LinkedHashSet<>();
+    static final int PEER_HAS_LIMIT = 4096;
     private final SyncCodec codec = new SyncCodec();
     /** Replies and control frames waiting for {@link #pollFrame}; bounded (see the class comment). */
     private final ArrayDeque<byte[]> outbox = new ArrayDeque<>();
@@ -610,12 +616,11 @@ public final class SyncSession {
                 target.wantedData.remove(EventId.of(event));
             }
         }
-        if (wants.size() > 0 || !deferred.isEmpty()) {
-            for (byte[] event : e.events()) {
-                EventId id = EventId.of(event);
-                wants.arrived(id);
-                deferred.remove(id);
-            }
+        for (byte[] event : e.events()) {
+            EventId id = EventId.of(event);
+            wants.arrived(id);
+            deferred.remove(id);
+            notePeerHas(id);
         }
         receiveAllowance -= bytes;
         eventsReceived += e.events().size();
@@ -675,6 +680,7 @@ public final class SyncSession {
         boolean invitee = rs.membershipOnly() && !store.joined(rs.realm);
         for (SyncMessage.Key k : offer.keys()) {
             EventId id = EventId.fromBytes(k.id());
+            notePeerHas(id);
             if (!store.has(id)) {
                 if (invitee && !rs.wantedData.contains(id)) {
                     if (rs.wantedData.size() >= config.maxOfferKeys()) {
@@ -690,6 +696,14 @@ public final class SyncSession {
         }
         if (!wanted.isEmpty()) {
             reply(new SyncMessage.Want(offer.realm(), wanted));
+        }
+    }
+
+    private void notePeerHas(EventId id) {
+        if (peerHas.add(id) && peerHas.size() > PEER_HAS_LIMIT) {
+            var oldest = peerHas.iterator();
+            oldest.next();
+            oldest.remove();
         }
     }
 
@@ -880,7 +894,7 @@ public final class SyncSession {
                 && store.scope(peer, rs.realm) != RealmScope.FULL) {
                 rs.demoted = true; // a removal: nothing more of the realm's data for this peer in this session
             }
-            if (rs != null && (!rs.servesMembershipOnly() || k.membership() || allowed(rs, k.id()))) {
+            if (rs != null && (!rs.servesMembershipOnly() || k.membership() || allowed(rs, k.id())) && !peerHas.remove(k.id())) {
                 rs.toOffer.add(new SyncMessage.Key(k.hlc(), k.id().toBytes()));
                 pendingOffers++;
             }

@@ -125,4 +125,20 @@ class WantLedgerSessionTest extends NodesFixture {
         memberToWriter.onTimer(t + 5_000);
         assertThat(drain(memberToWriter)).noneMatch(m -> m instanceof SyncMessage.Want);
     }
+
+    @Test
+    void anEventIsNotOfferedBackToAPeerThatOfferedIt() {
+        long t = now;
+        List<SyncMessage> asked = offer(founderToMember, memberToFounder, t);
+        offer(writerToMember, memberToWriter, t + 10); // the writer has it
+        for (SyncMessage m : asked) {
+            founderToMember.onFrame(new SyncCodec().encode(m), t + 20);
+        }
+        Pipe.run(memberToFounder, founderToMember, t + 20);
+        List<StoredKey> received = memberToFounder.drainIngested();
+        assertThat(received).extracting(StoredKey::id).contains(fresh.get(0).id());
+        // the member relays what it received to its other peers (NodeEndpoint's fan-out), but not to one that has it
+        memberToWriter.onLocalChange(received);
+        assertThat(drain(memberToWriter)).noneMatch(m -> m instanceof SyncMessage.Offer);
+    }
 }
