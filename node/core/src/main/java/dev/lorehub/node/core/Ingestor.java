@@ -728,7 +728,11 @@ final class Ingestor {
         if (c.author().equals(ctx.self())) {
             ctx.forgetChainTip(c.realm()); // this device's own event came back (after a restore): its chain may have grown
         }
-        ctx.membershipChanged(c.realm()); // a removed author's chain may have grown
+        if (body instanceof MembershipChange) {
+            ctx.membershipChanged(c.realm());
+        } else {
+            ctx.chainGrew(c.realm(), c.author()); // if the author was removed, its chain may have grown
+        }
         ctx.clock().observe(c.hlc(), run.tx.now());
         ctx.step("stored " + c.id.shortForm());
         StoredKey key = new StoredKey(c.realm(), c.hlc(), c.id, body instanceof MembershipChange, false);

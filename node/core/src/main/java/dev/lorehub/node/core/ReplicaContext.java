@@ -381,6 +381,17 @@ final class ReplicaContext {
         }
     }
 
+    /**
+     * An event of {@code author} in the realm was stored: that author's chain as known here may have grown.
+     * A chain view is read from one author's links only, so other authors' views stay (a fold re-reads the
+     * removed author's whole chain otherwise, at every event anyone stores).
+     */
+    void chainGrew(RealmId realm, DeviceId author) {
+        if (!chains.isEmpty()) {
+            chains.keySet().removeIf(k -> k.realm().equals(realm) && k.author().equals(author));
+        }
+    }
+
     /** This device's newest event in a realm: the link its next event extends. */
     record ChainTip(long seq, EventId id) {
     }
