@@ -60,33 +60,33 @@ public final class EchoGuard implements AutoCloseable {
      * @throws LoreHubDatabaseException if capture is not installed or the guard is already held
      */
     public static EchoGuard hold(Connection connection) throws SQLException {
-        return hold(connection, true);
-    }
-
-    /**
-     * {@link #hold(Connection)}, skipping the check that capture is installed when the caller
-     * knows the schema has not changed since it last checked.
-     */
-    static EchoGuard hold(Connection connection, boolean checkInstalled) throws SQLException {
-        return hold(connection, null, checkInstalled);
-    }
-
-    /**
-     * {@link #hold(Connection, boolean)} with the connection's prepared statements: the node takes
-     * and checks the guard around every write transaction, and preparing its three statements
-     * each time cost more than running them.
-     */
-    static EchoGuard hold(Connection connection, PreparedStatements statements, boolean checkInstalled) throws SQLException {
-        if (checkInstalled && !ChangeCapture.isInstalled(connection)) {
-            throw new LoreHubDatabaseException("Cannot suppress change capture: it is not installed in this "
-                + "database. Call LoreHubDatabase.installCapture() when the node starts.");
-        }
-        if (isHeld(connection, statements)) {
+        requireInstalled(connection, true);
+        if (isHeld(connection, null)) {
             throw new LoreHubDatabaseException("The echo guard is already held on this connection; "
                 + "holds do not nest. Release the outer guard first.");
         }
+        update(connection, null, INSERT);
+        return new EchoGuard(connection, null);
+    }
+
+    /**
+     * Holds the guard for a whole transaction of {@link LoreHubDatabase#applyingRemote}, without asking first
+     * whether a guard row is there: its release deletes every guard row (so none survives it), and every other
+     * transaction refuses to commit one, so the only row there could be is one another program committed, which
+     * this transaction's release then removes instead of refusing to write.
+     */
+    static EchoGuard holdForTransaction(Connection connection, PreparedStatements statements, boolean checkInstalled)
+        throws SQLException {
+        requireInstalled(connection, checkInstalled);
         update(connection, statements, INSERT);
         return new EchoGuard(connection, statements);
+    }
+
+    private static void requireInstalled(Connection connection, boolean check) throws SQLException {
+        if (check && !ChangeCapture.isInstalled(connection)) {
+            throw new LoreHubDatabaseException("Cannot suppress change capture: it is not installed in this "
+                + "database. Call LoreHubDatabase.installCapture() when the node starts.");
+        }
     }
 
     /** Whether a guard row is visible on this connection (capture is currently suppressed). */

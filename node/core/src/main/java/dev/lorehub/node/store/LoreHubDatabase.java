@@ -614,7 +614,7 @@ public final class LoreHubDatabase implements AutoCloseable {
         try {
             long version = schemaVersion();
             boolean check = version != verifiedSchemaVersion;
-            EchoGuard guard = EchoGuard.hold(connection, statements, check);
+            EchoGuard guard = EchoGuard.holdForTransaction(connection, statements, check);
             verifiedSchemaVersion = version;
             return guard;
         } catch (SQLException e) {
