@@ -113,8 +113,9 @@ public final class NodeEndpoint {
 
     /**
      * After a reported change: wait this long before looking (a report can come as lh writes its log, a moment before
-     * the commit is visible), then keep looking at the unwatched cadence for {@link #AFTER_CHANGE_WINDOW} ms (lh
-     * rarely writes once, and a report that came too early is covered).
+     * the commit is visible), then keep looking for {@link #AFTER_CHANGE_WINDOW} ms, first at the unwatched cadence and
+     * then at twice the previous gap each time (a report that came too early is covered, and each of lh's later writes
+     * brings its own report).
      */
     static final long CHANGE_SETTLE = 5;
     static final long AFTER_CHANGE_WINDOW = 500;
@@ -159,6 +160,8 @@ public final class NodeEndpoint {
         Long lastContact;
         String lastError;
         int failedDials;
+        /** The address last written to the peer's row (written again only when it changes). */
+        PeerAddress savedAddress;
         final Map<RealmId, RealmState> realms = new TreeMap<>();
 
         Peer(DeviceId id, PeerDialing dialing) {
@@ -184,6 +187,8 @@ public final class NodeEndpoint {
     private long nextCaptureAt;
     /** Until when (monotonic) captured changes are looked for at the unwatched cadence; see {@link #databaseChanged}. */
     private long pollFastUntil;
+    /** The gap before the next look inside the window after a report (watched databases; doubles at each look). */
+    private long fastGap;
     private long nextMaintainAt;
     private long nextResyncAt;
     private long nextStatusAt;
@@ -209,7 +214,8 @@ public final class NodeEndpoint {
             Peer peer = addPeer(p.device());
             if (p.lastAddress() != null) {
                 try {
-                    peer.dialing.reported(PeerAddress.parse(p.lastAddress()), now.mono());
+                    peer.savedAddress = PeerAddress.parse(p.lastAddress());
+                    peer.dialing.reported(peer.savedAddress, now.mono());
                 } catch (IllegalArgumentException e) {
                     // an address recorded by an older version in another form: discovery will find the peer
                 }
@@ -229,6 +235,7 @@ public final class NodeEndpoint {
         }
         nextCaptureAt = now.mono();
         pollFastUntil = now.mono() + AFTER_CHANGE_WINDOW;
+        fastGap = config.captureEvery();
         nextMaintainAt = now.mono() + config.maintainEvery();
         nextResyncAt = now.mono() + config.resyncEvery();
         nextStatusAt = now.mono() + config.statusEvery();
@@ -462,8 +469,8 @@ public final class NodeEndpoint {
 
     /**
      * The driver saw the database files change (lh wrote, or this node did; the driver cannot tell): look for
-     * captured changes {@value #CHANGE_SETTLE} ms from now, then every {@link EndpointConfig#captureEvery} for
-     * {@value #AFTER_CHANGE_WINDOW} ms. Between reports the endpoint looks only every
+     * captured changes {@value #CHANGE_SETTLE} ms from now, then for {@value #AFTER_CHANGE_WINDOW} ms after gaps
+     * starting at {@link EndpointConfig#captureEvery} and doubling. Between reports the endpoint looks only every
      * {@link EndpointConfig#watchedCaptureEvery}, where the configuration says the driver reports changes
      * ({@link EndpointConfig#withDatabaseWatched}); otherwise it looks every {@code captureEvery} throughout, and a
      * report only brings the next look forward.
@@ -472,6 +479,7 @@ public final class NodeEndpoint {
         now = at;
         nextCaptureAt = Math.min(nextCaptureAt, at.mono() + CHANGE_SETTLE);
         pollFastUntil = Math.max(pollFastUntil, at.mono() + CHANGE_SETTLE + AFTER_CHANGE_WINDOW);
+        fastGap = config.captureEvery();
     }
 
     /** Time passed: session timers, due dials, capture, maintenance. Call at {@link #nextWakeup} (or earlier). */
@@ -490,9 +498,18 @@ public final class NodeEndpoint {
         if (mono >= nextCaptureAt) {
             if (capture()) {
                 pollFastUntil = Math.max(pollFastUntil, mono + AFTER_CHANGE_WINDOW);
+                fastGap = config.captureEvery();
             }
-            boolean watched = config.watchedCaptureEvery() > 0;
-            nextCaptureAt = mono + (watched && mono >= pollFastUntil ? config.watchedCaptureEvery() : config.captureEvery());
+            long gap;
+            if (config.watchedCaptureEvery() <= 0) {
+                gap = config.captureEvery(); // nobody reports changes: poll at one cadence
+            } else if (mono >= pollFastUntil) {
+                gap = config.watchedCaptureEvery();
+            } else {
+                gap = fastGap;
+                fastGap = Math.min(fastGap * 2, AFTER_CHANGE_WINDOW);
+            }
+            nextCaptureAt = mono + gap;
         }
         if (mono >= nextMaintainAt) {
             nextMaintainAt = mono + config.maintainEvery();
@@ -730,8 +747,15 @@ public final class NodeEndpoint {
     }
 
     private void rememberAddress(DeviceId peer, PeerAddress address, Moment at) {
+        Peer p = peers.get(peer);
+        if (p != null && address.equals(p.savedAddress)) {
+            return; // a reconnect to the same address: a write transaction for nothing
+        }
         try {
             replica.notePeerAddress(peer, address.toString(), at.wall());
+            if (p != null) {
+                p.savedAddress = address;
+            }
         } catch (ReplicaException e) {
             // only a hint for the next start
         }
