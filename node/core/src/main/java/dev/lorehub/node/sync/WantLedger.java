@@ -23,8 +23,8 @@ import java.util.Map;
 public final class WantLedger {
     /** Default {@link #claimTimeout()}: a Want for a new event is answered within a round trip. */
     public static final long DEFAULT_CLAIM_TIMEOUT_MS = 2_000;
-    /** Default capacity: far above the events a node waits for at once, small enough to scan at a session's end. */
-    public static final int DEFAULT_CAPACITY = 65_536;
+    /** Default capacity: far above the events a node waits for at once; at most ~2 MB, and quick to scan at a session's end. */
+    public static final int DEFAULT_CAPACITY = 16_384;
 
     private record Claim(Object owner, long expiresAt) {
     }
