@@ -16,12 +16,18 @@ class DecodedBodiesTest {
         return new EntityChange(EntityKind.LORE, "lore-" + n, true, List.of(), new TreeMap<>(), new TreeMap<>());
     }
 
+    /** A cache bounded at 300 sealed bytes holding the bodies of events 1, 2, ... of the given sizes, in that order. */
+    private static DecodedBodies holding(int... sizes) {
+        DecodedBodies bodies = new DecodedBodies(300);
+        for (int i = 0; i < sizes.length; i++) {
+            bodies.put(id(i + 1), body(i + 1), sizes[i]);
+        }
+        return bodies;
+    }
+
     @Test
     void keepsBodiesUpToTheSealedBytesBoundLeastRecentlyUsedOutFirst() {
-        DecodedBodies bodies = new DecodedBodies(300);
-        bodies.put(id(1), body(1), 100);
-        bodies.put(id(2), body(2), 100);
-        bodies.put(id(3), body(3), 100);
+        DecodedBodies bodies = holding(100, 100, 100);
         assertThat(bodies.get(id(1))).isEqualTo(body(1)); // now the most recently used
         bodies.put(id(4), body(4), 100);                  // over the bound: 2 was used least recently
         assertThat(bodies.get(id(2))).isNull();
@@ -32,19 +38,15 @@ class DecodedBodiesTest {
 
     @Test
     void aBodyLargerThanTheBoundIsNotKeptAndEvictsNothing() {
-        DecodedBodies bodies = new DecodedBodies(300);
-        bodies.put(id(1), body(1), 200);
-        bodies.put(id(2), body(2), 301);
+        DecodedBodies bodies = holding(200, 301);
         assertThat(bodies.get(id(2))).isNull();
         assertThat(bodies.get(id(1))).isEqualTo(body(1));
     }
 
     @Test
-    void replacingABodyCountsItsBytesOnce() {
-        DecodedBodies bodies = new DecodedBodies(300);
+    void replacingABodyCountsItsBytesOnceAndClearEmptiesIt() {
+        DecodedBodies bodies = holding(150, 150);
         bodies.put(id(1), body(1), 150);
-        bodies.put(id(1), body(1), 150);
-        bodies.put(id(2), body(2), 150);
         assertThat(bodies.get(id(1))).isNotNull();
         assertThat(bodies.get(id(2))).isNotNull();
         bodies.clear();
