@@ -47,6 +47,10 @@ import java.util.Set;
  *       {@link CloseReason#FLOODING}.</li>
  *   <li>Wanted ids are deduplicated and only ids of events held here are queued, so the keys queued
  *       for sending never exceed what the store holds.</li>
+ *   <li>Offered ids this side does not ask for because another of the node's sessions asked for them first
+ *       ({@link WantLedger}) wait at most {@link SessionConfig#maxOfferKeys()} at a time (more are asked for at
+ *       once), and only until that claim times out; the ids a peer offered or sent, which are not offered back
+ *       to it, are the most recent {@value #PEER_HAS_LIMIT}.</li>
  *   <li>Decoding never instantiates a type outside the codec's registered set ({@link SyncCodec}); any
  *       {@link Throwable} while decoding or handling a frame ends the session with a typed reason.</li>
  * </ul>
