@@ -53,7 +53,8 @@ final class ReplicaContext {
      * always read from the database. Bounded in total characters.
      */
     private final TextCache texts = new TextCache(8 << 20);
-    private final DecodedBodies bodies = new DecodedBodies(8 << 20);
+    /** 2 MB of sealed bytes: a decoded body takes several times its sealed (compressed) size, and the daemon runs in 96 MiB. */
+    private final DecodedBodies bodies = new DecodedBodies(2 << 20);
 
     ReplicaContext(EventLog events, LhRows tables, DeviceIdentity identity, RealmKeys secrets, SecureRandom random,
                    HybridClock clock, FoldPolicy fold) {
