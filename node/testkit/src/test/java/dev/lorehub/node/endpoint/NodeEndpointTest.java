@@ -137,6 +137,30 @@ class NodeEndpointTest {
     }
 
     @Test
+    void anEventOfferedByTwoPeersIsAskedOfOneAndOfTheOtherWhenTheFirstDoesNotSendIt() throws Exception {
+        EndpointNet.Node a = member("a", 2, Role.WRITE);
+        EndpointNet.Node c = member("c", 3, Role.WRITE);
+        startAll();
+        net.pair(hub, a);
+        net.pair(hub, c);
+        net.pair(a, c);
+        net.advance(1_000);
+        joinAll();
+        net.stall(c, true); // c reads nothing for now: the hub's offer and a's relay of it both wait for it
+        hub.node.lh.addLore(hubRealm, "offered twice");
+        net.advance(100);
+        assertThat(lores(a, "offered twice")).isEqualTo(1);
+        net.stall(hub, true); // the hub will not answer the Want c sends it
+        net.stall(c, false);
+        net.settle();
+        assertThat(lores(c, "offered twice")).as("asked of the hub only, which does not answer").isZero();
+        net.advance(1_000);
+        assertThat(lores(c, "offered twice")).as("the hub's claim has not timed out").isZero();
+        net.advance(1_500);
+        assertThat(lores(c, "offered twice")).as("asked of a after the claim timed out").isEqualTo(1);
+    }
+
+    @Test
     void aSessionRestartsWhenTheRealmsItSharesChange() throws Exception {
         EndpointNet.Node late = net.add("late", tmp, 5);
         startAll();
