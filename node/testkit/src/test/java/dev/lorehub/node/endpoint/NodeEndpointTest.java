@@ -120,15 +120,26 @@ class NodeEndpointTest {
         assertThat(lores(m1, "report lost")).as("the safety poll catches a lost report").isEqualTo(1);
     }
 
-    @Test
-    void whatOneSessionReceivesIsRelayedToTheOthers() throws Exception {
+    /** Writers a and c, both paired with the hub (and with each other when {@code mesh}), joined and in sync. */
+    EndpointNet.Node[] twoWritersWithTheHub(boolean mesh) {
         EndpointNet.Node a = member("a", 2, Role.WRITE);
         EndpointNet.Node c = member("c", 3, Role.WRITE);
         startAll();
         net.pair(hub, a);
-        net.pair(hub, c); // a and c are not paired: everything between them goes through the hub
+        net.pair(hub, c);
+        if (mesh) {
+            net.pair(a, c);
+        }
         net.advance(1_000);
         joinAll();
+        return new EndpointNet.Node[] {a, c};
+    }
+
+    @Test
+    void whatOneSessionReceivesIsRelayedToTheOthers() throws Exception {
+        EndpointNet.Node[] ac = twoWritersWithTheHub(false); // a and c are not paired: everything between them goes through the hub
+        EndpointNet.Node a = ac[0];
+        EndpointNet.Node c = ac[1];
         String aRealm = a.node.lh.queryString("SELECT id FROM realms");
         a.node.lh.addLore(aRealm, "from a to c via the hub");
         net.advance(100);
@@ -138,14 +149,9 @@ class NodeEndpointTest {
 
     @Test
     void anEventOfferedByTwoPeersIsAskedOfOneAndOfTheOtherWhenTheFirstDoesNotSendIt() throws Exception {
-        EndpointNet.Node a = member("a", 2, Role.WRITE);
-        EndpointNet.Node c = member("c", 3, Role.WRITE);
-        startAll();
-        net.pair(hub, a);
-        net.pair(hub, c);
-        net.pair(a, c);
-        net.advance(1_000);
-        joinAll();
+        EndpointNet.Node[] ac = twoWritersWithTheHub(true);
+        EndpointNet.Node a = ac[0];
+        EndpointNet.Node c = ac[1];
         net.stall(c, true); // c reads nothing for now: the hub's offer and a's relay of it both wait for it
         hub.node.lh.addLore(hubRealm, "offered twice");
         net.advance(100);
