@@ -54,7 +54,7 @@ final class ReplicaContext {
      */
     private final TextCache texts = new TextCache(8 << 20);
     /** 2 MB of sealed bytes: a decoded body takes several times its sealed (compressed) size, and the daemon runs in 96 MiB. */
-    private final DecodedBodies bodies = new DecodedBodies(2 << 20);
+    private final WeighedLru<EventId, EventBody> bodies = new WeighedLru<>(2 << 20);
 
     ReplicaContext(EventLog events, LhRows tables, DeviceIdentity identity, RealmKeys secrets, SecureRandom random,
                    HybridClock clock, FoldPolicy fold) {

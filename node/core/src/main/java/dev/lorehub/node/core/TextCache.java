@@ -2,9 +2,6 @@ package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.RealmId;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * Recently seen text values of events, as {@link TextDelta} bases, bounded in total characters
  * (least recently used first out). Only texts long enough to be worth a delta are kept; a miss
@@ -26,35 +23,24 @@ final class TextCache {
     private record Key(EventId id, Field field) {
     }
 
-    private final long maxChars;
-    private long chars;
-    private final LinkedHashMap<Key, Entry> map = new LinkedHashMap<>(256, 0.75f, true);
+    private final WeighedLru<Key, Entry> entries;
 
     TextCache(long maxChars) {
-        this.maxChars = maxChars;
+        this.entries = new WeighedLru<>(maxChars);
     }
 
     Entry get(EventId id, Field field) {
-        return map.get(new Key(id, field));
+        return entries.get(new Key(id, field));
     }
 
     void put(EventId id, Field field, Entry e) {
         int size = e.text() == null ? 0 : e.text().length();
-        if (size < MIN_CHARS || size > maxChars) {
-            return;
-        }
-        Entry old = map.put(new Key(id, field), e);
-        chars += size - (old == null || old.text() == null ? 0 : old.text().length());
-        var it = map.entrySet().iterator();
-        while (chars > maxChars && it.hasNext()) {
-            Map.Entry<Key, Entry> eldest = it.next();
-            chars -= eldest.getValue().text() == null ? 0 : eldest.getValue().text().length();
-            it.remove();
+        if (size >= MIN_CHARS) {
+            entries.put(new Key(id, field), e, size);
         }
     }
 
     void clear() {
-        map.clear();
-        chars = 0;
+        entries.clear();
     }
 }

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class DecodedBodiesTest {
+class WeighedLruTest {
     private static EventId id(int n) {
         return EventId.of(new byte[] {(byte) n});
     }
@@ -17,8 +17,8 @@ class DecodedBodiesTest {
     }
 
     /** A cache bounded at 300 sealed bytes holding the bodies of events 1, 2, ... of the given sizes, in that order. */
-    private static DecodedBodies holding(int... sizes) {
-        DecodedBodies bodies = new DecodedBodies(300);
+    private static WeighedLru<EventId, EventBody> holding(int... sizes) {
+        WeighedLru<EventId, EventBody> bodies = new WeighedLru<>(300);
         for (int i = 0; i < sizes.length; i++) {
             bodies.put(id(i + 1), body(i + 1), sizes[i]);
         }
@@ -27,7 +27,7 @@ class DecodedBodiesTest {
 
     @Test
     void keepsBodiesUpToTheSealedBytesBoundLeastRecentlyUsedOutFirst() {
-        DecodedBodies bodies = holding(100, 100, 100);
+        WeighedLru<EventId, EventBody> bodies = holding(100, 100, 100);
         assertThat(bodies.get(id(1))).isEqualTo(body(1)); // now the most recently used
         bodies.put(id(4), body(4), 100);                  // over the bound: 2 was used least recently
         assertThat(bodies.get(id(2))).isNull();
@@ -38,14 +38,14 @@ class DecodedBodiesTest {
 
     @Test
     void aBodyLargerThanTheBoundIsNotKeptAndEvictsNothing() {
-        DecodedBodies bodies = holding(200, 301);
+        WeighedLru<EventId, EventBody> bodies = holding(200, 301);
         assertThat(bodies.get(id(2))).isNull();
         assertThat(bodies.get(id(1))).isEqualTo(body(1));
     }
 
     @Test
     void replacingABodyCountsItsBytesOnceAndClearEmptiesIt() {
-        DecodedBodies bodies = holding(150, 150);
+        WeighedLru<EventId, EventBody> bodies = holding(150, 150);
         bodies.put(id(1), body(1), 150);
         assertThat(bodies.get(id(1))).isNotNull();
         assertThat(bodies.get(id(2))).isNotNull();
