@@ -179,6 +179,11 @@ final class Ingestor {
         }
     }
 
+    /** Whether an event is stored or held here already: ingesting it again counts it as a duplicate. */
+    boolean alreadyHere(EventId id) throws StorageException {
+        return ctx.events().contains(id) || ctx.events().isHeld(id);
+    }
+
     IngestResult ingest(Tx tx, List<byte[]> batch, String source) throws StorageException {
         Run run = new Run(tx, source);
         List<Candidate> membership = new ArrayList<>();
@@ -191,7 +196,7 @@ final class Ingestor {
                 continue;
             }
             EventId id = EventId.of(sealed);
-            if (!seen.add(id) || ctx.events().contains(id) || ctx.events().isHeld(id)) {
+            if (!seen.add(id) || alreadyHere(id)) {
                 run.duplicates++;
                 continue;
             }

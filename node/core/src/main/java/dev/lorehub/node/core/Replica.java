@@ -332,8 +332,8 @@ public final class Replica implements AutoCloseable {
      */
     public IngestResult ingest(List<byte[]> batch, long now, String source) {
         if (allStoredOrHeld(batch)) {
-            // Nothing to write: a peer's copy of what another peer delivered first (in a mesh, about a third of all
-            // batches). No write transaction, so no write lock taken from lh and no commit for nothing.
+            // Nothing to write: a peer's copy of what another peer delivered first (after a reconnect, several peers
+            // send what this device lacked). No write transaction, so no write lock taken from lh and no commit for nothing.
             return new IngestResult(List.of(), List.of(), batch.size(), 0, 0, List.of());
         }
         // One transaction per chunk, chunks sized by how long the last ones took: a batch that
@@ -389,8 +389,7 @@ public final class Replica implements AutoCloseable {
                 if (sealed.length > SealedEnvelope.MAX_SEALED) {
                     return false; // refused and recorded by the ingest, not counted as a duplicate
                 }
-                EventId id = EventId.of(sealed);
-                if (!ctx.events().contains(id) && !ctx.events().isHeld(id)) {
+                if (!ingestor.alreadyHere(EventId.of(sealed))) {
                     return false;
                 }
             }
