@@ -615,13 +615,11 @@ public final class SyncSession {
         }
         RealmSync target = realms.get(e.realm());
         List<byte[]> events = admitted(e, target);
-        if (target.membershipOnly()) {
-            for (byte[] event : e.events()) {
-                target.wantedData.remove(EventId.of(event));
-            }
-        }
         for (byte[] event : e.events()) {
             EventId id = EventId.of(event);
+            if (target.membershipOnly()) {
+                target.wantedData.remove(id);
+            }
             wants.arrived(id);
             deferred.remove(id);
             notePeerHas(id);
