@@ -164,6 +164,9 @@ public interface EventLog {
 
     boolean isHeld(EventId id) throws StorageException;
 
+    /** Whether an event is stored or held ({@link #contains} or {@link #isHeld}), asked at once. */
+    boolean storedOrHeld(EventId id) throws StorageException;
+
     /** Held events of a realm, oldest first, at most {@code limit}. */
     List<LogRows.HeldEvent> held(RealmId realm, int limit) throws StorageException;
 

@@ -181,7 +181,7 @@ final class Ingestor {
 
     /** Whether an event is stored or held here already: ingesting it again counts it as a duplicate. */
     boolean alreadyHere(EventId id) throws StorageException {
-        return ctx.events().contains(id) || ctx.events().isHeld(id);
+        return ctx.events().storedOrHeld(id);
     }
 
     IngestResult ingest(Tx tx, List<byte[]> batch, String source) throws StorageException {

@@ -6,9 +6,10 @@ import java.util.Map;
 /**
  * A cache bounded by the total weight of what it holds (bytes, characters: the caller's measure), least
  * recently used first out. The replica's caches of text bases ({@link TextCache}) and of decoded event
- * bodies are both this; a miss only means reading from the log again.
+ * bodies are both this, and so is the store's cache of recently stored events; a miss only means reading
+ * from the log again. Not thread-safe.
  */
-final class WeighedLru<K, V> {
+public final class WeighedLru<K, V> {
     private record Weighed<V>(V value, long weight) {
     }
 
@@ -17,18 +18,18 @@ final class WeighedLru<K, V> {
     private final LinkedHashMap<K, Weighed<V>> map = new LinkedHashMap<>(256, 0.75f, true);
 
     /** @param maxWeight the most total weight kept */
-    WeighedLru(long maxWeight) {
+    public WeighedLru(long maxWeight) {
         this.maxWeight = maxWeight;
     }
 
     /** The value kept under {@code key} (now the most recently used), or null. */
-    V get(K key) {
+    public V get(K key) {
         Weighed<V> w = map.get(key);
         return w == null ? null : w.value();
     }
 
     /** Keeps {@code value} under {@code key}, evicting the least recently used beyond the bound; a value heavier than the bound is not kept. */
-    void put(K key, V value, long valueWeight) {
+    public void put(K key, V value, long valueWeight) {
         if (valueWeight > maxWeight) {
             return;
         }
@@ -42,7 +43,16 @@ final class WeighedLru<K, V> {
         }
     }
 
-    void clear() {
+    /** Forgets what is kept under {@code key}, if anything. */
+    public void remove(K key) {
+        Weighed<V> old = map.remove(key);
+        if (old != null) {
+            weight -= old.weight();
+        }
+    }
+
+    /** Forgets everything. */
+    public void clear() {
         map.clear();
         weight = 0;
     }

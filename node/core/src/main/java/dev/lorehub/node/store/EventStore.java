@@ -590,6 +590,16 @@ public final class EventStore {
         ps.executeUpdate();
     }
 
+    /** Whether an event is stored or held, in one statement (every event a peer sends is asked this first). */
+    public boolean storedOrHeld(EventId id) throws SQLException {
+        PreparedStatement ps = sql("SELECT EXISTS (SELECT 1 FROM lhsync_events WHERE id = ?1) "
+            + "OR EXISTS (SELECT 1 FROM lhsync_held WHERE id = ?1)");
+        ps.setBytes(1, id.toBytes());
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
     public boolean isHeld(EventId id) throws SQLException {
         PreparedStatement ps = sql("SELECT 1 FROM lhsync_held WHERE id = ?");
         ps.setBytes(1, id.toBytes());

@@ -118,6 +118,15 @@ public final class LoreHubDatabase implements AutoCloseable {
     private long verifiedSchemaVersion = -2;
     /** System.nanoTime() before which the node leaves the write lock to others. */
     private long lockFreeUntil = System.nanoTime();
+    /** Told how each write transaction ended. */
+    private final List<TransactionEnd> endListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told how a write transaction of this object ended, on the thread that ran it, before the method returns. */
+    @FunctionalInterface
+    public interface TransactionEnd {
+        /** @param committed true when its writes are in the database, false when it was rolled back */
+        void ended(boolean committed);
+    }
 
     private LoreHubDatabase(Path file, Connection connection, Settings settings) {
         this(file, connection, settings, false);
@@ -399,13 +408,17 @@ public final class LoreHubDatabase implements AutoCloseable {
             inTransaction = false;
             rollback(failure);
             released(started);
+            ended(false);
             throw failure;
         }
         inTransaction = false;
+        boolean committed = false;
         try {
             commit();
+            committed = true;
         } finally {
             released(started);
+            ended(committed);
         }
         return result;
     }
@@ -434,6 +447,20 @@ public final class LoreHubDatabase implements AutoCloseable {
             } catch (SQLException e) {
                 // a read transaction has nothing to lose
             }
+        }
+    }
+
+    /**
+     * Tells {@code listener} how every later write transaction ({@link #inTransaction}, {@link #applyingRemote}
+     * and those built on them) ends. A cache of what the transactions wrote learns here whether to keep it.
+     */
+    public void onTransactionEnd(TransactionEnd listener) {
+        endListeners.add(listener);
+    }
+
+    private void ended(boolean committed) {
+        for (TransactionEnd l : endListeners) {
+            l.ended(committed);
         }
     }
 

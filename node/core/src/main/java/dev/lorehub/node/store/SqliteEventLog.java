@@ -17,19 +17,36 @@ import java.util.Optional;
 
 /**
  * The core's {@link EventLog} on SQLite: {@link EventStore} with its failures translated to
- * {@link StorageException}, and the one place where appending an event maintains its indexes.
+ * {@link StorageException}, the one place where appending an event maintains its indexes, and where
+ * the events stored last are answered from memory ({@link RecentlyStored}).
  */
 public final class SqliteEventLog implements EventLog {
     private final EventStore store;
+    private final RecentlyStored recent = new RecentlyStored(RecentlyStored.MAX_BYTES);
 
-    public SqliteEventLog(EventStore store) {
+    /**
+     * @param store    the event tables on the database's connection
+     * @param database that connection's database: its write transactions tell this log when they end, so
+     *                 that only committed events are answered from memory
+     */
+    public SqliteEventLog(EventStore store, LoreHubDatabase database) {
         this.store = store;
+        database.onTransactionEnd(committed -> {
+            if (committed) {
+                recent.committed();
+            } else {
+                recent.rolledBack();
+            }
+        });
     }
 
     @Override
     public boolean append(StoredEvent e, long receivedAtMillis) throws StorageException {
         return SqlCalls.call(() -> {
             boolean added = store.insert(e, receivedAtMillis);
+            if (added) {
+                recent.appended(e.id(), e.realm(), e.sealed());
+            }
             index(e.kind(), e.entity());
             return added;
         });
@@ -69,16 +86,24 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public boolean contains(EventId id) throws StorageException {
-        return SqlCalls.call(() -> store.contains(id));
+        return recent.get(id) != null || SqlCalls.call(() -> store.contains(id));
     }
 
     @Override
     public Optional<byte[]> sealed(EventId id) throws StorageException {
+        RecentlyStored.Entry kept = recent.get(id);
+        if (kept != null) {
+            return Optional.of(kept.sealed().clone());
+        }
         return SqlCalls.call(() -> store.sealed(id));
     }
 
     @Override
     public Optional<byte[]> sealed(RealmId realm, EventId id) throws StorageException {
+        RecentlyStored.Entry kept = recent.get(id);
+        if (kept != null && kept.realm().equals(realm)) {
+            return Optional.of(kept.sealed().clone());
+        }
         return SqlCalls.call(() -> store.sealed(realm.toBytes(), id));
     }
 
@@ -227,6 +252,7 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public void forgetRealm(RealmId realm) throws StorageException {
+        recent.clear();
         SqlCalls.run(() -> store.forgetRealm(realm.toBytes()));
     }
 
@@ -273,6 +299,11 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public boolean isHeld(EventId id) throws StorageException {
         return SqlCalls.call(() -> store.isHeld(id));
+    }
+
+    @Override
+    public boolean storedOrHeld(EventId id) throws StorageException {
+        return recent.get(id) != null || SqlCalls.call(() -> store.storedOrHeld(id));
     }
 
     @Override
@@ -363,6 +394,7 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public boolean delete(EventId id) throws StorageException {
+        recent.forget(id);
         return SqlCalls.call(() -> store.delete(id));
     }
 

@@ -21,7 +21,7 @@ public final class SqliteStorage implements NodeStorage {
 
     public SqliteStorage(LoreHubDatabase db) {
         this.db = db;
-        this.events = new SqliteEventLog(new EventStore(db.connection()));
+        this.events = new SqliteEventLog(new EventStore(db.connection()), db);
         this.rows = new SqliteLhRows(new LoreTables(db.connection()));
         this.capture = new Capture();
     }

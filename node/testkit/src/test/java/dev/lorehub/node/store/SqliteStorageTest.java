@@ -68,6 +68,68 @@ class SqliteStorageTest {
     }
 
     @Test
+    void anEventAppendedInATransactionThatRolledBackIsNotReportedStored() throws StorageException {
+        StoredEvent e = event(4, EntityKind.LORE, "lore-d");
+        assertThatThrownBy(() -> storage.runInTransaction(() -> {
+            storage.events().append(e, 5);
+            throw new IllegalStateException("the work failed after the append");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(storage.events().contains(e.id())).isFalse();
+        assertThat(storage.events().storedOrHeld(e.id())).isFalse();
+        assertThat(storage.events().sealed(e.id())).isEmpty();
+        storage.runInTransaction(() -> storage.events().append(e, 5));
+        assertThat(storage.events().contains(e.id())).as("stored by a transaction that committed").isTrue();
+    }
+
+    @Test
+    void anEventStoredLastIsAnsweredFromMemoryUntilTheLogDeletesIt() throws Exception {
+        StoredEvent e = event(5, EntityKind.LORE, "lore-e");
+        storage.runInTransaction(() -> storage.events().append(e, 5));
+        try (var ps = db.connection().prepareStatement("DELETE FROM lhsync_events WHERE id = ?")) {
+            ps.setBytes(1, e.id().toBytes()); // behind the log's back: only doctor --repair, with no daemon running, deletes
+            ps.executeUpdate();
+        }
+        assertThat(storage.events().contains(e.id())).as("answered without a statement").isTrue();
+        assertThat(storage.events().sealed(e.id())).hasValueSatisfying(b -> assertThat(b).isEqualTo(e.sealed()));
+        assertThat(storage.events().sealed(RealmId.fromBytes(bytes(16, 2)), e.id())).as("asked under another realm").isEmpty();
+
+        storage.runInTransaction(() -> storage.events().append(e, 5));
+        storage.runInTransaction(() -> storage.events().delete(e.id()));
+        assertThat(storage.events().contains(e.id())).isFalse();
+        assertThat(storage.events().storedOrHeld(e.id())).isFalse();
+        assertThat(storage.events().sealed(e.id())).isEmpty();
+    }
+
+    @Test
+    void forgettingARealmForgetsItsEventsStoredLast() throws StorageException {
+        StoredEvent e = event(6, EntityKind.LORE, "lore-f");
+        storage.runInTransaction(() -> storage.events().append(e, 5));
+        assertThat(storage.events().storedOrHeld(e.id())).isTrue();
+        storage.runInTransaction(() -> storage.events().forgetRealm(e.realm()));
+        assertThat(storage.events().contains(e.id())).isFalse();
+        assertThat(storage.events().sealed(e.realm(), e.id())).isEmpty();
+    }
+
+    @Test
+    void theEventsStoredLastAreBoundedByTheirBytes() {
+        RecentlyStored recent = new RecentlyStored(200);
+        StoredEvent a = event(7, EntityKind.LORE, "a");
+        StoredEvent b = event(8, EntityKind.LORE, "b");
+        StoredEvent c = event(9, EntityKind.LORE, "c");
+        for (StoredEvent e : List.of(a, b, c)) { // 64 bytes each
+            recent.appended(e.id(), e.realm(), e.sealed());
+        }
+        recent.appended(EventId.fromBytes(bytes(32, 10)), a.realm(), bytes(201, 1)); // heavier than the bound: not kept
+        recent.committed();
+        assertThat(recent.get(c.id())).isNotNull();
+        recent.appended(EventId.fromBytes(bytes(32, 11)), a.realm(), bytes(64, 11));
+        recent.committed();
+        assertThat(recent.get(a.id())).as("the least recently used, beyond 200 bytes").isNull();
+        assertThat(recent.get(c.id())).isNotNull();
+        assertThat(recent.get(EventId.fromBytes(bytes(32, 10)))).isNull();
+    }
+
+    @Test
     void revealingAnOpaqueRelationEventIndexesItThen() throws StorageException {
         String relation = new RelationKey("lore-a", "lore-b", "relates").entityId();
         StoredEvent opaque = event(3, null, null);
