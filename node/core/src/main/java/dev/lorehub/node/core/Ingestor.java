@@ -633,6 +633,9 @@ final class Ingestor {
             return;
         }
         store(run, c, change);
+        // Decoded from these very bytes, deltas resolved as the fold would resolve them: the fold that
+        // applies it next reads it from the cache instead of decrypting and decoding it a second time.
+        ctx.rememberBody(c.id, change, c.sealed.length);
         run.touched.add(new Touched(c.realm(), change.kind(), change.entityId()));
         if (change.kind() == EntityKind.LORE && change.deleted() && authority.authorized()) {
             long[] d = run.deletions.computeIfAbsent(c.realm(), r -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});

@@ -227,6 +227,14 @@ final class ReplicaContext {
         return body;
     }
 
+    /**
+     * Keeps the body just decoded (deltas resolved) from event {@code id}'s sealed bytes, of
+     * {@code sealedLength} bytes, for {@link #decode}: sound because an id is the hash of the sealed bytes.
+     */
+    void rememberBody(EventId id, EventBody body, int sealedLength) {
+        bodies.put(id, body, sealedLength);
+    }
+
     /** Decodes a stored event without resolving its deltas (they are returned alongside). */
     EventCodec.Decoded decodeParts(StoredEvent e) {
         return codec.decodeParts(openStored(e.sealed()).plaintext());
