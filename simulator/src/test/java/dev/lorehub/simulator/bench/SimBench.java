@@ -7,6 +7,7 @@ import dev.lorehub.simulator.engine.SimResult;
 import dev.lorehub.simulator.engine.Simulation;
 import dev.lorehub.simulator.engine.Topology;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -32,7 +33,9 @@ import java.util.concurrent.Future;
  *
  * Cases: 5 nodes × 10 simulated minutes × 1000 edits with every fault kind (and, as the
  * baseline, the same without faults; and the first case on two threads, {@code run_jobs2}: seeds
- * per minute of the whole machine, as {@code --jobs 2} sweeps); 50 nodes × 1 simulated hour on a ring (a mesh of 50 would
+ * per minute of the whole machine, as {@code --jobs 2} sweeps); each of the three again once the
+ * JIT has settled ({@code _warm}: what a long sweep sees for nearly all its seeds; the first three
+ * follow only a short warm-up, as earlier rounds measured them); 50 nodes × 1 simulated hour on a ring (a mesh of 50 would
  * be 1225 connections) with 1800 edits.
  */
 public final class SimBench {
@@ -58,12 +61,48 @@ public final class SimBench {
         measure("run", five, 5, tmp);
         measure("run_no_faults", five.withProfile(FaultProfile.NONE), 3, tmp);
         measureParallel("run_jobs2", five, 6, 2, tmp);
+        // The same cases once the JIT has settled, as a long sweep runs nearly all its seeds: after the
+        // short warm-up above, the compiler threads still take about a core for the next ~30 s.
+        settleJit(five, tmp);
+        measure("run_warm", five, 5, tmp);
+        measure("run_no_faults_warm", five.withProfile(FaultProfile.NONE), 3, tmp);
+        measureParallel("run_jobs2_warm", five, 6, 2, tmp);
         if (!smallOnly) {
             SimConfig fifty = SimConfig.defaults(1).withNodes(50).withDuration(3_600_000).withEditRate(0.5)
                 .withTopology(Topology.RING).withProfile(FaultProfile.ALL).withConvergeWithin(600_000)
                 .withCheckEvery(600_000);
             measure("run_50", fifty, 1, tmp);
         }
+    }
+
+    /** A warm-up run in which the compiler worked less than this share of the run's time counts as settled. */
+    private static final double SETTLED_JIT_SHARE = 0.15;
+    private static final int SETTLE_MAX_RUNS = 30;
+    private static final long SETTLE_MAX_MS = 90_000;
+
+    /**
+     * Runs full-length seeds (not the measured ones) until the JIT compiler worked under
+     * {@link #SETTLED_JIT_SHARE} of two runs in a row, at most {@link #SETTLE_MAX_RUNS} runs or
+     * {@link #SETTLE_MAX_MS}; prints how long that took and whether it settled.
+     */
+    private static void settleJit(SimConfig config, Path tmp) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long start = System.nanoTime();
+        int runs = 0;
+        int quiet = 0;
+        long lastJitMs = -1;
+        while (quiet < 2 && runs < SETTLE_MAX_RUNS && (System.nanoTime() - start) / 1_000_000 < SETTLE_MAX_MS) {
+            long t0 = System.nanoTime();
+            long j0 = timed ? jit.getTotalCompilationTime() : 0;
+            Simulation.run(config.withSeed(200 + runs), tmp);
+            long wallMs = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
+            lastJitMs = timed ? jit.getTotalCompilationTime() - j0 : -1;
+            quiet = timed && lastJitMs < SETTLED_JIT_SHARE * wallMs ? quiet + 1 : 0;
+            runs++;
+        }
+        System.out.printf(Locale.ROOT, "BENCH simulator.jit_settle runs=%d real_ms=%d last_jit_ms=%d settled=%s%n", runs,
+            (System.nanoTime() - start) / 1_000_000, lastJitMs, quiet >= 2 ? "yes" : "no");
     }
 
     /**
