@@ -51,7 +51,7 @@ public final class Replica implements AutoCloseable {
     /**
      * The clock's last value as the latest committed write recorded it in {@code lhsync_meta}, or
      * MIN_VALUE when unknown. Commits only raise it, and the clock only grows, so a write that finds
-     * the clock still there need not record it again.
+     * the clock no further need not record it again (nor one that stores an event carrying it).
      */
     private volatile long committedHlc = Long.MIN_VALUE;
     /** Peers whose "synced since the upgrade" key this process has committed ({@link #notePeerSynced}). */
@@ -172,19 +172,28 @@ public final class Replica implements AutoCloseable {
         T result;
         ctx.resetTransaction();
         long[] hlc = new long[1];
+        boolean[] wroteHlc = new boolean[1];
         try {
             Map<DeviceId, Long> syncs = Map.copyOf(unwrittenSyncs);
             result = storage.applyingRemote(() -> {
                 T r = work.run(tx);
                 writeSyncs(syncs);
                 hlc[0] = ctx.clock().last();
-                if (hlc[0] != committedHlc) { // most transactions (a duplicate, a capture of nothing new) leave it as it was
+                // Persisted so the clock stays monotonic across restarts, which read max(this, the newest stored
+                // event's stamp): not needed when it is no later than what is persisted already, nor when an event
+                // this transaction stores carries it (an ingest's clock stands at the newest event it observed, a
+                // capture's at the last event it wrote). Deleting events (a forgotten invitation, doctor) stores
+                // none, so that transaction writes the clock if those events carried it.
+                if (hlc[0] > committedHlc && hlc[0] > newestStamp(tx.stored())) {
                     ctx.events().putMeta("hlc", Long.toString(hlc[0]));
+                    wroteHlc[0] = true;
                 }
                 ctx.step("commit");
                 return r;
             });
-            committedHlc = hlc[0];
+            if (wroteHlc[0]) {
+                committedHlc = hlc[0];
+            }
             syncsWritten(syncs);
         } catch (StorageException e) {
             forgetCaches();
@@ -201,6 +210,14 @@ public final class Replica implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    private static long newestStamp(List<StoredKey> stored) {
+        long newest = Long.MIN_VALUE;
+        for (StoredKey k : stored) {
+            newest = Math.max(newest, k.hlc());
+        }
+        return newest;
     }
 
     private void forgetCaches() {

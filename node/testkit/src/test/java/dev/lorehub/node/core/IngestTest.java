@@ -282,6 +282,24 @@ class IngestTest {
     }
 
     @Test
+    void theClockAnIngestObservedStaysPersistedWhenTheEventsThatCarriedItAreRemoved() throws Exception {
+        a.lh.addLore(aRealm, "written by a clock half an hour ahead");
+        List<StoredKey> ahead = a.replica.captureLocalChanges(now + 1_800_000);
+        List<byte[]> sealed = new ArrayList<>();
+        for (StoredKey k : ahead) {
+            sealed.add(a.replica.sealed(k.id()).orElseThrow());
+        }
+        long observed = ahead.get(0).hlc();
+        b.replica.ingest(sealed, tick()); // b's clock now stands at a's event, which carries it: no separate record
+        assertThat(b.replica.clockValue()).isGreaterThanOrEqualTo(observed);
+        b.replica.dropEvents(ahead.stream().map(StoredKey::id).toList(), tick()); // as doctor --repair removes damaged events
+        b.close();
+        b.open();
+        assertThat(b.replica.clockValue()).as("persisted, though no stored event carries it any more")
+            .isGreaterThanOrEqualTo(observed);
+    }
+
+    @Test
     void aRestartLosesNothingAndCapturesWhatLhDidMeanwhile() throws Exception {
         newEventsOnA(3);
         String digest = a.digest();
