@@ -17,8 +17,9 @@ import java.util.ArrayDeque;
  *   <li>an event enters only when the transaction that stored it committed: appends are staged and
  *       promoted by {@link #committed}, dropped by {@link #rolledBack};</li>
  *   <li>it leaves when this connection deletes the event ({@link #forget}) or forgets a realm
- *       ({@link #clear}). Nothing else removes events: the other process that may, {@code doctor --repair},
- *       holds the node lock, so no daemon runs beside it.</li>
+ *       ({@link #clear}). Commands that run beside the daemon on their own connections only add events;
+ *       the ones that remove or replace them ({@code doctor --repair}, {@code restore}) hold the node lock
+ *       or need a device without an identity, so no daemon runs beside them.</li>
  * </ul>
  * So it can only answer "stored" for an event the log holds, never the reverse wrongly: a miss reads the log.
  *
