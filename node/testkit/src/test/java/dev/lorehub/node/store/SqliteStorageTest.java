@@ -111,6 +111,21 @@ class SqliteStorageTest {
     }
 
     @Test
+    void storedOrHeldAnswersForTheLogAndForHeldEventsInOneStatement() throws StorageException {
+        StoredEvent stored = event(12, EntityKind.LORE, "lore-g");
+        StoredEvent held = event(13, EntityKind.LORE, "lore-h");
+        storage.runInTransaction(() -> {
+            storage.events().append(stored, 5);
+            storage.events().hold(new dev.lorehub.node.core.LogRows.HeldEvent(held.id(), held.realm(), held.hlc(), held.author(),
+                "WAITING", "a test", "peer", held.sealed(), 5));
+        });
+        assertThat(storage.events().storedOrHeld(stored.id())).isTrue();
+        assertThat(storage.events().storedOrHeld(held.id())).as("held, not stored").isTrue();
+        assertThat(storage.events().contains(held.id())).isFalse();
+        assertThat(storage.events().storedOrHeld(event(14, EntityKind.LORE, "lore-i").id())).isFalse();
+    }
+
+    @Test
     void theEventsStoredLastAreBoundedByTheirBytes() {
         RecentlyStored recent = new RecentlyStored(200);
         StoredEvent a = event(7, EntityKind.LORE, "a");
