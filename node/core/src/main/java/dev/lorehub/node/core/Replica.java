@@ -171,29 +171,26 @@ public final class Replica implements AutoCloseable {
         Tx tx = new Tx(now);
         T result;
         ctx.resetTransaction();
-        long[] hlc = new long[1];
-        boolean[] wroteHlc = new boolean[1];
+        long[] recorded = {Long.MIN_VALUE}; // the clock value this transaction records, if it records one
         try {
             Map<DeviceId, Long> syncs = Map.copyOf(unwrittenSyncs);
             result = storage.applyingRemote(() -> {
                 T r = work.run(tx);
                 writeSyncs(syncs);
-                hlc[0] = ctx.clock().last();
+                long hlc = ctx.clock().last();
                 // Persisted so the clock stays monotonic across restarts, which read max(this, the newest stored
                 // event's stamp): not needed when it is no later than what is persisted already, nor when an event
                 // this transaction stores carries it (an ingest's clock stands at the newest event it observed, a
                 // capture's at the last event it wrote). Deleting events (a forgotten invitation, doctor) stores
                 // none, so that transaction writes the clock if those events carried it.
-                if (hlc[0] > committedHlc && hlc[0] > newestStamp(tx.stored())) {
-                    ctx.events().putMeta("hlc", Long.toString(hlc[0]));
-                    wroteHlc[0] = true;
+                if (hlc > committedHlc && hlc > newestStamp(tx.stored())) {
+                    ctx.events().putMeta("hlc", Long.toString(hlc));
+                    recorded[0] = hlc;
                 }
                 ctx.step("commit");
                 return r;
             });
-            if (wroteHlc[0]) {
-                committedHlc = hlc[0];
-            }
+            committedHlc = Math.max(committedHlc, recorded[0]);
             syncsWritten(syncs);
         } catch (StorageException e) {
             forgetCaches();
