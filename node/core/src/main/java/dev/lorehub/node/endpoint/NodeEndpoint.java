@@ -178,7 +178,7 @@ public final class NodeEndpoint {
     private final Backoff backoff;
     private final Map<Long, Link> links = new LinkedHashMap<>();
     /** What this node's sessions asked peers for and did not receive yet: an event several peers offer is asked of one. */
-    private final WantLedger wants = WantLedger.shared();
+    private final WantLedger wants = WantLedger.withDefaults();
     private final Map<DeviceId, Peer> peers = new TreeMap<>();
     private final Map<PeerAddress, PeerDialing> staticDials = new LinkedHashMap<>();
     private final ArrayDeque<Action> actions = new ArrayDeque<>();

@@ -207,7 +207,7 @@ public final class SyncSession {
      * @param peer      the peer's device id as authenticated by the transport
      */
     public SyncSession(SyncStore store, SessionConfig config, boolean initiator, DeviceId peer) {
-        this(store, config, initiator, peer, WantLedger.shared());
+        this(store, config, initiator, peer, WantLedger.withDefaults());
     }
 
     /**

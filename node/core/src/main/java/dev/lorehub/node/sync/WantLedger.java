@@ -45,8 +45,8 @@ public final class WantLedger {
         this.capacity = capacity;
     }
 
-    /** A ledger with the default timeout and capacity, for one node's sessions. */
-    public static WantLedger shared() {
+    /** A new ledger with the default timeout and capacity; one node's sessions share one. */
+    public static WantLedger withDefaults() {
         return new WantLedger(DEFAULT_CLAIM_TIMEOUT_MS, DEFAULT_CAPACITY);
     }
 
