@@ -545,6 +545,7 @@ public final class LoreHubDatabase implements AutoCloseable {
         // sqlite-jdbc otherwise prepares and runs "SELECT last_insert_rowid()" after every INSERT for
         // getGeneratedKeys(), which the node never calls: measured ~5% of the simulator's CPU.
         config.setGetGeneratedKeys(false);
+        config.setOpenMode(SQLiteOpenMode.NOMUTEX);
         if (!create) {
             // Never let a mistyped path silently become a new empty database.
             config.resetOpenMode(SQLiteOpenMode.CREATE);
