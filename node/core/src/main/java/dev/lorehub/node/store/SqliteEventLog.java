@@ -18,11 +18,13 @@ import java.util.Optional;
 /**
  * The core's {@link EventLog} on SQLite: {@link EventStore} with its failures translated to
  * {@link StorageException}, the one place where appending an event maintains its indexes, and where
- * the events stored last are answered from memory ({@link RecentlyStored}).
+ * the events stored last are answered from memory ({@link RecentlyStored}), as are answers no write
+ * since can have changed ({@link LogAnswers}).
  */
 public final class SqliteEventLog implements EventLog {
     private final EventStore store;
     private final RecentlyStored recent = new RecentlyStored(RecentlyStored.MAX_BYTES);
+    private final LogAnswers answers = new LogAnswers();
 
     /**
      * @param store    the event tables on the database's connection
@@ -36,6 +38,7 @@ public final class SqliteEventLog implements EventLog {
                 recent.committed();
             } else {
                 recent.rolledBack();
+                answers.rolledBack();
             }
         });
     }
@@ -43,7 +46,8 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public boolean append(StoredEvent e, long receivedAtMillis) throws StorageException {
         return SqlCalls.call(() -> {
-            boolean added = store.insert(e, receivedAtMillis);
+            boolean added = store.insert(e, receivedAtMillis); // a failed statement changes nothing
+            answers.appended(e, added);
             if (added) {
                 recent.appended(e.id(), e.realm(), e.sealed());
             }
@@ -55,7 +59,11 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public void reveal(EventId id, EntityKind kind, String entity, Long seq, EventId prev, byte[] auth) throws StorageException {
         SqlCalls.run(() -> {
-            store.reveal(id, kind, entity, seq, prev, auth);
+            try {
+                store.reveal(id, kind, entity, seq, prev, auth);
+            } finally {
+                answers.revealed();
+            }
             index(kind, entity);
         });
     }
@@ -81,12 +89,30 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public List<LogRows.ChainLink> chain(RealmId realm, DeviceId author) throws StorageException {
-        return SqlCalls.call(() -> store.chain(realm.toBytes(), author.toBytes()));
+        List<LogRows.ChainLink> kept = answers.chain(realm, author);
+        if (kept != null) {
+            return kept;
+        }
+        long readAt = answers.version();
+        List<LogRows.ChainLink> links = SqlCalls.call(() -> store.chain(realm.toBytes(), author.toBytes()));
+        answers.chain(realm, author, links, readAt);
+        return links;
     }
 
     @Override
     public boolean contains(EventId id) throws StorageException {
-        return recent.get(id) != null || SqlCalls.call(() -> store.contains(id));
+        if (recent.get(id) != null) {
+            return true;
+        }
+        if (answers.knownNotStored(id)) {
+            return false;
+        }
+        long readAt = answers.version();
+        boolean stored = SqlCalls.call(() -> store.contains(id));
+        if (!stored) {
+            answers.notStored(id, readAt);
+        }
+        return stored;
     }
 
     @Override
@@ -144,7 +170,15 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public boolean hasEventsOf(EntityKind kind, String entity) throws StorageException {
-        return SqlCalls.call(() -> store.hasEventsOf(kind.code(), entity));
+        if (answers.knownWithEvents(kind, entity)) {
+            return true;
+        }
+        long readAt = answers.version();
+        boolean any = SqlCalls.call(() -> store.hasEventsOf(kind.code(), entity));
+        if (any) {
+            answers.withEvents(kind, entity, readAt);
+        }
+        return any;
     }
 
     @Override
@@ -253,7 +287,11 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public void forgetRealm(RealmId realm) throws StorageException {
         recent.clear();
-        SqlCalls.run(() -> store.forgetRealm(realm.toBytes()));
+        try {
+            SqlCalls.run(() -> store.forgetRealm(realm.toBytes()));
+        } finally {
+            answers.removed();
+        }
     }
 
     @Override
@@ -263,7 +301,11 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public void removeRealm(RealmId realm) throws StorageException {
-        SqlCalls.run(() -> store.removeRealm(realm.toBytes()));
+        try {
+            SqlCalls.run(() -> store.removeRealm(realm.toBytes()));
+        } finally {
+            answers.removed();
+        }
     }
 
     @Override
@@ -293,7 +335,11 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public void hold(LogRows.HeldEvent e) throws StorageException {
-        SqlCalls.run(() -> store.hold(e));
+        try {
+            SqlCalls.run(() -> store.hold(e));
+        } finally {
+            answers.held(e.id(), e.realm());
+        }
     }
 
     @Override
@@ -303,7 +349,18 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public boolean storedOrHeld(EventId id) throws StorageException {
-        return recent.get(id) != null || SqlCalls.call(() -> store.storedOrHeld(id));
+        if (recent.get(id) != null) {
+            return true;
+        }
+        if (answers.knownNowhere(id)) {
+            return false;
+        }
+        long readAt = answers.version();
+        boolean here = SqlCalls.call(() -> store.storedOrHeld(id));
+        if (!here) {
+            answers.nowhere(id, readAt);
+        }
+        return here;
     }
 
     @Override
@@ -318,17 +375,35 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public void release(EventId id) throws StorageException {
-        SqlCalls.run(() -> store.release(id));
+        try {
+            SqlCalls.run(() -> store.release(id));
+        } finally {
+            answers.removed();
+        }
     }
 
     @Override
     public long[] heldSize(RealmId realm) throws StorageException {
-        return SqlCalls.call(() -> store.heldSize(realm.toBytes()));
+        long[] kept = answers.heldSize(realm);
+        if (kept != null) {
+            return kept;
+        }
+        long readAt = answers.version();
+        long[] size = SqlCalls.call(() -> store.heldSize(realm.toBytes()));
+        answers.heldSize(realm, size, readAt);
+        return size;
     }
 
     @Override
     public Optional<Long> minHeldHlc(String reason) throws StorageException {
-        return SqlCalls.call(() -> store.minHeldHlc(reason));
+        Optional<Long> kept = answers.minHeldHlc(reason);
+        if (kept != null) {
+            return kept;
+        }
+        long readAt = answers.version();
+        Optional<Long> min = SqlCalls.call(() -> store.minHeldHlc(reason));
+        answers.minHeldHlc(reason, min, readAt);
+        return min;
     }
 
     @Override
@@ -395,7 +470,11 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public boolean delete(EventId id) throws StorageException {
         recent.forget(id);
-        return SqlCalls.call(() -> store.delete(id));
+        try {
+            return SqlCalls.call(() -> store.delete(id));
+        } finally {
+            answers.removed();
+        }
     }
 
     @Override

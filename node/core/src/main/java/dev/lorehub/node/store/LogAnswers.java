@@ -1,0 +1,201 @@
+package dev.lorehub.node.store;
+
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.EntityKind;
+import dev.lorehub.node.core.EventId;
+import dev.lorehub.node.core.LogRows;
+import dev.lorehub.node.core.StoredEvent;
+import dev.lorehub.node.core.WeighedLru;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Answers the event log gave earlier that no write since can have changed, so that the same question
+ * asked again takes no SQL statement. Sync and ingest ask the same few things over and over: whether an
+ * event offered by one peer and then by the next is here (it is not, until it arrives), whether a removed
+ * author's chain holds an event (read again at each of its events), whether an entity has events, how many
+ * events a realm holds back.
+ *
+ * <p>Sound because only this connection writes the node's event tables while it is open: one process
+ * writes a data directory (the daemon holds the node lock, and CLI commands that change sync state go
+ * through its control socket; the views that commands open beside it only read), and the commands that
+ * remove or replace events ({@code doctor --repair}, {@code restore}) run without a daemon. So an answer
+ * stays true until this connection writes, and every write tells this class what it did, after it ran:
+ * <ul>
+ *   <li>an append makes its event present (no longer "absent"), adds its link to its author's chain and
+ *       its entity to those with events;</li>
+ *   <li>a hold makes its event present among the held ones and changes its realm's held size;</li>
+ *   <li>a reveal (an opaque event became readable) changes chains; a removal of events or held events
+ *       (delete, release, a forgotten realm) changes chains, entities and held sizes: those are dropped;</li>
+ *   <li>a rolled-back transaction drops everything, since what it wrote (or removed) is undone.</li>
+ * </ul>
+ * Each write also moves a version, and an answer read from the log is kept only if the version did not
+ * move while it was read, so an answer that raced a write on another thread is never kept. A miss reads
+ * the log: this can only save statements, never answer differently from the log.
+ *
+ * <p>Thread-safe.
+ */
+final class LogAnswers {
+    /** The most ids kept as "absent" in each of the two sets (offers of events not here yet). */
+    static final int MAX_ABSENT = 4096;
+    /** The most chain links kept, over all authors. */
+    static final long MAX_CHAIN_LINKS = 100_000;
+    /** The most entities kept as "has events". */
+    static final int MAX_ENTITIES = 50_000;
+
+    private record ChainKey(RealmId realm, DeviceId author) {
+    }
+
+    private long version;
+    /** Ids answered "not stored" (the log, not counting held events). */
+    private final WeighedLru<EventId, Boolean> notStored = new WeighedLru<>(MAX_ABSENT);
+    /** Ids answered "neither stored nor held". */
+    private final WeighedLru<EventId, Boolean> nowhere = new WeighedLru<>(MAX_ABSENT);
+    /** An author's chain in a realm, as {@code EventLog.chain} answers it. */
+    private final WeighedLru<ChainKey, List<LogRows.ChainLink>> chains = new WeighedLru<>(MAX_CHAIN_LINKS);
+    /** Entities answered "has events" (kind code and entity id). */
+    private final WeighedLru<String, Boolean> withEvents = new WeighedLru<>(MAX_ENTITIES);
+    private final Map<RealmId, long[]> heldSizes = new HashMap<>();
+    private final Map<String, Optional<Long>> minHeldHlc = new HashMap<>();
+
+    /** The version to pass back with an answer read from the log (read it before reading the log). */
+    synchronized long version() {
+        return version;
+    }
+
+    // ----------------------------------------------------------------- answers
+
+    synchronized boolean knownNotStored(EventId id) {
+        return notStored.get(id) != null;
+    }
+
+    synchronized void notStored(EventId id, long readAt) {
+        if (readAt == version) {
+            notStored.put(id, Boolean.TRUE, 1);
+        }
+    }
+
+    synchronized boolean knownNowhere(EventId id) {
+        return nowhere.get(id) != null;
+    }
+
+    synchronized void nowhere(EventId id, long readAt) {
+        if (readAt == version) {
+            nowhere.put(id, Boolean.TRUE, 1);
+        }
+    }
+
+    /** The chain as kept (a copy), or null. */
+    synchronized List<LogRows.ChainLink> chain(RealmId realm, DeviceId author) {
+        List<LogRows.ChainLink> kept = chains.get(new ChainKey(realm, author));
+        return kept == null ? null : List.copyOf(kept);
+    }
+
+    synchronized void chain(RealmId realm, DeviceId author, List<LogRows.ChainLink> links, long readAt) {
+        if (readAt == version) {
+            chains.put(new ChainKey(realm, author), new ArrayList<>(links), links.size() + 1L);
+        }
+    }
+
+    synchronized boolean knownWithEvents(EntityKind kind, String entity) {
+        return withEvents.get(entityKey(kind, entity)) != null;
+    }
+
+    synchronized void withEvents(EntityKind kind, String entity, long readAt) {
+        if (readAt == version) {
+            withEvents.put(entityKey(kind, entity), Boolean.TRUE, 1);
+        }
+    }
+
+    /** The held size as kept (a copy), or null. */
+    synchronized long[] heldSize(RealmId realm) {
+        long[] kept = heldSizes.get(realm);
+        return kept == null ? null : kept.clone();
+    }
+
+    synchronized void heldSize(RealmId realm, long[] size, long readAt) {
+        if (readAt == version) {
+            heldSizes.put(realm, size.clone());
+        }
+    }
+
+    /** The oldest stamp held for a reason as kept, or null when not kept. */
+    synchronized Optional<Long> minHeldHlc(String reason) {
+        return minHeldHlc.get(reason);
+    }
+
+    synchronized void minHeldHlc(String reason, Optional<Long> hlc, long readAt) {
+        if (readAt == version) {
+            minHeldHlc.put(reason, hlc);
+        }
+    }
+
+    // ----------------------------------------------------------------- writes (each after it ran)
+
+    /** An event was inserted into the log ({@code added} false: it was there already, nothing changed). */
+    synchronized void appended(StoredEvent e, boolean added) {
+        version++;
+        if (!added) {
+            return;
+        }
+        notStored.remove(e.id());
+        nowhere.remove(e.id());
+        if (e.seq() != null) {
+            ChainKey key = new ChainKey(e.realm(), e.author());
+            List<LogRows.ChainLink> kept = chains.get(key);
+            if (kept != null) {
+                kept.add(new LogRows.ChainLink(e.id(), e.seq(), e.prev()));
+                chains.put(key, kept, kept.size() + 1L);
+            }
+        }
+        if (e.kind() != null) {
+            withEvents.put(entityKey(e.kind(), e.entity()), Boolean.TRUE, 1);
+        }
+    }
+
+    /** An event was held back (or its held row replaced). */
+    synchronized void held(EventId id, RealmId realm) {
+        version++;
+        nowhere.remove(id);
+        heldSizes.remove(realm);
+        minHeldHlc.clear();
+    }
+
+    /**
+     * A stored opaque event may have become readable: its chain position and entity may be known now (the
+     * entity is not recorded as having events: the id may name no stored event, and a miss reads the log).
+     */
+    synchronized void revealed() {
+        version++;
+        chains.clear();
+    }
+
+    /** Events or held events were removed (a delete, a release, a forgotten or removed realm). */
+    synchronized void removed() {
+        version++;
+        chains.clear();
+        withEvents.clear();
+        heldSizes.clear();
+        minHeldHlc.clear();
+    }
+
+    /** A transaction rolled back: whatever it wrote or removed is undone. */
+    synchronized void rolledBack() {
+        version++;
+        notStored.clear();
+        nowhere.clear();
+        chains.clear();
+        withEvents.clear();
+        heldSizes.clear();
+        minHeldHlc.clear();
+    }
+
+    private static String entityKey(EntityKind kind, String entity) {
+        return kind.code() + "\u0000" + entity;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.lorehub.node.store;
+
+import dev.lorehub.crypto.DeviceId;
+import dev.lorehub.crypto.RealmId;
+import dev.lorehub.node.core.EntityKind;
+import dev.lorehub.node.core.EventId;
+import dev.lorehub.node.core.EventLog;
+import dev.lorehub.node.core.LogRows;
+import dev.lorehub.node.core.StorageException;
+import dev.lorehub.node.core.StoredEvent;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The event log answers some questions from memory ({@link LogAnswers}, {@link RecentlyStored}); whatever
+ * sequence of writes, removals, reveals and rolled-back transactions ran, every answer equals what the
+ * tables say (read by a second, uncached {@link EventStore} on the same connection), inside a
+ * transaction and after it.
+ */
+class LogAnswersPropertyTest {
+    private static final RealmId[] REALMS = {RealmId.fromBytes(fill(16, 1)), RealmId.fromBytes(fill(16, 2))};
+    private static final DeviceId[] AUTHORS = {DeviceId.fromBytes(fill(32, 7)), DeviceId.fromBytes(fill(32, 8))};
+    private static final String[] ENTITIES = {"lore-a", "lore-b", "lore-c"};
+    private static final int EVENTS = 8;
+    private static final String[] REASONS = {"AHEAD", "WAITING"};
+
+    private static byte[] fill(int length, int value) {
+        byte[] b = new byte[length];
+        Arrays.fill(b, (byte) value);
+        return b;
+    }
+
+    private static EventId id(int n) {
+        return EventId.fromBytes(fill(32, 100 + n));
+    }
+
+    /** Event n: realm, author and entity from n; seq n / 2 + 1 in its author's chain, the previous even id as prev. */
+    private static StoredEvent event(int n, boolean opaque) {
+        RealmId realm = REALMS[n % 2];
+        DeviceId author = AUTHORS[(n / 2) % 2];
+        EventId prev = n >= 4 ? id(n - 4) : null;
+        return opaque
+            ? new StoredEvent(id(n), realm, 1000L + n, author, null, null, fill(40, n), null, null, null)
+            : new StoredEvent(id(n), realm, 1000L + n, author, EntityKind.LORE, ENTITIES[n % 3], fill(40, n),
+                (long) n / 4 + 1, prev, new byte[0]);
+    }
+
+    private static LogRows.HeldEvent held(int n) {
+        StoredEvent e = event(n, false);
+        return new LogRows.HeldEvent(e.id(), e.realm(), e.hlc(), e.author(), REASONS[n % 2], "test", "peer", e.sealed(), 5);
+    }
+
+    /**
+     * Each step is one int: the operation in its low digit, the event (or realm) above it. Operations:
+     * 0 append, 1 append opaque, 2 hold, 3 release, 4 delete, 5 reveal, 6 forget the realm, 7 ask every
+     * question; 10 and above run the step (minus 10) inside a transaction that asks before and after it and
+     * then rolls back.
+     */
+    @Property(tries = 60)
+    void everyAnswerEqualsWhatTheTablesSay(@ForAll @Size(min = 1, max = 40) List<@IntRange(min = 0, max = 199) Integer> steps)
+        throws Exception {
+        Path dir = Files.createTempDirectory("log-answers");
+        try (LoreHubDatabase db = StoreFixtures.lhDatabaseWithCapture(dir)) {
+            SqliteStorage storage = new SqliteStorage(db);
+            storage.runInTransaction(storage::installTables);
+            EventLog log = storage.events();
+            EventStore tables = new EventStore(db.connection());
+            for (int step : steps) {
+                boolean rolledBack = step >= 100;
+                int op = step % 10;
+                int n = (step / 10) % EVENTS;
+                if (rolledBack) {
+                    try {
+                        storage.runInTransaction(() -> {
+                            compare(log, tables);
+                            apply(log, op, n);
+                            compare(log, tables);
+                            throw new Undo();
+                        });
+                    } catch (Undo expected) {
+                        // rolled back
+                    }
+                } else {
+                    storage.runInTransaction(() -> apply(log, op, n));
+                }
+                compare(log, tables);
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static final class Undo extends RuntimeException {
+        Undo() {
+            super("roll back", null, false, false);
+        }
+    }
+
+    private static void apply(EventLog log, int op, int n) throws StorageException {
+        StoredEvent e = event(n, false);
+        switch (op) {
+            case 0 -> log.append(e, 5);
+            case 1 -> log.append(event(n, true), 5);
+            case 2 -> log.hold(held(n));
+            case 3 -> log.release(e.id());
+            case 4 -> log.delete(e.id());
+            case 5 -> log.reveal(e.id(), e.kind(), e.entity(), e.seq(), e.prev(), e.auth());
+            case 6 -> log.forgetRealm(e.realm());
+            default -> {
+                // ask only (compare does)
+            }
+        }
+    }
+
+    private static void compare(EventLog log, EventStore tables) {
+        try {
+            for (int n = 0; n < EVENTS; n++) {
+                EventId id = id(n);
+                assertThat(log.contains(id)).as("contains %s", n).isEqualTo(tables.contains(id));
+                assertThat(log.storedOrHeld(id)).as("stored or held %s", n).isEqualTo(tables.storedOrHeld(id));
+            }
+            for (RealmId realm : REALMS) {
+                for (DeviceId author : AUTHORS) {
+                    assertThat(new HashSet<>(log.chain(realm, author))).as("chain")
+                        .isEqualTo(new HashSet<>(tables.chain(realm.toBytes(), author.toBytes())));
+                }
+                assertThat(log.heldSize(realm)).as("held size").isEqualTo(tables.heldSize(realm.toBytes()));
+            }
+            for (String entity : ENTITIES) {
+                assertThat(log.hasEventsOf(EntityKind.LORE, entity)).as("has events of %s", entity)
+                    .isEqualTo(tables.hasEventsOf(EntityKind.LORE.code(), entity));
+            }
+            for (String reason : REASONS) {
+                Optional<Long> min = tables.minHeldHlc(reason);
+                assertThat(log.minHeldHlc(reason)).as("oldest held for %s", reason).isEqualTo(min);
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
