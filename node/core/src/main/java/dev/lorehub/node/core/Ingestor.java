@@ -705,12 +705,12 @@ final class Ingestor {
 
     /** The realm a lore row belongs to here, if that is not {@code mine} (the local realm mapped to {@code realm}). */
     private String holderOf(String loreId, String mine, RealmId realm) throws StorageException {
-        var row = ctx.tables().lore(loreId);
-        if (row.isPresent() && !row.get().realmId().equals(mine)) {
-            return ctx.syncedRealmOf(row.get().realmId()).map(r -> "synced realm " + r).orElse("local realm "
-                + row.get().realmId() + " (not shared)");
+        Optional<String> holder = ctx.tables().realmOfLore(loreId);
+        if (holder.isPresent() && !holder.get().equals(mine)) {
+            return ctx.syncedRealmOf(holder.get()).map(r -> "synced realm " + r).orElse("local realm "
+                + holder.get() + " (not shared)");
         }
-        if (row.isEmpty()) {
+        if (holder.isEmpty()) {
             for (RealmId o : ctx.events().realmsOf(EntityKind.LORE, loreId)) {
                 if (!o.equals(realm) && ctx.localRealmId(o) != null) {
                     EntityState s = materializer.fold(o, EntityKind.LORE, loreId);

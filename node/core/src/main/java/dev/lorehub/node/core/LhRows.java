@@ -14,6 +14,9 @@ public interface LhRows {
 
     Optional<LoreRow> lore(String id) throws StorageException;
 
+    /** The local realm a lore row belongs to, if the row exists (its other columns are not read). */
+    Optional<String> realmOfLore(String id) throws StorageException;
+
     /** Ids of the lores of a local realm, sorted. */
     List<String> loreIds(String realmId) throws StorageException;
 

@@ -131,14 +131,14 @@ final class LocalChanges {
         String entity = new RelationKey(from, to, type).entityId();
         var row = ctx.tables().relation(from, to, type);
         RealmId target = row.isEmpty() ? null
-            : ctx.tables().lore(from).flatMap(l -> ctx.syncedRealmOf(l.realmId())).orElse(null);
+            : ctx.tables().realmOfLore(from).flatMap(ctx::syncedRealmOf).orElse(null);
         for (RealmId realm : realmsWithEvents(EntityKind.RELATION, entity)) {
             if (realm.equals(target)) {
                 continue;
             }
             // A relation that vanished with one of its lores went by cascade: the lore's delete says
             // it all, and if that delete loses to a concurrent edit the relation must come back.
-            boolean cascaded = ctx.tables().lore(from).isEmpty() || ctx.tables().lore(to).isEmpty();
+            boolean cascaded = ctx.tables().realmOfLore(from).isEmpty() || ctx.tables().realmOfLore(to).isEmpty();
             EntityState state = materializer.fold(realm, EntityKind.RELATION, entity);
             if (state.isLive() && !cascaded) {
                 writeDelete(tx, realm, EntityKind.RELATION, state, madeAt);

@@ -138,7 +138,7 @@ final class Materializer {
         if (localRealm == null) {
             return;
         }
-        boolean endsLive = tables.lore(key.from()).isPresent() && tables.lore(key.to()).isPresent() && !key.from().equals(key.to());
+        boolean endsLive = tables.realmOfLore(key.from()).isPresent() && tables.realmOfLore(key.to()).isPresent() && !key.from().equals(key.to());
         if (state.isLive() && endsLive) {
             Object strength = state.value(Field.RELATION_STRENGTH);
             String created = Objects.requireNonNullElse((String) state.value(Field.RELATION_CREATED_AT),

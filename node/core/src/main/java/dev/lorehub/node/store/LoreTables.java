@@ -58,6 +58,15 @@ public final class LoreTables {
         }
     }
 
+    /** The local realm a lore row belongs to, if the row exists. */
+    public Optional<String> realmOfLore(String id) throws SQLException {
+        PreparedStatement ps = sql("SELECT realm_id FROM lores WHERE id = ?");
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+    }
+
     /** Ids of the lores of a local realm, sorted. */
     public List<String> loreIds(String realmId) throws SQLException {
         PreparedStatement ps = sql("SELECT id FROM lores WHERE realm_id = ? ORDER BY id");

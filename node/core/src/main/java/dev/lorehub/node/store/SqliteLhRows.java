@@ -27,6 +27,11 @@ public final class SqliteLhRows implements LhRows {
     }
 
     @Override
+    public Optional<String> realmOfLore(String id) throws StorageException {
+        return SqlCalls.call(() -> tables.realmOfLore(id));
+    }
+
+    @Override
     public List<String> loreIds(String realmId) throws StorageException {
         return SqlCalls.call(() -> tables.loreIds(realmId));
     }
