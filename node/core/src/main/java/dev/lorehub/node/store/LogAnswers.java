@@ -18,8 +18,8 @@ import java.util.Optional;
  * Answers the event log gave earlier that no write since can have changed, so that the same question
  * asked again takes no SQL statement. Sync and ingest ask the same few things over and over: whether an
  * event offered by one peer and then by the next is here (it is not, until it arrives), whether a removed
- * author's chain holds an event (read again at each of its events), whether an entity has events, how many
- * events a realm holds back.
+ * author's chain holds an event (read again at each of its events), whether an entity has events and
+ * which (every fold reads them all), how many events a realm holds back.
  *
  * <p>Sound because only this connection writes the node's event tables while it is open: one process
  * writes a data directory (the daemon holds the node lock, and CLI commands that change sync state go
@@ -28,10 +28,10 @@ import java.util.Optional;
  * stays true until this connection writes, and every write tells this class what it did, after it ran:
  * <ul>
  *   <li>an append makes its event present (no longer "absent"), adds its link to its author's chain and
- *       its entity to those with events;</li>
+ *       itself to its entity's events;</li>
  *   <li>a hold makes its event present among the held ones and changes its realm's held size;</li>
- *   <li>a reveal (an opaque event became readable) changes chains; a removal of events or held events
- *       (delete, release, a forgotten realm) changes chains, entities and held sizes: those are dropped;</li>
+ *   <li>a reveal (an opaque event became readable) changes chains and entities' events; a removal of events or held events
+ *       (delete, release, a forgotten realm) changes chains, entities' events and held sizes: those are dropped;</li>
  *   <li>a rolled-back transaction drops everything, since what it wrote (or removed) is undone.</li>
  * </ul>
  * Each write also moves a version, and an answer read from the log is kept only if the version did not
@@ -47,6 +47,8 @@ final class LogAnswers {
     static final long MAX_CHAIN_LINKS = 100_000;
     /** The most entities kept as "has events". */
     static final int MAX_ENTITIES = 50_000;
+    /** The most sealed bytes kept of entities' events (a fold reads all of an entity's events each time). */
+    static final long MAX_ENTITY_EVENT_BYTES = 4L << 20;
 
     private record ChainKey(RealmId realm, DeviceId author) {
     }
@@ -60,6 +62,11 @@ final class LogAnswers {
     private final WeighedLru<ChainKey, List<LogRows.ChainLink>> chains = new WeighedLru<>(MAX_CHAIN_LINKS);
     /** Entities answered "has events" (kind code and entity id). */
     private final WeighedLru<String, Boolean> withEvents = new WeighedLru<>(MAX_ENTITIES);
+    /**
+     * An entity's events as {@code EventLog.eventsOf} answers them, in the log's order (by {@code seq}, so an
+     * append goes last). Their byte arrays are shared with the callers, who only read them.
+     */
+    private final WeighedLru<String, List<StoredEvent>> entityEvents = new WeighedLru<>(MAX_ENTITY_EVENT_BYTES);
     private final Map<RealmId, long[]> heldSizes = new HashMap<>();
     private final Map<String, Optional<Long>> minHeldHlc = new HashMap<>();
 
@@ -112,6 +119,18 @@ final class LogAnswers {
         }
     }
 
+    /** An entity's events as kept (a new list), or null. */
+    synchronized List<StoredEvent> eventsOf(EntityKind kind, String entity) {
+        List<StoredEvent> kept = entityEvents.get(entityKey(kind, entity));
+        return kept == null ? null : new ArrayList<>(kept);
+    }
+
+    synchronized void eventsOf(EntityKind kind, String entity, List<StoredEvent> events, long readAt) {
+        if (readAt == version) {
+            entityEvents.put(entityKey(kind, entity), new ArrayList<>(events), weight(events));
+        }
+    }
+
     /** The held size as kept (a copy), or null. */
     synchronized long[] heldSize(RealmId realm) {
         long[] kept = heldSizes.get(realm);
@@ -154,7 +173,13 @@ final class LogAnswers {
             }
         }
         if (e.kind() != null) {
-            withEvents.put(entityKey(e.kind(), e.entity()), Boolean.TRUE, 1);
+            String key = entityKey(e.kind(), e.entity());
+            withEvents.put(key, Boolean.TRUE, 1);
+            List<StoredEvent> kept = entityEvents.get(key);
+            if (kept != null) {
+                kept.add(e); // the largest seq so far: last in the log's order too
+                entityEvents.put(key, kept, weight(kept));
+            }
         }
     }
 
@@ -173,6 +198,7 @@ final class LogAnswers {
     synchronized void revealed() {
         version++;
         chains.clear();
+        entityEvents.clear();
     }
 
     /** Events or held events were removed (a delete, a release, a forgotten or removed realm). */
@@ -180,6 +206,7 @@ final class LogAnswers {
         version++;
         chains.clear();
         withEvents.clear();
+        entityEvents.clear();
         heldSizes.clear();
         minHeldHlc.clear();
     }
@@ -191,8 +218,17 @@ final class LogAnswers {
         nowhere.clear();
         chains.clear();
         withEvents.clear();
+        entityEvents.clear();
         heldSizes.clear();
         minHeldHlc.clear();
+    }
+
+    private static long weight(List<StoredEvent> events) {
+        long bytes = 64;
+        for (StoredEvent e : events) {
+            bytes += e.sealed().length + 64L;
+        }
+        return bytes;
     }
 
     private static String entityKey(EntityKind kind, String entity) {

@@ -140,7 +140,14 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public List<StoredEvent> eventsOf(EntityKind kind, String entity) throws StorageException {
-        return SqlCalls.call(() -> store.eventsOf(kind.code(), entity));
+        List<StoredEvent> kept = answers.eventsOf(kind, entity);
+        if (kept != null) {
+            return kept;
+        }
+        long readAt = answers.version();
+        List<StoredEvent> events = SqlCalls.call(() -> store.eventsOf(kind.code(), entity));
+        answers.eventsOf(kind, entity, events, readAt);
+        return events;
     }
 
     @Override

@@ -127,6 +127,13 @@ class LogAnswersPropertyTest {
         }
     }
 
+    /** Every field of every event, in order (a record's equals compares byte arrays by identity). */
+    private static List<String> describe(List<StoredEvent> events) {
+        return events.stream().map(e -> String.join(" ", e.id().toString(), e.realm().toString(), Long.toString(e.hlc()),
+            e.author().toString(), String.valueOf(e.kind()), String.valueOf(e.entity()), Arrays.toString(e.sealed()),
+            String.valueOf(e.seq()), String.valueOf(e.prev()), Arrays.toString(e.auth()))).toList();
+    }
+
     private static void compare(EventLog log, EventStore tables) {
         try {
             for (int n = 0; n < EVENTS; n++) {
@@ -144,6 +151,8 @@ class LogAnswersPropertyTest {
             for (String entity : ENTITIES) {
                 assertThat(log.hasEventsOf(EntityKind.LORE, entity)).as("has events of %s", entity)
                     .isEqualTo(tables.hasEventsOf(EntityKind.LORE.code(), entity));
+                assertThat(describe(log.eventsOf(EntityKind.LORE, entity))).as("events of %s", entity)
+                    .isEqualTo(describe(tables.eventsOf(EntityKind.LORE.code(), entity)));
             }
             for (String reason : REASONS) {
                 Optional<Long> min = tables.minHeldHlc(reason);
