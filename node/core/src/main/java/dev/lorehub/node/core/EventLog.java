@@ -73,7 +73,7 @@ public interface EventLog {
     /** Every readable event of one entity (any realm it has lived in). */
     List<StoredEvent> eventsOf(EntityKind kind, String entity) throws StorageException;
 
-    /** The realms that hold readable events of this entity (an index scan; no bodies read). */
+    /** The realms that hold readable events of this entity, sorted (an index scan; no bodies read). */
     List<RealmId> realmsOf(EntityKind kind, String entity) throws StorageException;
 
     /** Lores of a local realm that have no event yet (to adopt into a synced realm), at most {@code limit}. */

@@ -125,6 +125,19 @@ final class LogAnswers {
         return kept == null ? null : new ArrayList<>(kept);
     }
 
+    /** The realms of an entity's events, sorted, when its events are kept; else null. */
+    synchronized List<RealmId> realmsOf(EntityKind kind, String entity) {
+        List<StoredEvent> kept = entityEvents.get(entityKey(kind, entity));
+        if (kept == null) {
+            return null;
+        }
+        java.util.TreeSet<RealmId> realms = new java.util.TreeSet<>();
+        for (StoredEvent e : kept) {
+            realms.add(e.realm());
+        }
+        return new ArrayList<>(realms);
+    }
+
     synchronized void eventsOf(EntityKind kind, String entity, List<StoredEvent> events, long readAt) {
         if (readAt == version) {
             entityEvents.put(entityKey(kind, entity), new ArrayList<>(events), weight(events));

@@ -153,6 +153,8 @@ class LogAnswersPropertyTest {
                     .isEqualTo(tables.hasEventsOf(EntityKind.LORE.code(), entity));
                 assertThat(describe(log.eventsOf(EntityKind.LORE, entity))).as("events of %s", entity)
                     .isEqualTo(describe(tables.eventsOf(EntityKind.LORE.code(), entity)));
+                assertThat(log.realmsOf(EntityKind.LORE, entity)).as("realms of %s", entity)
+                    .isEqualTo(tables.realmsOf(EntityKind.LORE.code(), entity).stream().map(RealmId::fromBytes).sorted().toList());
             }
             for (String reason : REASONS) {
                 Optional<Long> min = tables.minHeldHlc(reason);
