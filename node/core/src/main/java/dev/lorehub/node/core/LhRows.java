@@ -23,8 +23,13 @@ public interface LhRows {
     /** Inserts or updates a lore; returns false if the row already held exactly these values. */
     boolean upsertLore(LoreRow row) throws StorageException;
 
-    /** Inserts or updates a lore without comparing first (for callers that just read the row). */
-    void writeLore(LoreRow row) throws StorageException;
+    /**
+     * Writes a lore whose row the caller just read in this transaction: {@code current} is that row as
+     * {@link #lore} returned it (null if absent). A new row is inserted; an existing one gets only the
+     * columns that differ from {@code current}, so lh's text of the others stays as it is and SQLite
+     * rewrites only the index entries of changed columns.
+     */
+    void writeLore(LoreRow row, LoreRow current) throws StorageException;
 
     /** Deletes a lore (its relations cascade, as when lh deletes it); returns false if it was absent. */
     boolean deleteLore(String id) throws StorageException;

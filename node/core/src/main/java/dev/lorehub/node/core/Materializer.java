@@ -99,7 +99,7 @@ final class Materializer {
         LoreRow row = state.isLive() ? loreRow(localRealm, state) : null;
         if (row != null) {
             if (!row.equals(existing.orElse(null))) {
-                tables.writeLore(row);
+                tables.writeLore(row, existing.orElse(null));
             }
         } else if (existing.isPresent() && existing.get().realmId().equals(localRealm)) {
             tables.deleteLore(state.entityId());

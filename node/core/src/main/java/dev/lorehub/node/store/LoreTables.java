@@ -86,12 +86,61 @@ public final class LoreTables {
         if (current.filter(row::equals).isPresent()) {
             return false;
         }
-        writeLore(row);
+        writeLore(row, current.orElse(null));
         return true;
     }
 
-    /** Inserts or updates a lore without comparing first (for callers that just read the row). */
-    public void writeLore(LoreRow row) throws SQLException {
+    /**
+     * Writes a lore whose row was just read in this transaction: {@code current} as {@link #lore} returned it,
+     * or null when absent. A new row is inserted with every column; an existing one is updated in the columns
+     * that differ from {@code current} only (timestamps compared as {@link #lore} normalises them), so the
+     * other columns keep lh's text and their index entries are not rewritten.
+     */
+    public void writeLore(LoreRow row, LoreRow current) throws SQLException {
+        if (current == null) {
+            insertLore(row);
+            return;
+        }
+        if (!current.id().equals(row.id())) {
+            throw new IllegalArgumentException("the current row is lore " + current.id() + ", not " + row.id());
+        }
+        List<String> columns = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        changed(columns, values, "realm_id", current.realmId(), row.realmId());
+        changed(columns, values, "content", current.content(), row.content());
+        changed(columns, values, "why", current.why(), row.why());
+        changed(columns, values, "type", current.type(), row.type());
+        changed(columns, values, "provinces", current.provincesJson(), row.provincesJson());
+        changed(columns, values, "sigils", current.sigilsJson(), row.sigilsJson());
+        changed(columns, values, "confidence", current.confidence(), row.confidence());
+        changed(columns, values, "origin", current.origin(), row.origin());
+        changed(columns, values, "status", current.status(), row.status());
+        changed(columns, values, "created_at", current.createdAt(), row.createdAt());
+        changed(columns, values, "updated_at", current.updatedAt(), row.updatedAt());
+        if (columns.isEmpty()) {
+            return;
+        }
+        StringBuilder update = new StringBuilder("UPDATE lores SET ");
+        for (int i = 0; i < columns.size(); i++) {
+            update.append(i == 0 ? "" : ", ").append(columns.get(i)).append(" = ?");
+        }
+        PreparedStatement ps = sql(update.append(" WHERE id = ?").toString());
+        for (int i = 0; i < values.size(); i++) {
+            ps.setObject(i + 1, values.get(i));
+        }
+        ps.setString(values.size() + 1, row.id());
+        ps.executeUpdate();
+    }
+
+    private static void changed(List<String> columns, List<Object> values, String column, Object was, Object now) {
+        if (!java.util.Objects.equals(was, now)) {
+            columns.add(column);
+            values.add(now);
+        }
+    }
+
+    /** Inserts a lore, or sets every column of the row already there. */
+    private void insertLore(LoreRow row) throws SQLException {
         PreparedStatement ps = sql("INSERT INTO lores (id, realm_id, content, why, type, provinces, sigils, confidence, origin, "
             + "status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
             + "realm_id = excluded.realm_id, content = excluded.content, why = excluded.why, type = excluded.type, "

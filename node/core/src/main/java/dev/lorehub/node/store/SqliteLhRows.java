@@ -42,8 +42,8 @@ public final class SqliteLhRows implements LhRows {
     }
 
     @Override
-    public void writeLore(LoreRow row) throws StorageException {
-        SqlCalls.run(() -> tables.writeLore(row));
+    public void writeLore(LoreRow row, LoreRow current) throws StorageException {
+        SqlCalls.run(() -> tables.writeLore(row, current));
     }
 
     @Override
