@@ -73,10 +73,14 @@ public final class LhCompatibility {
                  "SELECT CAST(created_at AS INTEGER) FROM " + table + " ORDER BY created_at DESC LIMIT 1")) {
             newest = rows.next() ? rows.getLong(1) : 0;
         }
+        java.util.Set<String> objects = null; // read once, when a migration is pending
         for (LoreHubSchema.Migration pending : LoreHubSchema.pendingAfter(newest)) {
+            if (objects == null) {
+                objects = objectNames(connection);
+            }
             List<String> existing = new ArrayList<>();
             for (String name : pending.createdObjects()) {
-                if (objectExists(connection, name)) {
+                if (objects.contains(name)) {
                     existing.add(name);
                 }
             }
@@ -95,14 +99,16 @@ public final class LhCompatibility {
             .findFirst().orElse(createdAt == 0 ? "none" : "not a migration of lh 0.2.2");
     }
 
-    private static boolean objectExists(Connection connection, String name) throws SQLException {
-        try (java.sql.PreparedStatement select = connection.prepareStatement(
-            "SELECT 1 FROM sqlite_master WHERE name = ?")) {
-            select.setString(1, name);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next();
+    /** The names of every table, index, view and trigger in the database (one statement, not one per name). */
+    private static java.util.Set<String> objectNames(Connection connection) throws SQLException {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_master")) {
+            while (rows.next()) {
+                names.add(rows.getString(1));
             }
         }
+        return names;
     }
 
     private static void checkRealms(Connection connection, List<LhViolation> out) throws SQLException {
