@@ -1021,12 +1021,11 @@ public final class Membership {
     }
 
     private static KeyWrap.WrappedKeyInfo inspect(byte[] wrapped) {
-        try {
-            return KeyWrap.inspect(wrapped);
-        } catch (CryptoException e) {
-            return null;
-        }
+        return INSPECTED.inspect(wrapped);
     }
+
+    /** Wrapped keys inspected before, shared by the replicas of the process (see {@link WrapInspections}). */
+    private static final WrapInspections INSPECTED = new WrapInspections(WrapInspections.DEFAULT_MAX);
 
     /** The founder, once a valid GENESIS is known. */
     public Optional<DeviceId> founder() {
