@@ -27,11 +27,11 @@ import java.util.Optional;
  * remove or replace events ({@code doctor --repair}, {@code restore}) run without a daemon. So an answer
  * stays true until this connection writes, and every write tells this class what it did, after it ran:
  * <ul>
- *   <li>an append makes its event present (no longer "absent"), adds its link to its author's chain and
- *       itself to its entity's events;</li>
+ *   <li>an append makes its event present (no longer "absent"), adds its link to its author's chain, itself
+ *       to its author's events and to its entity's events;</li>
  *   <li>a hold makes its event present among the held ones and changes its realm's held size;</li>
- *   <li>a reveal (an opaque event became readable) changes chains and entities' events; a removal of events or held events
- *       (delete, release, a forgotten realm) changes chains, entities' events and held sizes: those are dropped;</li>
+ *   <li>a reveal (an opaque event became readable) changes chains, authors' and entities' events; a removal of events or held events
+ *       (delete, release, a forgotten realm) changes those and held sizes: they are dropped;</li>
  *   <li>a rolled-back transaction drops everything, since what it wrote (or removed) is undone.</li>
  * </ul>
  * Each write also moves a version, and an answer read from the log is kept only if the version did not
@@ -53,11 +53,23 @@ final class LogAnswers {
     private record ChainKey(RealmId realm, DeviceId author) {
     }
 
+    /**
+     * One readable entity event of an author, as {@code EventLog.forEachAuthorshipBy} visits it ({@code seq} 0
+     * where the event has no chain position).
+     */
+    record Authorship(EntityKind kind, String entity, long hlc, EventId id, long seq, byte[] auth) {
+    }
+
     private long version;
     /** Ids answered "not stored" (the log, not counting held events). */
     private final WeighedLru<EventId, Boolean> notStored = new WeighedLru<>(MAX_ABSENT);
     /** Ids answered "neither stored nor held". */
     private final WeighedLru<EventId, Boolean> nowhere = new WeighedLru<>(MAX_ABSENT);
+    /**
+     * An author's entity events in a realm (membership events excluded), in the order the chain index gives
+     * them (by chain position, then by when they were stored). Their byte arrays are shared with the callers.
+     */
+    private final WeighedLru<ChainKey, List<Authorship>> authorships = new WeighedLru<>(MAX_CHAIN_LINKS);
     /** An author's chain in a realm, as {@code EventLog.chain} answers it. */
     private final WeighedLru<ChainKey, List<LogRows.ChainLink>> chains = new WeighedLru<>(MAX_CHAIN_LINKS);
     /** Entities answered "has events" (kind code and entity id). */
@@ -106,6 +118,18 @@ final class LogAnswers {
     synchronized void chain(RealmId realm, DeviceId author, List<LogRows.ChainLink> links, long readAt) {
         if (readAt == version) {
             chains.put(new ChainKey(realm, author), new ArrayList<>(links), links.size() + 1L);
+        }
+    }
+
+    /** An author's entity events as kept (a new list), or null. */
+    synchronized List<Authorship> authorshipsBy(RealmId realm, DeviceId author) {
+        List<Authorship> kept = authorships.get(new ChainKey(realm, author));
+        return kept == null ? null : new ArrayList<>(kept);
+    }
+
+    synchronized void authorshipsBy(RealmId realm, DeviceId author, List<Authorship> rows, long readAt) {
+        if (readAt == version) {
+            authorships.put(new ChainKey(realm, author), new ArrayList<>(rows), rows.size() + 1L);
         }
     }
 
@@ -185,6 +209,19 @@ final class LogAnswers {
                 chains.put(key, kept, kept.size() + 1L);
             }
         }
+        if (e.kind() != null && e.kind() != EntityKind.MEMBER) {
+            ChainKey by = new ChainKey(e.realm(), e.author());
+            List<Authorship> rows = authorships.get(by);
+            if (rows != null) {
+                long seq = e.seq() == null ? 0 : e.seq();
+                int at = rows.size(); // after every row of the same or a lower position: the index's order
+                while (at > 0 && rows.get(at - 1).seq() > seq) {
+                    at--;
+                }
+                rows.add(at, new Authorship(e.kind(), e.entity(), e.hlc(), e.id(), seq, e.auth()));
+                authorships.put(by, rows, rows.size() + 1L);
+            }
+        }
         if (e.kind() != null) {
             String key = entityKey(e.kind(), e.entity());
             withEvents.put(key, Boolean.TRUE, 1);
@@ -211,6 +248,7 @@ final class LogAnswers {
     synchronized void revealed() {
         version++;
         chains.clear();
+        authorships.clear();
         entityEvents.clear();
     }
 
@@ -218,6 +256,7 @@ final class LogAnswers {
     synchronized void removed() {
         version++;
         chains.clear();
+        authorships.clear();
         withEvents.clear();
         entityEvents.clear();
         heldSizes.clear();
@@ -230,6 +269,7 @@ final class LogAnswers {
         notStored.clear();
         nowhere.clear();
         chains.clear();
+        authorships.clear();
         withEvents.clear();
         entityEvents.clear();
         heldSizes.clear();

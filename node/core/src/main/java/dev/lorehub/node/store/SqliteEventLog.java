@@ -222,13 +222,19 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public void forEachAuthorshipBy(RealmId realm, DeviceId author, AuthorshipVisitor visitor)
         throws StorageException {
-        SqlCalls.run(() -> store.forEachAuthorshipBy(realm.toBytes(), author.toBytes(), EntityKind.MEMBER.code(), (kind, entity, by, hlc, id, seq, auth) -> {
-            try { // every row is by {@code author}: hand on the id in hand rather than one made per row
-                visitor.visit(EntityKind.ofCode(kind), entity, author, hlc, id, seq, auth);
-            } catch (StorageException e) {
-                throw new SqlCalls.Carrier(e);
-            }
-        }));
+        List<LogAnswers.Authorship> rows = answers.authorshipsBy(realm, author);
+        if (rows == null) {
+            long readAt = answers.version();
+            List<LogAnswers.Authorship> read = new java.util.ArrayList<>();
+            SqlCalls.run(() -> store.forEachAuthorshipBy(realm.toBytes(), author.toBytes(), EntityKind.MEMBER.code(),
+                (kind, entity, by, hlc, id, seq, auth) -> read.add(new LogAnswers.Authorship(EntityKind.ofCode(kind), entity, hlc, id,
+                    seq, auth))));
+            answers.authorshipsBy(realm, author, read, readAt);
+            rows = read;
+        }
+        for (LogAnswers.Authorship a : rows) { // every row is by {@code author}: hand on the id in hand
+            visitor.visit(a.kind(), a.entity(), author, a.hlc(), a.id(), a.seq(), a.auth());
+        }
     }
 
     @Override

@@ -145,6 +145,14 @@ class LogAnswersPropertyTest {
                 for (DeviceId author : AUTHORS) {
                     assertThat(new HashSet<>(log.chain(realm, author))).as("chain")
                         .isEqualTo(new HashSet<>(tables.chain(realm.toBytes(), author.toBytes())));
+                    List<String> visited = new java.util.ArrayList<>();
+                    log.forEachAuthorshipBy(realm, author, (kind, entity, by, hlc, id, seq, auth) ->
+                        visited.add(kind + " " + entity + " " + by + " " + hlc + " " + id + " " + seq + " " + Arrays.toString(auth)));
+                    List<String> scanned = new java.util.ArrayList<>();
+                    tables.forEachAuthorshipBy(realm.toBytes(), author.toBytes(), EntityKind.MEMBER.code(),
+                        (kind, entity, by, hlc, id, seq, auth) -> scanned.add(EntityKind.ofCode(kind) + " " + entity + " "
+                            + DeviceId.fromBytes(by) + " " + hlc + " " + id + " " + seq + " " + Arrays.toString(auth)));
+                    assertThat(visited).as("authorships, in the index's order").isEqualTo(scanned);
                 }
                 assertThat(log.heldSize(realm)).as("held size").isEqualTo(tables.heldSize(realm.toBytes()));
             }
