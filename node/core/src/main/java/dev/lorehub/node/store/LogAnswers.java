@@ -41,12 +41,14 @@ import java.util.Optional;
  * <p>Thread-safe.
  */
 final class LogAnswers {
+    // Bounds, chosen so that all of it together stays under about 15 MB of heap at worst; a device with more
+    // than that in play only reads the log more often.
     /** The most ids kept as "absent" in each of the two sets (offers of events not here yet). */
     static final int MAX_ABSENT = 4096;
-    /** The most chain links kept, over all authors. */
-    static final long MAX_CHAIN_LINKS = 100_000;
+    /** The most rows kept of authors' chains, and as many of authors' events (over all authors each). */
+    static final long MAX_CHAIN_LINKS = 40_000;
     /** The most entities kept as "has events". */
-    static final int MAX_ENTITIES = 50_000;
+    static final int MAX_ENTITIES = 20_000;
     /** The most sealed bytes kept of entities' events (a fold reads all of an entity's events each time). */
     static final long MAX_ENTITY_EVENT_BYTES = 4L << 20;
 
