@@ -1,32 +1,42 @@
 package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.CryptoException;
-import dev.lorehub.crypto.KeyWrap;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * What {@link KeyWrap#inspect} found in the wrapped keys seen last, by their bytes (null: not a valid
- * wrap). A realm's membership is folded again whenever it changes, and each fold inspects every wrapped
- * key of its history, a signature check each. The answer is a function of the bytes alone, and the key
- * here is the whole byte string (a changed byte is another key, checked on its own), so it is kept.
- * Bounded, least recently used first out; thread-safe.
+ * The answers of a check that is a function of a byte string alone (a signature verified against a key the
+ * bytes carry: a wrapped realm key, a device's public keys), kept by the whole byte string. A realm's
+ * membership is folded again whenever it changes, and each fold checks every wrapped key and every
+ * member's keys in its history again; here each distinct byte string is checked once. A changed byte is
+ * another key, checked on its own. Bounded, least recently used first out; thread-safe.
+ *
+ * @param <V> what the check reads from valid bytes
  */
-final class WrapInspections {
-    /** Enough for every wrapped key of a few large realms' histories (a wrap is 2 to 3 hundred bytes). */
+final class ByteChecks<V> {
+    /** Enough for every wrapped key or member of a few large realms' histories (a few hundred bytes each). */
     static final int DEFAULT_MAX = 4096;
 
-    private record WrapBytes(byte[] value, int hash) {
-        WrapBytes(byte[] value) {
+    /** A check that throws {@link CryptoException} for bytes it refuses. */
+    @FunctionalInterface
+    interface Check<V> {
+        V run(byte[] bytes);
+    }
+
+    /** The outcome: the value read, or why the bytes were refused (exactly one is non-null). */
+    record Checked<V>(V value, String problem) {
+    }
+
+    private record Key(byte[] value, int hash) {
+        Key(byte[] value) {
             this(value, Arrays.hashCode(value));
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof WrapBytes b && b.hash == hash && Arrays.equals(b.value, value);
+            return o instanceof Key k && k.hash == hash && Arrays.equals(k.value, value);
         }
 
         @Override
@@ -40,39 +50,41 @@ final class WrapInspections {
         }
     }
 
-    private final LinkedHashMap<WrapBytes, Optional<KeyWrap.WrappedKeyInfo>> kept;
+    private final Check<V> check;
+    private final LinkedHashMap<Key, Checked<V>> kept;
 
-    WrapInspections(int max) {
+    ByteChecks(int max, Check<V> check) {
+        this.check = check;
         this.kept = new LinkedHashMap<>(256, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<WrapBytes, Optional<KeyWrap.WrappedKeyInfo>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Key, Checked<V>> eldest) {
                 return size() > max;
             }
         };
     }
 
-    /** {@link KeyWrap#inspect}, or null where it throws. */
-    KeyWrap.WrappedKeyInfo inspect(byte[] wrapped) {
-        WrapBytes key = new WrapBytes(wrapped);
+    /** The check's outcome for these bytes, run now or kept from an earlier call with the same bytes. */
+    Checked<V> check(byte[] bytes) {
+        Key key = new Key(bytes);
         synchronized (this) {
-            Optional<KeyWrap.WrappedKeyInfo> known = kept.get(key);
+            Checked<V> known = kept.get(key);
             if (known != null) {
-                return known.orElse(null);
+                return known;
             }
         }
-        KeyWrap.WrappedKeyInfo info;
+        Checked<V> outcome;
         try {
-            info = KeyWrap.inspect(wrapped);
+            outcome = new Checked<>(check.run(bytes), null);
         } catch (CryptoException e) {
-            info = null;
+            outcome = new Checked<>(null, e.getMessage());
         }
         synchronized (this) {
-            kept.put(new WrapBytes(wrapped.clone()), Optional.ofNullable(info)); // the caller's array may change later
+            kept.put(new Key(bytes.clone()), outcome); // the caller's array may change later
         }
-        return info;
+        return outcome;
     }
 
-    /** How many inspections are kept (for tests). */
+    /** How many outcomes are kept (for tests). */
     synchronized int size() {
         return kept.size();
     }

@@ -1,6 +1,5 @@
 package dev.lorehub.node.core;
 
-import dev.lorehub.crypto.CryptoException;
 import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.DeviceKeys;
 import dev.lorehub.crypto.KeyWrap;
@@ -743,15 +742,14 @@ public final class Membership {
     }
 
     private static String keysProblem(MembershipChange c) {
-        try {
-            DeviceKeys keys = DeviceKeys.decode(c.subjectKeys());
-            if (!keys.id().equals(c.subject())) {
-                return "the public keys given are not those of device " + c.subject().shortForm();
-            }
-            return null;
-        } catch (CryptoException e) {
-            return "the subject's public keys do not verify: " + e.getMessage();
+        ByteChecks.Checked<DeviceKeys> keys = DECODED_KEYS.check(c.subjectKeys());
+        if (keys.problem() != null) {
+            return "the subject's public keys do not verify: " + keys.problem();
         }
+        if (!keys.value().id().equals(c.subject())) {
+            return "the public keys given are not those of device " + c.subject().shortForm();
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------ states
@@ -1021,11 +1019,12 @@ public final class Membership {
     }
 
     private static KeyWrap.WrappedKeyInfo inspect(byte[] wrapped) {
-        return INSPECTED.inspect(wrapped);
+        return INSPECTED_WRAPS.check(wrapped).value();
     }
 
-    /** Wrapped keys inspected before, shared by the replicas of the process (see {@link WrapInspections}). */
-    private static final WrapInspections INSPECTED = new WrapInspections(WrapInspections.DEFAULT_MAX);
+    /** Wrapped keys and members' keys checked before, shared by the replicas of the process (see {@link ByteChecks}). */
+    private static final ByteChecks<KeyWrap.WrappedKeyInfo> INSPECTED_WRAPS = new ByteChecks<>(ByteChecks.DEFAULT_MAX, KeyWrap::inspect);
+    private static final ByteChecks<DeviceKeys> DECODED_KEYS = new ByteChecks<>(ByteChecks.DEFAULT_MAX, DeviceKeys::decode);
 
     /** The founder, once a valid GENESIS is known. */
     public Optional<DeviceId> founder() {

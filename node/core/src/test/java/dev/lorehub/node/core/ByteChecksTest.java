@@ -1,6 +1,7 @@
 package dev.lorehub.node.core;
 
 import dev.lorehub.crypto.DeviceIdentity;
+import dev.lorehub.crypto.DeviceKeys;
 import dev.lorehub.crypto.KeyWrap;
 import dev.lorehub.crypto.RealmKeyring;
 import dev.lorehub.crypto.SeededRandom;
@@ -10,38 +11,49 @@ import java.security.SecureRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Wrapped keys inspected once are answered again from memory, and only for exactly the same bytes. */
-class WrapInspectionsTest {
+/** Checks of byte strings made once are answered again from memory, and only for exactly the same bytes. */
+class ByteChecksTest {
     private final SecureRandom random = SeededRandom.of(7);
     private final DeviceIdentity admin = DeviceIdentity.generate(random);
     private final DeviceIdentity member = DeviceIdentity.generate(random);
     private final RealmKeyring keyring = RealmKeyring.create(random);
 
     @Test
-    void aWrapAlteredAfterItsOriginalWasInspectedIsStillRefused() {
-        WrapInspections inspections = new WrapInspections(16);
+    void aWrapAlteredAfterItsOriginalWasCheckedIsStillRefused() {
+        ByteChecks<KeyWrap.WrappedKeyInfo> checks = new ByteChecks<>(16, KeyWrap::inspect);
         byte[] wrapped = KeyWrap.wrap(keyring.current(), member.publicKeys(), admin, random);
-        KeyWrap.WrappedKeyInfo info = inspections.inspect(wrapped);
+        KeyWrap.WrappedKeyInfo info = checks.check(wrapped).value();
         assertThat(info).isEqualTo(KeyWrap.inspect(wrapped));
-        assertThat(inspections.inspect(wrapped.clone())).as("the same bytes, another array").isEqualTo(info);
+        assertThat(checks.check(wrapped.clone()).value()).as("the same bytes, another array").isEqualTo(info);
 
         byte[] forged = wrapped.clone();
         forged[forged.length - 1] ^= 1; // the signature no longer matches
-        assertThat(inspections.inspect(forged)).isNull();
-        assertThat(inspections.inspect(forged)).as("refused again from memory").isNull();
+        assertThat(checks.check(forged).value()).isNull();
+        assertThat(checks.check(forged).problem()).as("refused again from memory, with the reason").contains("not validly signed");
 
         wrapped[40] ^= 1; // the caller changes its array after asking: what was kept is a copy
-        assertThat(inspections.inspect(wrapped)).as("the changed bytes are another wrap").isNull();
+        assertThat(checks.check(wrapped).value()).as("the changed bytes are another wrap").isNull();
         wrapped[40] ^= 1;
-        assertThat(inspections.inspect(wrapped)).isEqualTo(info);
+        assertThat(checks.check(wrapped).value()).isEqualTo(info);
+    }
+
+    @Test
+    void forgedDeviceKeysAreRefusedWhateverWasCheckedBefore() {
+        ByteChecks<DeviceKeys> checks = new ByteChecks<>(16, DeviceKeys::decode);
+        byte[] keys = member.publicKeys().encode();
+        assertThat(checks.check(keys).value().id()).isEqualTo(member.id());
+        byte[] forged = keys.clone();
+        forged[forged.length - 1] ^= 1;
+        assertThat(checks.check(forged).problem()).isNotNull();
+        assertThat(checks.check(forged).value()).isNull();
     }
 
     @Test
     void itKeepsAtMostItsBound() {
-        WrapInspections inspections = new WrapInspections(3);
+        ByteChecks<KeyWrap.WrappedKeyInfo> checks = new ByteChecks<>(3, KeyWrap::inspect);
         for (int i = 0; i < 5; i++) {
-            inspections.inspect(KeyWrap.wrap(keyring.current(), member.publicKeys(), admin, random));
+            checks.check(KeyWrap.wrap(keyring.current(), member.publicKeys(), admin, random));
         }
-        assertThat(inspections.size()).isEqualTo(3);
+        assertThat(checks.size()).isEqualTo(3);
     }
 }
