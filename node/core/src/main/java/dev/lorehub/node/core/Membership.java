@@ -742,7 +742,7 @@ public final class Membership {
     }
 
     private static String keysProblem(MembershipChange c) {
-        ByteChecks.Checked<DeviceKeys> keys = DECODED_KEYS.check(c.subjectKeys());
+        ByteChecks.Checked<DeviceKeys> keys = CheckedKeys.KEYS.check(c.subjectKeys());
         if (keys.problem() != null) {
             return "the subject's public keys do not verify: " + keys.problem();
         }
@@ -1019,12 +1019,21 @@ public final class Membership {
     }
 
     private static KeyWrap.WrappedKeyInfo inspect(byte[] wrapped) {
-        return INSPECTED_WRAPS.check(wrapped).value();
+        return CheckedWraps.WRAPS.check(wrapped).value();
     }
 
-    /** Wrapped keys and members' keys checked before, shared by the replicas of the process (see {@link ByteChecks}). */
-    private static final ByteChecks<KeyWrap.WrappedKeyInfo> INSPECTED_WRAPS = new ByteChecks<>(ByteChecks.DEFAULT_MAX, KeyWrap::inspect);
-    private static final ByteChecks<DeviceKeys> DECODED_KEYS = new ByteChecks<>(ByteChecks.DEFAULT_MAX, DeviceKeys::decode);
+    /*
+     * Wrapped keys and members' keys checked before, shared by the replicas of the process (see ByteChecks). Each
+     * in a holder class of its own, so that a command which folds a membership without wrapped keys (status on
+     * a realm nobody rotated) loads no key-wrapping code.
+     */
+    private static final class CheckedWraps {
+        static final ByteChecks<KeyWrap.WrappedKeyInfo> WRAPS = new ByteChecks<>(ByteChecks.DEFAULT_MAX, KeyWrap::inspect);
+    }
+
+    private static final class CheckedKeys {
+        static final ByteChecks<DeviceKeys> KEYS = new ByteChecks<>(ByteChecks.DEFAULT_MAX, DeviceKeys::decode);
+    }
 
     /** The founder, once a valid GENESIS is known. */
     public Optional<DeviceId> founder() {
