@@ -1,12 +1,11 @@
 package dev.lorehub.simulator.engine;
 
+import dev.lorehub.crypto.CryptoException;
+import dev.lorehub.node.core.ByteChecks;
 import dev.lorehub.node.core.EnvelopeVerifier;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Signature checks shared by every node of one run: each distinct envelope is verified once, the
@@ -16,33 +15,15 @@ import java.util.Map;
  * verification is deterministic; {@link EnvelopeVerifier#check} has no other input), and the
  * outcome ({@code SealedEnvelope.Verified}, or the failure) is immutable: a node gets exactly what
  * its own check would have returned. Keyed by the whole byte string, so a forged or altered
- * envelope is a different key and is checked on its own. This is the simulator's counterpart of
+ * envelope is a different key and is checked on its own ({@link ByteChecks}). This is the simulator's counterpart of
  * the daemon's parallel verifier ({@link EnvelopeVerifier} is the injection point for both): it
  * removes the most expensive step of ingest repeated on every node, not a check.
  */
 final class SharedVerifier implements EnvelopeVerifier {
-    private final Map<Key, Checked> outcomes = new HashMap<>();
+    /** More distinct envelopes than a run of 50 nodes for a simulated hour stores. */
+    private static final int MAX_KEPT = 1 << 20;
 
-    /** A byte string as a map key (content equality). */
-    private static final class Key {
-        final byte[] bytes;
-        final int hash;
-
-        Key(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-    }
+    private final ByteChecks<Checked> outcomes = new ByteChecks<>(MAX_KEPT, EnvelopeVerifier::check);
 
     @Override
     public List<Checked> verifyAll(List<byte[]> sealed) {
@@ -63,13 +44,12 @@ final class SharedVerifier implements EnvelopeVerifier {
         return out;
     }
 
+    /** {@link EnvelopeVerifier#check}, which reports a refused envelope in its outcome rather than by throwing. */
     private Checked check(byte[] sealed) {
-        Checked known = outcomes.get(new Key(sealed));
-        if (known == null) {
-            byte[] copy = sealed.clone();
-            known = EnvelopeVerifier.check(copy);
-            outcomes.put(new Key(copy), known);
+        ByteChecks.Checked<Checked> outcome = outcomes.check(sealed);
+        if (outcome.problem() != null) { // not a refusal (those are in the outcome): what the check itself threw
+            throw new CryptoException(outcome.problem());
         }
-        return known;
+        return outcome.value();
     }
 }

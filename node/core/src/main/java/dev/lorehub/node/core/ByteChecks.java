@@ -11,22 +11,29 @@ import java.util.Map;
  * bytes carry: a wrapped realm key, a device's public keys), kept by the whole byte string. A realm's
  * membership is folded again whenever it changes, and each fold checks every wrapped key and every
  * member's keys in its history again; here each distinct byte string is checked once. A changed byte is
- * another key, checked on its own. Bounded, least recently used first out; thread-safe.
+ * another key, checked on its own. The simulator keeps the envelope checks of one run in one of these,
+ * shared by its nodes. Bounded, least recently used first out; thread-safe.
  *
  * @param <V> what the check reads from valid bytes
  */
-final class ByteChecks<V> {
+public final class ByteChecks<V> {
     /** Enough for every wrapped key or member of a few large realms' histories (a few hundred bytes each). */
     static final int DEFAULT_MAX = 4096;
 
-    /** A check that throws {@link CryptoException} for bytes it refuses. */
+    /** A check: a function of the bytes alone, which throws {@link CryptoException} for bytes it refuses. */
     @FunctionalInterface
-    interface Check<V> {
+    public interface Check<V> {
+        /** What the check reads from {@code bytes}; must not keep or change the array. */
         V run(byte[] bytes);
     }
 
-    /** The outcome: the value read, or why the bytes were refused (exactly one is non-null). */
-    record Checked<V>(V value, String problem) {
+    /**
+     * The outcome: the value read, or why the bytes were refused (exactly one is non-null).
+     *
+     * @param value   what the check returned
+     * @param problem the message of the {@link CryptoException} it threw
+     */
+    public record Checked<V>(V value, String problem) {
     }
 
     private record Key(byte[] value, int hash) {
@@ -53,7 +60,11 @@ final class ByteChecks<V> {
     private final Check<V> check;
     private final LinkedHashMap<Key, Checked<V>> kept;
 
-    ByteChecks(int max, Check<V> check) {
+    /**
+     * @param max   the most outcomes kept
+     * @param check the check, run once per distinct byte string while its outcome is kept
+     */
+    public ByteChecks(int max, Check<V> check) {
         this.check = check;
         this.kept = new LinkedHashMap<>(256, 0.75f, true) {
             @Override
@@ -64,7 +75,7 @@ final class ByteChecks<V> {
     }
 
     /** The check's outcome for these bytes, run now or kept from an earlier call with the same bytes. */
-    Checked<V> check(byte[] bytes) {
+    public Checked<V> check(byte[] bytes) {
         Key key = new Key(bytes);
         synchronized (this) {
             Checked<V> known = kept.get(key);

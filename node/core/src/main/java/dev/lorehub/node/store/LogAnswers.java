@@ -265,17 +265,11 @@ final class LogAnswers {
         minHeldHlc.clear();
     }
 
-    /** A transaction rolled back: whatever it wrote or removed is undone. */
+    /** A transaction rolled back: whatever it wrote or removed is undone (a removed event is there again). */
     synchronized void rolledBack() {
-        version++;
+        removed();
         notStored.clear();
         nowhere.clear();
-        chains.clear();
-        authorships.clear();
-        withEvents.clear();
-        entityEvents.clear();
-        heldSizes.clear();
-        minHeldHlc.clear();
     }
 
     private static long weight(List<StoredEvent> events) {
