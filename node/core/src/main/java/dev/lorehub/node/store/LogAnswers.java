@@ -34,9 +34,11 @@ import java.util.Optional;
  *       (delete, release, a forgotten realm) changes those and held sizes: they are dropped;</li>
  *   <li>a rolled-back transaction drops everything, since what it wrote (or removed) is undone.</li>
  * </ul>
- * Each write also moves a version, and an answer read from the log is kept only if the version did not
- * move while it was read, so an answer that raced a write on another thread is never kept. A miss reads
- * the log: this can only save statements, never answer differently from the log.
+ * A write is bracketed: {@link #writing} before its statement, one of the methods below after it (or
+ * {@link #writeFailed}); each moves a version, and an answer read from the log is kept only if the version
+ * did not move while it was read and no write was under way, so an answer that raced a write on another
+ * thread is never kept. A miss reads the log: this can only save statements, never answer differently
+ * from the log.
  *
  * <p>Thread-safe.
  */
@@ -63,6 +65,8 @@ final class LogAnswers {
     }
 
     private long version;
+    /** Writes begun and not yet ended. */
+    private int writing;
     /** Ids answered "not stored" (the log, not counting held events). */
     private final WeighedLru<EventId, Boolean> notStored = new WeighedLru<>(MAX_ABSENT);
     /** Ids answered "neither stored nor held". */
@@ -89,6 +93,27 @@ final class LogAnswers {
         return version;
     }
 
+    /** Whether an answer read at {@code readAt} may be kept: nothing was written since, and nothing is being written. */
+    private boolean unchangedSince(long readAt) {
+        return readAt == version && writing == 0;
+    }
+
+    /** A write of the log is about to run its statement; end it with one of the methods below. */
+    synchronized void writing() {
+        version++;
+        writing++;
+    }
+
+    /** A write whose statement failed: it changed nothing. */
+    synchronized void writeFailed() {
+        ended();
+    }
+
+    private void ended() {
+        version++;
+        writing = Math.max(0, writing - 1);
+    }
+
     // ----------------------------------------------------------------- answers
 
     synchronized boolean knownNotStored(EventId id) {
@@ -96,7 +121,7 @@ final class LogAnswers {
     }
 
     synchronized void notStored(EventId id, long readAt) {
-        if (readAt == version) {
+        if (unchangedSince(readAt)) {
             notStored.put(id, Boolean.TRUE, 1);
         }
     }
@@ -106,7 +131,7 @@ final class LogAnswers {
     }
 
     synchronized void nowhere(EventId id, long readAt) {
-        if (readAt == version) {
+        if (unchangedSince(readAt)) {
             nowhere.put(id, Boolean.TRUE, 1);
         }
     }
@@ -118,7 +143,7 @@ final class LogAnswers {
     }
 
     synchronized void chain(RealmId realm, DeviceId author, List<LogRows.ChainLink> links, long readAt) {
-        if (readAt == version) {
+        if (unchangedSince(readAt)) {
             chains.put(new ChainKey(realm, author), new ArrayList<>(links), links.size() + 1L);
         }
     }
@@ -130,7 +155,7 @@ final class LogAnswers {
     }
 
     synchronized void authorshipsBy(RealmId realm, DeviceId author, List<Authorship> rows, long readAt) {
-        if (readAt == version) {
+        if (unchangedSince(readAt)) {
             authorships.put(new ChainKey(realm, author), new ArrayList<>(rows), rows.size() + 1L);
         }
     }
@@ -140,7 +165,7 @@ final class LogAnswers {
     }
 
     synchronized void withEvents(EntityKind kind, String entity, long readAt) {
-        if (readAt == version) {
+        if (unchangedSince(readAt)) {
             withEvents.put(entityKey(kind, entity), Boolean.TRUE, 1);
         }
     }
@@ -165,7 +190,7 @@ final class LogAnswers {
     }
 
     synchronized void eventsOf(EntityKind kind, String entity, List<StoredEvent> events, long readAt) {
-        if (readAt == version) {
+        if (unchangedSince(readAt)) {
             entityEvents.put(entityKey(kind, entity), new ArrayList<>(events), weight(events));
         }
     }
@@ -177,7 +202,7 @@ final class LogAnswers {
     }
 
     synchronized void heldSize(RealmId realm, long[] size, long readAt) {
-        if (readAt == version) {
+        if (unchangedSince(readAt)) {
             heldSizes.put(realm, size.clone());
         }
     }
@@ -188,16 +213,16 @@ final class LogAnswers {
     }
 
     synchronized void minHeldHlc(String reason, Optional<Long> hlc, long readAt) {
-        if (readAt == version) {
+        if (unchangedSince(readAt)) {
             minHeldHlc.put(reason, hlc);
         }
     }
 
-    // ----------------------------------------------------------------- writes (each after it ran)
+    // ----------------------------------------------------------------- writes (each ends one begun by writing())
 
     /** An event was inserted into the log ({@code added} false: it was there already, nothing changed). */
     synchronized void appended(StoredEvent e, boolean added) {
-        version++;
+        ended();
         if (!added) {
             return;
         }
@@ -237,7 +262,7 @@ final class LogAnswers {
 
     /** An event was held back (or its held row replaced). */
     synchronized void held(EventId id, RealmId realm) {
-        version++;
+        ended();
         nowhere.remove(id);
         heldSizes.remove(realm);
         minHeldHlc.clear();
@@ -248,7 +273,7 @@ final class LogAnswers {
      * entity is not recorded as having events: the id may name no stored event, and a miss reads the log).
      */
     synchronized void revealed() {
-        version++;
+        ended();
         chains.clear();
         authorships.clear();
         entityEvents.clear();
@@ -256,7 +281,19 @@ final class LogAnswers {
 
     /** Events or held events were removed (a delete, a release, a forgotten or removed realm). */
     synchronized void removed() {
+        ended();
+        forgetDerived();
+    }
+
+    /** A transaction rolled back: whatever it wrote or removed is undone (a removed event is there again). */
+    synchronized void rolledBack() {
         version++;
+        forgetDerived();
+        notStored.clear();
+        nowhere.clear();
+    }
+
+    private void forgetDerived() {
         chains.clear();
         authorships.clear();
         withEvents.clear();
@@ -265,12 +302,6 @@ final class LogAnswers {
         minHeldHlc.clear();
     }
 
-    /** A transaction rolled back: whatever it wrote or removed is undone (a removed event is there again). */
-    synchronized void rolledBack() {
-        removed();
-        notStored.clear();
-        nowhere.clear();
-    }
 
     private static long weight(List<StoredEvent> events) {
         long bytes = 64;

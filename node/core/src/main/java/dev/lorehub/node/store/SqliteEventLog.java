@@ -46,7 +46,14 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public boolean append(StoredEvent e, long receivedAtMillis) throws StorageException {
         return SqlCalls.call(() -> {
-            boolean added = store.insert(e, receivedAtMillis); // a failed statement changes nothing
+            answers.writing();
+            boolean added;
+            try {
+                added = store.insert(e, receivedAtMillis);
+            } catch (SQLException | RuntimeException failed) {
+                answers.writeFailed(); // a failed statement changes nothing
+                throw failed;
+            }
             answers.appended(e, added);
             if (added) {
                 recent.appended(e.id(), e.realm(), e.sealed());
@@ -59,6 +66,7 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public void reveal(EventId id, EntityKind kind, String entity, Long seq, EventId prev, byte[] auth) throws StorageException {
         SqlCalls.run(() -> {
+            answers.writing();
             try {
                 store.reveal(id, kind, entity, seq, prev, auth);
             } finally {
@@ -305,6 +313,7 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public void forgetRealm(RealmId realm) throws StorageException {
         recent.clear();
+        answers.writing();
         try {
             SqlCalls.run(() -> store.forgetRealm(realm.toBytes()));
         } finally {
@@ -319,6 +328,7 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public void removeRealm(RealmId realm) throws StorageException {
+        answers.writing();
         try {
             SqlCalls.run(() -> store.removeRealm(realm.toBytes()));
         } finally {
@@ -353,6 +363,7 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public void hold(LogRows.HeldEvent e) throws StorageException {
+        answers.writing();
         try {
             SqlCalls.run(() -> store.hold(e));
         } finally {
@@ -393,6 +404,7 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public void release(EventId id) throws StorageException {
+        answers.writing();
         try {
             SqlCalls.run(() -> store.release(id));
         } finally {
@@ -488,6 +500,7 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public boolean delete(EventId id) throws StorageException {
         recent.forget(id);
+        answers.writing();
         try {
             return SqlCalls.call(() -> store.delete(id));
         } finally {

@@ -8,6 +8,7 @@ import dev.lorehub.node.core.EventLog;
 import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.StorageException;
 import dev.lorehub.node.core.StoredEvent;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -103,6 +104,32 @@ class LogAnswersPropertyTest {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /**
+     * Another thread's read that overlaps a write (its statement ran before the write's, or between the
+     * write's statement and its report) is not kept: the next question reads the log again.
+     */
+    @Example
+    void anAnswerReadWhileAWriteRanIsNotKept() {
+        LogAnswers answers = new LogAnswers();
+        StoredEvent e = event(1, false);
+
+        long before = answers.version(); // the reader starts
+        answers.writing(); // the writer's statement runs
+        answers.appended(e, true);
+        answers.notStored(e.id(), before); // the reader's "absent" arrives late
+        assertThat(answers.knownNotStored(e.id())).isFalse();
+
+        answers.writing();
+        long during = answers.version(); // read after the write's statement, before its report
+        answers.chain(e.realm(), e.author(), List.of(new LogRows.ChainLink(e.id(), e.seq(), e.prev())), during);
+        answers.appended(event(5, false), true);
+        assertThat(answers.chain(e.realm(), e.author())).isNull();
+
+        long quiet = answers.version();
+        answers.notStored(id(3), quiet);
+        assertThat(answers.knownNotStored(id(3))).as("read with no write under way").isTrue();
     }
 
     private static final class Undo extends RuntimeException {
