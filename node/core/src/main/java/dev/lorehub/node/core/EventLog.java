@@ -162,9 +162,7 @@ public interface EventLog {
     /** Holds an event (replacing an earlier hold of the same id). */
     void hold(LogRows.HeldEvent e) throws StorageException;
 
-    boolean isHeld(EventId id) throws StorageException;
-
-    /** Whether an event is stored or held ({@link #contains} or {@link #isHeld}), asked at once. */
+    /** Whether an event is stored ({@link #contains}) or held back, asked at once. */
     boolean storedOrHeld(EventId id) throws StorageException;
 
     /** Held events of a realm, oldest first, at most {@code limit}. */

@@ -600,14 +600,6 @@ public final class EventStore {
         }
     }
 
-    public boolean isHeld(EventId id) throws SQLException {
-        PreparedStatement ps = sql("SELECT 1 FROM lhsync_held WHERE id = ?");
-        ps.setBytes(1, id.toBytes());
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next();
-        }
-    }
-
     /** Held events of a realm, oldest first, at most {@code limit}. */
     public List<HeldEvent> held(byte[] realm, int limit) throws SQLException {
         PreparedStatement ps = sql("SELECT id, realm, hlc, author, reason, detail, source, sealed, received_at FROM lhsync_held "

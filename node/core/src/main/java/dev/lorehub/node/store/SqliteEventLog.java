@@ -372,11 +372,6 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public boolean isHeld(EventId id) throws StorageException {
-        return SqlCalls.call(() -> store.isHeld(id));
-    }
-
-    @Override
     public boolean storedOrHeld(EventId id) throws StorageException {
         if (recent.get(id) != null) {
             return true;
