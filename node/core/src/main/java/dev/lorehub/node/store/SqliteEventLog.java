@@ -65,15 +65,44 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public void reveal(EventId id, EntityKind kind, String entity, Long seq, EventId prev, byte[] auth) throws StorageException {
-        SqlCalls.run(() -> {
-            answers.writing();
-            try {
-                store.reveal(id, kind, entity, seq, prev, auth);
-            } finally {
-                answers.revealed();
-            }
+        write(() -> {
+            store.reveal(id, kind, entity, seq, prev, auth);
             index(kind, entity);
-        });
+            return null;
+        }, answers::revealed);
+    }
+
+    /**
+     * Runs a write of the event tables bracketed for {@link LogAnswers}: {@code report} tells it what the
+     * write did, also when the write failed (it then forgets what the write could have changed).
+     */
+    private <T> T write(SqlCalls.Call<T> statement, Runnable report) throws StorageException {
+        answers.writing();
+        try {
+            return SqlCalls.call(statement);
+        } finally {
+            report.run();
+        }
+    }
+
+    /** Where {@link #keptOr} offers an answer it read from the log, with the version it was read at. */
+    @FunctionalInterface
+    private interface Keep<T> {
+        void keep(T answer, long readAt);
+    }
+
+    /**
+     * {@code kept} when memory has the answer (non-null); else the log's answer, read now and offered to
+     * {@code keep} with the version it was read at ({@link LogAnswers} keeps it only if nothing was written since).
+     */
+    private <T> T keptOr(T kept, SqlCalls.Call<T> read, Keep<T> keep) throws StorageException {
+        if (kept != null) {
+            return kept;
+        }
+        long readAt = answers.version();
+        T answer = SqlCalls.call(read);
+        keep.keep(answer, readAt);
+        return answer;
     }
 
     /** A device id's bytes for a nullable column. */
@@ -97,30 +126,18 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public List<LogRows.ChainLink> chain(RealmId realm, DeviceId author) throws StorageException {
-        List<LogRows.ChainLink> kept = answers.chain(realm, author);
-        if (kept != null) {
-            return kept;
-        }
-        long readAt = answers.version();
-        List<LogRows.ChainLink> links = SqlCalls.call(() -> store.chain(realm.toBytes(), author.toBytes()));
-        answers.chain(realm, author, links, readAt);
-        return links;
+        return keptOr(answers.chain(realm, author), () -> store.chain(realm.toBytes(), author.toBytes()),
+            (links, readAt) -> answers.chain(realm, author, links, readAt));
     }
 
     @Override
     public boolean contains(EventId id) throws StorageException {
-        if (recent.get(id) != null) {
-            return true;
-        }
-        if (answers.knownNotStored(id)) {
-            return false;
-        }
-        long readAt = answers.version();
-        boolean stored = SqlCalls.call(() -> store.contains(id));
-        if (!stored) {
-            answers.notStored(id, readAt);
-        }
-        return stored;
+        return recent.get(id) != null || keptOr(answers.knownNotStored(id) ? Boolean.FALSE : null, () -> store.contains(id),
+            (stored, readAt) -> {
+                if (!stored) {
+                    answers.notStored(id, readAt);
+                }
+            });
     }
 
     @Override
@@ -148,14 +165,8 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public List<StoredEvent> eventsOf(EntityKind kind, String entity) throws StorageException {
-        List<StoredEvent> kept = answers.eventsOf(kind, entity);
-        if (kept != null) {
-            return kept;
-        }
-        long readAt = answers.version();
-        List<StoredEvent> events = SqlCalls.call(() -> store.eventsOf(kind.code(), entity));
-        answers.eventsOf(kind, entity, events, readAt);
-        return events;
+        return keptOr(answers.eventsOf(kind, entity), () -> store.eventsOf(kind.code(), entity),
+            (events, readAt) -> answers.eventsOf(kind, entity, events, readAt));
     }
 
     @Override
@@ -190,15 +201,12 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public boolean hasEventsOf(EntityKind kind, String entity) throws StorageException {
-        if (answers.knownWithEvents(kind, entity)) {
-            return true;
-        }
-        long readAt = answers.version();
-        boolean any = SqlCalls.call(() -> store.hasEventsOf(kind.code(), entity));
-        if (any) {
-            answers.withEvents(kind, entity, readAt);
-        }
-        return any;
+        return keptOr(answers.knownWithEvents(kind, entity) ? Boolean.TRUE : null, () -> store.hasEventsOf(kind.code(), entity),
+            (any, readAt) -> {
+                if (any) {
+                    answers.withEvents(kind, entity, readAt);
+                }
+            });
     }
 
     @Override
@@ -230,16 +238,13 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public void forEachAuthorshipBy(RealmId realm, DeviceId author, AuthorshipVisitor visitor)
         throws StorageException {
-        List<LogAnswers.Authorship> rows = answers.authorshipsBy(realm, author);
-        if (rows == null) {
-            long readAt = answers.version();
+        List<LogAnswers.Authorship> rows = keptOr(answers.authorshipsBy(realm, author), () -> {
             List<LogAnswers.Authorship> read = new java.util.ArrayList<>();
-            SqlCalls.run(() -> store.forEachAuthorshipBy(realm.toBytes(), author.toBytes(), EntityKind.MEMBER.code(),
+            store.forEachAuthorshipBy(realm.toBytes(), author.toBytes(), EntityKind.MEMBER.code(),
                 (kind, entity, by, hlc, id, seq, auth) -> read.add(new LogAnswers.Authorship(EntityKind.ofCode(kind), entity, hlc, id,
-                    seq, auth))));
-            answers.authorshipsBy(realm, author, read, readAt);
-            rows = read;
-        }
+                    seq, auth)));
+            return read;
+        }, (read, readAt) -> answers.authorshipsBy(realm, author, read, readAt));
         for (LogAnswers.Authorship a : rows) { // every row is by {@code author}: hand on the id in hand
             visitor.visit(a.kind(), a.entity(), author, a.hlc(), a.id(), a.seq(), a.auth());
         }
@@ -313,12 +318,10 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public void forgetRealm(RealmId realm) throws StorageException {
         recent.clear();
-        answers.writing();
-        try {
-            SqlCalls.run(() -> store.forgetRealm(realm.toBytes()));
-        } finally {
-            answers.removed();
-        }
+        write(() -> {
+            store.forgetRealm(realm.toBytes());
+            return null;
+        }, answers::removed);
     }
 
     @Override
@@ -328,12 +331,10 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public void removeRealm(RealmId realm) throws StorageException {
-        answers.writing();
-        try {
-            SqlCalls.run(() -> store.removeRealm(realm.toBytes()));
-        } finally {
-            answers.removed();
-        }
+        write(() -> {
+            store.removeRealm(realm.toBytes());
+            return null;
+        }, answers::removed);
     }
 
     @Override
@@ -363,28 +364,20 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public void hold(LogRows.HeldEvent e) throws StorageException {
-        answers.writing();
-        try {
-            SqlCalls.run(() -> store.hold(e));
-        } finally {
-            answers.held(e.id(), e.realm());
-        }
+        write(() -> {
+            store.hold(e);
+            return null;
+        }, () -> answers.held(e.id(), e.realm()));
     }
 
     @Override
     public boolean storedOrHeld(EventId id) throws StorageException {
-        if (recent.get(id) != null) {
-            return true;
-        }
-        if (answers.knownNowhere(id)) {
-            return false;
-        }
-        long readAt = answers.version();
-        boolean here = SqlCalls.call(() -> store.storedOrHeld(id));
-        if (!here) {
-            answers.nowhere(id, readAt);
-        }
-        return here;
+        return recent.get(id) != null || keptOr(answers.knownNowhere(id) ? Boolean.FALSE : null, () -> store.storedOrHeld(id),
+            (here, readAt) -> {
+                if (!here) {
+                    answers.nowhere(id, readAt);
+                }
+            });
     }
 
     @Override
@@ -399,36 +392,22 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public void release(EventId id) throws StorageException {
-        answers.writing();
-        try {
-            SqlCalls.run(() -> store.release(id));
-        } finally {
-            answers.removed();
-        }
+        write(() -> {
+            store.release(id);
+            return null;
+        }, answers::removed);
     }
 
     @Override
     public long[] heldSize(RealmId realm) throws StorageException {
-        long[] kept = answers.heldSize(realm);
-        if (kept != null) {
-            return kept;
-        }
-        long readAt = answers.version();
-        long[] size = SqlCalls.call(() -> store.heldSize(realm.toBytes()));
-        answers.heldSize(realm, size, readAt);
-        return size;
+        return keptOr(answers.heldSize(realm), () -> store.heldSize(realm.toBytes()),
+            (size, readAt) -> answers.heldSize(realm, size, readAt));
     }
 
     @Override
     public Optional<Long> minHeldHlc(String reason) throws StorageException {
-        Optional<Long> kept = answers.minHeldHlc(reason);
-        if (kept != null) {
-            return kept;
-        }
-        long readAt = answers.version();
-        Optional<Long> min = SqlCalls.call(() -> store.minHeldHlc(reason));
-        answers.minHeldHlc(reason, min, readAt);
-        return min;
+        return keptOr(answers.minHeldHlc(reason), () -> store.minHeldHlc(reason),
+            (min, readAt) -> answers.minHeldHlc(reason, min, readAt));
     }
 
     @Override
@@ -495,12 +474,7 @@ public final class SqliteEventLog implements EventLog {
     @Override
     public boolean delete(EventId id) throws StorageException {
         recent.forget(id);
-        answers.writing();
-        try {
-            return SqlCalls.call(() -> store.delete(id));
-        } finally {
-            answers.removed();
-        }
+        return write(() -> store.delete(id), answers::removed);
     }
 
     @Override
