@@ -30,8 +30,9 @@ import java.util.Optional;
  *   <li>an append makes its event present (no longer "absent"), adds its link to its author's chain, itself
  *       to its author's events and to its entity's events;</li>
  *   <li>a hold makes its event present among the held ones and changes its realm's held size;</li>
- *   <li>a reveal (an opaque event became readable) changes chains, authors' and entities' events; a removal of events or held events
- *       (delete, release, a forgotten realm) changes those and held sizes: they are dropped;</li>
+ *   <li>a reveal (an opaque event became readable) changes chains, authors' and entities' events; a removal
+ *       of events or held events (delete, release, a forgotten realm) changes those and held sizes: they are
+ *       dropped;</li>
  *   <li>a rolled-back transaction drops everything, since what it wrote (or removed) is undone.</li>
  * </ul>
  * A write is bracketed: {@link #writing} before its statement, one of the methods below after it (or

@@ -17,9 +17,9 @@ import java.util.ArrayDeque;
  *   <li>an event enters only when the transaction that stored it committed: appends are staged and
  *       promoted by {@link #committed}, dropped by {@link #rolledBack};</li>
  *   <li>it leaves when this connection deletes the event ({@link #forget}) or forgets a realm
- *       ({@link #clear}). Commands that run beside the daemon on their own connections only add events;
- *       the ones that remove or replace them ({@code doctor --repair}, {@code restore}) hold the node lock
- *       or need a device without an identity, so no daemon runs beside them.</li>
+ *       ({@link #clear}). No other connection removes events while this one is open: the commands that
+ *       do ({@code doctor --repair}, {@code restore}) run without a daemon (see {@link LogAnswers}, which
+ *       relies on the same).</li>
  * </ul>
  * So it can only answer "stored" for an event the log holds, never the reverse wrongly: a miss reads the log.
  *
