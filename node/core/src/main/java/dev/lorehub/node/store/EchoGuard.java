@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Suppresses change capture for the node's own writes (applies of remote events), so that they
@@ -43,6 +44,9 @@ public final class EchoGuard implements AutoCloseable {
     private static final String EXISTS = "SELECT EXISTS (SELECT 1 FROM " + TABLE + ")";
     private static final String DELETE = "DELETE FROM " + TABLE;
 
+    /** How many times {@link #hold} was called in this process (by any thread, on any connection). */
+    private static final AtomicLong HELD_BY_HAND = new AtomicLong();
+
     private final Connection connection;
     /** The connection's prepared statements, or null (each statement is prepared when run). */
     private final PreparedStatements statements;
@@ -60,6 +64,7 @@ public final class EchoGuard implements AutoCloseable {
      * @throws LoreHubDatabaseException if capture is not installed or the guard is already held
      */
     public static EchoGuard hold(Connection connection) throws SQLException {
+        HELD_BY_HAND.incrementAndGet();
         requireInstalled(connection, true);
         if (isHeld(connection, null)) {
             throw new LoreHubDatabaseException("The echo guard is already held on this connection; "
@@ -87,6 +92,16 @@ public final class EchoGuard implements AutoCloseable {
             throw new LoreHubDatabaseException("Cannot suppress change capture: it is not installed in this "
                 + "database. Call LoreHubDatabase.installCapture() when the node starts.");
         }
+    }
+
+    /**
+     * How many times {@link #hold} has been called in this process, on any connection. A transaction
+     * of {@link LoreHubDatabase} in which this did not change cannot have left a guard row that it must
+     * refuse to commit (the only other guard, {@link LoreHubDatabase#applyingRemote}'s, is always
+     * released before its commit).
+     */
+    static long holdsByHand() {
+        return HELD_BY_HAND.get();
     }
 
     /** Whether a guard row is visible on this connection (capture is currently suppressed). */

@@ -114,6 +114,10 @@ public final class LoreHubDatabase implements AutoCloseable {
     /** Opened by {@link #openReadOnly}: SQLite refuses every write, and so do the transaction methods. */
     private final boolean readOnly;
     private boolean inTransaction;
+    /** True while the work of {@link #applyingRemote} or {@link #applyingRemoteFromFirstWrite} runs. */
+    private boolean applying;
+    /** The echo guard of the running apply, from its start or its first write to lh's tables; null before. */
+    private EchoGuard applyGuard;
     /** The schema version at which capture was last seen installed (-2: never). */
     private long verifiedSchemaVersion = -2;
     /** System.nanoTime() before which the node leaves the write lock to others. */
@@ -384,7 +388,11 @@ public final class LoreHubDatabase implements AutoCloseable {
 
     /**
      * {@link #inTransaction}; {@code checkGuard} false only where the work's last step deleted every
-     * guard row ({@link #applyingRemote}), so none can be left to refuse.
+     * guard row ({@link #applyingRemote}), so none can be left to refuse. Otherwise the guard table is
+     * read before the commit only when the work held a guard by hand ({@link EchoGuard#hold}): the one
+     * other way to put a row there, an apply's own guard, is always released by the apply, so
+     * without a hand-held guard the read (two statements in each of the node's many small
+     * transactions) could find nothing.
      */
     private synchronized <T, X extends Exception> T transaction(TransactionWork<T, X> work, boolean checkGuard) throws X {
         if (inTransaction) {
@@ -398,10 +406,11 @@ public final class LoreHubDatabase implements AutoCloseable {
         begin();
         inTransaction = true;
         long started = System.nanoTime();
+        long holdsBefore = EchoGuard.holdsByHand();
         T result;
         try {
             result = work.run(connection);
-            if (checkGuard) {
+            if (checkGuard && EchoGuard.holdsByHand() != holdsBefore) {
                 refuseStrandedGuard();
             }
         } catch (Throwable failure) {
@@ -478,16 +487,53 @@ public final class LoreHubDatabase implements AutoCloseable {
      * back as local changes. Requires capture to be installed.
      */
     public <T, X extends Exception> T applyingRemote(TransactionWork<T, X> work) throws X {
-        // The guard's release (DELETE of every guard row) is the work's last step, so no guard row can
-        // be left at the commit: the check inTransaction makes for work that holds a guard itself
-        // (two statements in every one of the node's many small transactions) would find nothing.
+        return applying(work, true);
+    }
+
+    /**
+     * {@link #applyingRemote}, with the guard held at the work's first write to lh's tables through a
+     * {@link LoreTables} whose gate is {@link #beforeLhWrite} (as {@link SqliteStorage}'s is), not at the
+     * start: many of the node's applies write none of lh's rows (a membership event, a duplicate, a held
+     * event), and holding the guard costs three statements and a page at the commit. Writes the work makes
+     * by any other way than such a {@link LoreTables} before its first gated one are captured.
+     */
+    public <T, X extends Exception> T applyingRemoteFromFirstWrite(TransactionWork<T, X> work) throws X {
+        return applying(work, false);
+    }
+
+    private <T, X extends Exception> T applying(TransactionWork<T, X> work, boolean holdAtStart) throws X {
+        // The guard's release (DELETE of every guard row) is the work's last step, so no guard row can be
+        // left at the commit: the check inTransaction makes would find nothing.
         return transaction(connection -> {
-            EchoGuard guard = holdGuard(connection);
-            T result = work.run(connection);
-            // Released only on success: on failure the rollback removes the guard row anyway.
-            releaseGuard(guard);
-            return result;
+            applying = true;
+            try {
+                if (holdAtStart) {
+                    applyGuard = holdGuard(connection);
+                }
+                T result = work.run(connection);
+                if (applyGuard != null) {
+                    // Released only on success: on failure the rollback removes the guard row anyway.
+                    releaseGuard(applyGuard);
+                }
+                return result;
+            } finally {
+                applying = false;
+                applyGuard = null;
+            }
         }, false);
+    }
+
+    /**
+     * Called before every statement that writes lh's tables through the node's {@link LoreTables}
+     * (see {@link SqliteStorage}): inside {@link #applyingRemoteFromFirstWrite}, holds the echo guard first
+     * if this transaction does not hold it yet, so that the write is not captured as a local change.
+     * Outside one, does nothing (a write of the user's own, which capture must see). Synchronized like the
+     * transactions: a write from another thread waits until an apply running now has ended.
+     */
+    synchronized void beforeLhWrite() {
+        if (applying && applyGuard == null) {
+            applyGuard = holdGuard(connection);
+        }
     }
 
     /** {@link #applyingRemote} for work without a result. */

@@ -33,12 +33,38 @@ public final class LoreTables {
     private static final DateTimeFormatter SQLITE_DEFAULT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final PreparedStatements statements;
+    /** Told before each statement that is not a SELECT; see {@link WriteGate}. */
+    private final WriteGate gate;
 
-    public LoreTables(Connection connection) {
-        this.statements = new PreparedStatements(connection);
+    /**
+     * Told before every statement of these tables that writes (every one that is not a {@code SELECT}),
+     * on the thread about to run it. The node's storage holds the echo guard there when the write is an
+     * apply of remote events ({@link LoreHubDatabase#beforeLhWrite}).
+     */
+    @FunctionalInterface
+    public interface WriteGate {
+        void beforeWrite() throws SQLException;
     }
 
+    /** lh's tables on {@code connection}, written as they are (the node's writes are captured like lh's). */
+    public LoreTables(Connection connection) {
+        this(connection, () -> { });
+    }
+
+    /** lh's tables on {@code connection}, with {@code gate} told before each write. */
+    public LoreTables(Connection connection, WriteGate gate) {
+        this.statements = new PreparedStatements(connection);
+        this.gate = gate;
+    }
+
+    /**
+     * The prepared statement of {@code sql}. Every statement of this class is had here, so no write can
+     * pass the gate: the test is on the statement's text, not on a list of writing methods kept by hand.
+     */
     private PreparedStatement sql(String sql) throws SQLException {
+        if (!sql.startsWith("SELECT ")) {
+            gate.beforeWrite();
+        }
         return statements.get(sql);
     }
 

@@ -22,7 +22,8 @@ public final class SqliteStorage implements NodeStorage {
     public SqliteStorage(LoreHubDatabase db) {
         this.db = db;
         this.events = new SqliteEventLog(new EventStore(db.connection()), db);
-        this.rows = new SqliteLhRows(new LoreTables(db.connection()));
+        // Applies of remote events hold the echo guard at their first write to lh's tables.
+        this.rows = new SqliteLhRows(new LoreTables(db.connection(), db::beforeLhWrite));
         this.capture = new Capture();
     }
 
@@ -73,7 +74,7 @@ public final class SqliteStorage implements NodeStorage {
 
     @Override
     public <T> T applyingRemote(Work<T> work) throws StorageException {
-        return db.applyingRemote(c -> work.run());
+        return db.applyingRemoteFromFirstWrite(c -> work.run()); // lh's rows are written only through rows()
     }
 
     @Override
