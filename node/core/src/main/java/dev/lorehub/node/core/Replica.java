@@ -44,6 +44,8 @@ public final class Replica implements AutoCloseable {
     private final Ingestor ingestor;
     /** Sizes of write transactions by elapsed time, so lh never waits long for the lock. */
     private final TransactionBudget captureBudget;
+    /** See {@link #captureEmptied()}. */
+    private boolean captureEmptied;
     private final TransactionBudget ingestBudget;
     private final LegacySealing sealing;
     private final Undo undo;
@@ -245,12 +247,25 @@ public final class Replica implements AutoCloseable {
      */
     public List<StoredKey> captureLocalChanges(long now) {
         long started = captureBudget.start();
+        int limit = captureBudget.size();
+        int[] taken = {0};
+        captureEmptied = false;
         List<StoredKey> written = write(now, tx -> {
-            local.drain(tx, storage.capture(), captureBudget.size());
+            taken[0] = local.drain(tx, storage.capture(), limit);
             return List.copyOf(tx.stored());
         });
+        captureEmptied = taken[0] < limit;
         captureBudget.took(started, Math.max(1, written.size()));
         return written;
+    }
+
+    /**
+     * True if the last {@link #captureLocalChanges} took every captured row there was (fewer than its
+     * batch, inside its write transaction, which no other writer can interleave): {@link #hasPendingCapture}
+     * asked right after it could find only rows committed since, which a later look finds as well.
+     */
+    public boolean captureEmptied() {
+        return captureEmptied;
     }
 
     /**

@@ -601,6 +601,9 @@ public final class NodeEndpoint {
                     break;
                 }
                 fanOut(null);
+                if (replica.captureEmptied()) {
+                    break; // what lh commits from now on is found at the next look, as if it came a moment later
+                }
             }
         } catch (ReplicaException e) {
             // lh holds the write lock, or the disk is full: the captured rows stay and are tried again
