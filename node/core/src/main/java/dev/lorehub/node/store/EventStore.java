@@ -117,11 +117,22 @@ public final class EventStore {
         return new ChainLink(EventId.fromBytes(rs.getBytes(1)), rs.getLong(2), eventId(rs.getBytes(3)));
     }
 
-    public boolean contains(EventId id) throws SQLException {
-        PreparedStatement ps = sql("SELECT 1 FROM lhsync_events WHERE id = ?");
+    /** {@link #whereIs}: the event is in the log. */
+    public static final int STORED = 1;
+    /** {@link #whereIs}: the event is held (received, not applied yet). */
+    public static final int HELD = 2;
+
+    /**
+     * Where an event is, in one statement: {@link #STORED} and {@link #HELD} or'ed (0: neither). Every
+     * event a peer offers or sends is asked this, the offer whether it is stored and the ingest whether it
+     * is stored or held; one statement answers both, and the answer is kept for the other.
+     */
+    public int whereIs(EventId id) throws SQLException {
+        PreparedStatement ps = sql("SELECT EXISTS (SELECT 1 FROM lhsync_events WHERE id = ?1), "
+            + "EXISTS (SELECT 1 FROM lhsync_held WHERE id = ?1)");
         ps.setBytes(1, id.toBytes());
         try (ResultSet rs = ps.executeQuery()) {
-            return rs.next();
+            return !rs.next() ? 0 : (rs.getBoolean(1) ? STORED : 0) | (rs.getBoolean(2) ? HELD : 0);
         }
     }
 
@@ -588,16 +599,6 @@ public final class EventStore {
         ps.setBytes(8, e.sealed());
         ps.setLong(9, e.receivedAt());
         ps.executeUpdate();
-    }
-
-    /** Whether an event is stored or held, in one statement (every event a peer sends is asked this first). */
-    public boolean storedOrHeld(EventId id) throws SQLException {
-        PreparedStatement ps = sql("SELECT EXISTS (SELECT 1 FROM lhsync_events WHERE id = ?1) "
-            + "OR EXISTS (SELECT 1 FROM lhsync_held WHERE id = ?1)");
-        ps.setBytes(1, id.toBytes());
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() && rs.getBoolean(1);
-        }
     }
 
     /** Held events of a realm, oldest first, at most {@code limit}. */

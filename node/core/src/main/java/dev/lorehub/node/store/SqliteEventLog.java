@@ -132,12 +132,26 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public boolean contains(EventId id) throws StorageException {
-        return recent.get(id) != null || keptOr(answers.knownNotStored(id) ? Boolean.FALSE : null, () -> store.contains(id),
-            (stored, readAt) -> {
-                if (!stored) {
-                    answers.notStored(id, readAt);
-                }
-            });
+        if (recent.get(id) != null) {
+            return true;
+        }
+        return !answers.knownNotStored(id) && (whereIs(id) & EventStore.STORED) != 0;
+    }
+
+    /**
+     * Where the log has {@code id} ({@link EventStore#whereIs}), read now; {@link LogAnswers} keeps what it
+     * says for both questions asked of it, so an offer's "not stored" answers the ingest's "nowhere" too.
+     */
+    private int whereIs(EventId id) throws StorageException {
+        long readAt = answers.version();
+        int where = SqlCalls.call(() -> store.whereIs(id));
+        if ((where & EventStore.STORED) == 0) {
+            answers.notStored(id, readAt);
+        }
+        if (where == 0) {
+            answers.nowhere(id, readAt);
+        }
+        return where;
     }
 
     @Override
@@ -372,12 +386,10 @@ public final class SqliteEventLog implements EventLog {
 
     @Override
     public boolean storedOrHeld(EventId id) throws StorageException {
-        return recent.get(id) != null || keptOr(answers.knownNowhere(id) ? Boolean.FALSE : null, () -> store.storedOrHeld(id),
-            (here, readAt) -> {
-                if (!here) {
-                    answers.nowhere(id, readAt);
-                }
-            });
+        if (recent.get(id) != null) {
+            return true;
+        }
+        return !answers.knownNowhere(id) && whereIs(id) != 0;
     }
 
     @Override
