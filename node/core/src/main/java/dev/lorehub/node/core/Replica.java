@@ -64,6 +64,23 @@ public final class Replica implements AutoCloseable {
      * transaction, or {@link #recordPeerStatus}, writes it.
      */
     private final Map<DeviceId, Long> unwrittenSyncs = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Where peers stand, noted by {@link #notePeerStatus} and not committed yet, the latest per peer and
+     * realm; written by the node's next write transaction, or by {@link #recordPeerStatus}.
+     */
+    private final Map<PeerRealm, LogRows.PeerStatusRow> unwrittenStatus = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * True from the start of one of the endpoint's status periods ({@link #peerStatusDue}) until a write
+     * transaction carried what was noted: noted syncs and status rows ride only with the first write
+     * transaction of a period, so a node that syncs all the time writes them once a period, not in each of
+     * its transactions (a page and two statements each).
+     */
+    private volatile boolean statusDue;
+
+    /** A peer in a realm: the key of its status row. */
+    private record PeerRealm(DeviceId peer, RealmId realm) {
+    }
 
     /** Told about every event stored, after its transaction commits. */
     @FunctionalInterface
@@ -175,10 +192,13 @@ public final class Replica implements AutoCloseable {
         ctx.resetTransaction();
         long[] recorded = {Long.MIN_VALUE}; // the clock value this transaction records, if it records one
         try {
-            Map<DeviceId, Long> syncs = Map.copyOf(unwrittenSyncs);
+            boolean carry = statusDue;
+            Map<DeviceId, Long> syncs = carry ? Map.copyOf(unwrittenSyncs) : Map.of();
+            Map<PeerRealm, LogRows.PeerStatusRow> status = carry ? Map.copyOf(unwrittenStatus) : Map.of();
             result = storage.applyingRemote(() -> {
                 T r = work.run(tx);
                 writeSyncs(syncs);
+                writeStatus(status);
                 long hlc = ctx.clock().last();
                 // Persisted so the clock stays monotonic across restarts, which read max(this, the newest stored
                 // event's stamp): not needed when it is no later than what is persisted already, nor when an event
@@ -193,7 +213,11 @@ public final class Replica implements AutoCloseable {
                 return r;
             });
             committedHlc = Math.max(committedHlc, recorded[0]);
-            syncsWritten(syncs);
+            if (carry) {
+                syncsWritten(syncs);
+                status.forEach(unwrittenStatus::remove); // unless a later row was noted meanwhile
+                statusDue = false;
+            }
         } catch (StorageException e) {
             forgetCaches();
             throw new ReplicaException("A write to " + storage.describe() + " failed and was rolled back: " + e.getMessage(), e);
@@ -1089,9 +1113,21 @@ public final class Replica implements AutoCloseable {
         });
     }
 
-    /** Paired devices. */
+    /** Paired devices, each with the latest sync this node noted ({@link #notePeerSynced}), written or not. */
     public List<LogRows.PeerRow> peers() {
-        return read(tx -> ctx.events().peers());
+        List<LogRows.PeerRow> rows = read(tx -> ctx.events().peers());
+        if (unwrittenSyncs.isEmpty()) {
+            return rows;
+        }
+        // a sync noted and not written yet is what this node knows: status shows it, and the database will say
+        // the same once a transaction carries it (by the next status period, or at shutdown)
+        List<LogRows.PeerRow> out = new ArrayList<>(rows.size());
+        for (LogRows.PeerRow p : rows) {
+            Long noted = unwrittenSyncs.get(p.device());
+            out.add(noted == null ? p
+                : new LogRows.PeerRow(p.device(), p.keys(), p.displayName(), p.pairedAt(), p.lastAddress(), noted));
+        }
+        return out;
     }
 
     /** This device's chain position in a realm: how many events it wrote there (0: none). */
@@ -1108,25 +1144,65 @@ public final class Replica implements AutoCloseable {
     }
 
     /**
-     * Records where a peer stands in realms (the running node calls this now and then; status reads it),
-     * and with it the syncs noted since the last write transaction ({@link #notePeerSynced}). Opens no
-     * transaction when there is neither.
+     * Records where a peer stands in realms now, in a transaction of its own, with the rows noted by
+     * {@link #notePeerStatus} and the syncs noted by {@link #notePeerSynced} that no transaction has
+     * written yet. Opens no transaction when there is nothing to write.
      */
     public void recordPeerStatus(List<LogRows.PeerStatusRow> rows) {
-        if (rows.isEmpty() && unwrittenSyncs.isEmpty()) {
+        notePeerStatus(rows);
+        if (!hasUnwrittenStatus()) {
             return;
         }
         Map<DeviceId, Long> syncs = Map.copyOf(unwrittenSyncs);
+        Map<PeerRealm, LogRows.PeerStatusRow> status = Map.copyOf(unwrittenStatus);
         try {
             storage.runInTransaction(() -> {
-                for (LogRows.PeerStatusRow r : rows) {
-                    ctx.events().putPeerStatus(r);
-                }
+                writeStatus(status);
                 writeSyncs(syncs);
             });
             syncsWritten(syncs);
+            status.forEach(unwrittenStatus::remove);
+            statusDue = false;
         } catch (StorageException e) {
             throw new ReplicaException("Cannot record peer status: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One of the running node's status periods begins: {@code rows} are noted, and what is noted may ride
+     * with the next write transaction. What the previous period's start handed over and no transaction has
+     * carried since is written now, in a transaction of its own, so noted status waits at most two periods.
+     */
+    public void peerStatusDue(List<LogRows.PeerStatusRow> rows) {
+        if (statusDue && hasUnwrittenStatus()) {
+            recordPeerStatus(rows);
+            return;
+        }
+        notePeerStatus(rows);
+        statusDue = hasUnwrittenStatus();
+    }
+
+    /**
+     * Notes where a peer stands in realms (status shows these rows when no node runs), to be written by
+     * the first write transaction after the next {@link #peerStatusDue}: the exchanges that change them
+     * mostly bring one (an ingest), and a transaction of their own every few seconds was a fifth of the
+     * node's commits. {@link #recordPeerStatus} writes them at once (the node calls it at shutdown); a
+     * crash loses at most what was noted and not written, as it loses anything uncommitted.
+     */
+    public void notePeerStatus(List<LogRows.PeerStatusRow> rows) {
+        for (LogRows.PeerStatusRow r : rows) {
+            unwrittenStatus.put(new PeerRealm(r.peer(), r.realm()), r);
+        }
+    }
+
+    /** True while a status row or a sync is noted and no transaction has written it. */
+    public boolean hasUnwrittenStatus() {
+        return !unwrittenStatus.isEmpty() || !unwrittenSyncs.isEmpty();
+    }
+
+    private void writeStatus(Map<PeerRealm, LogRows.PeerStatusRow> rows) throws StorageException {
+        for (LogRows.PeerStatusRow r : rows.values()) {
+            ctx.events().putPeerStatus(r);
         }
     }
 
@@ -1144,9 +1220,9 @@ public final class Replica implements AutoCloseable {
      * each peer in this process is committed at once (it clears a restore's wait and marks the peer
      * synced since the upgrade); later ones only move {@code last_sync_at}, which a session reports
      * after every exchange (about a third of the node's write transactions in the simulator when
-     * each was its own): it waits in memory for the node's next write transaction, or for
-     * {@link #recordPeerStatus}, which the endpoint calls with its status writes. A crash loses at
-     * most that not yet committed time, never anything told to a peer.
+     * each was its own): it waits in memory with the noted peer status ({@link #notePeerStatus}) for
+     * the first write transaction of the endpoint's next status period, or for {@link #recordPeerStatus}.
+     * A crash loses at most that not yet committed time, never anything told to a peer.
      */
     public void notePeerSynced(DeviceId peer, long now) {
         boolean firstHere = !syncedKeyWritten.contains(peer);

@@ -21,7 +21,9 @@ import java.util.function.Predicate;
  * @param backoffBase       first redial delay ceiling (doubles per failure, full jitter)
  * @param backoffMax        largest redial delay
  * @param stableAfter       a connection open this long resets the backoff when it ends
- * @param statusEvery       how often per-peer status is written to the database (status reads it)
+ * @param statusEvery       the period of per-peer status in the database (status reads it when no node runs): what
+ *                          changed rides with the first write transaction of the next period, or is written on its
+ *                          own when a period passed without one ({@link dev.lorehub.node.core.Replica#peerStatusDue})
  * @param autoJoinFounder   realms founded by these devices are joined by git remote without asking (opt-in;
  *                          {@code d -> false} for never)
  * @param autoResolve       keep each conflict's deterministic winner without asking

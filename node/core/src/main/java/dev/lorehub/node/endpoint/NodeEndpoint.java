@@ -427,7 +427,7 @@ public final class NodeEndpoint {
                 p.lastError = "connection lost: " + reason;
             }
             noteProgress(p, link);
-            writeStatus(List.of(p));
+            writeStatus(List.of(p), replica::notePeerStatus);
         }
         hooks.sessionClosed(link.peer, link.connection, link.session, reason, now);
         // what it was asked for and did not send may be asked of the other peers now
@@ -525,7 +525,7 @@ public final class NodeEndpoint {
         }
         if (mono >= nextStatusAt) {
             nextStatusAt = mono + config.statusEvery();
-            writeStatus(peers.values());
+            writeStatus(peers.values(), replica::peerStatusDue);
         }
         afterChanges();
     }
@@ -564,7 +564,7 @@ public final class NodeEndpoint {
             link.session.close(CloseReason.NORMAL, "node shutting down");
             pump(link);
         }
-        writeStatus(peers.values());
+        writeStatus(peers.values(), replica::recordPeerStatus);
     }
 
     // ------------------------------------------------------------------ what the node does
@@ -801,7 +801,12 @@ public final class NodeEndpoint {
         }
     }
 
-    private void writeStatus(java.util.Collection<Peer> which) {
+    /**
+     * Hands the replica where {@code which} stand now (the rows that changed since they were last handed
+     * over) through {@code to}: {@link Replica#notePeerStatus}, {@link Replica#peerStatusDue} or, to write
+     * them at once, {@link Replica#recordPeerStatus}.
+     */
+    private void writeStatus(java.util.Collection<Peer> which, java.util.function.Consumer<List<LogRows.PeerStatusRow>> to) {
         List<LogRows.PeerStatusRow> rows = new ArrayList<>();
         for (Peer p : which) {
             for (Map.Entry<RealmId, RealmState> e : p.realms.entrySet()) {
@@ -815,7 +820,7 @@ public final class NodeEndpoint {
             }
         }
         try {
-            replica.recordPeerStatus(rows); // with the syncs noted since the last write; nothing when neither
+            to.accept(rows);
         } catch (ReplicaException e) {
             // written again at the next chance
         }
