@@ -60,13 +60,13 @@ public final class Replica implements AutoCloseable {
     private final java.util.Set<DeviceId> syncedKeyWritten = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /**
      * Syncs {@link #notePeerSynced} noted and no transaction has committed yet: peer → when. Only
-     * {@code lhsync_peers.last_sync_at} waits here (status shows it); the node's next write
-     * transaction, or {@link #recordPeerStatus}, writes it.
+     * {@code lhsync_peers.last_sync_at} waits here (status shows it); the first write transaction
+     * of the endpoint's next status period ({@link #peerStatusDue}), or {@link #recordPeerStatus}, writes it.
      */
     private final Map<DeviceId, Long> unwrittenSyncs = new java.util.concurrent.ConcurrentHashMap<>();
     /**
      * Where peers stand, noted by {@link #notePeerStatus} and not committed yet, the latest per peer and
-     * realm; written by the node's next write transaction, or by {@link #recordPeerStatus}.
+     * realm; written with the noted syncs (see {@link #unwrittenSyncs}).
      */
     private final Map<PeerRealm, LogRows.PeerStatusRow> unwrittenStatus = new java.util.concurrent.ConcurrentHashMap<>();
 
