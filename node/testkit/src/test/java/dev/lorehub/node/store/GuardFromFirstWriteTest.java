@@ -125,7 +125,7 @@ class GuardFromFirstWriteTest {
     }
 
     @Test
-    void anApplyThatWritesNoneOfLhsRowsCommitsWithoutEverHoldingTheGuard() throws Exception {
+    void theGuardIsHeldFromTheApplysFirstWriteToLhsTablesNotBefore() throws Exception {
         storage.applyingRemote(() -> {
             assertThat(rows.lore("l1")).isPresent();
             assertThat(guardHeld()).as("nothing to guard yet").isFalse();
