@@ -97,8 +97,8 @@ public final class EchoGuard implements AutoCloseable {
     /**
      * How many times {@link #hold} has been called in this process, on any connection. A transaction
      * of {@link LoreHubDatabase} in which this did not change cannot have left a guard row that it must
-     * refuse to commit (the only other guard, {@link LoreHubDatabase#applyingRemote}'s, is always
-     * released before its commit).
+     * refuse to commit (the only other guard, an apply's own, {@link LoreHubDatabase#applyingRemote}'s or
+     * {@link LoreHubDatabase#applyingRemoteFromFirstWrite}'s, is always released before its commit).
      */
     static long holdsByHand() {
         return HELD_BY_HAND.get();

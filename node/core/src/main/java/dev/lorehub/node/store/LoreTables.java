@@ -59,7 +59,7 @@ public final class LoreTables {
 
     /**
      * The prepared statement of {@code sql}. Every statement of this class is had here, so no write can
-     * pass the gate: the test is on the statement's text, not on a list of writing methods kept by hand.
+     * go around the gate: the test is on the statement's text, not on a list of writing methods kept by hand.
      */
     private PreparedStatement sql(String sql) throws SQLException {
         if (!sql.startsWith("SELECT ")) {
