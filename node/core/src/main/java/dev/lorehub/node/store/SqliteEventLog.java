@@ -135,23 +135,22 @@ public final class SqliteEventLog implements EventLog {
         if (recent.get(id) != null) {
             return true;
         }
-        return !answers.knownNotStored(id) && (whereIs(id) & EventStore.STORED) != 0;
+        // known not stored: 0 answers this question (whether it is held is not asked)
+        return (keptOr(answers.knownNotStored(id) ? 0 : null, () -> store.whereIs(id), (where, readAt) -> keepWhere(id, where, readAt))
+            & EventStore.STORED) != 0;
     }
 
     /**
-     * Where the log has {@code id} ({@link EventStore#whereIs}), read now; {@link LogAnswers} keeps what it
-     * says for both questions asked of it, so an offer's "not stored" answers the ingest's "nowhere" too.
+     * Keeps what {@link EventStore#whereIs} said of {@code id} for both questions asked of it, so an offer's
+     * "not stored" answers the ingest's "nowhere" too.
      */
-    private int whereIs(EventId id) throws StorageException {
-        long readAt = answers.version();
-        int where = SqlCalls.call(() -> store.whereIs(id));
+    private void keepWhere(EventId id, int where, long readAt) {
         if ((where & EventStore.STORED) == 0) {
             answers.notStored(id, readAt);
         }
         if (where == 0) {
             answers.nowhere(id, readAt);
         }
-        return where;
     }
 
     @Override
@@ -389,7 +388,7 @@ public final class SqliteEventLog implements EventLog {
         if (recent.get(id) != null) {
             return true;
         }
-        return !answers.knownNowhere(id) && whereIs(id) != 0;
+        return keptOr(answers.knownNowhere(id) ? 0 : null, () -> store.whereIs(id), (where, readAt) -> keepWhere(id, where, readAt)) != 0;
     }
 
     @Override
