@@ -193,12 +193,10 @@ public final class Replica implements AutoCloseable {
         long[] recorded = {Long.MIN_VALUE}; // the clock value this transaction records, if it records one
         try {
             boolean carry = statusDue;
-            Map<DeviceId, Long> syncs = carry ? Map.copyOf(unwrittenSyncs) : Map.of();
-            Map<PeerRealm, LogRows.PeerStatusRow> status = carry ? Map.copyOf(unwrittenStatus) : Map.of();
+            Noted noted = carry ? noted() : Noted.NONE;
             result = storage.applyingRemote(() -> {
                 T r = work.run(tx);
-                writeSyncs(syncs);
-                writeStatus(status);
+                writeNoted(noted);
                 long hlc = ctx.clock().last();
                 // Persisted so the clock stays monotonic across restarts, which read max(this, the newest stored
                 // event's stamp): not needed when it is no later than what is persisted already, nor when an event
@@ -214,9 +212,7 @@ public final class Replica implements AutoCloseable {
             });
             committedHlc = Math.max(committedHlc, recorded[0]);
             if (carry) {
-                syncsWritten(syncs);
-                status.forEach(unwrittenStatus::remove); // unless a later row was noted meanwhile
-                statusDue = false;
+                notedWritten(noted);
             }
         } catch (StorageException e) {
             forgetCaches();
@@ -1153,16 +1149,10 @@ public final class Replica implements AutoCloseable {
         if (!hasUnwrittenStatus()) {
             return;
         }
-        Map<DeviceId, Long> syncs = Map.copyOf(unwrittenSyncs);
-        Map<PeerRealm, LogRows.PeerStatusRow> status = Map.copyOf(unwrittenStatus);
+        Noted noted = noted();
         try {
-            storage.runInTransaction(() -> {
-                writeStatus(status);
-                writeSyncs(syncs);
-            });
-            syncsWritten(syncs);
-            status.forEach(unwrittenStatus::remove);
-            statusDue = false;
+            storage.runInTransaction(() -> writeNoted(noted));
+            notedWritten(noted);
         } catch (StorageException e) {
             throw new ReplicaException("Cannot record peer status: " + e.getMessage(), e);
         }
@@ -1200,11 +1190,6 @@ public final class Replica implements AutoCloseable {
         return !unwrittenStatus.isEmpty() || !unwrittenSyncs.isEmpty();
     }
 
-    private void writeStatus(Map<PeerRealm, LogRows.PeerStatusRow> rows) throws StorageException {
-        for (LogRows.PeerStatusRow r : rows.values()) {
-            ctx.events().putPeerStatus(r);
-        }
-    }
 
     /** Remembers the address a peer was last reached at (dialed again after restarts). */
     public void notePeerAddress(DeviceId peer, String address, long now) {
@@ -1248,16 +1233,30 @@ public final class Replica implements AutoCloseable {
         unwrittenSyncs.remove(peer); // an older note, if any: this one is later
     }
 
-    /** Writes noted syncs inside the current transaction. */
-    private void writeSyncs(Map<DeviceId, Long> syncs) throws StorageException {
-        for (Map.Entry<DeviceId, Long> e : syncs.entrySet()) {
+    /** What was noted and not written, as one transaction takes it: the syncs and the status rows. */
+    private record Noted(Map<DeviceId, Long> syncs, Map<PeerRealm, LogRows.PeerStatusRow> status) {
+        static final Noted NONE = new Noted(Map.of(), Map.of());
+    }
+
+    private Noted noted() {
+        return new Noted(Map.copyOf(unwrittenSyncs), Map.copyOf(unwrittenStatus));
+    }
+
+    /** Writes what was noted inside the current transaction. */
+    private void writeNoted(Noted noted) throws StorageException {
+        for (LogRows.PeerStatusRow r : noted.status().values()) {
+            ctx.events().putPeerStatus(r);
+        }
+        for (Map.Entry<DeviceId, Long> e : noted.syncs().entrySet()) {
             ctx.events().touchPeer(e.getKey(), null, e.getValue());
         }
     }
 
-    /** After the commit that wrote {@code syncs}: forgets those notes, unless a later one came meanwhile. */
-    private void syncsWritten(Map<DeviceId, Long> syncs) {
-        syncs.forEach(unwrittenSyncs::remove);
+    /** After the commit that wrote {@code noted}: forgets those notes, unless a later one came meanwhile. */
+    private void notedWritten(Noted noted) {
+        noted.syncs().forEach(unwrittenSyncs::remove);
+        noted.status().forEach(unwrittenStatus::remove);
+        statusDue = false;
     }
 
     // ---- undo
