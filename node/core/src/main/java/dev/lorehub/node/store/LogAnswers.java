@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * Answers the event log gave earlier that no write since can have changed, so that the same question
  * asked again takes no SQL statement. Sync and ingest ask the same few things over and over: whether an
- * event offered by one peer and then by the next is here (it is not, until it arrives), whether a removed
+ * event offered by one peer and then by the next is here (it is not, until it arrives; or it is held back,
+ * and every peer that has it offers it again at each exchange until it is released), whether a removed
  * author's chain holds an event (read again at each of its events), whether an entity has events and
  * which (every fold reads them all), how many events a realm holds back.
  *
@@ -31,8 +32,8 @@ import java.util.Optional;
  *       to its author's events and to its entity's events;</li>
  *   <li>a hold makes its event present among the held ones and changes its realm's held size;</li>
  *   <li>a reveal (an opaque event became readable) changes chains, authors' and entities' events; a removal
- *       of events or held events (delete, release, a forgotten realm) changes those and held sizes: they are
- *       dropped;</li>
+ *       of events or held events (delete, release, a forgotten realm) changes those, held sizes and which
+ *       ids are present: they are dropped;</li>
  *   <li>a rolled-back transaction drops everything, since what it wrote (or removed) is undone.</li>
  * </ul>
  * A write is bracketed: {@link #writing} before its statement, one of the methods below after it (or
@@ -48,6 +49,8 @@ final class LogAnswers {
     // than that in play only reads the log more often.
     /** The most ids kept as "absent" in each of the two sets (offers of events not here yet). */
     static final int MAX_ABSENT = 4096;
+    /** The most ids kept as "stored or held". */
+    static final int MAX_PRESENT = 4096;
     /** The most rows kept of authors' chains, and as many of authors' events (over all authors each). */
     static final long MAX_CHAIN_LINKS = 40_000;
     /** The most entities kept as "has events". */
@@ -72,6 +75,12 @@ final class LogAnswers {
     private final WeighedLru<EventId, Boolean> notStored = new WeighedLru<>(MAX_ABSENT);
     /** Ids answered "neither stored nor held". */
     private final WeighedLru<EventId, Boolean> nowhere = new WeighedLru<>(MAX_ABSENT);
+    /**
+     * Ids answered "stored or held" (or appended or held since). Mostly held events: every peer that has one
+     * offers it again at each exchange until it is released, and stored ones are mostly answered by the recently
+     * stored events before this is asked.
+     */
+    private final WeighedLru<EventId, Boolean> somewhere = new WeighedLru<>(MAX_PRESENT);
     /**
      * An author's entity events in a realm (membership events excluded), in the order the chain index gives
      * them (by chain position, then by when they were stored). Their byte arrays are shared with the callers.
@@ -127,13 +136,23 @@ final class LogAnswers {
         }
     }
 
-    synchronized boolean knownNowhere(EventId id) {
-        return nowhere.get(id) != null;
+    /** Whether an id is stored or held, as kept: true, false, or null when not kept. */
+    synchronized Boolean storedOrHeld(EventId id) {
+        if (nowhere.get(id) != null) {
+            return Boolean.FALSE;
+        }
+        return somewhere.get(id) != null ? Boolean.TRUE : null;
     }
 
     synchronized void nowhere(EventId id, long readAt) {
         if (unchangedSince(readAt)) {
             nowhere.put(id, Boolean.TRUE, 1);
+        }
+    }
+
+    synchronized void somewhere(EventId id, long readAt) {
+        if (unchangedSince(readAt)) {
+            somewhere.put(id, Boolean.TRUE, 1);
         }
     }
 
@@ -229,6 +248,7 @@ final class LogAnswers {
         }
         notStored.remove(e.id());
         nowhere.remove(e.id());
+        somewhere.put(e.id(), Boolean.TRUE, 1); // a rollback forgets it with the rest
         if (e.seq() != null) {
             ChainKey key = new ChainKey(e.realm(), e.author());
             List<LogRows.ChainLink> kept = chains.get(key);
@@ -265,6 +285,7 @@ final class LogAnswers {
     synchronized void held(EventId id, RealmId realm) {
         ended();
         nowhere.remove(id);
+        somewhere.put(id, Boolean.TRUE, 1);
         heldSizes.remove(realm);
         minHeldHlc.clear();
     }
@@ -284,6 +305,7 @@ final class LogAnswers {
     synchronized void removed() {
         ended();
         forgetDerived();
+        somewhere.clear(); // a released held event may have been dropped, not stored
     }
 
     /** A transaction rolled back: whatever it wrote or removed is undone (a removed event is there again). */
@@ -292,6 +314,7 @@ final class LogAnswers {
         forgetDerived();
         notStored.clear();
         nowhere.clear();
+        somewhere.clear();
     }
 
     private void forgetDerived() {

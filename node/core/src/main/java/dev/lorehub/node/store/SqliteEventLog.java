@@ -150,6 +150,8 @@ public final class SqliteEventLog implements EventLog {
         }
         if (where == 0) {
             answers.nowhere(id, readAt);
+        } else {
+            answers.somewhere(id, readAt);
         }
     }
 
@@ -388,7 +390,11 @@ public final class SqliteEventLog implements EventLog {
         if (recent.get(id) != null) {
             return true;
         }
-        return keptOr(answers.knownNowhere(id) ? 0 : null, () -> store.whereIs(id), (where, readAt) -> keepWhere(id, where, readAt)) != 0;
+        Boolean kept = answers.storedOrHeld(id);
+        if (kept != null) {
+            return kept;
+        }
+        return keptOr(null, () -> store.whereIs(id), (where, readAt) -> keepWhere(id, where, readAt)) != 0;
     }
 
     @Override
