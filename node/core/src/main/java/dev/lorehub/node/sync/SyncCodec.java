@@ -61,7 +61,8 @@ import static dev.lorehub.node.core.BoundedKryoIo.writeString;
  * registrations (String, primitives) are never resolved, so no length prefix the peer sends
  * sizes an allocation beyond the bytes it actually sent (see {@link dev.lorehub.node.core.BoundedKryoIo#readRegistered}).
  *
- * <p>Not thread-safe: one codec per session or thread.
+ * <p>Not thread-safe: one codec per session or thread. The Kryo instance behind it is one per thread,
+ * shared by every codec used on that thread (see {@link #KRYO}).
  */
 public final class SyncCodec {
     /** Largest frame accepted or produced: a full batch plus one maximal event. */
@@ -91,10 +92,24 @@ public final class SyncCodec {
     private record CompactEvents(SyncMessage.Events events) {
     }
 
-    private final Kryo kryo = new Kryo();
+    /**
+     * The Kryo instance of this thread's codecs. Building one (Kryo registers its default serializers
+     * for dozens of JDK types) cost more than all the frames of a short session, and a node opens a
+     * session at every connection. It holds nothing between two top-level calls, and it is dropped
+     * after any failed encode or decode, so nothing a malformed frame left in it can reach the next
+     * frame, of this peer or another.
+     */
+    private static final ThreadLocal<Kryo> KRYO = ThreadLocal.withInitial(SyncCodec::newKryo);
+
     private boolean compactEvents;
 
+    /** A codec for one session: plain Events frames until {@link #compactEvents} is turned on. */
     public SyncCodec() {
+        // the Kryo instance is the thread's (KRYO); a codec holds only the session's choice of form
+    }
+
+    private static Kryo newKryo() {
+        Kryo kryo = new Kryo();
         kryo.setRegistrationRequired(true);
         kryo.setReferences(false);
         kryo.register(SyncMessage.Hello.class, new HelloSerializer(), 40);
@@ -106,6 +121,7 @@ public final class SyncCodec {
         kryo.register(SyncMessage.Close.class, new CloseSerializer(), 46);
         kryo.register(CompactEvents.class, new CompactEventsSerializer(), 47);
         kryo.register(SyncMessage.ScopedOpen.class, new ScopedOpenSerializer(), 48);
+        return kryo;
     }
 
     /** From now on, Events go out in the compact form (the peer announced {@link #CAP_COMPACT_EVENTS}). */
@@ -117,10 +133,14 @@ public final class SyncCodec {
     public byte[] encode(SyncMessage message) {
         Output out = new Output(256, MAX_FRAME);
         try {
-            kryo.writeClassAndObject(out, compactEvents && message instanceof SyncMessage.Events e && compactible(e)
+            KRYO.get().writeClassAndObject(out, compactEvents && message instanceof SyncMessage.Events e && compactible(e)
                 ? new CompactEvents(e) : message);
         } catch (KryoException e) {
+            KRYO.remove();
             throw new FrameTooLargeException(MAX_FRAME, -1, false);
+        } catch (RuntimeException e) {
+            KRYO.remove();
+            throw e;
         }
         return out.toBytes();
     }
@@ -139,11 +159,13 @@ public final class SyncCodec {
         Input in = new Input(frame);
         SyncMessage message;
         try {
-            Object read = readRegistered(kryo, in, MESSAGES, "frame", "a sync message");
+            Object read = readRegistered(KRYO.get(), in, MESSAGES, "frame", "a sync message");
             message = read instanceof CompactEvents c ? c.events() : (SyncMessage) read;
         } catch (EventFormatException e) {
+            KRYO.remove();
             throw new MalformedFrameException(e.getMessage());
         } catch (RuntimeException e) {
+            KRYO.remove();
             throw new MalformedFrameException("undecodable frame: " + e.getMessage());
         }
         if (message == null) {
