@@ -46,7 +46,7 @@ final class InvariantChecks {
         }
         Set<String> shown;
         try {
-            shown = new HashSet<>(n.lh.lores(local).keySet());
+            shown = n.lh.loreIds(local);
         } catch (SQLException e) {
             throw new IllegalStateException("reading " + n + "'s lores failed: " + e.getMessage(), e);
         }

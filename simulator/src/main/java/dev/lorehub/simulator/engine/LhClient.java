@@ -197,6 +197,15 @@ final class LhClient implements AutoCloseable {
     }
 
     /** Every lore of the realm as lh shows it: id → {content, why, type, provinces, sigils, confidence, origin, status, created, updated}. */
+    /** Ids of the realm's lores as lh shows them: what the checks that need no more than that read instead of {@link #lores}. */
+    java.util.Set<String> loreIds(String realmId) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (String[] r : rows("select \"id\" from \"lores\" where \"realm_id\" = ?", 1, realmId)) {
+            out.add(r[0]);
+        }
+        return out;
+    }
+
     Map<String, String[]> lores(String realmId) throws SQLException {
         Map<String, String[]> out = new LinkedHashMap<>();
         for (String[] r : rows("select \"id\", \"content\", \"why\", \"type\", \"provinces\", \"sigils\", \"confidence\", "
