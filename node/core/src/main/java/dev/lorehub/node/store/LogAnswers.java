@@ -31,9 +31,11 @@ import java.util.Optional;
  *   <li>an append makes its event present (no longer "absent"), adds its link to its author's chain, itself
  *       to its author's events and to its entity's events;</li>
  *   <li>a hold makes its event present among the held ones and changes its realm's held size;</li>
+ *   <li>a release removes one held row: held sizes, the oldest held stamps and that id's presence change, and
+ *       nothing read from the stored events (a released event that is stored again is an append);</li>
  *   <li>a reveal (an opaque event became readable) changes chains, authors' and entities' events; a removal
- *       of events or held events (delete, release, a forgotten realm) changes those, held sizes and which
- *       ids are present: they are dropped;</li>
+ *       of events (a delete, a forgotten realm) changes those, held sizes and which ids are present: they are
+ *       dropped;</li>
  *   <li>a rolled-back transaction drops everything, since what it wrote (or removed) is undone.</li>
  * </ul>
  * A write is bracketed: {@link #writing} before its statement, one of the methods below after it (or
@@ -301,11 +303,23 @@ final class LogAnswers {
         entityEvents.clear();
     }
 
-    /** Events or held events were removed (a delete, a release, a forgotten or removed realm). */
+    /**
+     * A held event's row was removed (it is stored again by an append of its own, or dropped). Chains, authors'
+     * and entities' events are read from the stored events only, so they stay; before, every release dropped
+     * them, and the node read them all again after each event it held back for being early.
+     */
+    synchronized void released(EventId id) {
+        ended();
+        somewhere.remove(id);
+        heldSizes.clear(); // its realm is not known here
+        minHeldHlc.clear();
+    }
+
+    /** Events were removed, or held events with them (a delete, a forgotten or removed realm). */
     synchronized void removed() {
         ended();
         forgetDerived();
-        somewhere.clear(); // a released held event may have been dropped, not stored
+        somewhere.clear();
     }
 
     /** A transaction rolled back: whatever it wrote or removed is undone (a removed event is there again). */

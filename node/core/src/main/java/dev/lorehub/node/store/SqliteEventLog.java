@@ -412,7 +412,7 @@ public final class SqliteEventLog implements EventLog {
         write(() -> {
             store.release(id);
             return null;
-        }, answers::removed);
+        }, () -> answers.released(id));
     }
 
     @Override
