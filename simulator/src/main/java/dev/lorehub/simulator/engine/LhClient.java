@@ -197,7 +197,7 @@ final class LhClient implements AutoCloseable {
     }
 
     /** Every lore of the realm as lh shows it: id → {content, why, type, provinces, sigils, confidence, origin, status, created, updated}. */
-    /** Ids of the realm's lores as lh shows them: what the checks that need no more than that read instead of {@link #lores}. */
+    /** Ids of the realm's lores as lh shows them; for checks that need only the ids, where {@link #lores} would read every column. */
     java.util.Set<String> loreIds(String realmId) throws SQLException {
         java.util.Set<String> out = new java.util.HashSet<>();
         for (String[] r : rows("select \"id\" from \"lores\" where \"realm_id\" = ?", 1, realmId)) {

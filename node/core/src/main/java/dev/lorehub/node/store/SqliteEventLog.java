@@ -394,6 +394,7 @@ public final class SqliteEventLog implements EventLog {
         if (kept != null) {
             return kept;
         }
+        // nothing kept: keptOr reads the log, and keepWhere keeps the answer for this question and for contains
         return keptOr(null, () -> store.whereIs(id), (where, readAt) -> keepWhere(id, where, readAt)) != 0;
     }
 
