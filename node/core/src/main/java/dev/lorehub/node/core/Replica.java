@@ -1190,7 +1190,6 @@ public final class Replica implements AutoCloseable {
         return !unwrittenStatus.isEmpty() || !unwrittenSyncs.isEmpty();
     }
 
-
     /** Remembers the address a peer was last reached at (dialed again after restarts). */
     public void notePeerAddress(DeviceId peer, String address, long now) {
         try {

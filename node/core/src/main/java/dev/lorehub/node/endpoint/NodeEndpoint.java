@@ -427,7 +427,7 @@ public final class NodeEndpoint {
                 p.lastError = "connection lost: " + reason;
             }
             noteProgress(p, link);
-            writeStatus(List.of(p), replica::notePeerStatus);
+            handOverStatus(List.of(p), replica::notePeerStatus);
         }
         hooks.sessionClosed(link.peer, link.connection, link.session, reason, now);
         // what it was asked for and did not send may be asked of the other peers now
@@ -525,7 +525,7 @@ public final class NodeEndpoint {
         }
         if (mono >= nextStatusAt) {
             nextStatusAt = mono + config.statusEvery();
-            writeStatus(peers.values(), replica::peerStatusDue);
+            handOverStatus(peers.values(), replica::peerStatusDue);
         }
         afterChanges();
     }
@@ -564,7 +564,7 @@ public final class NodeEndpoint {
             link.session.close(CloseReason.NORMAL, "node shutting down");
             pump(link);
         }
-        writeStatus(peers.values(), replica::recordPeerStatus);
+        handOverStatus(peers.values(), replica::recordPeerStatus);
     }
 
     // ------------------------------------------------------------------ what the node does
@@ -806,7 +806,7 @@ public final class NodeEndpoint {
      * over) through {@code to}: {@link Replica#notePeerStatus}, {@link Replica#peerStatusDue} or, to write
      * them at once, {@link Replica#recordPeerStatus}.
      */
-    private void writeStatus(java.util.Collection<Peer> which, java.util.function.Consumer<List<LogRows.PeerStatusRow>> to) {
+    private void handOverStatus(java.util.Collection<Peer> which, java.util.function.Consumer<List<LogRows.PeerStatusRow>> to) {
         List<LogRows.PeerStatusRow> rows = new ArrayList<>();
         for (Peer p : which) {
             for (Map.Entry<RealmId, RealmState> e : p.realms.entrySet()) {
