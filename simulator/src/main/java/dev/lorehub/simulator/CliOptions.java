@@ -54,7 +54,7 @@ final class CliOptions {
           --no-shrink            do not shrink failing seeds
           --check-determinism    run every seed twice and compare trace hashes
           --jobs N               seeds run in parallel (default 1; each run is single-threaded)
-          --tmp DIR              where temporary databases go (default: /dev/shm/lorehub-sim, else the system temp directory)
+          --tmp DIR              where devices' key stores go (default: /dev/shm/lorehub-sim, else the system temp directory)
           --quiet                only failures and the summary
           --help                 this text
 

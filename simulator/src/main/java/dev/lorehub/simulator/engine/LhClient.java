@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lorehub.node.store.LoreWriter;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -24,9 +23,9 @@ import java.util.Properties;
  * the node's real capture triggers see every change, exactly as they see lh's: rows written by
  * {@link LoreWriter} (lh's statements, formats and defaults), one autocommit statement per write,
  * hard deletes with cascades (foreign keys on). What it adds: ids the workload chose (seeded, so
- * runs replay) and the simulated wall time of each write. Unlike lh it runs with
- * {@code synchronous=OFF}: a simulated crash is a process crash, and committed pages survive it in
- * the OS cache.
+ * runs replay) and the simulated wall time of each write. Unlike lh it writes to a database in
+ * memory, without a write-ahead log ({@link SimNode#createDisk}): the simulator runs one thing at a
+ * time, so lh and the node never wait for each other's lock there.
  *
  * <p><b>Simulated time in captured rows.</b> The node's capture triggers stamp each captured row
  * with {@code julianday('now')}: the machine's real clock, which in the simulator has nothing to do
@@ -48,15 +47,14 @@ final class LhClient implements AutoCloseable {
     private final LoreWriter writer;
     private long lastAt;
 
-    LhClient(Path file) throws SQLException {
+    /** lh on the database at the JDBC URL {@code url}: the device's disk ({@link SimNode#createDisk}). */
+    LhClient(String url) throws SQLException {
         Properties options = new Properties();
         // else sqlite-jdbc prepares and runs "SELECT last_insert_rowid()" after every INSERT (never read here)
         options.setProperty("jdbc.get_generated_keys", "false");
-        c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), options);
+        c = DriverManager.getConnection(url, options);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA busy_timeout = 5000");
-            s.execute("PRAGMA journal_mode = WAL");
-            s.execute("PRAGMA synchronous = OFF");
             s.execute("PRAGMA foreign_keys = ON");
             s.execute("CREATE TEMP TABLE sim_clock (t INTEGER NOT NULL)");
             s.execute("INSERT INTO temp.sim_clock VALUES (0)");

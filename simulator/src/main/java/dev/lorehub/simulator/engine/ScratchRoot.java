@@ -5,15 +5,13 @@ import java.nio.file.Path;
 
 /**
  * Where a run's device directories go by default: a memory file system ({@code /dev/shm}) where
- * the machine has one, otherwise the system temporary directory.
+ * the machine has one, otherwise the system temporary directory. They hold each device's key store;
+ * its database is in memory already ({@link SimNode#createDisk}).
  *
  * <p>Honest for crashes: a simulated crash is the end of the node process, not of the machine
- * ({@link SimNode#halt}). What a process crash keeps is every committed SQLite transaction, which
- * is in the file system the moment COMMIT returns, on a disk or in memory alike; what it loses is
- * the transaction that never committed, which SQLite rolls back when the database is next opened,
- * on either. A memory file system only skips the disk work that matters after a power loss, which
- * the simulator does not model (nor fsync: {@link SimNode#DB}). Measured: about 8% less CPU per run
- * than the disk-backed temporary directory (SimBench, 5 nodes).
+ * ({@link SimNode#halt}). What a process crash keeps is every file written before it, on a disk or
+ * in memory alike. A memory file system only skips the disk work that matters after a power loss,
+ * which the simulator does not model.
  */
 public final class ScratchRoot {
     private ScratchRoot() {

@@ -21,7 +21,10 @@ import dev.lorehub.node.sync.ReplicaSyncStore;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,8 +34,8 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * One simulated device: its files (a real LoreHub SQLite database and key store in a temporary
- * directory), the node process while it runs (its {@link Replica} and the {@link NodeEndpoint} the
+ * One simulated device: its disk (a real LoreHub SQLite database, held in memory for the run, see
+ * {@link #createDisk}; and its key store, a file in a temporary directory), the node process while it runs (its {@link Replica} and the {@link NodeEndpoint} the
  * daemon would drive), the lh-like writer (lh is a separate program: it keeps working while the
  * node is stopped or crashed, never while the laptop sleeps), and what the simulator knows about
  * it (events held, edits acknowledged).
@@ -43,9 +46,10 @@ import java.util.TreeMap;
  */
 final class SimNode {
     /**
-     * The simulator's database settings: no yielding (no other process), no fsync. A simulated crash
-     * is a crash of the process, not of the machine: every committed transaction is in the OS's page
-     * cache and survives it, exactly as with fsync; what a crash loses is what was never committed.
+     * The simulator's database settings: no yielding (no other process), no fsync (the database is in
+     * memory anyway, {@link #createDisk}). A simulated crash is a crash of the process, not of the
+     * machine: every committed transaction is on the device's disk and survives it; what a crash loses
+     * is what was never committed.
      */
     static final LoreHubDatabase.Settings DB = LoreHubDatabase.Settings.DEFAULT.withYieldToOtherWriters(false)
         .withFsyncCommits(false);
@@ -65,6 +69,8 @@ final class SimNode {
     NodeEndpoint endpoint;
     /** The lh-like writer: opened once, kept across crashes and stops (lh is its own program). */
     LhClient lh;
+    /** Keeps the device's in-memory database for the run ({@link #createDisk}); never used otherwise. */
+    private Connection disk;
     /** The node process runs (false: crashed or stopped). */
     boolean up;
     /** The laptop sleeps: nothing runs, not even lh. */
@@ -122,9 +128,25 @@ final class SimNode {
         return new NodeEndpoint.Moment(now, clock.wall(now));
     }
 
-    /** lh, opened once for the life of the device. */
+    /**
+     * Creates the device's disk: its LoreHub database, a copy of {@code template}, held in memory by
+     * SQLite's memdb VFS under {@link #databaseFile()}'s name ({@link LoreHubDatabase#openInMemory}) for
+     * the whole run. This connection keeps it there whatever the node process and lh do, as a disk keeps
+     * a file: a crashed node finds every commit, and only the end of the run ({@link #closeAll}) frees it.
+     *
+     * @param template a LoreHub database file in rollback-journal mode (memdb cannot open a copy of a
+     *                 database in WAL mode)
+     */
+    void createDisk(Path template) throws SQLException {
+        disk = DriverManager.getConnection(LoreHubDatabase.inMemoryUrl(databaseFile()));
+        try (Statement s = disk.createStatement()) {
+            s.executeUpdate("restore from '" + template.toAbsolutePath() + "'"); // sqlite-jdbc's backup API command
+        }
+    }
+
+    /** lh, opened once for the life of the device, on its disk. */
     void openLh() throws SQLException {
-        lh = new LhClient(databaseFile());
+        lh = new LhClient(LoreHubDatabase.inMemoryUrl(databaseFile()));
     }
 
     /**
@@ -134,7 +156,7 @@ final class SimNode {
     void start(FoldPolicy fold, ReplicaOptions options, EndpointConfig config, NodeEndpoint.Hooks hooks, long now) {
         incarnation++;
         SecureRandom random = SeededRandom.of(cryptoSeed * 1_000_003L + incarnation);
-        LoreHubDatabase db = LoreHubDatabase.open(databaseFile(), DB);
+        LoreHubDatabase db = LoreHubDatabase.openInMemory(databaseFile(), DB);
         replica = SqliteReplicas.open(db, identity, SecretStore.open(dir.resolve("keys.lhks")), random, options.withFold(fold));
         store = new ReplicaSyncStore(replica, ReconcileConfig.defaults(), random);
         endpoint = new NodeEndpoint(replica, store, config, new SplittableRandom(cryptoSeed ^ (incarnation * 0x9E3779B97F4A7C15L)),
@@ -192,6 +214,13 @@ final class SimNode {
                 lh.close();
             }
         } catch (SQLException | RuntimeException e) {
+            // ditto
+        }
+        try {
+            if (disk != null) {
+                disk.close(); // the last connection: memdb frees the database
+            }
+        } catch (SQLException e) {
             // ditto
         }
     }

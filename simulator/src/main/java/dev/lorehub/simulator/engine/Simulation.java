@@ -21,7 +21,6 @@ import dev.lorehub.node.sync.SyncStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import dev.lorehub.node.core.StorageException;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -619,7 +618,7 @@ public final class Simulation {
         for (SimNode n : nodes) {
             try {
                 Files.createDirectories(n.dir);
-                Files.copy(template, n.databaseFile(), StandardCopyOption.REPLACE_EXISTING);
+                n.createDisk(template);
                 n.openLh();
             } catch (IOException | SQLException e) {
                 throw new IllegalStateException("Cannot create node " + n + " under " + n.dir + ": " + e.getMessage(), e);
@@ -1603,7 +1602,10 @@ public final class Simulation {
         }
     }
 
-    /** An empty LoreHub database with the node's tables, created once per JVM and copied for every node. */
+    /**
+     * An empty LoreHub database with the node's tables, created once per JVM and copied to every device's
+     * disk ({@link SimNode#createDisk}); in rollback-journal mode, which a copy in memory needs.
+     */
     static final class TemplateDatabase {
         private static Path template;
 
@@ -1618,10 +1620,14 @@ public final class Simulation {
                     try (LoreHubDatabase db = LoreHubDatabase.create(file, SimNode.DB)) {
                         db.installCapture();
                     }
+                    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+                         java.sql.Statement s = c.createStatement()) {
+                        s.execute("PRAGMA journal_mode = DELETE");
+                    }
                     file.toFile().deleteOnExit();
                     dir.toFile().deleteOnExit();
                     template = file;
-                } catch (IOException e) {
+                } catch (IOException | SQLException e) {
                     throw new IllegalStateException("Cannot create the template database: " + e.getMessage(), e);
                 }
             }

@@ -182,6 +182,67 @@ class LoreHubDatabaseTest {
         }
     }
 
+    /** The simulator's disk: a database in memory, kept by one connection, opened and crashed by the node. */
+    @Test
+    void anInMemoryDatabaseKeepsEveryCommitAcrossACrashAndLosesExactlyTheOpenTransaction() throws Exception {
+        Path file = dir.resolve("lorehub.db");
+        LhWriter.createDatabaseAsLh(file);
+        try (Connection asLh = LhWriter.connectAsLh(file); Statement s = asLh.createStatement()) {
+            s.execute("PRAGMA journal_mode = DELETE"); // memdb cannot open an image of a WAL-mode database
+        }
+        Path name = dir.resolve("device").resolve("lorehub.db"); // no such file: only the name of the database in memory
+        try (Connection disk = java.sql.DriverManager.getConnection(LoreHubDatabase.inMemoryUrl(name))) {
+            try (Statement s = disk.createStatement()) {
+                s.executeUpdate("restore from '" + file + "'");
+            }
+            LoreHubDatabase.Settings settings = LoreHubDatabase.Settings.DEFAULT.withFsyncCommits(false);
+            LoreHubDatabase node = LoreHubDatabase.openInMemory(name, settings);
+            assertThat(one(node.connection(), "PRAGMA journal_mode")).isEqualTo("memory");
+            assertThat(one(node.connection(), "PRAGMA foreign_keys")).isEqualTo("1");
+            assertThat(node.file()).isEqualTo(name.toAbsolutePath());
+            node.runInTransaction(c -> insertRealm(c, "committed"));
+            try (Statement s = node.connection().createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+                s.executeUpdate("INSERT INTO realms (id, name, path) VALUES ('open', 'n', '/p/open')");
+            }
+            node.close(); // the process dies inside its transaction
+
+            assertThat(one(disk, "SELECT group_concat(id) FROM realms")).isEqualTo("committed");
+            try (LoreHubDatabase restarted = LoreHubDatabase.openInMemory(name, settings)) {
+                assertThat(one(restarted.connection(), "SELECT group_concat(id) FROM realms")).isEqualTo("committed");
+            }
+            assertThat(name).doesNotExist();
+            assertThat(name.getParent()).doesNotExist();
+        }
+    }
+
+    @Test
+    void anInMemoryDatabaseNobodyKeepsIsAClearError() {
+        Path name = dir.resolve("gone").resolve("lorehub.db");
+        assertThatThrownBy(() -> LoreHubDatabase.openInMemory(name, LoreHubDatabase.Settings.DEFAULT))
+            .isInstanceOf(LoreHubDatabaseException.class)
+            .hasMessageContaining("No in-memory LoreHub database under " + name.toAbsolutePath())
+            .hasMessageContaining("keep it open");
+    }
+
+    @Test
+    void anInMemoryDatabaseWithoutLhTablesIsRejectedLikeAFile() throws Exception {
+        Path name = dir.resolve("empty.db");
+        try (Connection disk = java.sql.DriverManager.getConnection(LoreHubDatabase.inMemoryUrl(name));
+             Statement s = disk.createStatement()) {
+            s.execute("CREATE TABLE unrelated (x)");
+            assertThatThrownBy(() -> LoreHubDatabase.openInMemory(name, LoreHubDatabase.Settings.DEFAULT))
+                .isInstanceOf(LoreHubDatabaseException.class)
+                .hasMessageContaining("not a complete LoreHub database");
+        }
+    }
+
+    @Test
+    void inMemoryNamesAreSharedEscapedUris() {
+        assertThat(LoreHubDatabase.inMemoryUrl(Path.of("/tmp/a b/x?y#z%.db")))
+            .isEqualTo("jdbc:sqlite:file:/tmp/a b/x%3fy%23z%25.db?vfs=memdb");
+    }
+
     static int insertRealm(Connection c, String id) throws SQLException {
         try (Statement s = c.createStatement()) {
             return s.executeUpdate("INSERT INTO realms (id, name, path, last_seen, created_at) VALUES ('" + id
