@@ -165,11 +165,15 @@ public interface EventLog {
     /** Whether an event is stored ({@link #contains}) or held back, asked at once. */
     boolean storedOrHeld(EventId id) throws StorageException;
 
-    /** Held events of a realm, oldest first, at most {@code limit}. */
-    List<LogRows.HeldEvent> held(RealmId realm, int limit) throws StorageException;
+    /**
+     * Held events of a realm worth examining again, oldest first, at most {@code limit}: all of them except
+     * those held for {@code stampReason} with an HLC of {@code dueFrom} or more (stamped so far ahead that
+     * they would only be held again for it), which are not read at all.
+     */
+    List<LogRows.HeldEvent> heldDue(RealmId realm, String stampReason, long dueFrom, int limit) throws StorageException;
 
-    /** As {@link #held(RealmId, int)}, only those held for one reason. */
-    List<LogRows.HeldEvent> held(RealmId realm, String reason, int limit) throws StorageException;
+    /** As {@link #heldDue}, only those held for {@code stampReason}: its events stamped below {@code dueFrom}. */
+    List<LogRows.HeldEvent> heldDueFor(RealmId realm, String stampReason, long dueFrom, int limit) throws StorageException;
 
     void release(EventId id) throws StorageException;
 

@@ -601,22 +601,28 @@ public final class EventStore {
         ps.executeUpdate();
     }
 
-    /** Held events of a realm, oldest first, at most {@code limit}. */
-    public List<HeldEvent> held(byte[] realm, int limit) throws SQLException {
+    /**
+     * Held events of a realm, oldest first, at most {@code limit}, except those held for {@code stampReason}
+     * with an HLC of {@code dueFrom} or more: their rows (sealed bytes included) are never read.
+     */
+    public List<HeldEvent> heldDue(byte[] realm, String stampReason, long dueFrom, int limit) throws SQLException {
         PreparedStatement ps = sql("SELECT id, realm, hlc, author, reason, detail, source, sealed, received_at FROM lhsync_held "
-            + "WHERE realm = ? ORDER BY hlc, id LIMIT ?");
+            + "WHERE realm = ? AND (reason <> ? OR hlc < ?) ORDER BY hlc, id LIMIT ?");
         ps.setBytes(1, realm);
-        ps.setInt(2, limit);
+        ps.setString(2, stampReason);
+        ps.setLong(3, dueFrom);
+        ps.setInt(4, limit);
         return held(ps);
     }
 
-    /** Held events of a realm held for one reason, oldest first, at most {@code limit} (through the (realm, reason) index). */
-    public List<HeldEvent> held(byte[] realm, String reason, int limit) throws SQLException {
+    /** Held events of a realm held for {@code reason} with an HLC below {@code dueFrom}, oldest first, at most {@code limit}. */
+    public List<HeldEvent> heldDueFor(byte[] realm, String reason, long dueFrom, int limit) throws SQLException {
         PreparedStatement ps = sql("SELECT id, realm, hlc, author, reason, detail, source, sealed, received_at FROM lhsync_held "
-            + "WHERE realm = ? AND reason = ? ORDER BY hlc, id LIMIT ?");
+            + "WHERE realm = ? AND reason = ? AND hlc < ? ORDER BY hlc, id LIMIT ?");
         ps.setBytes(1, realm);
         ps.setString(2, reason);
-        ps.setInt(3, limit);
+        ps.setLong(3, dueFrom);
+        ps.setInt(4, limit);
         return held(ps);
     }
 

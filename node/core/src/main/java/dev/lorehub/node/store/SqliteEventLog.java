@@ -399,13 +399,14 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
-    public List<LogRows.HeldEvent> held(RealmId realm, int limit) throws StorageException {
-        return SqlCalls.call(() -> store.held(realm.toBytes(), limit));
+    public List<LogRows.HeldEvent> heldDue(RealmId realm, String stampReason, long dueFrom, int limit) throws StorageException {
+        return SqlCalls.call(() -> store.heldDue(realm.toBytes(), stampReason, dueFrom, limit));
     }
 
     @Override
-    public List<LogRows.HeldEvent> held(RealmId realm, String reason, int limit) throws StorageException {
-        return SqlCalls.call(() -> store.held(realm.toBytes(), reason, limit));
+    public List<LogRows.HeldEvent> heldDueFor(RealmId realm, String stampReason, long dueFrom, int limit)
+        throws StorageException {
+        return SqlCalls.call(() -> store.heldDueFor(realm.toBytes(), stampReason, dueFrom, limit));
     }
 
     @Override

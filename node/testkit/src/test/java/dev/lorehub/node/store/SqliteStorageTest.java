@@ -6,6 +6,7 @@ import dev.lorehub.crypto.DeviceId;
 import dev.lorehub.crypto.RealmId;
 import dev.lorehub.node.core.EntityKind;
 import dev.lorehub.node.core.EventId;
+import dev.lorehub.node.core.LogRows;
 import dev.lorehub.node.core.RelationKey;
 import dev.lorehub.node.core.StorageException;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +53,49 @@ class SqliteStorageTest {
         return new StoredEvent(EventId.fromBytes(bytes(32, n)), RealmId.fromBytes(bytes(16, 1)), 1000L + n,
             DeviceId.fromBytes(bytes(32, 9)), kind, entity,
             bytes(64, n), 1L, null, new byte[0]);
+    }
+
+    /**
+     * The held events examined again are exactly those the brute-force filter keeps: every one of the realm
+     * but those held for the stamp reason at or above the bound (oldest first, limit applied after).
+     */
+    @Test
+    void heldDueLeavesOutExactlyTheEventsStampedFromTheBound() throws StorageException {
+        java.util.Random random = new java.util.Random(11);
+        RealmId realm = RealmId.fromBytes(bytes(16, 1));
+        RealmId other = RealmId.fromBytes(bytes(16, 2));
+        List<LogRows.HeldEvent> all = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            byte[] id = bytes(32, 0);
+            id[0] = (byte) i;
+            id[1] = (byte) 0x5a;
+            long hlc = 1_000 + random.nextInt(40); // many ties, so the id orders them too
+            LogRows.HeldEvent e = new LogRows.HeldEvent(EventId.fromBytes(id), i % 7 == 0 ? other : realm, hlc,
+                DeviceId.fromBytes(bytes(32, 9)), random.nextBoolean() ? "FUTURE" : "WAITING", "d", "s", bytes(8, i), 5);
+            all.add(e);
+        }
+        storage.runInTransaction(() -> {
+            for (LogRows.HeldEvent e : all) {
+                storage.events().hold(e);
+            }
+        });
+        java.util.Comparator<LogRows.HeldEvent> oldestFirst = java.util.Comparator.comparingLong(LogRows.HeldEvent::hlc)
+            .thenComparing(LogRows.HeldEvent::id);
+        for (long dueFrom = 995; dueFrom <= 1_045; dueFrom++) {
+            for (int limit : new int[] {1, 5, 100}) {
+                long bound = dueFrom;
+                List<String> expected = all.stream().filter(e -> e.realm().equals(realm))
+                    .filter(e -> !e.reason().equals("FUTURE") || e.hlc() < bound).sorted(oldestFirst).limit(limit)
+                    .map(e -> e.id().toString()).toList();
+                assertThat(storage.events().heldDue(realm, "FUTURE", bound, limit)).map(e -> e.id().toString())
+                    .as("due from %d, limit %d", bound, limit).containsExactlyElementsOf(expected);
+                List<String> expectedFor = all.stream().filter(e -> e.realm().equals(realm))
+                    .filter(e -> e.reason().equals("FUTURE") && e.hlc() < bound).sorted(oldestFirst).limit(limit)
+                    .map(e -> e.id().toString()).toList();
+                assertThat(storage.events().heldDueFor(realm, "FUTURE", bound, limit)).map(e -> e.id().toString())
+                    .as("FUTURE only, due from %d, limit %d", bound, limit).containsExactlyElementsOf(expectedFor);
+            }
+        }
     }
 
     @Test
