@@ -144,10 +144,12 @@ final class LhClient implements AutoCloseable {
      * The {@code k}-th lore id of the realm in id order, or null. The unary {@code +} keeps SQLite
      * from using lh's index on {@code realm_id}, which would fetch and sort every lore of the realm
      * for each pick: walking the primary key's index in id order stops at the {@code k}-th lore of
-     * the realm, which for the workload's hot set is among the first few. The answer is the same.
+     * the realm, which for the workload's hot set is among the first few. The answer is the same. The offset
+     * is {@code ? + 0}, not a bare parameter, which SQLite would prepare the statement again for at every bind
+     * (see the node's {@code SqlLimit}); a literal would prepare one statement per {@code k}.
      */
     String loreAt(String realmId, int k) throws SQLException {
-        return one("select \"id\" from \"lores\" where +\"realm_id\" = ? order by \"id\" limit 1 offset ?", realmId, k);
+        return one("select \"id\" from \"lores\" where +\"realm_id\" = ? order by \"id\" limit 1 offset ? + 0", realmId, k);
     }
 
     /** A lore's content, sigils (JSON) and status, or null if it does not exist. */
