@@ -91,6 +91,9 @@ public interface EventLog {
     /** Every readable event of a kind in a realm (membership events, for instance). */
     List<StoredEvent> eventsOfKind(RealmId realm, EntityKind kind) throws StorageException;
 
+    /** The keys of {@link #eventsOfKind}, without reading the events themselves. */
+    List<LogRows.EventKey> keysOfKind(RealmId realm, EntityKind kind) throws StorageException;
+
     /** Events of a realm this device could not decrypt when they arrived. */
     List<StoredEvent> opaqueEvents(RealmId realm) throws StorageException;
 

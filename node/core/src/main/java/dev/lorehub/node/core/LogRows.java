@@ -19,6 +19,10 @@ public final class LogRows {
     public record EntityRef(EntityKind kind, String entity) {
     }
 
+    /** Where an event sits in its realm's order: its HLC and id. */
+    public record EventKey(long hlc, EventId id) {
+    }
+
     /** One event in its author's chain. */
     public record ChainLink(EventId id, long seq, EventId prev) {
     }

@@ -1712,8 +1712,8 @@ public final class Replica implements AutoCloseable {
     public java.util.Set<EventId> membershipEventIds(RealmId realm) {
         return read(tx -> {
             java.util.Set<EventId> out = new java.util.HashSet<>();
-            for (StoredEvent e : ctx.events().eventsOfKind(realm, EntityKind.MEMBER)) {
-                out.add(e.id());
+            for (LogRows.EventKey k : ctx.events().keysOfKind(realm, EntityKind.MEMBER)) {
+                out.add(k.id());
             }
             return out;
         });
@@ -1750,8 +1750,8 @@ public final class Replica implements AutoCloseable {
     public List<StoredKey> keysOfKind(RealmId realm, EntityKind kind) {
         return read(tx -> {
             List<StoredKey> keys = new ArrayList<>();
-            for (StoredEvent e : ctx.events().eventsOfKind(realm, kind)) {
-                keys.add(new StoredKey(realm, e.hlc(), e.id(), kind == EntityKind.MEMBER, false));
+            for (LogRows.EventKey k : ctx.events().keysOfKind(realm, kind)) {
+                keys.add(new StoredKey(realm, k.hlc(), k.id(), kind == EntityKind.MEMBER, false));
             }
             return keys;
         });

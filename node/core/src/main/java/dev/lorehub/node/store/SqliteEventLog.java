@@ -230,6 +230,11 @@ public final class SqliteEventLog implements EventLog {
     }
 
     @Override
+    public List<LogRows.EventKey> keysOfKind(RealmId realm, EntityKind kind) throws StorageException {
+        return SqlCalls.call(() -> store.keysOfKind(realm.toBytes(), kind.code()));
+    }
+
+    @Override
     public List<StoredEvent> opaqueEvents(RealmId realm) throws StorageException {
         return SqlCalls.call(() -> store.opaqueEvents(realm.toBytes()));
     }

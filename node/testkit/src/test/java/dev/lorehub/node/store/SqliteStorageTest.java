@@ -55,6 +55,24 @@ class SqliteStorageTest {
             bytes(64, n), 1L, null, new byte[0]);
     }
 
+    @Test
+    void theKeysOfAKindAreThoseOfItsEvents() throws StorageException {
+        RealmId realm = RealmId.fromBytes(bytes(16, 1));
+        storage.runInTransaction(() -> {
+            for (int n = 1; n <= 12; n++) {
+                EntityKind kind = n % 3 == 0 ? EntityKind.MEMBER : n % 3 == 1 ? EntityKind.LORE : EntityKind.RELATION;
+                storage.events().append(event(n, kind, kind == EntityKind.RELATION ? "a\nb\nsupports" + n : "e" + n), 5);
+            }
+        });
+        for (EntityKind kind : new EntityKind[] {EntityKind.MEMBER, EntityKind.LORE, EntityKind.RELATION, EntityKind.REALM}) {
+            List<LogRows.EventKey> expected = storage.events().eventsOfKind(realm, kind).stream()
+                .map(e -> new LogRows.EventKey(e.hlc(), e.id())).toList();
+            assertThat(storage.events().keysOfKind(realm, kind)).as(kind.name()).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(storage.events().keysOfKind(RealmId.fromBytes(bytes(16, 2)), kind)).as("another realm").isEmpty();
+        }
+        assertThat(storage.events().keysOfKind(realm, EntityKind.MEMBER)).hasSize(4);
+    }
+
     /**
      * The held events examined again are exactly those the brute-force filter keeps: every one of the realm
      * but those held for the stamp reason at or above the bound (oldest first, limit applied after).
