@@ -22,7 +22,7 @@ final class InvariantChecks {
     static List<String> lhValid(SimNode n) {
         try {
             List<String> out = new ArrayList<>();
-            for (LhViolation v : LhCompatibility.check(n.lh.connection())) {
+            for (LhViolation v : n.lh.compatibility().check()) {
                 out.add(v.describe());
                 if (out.size() >= 3) {
                     break;

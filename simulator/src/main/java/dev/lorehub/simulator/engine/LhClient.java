@@ -3,6 +3,7 @@ package dev.lorehub.simulator.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lorehub.node.store.LhCompatibility;
 import dev.lorehub.node.store.LoreWriter;
 
 import java.sql.Connection;
@@ -45,6 +46,7 @@ final class LhClient implements AutoCloseable {
     private final Connection c;
     private final Map<String, PreparedStatement> statements = new LinkedHashMap<>();
     private final LoreWriter writer;
+    private LhCompatibility.Checker compatibility;
     private long lastAt;
 
     /** lh on the database at the JDBC URL {@code url}: the device's disk ({@link SimNode#createDisk}). */
@@ -227,8 +229,13 @@ final class LhClient implements AutoCloseable {
         return out;
     }
 
-    Connection connection() {
-        return c;
+
+    /** lh's compatibility checks on this connection, their statements prepared once (a device is checked often). */
+    LhCompatibility.Checker compatibility() {
+        if (compatibility == null) {
+            compatibility = LhCompatibility.checker(c);
+        }
+        return compatibility;
     }
 
     static List<String> parseList(String json) {

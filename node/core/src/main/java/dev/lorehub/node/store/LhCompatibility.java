@@ -45,11 +45,47 @@ public final class LhCompatibility {
      * the migration record), rows in key order. Empty when lh can read everything.
      */
     public static List<LhViolation> check(Connection connection) throws SQLException {
+        return check(sql -> {
+            Statement statement = connection.createStatement();
+            try {
+                statement.closeOnCompletion(); // closed with its result set
+                return statement.executeQuery(sql);
+            } catch (SQLException | RuntimeException e) {
+                statement.close();
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * The checks of {@link #check(Connection)} on one connection, their statements prepared once: for a caller that
+     * checks again and again (the simulator, at every checkpoint of every device). Use it on one thread; it holds
+     * no state besides the statements, which close with the connection.
+     */
+    public static Checker checker(Connection connection) {
+        PreparedStatements statements = new PreparedStatements(connection);
+        return () -> check(sql -> statements.get(sql).executeQuery());
+    }
+
+    /** {@link #check(Connection)} on a connection, again and again ({@link #checker}). */
+    @FunctionalInterface
+    public interface Checker {
+        /** Every violation now, as {@link #check(Connection)} lists them. */
+        List<LhViolation> check() throws SQLException;
+    }
+
+    /** Runs one query of the checks: a statement prepared for the call, or kept. */
+    @FunctionalInterface
+    private interface Queries {
+        ResultSet query(String sql) throws SQLException;
+    }
+
+    private static List<LhViolation> check(Queries queries) throws SQLException {
         List<LhViolation> violations = new ArrayList<>();
-        checkMigrations(connection, violations);
-        checkRealms(connection, violations);
-        checkLores(connection, violations);
-        checkRelations(connection, violations);
+        checkMigrations(queries, violations);
+        checkRealms(queries, violations);
+        checkLores(queries, violations);
+        checkRelations(queries, violations);
         return violations;
     }
 
@@ -60,23 +96,26 @@ public final class LhCompatibility {
      * node made (recorded through 0009, no {@code lores_vec}, no 0011 tables) and one lh made or
      * migrated (all twelve recorded) both pass.
      */
-    private static void checkMigrations(Connection connection, List<LhViolation> out) throws SQLException {
+    private static void checkMigrations(Queries queries, List<LhViolation> out) throws SQLException {
         String table = "__drizzle_migrations";
-        if (!NodeObjects.tableExists(connection, table)) {
+        boolean exists;
+        try (ResultSet rows = queries.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'")) {
+            exists = rows.next();
+        }
+        if (!exists) {
             out.add(new LhViolation(table, "", "", "missing: lh would try to create its tables again and every "
                 + "command would fail"));
             return;
         }
         long newest;
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(
-                 "SELECT CAST(created_at AS INTEGER) FROM " + table + " ORDER BY created_at DESC LIMIT 1")) {
+        try (ResultSet rows = queries.query("SELECT CAST(created_at AS INTEGER) FROM " + table
+            + " ORDER BY created_at DESC LIMIT 1")) {
             newest = rows.next() ? rows.getLong(1) : 0;
         }
         java.util.Set<String> objects = null; // read once, when a migration is pending
         for (LoreHubSchema.Migration pending : LoreHubSchema.pendingAfter(newest)) {
             if (objects == null) {
-                objects = objectNames(connection);
+                objects = objectNames(queries);
             }
             List<String> existing = new ArrayList<>();
             for (String name : pending.createdObjects()) {
@@ -100,10 +139,9 @@ public final class LhCompatibility {
     }
 
     /** The names of every table, index, view and trigger in the database (one statement, not one per name). */
-    private static java.util.Set<String> objectNames(Connection connection) throws SQLException {
+    private static java.util.Set<String> objectNames(Queries queries) throws SQLException {
         java.util.Set<String> names = new java.util.HashSet<>();
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_master")) {
+        try (ResultSet rows = queries.query("SELECT name FROM sqlite_master")) {
             while (rows.next()) {
                 names.add(rows.getString(1));
             }
@@ -111,10 +149,10 @@ public final class LhCompatibility {
         return names;
     }
 
-    private static void checkRealms(Connection connection, List<LhViolation> out) throws SQLException {
+    private static void checkRealms(Queries queries, List<LhViolation> out) throws SQLException {
         String sql = "SELECT id, is_monorepo, typeof(is_monorepo), provinces, typeof(provinces), "
             + "last_seen, typeof(last_seen), created_at, typeof(created_at) FROM realms ORDER BY id";
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+        try (ResultSet row = queries.query(sql)) {
             while (row.next()) {
                 Row r = new Row(out, "realms", row.getString(1));
                 r.nonEmptyKey();
@@ -128,13 +166,13 @@ public final class LhCompatibility {
         }
     }
 
-    private static void checkLores(Connection connection, List<LhViolation> out) throws SQLException {
+    private static void checkLores(Queries queries, List<LhViolation> out) throws SQLException {
         String sql = "SELECT l.id, l.realm_id, EXISTS (SELECT 1 FROM realms r WHERE r.id = l.realm_id), "
             + "l.type, l.provinces, typeof(l.provinces), l.sigils, typeof(l.sigils), "
             + "l.confidence, typeof(l.confidence), l.origin, typeof(l.origin), l.status, "
             + "l.created_at, typeof(l.created_at), l.updated_at, typeof(l.updated_at), typeof(l.content) "
             + "FROM lores l ORDER BY l.id";
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+        try (ResultSet row = queries.query(sql)) {
             while (row.next()) {
                 Row r = new Row(out, "lores", row.getString(1));
                 r.nonEmptyKey();
@@ -159,13 +197,13 @@ public final class LhCompatibility {
         }
     }
 
-    private static void checkRelations(Connection connection, List<LhViolation> out) throws SQLException {
+    private static void checkRelations(Queries queries, List<LhViolation> out) throws SQLException {
         String sql = "SELECT x.from_lore_id, x.to_lore_id, x.type, "
             + "EXISTS (SELECT 1 FROM lores l WHERE l.id = x.from_lore_id), "
             + "EXISTS (SELECT 1 FROM lores l WHERE l.id = x.to_lore_id), "
             + "x.strength, typeof(x.strength), x.metadata, typeof(x.metadata), x.created_at, typeof(x.created_at) "
             + "FROM lore_relations x ORDER BY x.from_lore_id, x.to_lore_id, x.type";
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+        try (ResultSet row = queries.query(sql)) {
             while (row.next()) {
                 String from = row.getString(1);
                 String to = row.getString(2);

@@ -159,6 +159,28 @@ class LhCompatibilityTest {
             .startsWith("__drizzle_migrations: missing: lh would try to create its tables again");
     }
 
+    /** A checker keeps its statements across checks and still sees every change made between them. */
+    @Test
+    void aCheckerKeptAcrossChangesListsWhatAFreshCheckLists() throws SQLException {
+        LhCompatibility.Checker checker = LhCompatibility.checker(lh.connection());
+        assertThat(describe(checker.check())).isEmpty();
+        lh.update("update lores set sigils = '[\"a\",]', type = 'gossip' where id = ?", a);
+        assertThat(describe(checker.check())).hasSize(2).containsExactlyElementsOf(descriptions());
+        lh.update("update lore_relations set strength = 1.5");
+        assertThat(describe(checker.check())).hasSize(3).containsExactlyElementsOf(descriptions());
+        lh.update("delete from __drizzle_migrations where created_at > 1752038466489");
+        assertThat(describe(checker.check())).hasSize(4).containsExactlyElementsOf(descriptions());
+        lh.update("drop table __drizzle_migrations");
+        assertThat(describe(checker.check())).hasSize(4).containsExactlyElementsOf(descriptions());
+        lh.update("update lores set sigils = '[]', type = 'wisdom' where id = ?", a);
+        lh.update("update lore_relations set strength = 1");
+        assertThat(describe(checker.check())).singleElement().asString().startsWith("__drizzle_migrations: missing");
+    }
+
+    private static List<String> describe(List<LhViolation> violations) {
+        return violations.stream().map(LhViolation::describe).toList();
+    }
+
     private List<String> descriptions() throws SQLException {
         return LhCompatibility.check(lh.connection()).stream().map(LhViolation::describe).toList();
     }
