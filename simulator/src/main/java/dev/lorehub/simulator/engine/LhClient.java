@@ -229,7 +229,6 @@ final class LhClient implements AutoCloseable {
         return out;
     }
 
-
     /** lh's compatibility checks on this connection, their statements prepared once (a device is checked often). */
     LhCompatibility.Checker compatibility() {
         if (compatibility == null) {

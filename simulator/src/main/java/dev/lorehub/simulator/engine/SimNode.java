@@ -35,10 +35,10 @@ import java.util.TreeMap;
 
 /**
  * One simulated device: its disk (a real LoreHub SQLite database, held in memory for the run, see
- * {@link #createDisk}; and its key store, a file in a temporary directory), the node process while it runs (its {@link Replica} and the {@link NodeEndpoint} the
- * daemon would drive), the lh-like writer (lh is a separate program: it keeps working while the
- * node is stopped or crashed, never while the laptop sleeps), and what the simulator knows about
- * it (events held, edits acknowledged).
+ * {@link #createDisk}; and its key store, a file in a temporary directory), the node process while
+ * it runs (its {@link Replica} and the {@link NodeEndpoint} the daemon would drive), the lh-like
+ * writer (lh is a separate program: it keeps working while the node is stopped or crashed, never
+ * while the laptop sleeps), and what the simulator knows about it (events held, edits acknowledged).
  *
  * <p>The simulator plays only the daemon's I/O for this device: it feeds the endpoint's inputs and
  * carries out its actions ({@link Simulation#drive}); every decision (what to send, when to dial,
@@ -138,9 +138,11 @@ final class SimNode {
      *                 database in WAL mode)
      */
     void createDisk(Path template) throws SQLException {
+        String source = template.toAbsolutePath().toString();
+        String quote = source.contains("'") ? "\"" : "'"; // sqlite-jdbc's command takes either, and no escapes
         disk = DriverManager.getConnection(LoreHubDatabase.inMemoryUrl(databaseFile()));
         try (Statement s = disk.createStatement()) {
-            s.executeUpdate("restore from '" + template.toAbsolutePath() + "'"); // sqlite-jdbc's backup API command
+            s.executeUpdate("restore from " + quote + source + quote); // sqlite-jdbc's command for SQLite's backup API
         }
     }
 
