@@ -61,7 +61,7 @@ public final class LogReport {
             events.sort(Comparator.comparingLong(StoredEvent::hlc).reversed());
             events = events.subList(0, Math.min(events.size(), Math.max(limit, 0)));
         } else {
-            events = limit == 0 ? List.of() : replica.events().newest(limit);
+            events = limit <= 0 ? List.of() : replica.events().newest(limit); // as the lore branch: nothing below 1
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode list = out.putArray("events");
