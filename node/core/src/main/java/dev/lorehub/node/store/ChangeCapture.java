@@ -43,7 +43,7 @@ public final class ChangeCapture {
         + "  at INTEGER)";
 
     private static final String SELECT =
-        "SELECT seq, tbl, op, id, id2, id3, realm_id, at FROM " + TABLE + " WHERE seq > ? ORDER BY seq";
+        "SELECT seq, tbl, op, id, id2, id3, realm_id, at FROM " + TABLE + " WHERE seq > ? ORDER BY seq" + SqlLimit.PARAMETER;
 
     private static final String DELETE_THROUGH = "DELETE FROM " + TABLE + " WHERE seq <= ?";
 
@@ -133,7 +133,7 @@ public final class ChangeCapture {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
-        try (PreparedStatement select = connection.prepareStatement(SELECT + SqlLimit.of(limit))) {
+        try (PreparedStatement select = connection.prepareStatement(SELECT)) {
             return readAfter(select, afterSeq, limit);
         }
     }
@@ -146,12 +146,13 @@ public final class ChangeCapture {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
-        return readAfter(statements.get(SELECT + SqlLimit.of(limit)), 0, limit);
+        return readAfter(statements.get(SELECT), 0, limit);
     }
 
     private static List<CapturedChange> readAfter(PreparedStatement select, long afterSeq, int limit) throws SQLException {
         List<CapturedChange> changes = new ArrayList<>(Math.min(limit, 1024));
         select.setLong(1, afterSeq);
+        select.setInt(2, limit);
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 changes.add(new CapturedChange(rows.getLong(1), rows.getString(2), rows.getString(3).charAt(0),

@@ -187,8 +187,9 @@ public final class EventStore {
     /** Lores of a local realm that have no event yet (to adopt into a synced realm), at most {@code limit}. */
     public List<String> unadoptedLores(String localRealmId, int limit) throws SQLException {
         PreparedStatement ps = sql("SELECT l.id FROM lores l WHERE l.realm_id = ? AND NOT EXISTS "
-            + "(SELECT 1 FROM lhsync_events e WHERE e.kind = 2 AND e.entity = l.id) ORDER BY l.id" + SqlLimit.of(limit));
+            + "(SELECT 1 FROM lhsync_events e WHERE e.kind = 2 AND e.entity = l.id) ORDER BY l.id" + SqlLimit.PARAMETER);
         ps.setString(1, localRealmId);
+        ps.setInt(2, limit);
         List<String> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -203,8 +204,9 @@ public final class EventStore {
         PreparedStatement ps = sql("SELECT r.from_lore_id, r.to_lore_id, r.type FROM lore_relations r "
             + "JOIN lores l ON l.id = r.from_lore_id WHERE l.realm_id = ? AND NOT EXISTS (SELECT 1 FROM lhsync_events e "
             + "WHERE e.kind = 3 AND e.entity = r.from_lore_id || char(10) || r.to_lore_id || char(10) || r.type) "
-            + "ORDER BY 1, 2, 3" + SqlLimit.of(limit));
+            + "ORDER BY 1, 2, 3" + SqlLimit.PARAMETER);
         ps.setString(1, localRealmId);
+        ps.setInt(2, limit);
         List<RelationKey> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -344,15 +346,17 @@ public final class EventStore {
 
     /** The events of a realm in (HLC, id) order, starting after a position, at most {@code limit}. */
     public List<StoredEvent> page(byte[] realm, long afterHlc, int limit) throws SQLException {
-        PreparedStatement ps = sql(SELECT + " WHERE realm = ? AND hlc > ? ORDER BY hlc, id" + SqlLimit.of(limit));
+        PreparedStatement ps = sql(SELECT + " WHERE realm = ? AND hlc > ? ORDER BY hlc, id" + SqlLimit.PARAMETER);
         ps.setBytes(1, realm);
         ps.setLong(2, afterHlc);
+        ps.setInt(3, limit);
         return read(ps);
     }
 
     /** The newest events of all realms, newest first (the audit trail). */
     public List<StoredEvent> newest(int limit) throws SQLException {
-        PreparedStatement ps = sql(SELECT + " ORDER BY hlc DESC, id DESC" + SqlLimit.of(limit));
+        PreparedStatement ps = sql(SELECT + " ORDER BY hlc DESC, id DESC" + SqlLimit.PARAMETER);
+        ps.setInt(1, limit);
         return read(ps);
     }
 
@@ -621,20 +625,22 @@ public final class EventStore {
      */
     public List<HeldEvent> heldDue(byte[] realm, String stampReason, long dueFrom, int limit) throws SQLException {
         PreparedStatement ps = sql("SELECT id, realm, hlc, author, reason, detail, source, sealed, received_at FROM lhsync_held "
-            + "WHERE realm = ? AND (reason <> ? OR hlc < ?) ORDER BY hlc, id" + SqlLimit.of(limit));
+            + "WHERE realm = ? AND (reason <> ? OR hlc < ?) ORDER BY hlc, id" + SqlLimit.PARAMETER);
         ps.setBytes(1, realm);
         ps.setString(2, stampReason);
         ps.setLong(3, dueFrom);
+        ps.setInt(4, limit);
         return held(ps);
     }
 
     /** Held events of a realm held for {@code reason} with an HLC below {@code dueFrom}, oldest first, at most {@code limit}. */
     public List<HeldEvent> heldDueFor(byte[] realm, String reason, long dueFrom, int limit) throws SQLException {
         PreparedStatement ps = sql("SELECT id, realm, hlc, author, reason, detail, source, sealed, received_at FROM lhsync_held "
-            + "WHERE realm = ? AND reason = ? AND hlc < ? ORDER BY hlc, id" + SqlLimit.of(limit));
+            + "WHERE realm = ? AND reason = ? AND hlc < ? ORDER BY hlc, id" + SqlLimit.PARAMETER);
         ps.setBytes(1, realm);
         ps.setString(2, reason);
         ps.setLong(3, dueFrom);
+        ps.setInt(4, limit);
         return held(ps);
     }
 
@@ -884,10 +890,11 @@ public final class EventStore {
     /** Entity ids of a kind that start with {@code prefix}, from the log (deleted entities included), at most {@code limit}. */
     public List<String> entitiesStartingWith(int kind, String prefix, int limit) throws SQLException {
         PreparedStatement ps = sql("SELECT DISTINCT entity FROM lhsync_events WHERE kind = ? AND substr(entity, 1, ?) = ? "
-            + "ORDER BY entity" + SqlLimit.of(limit));
+            + "ORDER BY entity" + SqlLimit.PARAMETER);
         ps.setInt(1, kind);
         ps.setInt(2, prefix.length());
         ps.setString(3, prefix);
+        ps.setInt(4, limit);
         List<String> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
