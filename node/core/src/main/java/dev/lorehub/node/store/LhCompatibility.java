@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -45,11 +45,11 @@ public final class LhCompatibility {
      * the migration record), rows in key order. Empty when lh can read everything.
      */
     public static List<LhViolation> check(Connection connection) throws SQLException {
-        return check(sql -> {
-            Statement statement = connection.createStatement();
+        return check((sql, args) -> {
+            PreparedStatement statement = connection.prepareStatement(sql);
             try {
                 statement.closeOnCompletion(); // closed with its result set
-                return statement.executeQuery(sql);
+                return query(statement, args);
             } catch (SQLException | RuntimeException e) {
                 statement.close();
                 throw e;
@@ -64,7 +64,7 @@ public final class LhCompatibility {
      */
     public static Checker checker(Connection connection) {
         PreparedStatements statements = new PreparedStatements(connection);
-        return () -> check(sql -> statements.get(sql).executeQuery());
+        return () -> check((sql, args) -> query(statements.get(sql), args));
     }
 
     /** {@link #check(Connection)} on a connection, again and again ({@link #checker}). */
@@ -74,10 +74,17 @@ public final class LhCompatibility {
         List<LhViolation> check() throws SQLException;
     }
 
-    /** Runs one query of the checks: a statement prepared for the call, or kept. */
+    /** Runs one query of the checks, with its text parameters: a statement prepared for the call, or kept. */
     @FunctionalInterface
     private interface Queries {
-        ResultSet query(String sql) throws SQLException;
+        ResultSet query(String sql, String... args) throws SQLException;
+    }
+
+    private static ResultSet query(PreparedStatement statement, String... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            statement.setString(i + 1, args[i]);
+        }
+        return statement.executeQuery();
     }
 
     private static List<LhViolation> check(Queries queries) throws SQLException {
@@ -99,7 +106,7 @@ public final class LhCompatibility {
     private static void checkMigrations(Queries queries, List<LhViolation> out) throws SQLException {
         String table = "__drizzle_migrations";
         boolean exists;
-        try (ResultSet rows = queries.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'")) {
+        try (ResultSet rows = queries.query(NodeObjects.TABLE_EXISTS, table)) {
             exists = rows.next();
         }
         if (!exists) {

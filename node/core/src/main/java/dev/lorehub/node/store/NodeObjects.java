@@ -62,9 +62,11 @@ final class NodeObjects {
         }
     }
 
+    /** A row when the table named by the one parameter exists, none otherwise. */
+    static final String TABLE_EXISTS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?";
+
     static boolean tableExists(Connection connection, String table) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+        try (PreparedStatement select = connection.prepareStatement(TABLE_EXISTS)) {
             select.setString(1, table);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next();
