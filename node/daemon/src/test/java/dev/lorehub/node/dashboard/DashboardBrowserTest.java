@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -111,12 +112,32 @@ class DashboardBrowserTest {
         await(what).atMost(max).pollInterval(Duration.ofMillis(25)).ignoreExceptions().until(condition);
     }
 
+    /**
+     * The attribute of the first element matching css, found again if a snapshot redrew it between
+     * finding and reading (each snapshot replaces the cards and conflicts, not their containers).
+     */
+    private String attributeOf(String css, String attribute) {
+        return await("a settled read of " + css).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(25))
+            .ignoreException(StaleElementReferenceException.class)
+            .until(() -> browser.findElement(By.cssSelector(css)).getAttribute(attribute), value -> true);
+    }
+
+    /** Clicks the first element matching css once, found again if a snapshot redrew it before the click landed. */
+    private void click(String css) {
+        await("a click on " + css).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(25))
+            .ignoreException(StaleElementReferenceException.class)
+            .until(() -> {
+                browser.findElement(By.cssSelector(css)).click();
+                return true;
+            });
+    }
+
     @Test
     void twoDevicesInSyncLiveUpdatesAndAConflictResolvedWithAClick() throws Exception {
         // both pages show the other device in sync, with the shared realm
         on(tabA);
         awaitOnPage("A's page shows B in sync", Duration.ofSeconds(20), () -> peerState(shortB()).equals("in sync"));
-        assertThat(browser.findElement(By.cssSelector(".peer[data-peer='" + shortB() + "'] .peer-realm")).getAttribute("data-state"))
+        assertThat(attributeOf(".peer[data-peer='" + shortB() + "'] .peer-realm", "data-state"))
             .isEqualTo("in sync");
         assertThat(browser.findElement(By.id("overall")).getText()).isEqualTo("Up to date");
         assertThat(browser.findElement(By.id("realms")).getText()).contains("api").contains("admin").contains("write");
@@ -160,7 +181,7 @@ class DashboardBrowserTest {
         assertThat(Files.size(shot)).isGreaterThan(10_000);
 
         // one click on A resolves it ("keep mine": A's 150 ms); it disappears from both pages
-        browser.findElement(By.cssSelector(".conflict[data-lore='" + nodes.firstLore + "'] button.keep-mine")).click();
+        click(".conflict[data-lore='" + nodes.firstLore + "'] button.keep-mine");
         awaitOnPage("A's page shows no conflict", Duration.ofSeconds(10), () -> present("#no-conflicts"));
         on(tabB);
         awaitOnPage("B's page shows no conflict", Duration.ofSeconds(10), () -> present("#no-conflicts"));
