@@ -177,6 +177,58 @@ class LhCompatibilityTest {
         assertThat(describe(checker.check())).singleElement().asString().startsWith("__drizzle_migrations: missing");
     }
 
+    /**
+     * A kept checker reuses the verdict of each lore whose checked values did not change: against a fresh
+     * check after every one of many random changes, including the ones it could miss (a value changed past a
+     * NUL byte, one changed only in its storage class, a deleted lore whose rowid a new one takes, a realm
+     * deleted under unchanged lores).
+     */
+    @Test
+    void aKeptCheckerAgreesWithAFreshCheckAfterEveryRandomChange() throws SQLException {
+        String[][] changes = {
+            {"type", "'wisdom'", "'gossip'", "'wis' || char(0) || 'dom'", "'wis' || char(0) || 'x'"},
+            {"sigils", "'[]'", "'[\"a\"]'", "'[1]'", "'['", "x'5b5d'"},
+            {"provinces", "'[]'", "'{}'", "'[\"p\"]'"},
+            {"confidence", "50", "'50'", "'fifty'", "150", "50.5", "-1"},
+            {"origin", "'{\"type\":\"manual\"}'", "'{\"type\":\"guess\"}'", "'[]'"},
+            {"status", "'active'", "'nope'", "'active' || char(0)"},
+            {"created_at", "'" + NOW + "'", "'yesterday'", "1752038466489", "'2025-07-13 02:18:14'"},
+            {"updated_at", "'" + NOW + "'", "'later'"},
+            {"content", "'text'", "x'00'", "12"},
+            {"realm_id", "'" + realm + "'", "'defaults'", "'nowhere'"},
+        };
+        java.util.Random random = new java.util.Random(20261203);
+        LhCompatibility.Checker checker = LhCompatibility.checker(lh.connection());
+        for (int step = 0; step < 400; step++) {
+            List<String> ids = new java.util.ArrayList<>();
+            try (var rows = lh.connection().createStatement().executeQuery("select id from lores order by rowid")) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+            int what = random.nextInt(20);
+            if (what == 0 && !ids.isEmpty()) { // the newest lore goes and a new one takes its rowid
+                lh.update("delete from lores where id = ?", ids.get(ids.size() - 1));
+                lh.addLore(random.nextBoolean() ? realm : "defaults", "again " + step);
+            } else if (what == 1) {
+                lh.addLore(realm, "more " + step, "decree", List.of("x"));
+            } else if (what == 2) {
+                lh.update("delete from realms where id = 'defaults'");
+                lh.update("insert into realms (id, name, path) values ('defaults', 'old', '/old')");
+            } else if (what == 3) {
+                lh.update("delete from realms where id = 'defaults'");
+            } else if (!ids.isEmpty()) {
+                String[] column = changes[random.nextInt(changes.length)];
+                String value = column[1 + random.nextInt(column.length - 1)];
+                lh.update("update lores set " + column[0] + " = " + value + " where id = ?", ids.get(random.nextInt(ids.size())));
+            }
+            if (lh.queryString("select count(*) from realms where id = 'defaults'").equals("0") && random.nextInt(3) == 0) {
+                lh.update("insert into realms (id, name, path) values ('defaults', 'old', '/old')");
+            }
+            assertThat(describe(checker.check())).as("step %d", step).containsExactlyElementsOf(descriptions());
+        }
+    }
+
     private static List<String> describe(List<LhViolation> violations) {
         return violations.stream().map(LhViolation::describe).toList();
     }
