@@ -13,10 +13,12 @@ import dev.lorehub.node.core.StoredEvent;
 import dev.lorehub.node.core.StorageException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every event seen anywhere in the run, decoded once through the node's public API
@@ -34,6 +36,8 @@ final class EventCatalog {
     private final Map<EventId, Info> events = new HashMap<>();
     /** Entity events by "kind:entity", each list in first-seen order. */
     private final Map<String, List<EventId>> byEntity = new LinkedHashMap<>();
+    /** The keys of entities with at least one delete among their events. */
+    private final Set<String> withDelete = new HashSet<>();
 
     boolean knows(EventId id) {
         return events.containsKey(id);
@@ -56,10 +60,21 @@ final class EventCatalog {
         EventBody body = node.replica.decode(e).orElseThrow();
         DeviceId author = e.author();
         if (body instanceof EntityChange change) {
-            events.put(id, new Info(id, realm, e.hlc(), author, change, null));
-            byEntity.computeIfAbsent(key(change.kind(), change.entityId()), k -> new ArrayList<>()).add(id);
+            add(new Info(id, realm, e.hlc(), author, change, null));
         } else if (body instanceof MembershipChange m) {
-            events.put(id, new Info(id, realm, e.hlc(), author, null, m));
+            add(new Info(id, realm, e.hlc(), author, null, m));
+        }
+    }
+
+    /** Records a decoded event (once per id). */
+    void add(Info info) {
+        if (events.putIfAbsent(info.id(), info) != null || info.change() == null) {
+            return;
+        }
+        String key = key(info.change().kind(), info.change().entityId());
+        byEntity.computeIfAbsent(key, k -> new ArrayList<>()).add(info.id());
+        if (info.change().deleted()) {
+            withDelete.add(key);
         }
     }
 
@@ -73,6 +88,21 @@ final class EventCatalog {
         List<String> out = new ArrayList<>();
         for (String k : byEntity.keySet()) {
             if (k.startsWith(prefix)) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Entity keys of one kind that have at least one delete among their events, in first-seen order:
+     * the only entities whose heads can all be deletes.
+     */
+    List<String> entitiesWithDelete(EntityKind kind) {
+        String prefix = kind.code() + ":";
+        List<String> out = new ArrayList<>();
+        for (String k : byEntity.keySet()) {
+            if (withDelete.contains(k) && k.startsWith(prefix)) {
                 out.add(k);
             }
         }
