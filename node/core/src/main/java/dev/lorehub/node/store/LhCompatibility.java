@@ -8,9 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -66,23 +64,10 @@ public final class LhCompatibility {
      */
     public static Checker checker(Connection connection) {
         PreparedStatements statements = new PreparedStatements(connection);
-        Queries queries = (sql, args) -> query(statements.get(sql), args);
-        LoreVerdicts lores = new LoreVerdicts();
-        return () -> {
-            List<LhViolation> violations = new ArrayList<>();
-            checkMigrations(queries, violations);
-            checkRealms(queries, violations);
-            lores.check(queries, violations);
-            checkRelations(queries, violations);
-            return violations;
-        };
+        return () -> check((sql, args) -> query(statements.get(sql), args));
     }
 
-    /**
-     * {@link #check(Connection)} on a connection, again and again ({@link #checker}). A lore whose checked
-     * values are byte for byte those of the last check keeps that check's verdict; every other lore is checked
-     * again, so the list is always the one a fresh {@link #check(Connection)} would give.
-     */
+    /** {@link #check(Connection)} on a connection, again and again ({@link #checker}). */
     @FunctionalInterface
     public interface Checker {
         /** Every violation now, as {@link #check(Connection)} lists them. */
@@ -188,103 +173,34 @@ public final class LhCompatibility {
         }
     }
 
-    /** Every column the checks of one lore read, the realm's existence included; one row per lore. */
-    private static final String LORE_ROWS = "SELECT l.id, l.realm_id, EXISTS (SELECT 1 FROM realms r WHERE r.id = l.realm_id), "
-        + "l.type, l.provinces, typeof(l.provinces), l.sigils, typeof(l.sigils), "
-        + "l.confidence, typeof(l.confidence), l.origin, typeof(l.origin), l.status, "
-        + "l.created_at, typeof(l.created_at), l.updated_at, typeof(l.updated_at), typeof(l.content) "
-        + "FROM lores l";
-
     private static void checkLores(Queries queries, List<LhViolation> out) throws SQLException {
-        try (ResultSet row = queries.query(LORE_ROWS + " ORDER BY l.id")) {
+        String sql = "SELECT l.id, l.realm_id, EXISTS (SELECT 1 FROM realms r WHERE r.id = l.realm_id), "
+            + "l.type, l.provinces, typeof(l.provinces), l.sigils, typeof(l.sigils), "
+            + "l.confidence, typeof(l.confidence), l.origin, typeof(l.origin), l.status, "
+            + "l.created_at, typeof(l.created_at), l.updated_at, typeof(l.updated_at), typeof(l.content) "
+            + "FROM lores l ORDER BY l.id";
+        try (ResultSet row = queries.query(sql)) {
             while (row.next()) {
-                checkLore(row, out);
-            }
-        }
-    }
-
-    /** The checks of the lore at the result set's current row ({@link #LORE_ROWS}). */
-    private static void checkLore(ResultSet row, List<LhViolation> out) throws SQLException {
-        Row r = new Row(out, "lores", row.getString(1));
-        r.nonEmptyKey();
-        if (!row.getBoolean(3)) {
-            r.add("realm_id", "realm " + quote(row.getString(2)) + " does not exist: lh silently hides "
-                + "this lore from every listing");
-        }
-        if (!"text".equals(row.getString(18))) {
-            r.add("content", "must be text, is " + row.getString(18));
-        }
-        r.member("type", row.getString(4), LORE_TYPES);
-        r.stringArray("provinces", row.getString(5), row.getString(6));
-        r.stringArray("sigils", row.getString(7), row.getString(8));
-        if (!"integer".equals(row.getString(10)) || row.getLong(9) < 0 || row.getLong(9) > 100) {
-            r.add("confidence", "must be an integer from 0 to 100, is " + quote(row.getString(9)));
-        }
-        r.origin(row.getString(11), row.getString(12));
-        r.member("status", row.getString(13), LORE_STATUSES);
-        r.timestamp("created_at", row.getString(14), row.getString(15));
-        r.timestamp("updated_at", row.getString(16), row.getString(17));
-    }
-
-    /**
-     * The lore checks of a {@link Checker}: each lore's verdict kept with what it was decided on, so that
-     * a check again reads one text per lore and checks only the lores that changed.
-     */
-    private static final class LoreVerdicts {
-        /**
-         * Each lore's rowid and everything its checks read, as one text: every value as its storage class
-         * and its bytes in hex, so equal texts mean equal values of equal types (NULs and all), hence the
-         * same violations. In key order, as {@link #checkLores} lists them.
-         */
-        private static final String DIGESTS = "SELECT l.rowid, " + digest("l.id", "l.realm_id",
-            "EXISTS (SELECT 1 FROM realms r WHERE r.id = l.realm_id)", "l.type", "l.provinces", "l.sigils", "l.confidence",
-            "l.origin", "l.status", "l.created_at", "l.updated_at") + " || typeof(l.content) FROM lores l ORDER BY l.id";
-        private static final String ONE = LORE_ROWS + " WHERE l.rowid = CAST(? AS INTEGER)";
-
-        private record Verdict(String digest, List<LhViolation> violations) {
-        }
-
-        private Map<Long, Verdict> last = new HashMap<>();
-
-        private static String digest(String... columns) {
-            StringBuilder sql = new StringBuilder();
-            for (String column : columns) {
-                sql.append("typeof(").append(column).append(") || ':' || hex(").append(column).append(") || ',' || ");
-            }
-            return sql.substring(0, sql.length() - " || ".length());
-        }
-
-        void check(Queries queries, List<LhViolation> out) throws SQLException {
-            Map<Long, Verdict> now = new HashMap<>();
-            List<long[]> changed = new ArrayList<>(); // (rowid, position in out) of lores to check again
-            List<String> changedDigests = new ArrayList<>();
-            try (ResultSet rows = queries.query(DIGESTS)) {
-                while (rows.next()) {
-                    long rowid = rows.getLong(1);
-                    String digest = rows.getString(2);
-                    Verdict kept = last.get(rowid);
-                    if (kept != null && kept.digest().equals(digest)) {
-                        now.put(rowid, kept);
-                        out.addAll(kept.violations());
-                    } else {
-                        changed.add(new long[] {rowid, out.size()});
-                        changedDigests.add(digest);
-                    }
+                Row r = new Row(out, "lores", row.getString(1));
+                r.nonEmptyKey();
+                if (!row.getBoolean(3)) {
+                    r.add("realm_id", "realm " + quote(row.getString(2)) + " does not exist: lh silently hides "
+                        + "this lore from every listing");
                 }
-            }
-            // checked after the digests are read (one statement open at a time), then put in key order
-            for (int i = changed.size() - 1; i >= 0; i--) {
-                long rowid = changed.get(i)[0];
-                List<LhViolation> violations = new ArrayList<>();
-                try (ResultSet row = queries.query(ONE, Long.toString(rowid))) {
-                    while (row.next()) {
-                        checkLore(row, violations);
-                    }
+                if (!"text".equals(row.getString(18))) {
+                    r.add("content", "must be text, is " + row.getString(18));
                 }
-                now.put(rowid, new Verdict(changedDigests.get(i), List.copyOf(violations)));
-                out.addAll((int) changed.get(i)[1], violations);
+                r.member("type", row.getString(4), LORE_TYPES);
+                r.stringArray("provinces", row.getString(5), row.getString(6));
+                r.stringArray("sigils", row.getString(7), row.getString(8));
+                if (!"integer".equals(row.getString(10)) || row.getLong(9) < 0 || row.getLong(9) > 100) {
+                    r.add("confidence", "must be an integer from 0 to 100, is " + quote(row.getString(9)));
+                }
+                r.origin(row.getString(11), row.getString(12));
+                r.member("status", row.getString(13), LORE_STATUSES);
+                r.timestamp("created_at", row.getString(14), row.getString(15));
+                r.timestamp("updated_at", row.getString(16), row.getString(17));
             }
-            last = now;
         }
     }
 

@@ -178,10 +178,10 @@ class LhCompatibilityTest {
     }
 
     /**
-     * A kept checker reuses the verdict of each lore whose checked values did not change: against a fresh
-     * check after every one of many random changes, including the ones it could miss (a value changed past a
-     * NUL byte, one changed only in its storage class, a deleted lore whose rowid a new one takes, a realm
-     * deleted under unchanged lores).
+     * A kept checker against a fresh check after every one of many random changes, including the ones a
+     * checker that remembered anything between checks could miss (a value changed past a NUL byte, one
+     * changed only in its storage class, a deleted lore whose rowid a new one takes, a realm deleted under
+     * unchanged lores).
      */
     @Test
     void aKeptCheckerAgreesWithAFreshCheckAfterEveryRandomChange() throws SQLException {
