@@ -6,10 +6,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -197,11 +200,12 @@ class LhCompatibilityTest {
             {"content", "'text'", "x'00'", "12"},
             {"realm_id", "'" + realm + "'", "'defaults'", "'nowhere'"},
         };
-        java.util.Random random = new java.util.Random(20261203);
+        Random random = new Random(20261203);
         LhCompatibility.Checker checker = LhCompatibility.checker(lh.connection());
         for (int step = 0; step < 400; step++) {
-            List<String> ids = new java.util.ArrayList<>();
-            try (var rows = lh.connection().createStatement().executeQuery("select id from lores order by rowid")) {
+            List<String> ids = new ArrayList<>();
+            try (Statement s = lh.connection().createStatement();
+                 ResultSet rows = s.executeQuery("select id from lores order by rowid")) {
                 while (rows.next()) {
                     ids.add(rows.getString(1));
                 }
