@@ -99,13 +99,8 @@ final class EventCatalog {
      * the only entities whose heads can all be deletes.
      */
     List<String> entitiesWithDelete(EntityKind kind) {
-        String prefix = kind.code() + ":";
-        List<String> out = new ArrayList<>();
-        for (String k : byEntity.keySet()) {
-            if (withDelete.contains(k) && k.startsWith(prefix)) {
-                out.add(k);
-            }
-        }
+        List<String> out = entities(kind);
+        out.removeIf(k -> !withDelete.contains(k));
         return out;
     }
 

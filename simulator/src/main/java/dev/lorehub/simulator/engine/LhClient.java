@@ -46,7 +46,7 @@ final class LhClient implements AutoCloseable {
     private final Connection c;
     private final Map<String, PreparedStatement> statements = new LinkedHashMap<>();
     private final LoreWriter writer;
-    private LhCompatibility.Checker compatibility;
+    private final LhCompatibility.Checker compatibility;
     private long lastAt;
 
     /** lh on the database at the JDBC URL {@code url}: the device's disk ({@link SimNode#createDisk}). */
@@ -64,6 +64,7 @@ final class LhClient implements AutoCloseable {
                 + "UPDATE lhsync_capture SET at = (SELECT t FROM temp.sim_clock) WHERE seq = NEW.seq; END");
         }
         writer = new LoreWriter(c);
+        compatibility = LhCompatibility.checker(c);
     }
 
     /** The simulated wall time (ms) of the writes that follow: captured rows carry it as their {@code at}. */
@@ -231,9 +232,6 @@ final class LhClient implements AutoCloseable {
 
     /** lh's compatibility checks on this connection, their statements prepared once (a device is checked often). */
     LhCompatibility.Checker compatibility() {
-        if (compatibility == null) {
-            compatibility = LhCompatibility.checker(c);
-        }
         return compatibility;
     }
 
