@@ -66,10 +66,11 @@ public final class SimBench {
         settleJit(five, tmp);
         measure("run_warm", five, 5, tmp);
         measure("run_no_faults_warm", five.withProfile(FaultProfile.NONE), 3, tmp);
-        // 16 seeds, not 6: at the end one core idles while the other finishes its last seed (seeds take 1 to 3 s
-        // each), which with 6 seeds cost up to a fifth of the wall time; a long sweep, which this case stands for,
-        // has no such tail. run_jobs2 keeps 6 to stay comparable with earlier rounds.
-        measureParallel("run_jobs2_warm", five, 16, 2, tmp);
+        // 32 seeds, not 6: at the end one core idles while the other finishes its last seed (seeds take 1 to 3 s
+        // each). A long sweep, which this case stands for, has no such tail; here it costs about half a seed's time
+        // once per case: up to a fifth of the wall time with 6 seeds, about 6% with 16, about 3% with 32, which also
+        // halves the spread of the figure from run to run. run_jobs2 keeps 6 to stay comparable with earlier rounds.
+        measureParallel("run_jobs2_warm", five, 32, 2, tmp);
         if (!smallOnly) {
             SimConfig fifty = SimConfig.defaults(1).withNodes(50).withDuration(3_600_000).withEditRate(0.5)
                 .withTopology(Topology.RING).withProfile(FaultProfile.ALL).withConvergeWithin(600_000)
@@ -111,18 +112,28 @@ public final class SimBench {
     /**
      * Seeds per minute of the whole machine: {@code seeds} runs on {@code jobs} threads, as the sweep's
      * {@code --jobs} runs them (each run stays single-threaded). Wall time only: it is the figure a
-     * sweep sees, load included ({@code load_avg}).
+     * sweep sees, load included ({@code load_avg}). Also printed, to tell the case's own cost from the
+     * machine's: {@code idle_tail_ms}, how long before the end a thread found no seed left (a long sweep
+     * has no such tail), and {@code jit_ms}, the compiler threads' time meanwhile (they share the cores).
      */
     private static void measureParallel(String name, SimConfig config, int seeds, int jobs, Path tmp) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long simulated = 0;
         int failed = 0;
+        List<Long> finished = Collections.synchronizedList(new ArrayList<>());
+        long j0 = timed ? jit.getTotalCompilationTime() : 0;
         long t0 = System.nanoTime();
         try {
             List<Future<SimResult>> runs = new ArrayList<>();
             for (int s = 1; s <= seeds; s++) {
                 SimConfig c = config.withSeed(s);
-                runs.add(pool.submit(() -> Simulation.run(c, tmp)));
+                runs.add(pool.submit(() -> {
+                    SimResult r = Simulation.run(c, tmp);
+                    finished.add(System.nanoTime());
+                    return r;
+                }));
             }
             for (Future<SimResult> f : runs) {
                 SimResult r = f.get();
@@ -132,10 +143,17 @@ public final class SimBench {
         } finally {
             pool.shutdownNow();
         }
-        long wall = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
+        long end = System.nanoTime();
+        long wall = Math.max(1, (end - t0) / 1_000_000);
+        long jitMs = timed ? jit.getTotalCompilationTime() - j0 : -1;
+        // the queue is empty once the last seed has started; from the first of the last `jobs` seeds to end, a thread idles
+        List<Long> ends = new ArrayList<>(finished);
+        ends.sort(null);
+        long idleTail = ends.size() < jobs ? 0 : (end - ends.get(ends.size() - jobs)) / 1_000_000;
         System.out.printf(Locale.ROOT, "BENCH simulator.%s nodes=%d sim_s=%d jobs=%d seeds=%d real_ms=%d speedup=%.0f "
-            + "seeds_per_min=%.1f failed=%d load_avg=%.1f%n", name, config.nodes(), config.durationMs() / 1000, jobs, seeds, wall,
-            simulated / (double) wall, seeds * 60_000.0 / wall, failed, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            + "seeds_per_min=%.1f failed=%d idle_tail_ms=%d jit_ms=%d load_avg=%.1f%n", name, config.nodes(),
+            config.durationMs() / 1000, jobs, seeds, wall, simulated / (double) wall, seeds * 60_000.0 / wall, failed, idleTail,
+            jitMs, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static void measure(String name, SimConfig config, int seeds, Path tmp) {
