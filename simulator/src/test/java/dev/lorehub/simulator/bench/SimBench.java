@@ -66,10 +66,10 @@ public final class SimBench {
         settleJit(five, tmp);
         measure("run_warm", five, 5, tmp);
         measure("run_no_faults_warm", five.withProfile(FaultProfile.NONE), 3, tmp);
-        // 32 seeds, not 6: at the end one core idles while the other finishes its last seed (seeds take 1 to 3 s
-        // each). A long sweep, which this case stands for, has no such tail; here it costs about half a seed's time
-        // once per case: up to a fifth of the wall time with 6 seeds, about 6% with 16, about 3% with 32, which also
-        // halves the spread of the figure from run to run. run_jobs2 keeps 6 to stay comparable with earlier rounds.
+        // 32 seeds, not 6 or 16: this case stands for a long sweep, whose seeds nearly all run after the compiler
+        // threads have quietened. Even after settleJit they take about a tenth of both cores here (jit_ms), less the
+        // longer the case runs, and at the end one core idles while the other finishes its last seed (idle_tail_ms,
+        // which a long sweep does not have). run_jobs2 keeps 6 to stay comparable with earlier rounds.
         measureParallel("run_jobs2_warm", five, 32, 2, tmp);
         if (!smallOnly) {
             SimConfig fifty = SimConfig.defaults(1).withNodes(50).withDuration(3_600_000).withEditRate(0.5)
