@@ -83,7 +83,7 @@ public final class SimBench {
      * A warm-up run in which the compiler worked less than this share of the run's time counts as settled. At
      * 15% (until 2026-12-04) the compiler threads still took 10–14% of both cores during {@code run_jobs2_warm}
      * (3.3–5.2 s of 17–20 s), which a long sweep of two jobs sees only in its first hundred or so seeds (4.8%
-     * over seeds 1–100 after 100 others); at 5% they take 4–8% (1.5–2.8 s), after 31 to 42 warm-up runs.
+     * over seeds 1–100 after 100 others); at 5% they take 3–8% (1.1–2.8 s), after 31 to 48 warm-up runs.
      */
     private static final double SETTLED_JIT_SHARE = 0.05;
     private static final int SETTLE_MAX_RUNS = 80;
@@ -95,23 +95,27 @@ public final class SimBench {
      * {@link #SETTLE_MAX_MS}; prints how long that took and whether it settled.
      */
     private static void settleJit(SimConfig config, Path tmp) {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime();
         int runs = 0;
         int quiet = 0;
         long lastJitMs = -1;
         while (quiet < 2 && runs < SETTLE_MAX_RUNS && (System.nanoTime() - start) / 1_000_000 < SETTLE_MAX_MS) {
             long t0 = System.nanoTime();
-            long j0 = timed ? jit.getTotalCompilationTime() : 0;
+            long j0 = compilerMillis();
             Simulation.run(config.withSeed(200 + runs), tmp);
             long wallMs = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
-            lastJitMs = timed ? jit.getTotalCompilationTime() - j0 : -1;
-            quiet = timed && lastJitMs < SETTLED_JIT_SHARE * wallMs ? quiet + 1 : 0;
+            lastJitMs = j0 < 0 ? -1 : compilerMillis() - j0;
+            quiet = lastJitMs >= 0 && lastJitMs < SETTLED_JIT_SHARE * wallMs ? quiet + 1 : 0;
             runs++;
         }
         System.out.printf(Locale.ROOT, "BENCH simulator.jit_settle runs=%d real_ms=%d last_jit_ms=%d settled=%s%n", runs,
             (System.nanoTime() - start) / 1_000_000, lastJitMs, quiet >= 2 ? "yes" : "no");
+    }
+
+    /** Milliseconds the JIT compiler threads have worked since the JVM started, or -1 where the JVM does not say. */
+    private static long compilerMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /**
@@ -123,12 +127,10 @@ public final class SimBench {
      */
     private static void measureParallel(String name, SimConfig config, int seeds, int jobs, Path tmp) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long simulated = 0;
         int failed = 0;
         List<Long> finished = Collections.synchronizedList(new ArrayList<>());
-        long j0 = timed ? jit.getTotalCompilationTime() : 0;
+        long j0 = compilerMillis();
         long t0 = System.nanoTime();
         try {
             List<Future<SimResult>> runs = new ArrayList<>();
@@ -150,7 +152,7 @@ public final class SimBench {
         }
         long end = System.nanoTime();
         long wall = Math.max(1, (end - t0) / 1_000_000);
-        long jitMs = timed ? jit.getTotalCompilationTime() - j0 : -1;
+        long jitMs = j0 < 0 ? -1 : compilerMillis() - j0;
         // the queue is empty once the last seed has started; from the first of the last `jobs` seeds to end, a thread idles
         List<Long> ends = new ArrayList<>(finished);
         ends.sort(null);
